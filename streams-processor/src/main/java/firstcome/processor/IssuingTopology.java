@@ -1,0 +1,59 @@
+package firstcome.processor;
+
+import firstcome.contract.JsonSerde;
+import firstcome.contract.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The issuing topology: definitions from {@code coupon-events} and applications from
+ * {@code coupon-requests} (co-partitioned, both keyed by event id) meet in one task per
+ * partition, which decides every request and writes the coupons it issues to
+ * {@code coupon-issued}.
+ *
+ * <p>Order across the two topics: a task picks, among its partitions' buffered records, the one
+ * with the smallest timestamp, and by default ({@code max.task.idle.ms=0}) waits for a partition
+ * that is known to have unfetched data. A definition therefore reaches the processor before
+ * the requests stamped after it, whichever topic was fetched first.
+ */
+public final class IssuingTopology {
+
+    public static final String DEFINITIONS_STORE = "event-definitions";
+    public static final String TALLIES_STORE = "event-tallies";
+    public static final String DECISIONS_STORE = "decisions";
+
+    private IssuingTopology() {
+    }
+
+    public static Topology build(Topics topics) {
+        var builder = new StreamsBuilder();
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(), topics.events().valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TALLIES_STORE), Serdes.String(), new JsonSerde<>(EventTally.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DECISIONS_STORE), Serdes.String(), new JsonSerde<>(Decision.class)));
+
+        builder.stream(topics.events().name(),
+                        Consumed.with(topics.events().keySerde(), topics.events().valueSerde())
+                                .withName("read-event-definitions"))
+                .process(DefinitionProcessor::new, Named.as("keep-definitions"), DEFINITIONS_STORE);
+
+        builder.stream(topics.requests().name(),
+                        Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
+                                .withName("read-requests"))
+                .process(IssuingProcessor::new, Named.as("decide-requests"),
+                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE)
+                .to(topics.issued().name(),
+                        Produced.with(topics.issued().keySerde(), topics.issued().valueSerde())
+                                .withName("write-issued"));
+
+        return builder.build();
+    }
+}
