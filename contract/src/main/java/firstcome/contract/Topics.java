@@ -33,6 +33,16 @@ public record Topics(
         return new Topics(events, requests, issued.renamed(name), requestsDeadLetters, issuedDeadLetters);
     }
 
+    /** The same topics with every name prefixed: isolated topics for a test or a side run. */
+    public Topics withPrefix(String prefix) {
+        return new Topics(
+                events.renamed(prefix + events.name()),
+                requests.renamed(prefix + requests.name()),
+                issued.renamed(prefix + issued.name()),
+                prefix + requestsDeadLetters,
+                prefix + issuedDeadLetters);
+    }
+
     /** Every topic name, for creating them. */
     public List<String> names() {
         return List.of(events.name(), requests.name(), issued.name(), requestsDeadLetters, issuedDeadLetters);
