@@ -1,5 +1,6 @@
 package firstcome.processor;
 
+import firstcome.contract.Ids;
 import firstcome.contract.Topics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -8,12 +9,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The streams-processor process: runs the issuing topology under exactly-once and serves
- * {@code /health} and {@code /metrics}. {@code main} only wires.
+ * {@code /health}, {@code /metrics} and status look-ups from its state. {@code main} only wires.
  */
 public final class App implements AutoCloseable {
 
@@ -22,6 +24,7 @@ public final class App implements AutoCloseable {
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final StatusQueries statusQueries;
     private final Javalin http;
 
     App(ProcessorConfig config, Topics topics) {
@@ -29,6 +32,7 @@ public final class App implements AutoCloseable {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        statusQueries = new StatusQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = config.port();
@@ -38,6 +42,20 @@ public final class App implements AutoCloseable {
                 ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "streams", state.name()));
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+            cfg.routes.get("/events/{eventId}/applications/{userId}", ctx -> {
+                String eventId = ctx.pathParam("eventId");
+                String userId = ctx.pathParam("userId");
+                if (!Ids.isValid(eventId) || !Ids.isValid(userId)) {
+                    ctx.status(400).json(Map.of("outcome", "INVALID_REQUEST",
+                            "message", "eventId and userId must be 1-64 characters of [A-Za-z0-9_.:@-]"));
+                    return;
+                }
+                boolean forwarded = ctx.header(StatusQueries.FORWARDED_HEADER) != null;
+                statusQueries.statusOf(eventId, userId, forwarded).ifPresentOrElse(
+                        answer -> ctx.status(answer.status()).contentType("application/json").result(answer.json()),
+                        () -> ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE",
+                                "message", "The decisions are being restored; try again in a moment.")));
+            });
         });
     }
 
