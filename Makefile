@@ -5,9 +5,9 @@ MVN   ?= mvn -B -ntp
 .PHONY: help test build clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: ## build and run every unit and integration test (what CI runs)
+test: deps compose-check ## build and run every unit and integration test (what CI runs)
 	$(MVN) verify
 
 build: ## compile and package without tests
@@ -16,3 +16,27 @@ build: ## compile and package without tests
 clean: ## remove build output (keeps .local data)
 	$(MVN) -q clean
 
+# --- local stack (scripts/stack.sh; see docs/local-stack.md) ---------------------------------
+.PHONY: deps up down status infra-up infra-down compose-check
+
+deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
+	@MVN="$(MVN)" scripts/stack.sh deps
+
+up: ## start the local stack in the background and wait until it answers (for now: infra-up)
+	@MVN="$(MVN)" scripts/stack.sh up
+
+down: ## stop what `make up` started (data stays under .local/)
+	@scripts/stack.sh down
+
+status: ## show what runs
+	@scripts/stack.sh status
+
+infra-up: ## start Kafka (KRaft), Redis, MySQL/MariaDB and create the topics
+	@MVN="$(MVN)" scripts/stack.sh infra-up
+
+infra-down: ## stop Kafka, Redis and MySQL/MariaDB if `make up` started them
+	@scripts/stack.sh infra-down
+
+compose-check: ## validate docker-compose.yml (needs docker-compose, not a Docker engine)
+	@command -v docker-compose >/dev/null || scripts/deps.sh docker-compose
+	docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: ok"
