@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Apply requests per second and p50/p99 latency of the ingress, next to a bare Javalin handler
+# measured in the same run with the same load tool (wrk):
+#   bare             a Javalin handler answering the same POST with a fixed 202 (no Redis, no Kafka)
+#   accept           every request a new user of an event with limit 10,000,000: gate + Kafka ack
+#   soldout          every request a new user of a sold-out event, sold-out short-cut on (default)
+#   soldout-noshort  the same with INGRESS_SOLD_OUT_SHORTCUT=false: one Redis round trip each
+#
+#   ingress/bench/apply-bench.sh            # builds, starts Kafka + Redis (testkit), runs, prints a table
+#   SKIP_BUILD=1 ROUNDS=5 ingress/bench/apply-bench.sh   # reuse the last build
+#
+# Settings (environment): DURATION (10s), WARMUP (10s, before each measurement), THREADS (2),
+# CONNECTIONS (64), ROUNDS (3: the four scenarios run in turn ROUNDS times, so that noise from a
+# shared machine shows up as spread; the summary takes each scenario's median round and its median
+# ratio to the bare handler of the same round), HEAP (-Xmx512m, for every JVM under test),
+# PORT_BASE (18180), KAFKA_BOOTSTRAP_SERVERS / REDIS_URL (use those servers instead of starting
+# them), SKIP_BUILD=1. The report is also written to ingress/target/bench/apply-bench.md.
+set -euo pipefail
+
+INGRESS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$INGRESS/.." && pwd)
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-10s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-3}
+HEAP=${HEAP:--Xmx512m}
+PORT_BASE=${PORT_BASE:-18180}
+MVN=${MVN:-mvn -B -ntp -q}
+OUT=$INGRESS/target/bench
+TOKEN=bench-admin-token
+
+say() { printf '[bench] %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+command -v wrk >/dev/null || die "wrk is missing (apt-get install -y wrk)"
+command -v curl >/dev/null || die "curl is missing"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  say "building the ingress (mvn install -pl ingress -am -DskipTests) and its test classes"
+  (cd "$ROOT" && $MVN -pl ingress -am install -DskipTests && $MVN -pl ingress test-compile)
+fi
+mkdir -p "$OUT"
+(cd "$ROOT" && $MVN -pl ingress dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
+TEST_CP="$INGRESS/target/test-classes:$INGRESS/target/classes:$(cat "$OUT/classpath.txt")"
+JAR=$(ls "$INGRESS"/target/ingress-*.jar | grep -v original | head -n 1)
+[ -f "$JAR" ] || die "no runnable jar in ingress/target: build first"
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_for() { # url seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
+    sleep 0.1
+  done
+  die "$1 did not answer 200 within $2 s (logs in $WORK)"
+}
+
+say "starting Kafka and Redis"
+java -Xmx768m -cp "$TEST_CP" firstcome.ingress.bench.BenchInfrastructure "$WORK/infra.env" >"$WORK/infra.log" 2>&1 &
+PIDS+=($!)
+for ((i = 0; i < 600; i++)); do [ -f "$WORK/infra.env" ] && break; sleep 0.1; done
+[ -f "$WORK/infra.env" ] || die "infrastructure did not start: $(tail -n 20 "$WORK/infra.log")"
+# shellcheck disable=SC1091
+set -a; . "$WORK/infra.env"; set +a
+say "Kafka at $KAFKA_BOOTSTRAP_SERVERS, Redis at $REDIS_URL"
+
+BARE_PORT=$((PORT_BASE + 1)); SHORT_PORT=$((PORT_BASE + 2)); PLAIN_PORT=$((PORT_BASE + 3))
+java $HEAP -cp "$TEST_CP" firstcome.ingress.bench.BareServer "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
+PIDS+=($!)
+ADMIN_TOKEN=$TOKEN INGRESS_PORT=$SHORT_PORT java $HEAP -jar "$JAR" >"$WORK/ingress-shortcut.log" 2>&1 &
+PIDS+=($!)
+ADMIN_TOKEN=$TOKEN INGRESS_PORT=$PLAIN_PORT INGRESS_SOLD_OUT_SHORTCUT=false java $HEAP -jar "$JAR" >"$WORK/ingress-plain.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$BARE_PORT/health" 60
+wait_for "http://127.0.0.1:$SHORT_PORT/health" 90
+wait_for "http://127.0.0.1:$PLAIN_PORT/health" 90
+
+RUN=$(date +%s)
+define() { # port event limit
+  curl -sf -X PUT "http://127.0.0.1:$1/admin/events/$2" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"limit\": $3}" >/dev/null || die "could not define event $2"
+}
+ACCEPT_EVENT=bench-accept-$RUN
+SOLDOUT_EVENT=bench-soldout-$RUN
+define "$SHORT_PORT" "$ACCEPT_EVENT" 10000000
+define "$SHORT_PORT" "$SOLDOUT_EVENT" 1
+curl -sf -X POST "http://127.0.0.1:$SHORT_PORT/events/$SOLDOUT_EVENT/applications" \
+  -H 'Content-Type: application/json' -d '{"userId":"the-winner"}' >/dev/null || die "could not fill $SOLDOUT_EVENT"
+# The second ingress learns the events from coupon-events.
+for ((i = 0; i < 100; i++)); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PLAIN_PORT/events/$SOLDOUT_EVENT")" = 200 ] && break
+  sleep 0.1
+done
+
+ROWS=()
+rm -f "$OUT/rounds.txt"
+to_ms() { # wrk latency (850.00us, 12.3ms, 1.2s) -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
+}
+scenario() { # name port event round
+  local name=$1 port=$2 event=$3 round=$4 file=$OUT/wrk-$1-$4.txt
+  say "$name: warm-up $WARMUP"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$INGRESS/bench/apply.lua" "http://127.0.0.1:$port" -- "$event" "warm$round-$name" >/dev/null
+  say "$name: measuring $DURATION (round $round)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$INGRESS/bench/apply.lua" "http://127.0.0.1:$port" -- "$event" "run$round-$name" >"$file"
+  local rps p50 p99 statuses
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$file")
+  p50=$(awk '$1 == "50%" {print $2}' "$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$file")
+  statuses=$(sed -n 's/^statuses //p' "$file")
+  ROWS+=("| $round | $name | $rps | $p50 | $p99 | $statuses | $(cut -d' ' -f1 /proc/loadavg) |")
+  # name rps p50 p99, latencies in ms, for the summary
+  printf '%s %s %s %s %s\n' "$name" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" "$round" >>"$OUT/rounds.txt"
+}
+
+for ((round = 1; round <= ROUNDS; round++)); do
+  scenario bare "$BARE_PORT" bare "$round"
+  scenario accept "$SHORT_PORT" "$ACCEPT_EVENT" "$round"
+  scenario soldout "$SHORT_PORT" "$SOLDOUT_EVENT" "$round"
+  scenario soldout-noshort "$PLAIN_PORT" "$SOLDOUT_EVENT" "$round"
+done
+metric() { # port name
+  curl -s "http://127.0.0.1:$1/metrics" | awk -v name="$2" '($1 == name || index($1, name "{") == 1) && $1 !~ /node_id/ {printf "%.1f", $2; exit}'
+}
+
+{
+  echo "## ingress apply benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
+  echo
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), $(nproc) cores, JVMs $HEAP, all on one machine"
+  echo
+  echo "Median of $ROUNDS rounds per scenario (the round with the median requests/s); 'vs bare' is the"
+  echo "median over rounds of requests/s divided by the bare handler's in the same round:"
+  echo
+  echo "| scenario | requests/s | p50 (ms) | p99 (ms) | vs bare |"
+  echo "|---|---|---|---|---|"
+  for name in bare accept soldout soldout-noshort; do
+    ratio=$(awk -v name="$name" '$1 == "bare" { bare[$5] = $2 } $1 == name { rps[$5] = $2 }
+      END { n = 0; for (r in rps) if (bare[r] > 0) v[++n] = rps[r] / bare[r];
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+            printf "%.2f", v[int((n + 1) / 2)] }' "$OUT/rounds.txt")
+    grep "^$name " "$OUT/rounds.txt" | sort -k2 -n | awk -v n="$ROUNDS" -v ratio="$ratio" '
+      NR == int((n + 1) / 2) { printf "| %s | %.0f | %s | %s | %s |\n", $1, $2, $3, $4, ratio }'
+  done
+  echo
+  echo "Every round:"
+  echo
+  echo "| round | scenario | requests/s | p50 | p99 | statuses | load avg |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "- sold-out answers from memory (ingress with the short-cut): $(metric "$SHORT_PORT" ingress_soldout_shortcut_answers_total)"
+  echo "- Kafka produce request latency, average over the run (ms): $(metric "$SHORT_PORT" kafka_producer_request_latency_avg);" \
+       "records per produce request: $(metric "$SHORT_PORT" kafka_producer_records_per_request_avg)"
+  echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/apply-bench.md"

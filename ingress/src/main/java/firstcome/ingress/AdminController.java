@@ -1,0 +1,134 @@
+package firstcome.ingress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.EventDefinition;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT /admin/events/{eventId}}: checks the bearer token, validates the definition, writes it
+ * to coupon-events and waits for the broker, then updates the catalog and primes the gate before
+ * answering, so that applications are accepted as soon as the caller has the answer.
+ */
+public final class AdminController {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+    private static final String BEARER = "Bearer ";
+
+    /** SHA-256 of the token: comparing digests takes the same time whatever the guess's length. */
+    private final Optional<byte[]> tokenDigest;
+    private final EventCatalog catalog;
+    private final Gate gate;
+    private final Publisher publisher;
+    private final Clock clock;
+    private final Executor background;
+
+    AdminController(Optional<String> token, EventCatalog catalog, Gate gate, Publisher publisher, Clock clock, Executor background) {
+        this.tokenDigest = token.map(AdminController::sha256);
+        this.catalog = catalog;
+        this.gate = gate;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.background = background;
+    }
+
+    void define(Context ctx) {
+        authorize(ctx.header("Authorization"));
+        EventId event = EventId.parse(ctx.pathParam("eventId"));
+        JsonNode body = JsonBody.read(ctx);
+        Instant now = clock.instant();
+        EventDefinition definition = definition(event, body, now);
+        ctx.future(() -> publisher.publish(definition, now)
+                .handle((offset, failure) -> failure == null
+                        ? CompletableFuture.supplyAsync(() -> install(definition, offset), background)
+                        : CompletableFuture.completedFuture(notStored(definition, failure)))
+                .thenCompose(answer -> answer)
+                .thenAccept(answer -> answer.writeTo(ctx)));
+    }
+
+    private Answer install(EventDefinition definition, long offset) {
+        catalog.apply(definition.eventId(), definition, offset);
+        try {
+            gate.prime(definition);
+        } catch (GateUnavailableException e) {
+            log.warn("event {} stored, but the gate could not be primed: {}", definition.eventId(), e.getMessage());
+            return Answer.problem(Outcome.UNAVAILABLE,
+                    "the event was stored, but Redis did not answer, so applications cannot pass yet; repeat the call");
+        }
+        log.info("event {} defined: limit {}, opens {}, closes {}", definition.eventId(), definition.limit(),
+                definition.opensAt(), definition.closesAt() == null ? "never" : definition.closesAt());
+        return Answer.ok(definition);
+    }
+
+    private static Answer notStored(EventDefinition definition, Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        log.warn("event {} could not be written to Kafka: {}", definition.eventId(), cause.toString());
+        return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
+    }
+
+    private void authorize(String header) {
+        if (tokenDigest.isEmpty()) {
+            throw new ApiException(Outcome.UNAUTHORIZED, "the admin API is disabled: ADMIN_TOKEN is not set on the ingress");
+        }
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new ApiException(Outcome.UNAUTHORIZED, "send the header Authorization: Bearer <ADMIN_TOKEN>");
+        }
+        byte[] given = sha256(header.substring(BEARER.length()).strip());
+        if (!MessageDigest.isEqual(tokenDigest.get(), given)) {
+            throw new ApiException(Outcome.UNAUTHORIZED, "the admin token is not valid");
+        }
+    }
+
+    /** {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never. */
+    static EventDefinition definition(EventId event, JsonNode body, Instant now) {
+        JsonNode limit = body.get("limit");
+        if (limit == null || limit.isNull()) {
+            throw ApiException.invalidRequest("limit is required");
+        }
+        if (!limit.isIntegralNumber() || !limit.canConvertToInt()
+                || limit.intValue() < 1 || limit.intValue() > EventDefinition.MAX_LIMIT) {
+            throw ApiException.invalidRequest("limit must be a whole number from 1 to " + EventDefinition.MAX_LIMIT);
+        }
+        Instant opensAt = instant(body, "opensAt").orElse(now);
+        Instant closesAt = instant(body, "closesAt").orElse(null);
+        try {
+            return new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest(e.getMessage());
+        }
+    }
+
+    private static Optional<Instant> instant(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            try {
+                return Optional.of(OffsetDateTime.parse(node.textValue()).toInstant());
+            } catch (DateTimeException e) {
+                // fall through to the common message
+            }
+        }
+        throw ApiException.invalidRequest(field + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package firstcome.ingress;
+
+import firstcome.contract.Json;
+import firstcome.contract.Topics;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingress process: the contract's HTTP API in front of the Redis gate and the Kafka hand-off.
+ * {@link #create} builds the (unstarted) HTTP app from its dependencies, so tests run it with
+ * fakes; {@link #start} wires the real ones; {@code main} only calls that.
+ */
+public final class App implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+    private static final RateLimitedLog outageLog = new RateLimitedLog(log, Duration.ofSeconds(5));
+
+    /** What the HTTP app talks to. {@code background} runs blocking follow-ups (slot releases, priming). */
+    public record Dependencies(
+            EventCatalog catalog,
+            Gate gate,
+            Publisher publisher,
+            StatusLookup statuses,
+            Probe kafka,
+            PrometheusMeterRegistry registry,
+            Clock clock,
+            Executor background) {
+    }
+
+    private final Javalin http;
+    /** Closed in reverse order of creation. */
+    private final Deque<AutoCloseable> resources;
+
+    private App(Javalin http, Deque<AutoCloseable> resources) {
+        this.http = http;
+        this.resources = resources;
+    }
+
+    public static Javalin create(IngressConfig config, Dependencies deps) {
+        var metrics = new IngressMetrics(deps.registry());
+        var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
+        deps.catalog().onChange(shortcut::forget);
+        var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), shortcut, deps.statuses(),
+                metrics, deps.clock(), deps.background());
+        var admin = new AdminController(config.adminToken(), deps.catalog(), deps.gate(), deps.publisher(),
+                deps.clock(), deps.background());
+
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.port = config.port();
+            cfg.jetty.timeoutStatus = 503;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            cfg.http.prefer405over404 = true;
+            // A safety net only: every hand-off future ends within the delivery timeout.
+            cfg.http.asyncTimeout = config.deliveryTimeout().plus(config.maxBlock()).toMillis() + 5_000;
+
+            cfg.routes.get("/events/{eventId}", apply::event);
+            cfg.routes.post("/events/{eventId}/applications", apply::apply);
+            cfg.routes.get("/events/{eventId}/applications/{userId}", apply::status);
+            cfg.routes.put("/admin/events/{eventId}", admin::define);
+            cfg.routes.get("/health", ctx -> {
+                Map<String, Object> health = health(deps);
+                ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deps.registry().scrape()));
+
+            // One place turns every failure into the contract's {"outcome","message"} body.
+            cfg.routes.exception(ApiException.class, (e, ctx) ->
+                    Answer.problem(e.status(), e.outcome(), e.getMessage()).writeTo(ctx));
+            cfg.routes.exception(GateUnavailableException.class, (e, ctx) -> {
+                outageLog.warn("Redis unavailable: {}", e.getMessage());
+                Answer.problem(Outcome.UNAVAILABLE, "the gate (Redis) did not answer; nothing was counted, try again").writeTo(ctx);
+            });
+            // Javalin's own refusals (no such route, wrong method, ...) arrive here as exceptions.
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> frameworkAnswer(e.getStatus()).writeTo(ctx));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                Answer.problem(Outcome.INTERNAL_ERROR, "the ingress failed unexpectedly").writeTo(ctx);
+            });
+
+            cfg.requestLogger.http((ctx, millis) -> {
+                long nanos = (long) (millis * 1_000_000);
+                Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+                String route = endpoint == null ? "unmatched" : endpoint.path;
+                metrics.request(ctx.method().name(), route, ctx.statusCode(), nanos);
+                Outcome outcome = ctx.attribute(Answer.OUTCOME_ATTRIBUTE);
+                if (outcome != null && ctx.method().name().equals("POST") && route.endsWith("/applications")) {
+                    metrics.application(outcome, nanos);
+                }
+            });
+        });
+    }
+
+    /** Answers of the framework itself (no route, wrong method, ...), in the contract's shape. */
+    private static Answer frameworkAnswer(int status) {
+        return switch (status) {
+            case 404 -> Answer.problem(Outcome.NOT_FOUND, "no such route");
+            case 405 -> Answer.problem(Outcome.METHOD_NOT_ALLOWED, "this route does not take that method");
+            case 413 -> Answer.problem(413, Outcome.INVALID_REQUEST, "the body must be at most " + JsonBody.MAX_BYTES + " bytes");
+            case 415 -> Answer.problem(415, Outcome.INVALID_REQUEST, "send the body as application/json");
+            case 503 -> Answer.problem(Outcome.UNAVAILABLE, "the ingress cannot answer right now");
+            default -> status >= 500
+                    ? Answer.problem(Outcome.INTERNAL_ERROR, "the ingress failed unexpectedly")
+                    : Answer.problem(status, Outcome.INVALID_REQUEST, "the request was not understood");
+        };
+    }
+
+    private static Map<String, Object> health(Dependencies deps) {
+        boolean redis = deps.gate().ping();
+        boolean kafka = deps.kafka().up();
+        boolean catalog = deps.catalog().isLoaded();
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", redis && kafka && catalog ? "UP" : "DOWN");
+        health.put("redis", redis ? "UP" : "DOWN");
+        health.put("kafka", kafka ? "UP" : "DOWN");
+        health.put("catalog", catalog ? "LOADED" : "LOADING");
+        health.put("events", deps.catalog().size());
+        return health;
+    }
+
+    /** Wires the real dependencies, starts reading the catalog and listening; returns the running app. */
+    public static App start(IngressConfig config) {
+        log.info("starting the ingress with {}", config);
+        Topics topics = Topics.standard();
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            resources.push(registry::close);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+
+            ExecutorService background = Executors.newFixedThreadPool(4, daemonThreads("ingress-background-"));
+            resources.push(background::shutdown);
+            var gate = RedisGate.connect(config);
+            resources.push(gate);
+            var publisher = new RequestPublisher(config, topics);
+            resources.push(publisher);
+            publisher.bindTo(registry);
+            publisher.warmUp();
+            var probe = new KafkaProbe(config.bootstrapServers());
+            resources.push(probe);
+            var catalog = new EventCatalog();
+            var follower = new CatalogFollower(config.bootstrapServers(), topics.events(), catalog);
+            resources.push(follower);
+            follower.start();
+
+            var deps = new Dependencies(catalog, gate, publisher, new GateStatusLookup(gate), probe, registry,
+                    Clock.systemUTC(), background);
+            Javalin http = create(config, deps);
+            resources.push(http::stop);
+            http.start();
+            log.info("ingress listening on port {}", http.port());
+            return new App(http, resources);
+        } catch (RuntimeException e) {
+            new App(null, resources).close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                log.warn("closing failed", e);
+            }
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public static void main(String[] args) {
+        App app = start(IngressConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+    }
+}

@@ -1,0 +1,166 @@
+package firstcome.ingress;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The ingress's settings, read once from the environment: the contract's shared names plus the
+ * {@code INGRESS_*} knobs documented in {@code ingress/README.md}. Tests build it directly or with
+ * {@link #fromEnv(Map)} over a map.
+ *
+ * @param adminToken       empty: every admin call is refused (never logged, never in {@link #toString()})
+ * @param redisTimeout     connect, read and pool-wait timeout of every Redis call: an outage costs at most this
+ * @param deliveryTimeout  how long the producer may try to get a record acknowledged before the
+ *                         client gets a 503 and the slot goes back to the gate
+ * @param maxBlock         how long {@code send()} may block on metadata or a full buffer
+ * @param bufferBytes      the producer's buffer: bounds how much an outage can queue up
+ * @param soldOutShortcut  answer SOLD_OUT / ALREADY_APPLIED of sold-out events from memory
+ * @param soldOutRecheck   how stale such a memory answer may get before one request re-asks Redis
+ * @param soldOutSnapshotMax events with a larger limit never use the short-cut (memory bound)
+ */
+public record IngressConfig(
+        String bootstrapServers,
+        URI redisUrl,
+        Optional<String> adminToken,
+        int port,
+        Duration redisTimeout,
+        int redisPoolSize,
+        Duration deliveryTimeout,
+        Duration maxBlock,
+        long bufferBytes,
+        int lingerMs,
+        boolean soldOutShortcut,
+        Duration soldOutRecheck,
+        int soldOutSnapshotMax) {
+
+    public static IngressConfig fromEnv(Map<String, String> env) {
+        return new IngressConfig(
+                text(env, "KAFKA_BOOTSTRAP_SERVERS").orElse("localhost:9092"),
+                redisUrl(text(env, "REDIS_URL").orElse("redis://localhost:6379")),
+                text(env, "ADMIN_TOKEN"),
+                integer(env, "INGRESS_PORT", 8080),
+                Duration.ofMillis(integer(env, "INGRESS_REDIS_TIMEOUT_MS", 500)),
+                integer(env, "INGRESS_REDIS_POOL_SIZE", 64),
+                Duration.ofMillis(integer(env, "INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", 3000)),
+                Duration.ofMillis(integer(env, "INGRESS_KAFKA_MAX_BLOCK_MS", 250)),
+                integer(env, "INGRESS_KAFKA_BUFFER_BYTES", 8 * 1024 * 1024),
+                integer(env, "INGRESS_KAFKA_LINGER_MS", 2),
+                bool(env, "INGRESS_SOLD_OUT_SHORTCUT", true),
+                Duration.ofMillis(integer(env, "INGRESS_SOLD_OUT_RECHECK_MS", 250)),
+                integer(env, "INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000));
+    }
+
+    public IngressConfig {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+        }
+        if (redisUrl == null) {
+            throw new IllegalArgumentException("REDIS_URL must not be empty");
+        }
+        adminToken = adminToken == null ? Optional.empty() : adminToken.filter(token -> !token.isBlank());
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("INGRESS_PORT must be a port number, was " + port);
+        }
+        positive("INGRESS_REDIS_TIMEOUT_MS", redisTimeout.toMillis());
+        positive("INGRESS_REDIS_POOL_SIZE", redisPoolSize);
+        positive("INGRESS_KAFKA_MAX_BLOCK_MS", maxBlock.toMillis());
+        positive("INGRESS_KAFKA_BUFFER_BYTES", bufferBytes);
+        if (lingerMs < 0) {
+            throw new IllegalArgumentException("INGRESS_KAFKA_LINGER_MS must be 0 or more, was " + lingerMs);
+        }
+        // The producer refuses delivery.timeout.ms < linger.ms + request.timeout.ms; keep room
+        // for a request timeout of at least half a second.
+        if (deliveryTimeout.toMillis() < lingerMs + 500L) {
+            throw new IllegalArgumentException("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS must be at least "
+                    + (lingerMs + 500) + " (linger + 500 ms), was " + deliveryTimeout.toMillis());
+        }
+        positive("INGRESS_SOLD_OUT_RECHECK_MS", soldOutRecheck.toMillis());
+        if (soldOutSnapshotMax < 0) {
+            throw new IllegalArgumentException("INGRESS_SOLD_OUT_SNAPSHOT_MAX must be 0 or more, was " + soldOutSnapshotMax);
+        }
+    }
+
+    /** The same settings with another HTTP port (tests use 0: any free port). */
+    public IngressConfig withPort(int newPort) {
+        return new IngressConfig(bootstrapServers, redisUrl, adminToken, newPort, redisTimeout, redisPoolSize,
+                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax);
+    }
+
+    /** The same settings with another delivery timeout. */
+    public IngressConfig withDeliveryTimeout(Duration timeout) {
+        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
+                timeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax);
+    }
+
+    @Override
+    public String toString() {
+        return "IngressConfig[bootstrapServers=" + bootstrapServers
+                + ", redisUrl=" + redacted(redisUrl)
+                + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(unset: admin API disabled)")
+                + ", port=" + port
+                + ", redisTimeout=" + redisTimeout.toMillis() + "ms"
+                + ", redisPoolSize=" + redisPoolSize
+                + ", deliveryTimeout=" + deliveryTimeout.toMillis() + "ms"
+                + ", maxBlock=" + maxBlock.toMillis() + "ms"
+                + ", bufferBytes=" + bufferBytes
+                + ", lingerMs=" + lingerMs
+                + ", soldOutShortcut=" + soldOutShortcut
+                + ", soldOutRecheck=" + soldOutRecheck.toMillis() + "ms"
+                + ", soldOutSnapshotMax=" + soldOutSnapshotMax + "]";
+    }
+
+    /** A Redis URL may carry a password: show only where it points. */
+    private static String redacted(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
+    }
+
+    private static URI redisUrl(String value) {
+        URI url;
+        try {
+            url = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379", e);
+        }
+        if (url.getScheme() == null || !url.getScheme().startsWith("redis") || url.getHost() == null) {
+            throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379");
+        }
+        return url;
+    }
+
+    private static Optional<String> text(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback) {
+        Optional<String> value = text(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + value.get() + "'", e);
+        }
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        Optional<String> value = text(env, name).map(v -> v.toLowerCase(Locale.ROOT));
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get()) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value.get() + "'");
+        };
+    }
+
+    private static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be 1 or more, was " + value);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package firstcome.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IngressConfigTest {
+
+    @Test
+    void usesTheContractDefaultsWhenNothingIsSet() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of());
+
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.redisUrl()).isEqualTo(URI.create("redis://localhost:6379"));
+        assertThat(config.adminToken()).isEmpty();
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.maxBlock()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.soldOutShortcut()).isTrue();
+        assertThat(config.soldOutRecheck()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void readsEverySetting() {
+        IngressConfig config = IngressConfig.fromEnv(Map.ofEntries(
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
+                Map.entry("REDIS_URL", "redis://:pw@cache:6380/2"),
+                Map.entry("ADMIN_TOKEN", "tok"),
+                Map.entry("INGRESS_PORT", "9000"),
+                Map.entry("INGRESS_REDIS_TIMEOUT_MS", "200"),
+                Map.entry("INGRESS_REDIS_POOL_SIZE", "8"),
+                Map.entry("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", "5000"),
+                Map.entry("INGRESS_KAFKA_MAX_BLOCK_MS", "100"),
+                Map.entry("INGRESS_KAFKA_BUFFER_BYTES", "1048576"),
+                Map.entry("INGRESS_KAFKA_LINGER_MS", "0"),
+                Map.entry("INGRESS_SOLD_OUT_SHORTCUT", "off"),
+                Map.entry("INGRESS_SOLD_OUT_RECHECK_MS", "100"),
+                Map.entry("INGRESS_SOLD_OUT_SNAPSHOT_MAX", "10")));
+
+        assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(config.redisUrl().getPort()).isEqualTo(6380);
+        assertThat(config.adminToken()).contains("tok");
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.redisPoolSize()).isEqualTo(8);
+        assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.maxBlock()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.bufferBytes()).isEqualTo(1_048_576);
+        assertThat(config.lingerMs()).isZero();
+        assertThat(config.soldOutShortcut()).isFalse();
+        assertThat(config.soldOutRecheck()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.soldOutSnapshotMax()).isEqualTo(10);
+    }
+
+    @Test
+    void treatsABlankTokenAsUnset() {
+        assertThat(IngressConfig.fromEnv(Map.of("ADMIN_TOKEN", "  ")).adminToken()).isEmpty();
+    }
+
+    @Test
+    void neverShowsTheTokenOrTheRedisPassword() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of("ADMIN_TOKEN", "super-secret", "REDIS_URL", "redis://:hunter2@cache:6379"));
+
+        assertThat(config.toString()).doesNotContain("super-secret").doesNotContain("hunter2").contains("cache:6379");
+    }
+
+    @Test
+    void refusesSettingsThatCannotWork() {
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_PORT", "eighty")))
+                .hasMessageContaining("INGRESS_PORT");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_PORT", "70000")))
+                .hasMessageContaining("INGRESS_PORT");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("REDIS_URL", "localhost:6379")))
+                .hasMessageContaining("REDIS_URL");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", "100")))
+                .hasMessageContaining("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_SOLD_OUT_SHORTCUT", "maybe")))
+                .hasMessageContaining("INGRESS_SOLD_OUT_SHORTCUT");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_REDIS_TIMEOUT_MS", "0")))
+                .hasMessageContaining("INGRESS_REDIS_TIMEOUT_MS");
+    }
+}

@@ -1,0 +1,95 @@
+package firstcome.ingress;
+
+import static firstcome.ingress.ApplyIT.assertOutcome;
+import static firstcome.ingress.RunningIngress.uniqueEventId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import firstcome.contract.Topics;
+import firstcome.testkit.Infrastructure;
+import firstcome.testkit.InfrastructureExtension;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.RedisClient;
+
+/** What the client hears while Redis or Kafka is away: fast 503s, and nothing left counted. */
+@ExtendWith(InfrastructureExtension.class)
+class OutageIT {
+
+    @Test
+    void answersUnavailableWithinASecondWhileRedisIsStoppedAndRecoversAfterwards(Infrastructure infrastructure) throws Exception {
+        assumeTrue(infrastructure.canStopRedis(), "Redis is external");
+        RunningIngress.createTopics(infrastructure);
+        try (RunningIngress ingress = RunningIngress.start(RunningIngress.config(infrastructure))) {
+            // given
+            String event = uniqueEventId("redis-down");
+            ingress.define(event, "{\"limit\": 10}");
+            assertThat(ingress.apply(event, "before").statusCode()).isEqualTo(202);
+
+            // when
+            infrastructure.stopRedis();
+            try {
+                // then
+                for (int i = 0; i < 5; i++) {
+                    long started = System.nanoTime();
+                    HttpResponse<String> response = ingress.apply(event, "during-" + i);
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                    assertOutcome(response, 503, "UNAVAILABLE");
+                    assertThat(response.headers().firstValue("Retry-After")).contains("1");
+                    assertThat(took).isLessThan(Duration.ofSeconds(1));
+                }
+                assertThat(ingress.get("/health").statusCode()).isEqualTo(503);
+            } finally {
+                infrastructure.startRedis();
+            }
+
+            // and then: Redis came back empty, but the catalog still knows the event
+            await("applications pass again").atMost(Duration.ofSeconds(10))
+                    .until(() -> ingress.apply(event, "after").statusCode() == 202);
+            assertThat(ingress.get("/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void answersUnavailableWithinTheDeliveryTimeoutWhileTheBrokerIsStoppedAndGivesTheSlotBack(Infrastructure infrastructure)
+            throws Exception {
+        Topics topics = Topics.standard();
+        Duration deliveryTimeout = Duration.ofMillis(1500);
+        try (StoppableBroker broker = StoppableBroker.start()) {
+            broker.createTopics(Map.of(
+                    topics.events().name(), Map.of("cleanup.policy", "compact"),
+                    topics.requests().name(), Map.of()));
+            IngressConfig config = RunningIngress.config(broker.bootstrapServers(), infrastructure.redisUrl())
+                    .withDeliveryTimeout(deliveryTimeout);
+            try (RunningIngress ingress = RunningIngress.start(config)) {
+                // given
+                String event = uniqueEventId("kafka-down");
+                ingress.define(event, "{\"limit\": 10}");
+                assertThat(ingress.apply(event, "before").statusCode()).isEqualTo(202);
+
+                // when
+                broker.stop();
+
+                // then
+                long started = System.nanoTime();
+                HttpResponse<String> response = ingress.apply(event, "during");
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                assertOutcome(response, 503, "UNAVAILABLE");
+                assertThat(response.headers().firstValue("Retry-After")).contains("1");
+                assertThat(took).isLessThan(deliveryTimeout.plusSeconds(1));
+                try (RedisClient redis = RedisClient.create(URI.create(infrastructure.redisUrl()))) {
+                    assertThat(redis.get("fc:{" + event + "}:count")).as("only 'before' is counted").isEqualTo("1");
+                    assertThat(redis.sismember("fc:{" + event + "}:users", "during")).isFalse();
+                }
+                assertThat(ingress.get("/health").statusCode()).isEqualTo(503);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package firstcome.ingress;
+
+import static org.awaitility.Awaitility.await;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.Topics;
+import firstcome.testkit.Infrastructure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A real ingress ({@link App#start}) on a free port, against the servers the test names, with an
+ * HTTP client and a reader of coupon-requests. One per test class or test.
+ */
+final class RunningIngress implements AutoCloseable {
+
+    static final String TOKEN = "it-admin-token";
+    private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
+    private static final Topics TOPICS = Topics.standard();
+
+    final IngressConfig config;
+    private final App app;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private RunningIngress(IngressConfig config) {
+        this.config = config;
+        this.app = App.start(config);
+        await("the catalog loaded").atMost(Duration.ofSeconds(30))
+                .until(() -> get("/health").body().contains("\"catalog\":\"LOADED\""));
+    }
+
+    static RunningIngress start(IngressConfig config) {
+        return new RunningIngress(config);
+    }
+
+    /** The contract's settings for these servers, on any free port. */
+    static IngressConfig config(String bootstrapServers, String redisUrl) {
+        return IngressConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+                "REDIS_URL", redisUrl,
+                "ADMIN_TOKEN", TOKEN)).withPort(0);
+    }
+
+    static IngressConfig config(Infrastructure infrastructure) {
+        return config(infrastructure.kafkaBootstrapServers(), infrastructure.redisUrl());
+    }
+
+    /** Creates the two topics the ingress uses (idempotent). */
+    static void createTopics(Infrastructure infrastructure) {
+        infrastructure.createTopic(TOPICS.events().name(), 3, Map.of("cleanup.policy", "compact"));
+        infrastructure.createTopic(TOPICS.requests().name(), 3);
+    }
+
+    /** An event id no other test or earlier run has used. */
+    static String uniqueEventId(String name) {
+        return "it-" + name + "-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    }
+
+    HttpResponse<String> define(String eventId, String body) {
+        return send(HttpRequest.newBuilder(uri("/admin/events/" + eventId))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> apply(String eventId, String userId) {
+        return post("/events/" + eventId + "/applications", "{\"userId\":\"" + userId + "\"}");
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return post(path, "application/json", body);
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
+                .POST(BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + app.port() + path);
+    }
+
+    /** Every coupon-requests record of the event, read from the beginning up to the current end. */
+    static List<ConsumerRecord<String, CouponRequest>> requestRecords(String bootstrapServers, String eventId) {
+        var topic = TOPICS.requests();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, CouponRequest>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    String key = topic.keySerde().deserializer().deserialize(topic.name(), record.key());
+                    if (eventId.equals(key)) {
+                        CouponRequest value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+                        records.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(),
+                                record.timestamp(), record.timestampType(), record.serializedKeySize(),
+                                record.serializedValueSize(), key, value, record.headers(), record.leaderEpoch()));
+                    }
+                }
+            }
+            return records;
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}

@@ -1,0 +1,42 @@
+package firstcome.ingress.bench;
+
+import firstcome.contract.Topics;
+import firstcome.testkit.Infrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts a Kafka broker and Redis for the benchmark with the testkit (or uses the ones
+ * {@code KAFKA_BOOTSTRAP_SERVERS} / {@code REDIS_URL} name), creates the topics, writes their
+ * addresses to the file given as argument, and runs until the process is ended.
+ */
+public final class BenchInfrastructure {
+
+    private BenchInfrastructure() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        Infrastructure infrastructure = Infrastructure.fromEnvironment(System.getenv());
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                infrastructure.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+            done.countDown();
+        }, "bench-infrastructure-stop"));
+
+        Topics topics = Topics.standard();
+        infrastructure.createTopic(topics.events().name(), 6, Map.of("cleanup.policy", "compact"));
+        infrastructure.createTopic(topics.requests().name(), 6);
+        Path partial = out.resolveSibling(out.getFileName() + ".tmp");
+        Files.writeString(partial, "KAFKA_BOOTSTRAP_SERVERS=" + infrastructure.kafkaBootstrapServers() + "\n"
+                + "REDIS_URL=" + infrastructure.redisUrl() + "\n");
+        Files.move(partial, out);
+        done.await();
+    }
+}
