@@ -165,7 +165,8 @@ public final class App implements AutoCloseable {
             resources.push(follower);
             follower.start();
 
-            var deps = new Dependencies(catalog, gate, publisher, new GateStatusLookup(gate), probe, registry,
+            var deps = new Dependencies(catalog, gate, publisher,
+                    new ProcessorStatusLookup(config.processorUrl(), new GateStatusLookup(gate)), probe, registry,
                     Clock.systemUTC(), background);
             Javalin http = create(config, deps);
             resources.push(http::stop);

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param soldOutShortcut  answer SOLD_OUT / ALREADY_APPLIED of sold-out events from memory
  * @param soldOutRecheck   how stale such a memory answer may get before one request re-asks Redis
  * @param soldOutSnapshotMax events with a larger limit never use the short-cut (memory bound)
+ * @param processorUrl     where the streams-processor answers status look-ups from its state
  */
 public record IngressConfig(
         String bootstrapServers,
@@ -34,7 +35,8 @@ public record IngressConfig(
         int lingerMs,
         boolean soldOutShortcut,
         Duration soldOutRecheck,
-        int soldOutSnapshotMax) {
+        int soldOutSnapshotMax,
+        URI processorUrl) {
 
     public static IngressConfig fromEnv(Map<String, String> env) {
         return new IngressConfig(
@@ -50,7 +52,8 @@ public record IngressConfig(
                 integer(env, "INGRESS_KAFKA_LINGER_MS", 2),
                 bool(env, "INGRESS_SOLD_OUT_SHORTCUT", true),
                 Duration.ofMillis(integer(env, "INGRESS_SOLD_OUT_RECHECK_MS", 250)),
-                integer(env, "INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000));
+                integer(env, "INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000),
+                httpUrl("PROCESSOR_URL", text(env, "PROCESSOR_URL").orElse("http://localhost:8081")));
     }
 
     public IngressConfig {
@@ -86,13 +89,15 @@ public record IngressConfig(
     /** The same settings with another HTTP port (tests use 0: any free port). */
     public IngressConfig withPort(int newPort) {
         return new IngressConfig(bootstrapServers, redisUrl, adminToken, newPort, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax);
+                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
+                processorUrl);
     }
 
     /** The same settings with another delivery timeout. */
     public IngressConfig withDeliveryTimeout(Duration timeout) {
         return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                timeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax);
+                timeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
+                processorUrl);
     }
 
     @Override
@@ -109,7 +114,8 @@ public record IngressConfig(
                 + ", lingerMs=" + lingerMs
                 + ", soldOutShortcut=" + soldOutShortcut
                 + ", soldOutRecheck=" + soldOutRecheck.toMillis() + "ms"
-                + ", soldOutSnapshotMax=" + soldOutSnapshotMax + "]";
+                + ", soldOutSnapshotMax=" + soldOutSnapshotMax
+                + ", processorUrl=" + processorUrl + "]";
     }
 
     /** A Redis URL may carry a password: show only where it points. */
@@ -128,6 +134,18 @@ public record IngressConfig(
             throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379");
         }
         return url;
+    }
+
+    private static URI httpUrl(String name, String value) {
+        try {
+            URI url = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+                throw new IllegalArgumentException(name + " must be an http:// URL, was '" + value + "'");
+            }
+            return url;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be an http:// URL, was '" + value + "'", e);
+        }
     }
 
     private static Optional<String> text(Map<String, String> env, String name) {

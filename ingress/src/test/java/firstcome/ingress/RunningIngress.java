@@ -54,7 +54,8 @@ final class RunningIngress implements AutoCloseable {
         return IngressConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "REDIS_URL", redisUrl,
-                "ADMIN_TOKEN", TOKEN)).withPort(0);
+                "ADMIN_TOKEN", TOKEN,
+                "PROCESSOR_URL", UndecidedProcessor.url())).withPort(0);
     }
 
     static IngressConfig config(Infrastructure infrastructure) {
