@@ -1,0 +1,21 @@
+package firstcome.sink;
+
+/**
+ * Why a {@code coupon-issued} record can never be written, as it appears in the
+ * {@code firstcome.error.reason} header on the dead-letter topic and in the {@code reason} tag
+ * of the dead-letter metric.
+ */
+public enum DeadLetterReason {
+    /** The value is not an issued coupon: bad bytes, bad JSON, a missing or invalid field, or no value. */
+    UNREADABLE,
+    /** The record's key is not the coupon's event id, which the contract promises. */
+    KEY_MISMATCH,
+    /** {@code issuedAt} lies outside what a {@code TIMESTAMP(3)} column holds (1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z). */
+    ISSUED_AT_OUT_OF_RANGE,
+    /** The table holds this event's coupon number for another user. */
+    COUPON_NO_TAKEN,
+    /** The table holds another coupon number of this event for this user. */
+    USER_HOLDS_OTHER_COUPON,
+    /** The table holds this user's coupon with this number, but from another request or with another issue time. */
+    DIFFERS_FROM_STORED
+}

@@ -1,0 +1,120 @@
+package firstcome.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.contract.IssuedCoupon;
+import firstcome.contract.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class CouponBatchTest {
+
+    private static final Topics TOPICS = Topics.standard();
+    private static final TopicPartition P0 = new TopicPartition(Topics.ISSUED, 0);
+    private static final TopicPartition P1 = new TopicPartition(Topics.ISSUED, 1);
+    private static final Instant AT = Instant.parse("2026-11-24T10:00:00.123Z");
+
+    private static ConsumerRecord<byte[], byte[]> record(TopicPartition partition, long offset, String key, byte[] value) {
+        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, AT.toEpochMilli(), TimestampType.CREATE_TIME,
+                -1, -1, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(), Optional.of(3));
+    }
+
+    private static byte[] json(IssuedCoupon coupon) {
+        return TOPICS.issued().valueSerde().serializer().serialize(Topics.ISSUED, coupon);
+    }
+
+    private static CouponBatch decode(Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
+        return CouponBatch.decode(new ConsumerRecords<>(records, Map.of()), TOPICS.issued());
+    }
+
+    @Test
+    void decodesCouponsAndSaysWhereEachPartitionResumes() {
+        IssuedCoupon first = new IssuedCoupon("e1", "u1", 1, "r1", AT);
+        IssuedCoupon second = new IssuedCoupon("e1", "u2", 2, "r2", AT);
+        IssuedCoupon third = new IssuedCoupon("e2", "u1", 1, "r3", AT);
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = new LinkedHashMap<>();
+        records.put(P0, List.of(record(P0, 10, "e1", json(first)), record(P0, 11, "e1", json(second))));
+        records.put(P1, List.of(record(P1, 4, "e2", json(third))));
+
+        CouponBatch batch = decode(records);
+
+        assertThat(batch.coupons()).containsExactly(first, second, third);
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.size()).isEqualTo(3);
+        assertThat(batch.nextOffsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                P0, new OffsetAndMetadata(12, Optional.of(3), ""),
+                P1, new OffsetAndMetadata(5, Optional.of(3), "")));
+        assertThat(batch.firstOffset(P0)).contains(10L);
+        assertThat(batch.firstOffset(P1)).contains(4L);
+        assertThat(batch.partitions()).containsExactlyInAnyOrder(P0, P1);
+    }
+
+    @Test
+    void setsAsideWhatCannotBeReadAndKeepsTheRest() {
+        IssuedCoupon good = new IssuedCoupon("e1", "u1", 1, "r1", AT);
+        byte[] missingUser = "{\"eventId\":\"e1\",\"couponNo\":2,\"requestId\":\"r2\",\"issuedAt\":\"2026-11-24T10:00:00Z\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = Map.of(P0, List.of(
+                record(P0, 0, "e1", "not json".getBytes(StandardCharsets.UTF_8)),
+                record(P0, 1, "e1", missingUser),
+                record(P0, 2, "e1", null),
+                record(P0, 3, "e1", "null".getBytes(StandardCharsets.UTF_8)),
+                record(P0, 4, "e1", json(good))));
+
+        CouponBatch batch = decode(records);
+
+        assertThat(batch.coupons()).containsExactly(good);
+        assertThat(batch.unreadable()).extracting(rejection -> rejection.record().offset()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(batch.unreadable()).allSatisfy(rejection -> assertThat(rejection.reason()).isEqualTo(DeadLetterReason.UNREADABLE));
+        assertThat(batch.unreadable().get(1).detail()).contains("userId");
+        assertThat(batch.nextOffsets().get(P0).offset()).isEqualTo(5);
+    }
+
+    @Test
+    void setsAsideACouponWhoseKeyIsNotItsEvent() {
+        IssuedCoupon coupon = new IssuedCoupon("e1", "u1", 1, "r1", AT);
+
+        CouponBatch batch = decode(Map.of(P0, List.of(record(P0, 0, "e2", json(coupon)), record(P0, 1, null, json(coupon)))));
+
+        assertThat(batch.coupons()).isEmpty();
+        assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
+                .containsExactly(DeadLetterReason.KEY_MISMATCH, DeadLetterReason.KEY_MISMATCH);
+    }
+
+    @Test
+    void setsAsideAnIssueTimeATimestampColumnCannotHold() {
+        IssuedCoupon tooLate = new IssuedCoupon("e1", "u1", 1, "r1", Instant.parse("2038-01-19T03:14:08Z"));
+        IssuedCoupon tooEarly = new IssuedCoupon("e1", "u2", 2, "r2", Instant.EPOCH);
+        IssuedCoupon lastPossible = new IssuedCoupon("e1", "u3", 3, "r3", CouponWriter.LATEST_ISSUED_AT);
+
+        CouponBatch batch = decode(Map.of(P0, List.of(
+                record(P0, 0, "e1", json(tooLate)), record(P0, 1, "e1", json(tooEarly)), record(P0, 2, "e1", json(lastPossible)))));
+
+        assertThat(batch.coupons()).containsExactly(lastPossible);
+        assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
+                .containsExactly(DeadLetterReason.ISSUED_AT_OUT_OF_RANGE, DeadLetterReason.ISSUED_AT_OUT_OF_RANGE);
+    }
+
+    @Test
+    void tracesAConflictBackToTheRecordItCameFrom() {
+        IssuedCoupon coupon = new IssuedCoupon("e1", "u1", 1, "r1", AT);
+        ConsumerRecord<byte[], byte[]> source = record(P0, 7, "e1", json(coupon));
+
+        CouponBatch batch = decode(Map.of(P0, List.of(record(P0, 6, "e1", null), source)));
+        CouponBatch.Rejection rejection = batch.reject(0, DeadLetterReason.COUPON_NO_TAKEN, "the table holds …");
+
+        assertThat(rejection.record()).isSameAs(source);
+        assertThat(rejection.reason()).isEqualTo(DeadLetterReason.COUPON_NO_TAKEN);
+    }
+}
