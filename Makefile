@@ -17,12 +17,12 @@ clean: ## remove build output (keeps .local data)
 	$(MVN) -q clean
 
 # --- local stack (scripts/stack.sh; see docs/local-stack.md) ---------------------------------
-.PHONY: deps up down status infra-up infra-down compose-check
+.PHONY: deps up down status infra-up infra-down compose-check demo
 
 deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
 	@MVN="$(MVN)" scripts/stack.sh deps
 
-up: ## start the local stack in the background and wait until it answers (for now: infra-up)
+up: build ## build, start Kafka, Redis, MySQL and the three services in the background, wait until healthy
 	@MVN="$(MVN)" scripts/stack.sh up
 
 down: ## stop what `make up` started (data stays under .local/)
@@ -40,3 +40,7 @@ infra-down: ## stop Kafka, Redis and MySQL/MariaDB if `make up` started them
 compose-check: ## validate docker-compose.yml (needs docker-compose, not a Docker engine)
 	@command -v docker-compose >/dev/null || scripts/deps.sh docker-compose
 	docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: ok"
+
+demo: ## against the running stack: limit 100, 1000 users, 32 at a time; prints what happened
+	@ls bench/target/bench-*.jar >/dev/null 2>&1 || $(MVN) -q -pl bench -am -DskipTests package
+	@java -jar $$(ls bench/target/bench-*.jar | grep -v original | head -n 1)

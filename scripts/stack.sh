@@ -376,21 +376,24 @@ provision_external_mysql() {
 }
 
 # ===========================================================================================
-# firstcome services — NOT WIRED YET (they come with the service modules).
-#
-# To add one: give it *_start / *_ready functions built on service_start / service_ready
-# below, and append its name to SERVICES. `up` starts the services after the infrastructure
+# firstcome services: runnable jars built by `make build`, started after the infrastructure
 # is ready and the topics exist, in list order, each waited for until GET /health answers 200;
-# `down` stops them before the infrastructure, in reverse order. For example:
-#
-#   streams_processor_start() { service_start streams-processor streams-processor/target/streams-processor.jar "$PROCESSOR_PORT"; }
-#   streams_processor_ready() { service_ready streams-processor "$PROCESSOR_PORT"; }
-#   SERVICES="streams-processor sink ingress"
-#
-# The services get the exported configuration above (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL,
-# MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD, ADMIN_TOKEN, *_PORT).
+# `down` stops them before the infrastructure, in reverse order. They get the exported
+# configuration above (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MYSQL_URL, MYSQL_USER,
+# MYSQL_PASSWORD, ADMIN_TOKEN, *_PORT, PROCESSOR_URL).
 # ===========================================================================================
-SERVICES=""
+VERSION=$(sed -n "s|^  <version>\(.*\)</version>.*|\1|p" pom.xml | head -n 1)   # the project version, for the jar names
+export PROCESSOR_URL=${PROCESSOR_URL:-http://localhost:$PROCESSOR_PORT}
+export PROCESSOR_STATE_DIR=${PROCESSOR_STATE_DIR:-$LOCAL/streams}
+
+streams_processor_start() { service_start streams-processor "streams-processor/target/streams-processor-$VERSION.jar" "$PROCESSOR_PORT"; }
+streams_processor_ready() { service_ready streams-processor "$PROCESSOR_PORT"; }
+sink_start() { service_start sink "sink/target/sink-$VERSION.jar" "$SINK_PORT"; }
+sink_ready() { service_ready sink "$SINK_PORT"; }
+ingress_start() { service_start ingress "ingress/target/ingress-$VERSION.jar" "$INGRESS_PORT"; }
+ingress_ready() { service_ready ingress "$INGRESS_PORT"; }
+
+SERVICES="streams-processor sink ingress"
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx512m}
 
 service_start() { # name jar port
@@ -453,6 +456,16 @@ summary() {
   say "  KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
   say "  REDIS_URL=$REDIS_URL"
   say "  MYSQL_URL=$MYSQL_URL  (user $MYSQL_USER)"
+  if [ -n "$SERVICES" ]; then
+    say "  ingress            http://localhost:$INGRESS_PORT   (admin token: $ADMIN_TOKEN)"
+    say "  streams-processor  http://localhost:$PROCESSOR_PORT/health"
+    say "  sink               http://localhost:$SINK_PORT/health"
+    say "try:"
+    say "  curl -s -X PUT localhost:$INGRESS_PORT/admin/events/spring-sale -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' -d '{\"limit\":100}'"
+    say "  curl -s -X POST localhost:$INGRESS_PORT/events/spring-sale/applications -H 'Content-Type: application/json' -d '{\"userId\":\"u-42\"}'"
+    say "  curl -s localhost:$INGRESS_PORT/events/spring-sale/applications/u-42"
+    say "  make demo"
+  fi
   say "  logs in .local/logs/, stop with: make down"
 }
 

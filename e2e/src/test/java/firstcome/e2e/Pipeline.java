@@ -1,0 +1,80 @@
+package firstcome.e2e;
+
+import firstcome.contract.Topics;
+import firstcome.testkit.Infrastructure;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole of firstcome over the test infrastructure: the contract's topics, then the
+ * streams-processor, the sink and the ingress as child processes, each waited for until healthy.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final String ADMIN_TOKEN = "e2e-admin-token";
+    private static final int PARTITIONS = 6;
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+
+    private final Infrastructure infrastructure;
+    final ServiceProcess processor;
+    final ServiceProcess sink;
+    final ServiceProcess ingress;
+
+    Pipeline(Infrastructure infrastructure) throws IOException {
+        this.infrastructure = infrastructure;
+        Topics topics = Topics.standard();
+        infrastructure.createTopic(topics.events().name(), PARTITIONS, Map.of("cleanup.policy", "compact"));
+        for (String topic : new String[] {topics.requests().name(), topics.issued().name(),
+                topics.requestsDeadLetters(), topics.issuedDeadLetters()}) {
+            infrastructure.createTopic(topic, PARTITIONS);
+        }
+        Map<String, String> common = new HashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
+        common.put("REDIS_URL", infrastructure.redisUrl());
+        common.put("MYSQL_URL", infrastructure.mysqlJdbcUrl());
+        common.put("MYSQL_USER", infrastructure.mysqlUser());
+        common.put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
+        common.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        int processorPort = freePort();
+        int sinkPort = freePort();
+        int ingressPort = freePort();
+        common.put("PROCESSOR_PORT", String.valueOf(processorPort));
+        common.put("PROCESSOR_URL", "http://localhost:" + processorPort);
+        common.put("SINK_PORT", String.valueOf(sinkPort));
+        common.put("INGRESS_PORT", String.valueOf(ingressPort));
+        common.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-streams").toString());
+
+        processor = new ServiceProcess("streams-processor", common, processorPort).start();
+        sink = new ServiceProcess("sink", common, sinkPort).start();
+        ingress = new ServiceProcess("ingress", common, ingressPort).start();
+        processor.awaitHealthy(START_DEADLINE);
+        sink.awaitHealthy(START_DEADLINE);
+        ingress.awaitHealthy(START_DEADLINE);
+    }
+
+    Connection database() throws SQLException {
+        return DriverManager.getConnection(infrastructure.mysqlJdbcUrl(), infrastructure.mysqlUser(),
+                infrastructure.mysqlPassword());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        ingress.close();
+        sink.close();
+        processor.close();
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package firstcome.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One firstcome service run from its jar as a child process, the way {@code make up} runs it,
+ * with its output in a log file. Ready once its {@code /health} answers 200.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String name;
+    private final Path jar;
+    private final Map<String, String> env;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    ServiceProcess(String name, Map<String, String> env, int port) {
+        this.name = name;
+        this.jar = Path.of(System.getProperty("firstcome.jar." + name, name + ".jar"));
+        this.env = env;
+        this.port = port;
+        this.log = Path.of(System.getProperty("firstcome.logs", "target/service-logs")).resolve(name + ".log");
+    }
+
+    ServiceProcess start() throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(name + ": " + jar + " not found; run `mvn package` first");
+        }
+        Files.createDirectories(log.getParent());
+        var builder = new ProcessBuilder(List.of(javaBinary(), "-Xmx384m", "-jar", jar.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+        return this;
+    }
+
+    void awaitHealthy(Duration deadline) {
+        await(name + " healthy (log: " + log + ")").atMost(deadline).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                    }
+                    return healthStatus() == 200;
+                });
+    }
+
+    int healthStatus() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    String url() {
+        return "http://localhost:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Stops it abruptly, as a crash or {@code kill -9} would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
