@@ -17,7 +17,7 @@ clean: ## remove build output (keeps .local data)
 	$(MVN) -q clean
 
 # --- local stack (scripts/stack.sh; see docs/local-stack.md) ---------------------------------
-.PHONY: deps up down status infra-up infra-down compose-check demo
+.PHONY: deps up down status infra-up infra-down compose-check demo bench
 
 deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
 	@MVN="$(MVN)" scripts/stack.sh deps
@@ -44,3 +44,9 @@ compose-check: ## validate docker-compose.yml (needs docker-compose, not a Docke
 demo: ## against the running stack: limit 100, 1000 users, 32 at a time; prints what happened
 	@ls bench/target/bench-*.jar >/dev/null 2>&1 || $(MVN) -q -pl bench -am -DskipTests package
 	@java -jar $$(ls bench/target/bench-*.jar | grep -v original | head -n 1)
+
+bench: deps ## the benchmarks (needs wrk); figures and commands in BENCHMARKS.md
+	@command -v wrk >/dev/null || scripts/deps.sh wrk
+	$(MVN) -q -DskipTests install
+	SKIP_BUILD=1 ingress/bench/apply-bench.sh
+	sink/bench.sh 20000

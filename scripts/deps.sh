@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs and a fresh machine lacks.
-#   scripts/deps.sh [all|tools|redis|mysql|docker-compose]
+#   scripts/deps.sh [all|tools|redis|mysql|docker-compose|wrk]
 # tools = Java 17+ and Maven: checked, never installed (they are prerequisites of the build).
 # redis / mysql = the servers (+ clients), installed only when missing.
 set -euo pipefail
@@ -84,7 +84,8 @@ main() {
     redis) ensure_redis ;;
     mysql) ensure_mysql ;;
     docker-compose) ensure_compose ;;
-    *) die "usage: $0 [all|tools|redis|mysql|docker-compose]" ;;
+    wrk) command -v wrk >/dev/null 2>&1 || install_pkgs wrk -- wrk ;;
+    *) die "usage: $0 [all|tools|redis|mysql|docker-compose|wrk]" ;;
   esac
 }
 

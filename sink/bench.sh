@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sink benchmark: rows/s into `coupon` four ways in one run (see sink/BENCHMARKS.md).
+# Sink benchmark: rows/s into `coupon` four ways in one run (see BENCHMARKS.md).
 #   sink/bench.sh [rows]        default 20000 rows per approach
 # Uses MYSQL_URL / KAFKA_BOOTSTRAP_SERVERS when set, else starts its own MariaDB and in-JVM broker.
 # Expects `mvn -pl sink -am install -DskipTests` (or any build that installed contract and testkit) first.

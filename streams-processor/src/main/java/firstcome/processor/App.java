@@ -90,7 +90,8 @@ public final class App implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        var app = new App(ProcessorConfig.fromEnv(System.getenv()), Topics.standard());
+        var config = ProcessorConfig.fromEnv(System.getenv());
+        var app = new App(config, Topics.standard().withIssued(config.issuedTopic()));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
         app.start();
     }

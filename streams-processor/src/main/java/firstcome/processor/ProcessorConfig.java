@@ -1,16 +1,27 @@
 package firstcome.processor;
 
+import firstcome.contract.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The streams-processor's settings, read once from the environment (names as in the contract). */
+/**
+ * The streams-processor's settings, read once from the environment (names as in the contract).
+ * {@code issuedTopic} other than {@code coupon-issued} makes a replay: decisions go to a side topic.
+ */
 public record ProcessorConfig(
         String bootstrapServers,
         String applicationId,
         Path stateDir,
         int port,
         String advertisedHost,
-        int streamThreads) {
+        int streamThreads,
+        String issuedTopic) {
+
+    /** The contract's output topic; tests and the usual runs need nothing else. */
+    public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
+                           String advertisedHost, int streamThreads) {
+        this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, Topics.ISSUED);
+    }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
         return new ProcessorConfig(
@@ -19,7 +30,8 @@ public record ProcessorConfig(
                 Path.of(env.getOrDefault("PROCESSOR_STATE_DIR", ".local/streams")),
                 intSetting(env, "PROCESSOR_PORT", 8081),
                 env.getOrDefault("PROCESSOR_HOST", "localhost"),
-                intSetting(env, "PROCESSOR_THREADS", 1));
+                intSetting(env, "PROCESSOR_THREADS", 1),
+                env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED));
     }
 
     public ProcessorConfig {
@@ -28,6 +40,9 @@ public record ProcessorConfig(
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("PROCESSOR_PORT must be a port number, was " + port);
+        }
+        if (issuedTopic == null || issuedTopic.isBlank()) {
+            throw new IllegalArgumentException("PROCESSOR_ISSUED_TOPIC must not be empty");
         }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("PROCESSOR_THREADS must be 1 or more, was " + streamThreads);
