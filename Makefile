@@ -7,7 +7,7 @@ MVN   ?= mvn -B -ntp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: deps compose-check ## build and run every unit and integration test (what CI runs)
+test: deps deps-browser compose-check ## build and run every unit and integration test (what CI runs)
 	$(MVN) verify
 
 build: ## compile and package without tests
@@ -17,10 +17,13 @@ clean: ## remove build output (keeps .local data)
 	$(MVN) -q clean
 
 # --- local stack (scripts/stack.sh; see docs/local-stack.md) ---------------------------------
-.PHONY: deps up down status infra-up infra-down compose-check demo bench
+.PHONY: deps deps-browser up down status infra-up infra-down compose-check demo bench
 
 deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
 	@MVN="$(MVN)" scripts/stack.sh deps
+
+deps-browser: ## install headless Chromium + chromedriver when missing (the browser test; make test runs it)
+	@scripts/deps.sh browser
 
 up: build ## build, start Kafka, Redis, MySQL and the three services in the background, wait until healthy
 	@MVN="$(MVN)" scripts/stack.sh up
@@ -45,8 +48,57 @@ demo: ## against the running stack: limit 100, 1000 users, 32 at a time; prints 
 	@ls bench/target/bench-*.jar >/dev/null 2>&1 || $(MVN) -q -pl bench -am -DskipTests package
 	@java -jar $$(ls bench/target/bench-*.jar | grep -v original | head -n 1)
 
-bench: deps ## the benchmarks (needs wrk); figures and commands in BENCHMARKS.md
+bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~3 min run. Figures: BENCHMARKS.md
+	@# run from a copy: a build in the same tree must not swap the jar under a running JVM
+	@cp $$(ls bench/target/bench-[0-9]*.jar | head -n 1) bench/target/bench-run.jar
+	@BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
+	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
+	@#   ingress/bench/apply-bench.sh        (see BENCHMARKS.md)
+	@# The event page's p99 at rest and while wrk hammers the apply route (~3 min; ~1 with --quick):
 	@command -v wrk >/dev/null || scripts/deps.sh wrk
-	$(MVN) -q -DskipTests install
-	SKIP_BUILD=1 ingress/bench/apply-bench.sh
-	sink/bench.sh 20000
+	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s) bench/page-bench.sh
+
+# --- replay and audit (docs/operations.md) ---------------------------------------------------
+# Against the running stack (`make up`), configured by the contract's variables with their
+# defaults. Each runs from a copy of its service's jar under .local/ops, built if missing: a
+# build in the same tree must not swap the jar under a running JVM. Exit status 0 = identical /
+# consistent, 1 = differences listed, 2 = could not compare. Options go in ARGS, e.g.
+# `make audit ARGS="--event spring-sale"`.
+.PHONY: replay rebuild-db audit
+
+OPS_VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>.*|\1|p' pom.xml | head -n 1)
+OPS_DIR     := .local/ops
+OPS_JAVA    ?= java -Xmx1g
+
+# $(call ops_jar,module,main class): build the module's jar if missing, check it has the command, copy it
+define ops_jar
+	@ls $(1)/target/$(1)-$(OPS_VERSION).jar >/dev/null 2>&1 || $(MVN) -q -pl $(1) -am -DskipTests package
+	@jar tf $(1)/target/$(1)-$(OPS_VERSION).jar | grep -qx '$(subst .,/,$(2)).class' \
+	  || { echo "$(1)/target/$(1)-$(OPS_VERSION).jar predates $(2): run 'make build' first" >&2; exit 2; }
+	@mkdir -p $(OPS_DIR) && cp $(1)/target/$(1)-$(OPS_VERSION).jar $(OPS_DIR)/$(1).jar
+endef
+
+replay: ## decide coupon-events + coupon-requests again from the start into a side topic; compare with coupon-issued
+	$(call ops_jar,streams-processor,firstcome.processor.Replay)
+	@$(OPS_JAVA) -cp $(OPS_DIR)/streams-processor.jar firstcome.processor.Replay --state-dir $(OPS_DIR)/replay $(ARGS)
+
+rebuild-db: ## write coupon-issued from the start into an empty copy of the coupon table; compare with the live table
+	$(call ops_jar,sink,firstcome.sink.RebuildDatabase)
+	@$(OPS_JAVA) -cp $(OPS_DIR)/sink.jar firstcome.sink.RebuildDatabase $(ARGS)
+
+audit: ## per event: were the coupons given to the first comers? requests vs coupon-issued vs table; non-zero on any discrepancy
+	$(call ops_jar,sink,firstcome.sink.Audit)
+	@$(OPS_JAVA) -cp $(OPS_DIR)/sink.jar firstcome.sink.Audit $(ARGS)
+
+# --- chaos -----------------------------------------------------------------------------------
+# Its own stack on free ports (a KRaft broker from the Kafka jars, Redis, MariaDB, the three
+# jars): runs the six faults of docs/faults.md one after another, prints the matrix and writes it
+# into docs/faults.md; exits non-zero if a promise broke. ~6-10 minutes on 2 cores. CHAOS_LIMIT,
+# CHAOS_RATE, CHAOS_FAULTS (e.g. ingress-killed,redis-flushed), CHAOS_OUTAGE_SECONDS tune it.
+.PHONY: chaos
+
+chaos: deps ## kill, flush and cut off each part under a spike; prints the fault matrix (docs/faults.md)
+	@mkdir -p .local/logs
+	@MVN="$(MVN)" bash -c 'source scripts/stack.sh && ensure_kafka_lib'
+	$(MVN) -q -DskipTests package
+	java -cp $$(ls bench/target/bench-[0-9]*.jar | grep -v original | head -n 1) firstcome.bench.Chaos

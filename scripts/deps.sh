@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs and a fresh machine lacks.
-#   scripts/deps.sh [all|tools|redis|mysql|docker-compose|wrk]
+#   scripts/deps.sh [all|tools|redis|mysql|docker-compose|wrk|browser]
 # tools = Java 17+ and Maven: checked, never installed (they are prerequisites of the build).
 # redis / mysql = the servers (+ clients), installed only when missing.
+# browser = headless Chromium + chromedriver for the browser test (e2e EventPageIT), only when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
@@ -71,6 +72,16 @@ ensure_mysql() {
   have_mysql || die "mariadbd/mysqld or the mariadb/mysql client still missing after the install"
 }
 
+# Debian's chromium + chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): the test drives
+# them directly and never downloads a browser. (Ubuntu's apt packages are snap wrappers: install
+# Chromium by hand there and set CHROMIUM_BIN / CHROMEDRIVER_BIN.)
+have_browser() { find_bin chromium chromium-browser >/dev/null && find_bin chromedriver >/dev/null; }
+ensure_browser() {
+  have_browser && return 0
+  install_pkgs chromium chromium-driver -- --cask chromium chromedriver
+  have_browser || [ "$(uname -s)" = Darwin ] || die "chromium/chromedriver still missing after the install"
+}
+
 # Only for `make compose-check`: Debian's docker-compose parses a compose file without an engine.
 ensure_compose() {
   command -v docker-compose >/dev/null 2>&1 && return 0
@@ -85,7 +96,8 @@ main() {
     mysql) ensure_mysql ;;
     docker-compose) ensure_compose ;;
     wrk) command -v wrk >/dev/null 2>&1 || install_pkgs wrk -- wrk ;;
-    *) die "usage: $0 [all|tools|redis|mysql|docker-compose|wrk]" ;;
+    browser) ensure_browser ;;
+    *) die "usage: $0 [all|tools|redis|mysql|docker-compose|wrk|browser]" ;;
   esac
 }
 

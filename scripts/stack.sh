@@ -460,6 +460,8 @@ summary() {
     say "  ingress            http://localhost:$INGRESS_PORT   (admin token: $ADMIN_TOKEN)"
     say "  streams-processor  http://localhost:$PROCESSOR_PORT/health"
     say "  sink               http://localhost:$SINK_PORT/health"
+    say "  event page         http://localhost:$INGRESS_PORT/   (or /e/<eventId>)"
+    say "  organiser page     http://localhost:$INGRESS_PORT/admin"
     say "try:"
     say "  curl -s -X PUT localhost:$INGRESS_PORT/admin/events/spring-sale -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' -d '{\"limit\":100}'"
     say "  curl -s -X POST localhost:$INGRESS_PORT/events/spring-sale/applications -H 'Content-Type: application/json' -d '{\"userId\":\"u-42\"}'"

@@ -80,6 +80,12 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** Starts it again after a {@link #kill()} (same jar, same settings) and waits until it is healthy. */
+    void restart(Duration deadline) throws IOException {
+        start();
+        awaitHealthy(deadline);
+    }
+
     /** Stops it abruptly, as a crash or {@code kill -9} would. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -43,7 +43,14 @@ public final class App implements AutoCloseable {
             Probe kafka,
             PrometheusMeterRegistry registry,
             Clock clock,
-            Executor background) {
+            Executor background,
+            TallyLookup tallies) {
+
+        /** Without a streams-processor to read tallies from (the live view shows none). */
+        public Dependencies(EventCatalog catalog, Gate gate, Publisher publisher, StatusLookup statuses, Probe kafka,
+                PrometheusMeterRegistry registry, Clock clock, Executor background) {
+            this(catalog, gate, publisher, statuses, kafka, registry, clock, background, TallyLookup.unavailable());
+        }
     }
 
     private final Javalin http;
@@ -63,12 +70,22 @@ public final class App implements AutoCloseable {
                 metrics, deps.clock(), deps.background());
         var admin = new AdminController(config.adminToken(), deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
+        var pages = new PageController(PageAssets.fromClasspath("/public"), deps.catalog(), deps.clock());
+        var answers = new ApplyAnswerCounts(deps.catalog());
+        var stats = new EventStatsController(new AdminToken(config.adminToken()), deps.catalog(), deps.gate(),
+                deps.tallies(), answers, deps.clock());
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = config.port();
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // Abuse bounds (EdgeLimits): header size (431 beyond), idle and slow-client timeouts, per-client rate.
+            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.edge().maxHeaderBytes()));
+            cfg.jetty.modifyServer(server -> SlowClientGuard.install(server, config.edge()));
+            if (config.edge().rateLimited()) {
+                cfg.routes.before(ClientRateLimit.of(config.edge())::check);
+            }
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
             cfg.http.prefer405over404 = true;
             // A safety net only: every hand-off future ends within the delivery timeout.
@@ -78,6 +95,14 @@ public final class App implements AutoCloseable {
             cfg.routes.post("/events/{eventId}/applications", apply::apply);
             cfg.routes.get("/events/{eventId}/applications/{userId}", apply::status);
             cfg.routes.put("/admin/events/{eventId}", admin::define);
+            // The pages and the organiser's live view (see PageController, EventStatsController).
+            cfg.routes.get("/", pages::eventPage);
+            cfg.routes.get("/e/{eventId}", pages::eventPage);
+            cfg.routes.get("/admin", pages::adminPage);
+            cfg.routes.get("/assets/{file}", pages::asset);
+            cfg.routes.get("/featured-event", pages::featuredEvent);
+            cfg.routes.get("/admin/events", stats::events);
+            cfg.routes.get("/admin/events/{eventId}/stats", stats::stats);
             cfg.routes.get("/health", ctx -> {
                 Map<String, Object> health = health(deps);
                 ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
@@ -106,6 +131,7 @@ public final class App implements AutoCloseable {
                 Outcome outcome = ctx.attribute(Answer.OUTCOME_ATTRIBUTE);
                 if (outcome != null && ctx.method().name().equals("POST") && route.endsWith("/applications")) {
                     metrics.application(outcome, nanos);
+                    answers.record(ctx.pathParamMap().get("eventId"), outcome);
                 }
             });
         });
@@ -164,10 +190,14 @@ public final class App implements AutoCloseable {
             var follower = new CatalogFollower(config.bootstrapServers(), topics.events(), catalog);
             resources.push(follower);
             follower.start();
+            var reconciler = new GateReconciler(catalog, gate, publisher, config.reconcileAfter(), background,
+                    registry, System::nanoTime);
+            resources.push(reconciler);
+            reconciler.start();
 
             var deps = new Dependencies(catalog, gate, publisher,
                     new ProcessorStatusLookup(config.processorUrl(), new GateStatusLookup(gate)), probe, registry,
-                    Clock.systemUTC(), background);
+                    Clock.systemUTC(), background, new ProcessorTallyLookup(config.processorUrl()));
             Javalin http = create(config, deps);
             resources.push(http::stop);
             http.start();

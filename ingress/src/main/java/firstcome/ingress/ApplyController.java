@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -77,18 +78,20 @@ public final class ApplyController {
             refusal(remembered.get()).writeTo(ctx);
             return;
         }
-        Gate.Admission admission = gate.admit(event, user, definition.limit());
+        // Made before the gate, which keeps it as pending with the slot: if this process dies
+        // before Kafka answers, another ingress finds it there and publishes it (GateReconciler).
+        var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
+        Gate.Admission admission = gate.admit(event, user, definition.limit(), request);
         shortcut.observe(event, definition.limit(), admission);
         if (admission.outcome() != Outcome.ACCEPTED) {
             refusal(admission.outcome()).writeTo(ctx);
             return;
         }
 
-        var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
         var accepted = Answer.of(Outcome.ACCEPTED, new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), admission.position()));
         ctx.future(() -> publisher.publish(request)
                 .handle((offset, failure) -> failure == null
-                        ? CompletableFuture.completedFuture(accepted)
+                        ? CompletableFuture.completedFuture(settled(request, accepted))
                         : CompletableFuture.supplyAsync(() -> giveBack(event, user, failure), releases))
                 .thenCompose(answer -> answer)
                 .thenAccept(answer -> answer.writeTo(ctx)));
@@ -117,6 +120,26 @@ public final class ApplyController {
     }
 
     /**
+     * Kafka holds the record: the gate may forget it as pending. Off the ack thread, after the
+     * answer; if that never happens (crash, Redis away), the reconciler publishes the record once
+     * more, an identical duplicate the streams-processor decides as such.
+     */
+    private Answer settled(CouponRequest request, Answer accepted) {
+        try {
+            releases.execute(() -> {
+                try {
+                    gate.settle(request);
+                } catch (GateUnavailableException e) {
+                    log.warn("could not mark the request of {} to {} as stored: {}", request.userId(), request.eventId(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            // Left pending: the reconciler of this or another ingress settles it.
+        }
+        return accepted;
+    }
+
+    /**
      * Kafka did not acknowledge the record: free the slot (atomically, and only if this user
      * holds it) so that nothing stays counted for a request the client is told failed.
      */
@@ -128,7 +151,8 @@ public final class ApplyController {
             metrics.released(true);
             log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
         } catch (GateUnavailableException e) {
-            // Neither Kafka nor Redis: the slot stays taken without a record (see README, "failure cases").
+            // Neither Kafka nor Redis: the slot stays taken with its pending request, which the
+            // reconciler publishes once both answer again (see README, "failure cases").
             metrics.released(false);
             log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {}",
                     user, event, cause.toString(), e.getMessage());

@@ -61,6 +61,11 @@ public final class EventCatalog {
         loaded = true;
     }
 
+    /** Every defined event (tombstoned ones excluded), in no particular order. */
+    public List<EventDefinition> definitions() {
+        return events.values().stream().map(Versioned::definition).filter(Objects::nonNull).toList();
+    }
+
     /** Defined events (tombstoned ones excluded). */
     public int size() {
         return (int) events.values().stream().filter(entry -> entry.definition != null).count();

@@ -1,6 +1,8 @@
 package firstcome.ingress;
 
+import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,8 +17,24 @@ public interface Gate {
     Admission admit(EventId event, UserId user, int limit);
 
     /**
-     * Gives the user's slot back (the record could not be written). Atomic, and a no-op when the
-     * user holds no slot, so a repeated release never frees someone else's place.
+     * Like {@link #admit(EventId, UserId, int)}, and when the user is let through, remembers
+     * {@code request} as pending in the same atomic step: a slot is never taken without a record of
+     * what should reach Kafka for it. {@link #settle} forgets it once the broker holds the record,
+     * {@link #release} when the slot goes back; one still pending long after its ingress should have
+     * heard from Kafka was stranded by a crash, and {@link GateReconciler} publishes it again.
+     */
+    Admission admit(EventId event, UserId user, int limit, CouponRequest request);
+
+    /** Forgets the pending request once the broker holds it; a no-op unless it is the one pending for its user. */
+    void settle(CouponRequest request);
+
+    /** The event's requests that passed the gate and were neither settled nor released. */
+    List<CouponRequest> pending(EventId event);
+
+    /**
+     * Gives the user's slot back (the record could not be written), with its pending request.
+     * Atomic, and a no-op when the user holds no slot, so a repeated release never frees someone
+     * else's place.
      */
     boolean release(EventId event, UserId user);
 

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param soldOutRecheck   how stale such a memory answer may get before one request re-asks Redis
  * @param soldOutSnapshotMax events with a larger limit never use the short-cut (memory bound)
  * @param processorUrl     where the streams-processor answers status look-ups from its state
+ * @param edge             per-client rate limit, header size, idle and slow-client timeouts
+ * @param reconcileAfter   how long a request may stay pending at the gate (passed, not acknowledged
+ *                         by Kafka) before it counts as stranded by a dead ingress and is published again
  */
 public record IngressConfig(
         String bootstrapServers,
@@ -36,7 +39,9 @@ public record IngressConfig(
         boolean soldOutShortcut,
         Duration soldOutRecheck,
         int soldOutSnapshotMax,
-        URI processorUrl) {
+        URI processorUrl,
+        EdgeLimits edge,
+        Duration reconcileAfter) {
 
     public static IngressConfig fromEnv(Map<String, String> env) {
         return new IngressConfig(
@@ -53,7 +58,17 @@ public record IngressConfig(
                 bool(env, "INGRESS_SOLD_OUT_SHORTCUT", true),
                 Duration.ofMillis(integer(env, "INGRESS_SOLD_OUT_RECHECK_MS", 250)),
                 integer(env, "INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000),
-                httpUrl("PROCESSOR_URL", text(env, "PROCESSOR_URL").orElse("http://localhost:8081")));
+                httpUrl("PROCESSOR_URL", text(env, "PROCESSOR_URL").orElse("http://localhost:8081")),
+                new EdgeLimits(
+                        integer(env, "INGRESS_RATE_LIMIT_PER_SECOND", 0),
+                        integer(env, "INGRESS_RATE_LIMIT_BURST", 0),
+                        bool(env, "INGRESS_TRUST_FORWARDED_FOR", false),
+                        integer(env, "INGRESS_MAX_HEADER_BYTES", EdgeLimits.DEFAULT.maxHeaderBytes()),
+                        Duration.ofMillis(integer(env, "INGRESS_IDLE_TIMEOUT_MS", (int) EdgeLimits.DEFAULT.idleTimeout().toMillis())),
+                        Duration.ofMillis(integer(env, "INGRESS_REQUEST_READ_TIMEOUT_MS",
+                                (int) EdgeLimits.DEFAULT.requestReadTimeout().toMillis()))),
+                // 0: derived from the Kafka timeouts (below)
+                Duration.ofMillis(integer(env, "INGRESS_RECONCILE_AFTER_MS", 0)));
     }
 
     public IngressConfig {
@@ -84,20 +99,44 @@ public record IngressConfig(
         if (soldOutSnapshotMax < 0) {
             throw new IllegalArgumentException("INGRESS_SOLD_OUT_SNAPSHOT_MAX must be 0 or more, was " + soldOutSnapshotMax);
         }
+        edge = edge == null ? EdgeLimits.DEFAULT : edge;
+        // A live ingress hears from Kafka within delivery timeout + max block: a request pending
+        // longer than that (plus a margin for settling it) was stranded by a dead one.
+        Duration longestLiveWait = deliveryTimeout.plus(maxBlock).plusSeconds(1);
+        if (reconcileAfter == null || reconcileAfter.isZero()) {
+            reconcileAfter = deliveryTimeout.plus(maxBlock).plusSeconds(2);
+        } else if (reconcileAfter.compareTo(longestLiveWait) < 0) {
+            throw new IllegalArgumentException("INGRESS_RECONCILE_AFTER_MS must be at least "
+                    + longestLiveWait.toMillis() + " (delivery timeout + max block + 1 s), was " + reconcileAfter.toMillis());
+        }
     }
 
     /** The same settings with another HTTP port (tests use 0: any free port). */
     public IngressConfig withPort(int newPort) {
         return new IngressConfig(bootstrapServers, redisUrl, adminToken, newPort, redisTimeout, redisPoolSize,
                 deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl);
+                processorUrl, edge, reconcileAfter);
     }
 
     /** The same settings with another delivery timeout. */
     public IngressConfig withDeliveryTimeout(Duration timeout) {
         return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
                 timeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl);
+                processorUrl, edge, Duration.ZERO);
+    }
+
+    /** The same settings with other edge limits (rate limit, header size, timeouts). */
+    public IngressConfig withEdge(EdgeLimits limits) {
+        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
+                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
+                processorUrl, limits, reconcileAfter);
+    }
+
+    /** The same settings with another time after which a pending request counts as stranded. */
+    public IngressConfig withReconcileAfter(Duration after) {
+        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
+                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
+                processorUrl, edge, after);
     }
 
     @Override
@@ -115,7 +154,9 @@ public record IngressConfig(
                 + ", soldOutShortcut=" + soldOutShortcut
                 + ", soldOutRecheck=" + soldOutRecheck.toMillis() + "ms"
                 + ", soldOutSnapshotMax=" + soldOutSnapshotMax
-                + ", processorUrl=" + processorUrl + "]";
+                + ", processorUrl=" + processorUrl
+                + ", " + edge
+                + ", reconcileAfter=" + reconcileAfter.toMillis() + "ms]";
     }
 
     /** A Redis URL may carry a password: show only where it points. */

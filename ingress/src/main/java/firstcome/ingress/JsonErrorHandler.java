@@ -26,6 +26,12 @@ final class JsonErrorHandler extends ErrorHandler {
         response.write(true, body(code), callback);
     }
 
+    /** Jetty writes error bodies only for GET, POST and HEAD; the contract wants one for every method. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(JSON);

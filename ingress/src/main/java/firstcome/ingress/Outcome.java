@@ -15,6 +15,7 @@ public enum Outcome {
     UNAVAILABLE(503),
 
     UNAUTHORIZED(401),
+    RATE_LIMITED(429),
     PENDING(200),
     NOT_APPLIED(404),
     NOT_FOUND(404),

@@ -1,13 +1,18 @@
 package firstcome.ingress;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,14 +35,18 @@ import org.slf4j.LoggerFactory;
  * "check, remember, count" atomic, so no crash or race between steps can let limit + 1 through.
  * Rejected requests store nothing: an event's memory is bounded by its limit.
  *
- * <p>Keys are {@code fc:{eventId}:users|count|releases}; the braces are a Redis Cluster hash tag,
- * so the keys a script touches always live in one slot.
+ * <p>Keys are {@code fc:{eventId}:users|count|releases|pending}; the braces are a Redis Cluster hash
+ * tag, so the keys a script touches always live in one slot. {@code pending} maps a user to the
+ * request (JSON) taken for their slot until Kafka acknowledged it: the trace a crash leaves behind.
  */
 public final class RedisGate implements Gate, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
 
-    /** KEYS users, count, releases; ARGV userId, limit. Replies {0, position} | {1, 0} | {2, generation}. */
+    /**
+     * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none). Replies
+     * {0, position} | {1, 0} | {2, generation}.
+     */
     static final String ADMIT = """
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
               return {1, 0}
@@ -47,15 +56,28 @@ public final class RedisGate implements Gate, AutoCloseable {
               return {2, tonumber(redis.call('GET', KEYS[3]) or '0')}
             end
             redis.call('SADD', KEYS[1], ARGV[1])
+            if ARGV[3] ~= '' then
+              redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+            end
             return {0, redis.call('INCR', KEYS[2])}
             """;
 
-    /** KEYS users, count, releases; ARGV userId. The count only drops if this user held a slot. */
+    /** KEYS users, count, releases, pending; ARGV userId. The count only drops if this user held a slot. */
     static final String RELEASE = """
             if redis.call('SREM', KEYS[1], ARGV[1]) == 1 then
               redis.call('DECR', KEYS[2])
               redis.call('INCR', KEYS[3])
+              redis.call('HDEL', KEYS[4], ARGV[1])
               return 1
+            end
+            return 0
+            """;
+
+    /** KEYS pending; ARGV userId, requestId. Forgets the user's pending request only if it is that one. */
+    static final String SETTLE = """
+            local pending = redis.call('HGET', KEYS[1], ARGV[1])
+            if pending and cjson.decode(pending)['requestId'] == ARGV[2] then
+              return redis.call('HDEL', KEYS[1], ARGV[1])
             end
             return 0
             """;
@@ -65,6 +87,7 @@ public final class RedisGate implements Gate, AutoCloseable {
     private final UnifiedJedis redis;
     private final Script admit = new Script(ADMIT);
     private final Script release = new Script(RELEASE);
+    private final Script settle = new Script(SETTLE);
 
     public RedisGate(UnifiedJedis redis) {
         this.redis = redis;
@@ -105,8 +128,17 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     @Override
     public Admission admit(EventId event, UserId user, int limit) {
+        return admit(event, user, limit, "");
+    }
+
+    @Override
+    public Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
+        return admit(event, user, limit, json(request));
+    }
+
+    private Admission admit(EventId event, UserId user, int limit, String pending) {
         Keys keys = Keys.of(event);
-        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit)));
+        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), pending));
         long code = (Long) reply.get(0);
         long value = (Long) reply.get(1);
         if (code == 0) {
@@ -120,6 +152,27 @@ public final class RedisGate implements Gate, AutoCloseable {
         return (Long) run(release, Keys.of(event).all(), List.of(user.value())) == 1L;
     }
 
+    @Override
+    public void settle(CouponRequest request) {
+        Keys keys = Keys.of(new EventId(request.eventId()));
+        run(settle, List.of(keys.pending()), List.of(request.userId(), request.requestId()));
+    }
+
+    /** One HGETALL: the hash only holds what is between the gate and Kafka's acknowledgement. */
+    @Override
+    public List<CouponRequest> pending(EventId event) {
+        Map<String, String> pending = call(() -> redis.hgetAll(Keys.of(event).pending()));
+        List<CouponRequest> requests = new ArrayList<>(pending.size());
+        for (String value : pending.values()) {
+            try {
+                requests.add(Json.mapper().readValue(value, CouponRequest.class));
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                log.warn("ignoring an unreadable pending request of event {}: {}", event, e.getMessage());
+            }
+        }
+        return requests;
+    }
+
     /**
      * Makes sure this Redis has the scripts (so the first application pays no NOSCRIPT round trip)
      * and that the count exists. The limit is not stored here: every application brings it from
@@ -131,6 +184,7 @@ public final class RedisGate implements Gate, AutoCloseable {
         call(() -> {
             redis.scriptLoad(ADMIT, keys.count());
             redis.scriptLoad(RELEASE, keys.count());
+            redis.scriptLoad(SETTLE, keys.count());
             redis.setnx(keys.count(), "0");
             return null;
         });
@@ -197,6 +251,7 @@ public final class RedisGate implements Gate, AutoCloseable {
         try {
             redis.scriptLoad(ADMIT);
             redis.scriptLoad(RELEASE);
+            redis.scriptLoad(SETTLE);
         } catch (JedisException e) {
             log.warn("Redis did not answer at start ({}); the gate will load its scripts on first use", e.getMessage());
         }
@@ -228,15 +283,23 @@ public final class RedisGate implements Gate, AutoCloseable {
         T run();
     }
 
-    private record Keys(String users, String count, String releases) {
+    private static String json(CouponRequest request) {
+        try {
+            return Json.mapper().writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a CouponRequest always serialises", e);
+        }
+    }
+
+    private record Keys(String users, String count, String releases, String pending) {
 
         static Keys of(EventId event) {
             String prefix = "fc:{" + event.value() + "}:";
-            return new Keys(prefix + "users", prefix + "count", prefix + "releases");
+            return new Keys(prefix + "users", prefix + "count", prefix + "releases", prefix + "pending");
         }
 
         List<String> all() {
-            return List.of(users, count, releases);
+            return List.of(users, count, releases, pending);
         }
     }
 

@@ -1,7 +1,9 @@
 package firstcome.ingress;
 
+import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +15,7 @@ final class FakeGate implements Gate {
 
     private final Map<EventId, Set<String>> users = new ConcurrentHashMap<>();
     private final Map<EventId, Long> releases = new ConcurrentHashMap<>();
+    private final Map<EventId, Map<String, CouponRequest>> pending = new ConcurrentHashMap<>();
     final Set<EventId> primed = ConcurrentHashMap.newKeySet();
     final AtomicInteger admitCalls = new AtomicInteger();
     volatile boolean down;
@@ -33,13 +36,42 @@ final class FakeGate implements Gate {
     }
 
     @Override
+    public synchronized Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
+        Admission admission = admit(event, user, limit);
+        if (admission.outcome() == Outcome.ACCEPTED) {
+            pending.computeIfAbsent(event, e -> new ConcurrentHashMap<>()).put(user.value(), request);
+        }
+        return admission;
+    }
+
+    @Override
     public synchronized boolean release(EventId event, UserId user) {
         failIfDown();
         boolean released = users.getOrDefault(event, new HashSet<>()).remove(user.value());
         if (released) {
             releases.merge(event, 1L, Long::sum);
+            Map<String, CouponRequest> ofEvent = pending.get(event);
+            if (ofEvent != null) {
+                ofEvent.remove(user.value());
+            }
         }
         return released;
+    }
+
+    @Override
+    public synchronized void settle(CouponRequest request) {
+        failIfDown();
+        Map<String, CouponRequest> ofEvent = pending.getOrDefault(new EventId(request.eventId()), Map.of());
+        CouponRequest current = ofEvent.get(request.userId());
+        if (current != null && current.requestId().equals(request.requestId())) {
+            ofEvent.remove(request.userId());
+        }
+    }
+
+    @Override
+    public synchronized List<CouponRequest> pending(EventId event) {
+        failIfDown();
+        return List.copyOf(pending.getOrDefault(event, Map.of()).values());
     }
 
     @Override

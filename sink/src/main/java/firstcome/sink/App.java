@@ -161,7 +161,10 @@ public final class App implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // A new group must start from the first coupon ever issued, not from the ones issued after it joined.
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize(),
+                // A sink killed without leaving the group holds its partitions until this runs out
+                // (45 s by default): its restarted successor waits that long before writing a row.
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     }
 
     static Map<String, Object> producerSettings(SinkConfig config) {

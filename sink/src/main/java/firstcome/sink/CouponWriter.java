@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -67,11 +68,25 @@ public final class CouponWriter {
     public record Result(int written, int alreadyStored, List<CouponConflicts.Conflict> conflicts) {
     }
 
+    /** The contract's table; {@link #CouponWriter(DataSource, String)} writes a copy of it instead (a rebuild). */
+    public static final String TABLE = "coupon";
+    private static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
     private final DataSource dataSource;
+    private final String table;
 
     /** {@code dataSource} must hand out connections with auto-commit off and the session time zone at UTC ({@link CouponDatabase}). */
     public CouponWriter(DataSource dataSource) {
+        this(dataSource, TABLE);
+    }
+
+    /** Writes into {@code table}, a table with the columns and unique keys of {@code coupon} ({@code CREATE TABLE … LIKE coupon}). */
+    public CouponWriter(DataSource dataSource, String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("table must be 1-64 characters of [a-z0-9_], starting with a letter, was '" + table + "'");
+        }
         this.dataSource = dataSource;
+        this.table = table;
     }
 
     public static boolean fitsTheTable(Instant issuedAt) {
@@ -106,10 +121,10 @@ public final class CouponWriter {
         }
     }
 
-    private static int insert(Connection connection, List<IssuedCoupon> coupons) throws SQLException {
+    private int insert(Connection connection, List<IssuedCoupon> coupons) throws SQLException {
         int inserted = 0;
         for (List<IssuedCoupon> chunk : chunks(coupons)) {
-            String sql = "INSERT INTO coupon (" + COLUMNS + ") VALUES "
+            String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES "
                     + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, FROM_UNIXTIME(?))"))
                     + " ON DUPLICATE KEY UPDATE id = id";
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -128,7 +143,7 @@ public final class CouponWriter {
     }
 
     /** Every stored row sharing a key with a coupon of the batch: per event, by user and by number. */
-    private static List<CouponRow> readBack(Connection connection, List<IssuedCoupon> coupons) throws SQLException {
+    private List<CouponRow> readBack(Connection connection, List<IssuedCoupon> coupons) throws SQLException {
         Map<String, List<IssuedCoupon>> byEvent = new LinkedHashMap<>();
         for (IssuedCoupon coupon : coupons) {
             byEvent.computeIfAbsent(coupon.eventId(), id -> new ArrayList<>()).add(coupon);
@@ -138,8 +153,8 @@ public final class CouponWriter {
             for (List<IssuedCoupon> chunk : chunks(event.getValue())) {
                 String placeholders = String.join(", ", Collections.nCopies(chunk.size(), "?"));
                 // Two index range reads, one per unique key, rather than an OR the optimiser may scan for.
-                String sql = "SELECT " + READ_COLUMNS + " FROM coupon WHERE event_id = ? AND user_id IN (" + placeholders + ")"
-                        + " UNION SELECT " + READ_COLUMNS + " FROM coupon WHERE event_id = ? AND coupon_no IN (" + placeholders + ")";
+                String sql = "SELECT " + READ_COLUMNS + " FROM " + table + " WHERE event_id = ? AND user_id IN (" + placeholders + ")"
+                        + " UNION SELECT " + READ_COLUMNS + " FROM " + table + " WHERE event_id = ? AND coupon_no IN (" + placeholders + ")";
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     int p = 1;
                     statement.setString(p++, event.getKey());

@@ -25,6 +25,7 @@ public final class App implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
     private final StatusQueries statusQueries;
+    private final TallyQueries tallyQueries;
     private final Javalin http;
 
     App(ProcessorConfig config, Topics topics) {
@@ -33,6 +34,7 @@ public final class App implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         statusQueries = new StatusQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
+        tallyQueries = new TallyQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = config.port();
@@ -55,6 +57,19 @@ public final class App implements AutoCloseable {
                         answer -> ctx.status(answer.status()).contentType("application/json").result(answer.json()),
                         () -> ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE",
                                 "message", "The decisions are being restored; try again in a moment.")));
+            });
+            cfg.routes.get("/events/{eventId}/tally", ctx -> {
+                String eventId = ctx.pathParam("eventId");
+                if (!Ids.isValid(eventId)) {
+                    ctx.status(400).json(Map.of("outcome", "INVALID_REQUEST",
+                            "message", "eventId must be 1-64 characters of [A-Za-z0-9_.:@-]"));
+                    return;
+                }
+                boolean forwarded = ctx.header(StatusQueries.FORWARDED_HEADER) != null;
+                tallyQueries.tallyOf(eventId, forwarded).ifPresentOrElse(
+                        json -> ctx.status(200).contentType("application/json").result(json),
+                        () -> ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE",
+                                "message", "The tallies are being restored; try again in a moment.")));
             });
         });
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two processor instances share the partitions; either one answers every status look-up. */
+/** Two processor instances share the partitions; either one answers every status and tally look-up. */
 @ExtendWith(InfrastructureExtension.class)
 class StatusQueriesIT {
 
@@ -95,6 +95,8 @@ class StatusQueriesIT {
                     assertThat(get(port, event, "winner")).isEqualTo("200 {\"outcome\":\"ISSUED\",\"couponNo\":1}");
                     assertThat(get(port, event, "loser")).isEqualTo("200 {\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}");
                     assertThat(get(port, event, "stranger")).isEqualTo("404 {\"outcome\":\"NOT_APPLIED\"}");
+                    assertThat(tally(port, event)).isEqualTo("200 {\"eventId\":\"" + event + "\",\"issued\":1,\"duplicates\":0,"
+                            + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}");
                 }
             }
         });
@@ -107,6 +109,13 @@ class StatusQueriesIT {
     private String get(int port, String event, String user) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/events/" + event + "/applications/" + user)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    private String tally(int port, String event) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/events/" + event + "/tally")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }

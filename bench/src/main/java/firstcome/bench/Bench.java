@@ -1,0 +1,460 @@
+package firstcome.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code make bench}: the seed's three complaints measured on the local stack, each next to a
+ * ceiling measured in the same run — the spike at the ingress (vs a bare Javalin handler and
+ * Redis' own EVALSHA rate), time to persist, a replay through the topology (vs a plain consumer),
+ * the sink (vs raw JDBC batches), unrelated reads during the spike (vs idle), and each process's
+ * resident memory. Prints a table, writes {@code bench/report.html} and, for a full run, the
+ * figures section of {@code BENCHMARKS.md}.
+ *
+ * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record]}, from the
+ * repository root, with the stack of {@code make up} running.
+ */
+public final class Bench {
+
+    /** What one run does; the full run fits in 10 minutes on 2 cores, --quick in about 3. */
+    record Settings(boolean quick, boolean record, String ingressUrl, String adminToken, String jdbcUrl, String dbUser,
+                    String dbPassword, String bootstrap, String redisHost, int redisPort, int requests, int limit,
+                    int connections, int rounds, int idleSeconds, int replayRecords, int sinkRows, int redisRequests,
+                    int readsPerSecond, String command) {
+
+        static Settings of(List<String> args, Map<String, String> env) {
+            boolean quick = args.contains("--quick");
+            URI redis = URI.create(env.getOrDefault("REDIS_URL", "redis://localhost:6379"));
+            return new Settings(quick, args.contains("--record") || !quick,
+                    env.getOrDefault("INGRESS_URL", "http://localhost:" + env.getOrDefault("INGRESS_PORT", "8080")),
+                    env.getOrDefault("ADMIN_TOKEN", "local-admin-token"),
+                    env.getOrDefault("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon"),
+                    env.getOrDefault("MYSQL_USER", "coupon"),
+                    env.getOrDefault("MYSQL_PASSWORD", "coupon"),
+                    env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                    redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort(),
+                    quick ? 20_000 : 100_000, 1_000, 64, 3, quick ? 5 : 10,
+                    quick ? 100_000 : 1_000_000, quick ? 5_000 : 20_000, quick ? 100_000 : 300_000, 200,
+                    env.getOrDefault("BENCH_COMMAND", "make bench" + (quick ? " ARGS=--quick" : "")));
+        }
+    }
+
+    /** One round of the spike: the bare handler and the ingress, back to back, same generator. */
+    record Round(int number, SpikeLoad.Result bare, SpikeLoad.Result ingress, String eventId, int rows,
+                 double lastAcceptToLastRowMillis, double lastAnswerToLastRowMillis, Histogram acceptToRow) {
+
+        double ratio() {
+            return ingress.rate() / bare.rate();
+        }
+    }
+
+    record Replay(int records, double produceSeconds, double readSeconds, double streamsSeconds, double startupSeconds,
+                  long issued) {
+    }
+
+    private final Settings settings;
+    private final long started = System.nanoTime();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Bench(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Bench(Settings.of(List.of(args), System.getenv())).run();
+    }
+
+    private void run() throws Exception {
+        Settings s = settings;
+        requireHealthy(s.ingressUrl() + "/health", "the ingress (make up)");
+        say(String.format("%s run: %,d applications per spike, limit %,d, %d connections, %d rounds; replay %,d records",
+                s.quick() ? "quick" : "full", s.requests(), s.limit(), s.connections(), s.rounds(), s.replayRecords()));
+        Map<String, String> versions = versions();
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+
+        try (ProductReads reads = new ProductReads(s.jdbcUrl(), s.dbUser(), s.dbPassword(), s.readsPerSecond())) {
+            reads.phase("idle");
+            say(String.format("unrelated reads at rest: %d look-ups/s for %d s", s.readsPerSecond(), s.idleSeconds()));
+            TimeUnit.SECONDS.sleep(s.idleSeconds());
+            reads.phase("other");
+
+            double redisRate = redisCeiling();
+
+            List<Round> rounds = new ArrayList<>();
+            Map<String, Long> rss;
+            Process bare = startBareServer();
+            try {
+                int barePort = Integer.parseInt(bare.info().arguments().map(a -> a[a.length - 1]).orElseThrow());
+                String bareUrl = "http://127.0.0.1:" + barePort + "/events/bench/applications";
+                SpikeLoad load = new SpikeLoad(s.connections());
+                // Warm-up: JIT and connections of both servers and of the generator; not reported.
+                int warm = Math.max(5_000, s.requests() / 10);
+                load.run("warm-up bare", bareUrl, "w" + runId + "-", warm, 0, null, this::say);
+                String warmEvent = defineEvent("bench-" + runId + "-warm");
+                load.run("warm-up ingress", applyUrl(warmEvent), "w-", warm, 0, null, this::say);
+                rss = Map.of();
+                for (int r = 1; r <= s.rounds(); r++) {
+                    reads.phase("other");
+                    SpikeLoad.Result bareResult = load.run("round " + r + " bare", bareUrl, "b" + runId + r + "-",
+                            s.requests(), 0, null, this::say);
+                    // Coordinated-omission correction for the ingress: the bare handler's pace in this round.
+                    long expectedMicros = bareResult.expectedIntervalMicros();
+                    String event = defineEvent("bench-" + runId + "-r" + r);
+                    try (CouponRows rows = new CouponRows(s.jdbcUrl(), s.dbUser(), s.dbPassword(), event)) {
+                        reads.phase("spike");
+                        String prefix = "u-";
+                        SpikeLoad.Result ingress = load.run("round " + r + " ingress", applyUrl(event), prefix,
+                                s.requests(), expectedMicros, null, this::say);
+                        reads.phase("other");
+                        rss = residentMemory();
+                        boolean complete = rows.awaitRows(s.limit(), 60_000);
+                        rounds.add(round(r, bareResult, ingress, event, prefix, rows, complete));
+                    }
+                    Round last = rounds.get(rounds.size() - 1);
+                    say(String.format("round %d: bare %,.0f req/s, ingress %,.0f req/s (%.2f× bare), %d rows, "
+                                    + "last 202 → last row %.0f ms", r, bareResult.rate(), last.ingress().rate(),
+                            last.ratio(), last.rows(), last.lastAcceptToLastRowMillis()));
+                }
+            } finally {
+                bare.destroy();
+                bare.waitFor(10, TimeUnit.SECONDS);
+            }
+
+            reads.phase("replay");
+            Replay replay = replay();
+            reads.phase("sink");
+            List<String> sinkTable = sinkBenchmark();
+            reads.phase("done");
+
+            Report report = new Report(s, versions, redisRate, rounds, replay, sinkTable,
+                    reads.histogram("idle"), reads.histogram("spike"), rss, elapsedSeconds());
+            String table = report.markdown();
+            System.out.println();
+            System.out.println(table);
+            Path html = Path.of("bench", "report.html");
+            Files.writeString(html, report.html());
+            say("report: " + html.toAbsolutePath());
+            if (s.record()) {
+                report.writeInto(Path.of("BENCHMARKS.md"));
+                say("figures written to BENCHMARKS.md");
+            } else {
+                Path md = Path.of("bench", "target", "bench-quick.md");
+                Files.createDirectories(md.getParent());
+                Files.writeString(md, table);
+                say("quick run: figures in " + md + " (BENCHMARKS.md unchanged; --record writes them)");
+            }
+        }
+        say(String.format("done in %.0f s", elapsedSeconds()));
+    }
+
+    private Round round(int number, SpikeLoad.Result bare, SpikeLoad.Result ingress, String event, String prefix,
+                        CouponRows rows, boolean complete) {
+        if (!complete) {
+            say("round " + number + ": only " + rows.rows() + " rows after 60 s");
+        }
+        Histogram toRow = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+        for (int i = 0; i < ingress.requests(); i++) {
+            if (ingress.status()[i] == 202) {
+                Long seen = rows.seenAt(prefix + i);
+                if (seen != null) {
+                    toRow.recordValue(Math.max(1, Math.min((seen - ingress.answeredAt()[i]) / 1000, toRow.getHighestTrackableValue())));
+                }
+            }
+        }
+        long lastRow = rows.lastRowNanos();
+        long lastAccept = ingress.lastAcceptNanos();
+        return new Round(number, bare, ingress, event, rows.rows(), (lastRow - lastAccept) / 1e6,
+                Math.max(0, (lastRow - ingress.endNanos()) / 1e6), toRow);
+    }
+
+    // --- ceilings and side measurements ------------------------------------------------------
+
+    /** Redis' own rate for the gate's script (a copy of the ingress's ADMIT script), via redis-benchmark. */
+    private double redisCeiling() throws Exception {
+        String admit = """
+                if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+                  return {1, 0}
+                end
+                local count = tonumber(redis.call('GET', KEYS[2]) or '0')
+                if count >= tonumber(ARGV[2]) then
+                  return {2, tonumber(redis.call('GET', KEYS[3]) or '0')}
+                end
+                redis.call('SADD', KEYS[1], ARGV[1])
+                return {0, redis.call('INCR', KEYS[2])}
+                """;
+        String host = settings.redisHost();
+        String port = Integer.toString(settings.redisPort());
+        String sha = exec(List.of("redis-cli", "-h", host, "-p", port, "SCRIPT", "LOAD", admit)).trim();
+        String[] keys = {"fc-bench:{gate}:users", "fc-bench:{gate}:count", "fc-bench:{gate}:releases"};
+        say(String.format("gate ceiling: redis-benchmark EVALSHA of the gate script, %,d calls, %d clients",
+                settings.redisRequests(), settings.connections()));
+        List<String> command = new ArrayList<>(List.of("redis-benchmark", "-h", host, "-p", port,
+                "-c", Integer.toString(settings.connections()), "-n", Integer.toString(settings.redisRequests()),
+                "-r", "100000000", "-q", "EVALSHA", sha, "3"));
+        command.addAll(Arrays.asList(keys));
+        command.addAll(List.of("user:__rand_int__", "1000000000"));
+        String out = exec(command);
+        List<String> del = new ArrayList<>(List.of("redis-cli", "-h", host, "-p", port, "DEL"));
+        del.addAll(Arrays.asList(keys));
+        exec(del);
+        Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(out);
+        double rate = Double.NaN;
+        while (m.find()) {
+            rate = Double.parseDouble(m.group(1));
+        }
+        say(String.format("gate ceiling: %,.0f EVALSHA/s", rate));
+        return rate;
+    }
+
+    private Process startBareServer() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process p = new ProcessBuilder(javaBinary(), "-Xmx512m", "-cp", benchJar(), BareServer.class.getName(),
+                Integer.toString(port)).redirectErrorStream(true)
+                .redirectOutput(Path.of("bench", "target", "bare-server.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (healthy("http://127.0.0.1:" + port + "/health")) {
+                say("bare Javalin handler (the HTTP ceiling) on port " + port + ", pid " + p.pid());
+                return p;
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling for the port, with a deadline
+        }
+        p.destroy();
+        throw new IllegalStateException("the bare server did not start (bench/target/bare-server.log)");
+    }
+
+    private Replay replay() throws Exception {
+        Path processorJar = stableCopy(newest("streams-processor/target", "streams-processor-", ".jar"),
+                Path.of("bench", "target", "replay-streams-processor.jar"));
+        say(String.format("replay: %,d requests through the topology in its own JVM (%s)", settings.replayRecords(),
+                processorJar));
+        List<String> command = List.of(javaBinary(), "-Xmx1g", "-cp", processorJar + ":" + benchJar(),
+                "-Dlog4j2.level=WARN", ReplayRun.class.getName(), settings.bootstrap(),
+                Integer.toString(settings.replayRecords()), "100", Integer.toString(settings.limit()));
+        String[] result = new String[1];
+        List<String> tail = new ArrayList<>();
+        int rc = stream(command, Map.of(), line -> {
+            if (line.startsWith("REPLAY ")) {
+                result[0] = line;
+            } else if (line.startsWith("bench: ")) {
+                say(line.substring("bench: ".length()));
+            } else if (!line.startsWith("\tat ")) {
+                tail.add(line);
+            }
+        });
+        if (rc != 0 || result[0] == null) {
+            tail.subList(0, Math.max(0, tail.size() - 20)).clear();
+            tail.forEach(l -> say("replay: " + l));
+            throw new IllegalStateException("the replay failed (exit " + rc + ")");
+        }
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String pair : result[0].substring("REPLAY ".length()).split(" ")) {
+            String[] p = pair.split("=", 2);
+            kv.put(p[0], p[1]);
+        }
+        return new Replay(Integer.parseInt(kv.get("records")), Double.parseDouble(kv.get("produceSeconds")),
+                Double.parseDouble(kv.get("readSeconds")), Double.parseDouble(kv.get("streamsSeconds")),
+                Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")));
+    }
+
+    /** sink/bench.sh (SinkBenchmark, the sink's test class path) against this stack's MySQL and Kafka. */
+    private List<String> sinkBenchmark() throws Exception {
+        say(String.format("sink: sink/bench.sh %d against the stack's MySQL and Kafka (builds its test classes first)",
+                settings.sinkRows()));
+        List<String> table = new ArrayList<>();
+        int rc = stream(List.of("sink/bench.sh", Integer.toString(settings.sinkRows())),
+                Map.of("MYSQL_URL", settings.jdbcUrl(), "MYSQL_USER", settings.dbUser(),
+                        "MYSQL_PASSWORD", settings.dbPassword(), "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrap()),
+                line -> {
+                    if (line.startsWith("|") || line.startsWith("sink benchmark:")) {
+                        table.add(line);
+                    } else if (!line.isBlank()) {
+                        say("sink: " + line);
+                    }
+                });
+        if (rc != 0) {
+            say("sink benchmark failed (exit " + rc + "); its section is left out");
+        }
+        return table;
+    }
+
+    /** VmRSS of every process make up started, from .local/pids and /proc. */
+    private Map<String, Long> residentMemory() {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        for (String name : List.of("ingress", "streams-processor", "sink", "kafka", "redis", "mysql")) {
+            try {
+                Path pidFile = Path.of(".local", "pids", name + ".pid");
+                String pid = Files.readString(pidFile).trim().split("\\s+")[0];
+                for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss.put(name, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                rss.put(name, -1L);
+            }
+        }
+        return rss;
+    }
+
+    private Map<String, String> versions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("java", System.getProperty("java.runtime.version"));
+        v.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        try {
+            String info = exec(List.of("redis-cli", "-h", settings.redisHost(), "-p",
+                    Integer.toString(settings.redisPort()), "INFO", "server"));
+            Matcher m = Pattern.compile("redis_version:(\\S+)").matcher(info);
+            v.put("redis", m.find() ? m.group(1) : "?");
+        } catch (Exception e) {
+            v.put("redis", "?");
+        }
+        try (Connection db = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
+             ResultSet r = db.createStatement().executeQuery("SELECT VERSION()")) {
+            r.next();
+            v.put("mysql", r.getString(1));
+        } catch (Exception e) {
+            v.put("mysql", "?");
+        }
+        v.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        try {
+            String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("[^0-9]", "");
+            v.put("memory", String.format("%.0f GiB", Long.parseLong(mem) / 1024.0 / 1024.0));
+        } catch (Exception e) {
+            v.put("memory", "?");
+        }
+        v.put("date", Instant.now().toString().substring(0, 16) + "Z");
+        return v;
+    }
+
+    // --- plumbing -----------------------------------------------------------------------------
+
+    private String defineEvent(String eventId) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create(settings.ingressUrl() + "/admin/events/" + eventId))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + settings.adminToken())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + settings.limit() + "}", UTF_8))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("defining " + eventId + " failed: " + r.statusCode() + " " + r.body());
+        }
+        return eventId;
+    }
+
+    private String applyUrl(String eventId) {
+        return settings.ingressUrl() + "/events/" + eventId + "/applications";
+    }
+
+    private void requireHealthy(String url, String what) {
+        if (!healthy(url)) {
+            throw new IllegalStateException(what + " does not answer at " + url + ": start the stack with make up");
+        }
+    }
+
+    private boolean healthy(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String exec(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(command.get(0) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static int stream(List<String> command, Map<String, String> env, Consumer<String> lines) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.accept(line);
+            }
+        }
+        return p.waitFor();
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static String benchJar() throws Exception {
+        return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    /**
+     * Copies a jar that other builds in the same tree may rewrite at any moment (a JVM loading
+     * classes from a jar that is being replaced fails), and checks the copy is a whole zip.
+     */
+    private Path stableCopy(Path jar, Path copy) throws Exception {
+        for (int attempt = 1; attempt <= 30; attempt++) {
+            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (var zip = new java.util.zip.ZipFile(copy.toFile())) {
+                if (zip.size() > 0) {
+                    return copy;
+                }
+            } catch (IOException e) {
+                say("waiting for " + jar + " (being rebuilt): " + e.getMessage());
+            }
+            TimeUnit.SECONDS.sleep(2);
+        }
+        throw new IllegalStateException(jar + " stayed unreadable for a minute");
+    }
+
+    private static Path newest(String dir, String prefix, String suffix) throws IOException {
+        try (var files = Files.list(Path.of(dir))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                            && f.getFileName().toString().endsWith(suffix))
+                    .max(Comparator.comparingLong(f -> f.toFile().lastModified()))
+                    .orElseThrow(() -> new IllegalStateException("no " + prefix + "*" + suffix + " in " + dir + " (make build)"));
+        }
+    }
+
+    private double elapsedSeconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private void say(String line) {
+        System.out.printf("bench [%4.0fs] %s%n", elapsedSeconds(), line);
+        System.out.flush();
+    }
+}

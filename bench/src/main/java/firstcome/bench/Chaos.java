@@ -1,0 +1,511 @@
+package firstcome.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.IssuedCoupon;
+import firstcome.contract.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * {@code make chaos}: the fault matrix. Starts its own stack ({@link ChaosStack}), then for each
+ * fault defines a fresh event, lets a {@link Spike} of distinct and repeated shoppers at it, injects
+ * the fault once 30% of the limit is accepted, lets the system recover, and checks the promise
+ * where it is kept: MySQL, {@code coupon-issued}, every HTTP answer and the status of every 202.
+ * Prints the matrix, writes it into {@code docs/faults.md}, exits 1 if a promise broke.
+ */
+public final class Chaos {
+
+    /** The faults, in the order they run. */
+    enum Fault {
+        PROCESSOR_KILLED("kill -9 streams-processor mid-spike, restart"),
+        SINK_KILLED("kill -9 sink mid-batch, restart"),
+        INGRESS_KILLED("kill -9 ingress mid-spike, restart"),
+        REDIS_FLUSHED("Redis loses all data mid-spike (FLUSHALL)"),
+        MYSQL_STOPPED("MySQL stopped for the outage, then started"),
+        KAFKA_STOPPED("Kafka broker stopped for the outage, then started");
+
+        final String description;
+
+        Fault(String description) {
+            this.description = description;
+        }
+    }
+
+    private record Settings(int limit, int users, double repeatShare, int rate, int threads, Duration outage,
+                            List<Fault> faults, Path dir, Path report, Path kafkaLib) {
+
+        static Settings fromEnv(Map<String, String> env) {
+            int limit = Integer.parseInt(env.getOrDefault("CHAOS_LIMIT", "1000"));
+            List<Fault> faults = Arrays.stream(env.getOrDefault("CHAOS_FAULTS", "").split(","))
+                    .map(String::strip).filter(name -> !name.isEmpty())
+                    .map(name -> Fault.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'))).toList();
+            return new Settings(limit,
+                    Integer.parseInt(env.getOrDefault("CHAOS_USERS", Integer.toString(limit * 5 / 2))),
+                    Double.parseDouble(env.getOrDefault("CHAOS_REPEAT_SHARE", "0.3")),
+                    Integer.parseInt(env.getOrDefault("CHAOS_RATE", "200")),
+                    Integer.parseInt(env.getOrDefault("CHAOS_THREADS", "32")),
+                    Duration.ofSeconds(Integer.parseInt(env.getOrDefault("CHAOS_OUTAGE_SECONDS", "10"))),
+                    faults.isEmpty() ? List.of(Fault.values()) : faults,
+                    Path.of(env.getOrDefault("CHAOS_DIR", ".local/chaos")),
+                    Path.of(env.getOrDefault("CHAOS_REPORT", "docs/faults.md")),
+                    Path.of(env.getOrDefault("KAFKA_LIB", ".local/kafka/lib")));
+        }
+    }
+
+    /** One row of the matrix. */
+    record Result(Fault fault, int limit, int rows, int issued, int duplicates, boolean tableMatchesTopic,
+                  int acceptedUsers, int rejectedAfter202, int undecided, long serverErrors, long unavailable,
+                  long noAnswer, int gaveUp, Map<String, Integer> restarts, long republished, Duration recovery,
+                  List<String> problems) {
+
+        boolean kept() {
+            return problems.isEmpty();
+        }
+    }
+
+    private static final long STARTED = System.nanoTime();
+    private static final String PROBE_EVENT = "chaos-probe";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Settings settings;
+    private final ChaosStack stack;
+    private final IssuedLog issued;
+    private int probes;
+
+    private Chaos(Settings settings, ChaosStack stack, IssuedLog issued) {
+        this.settings = settings;
+        this.stack = stack;
+        this.issued = issued;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.fromEnv(System.getenv());
+        progress("chaos: limit " + settings.limit() + ", " + settings.users() + " users (" + (int) (settings.repeatShare() * 100)
+                + "% press again), " + settings.rate() + " applications/s from " + settings.threads() + " threads, outages "
+                + settings.outage().toSeconds() + " s; faults " + settings.faults());
+        List<Result> results = new ArrayList<>();
+        try (ChaosStack stack = new ChaosStack(settings.dir().toAbsolutePath(), settings.kafkaLib().toAbsolutePath(), serviceJars())) {
+            progress("starting Kafka, Redis, MariaDB and the three services under " + settings.dir() + " (logs in "
+                    + settings.dir().resolve("logs") + ")");
+            stack.start();
+            progress("stack up: ingress " + stack.ingressUrl() + ", broker " + stack.bootstrapServers());
+            try (IssuedLog issued = new IssuedLog(stack.bootstrapServers())) {
+                Chaos chaos = new Chaos(settings, stack, issued);
+                chaos.define(PROBE_EVENT, 10_000_000);
+                for (Fault fault : settings.faults()) {
+                    Result result = chaos.run(fault);
+                    results.add(result);
+                    progress(fault + ": " + (result.kept() ? "promise kept" : "BROKEN: " + result.problems()));
+                }
+            }
+        }
+        String matrix = matrix(results, settings);
+        System.out.println();
+        System.out.println(matrix);
+        writeReport(settings.report(), matrix);
+        progress("matrix written to " + settings.report() + " (" + elapsed() + " in all)");
+        System.exit(results.stream().allMatch(Result::kept) ? 0 : 1);
+    }
+
+    private Result run(Fault fault) throws Exception {
+        String event = "chaos-" + fault.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + Long.toString(System.currentTimeMillis(), 36);
+        define(event, settings.limit());
+        Map<String, Integer> restartsBefore = stack.unplannedRestarts();
+        long republishedBefore = republished();
+        long ingressBefore = stack.ingress.pid();
+        Spike spike = new Spike(stack.ingressUrl(), event, settings.users(), settings.repeatShare(), settings.rate(),
+                settings.threads(), event.hashCode());
+        progress(fault + ": " + fault.description + "; event " + event + ", " + spike.size() + " applications");
+        spike.start();
+        ExecutorService ticker = Executors.newSingleThreadExecutor();
+        Future<?> ticks = ticker.submit(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                progress("  " + fault + ": " + spike.finished() + "/" + spike.size() + " done, answers " + spike.answerCounts()
+                        + " (-1 = no answer)");
+            }
+        });
+        try {
+            int trigger = Math.max(1, settings.limit() * 3 / 10);
+            waitUntil("30% of the limit accepted", Duration.ofSeconds(120), () -> spike.acceptedAnswers() >= trigger);
+            Instant healed = inject(fault);
+            Duration recovery = recovery(fault, healed);
+            progress("  " + fault + ": pipeline flows again " + seconds(recovery) + " after the fault was healed");
+            if (!spike.awaitDone(Duration.ofSeconds(300))) {
+                progress("  " + fault + ": the spike did not finish within 300 s");
+            }
+            // The reconciler's count lives in the ingress process: a restarted one starts from zero.
+            long republished = republished() - (stack.ingress.pid() == ingressBefore ? republishedBefore : 0);
+            return check(fault, event, spike, recovery, restartsBefore, republished);
+        } finally {
+            ticks.cancel(true);
+            ticker.shutdownNow();
+        }
+    }
+
+    /** Injects the fault; returns when it was healed (the dead part started again, the data gone, the server back). */
+    private Instant inject(Fault fault) throws IOException {
+        switch (fault) {
+            case PROCESSOR_KILLED -> killAndRestart(stack.processor);
+            case SINK_KILLED -> killAndRestart(stack.sink);
+            case INGRESS_KILLED -> killAndRestart(stack.ingress);
+            case REDIS_FLUSHED -> {
+                progress("  FLUSHALL on Redis");
+                stack.flushRedis();
+            }
+            case MYSQL_STOPPED -> {
+                progress("  stopping MariaDB for " + settings.outage().toSeconds() + " s");
+                stack.mysql.stop(Duration.ofSeconds(30));
+                pause(settings.outage());
+                stack.mysql.start();
+                progress("  MariaDB started again");
+            }
+            case KAFKA_STOPPED -> {
+                progress("  stopping the Kafka broker for " + settings.outage().toSeconds() + " s");
+                stack.kafka.stop(Duration.ofSeconds(60));
+                pause(settings.outage());
+                stack.kafka.start();
+                progress("  Kafka broker started again");
+            }
+        }
+        return Instant.now();
+    }
+
+    private void killAndRestart(ChildProcess service) {
+        stack.holdDown(service);
+        try {
+            progress("  kill -9 " + service.name() + " (pid " + service.pid() + ")");
+            service.kill();
+            service.start();
+            progress("  " + service.name() + " started again (pid " + service.pid() + ")");
+        } finally {
+            stack.release(service);
+        }
+    }
+
+    /**
+     * From the heal until a fresh application (on a separate probe event) is accepted and its coupon
+     * is in MySQL: the whole pipeline flows again.
+     */
+    private Duration recovery(Fault fault, Instant healed) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            String user = "probe-" + fault.ordinal() + "-" + (++probes);
+            if (apply(PROBE_EVENT, user) == 202) {
+                while (System.nanoTime() < deadline) {
+                    if (rowExists(PROBE_EVENT, user)) {
+                        return Duration.between(healed, Instant.now());
+                    }
+                    pause(Duration.ofMillis(100));
+                }
+            }
+            pause(Duration.ofMillis(250));
+        }
+        return null;
+    }
+
+    private Result check(Fault fault, String event, Spike spike, Duration recovery, Map<String, Integer> restartsBefore,
+            long republished) throws Exception {
+        int limit = settings.limit();
+        progress("  " + fault + ": spike done; waiting until coupon-issued and MySQL agree");
+        waitUntil("coupons settled", Duration.ofSeconds(120), () -> {
+            List<IssuedCoupon> coupons = issued.coupons(event);
+            return coupons.size() >= limit && rows(event).size() == coupons.size();
+        });
+        pause(Duration.ofSeconds(2)); // a surplus coupon would show up now
+        List<IssuedCoupon> coupons = issued.coupons(event);
+        List<Row> rows = rows(event);
+        Set<Row> fromTopic = coupons.stream().map(c -> new Row(c.userId(), c.couponNo())).collect(Collectors.toSet());
+        int duplicates = duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
+                + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
+                + duplicates(rows.stream().map(Row::userId).toList()) + duplicates(rows.stream().map(Row::couponNo).toList());
+
+        progress("  " + fault + ": asking the status of all " + spike.acceptedUsers().size() + " accepted users");
+        Map<String, String> statuses = statuses(event, spike.acceptedUsers());
+        int rejectedAfter202 = (int) statuses.values().stream().filter(s -> s.startsWith("REJECTED")).count();
+        int undecided = (int) statuses.values().stream().filter(s -> !s.equals("ISSUED") && !s.startsWith("REJECTED")).count();
+
+        List<String> problems = new ArrayList<>();
+        if (coupons.size() > limit || rows.size() > limit) {
+            problems.add("more coupons than the limit");
+        }
+        if (coupons.size() < limit) {
+            problems.add((limit - coupons.size()) + " slot(s) never issued although demand exceeded the limit");
+        }
+        if (duplicates > 0) {
+            problems.add(duplicates + " duplicate(s)");
+        }
+        if (!fromTopic.equals(new HashSet<>(rows)) || rows.size() != coupons.size()) {
+            problems.add("MySQL (" + rows.size() + " rows) differs from coupon-issued (" + coupons.size() + " records)");
+        }
+        if (!IntStream.rangeClosed(1, rows.size()).boxed().toList().equals(rows.stream().map(Row::couponNo).sorted().toList())) {
+            problems.add("coupon numbers are not 1.." + rows.size());
+        }
+        if (undecided > 0) {
+            problems.add(undecided + " accepted request(s) never decided: "
+                    + statuses.entrySet().stream().filter(e -> !e.getValue().equals("ISSUED") && !e.getValue().startsWith("REJECTED"))
+                            .limit(5).map(e -> e.getKey() + "=" + e.getValue()).toList());
+        }
+        if (spike.serverErrorsOtherThan503() > 0) {
+            problems.add(spike.serverErrorsOtherThan503() + " 5xx answer(s) other than 503");
+        }
+        if (recovery == null) {
+            problems.add("the pipeline did not flow again within 180 s");
+        }
+        Map<String, Integer> restarts = new HashMap<>(stack.unplannedRestarts());
+        restartsBefore.forEach((name, count) -> restarts.merge(name, -count, Integer::sum));
+        restarts.values().removeIf(count -> count == 0);
+        return new Result(fault, limit, rows.size(), coupons.size(), duplicates, fromTopic.equals(new HashSet<>(rows)),
+                spike.acceptedUsers().size(), rejectedAfter202, undecided, spike.serverErrorsOtherThan503(), spike.answers(503),
+                spike.answers(-1), spike.gaveUp(), restarts, republished, recovery, problems);
+    }
+
+    /** Each accepted user's final status: ISSUED, REJECTED:reason, or what it still was at the deadline. */
+    private Map<String, String> statuses(String event, Set<String> users) throws InterruptedException {
+        Map<String, String> statuses = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (String user : users) {
+            pool.execute(() -> {
+                String status = "NO_ANSWER";
+                while (System.nanoTime() < deadline) {
+                    status = status(event, user);
+                    if (status.equals("ISSUED") || status.startsWith("REJECTED")) {
+                        break;
+                    }
+                    pause(Duration.ofMillis(500));
+                }
+                statuses.put(user, status);
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(90, TimeUnit.SECONDS);
+        return statuses;
+    }
+
+    private String status(String event, String user) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    stack.ingressUrl() + "/events/" + event + "/applications/" + user)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = Json.mapper().readTree(response.body());
+            String outcome = body.path("outcome").asText("HTTP_" + response.statusCode());
+            return outcome.equals("REJECTED") ? "REJECTED:" + body.path("reason").asText() : outcome;
+        } catch (IOException e) {
+            return "NO_ANSWER";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "NO_ANSWER";
+        }
+    }
+
+    /** {@code ingress_gate_republished_total} of the running ingress: stranded requests it published again. */
+    private long republished() {
+        try {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(line -> line.startsWith("ingress_gate_republished_total"))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private void define(String event, int limit) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/admin/events/" + event))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + ChaosStack.ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + "}", UTF_8))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("defining " + event + " failed: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private int apply(String event, String user) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/events/" + event + "/applications"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}", UTF_8))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private record Row(String userId, int couponNo) {
+    }
+
+    private List<Row> rows(String event) {
+        try (Connection db = stack.database();
+             var statement = db.prepareStatement("SELECT user_id, coupon_no FROM coupon WHERE event_id = ? ORDER BY coupon_no")) {
+            statement.setString(1, event);
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Row(result.getString(1), result.getInt(2)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            return List.of(); // MySQL is away; the caller polls again
+        }
+    }
+
+    private boolean rowExists(String event, String user) {
+        try (Connection db = stack.database();
+             var statement = db.prepareStatement("SELECT 1 FROM coupon WHERE event_id = ? AND user_id = ?")) {
+            statement.setString(1, event);
+            statement.setString(2, user);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static <T> int duplicates(List<T> values) {
+        return values.size() - new HashSet<>(values).size();
+    }
+
+    // ---- the matrix ----
+
+    static String matrix(List<Result> results, Settings settings) {
+        StringBuilder out = new StringBuilder();
+        out.append("| fault | limit | coupons in MySQL | coupon-issued | duplicates | users with a 202 | 202 then REJECTED"
+                + " | accepted, never decided | 5xx other than 503 | 503 answers | no answer (retried) | stranded, re-published"
+                + " | unplanned restarts | recovery | promise |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
+        for (Result r : results) {
+            out.append("| ").append(r.fault().description)
+                    .append(" | ").append(r.limit())
+                    .append(" | ").append(r.rows())
+                    .append(" | ").append(r.issued())
+                    .append(" | ").append(r.duplicates())
+                    .append(" | ").append(r.acceptedUsers())
+                    .append(" | ").append(r.rejectedAfter202())
+                    .append(" | ").append(r.undecided())
+                    .append(" | ").append(r.serverErrors())
+                    .append(" | ").append(r.unavailable())
+                    .append(" | ").append(r.noAnswer()).append(r.gaveUp() > 0 ? " (" + r.gaveUp() + " gave up)" : "")
+                    .append(" | ").append(r.republished())
+                    .append(" | ").append(r.restarts().isEmpty() ? "none" : r.restarts().toString())
+                    .append(" | ").append(r.recovery() == null ? "never" : seconds(r.recovery()))
+                    .append(" | ").append(r.kept() ? "kept" : "**BROKEN**: " + String.join("; ", r.problems()))
+                    .append(" |\n");
+        }
+        out.append("\n").append(String.format(Locale.ROOT,
+                "Settings: limit %d, %d distinct users (%d%% of them apply 2-3 times), %d applications/s from %d client threads"
+                        + " retrying 503s and dropped connections every 250 ms; fault injected once 30%% of the limit was accepted;"
+                        + " outages %d s. Run on %s, %d cores, %s.%n",
+                settings.limit(), settings.users(), (int) (settings.repeatShare() * 100), settings.rate(), settings.threads(),
+                settings.outage().toSeconds(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), elapsed()));
+        return out.toString();
+    }
+
+    private static final String BEGIN = "<!-- chaos:matrix:begin -->";
+    private static final String END = "<!-- chaos:matrix:end -->";
+
+    /** Replaces the matrix between the markers of the report, or creates the report around it. */
+    private static void writeReport(Path report, String matrix) throws IOException {
+        String block = BEGIN + "\n" + matrix + END;
+        String text = Files.exists(report) ? Files.readString(report) : "# Faults\n\n" + BEGIN + "\n" + END + "\n";
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        text = begin < 0 || end < begin ? text + "\n" + block + "\n" : text.substring(0, begin) + block + text.substring(end + END.length());
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, text);
+    }
+
+    // ---- plumbing ----
+
+    private static Map<String, Path> serviceJars() throws IOException {
+        Map<String, Path> jars = new HashMap<>();
+        for (String module : List.of("ingress", "streams-processor", "sink")) {
+            try (DirectoryStream<Path> candidates = Files.newDirectoryStream(Path.of(module, "target"), module + "-*.jar")) {
+                for (Path jar : candidates) {
+                    jars.put(module, jar.toAbsolutePath());
+                }
+            } catch (IOException e) {
+                throw new IOException("no " + module + " jar under " + module + "/target: run `mvn -DskipTests package` first", e);
+            }
+            if (!jars.containsKey(module)) {
+                throw new IllegalStateException("no " + module + " jar under " + module + "/target: run `mvn -DskipTests package` first");
+            }
+        }
+        return jars;
+    }
+
+    private static void waitUntil(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                progress("  gave up waiting for: " + what + " (" + timeout.toSeconds() + " s)");
+                return;
+            }
+            pause(Duration.ofMillis(200));
+        }
+    }
+
+    /** The runner's only way to wait: it drives processes, there is no event to wait on. */
+    static void pause(Duration duration) {
+        LockSupport.parkNanos(duration.toNanos());
+    }
+
+    static void progress(String line) {
+        System.out.printf("[%s] %s%n", elapsed(), line);
+        System.out.flush();
+    }
+
+    private static String elapsed() {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - STARTED);
+        return String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,231 @@
+package firstcome.bench;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import firstcome.contract.Topics;
+import firstcome.processor.IssuingTopology;
+import firstcome.processor.ProcessorConfig;
+import firstcome.processor.StreamsSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The replay measurement of {@code make bench}, in its own JVM with the streams-processor jar on
+ * the class path: fills a scratch topic set ({@code bench-replay-…}) with {@code records} valid
+ * applications spread over {@code events} events, reads them once with a plain consumer (the read
+ * ceiling), then runs the production topology with the production settings ({@code exactly_once_v2})
+ * under a fresh application id from offset 0 until every request is committed. Deletes its topics
+ * and state after. Prints one {@code REPLAY key=value …} line for the harness.
+ *
+ * <p>Usage: {@code ReplayRun <bootstrap> <records> <events> <limit>}
+ */
+public final class ReplayRun {
+
+    private ReplayRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        int records = Integer.parseInt(args[1]);
+        int events = Integer.parseInt(args[2]);
+        int limit = Integer.parseInt(args[3]);
+        String run = "bench-replay-" + System.currentTimeMillis();
+        Topics topics = Topics.standard().withPrefix(run + "-");
+        Path stateDir = Files.createTempDirectory(run);
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            List<NewTopic> created = new ArrayList<>();
+            for (String name : topics.names()) {
+                created.add(new NewTopic(name, 6, (short) 1));
+            }
+            admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
+            try {
+                double produceSeconds = produce(bootstrap, topics, records, events, limit);
+                double readSeconds = readAll(bootstrap, topics.requests().name(), records);
+                say(String.format("plain consumer read %,d records in %.2f s: %,.0f records/s",
+                        records, readSeconds, records / readSeconds));
+                StreamsTiming streams = replay(bootstrap, topics, run, stateDir, admin, records);
+                long issued = countRecords(bootstrap, topics.issued().name());
+                System.out.printf("REPLAY records=%d events=%d produceSeconds=%.3f readSeconds=%.3f "
+                                + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d%n",
+                        records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued);
+            } finally {
+                Set<String> mine = admin.listTopics().names().get().stream()
+                        .filter(t -> t.startsWith(run)).collect(Collectors.toSet());
+                admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
+                deleteTree(stateDir);
+            }
+        }
+    }
+
+    private static double produce(String bootstrap, Topics topics, int records, int events, int limit) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        long start = System.nanoTime();
+        Instant opens = Instant.parse("2026-01-01T00:00:00Z");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), topics.events().valueSerde().serializer());
+             var requests = new KafkaProducer<>(props, new StringSerializer(),
+                     topics.requests().valueSerde().serializer())) {
+            for (int e = 0; e < events; e++) {
+                String id = "replay-" + e;
+                producer.send(new ProducerRecord<>(topics.events().name(), null, opens.toEpochMilli(), id,
+                        new EventDefinition(id, limit, opens, null)));
+            }
+            producer.flush();
+            long lastSay = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                String event = "replay-" + (i % events);
+                Instant at = opens.plusMillis(1 + i / 10);
+                requests.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event,
+                        new CouponRequest("req-" + i, event, "user-" + i, at)));
+                if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
+                    lastSay = System.nanoTime();
+                    say(String.format("producing the replay input: %,d/%,d", i, records));
+                }
+            }
+            requests.flush();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        say(String.format("produced %,d requests in %.1f s", records, seconds));
+        return seconds;
+    }
+
+    /** A plain consumer over every partition from the start, bytes only: what reading costs. */
+    private static double readAll(String bootstrap, String topic, int records) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            long start = System.nanoTime();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long read = 0;
+            long bytes = 0;
+            while (read < records) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    read++;
+                    bytes += record.value().length;
+                }
+            }
+            if (bytes == 0) {
+                throw new IllegalStateException("read nothing");
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    private record StreamsTiming(double startup, double processing) {
+    }
+
+    private static StreamsTiming replay(String bootstrap, Topics topics, String run, Path stateDir, Admin admin,
+                                        int records) throws Exception {
+        ProcessorConfig config = new ProcessorConfig(bootstrap, run, stateDir, 18081, "localhost", 1,
+                topics.issued().name());
+        Properties props = StreamsSettings.of(config, topics);
+        long start = System.nanoTime();
+        long running = -1;
+        try (KafkaStreams streams = new KafkaStreams(IssuingTopology.build(topics), props)) {
+            streams.start();
+            long lastSay = System.nanoTime();
+            while (true) {
+                if (running < 0 && streams.state() == KafkaStreams.State.RUNNING) {
+                    running = System.nanoTime();
+                }
+                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("the topology stopped: " + streams.state());
+                }
+                long committed = committed(admin, run, topics.requests().name());
+                if (committed >= records) {
+                    break;
+                }
+                if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
+                    lastSay = System.nanoTime();
+                    double elapsed = (lastSay - start) / 1e9;
+                    say(String.format("replaying through the topology: %,d/%,d committed, %.0f s", committed,
+                            records, elapsed));
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            long end = System.nanoTime();
+            if (running < 0) {
+                running = start;
+            }
+            double processing = (end - running) / 1e9;
+            say(String.format("topology replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s",
+                    records, processing, (running - start) / 1e9, records / processing));
+            streams.close(Duration.ofSeconds(30));
+            streams.cleanUp();
+            return new StreamsTiming((running - start) / 1e9, processing);
+        }
+    }
+
+    private static long committed(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** Records a read_committed consumer sees in {@code topic} (offsets also count transaction markers). */
+    private static long countRecords(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+            long count = 0;
+            long idle = 0;
+            while (idle < 3) {
+                var polled = consumer.poll(Duration.ofMillis(300));
+                count += polled.count();
+                boolean atEnd = tps.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+                idle = polled.isEmpty() && atEnd ? idle + 1 : 0;
+            }
+            return count;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("bench: " + line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,215 @@
+package firstcome.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.testkit.Infrastructure;
+import firstcome.testkit.InfrastructureExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The shopper's event page and the organiser's live view in headless Chromium, against the three
+ * services running over real Kafka, Redis and MariaDB. Screenshots of every state land in
+ * {@code e2e/target/screenshots}.
+ */
+@ExtendWith(InfrastructureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EventPageIT {
+
+    /** Long enough for a 202 to be decided by the processor on a loaded 2-core machine. */
+    private static final Duration OUTCOME_DEADLINE = Duration.ofSeconds(25);
+
+    private Pipeline pipeline;
+    private Shoppers shoppers;
+    private HeadlessChromium browser;
+    private WebDriverWait wait;
+
+    @BeforeAll
+    void start(Infrastructure infrastructure) throws Exception {
+        pipeline = new Pipeline(infrastructure);
+        shoppers = new Shoppers(pipeline.ingress.url());
+        browser = new HeadlessChromium();
+        wait = new WebDriverWait(browser.driver, OUTCOME_DEADLINE, Duration.ofMillis(100));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void aShopperGetsACouponThenHearsAlreadyAppliedAndALateShopperHearsSoldOut() throws Exception {
+        String event = "page-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(shoppers.defineEvent(event, 3).statusCode()).isEqualTo(200);
+        browser.viewport(360, 740);
+
+        open("/e/" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("event-name"), event));
+        wait.until(ExpectedConditions.textToBe(By.id("remaining"), "3 of 3"));
+        assertThat(text("countdown")).isEqualTo("Open now");
+        assertThat(button().getTagName()).isEqualTo("button");
+        assertThat(outcome().getAttribute("aria-live")).isEqualTo("polite");
+        assertThat(outcome().getAttribute("role")).isEqualTo("status");
+        assertFitsTheViewport();
+        browser.screenshot("1-event-page-360px");
+
+        typeShopper("alice");
+        button().click();
+        awaitOutcome("You got coupon 1!");
+        wait.until(ExpectedConditions.textToBe(By.id("remaining"), "2 of 3"));
+        browser.screenshot("2-got-coupon-360px");
+
+        // The second time from the keyboard: focus the button and press Enter, as a keyboard user would.
+        button().sendKeys(Keys.ENTER);
+        awaitOutcome("You have already applied. Your coupon is number 1.");
+        browser.screenshot("3-already-applied-360px");
+
+        assertThat(shoppers.apply(event, "bob").status()).isEqualTo(202);
+        assertThat(shoppers.apply(event, "carol").status()).isEqualTo(202);
+
+        browser.driver.manage().deleteAllCookies();
+        open("/e/" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("remaining"), "0 of 3"));
+        assertThat(inputValue()).as("a new shopper gets a new id").startsWith("shopper-").isNotEqualTo("alice");
+        typeShopper("dave");
+        // Two clicks in one go: the first disables the button, so only one application is sent.
+        browser.driver.executeScript("window.posts = 0; const send = window.fetch;"
+                + "window.fetch = (url, options) => { if (options && options.method === 'POST') window.posts++; return send(url, options); };"
+                + "const button = document.getElementById('apply'); button.click(); button.click();");
+        awaitOutcome("Sold out: every coupon has been given out.");
+        assertThat(((Number) browser.driver.executeScript("return window.posts;")).intValue()).isEqualTo(1);
+        assertThat(text("countdown")).isEqualTo("Sold out");
+        browser.screenshot("4-sold-out-360px");
+
+        browser.viewport(1280, 800);
+        browser.screenshot("5-sold-out-desktop");
+    }
+
+    @Test
+    void theOrganiserDefinesAnEventAndWatchesItsIssuedCountLive() throws Exception {
+        String event = "live-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.viewport(1280, 900);
+
+        open("/admin");
+        browser.driver.findElement(By.id("token")).sendKeys(Pipeline.ADMIN_TOKEN);
+        browser.driver.findElement(By.id("unlock")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("token-status"), "Unlocked."));
+        browser.driver.findElement(By.id("define-id")).sendKeys(event);
+        browser.driver.findElement(By.id("define-limit")).sendKeys("2");
+        browser.driver.findElement(By.id("define-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("define-result"), "Saved " + event + ": 2 coupons"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-event"), event));
+
+        for (String user : new String[] {"ann", "ben", "cat", "ann"}) {
+            shoppers.apply(event, user);
+        }
+
+        wait.until(ExpectedConditions.textToBe(By.id("live-issued"), "2"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-accepted"), "2"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-remaining"), "0 of 2"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rates"), "Sold out (410)"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rates"), "Already applied (409)"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), event));
+        // A line, not a dot: at least two rates (three polls) on the chart.
+        wait.until(driver -> driver.findElements(By.cssSelector("#chart polyline")).stream()
+                .anyMatch(line -> line.getAttribute("points").split(" ").length >= 2));
+        browser.screenshot("6-admin-live-desktop");
+
+        browser.viewport(360, 740);
+        assertFitsTheViewport();
+        browser.screenshot("7-admin-live-360px");
+    }
+
+    @Test
+    void anEventNotOpenYetCountsDownAndSaysNotOpenYet() throws Exception {
+        String event = "later-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant opensAt = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        assertThat(define(event, 5, opensAt).statusCode()).isEqualTo(200);
+        browser.viewport(360, 740);
+
+        open("/?event=" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("event-name"), event));
+        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("Opens in 0?0:5\\d:\\d\\d")));
+        typeShopper("early-bird");
+        button().click();
+        wait.until(ExpectedConditions.textMatches(By.id("outcome"), Pattern.compile("Not open yet: applications open .+\\.")));
+        browser.screenshot("8-not-open-yet-360px");
+    }
+
+    private HttpResponse<String> define(String event, int limit, Instant opensAt) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(pipeline.ingress.url() + "/admin/events/" + event))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Pipeline.ADMIN_TOKEN)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + ",\"opensAt\":\"" + opensAt + "\"}"))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void open(String path) {
+        browser.driver.get(pipeline.ingress.url() + path);
+    }
+
+    private WebElement button() {
+        return browser.driver.findElement(By.id("apply"));
+    }
+
+    private WebElement outcome() {
+        return browser.driver.findElement(By.id("outcome"));
+    }
+
+    private String text(String id) {
+        return browser.driver.findElement(By.id(id)).getText();
+    }
+
+    private String inputValue() {
+        return browser.driver.findElement(By.id("user-id")).getDomProperty("value");
+    }
+
+    private void typeShopper(String userId) {
+        WebElement field = browser.driver.findElement(By.id("user-id"));
+        field.clear();
+        field.sendKeys(userId);
+    }
+
+    /** The outcome region says exactly this: what a screen reader announces (aria-live). */
+    private void awaitOutcome(String expected) {
+        wait.until(ExpectedConditions.textToBe(By.id("outcome"), expected));
+    }
+
+    /** Nothing sticks out sideways: no horizontal scrolling at this width. */
+    private void assertFitsTheViewport() {
+        Number overflow = (Number) browser.driver.executeScript(
+                "return document.documentElement.scrollWidth - window.innerWidth;");
+        Object culprits = browser.driver.executeScript("return Array.from(document.querySelectorAll('body *'))"
+                + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+                + ".filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {"
+                + "  if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= window.innerWidth + 0.5) return false; }"
+                + "  return true; })"
+                + ".map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+                + ".slice(0, 10).join(', ');");
+        assertThat(overflow.intValue()).as("horizontal overflow in px (elements past the edge: %s)", culprits)
+                .isLessThanOrEqualTo(0);
+    }
+}

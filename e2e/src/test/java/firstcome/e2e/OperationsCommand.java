@@ -1,0 +1,78 @@
+package firstcome.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import firstcome.testkit.Infrastructure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The operations commands (replay, rebuild-db, audit) run from their service jars as child
+ * processes against the test infrastructure, as {@code make replay} and friends run them: the
+ * test sees their exit status and report (stdout); their progress (stderr) goes to a log file.
+ */
+final class OperationsCommand {
+
+    record Result(int exitStatus, String report) {
+    }
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private final Infrastructure infrastructure;
+
+    OperationsCommand(Infrastructure infrastructure) {
+        this.infrastructure = infrastructure;
+    }
+
+    Result replay(String... args) throws Exception {
+        return run("streams-processor", "firstcome.processor.Replay", args);
+    }
+
+    Result rebuildDatabase(String... args) throws Exception {
+        return run("sink", "firstcome.sink.RebuildDatabase", args);
+    }
+
+    Result audit(String... args) throws Exception {
+        return run("sink", "firstcome.sink.Audit", args);
+    }
+
+    private Result run(String service, String mainClass, String... args) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("firstcome.jar." + service, service + ".jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " not found; run `mvn package` first");
+        }
+        Path logs = Path.of(System.getProperty("firstcome.logs", "target/service-logs"));
+        Files.createDirectories(logs);
+        String name = mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + RUNS.incrementAndGet();
+        Path report = logs.resolve(name + ".out");
+        Path progress = logs.resolve(name + ".err");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", jar.toString(), mainClass));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command)
+                .redirectOutput(report.toFile())
+                .redirectError(progress.toFile());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
+        builder.environment().put("MYSQL_URL", infrastructure.mysqlJdbcUrl());
+        builder.environment().put("MYSQL_USER", infrastructure.mysqlUser());
+        builder.environment().put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
+        Process process = builder.start();
+        if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException(name + " did not finish within " + DEADLINE.toSeconds() + " s; see " + progress);
+        }
+        String output = Files.readString(report, UTF_8);
+        System.out.println("---- " + name + " " + String.join(" ", args) + " -> exit " + process.exitValue() + "\n" + output);
+        return new Result(process.exitValue(), output);
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

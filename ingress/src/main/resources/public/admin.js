@@ -1,0 +1,344 @@
+// The organiser's page: define events and watch one of them live (short polling, one request a second).
+// The admin token lives in this closure only: never in storage, a cookie or the address.
+(() => {
+  'use strict';
+
+  const STATS_EVERY_MS = 1000;
+  const LIST_EVERY_MS = 3000;
+  const CHART_SECONDS = 120;
+  const REQUEST_TIMEOUT_MS = 5000;
+  const COLOURS = {
+    ACCEPTED: '#1a7f37', ALREADY_APPLIED: '#0969da', SOLD_OUT: '#bc4c00', NOT_OPEN: '#8250df',
+    CLOSED: '#6e7781', UNKNOWN_EVENT: '#57606a', INVALID_REQUEST: '#9a6700', UNAVAILABLE: '#cf222e',
+    RATE_LIMITED: '#bf3989', TOO_MANY_REQUESTS: '#bf3989',
+  };
+  const WORDS = {
+    ACCEPTED: 'Accepted (202)', ALREADY_APPLIED: 'Already applied (409)', SOLD_OUT: 'Sold out (410)',
+    NOT_OPEN: 'Not open yet (409)', CLOSED: 'Closed (410)', INVALID_REQUEST: 'Invalid request (4xx)',
+    UNAVAILABLE: 'Unavailable (503)', UNKNOWN_EVENT: 'Unknown event (404)',
+  };
+
+  const $ = (id) => document.getElementById(id);
+  let token = null;
+  let watched = null;        // event id shown in the live section
+  let samples = [];          // [{t, answers}] for the watched event, oldest first
+  let statsTimer = null;
+  let listTimer = null;
+
+  // --- talking to the ingress ------------------------------------------------------------------
+
+  async function call(method, path, body) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + token };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const response = await fetch(path, {
+        method, headers, cache: 'no-store', signal: controller.signal,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      let json = null;
+      try { json = await response.json(); } catch (e) { json = null; }
+      if (response.status === 401) lock('The admin token was refused: ' + ((json && json.message) || 'unauthorized') + '.');
+      return { status: response.status, body: json || {} };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const path = (...parts) => '/' + parts.map(encodeURIComponent).join('/');
+
+  function say(element, kind, text) {
+    element.dataset.kind = kind;
+    element.textContent = text;
+  }
+
+  // --- token -----------------------------------------------------------------------------------
+
+  async function unlock(submitEvent) {
+    submitEvent.preventDefault();
+    const given = $('token').value.trim();
+    if (!given) {
+      say($('token-status'), 'bad', 'Enter the admin token.');
+      return;
+    }
+    token = given;
+    $('token').value = '';
+    const answer = await call('GET', '/admin/events').catch(() => null);
+    if (!answer) {
+      say($('token-status'), 'bad', 'No answer from the ingress. Try again.');
+      token = null;
+      return;
+    }
+    if (answer.status !== 200) {
+      if (answer.status !== 401) say($('token-status'), 'bad', 'The ingress answered HTTP ' + answer.status + '.');
+      token = null;
+      return;
+    }
+    say($('token-status'), 'ok', 'Unlocked.');
+    $('token-form').hidden = true;
+    $('token-hint').hidden = true;
+    for (const id of ['define-section', 'events-section']) $(id).hidden = false;
+    showEvents(answer.body);
+    clearTimeout(listTimer);
+    listTimer = setTimeout(refreshList, LIST_EVERY_MS);
+  }
+
+  function lock(message) {
+    token = null;
+    clearTimeout(listTimer);
+    clearTimeout(statsTimer);
+    for (const id of ['define-section', 'events-section', 'live-section']) $(id).hidden = true;
+    $('token-form').hidden = false;
+    $('token-hint').hidden = false;
+    say($('token-status'), 'bad', message);
+  }
+
+  // --- defining an event -----------------------------------------------------------------------
+
+  function instantOf(localValue) {
+    return localValue ? new Date(localValue).toISOString() : undefined;
+  }
+
+  async function define(submitEvent) {
+    submitEvent.preventDefault();
+    const result = $('define-result');
+    const eventId = $('define-id').value.trim();
+    if (!/^[A-Za-z0-9_.:@-]{1,64}$/.test(eventId)) {
+      say(result, 'bad', 'The event id must be 1 to 64 letters, digits or . _ : @ -');
+      $('define-id').focus();
+      return;
+    }
+    const body = { limit: Number($('define-limit').value) };
+    const opensAt = instantOf($('define-opens').value);
+    const closesAt = instantOf($('define-closes').value);
+    if (opensAt) body.opensAt = opensAt;
+    if (closesAt) body.closesAt = closesAt;
+    const button = $('define-submit');
+    button.disabled = true;
+    say(result, 'info', 'Saving…');
+    try {
+      const answer = await call('PUT', path('admin', 'events', eventId), body);
+      if (answer.status === 200) {
+        say(result, 'ok', 'Saved ' + answer.body.eventId + ': ' + answer.body.limit + ' coupons, opens '
+          + new Date(answer.body.opensAt).toLocaleString() + '.');
+        watch(answer.body.eventId);
+        await refreshList();
+      } else if (answer.status !== 401) {
+        say(result, 'bad', (answer.body.message || 'HTTP ' + answer.status) + '.');
+      }
+    } catch (e) {
+      say(result, 'bad', 'No answer from the ingress. Nothing may have been saved: try again.');
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // --- the list of events ----------------------------------------------------------------------
+
+  async function refreshList() {
+    clearTimeout(listTimer);
+    if (!token) return;
+    try {
+      const answer = await call('GET', '/admin/events');
+      if (answer.status === 200) showEvents(answer.body);
+    } catch (e) {
+      // keep the last list; the next poll tries again
+    }
+    if (token) listTimer = setTimeout(refreshList, LIST_EVERY_MS);
+  }
+
+  function showEvents(list) {
+    const rows = list.events || [];
+    $('events-note').textContent = rows.length === 0 ? 'No event yet: define one above.'
+      : (list.total > rows.length ? 'The ' + rows.length + ' most recent of ' + list.total + ' events.' : '');
+    const body = document.createElement('tbody');
+    for (const row of rows) {
+      const tr = document.createElement('tr');
+      cell(tr, row.eventId);
+      cell(tr, row.limit, true);
+      cell(tr, row.accepted ?? '–', true);
+      cell(tr, row.remaining ?? '–', true);
+      cell(tr, new Date(row.opensAt).toLocaleString());
+      cell(tr, row.closesAt ? new Date(row.closesAt).toLocaleString() : 'never');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.textContent = 'Watch';
+      button.setAttribute('aria-label', 'Watch ' + row.eventId);
+      button.setAttribute('aria-pressed', String(row.eventId === watched));
+      button.addEventListener('click', () => watch(row.eventId));
+      const td = document.createElement('td');
+      td.appendChild(button);
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
+    $('events').replaceChild(body, $('events').tBodies[0]);
+    if (watched === null && rows.length > 0) watch(rows[0].eventId);
+  }
+
+  function cell(tr, text, numeric) {
+    const td = document.createElement('td');
+    td.textContent = String(text);
+    if (numeric) td.className = 'num';
+    tr.appendChild(td);
+  }
+
+  // --- the live view ---------------------------------------------------------------------------
+
+  function watch(eventId) {
+    if (watched !== eventId) samples = [];
+    watched = eventId;
+    $('live-event').textContent = eventId;
+    $('live-section').hidden = false;
+    for (const button of document.querySelectorAll('#events button')) {
+      button.setAttribute('aria-pressed', String(button.getAttribute('aria-label') === 'Watch ' + eventId));
+    }
+    clearTimeout(statsTimer);
+    pollStats();
+  }
+
+  async function pollStats() {
+    clearTimeout(statsTimer);
+    if (!token || watched === null) return;
+    const eventId = watched;
+    try {
+      const answer = await call('GET', path('admin', 'events', eventId, 'stats'));
+      if (answer.status === 200 && eventId === watched) showStats(answer.body);
+      else if (answer.status === 404) $('live-note').textContent = 'This ingress does not know ' + eventId + '.';
+    } catch (e) {
+      $('live-note').textContent = 'No answer from the ingress; retrying.';
+    }
+    if (token && eventId === watched) statsTimer = setTimeout(pollStats, STATS_EVERY_MS);
+  }
+
+  function showStats(stats) {
+    $('live-accepted').textContent = stats.accepted ?? '–';
+    $('live-issued').textContent = stats.issued ?? '–';
+    $('live-remaining').textContent = stats.remaining === null ? '–' : stats.remaining + ' of ' + stats.limit;
+    const notes = [];
+    if (stats.accepted === null) notes.push('the gate (Redis) does not answer');
+    if (stats.issued === null) notes.push('the streams-processor does not answer');
+    $('live-note').textContent = notes.length ? 'Partial figures: ' + notes.join('; ') + '.' : '';
+    const d = stats.decided;
+    $('decided').textContent = d ? 'Decided by the streams-processor: ' + d.issued + ' issued, ' + d.soldOut + ' sold out, '
+      + d.duplicates + ' duplicates, ' + d.notOpen + ' not open, ' + d.closed + ' closed.' : '';
+
+    const t = Date.parse(stats.at);
+    const previous = samples[samples.length - 1];
+    samples.push({ t, answers: stats.answers || {} });
+    while (samples.length > 0 && samples[0].t < t - CHART_SECONDS * 1000) samples.shift();
+    showRates(stats.answers || {}, previous && t > previous.t ? rates(previous, samples[samples.length - 1]) : {});
+    drawChart();
+  }
+
+  function rates(before, after) {
+    const seconds = (after.t - before.t) / 1000;
+    const result = {};
+    for (const [outcome, total] of Object.entries(after.answers)) {
+      result[outcome] = Math.max(0, (total - (before.answers[outcome] || 0)) / seconds);
+    }
+    return result;
+  }
+
+  function showRates(totals, perSecond) {
+    const body = document.createElement('tbody');
+    const outcomes = Object.keys(totals).sort();
+    if (outcomes.length === 0) {
+      const tr = document.createElement('tr');
+      cell(tr, 'No application yet');
+      cell(tr, '', true);
+      cell(tr, '', true);
+      body.appendChild(tr);
+    }
+    for (const outcome of outcomes) {
+      const tr = document.createElement('tr');
+      const name = document.createElement('td');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = colour(outcome);
+      name.appendChild(swatch);
+      name.appendChild(document.createTextNode(WORDS[outcome] || outcome));
+      tr.appendChild(name);
+      cell(tr, perSecond[outcome] === undefined ? '–' : perSecond[outcome].toFixed(1), true);
+      cell(tr, totals[outcome], true);
+      body.appendChild(tr);
+    }
+    $('rates').replaceChild(body, $('rates').tBodies[0]);
+  }
+
+  function colour(outcome) {
+    if (COLOURS[outcome]) return COLOURS[outcome];
+    let h = 0;
+    for (const c of outcome) h = (h * 31 + c.charCodeAt(0)) % 360;
+    return 'hsl(' + h + ', 60%, 40%)';
+  }
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(name, attributes, text) {
+    const element = document.createElementNS(SVG, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  /** One line per outcome: answers per second between successive samples, over the last two minutes. */
+  function drawChart() {
+    const chart = $('chart');
+    const width = 600, height = 200, left = 44, right = 8, top = 10, bottom = 22;
+    const points = [];
+    for (let i = 1; i < samples.length; i++) {
+      points.push({ t: samples[i].t, rates: rates(samples[i - 1], samples[i]) });
+    }
+    const outcomes = [...new Set(points.flatMap((p) => Object.keys(p.rates)))].sort();
+    let max = 1;
+    for (const p of points) for (const r of Object.values(p.rates)) max = Math.max(max, r);
+    max = niceCeiling(max);
+    const end = samples.length ? samples[samples.length - 1].t : Date.now();
+    const x = (t) => left + (width - left - right) * (1 - (end - t) / (CHART_SECONDS * 1000));
+    const y = (r) => top + (height - top - bottom) * (1 - r / max);
+
+    chart.replaceChildren();
+    for (const fraction of [0, 0.5, 1]) {
+      const value = max * fraction;
+      chart.appendChild(svg('line', { class: 'axis', x1: left, x2: width - right, y1: y(value), y2: y(value) }));
+      chart.appendChild(svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, formatRate(value)));
+    }
+    chart.appendChild(svg('text', { x: left, y: height - 6 }, '−' + CHART_SECONDS + ' s'));
+    chart.appendChild(svg('text', { x: width - right, y: height - 6, 'text-anchor': 'end' }, 'now'));
+    for (const outcome of outcomes) {
+      const coordinates = points.map((p) => x(p.t).toFixed(1) + ',' + y(p.rates[outcome] || 0).toFixed(1)).join(' ');
+      chart.appendChild(svg('polyline', { points: coordinates, stroke: colour(outcome) }));
+      const last = points[points.length - 1];
+      chart.appendChild(svg('circle', { cx: x(last.t), cy: y(last.rates[outcome] || 0), r: 3, fill: colour(outcome) }));
+    }
+    const latest = points.length ? points[points.length - 1].rates : {};
+    chart.setAttribute('aria-label', outcomes.length === 0 ? 'No applications in the last two minutes.'
+      : 'Latest answers per second: ' + outcomes.map((o) => (WORDS[o] || o) + ' ' + (latest[o] || 0).toFixed(1)).join(', ') + '.');
+
+    const legend = $('legend');
+    legend.replaceChildren();
+    for (const outcome of outcomes) {
+      const item = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = colour(outcome);
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(WORDS[outcome] || outcome));
+      legend.appendChild(item);
+    }
+  }
+
+  function niceCeiling(value) {
+    const magnitude = Math.pow(10, Math.floor(Math.log10(value)));
+    for (const step of [1, 2, 5, 10]) if (value <= step * magnitude) return step * magnitude;
+    return 10 * magnitude;
+  }
+
+  function formatRate(value) {
+    return value >= 1000 ? (value / 1000).toFixed(value >= 10000 ? 0 : 1) + 'k' : String(Math.round(value * 10) / 10);
+  }
+
+  $('token-form').addEventListener('submit', unlock);
+  $('define-form').addEventListener('submit', define);
+})();

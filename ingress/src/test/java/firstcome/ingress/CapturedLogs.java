@@ -1,0 +1,55 @@
+package firstcome.ingress;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
+
+/**
+ * Every log line of this JVM while open, with firstcome's own loggers turned up to TRACE, so a test
+ * can prove what is never written (a secret) whatever level an operator runs at.
+ */
+final class CapturedLogs implements AutoCloseable {
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final AbstractAppender appender;
+    private final Level firstcomeLevel;
+
+    CapturedLogs() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        firstcomeLevel = context.getConfiguration().getLoggerConfig("firstcome").getLevel();
+        appender = new AbstractAppender("captured-logs", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ')
+                        .append(event.getMessage().getFormattedMessage());
+                for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+                    line.append(" | ").append(t);
+                }
+                lines.add(line.toString());
+            }
+        };
+        appender.start();
+        context.getConfiguration().getRootLogger().addAppender(appender, Level.ALL, null);
+        Configurator.setLevel("firstcome", Level.TRACE);
+        context.updateLoggers();
+    }
+
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void close() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender(appender.getName());
+        Configurator.setLevel("firstcome", firstcomeLevel);
+        appender.stop();
+        context.updateLoggers();
+    }
+}

@@ -1,0 +1,258 @@
+package firstcome.sink;
+
+import firstcome.contract.CommandOptions;
+import firstcome.contract.IssuedCoupon;
+import firstcome.contract.LogPositions;
+import firstcome.contract.PartitionLog;
+import firstcome.contract.Progress;
+import firstcome.contract.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code make rebuild-db}: writes {@code coupon-issued}, from the start of the log, through the
+ * sink's own decoding ({@link CouponBatch}) and {@link CouponWriter} into an empty copy of the
+ * {@code coupon} table, then compares the copy with the live table, every column but the id.
+ * Exit status 0 identical, 1 different, 2 could not compare.
+ *
+ * <p>The copy is a table {@code coupon_rebuild_<time>} in the same database, created with
+ * {@code CREATE TABLE … LIKE coupon} (the live table's own columns and unique keys), because the
+ * contract's user may create tables in its database but not databases. It is dropped at the end
+ * unless {@code --keep}. Run it from the sink's jar: {@code java -cp sink.jar firstcome.sink.RebuildDatabase}.
+ */
+public final class RebuildDatabase {
+
+    static final int IDENTICAL = 0;
+    static final int DIFFERENT = 1;
+    static final int CANNOT_COMPARE = 2;
+
+    private static final String USAGE = """
+            usage: RebuildDatabase [--event ID]... [--wait SECONDS] [--keep] [--max-listed N]
+              --event ID        rebuild and compare only this event's coupons (repeatable; default: every event)
+              --wait SECONDS    how long to wait for the live sink to catch up (default 120)
+              --keep            keep the rebuilt table (its name is printed)
+              --max-listed N    differences printed in full (default 20; all are counted)
+            environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD, SINK_GROUP_ID (defaults as the sink's)""";
+    /** More than a sink poll: the writer splits it into statements of 500 rows, all in one transaction. */
+    private static final int RECORDS_PER_BATCH = 5_000;
+    private static final int LISTED_NOTES = 20;
+
+    private final SinkConfig config;
+    private final PrintStream out;
+    private final Progress progress;
+
+    private RebuildDatabase(SinkConfig config, PrintStream out, PrintStream err) {
+        this.config = config;
+        this.out = out;
+        this.progress = new Progress(err, "rebuild-db");
+    }
+
+    public static void main(String[] args) {
+        // Before any logger exists: the command's own configuration (warnings on stderr), not the service's.
+        System.setProperty("log4j2.configurationFile", "log4j2-tools.xml");
+        System.exit(run(System.getenv(), args, System.out, System.err));
+    }
+
+    static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
+        CommandOptions options;
+        SinkConfig config;
+        try {
+            options = CommandOptions.parse(args, Set.of("--keep"), Set.of("--event", "--wait", "--max-listed"));
+            config = SinkConfig.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            err.println("rebuild-db: " + e.getMessage() + "\n" + USAGE);
+            return CANNOT_COMPARE;
+        }
+        try {
+            return new RebuildDatabase(config, out, err).run(options.eventIds("--event"),
+                    options.seconds("--wait", Duration.ofSeconds(120)), options.flag("--keep"), options.integer("--max-listed", 20));
+        } catch (SQLException | RuntimeException e) {
+            out.println("rebuild-db: could not compare: " + e.getMessage());
+            e.printStackTrace(err);
+            return CANNOT_COMPARE;
+        }
+    }
+
+    private int run(Set<String> events, Duration wait, boolean keep, int maxListed) throws SQLException {
+        Topics topics = Topics.standard();
+        String table = "coupon_rebuild_" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+        try (var positions = new LogPositions(config.bootstrapServers(), "firstcome-rebuild-db");
+             var database = CouponDatabase.connect(config, new SimpleMeterRegistry())) {
+            String issued = topics.issued().name();
+            String[] lastObservation = {"no answer from Kafka"};
+            Optional<Map<TopicPartition, Long>> settled = positions.awaitSettled(wait, () -> {
+                Map<TopicPartition, Long> ends = positions.ends(issued);
+                long behind = positions.behind(config.groupId(), ends);
+                if (behind > 0) {
+                    lastObservation[0] = String.format("the live sink (group %s) has %,d record(s) to store", config.groupId(), behind);
+                    progress.sayNowAndThen("waiting: " + lastObservation[0]);
+                    return Optional.empty();
+                }
+                lastObservation[0] = "new coupons kept arriving in " + issued;
+                return Optional.of(ends);
+            });
+            if (settled.isEmpty()) {
+                out.printf("rebuild-db: could not compare within %d s: %s; run it again when the sink has caught up and traffic stops"
+                        + " (or with a longer --wait)%n", wait.toSeconds(), lastObservation[0]);
+                return CANNOT_COMPARE;
+            }
+            Map<TopicPartition, Long> ends = settled.get();
+            Map<TopicPartition, Long> starts = positions.starts(issued);
+            progress.say(String.format("snapshot: %s up to %,d offsets; writing it into table %s",
+                    issued, LogPositions.span(starts, ends), table));
+
+            execute(database, "CREATE TABLE " + table + " LIKE " + CouponWriter.TABLE);
+            try {
+                write(topics, starts, ends, events, new CouponWriter(database.dataSource(), table));
+                long differences = compare(database, table, events, maxListed);
+                if (differences > 0 && !positions.ends(issued).equals(ends)) {
+                    out.println("rebuild-db: note: coupons were issued while it ran; rows for them show as only in coupon."
+                            + " Run it again when traffic stops.");
+                }
+                return differences == 0 ? IDENTICAL : DIFFERENT;
+            } finally {
+                if (keep) {
+                    out.println("rebuild-db: kept table " + table + " (drop it when done)");
+                } else {
+                    execute(database, "DROP TABLE " + table);
+                }
+            }
+        }
+    }
+
+    /** Writes every record up to the snapshot, partition by partition, as the sink would (one event's records all live in one partition). */
+    private void write(Topics topics, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Set<String> events,
+            CouponWriter writer) throws SQLException {
+        // Progress counts offsets: a transactional log has a commit marker between the records.
+        long total = LogPositions.span(starts, ends);
+        long coveredBefore = 0;
+        long read = 0;
+        long written = 0;
+        long setAside = 0;
+        List<String> notes = new ArrayList<>();
+        try (var consumer = PartitionLog.consumer(config.bootstrapServers())) {
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                try (var log = PartitionLog.open(consumer, end.getKey(), end.getValue())) {
+                    List<ConsumerRecord<byte[], byte[]>> chunk = new ArrayList<>(RECORDS_PER_BATCH);
+                    while (log.hasNext() || !chunk.isEmpty()) {
+                        if (log.hasNext() && chunk.size() < RECORDS_PER_BATCH) {
+                            chunk.add(log.next());
+                            continue;
+                        }
+                        CouponBatch batch = CouponBatch.decode(new ConsumerRecords<>(Map.of(end.getKey(), chunk), Map.of()), topics.issued());
+                        for (CouponBatch.Rejection rejection : batch.unreadable()) {
+                            setAside++;
+                            note(notes, rejection.record().topic() + " partition " + rejection.record().partition() + " offset "
+                                    + rejection.record().offset() + ": " + rejection.reason() + ": " + rejection.detail());
+                        }
+                        List<IssuedCoupon> coupons = batch.coupons().stream()
+                                .filter(coupon -> events.isEmpty() || events.contains(coupon.eventId()))
+                                .toList();
+                        CouponWriter.Result result = writer.write(coupons);
+                        written += result.written();
+                        for (CouponConflicts.Conflict conflict : result.conflicts()) {
+                            setAside++;
+                            note(notes, "coupon " + coupons.get(conflict.index()).couponNo() + " of event " + coupons.get(conflict.index()).eventId()
+                                    + " (" + conflict.reason() + "): " + conflict.detail());
+                        }
+                        read += chunk.size();
+                        long covered = chunk.get(chunk.size() - 1).offset() + 1 - starts.getOrDefault(end.getKey(), 0L);
+                        chunk = new ArrayList<>(RECORDS_PER_BATCH);
+                        progress.update(coveredBefore + covered, total, "offsets of " + Topics.ISSUED + " written");
+                    }
+                }
+                coveredBefore += Math.max(0, end.getValue() - starts.getOrDefault(end.getKey(), 0L));
+            }
+        }
+        progress.say(String.format("wrote %,d rows from %,d records in %.1f s", written, read, progress.secondsSinceStart()));
+        if (setAside > 0) {
+            out.printf("rebuild-db: %,d record(s) cannot be stored, as the live sink sends them to %s:%n", setAside, Topics.ISSUED_DLQ);
+            notes.forEach(line -> out.println("  " + line));
+        }
+    }
+
+    private static void note(List<String> notes, String note) {
+        if (notes.size() < LISTED_NOTES) {
+            notes.add(note);
+        }
+    }
+
+    /** Walks both tables in (event_id, coupon_no) order side by side; returns how many coupons differ. */
+    private long compare(CouponDatabase database, String rebuilt, Set<String> events, int maxListed) throws SQLException {
+        long identical = 0;
+        long differences = 0;
+        List<String> listed = new ArrayList<>();
+        try (Connection liveConnection = database.dataSource().getConnection();
+             Connection rebuiltConnection = database.dataSource().getConnection();
+             var live = CouponTableScan.open(liveConnection, CouponWriter.TABLE, events);
+             var copy = CouponTableScan.open(rebuiltConnection, rebuilt, events)) {
+            CouponTableScan.Row l = live.hasNext() ? live.next() : null;
+            CouponTableScan.Row r = copy.hasNext() ? copy.next() : null;
+            while (l != null || r != null) {
+                int order = l == null ? 1 : r == null ? -1 : ORDER.compare(l, r);
+                String difference = null;
+                if (order == 0) {
+                    if (l.sameCouponAs(r)) {
+                        identical++;
+                    } else {
+                        difference = "differs: live " + l + "\n      rebuilt: " + r.coupon();
+                    }
+                } else if (order < 0) {
+                    difference = "only in " + CouponWriter.TABLE + ": " + l;
+                } else {
+                    difference = "only in the rebuild: " + r.coupon();
+                }
+                if (difference != null) {
+                    differences++;
+                    if (listed.size() < maxListed) {
+                        listed.add(difference);
+                    }
+                }
+                if (order <= 0) {
+                    l = live.hasNext() ? live.next() : null;
+                }
+                if (order >= 0) {
+                    r = copy.hasNext() ? copy.next() : null;
+                }
+            }
+        }
+        String scope = events.isEmpty() ? "" : " of event(s) " + String.join(", ", events.stream().sorted().toList());
+        if (differences == 0) {
+            out.printf("rebuild-db: identical (%,d rows%s)%n", identical, scope);
+        } else {
+            out.printf("rebuild-db: DIFFERENT: %,d difference(s), %,d rows identical%s%n", differences, identical, scope);
+            listed.forEach(line -> out.println("  " + line));
+            if (differences > listed.size()) {
+                out.printf("  ... and %,d more%n", differences - listed.size());
+            }
+        }
+        return differences;
+    }
+
+    /** The scan's order; ids are ASCII (the contract's alphabet), where Java's and utf8mb4_bin's orders agree. */
+    private static final Comparator<CouponTableScan.Row> ORDER =
+            Comparator.comparing(CouponTableScan.Row::eventId).thenComparingInt(CouponTableScan.Row::couponNo);
+
+    private static void execute(CouponDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+            connection.commit();
+        }
+    }
+}

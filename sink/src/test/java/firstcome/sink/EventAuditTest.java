@@ -1,0 +1,173 @@
+package firstcome.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuedCoupon;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventAuditTest {
+
+    private static final Instant OPENS = Instant.parse("2026-11-24T10:00:00Z");
+    private static final String EVENT = "sale";
+
+    private final EventAudit audit = new EventAudit(EVENT, 20);
+    private final List<IssuedCoupon> log = new ArrayList<>();
+    private long requestOffset;
+    private long issuedOffset;
+    private long rowId;
+
+    @Test
+    void findsNothingWhenTheFirstEligibleRequestsHoldTheCouponsInTheLogAndTheTable() {
+        audit.define(definition(3));
+        apply("early", OPENS.minusSeconds(1));
+        apply("u-1", OPENS);
+        apply("u-1", OPENS.plusMillis(1));
+        apply("u-2", OPENS.plusMillis(2));
+        apply("u-3", OPENS.plusMillis(3));
+        apply("u-4", OPENS.plusMillis(4));
+
+        issue(1, "u-1", OPENS);
+        issue(2, "u-2", OPENS.plusMillis(2));
+        issue(3, "u-3", OPENS.plusMillis(3));
+        storeEveryIssuedCoupon();
+
+        assertThat(audit.listedDiscrepancies()).isEmpty();
+        assertThat(audit.consistent()).isTrue();
+        assertThat(audit.summary()).startsWith("sale: k = 3 = min(limit 3, distinct users who applied while open, at least 3)")
+                .contains("6 request(s): 3 eligible, 1 duplicate, 1 sold out, 1 not open");
+    }
+
+    @Test
+    void namesTheEligibleRequestWhenACouponWentToALaterComer() {
+        audit.define(definition(1));
+        apply("u-1", OPENS);
+        apply("u-2", OPENS.plusMillis(1));
+
+        issue(1, "u-2", OPENS.plusMillis(1));
+        audit.issuedDone();
+
+        assertThat(audit.listedDiscrepancies()).singleElement().asString()
+                .contains("coupon 1 went to user u-2")
+                .contains("the 1st eligible request is user u-1")
+                .contains("coupon-requests partition 0 offset 0");
+    }
+
+    @Test
+    void namesTheMissingRowOfACouponDeletedFromTheTable() {
+        audit.define(definition(2));
+        apply("u-1", OPENS);
+        apply("u-2", OPENS.plusMillis(1));
+        issue(1, "u-1", OPENS);
+        issue(2, "u-2", OPENS.plusMillis(1));
+        audit.issuedDone();
+
+        audit.row(row(1, "u-1", OPENS));
+        audit.rowsDone();
+
+        assertThat(audit.listedDiscrepancies()).singleElement().asString()
+                .contains("no row for coupon 2 of event sale (user u-2");
+    }
+
+    @Test
+    void namesARowThatNobodyIssued() {
+        audit.define(definition(5));
+        apply("u-1", OPENS);
+        issue(1, "u-1", OPENS);
+        audit.issuedDone();
+
+        audit.row(row(1, "u-1", OPENS));
+        audit.row(row(2, "intruder", OPENS));
+        audit.rowsDone();
+
+        assertThat(audit.listedDiscrepancies()).singleElement().asString()
+                .contains("coupon 2 of event sale for user intruder")
+                .contains("matches no record of coupon-issued");
+    }
+
+    @Test
+    void flagsAGapInTheNumbersAndTheEligibleRequestLeftWithout() {
+        audit.define(definition(3));
+        apply("u-1", OPENS);
+        apply("u-2", OPENS.plusMillis(1));
+        issue(1, "u-1", OPENS);
+        issue(3, "u-2", OPENS.plusMillis(1));
+        audit.issuedDone();
+
+        assertThat(audit.listedDiscrepancies())
+                .anySatisfy(line -> assertThat(line).contains("coupon 3 follows coupon 1"))
+                .anySatisfy(line -> assertThat(line).contains("coupon 2 is missing from coupon-issued").contains("user u-2"));
+    }
+
+    @Test
+    void flagsTwoCouponsForOneUser() {
+        audit.define(definition(3));
+        apply("u-1", OPENS);
+        apply("u-2", OPENS.plusMillis(1));
+        issue(1, "u-1", OPENS);
+        issue(2, "u-1", OPENS);
+        audit.issuedDone();
+
+        assertThat(audit.listedDiscrepancies()).anySatisfy(line -> assertThat(line).contains("user u-1 holds two coupons: 1"));
+    }
+
+    @Test
+    void decidesEachRequestUnderTheDefinitionInForceAtItsTime() {
+        audit.define(definition(1));
+        apply("u-1", OPENS);
+        apply("u-2", OPENS.plusMillis(1));
+        audit.define(definition(2));
+        apply("u-3", OPENS.plusMillis(2));
+
+        issue(1, "u-1", OPENS);
+        issue(2, "u-3", OPENS.plusMillis(2));
+        storeEveryIssuedCoupon();
+
+        assertThat(audit.listedDiscrepancies()).isEmpty();
+        assertThat(audit.expectedCoupons()).isEqualTo(2);
+    }
+
+    @Test
+    void givesNothingToRequestsOfAnEventNeverDefined() {
+        apply("u-1", OPENS);
+        issue(1, "u-1", OPENS);
+        audit.issuedDone();
+
+        assertThat(audit.listedDiscrepancies()).singleElement().asString()
+                .contains("coupon 1 went to user u-1").contains("only 0 request(s) were eligible");
+        assertThat(audit.summary()).contains("never defined");
+    }
+
+    private static EventDefinition definition(int limit) {
+        return new EventDefinition(EVENT, limit, OPENS, null);
+    }
+
+    private void apply(String user, Instant at) {
+        audit.request(user, requestId(user), at.toEpochMilli(), "coupon-requests", 0, requestOffset++);
+    }
+
+    private void issue(int couponNo, String user, Instant at) {
+        IssuedCoupon coupon = new IssuedCoupon(EVENT, user, couponNo, requestId(user), at);
+        log.add(coupon);
+        audit.issued(coupon, "coupon-issued", 0, issuedOffset++);
+    }
+
+    private void storeEveryIssuedCoupon() {
+        audit.issuedDone();
+        for (IssuedCoupon coupon : log) {
+            audit.row(row(coupon.couponNo(), coupon.userId(), coupon.issuedAt()));
+        }
+        audit.rowsDone();
+    }
+
+    private CouponTableScan.Row row(int couponNo, String user, Instant at) {
+        return new CouponTableScan.Row(++rowId, EVENT, user, couponNo, requestId(user), at);
+    }
+
+    private static String requestId(String user) {
+        return "req-" + user;
+    }
+}

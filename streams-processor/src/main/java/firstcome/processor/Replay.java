@@ -1,0 +1,309 @@
+package firstcome.processor;
+
+import firstcome.contract.CommandOptions;
+import firstcome.contract.LogPositions;
+import firstcome.contract.PartitionLog;
+import firstcome.contract.Progress;
+import firstcome.contract.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+
+/**
+ * {@code make replay}: decides {@code coupon-events} and {@code coupon-requests} again from the
+ * start of the log with the production topology, under a fresh application id and into a side
+ * topic, then compares that with the live {@code coupon-issued} ({@link IssuedLogComparison}).
+ * Exit status 0 identical, 1 different, 2 could not compare.
+ *
+ * <p>Run it from the processor's jar: {@code java -cp streams-processor.jar firstcome.processor.Replay [options]}.
+ */
+public final class Replay {
+
+    static final int IDENTICAL = 0;
+    static final int DIFFERENT = 1;
+    static final int CANNOT_COMPARE = 2;
+
+    private static final String USAGE = """
+            usage: Replay [--event ID]... [--wait SECONDS] [--keep] [--max-listed N] [--live-group ID] [--state-dir DIR]
+              --event ID        compare only this event's coupons (repeatable; default: every event)
+              --wait SECONDS    how long to wait for the live processor to catch up (default 120)
+              --keep            keep the side topic, the replay's internal topics and its group
+              --max-listed N    differences printed in full (default 20; all are counted)
+              --live-group ID   the live processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
+              --state-dir DIR   where the replay's state stores live while it runs (default: a temporary directory)
+            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092)""";
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String bootstrapServers;
+    private final PrintStream out;
+    private final Progress progress;
+    private String lastObservation = "no answer from Kafka";
+
+    private Replay(String bootstrapServers, PrintStream out, PrintStream err) {
+        this.bootstrapServers = bootstrapServers;
+        this.out = out;
+        this.progress = new Progress(err, "replay");
+    }
+
+    public static void main(String[] args) {
+        // Before any logger exists: the command's own configuration (warnings on stderr), not the service's.
+        System.setProperty("log4j2.configurationFile", "log4j2-tools.xml");
+        System.exit(run(System.getenv(), args, System.out, System.err));
+    }
+
+    static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
+        CommandOptions options;
+        try {
+            options = CommandOptions.parse(args, Set.of("--keep"), Set.of("--event", "--wait", "--max-listed", "--live-group", "--state-dir"));
+        } catch (IllegalArgumentException e) {
+            err.println("replay: " + e.getMessage() + "\n" + USAGE);
+            return CANNOT_COMPARE;
+        }
+        var replay = new Replay(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), out, err);
+        try {
+            return replay.run(
+                    options.value("--live-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor")),
+                    options.eventIds("--event"),
+                    options.seconds("--wait", Duration.ofSeconds(120)),
+                    options.flag("--keep"),
+                    options.integer("--max-listed", 20),
+                    options.value("--state-dir", null));
+        } catch (RuntimeException e) {
+            out.println("replay: could not compare: " + e.getMessage());
+            e.printStackTrace(err);
+            return CANNOT_COMPARE;
+        }
+    }
+
+    /** The live logs as the replay compares them: the requests up to here were all decided, and decided into exactly these coupons. */
+    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> issuedEnds) {
+    }
+
+    private int run(String liveGroup, Set<String> events, Duration wait, boolean keep, int maxListed, String stateParent) {
+        Topics live = Topics.standard();
+        String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String applicationId = "firstcome-replay-" + stamp;
+        // Everything the replay writes goes to topics of its own: its coupons, and its dead letters
+        // (the processor's settings would otherwise send rejected requests to the live DLQ again).
+        Topics side = new Topics(live.events(), live.requests(), live.issued().renamed(live.issued().name() + "-replay-" + stamp),
+                live.requestsDeadLetters() + "-replay-" + stamp, live.issuedDeadLetters());
+
+        try (var positions = new LogPositions(bootstrapServers, "firstcome-replay")) {
+            List<TopicPartition> partitions = positions.partitions(live.requests().name());
+            requireSamePartitionCount(positions, partitions.size(), live.events().name(), live.issued().name());
+
+            Optional<Snapshot> settled = positions.awaitSettled(wait, () -> observe(positions, live, liveGroup));
+            if (settled.isEmpty()) {
+                out.printf("replay: could not compare within %d s: %s; run it again when the processor has caught up and traffic stops"
+                        + " (or with a longer --wait)%n", wait.toSeconds(), lastObservation);
+                return CANNOT_COMPARE;
+            }
+            Snapshot snapshot = settled.get();
+            Map<TopicPartition, Long> requestStarts = positions.starts(live.requests().name());
+            warnIfTrimmed(requestStarts);
+            long requests = LogPositions.span(requestStarts, snapshot.requestEnds());
+            progress.say(String.format("snapshot: %,d requests (%s up to %,d offsets); deciding them again as %s into %s",
+                    requests, live.issued().name(), LogPositions.span(positions.starts(live.issued().name()), snapshot.issuedEnds()),
+                    applicationId, side.issued().name()));
+
+            Path stateDir = createStateDir(stateParent, applicationId);
+            try {
+                createTopics(positions, partitions.size(), side.issued().name(), side.requestsDeadLetters());
+                Optional<Set<TopicPartition>> readFurther = decideAgain(positions, side, applicationId, stateDir,
+                        snapshot.requestEnds(), requests);
+                if (readFurther.isEmpty()) {
+                    return CANNOT_COMPARE;
+                }
+                var comparison = new IssuedLogComparison(events, maxListed);
+                compare(positions, live, side, snapshot, readFurther.get(), comparison);
+                comparison.report(out);
+                return comparison.identical() ? IDENTICAL : DIFFERENT;
+            } finally {
+                if (keep) {
+                    out.printf("replay: kept topic %s, group %s and its internal topics (delete them when done)%n",
+                            side.issued().name(), applicationId);
+                } else {
+                    removeReplay(positions, applicationId, side);
+                }
+                deleteRecursively(stateDir);
+            }
+        }
+    }
+
+    /** Retention deleted the head of the log: what was decided from it cannot be decided again. */
+    private void warnIfTrimmed(Map<TopicPartition, Long> starts) {
+        starts.forEach((partition, start) -> {
+            if (start > 0) {
+                out.printf("replay: warning: %s partition %d starts at offset %,d (retention deleted what came before):"
+                        + " the replay cannot decide those requests again, so its events will differ%n",
+                        partition.topic(), partition.partition(), start);
+            }
+        });
+    }
+
+    private Optional<Snapshot> observe(LogPositions positions, Topics live, String liveGroup) {
+        Map<TopicPartition, Long> requestEnds = positions.ends(live.requests().name());
+        long behind = positions.behind(liveGroup, requestEnds);
+        if (behind > 0) {
+            lastObservation = String.format("the live processor (group %s) has %,d request(s) to decide", liveGroup, behind);
+            progress.sayNowAndThen("waiting: " + lastObservation);
+            return Optional.empty();
+        }
+        lastObservation = "new requests kept arriving";
+        return Optional.of(new Snapshot(requestEnds, positions.ends(live.issued().name())));
+    }
+
+    /**
+     * Runs the topology until its group has committed up to the snapshot's end of every request
+     * partition. Returns the partitions of the side topic where it read further (requests that
+     * arrived since the snapshot), or empty if the topology failed.
+     */
+    private Optional<Set<TopicPartition>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
+            Map<TopicPartition, Long> ends, long requests) {
+        var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name());
+        Properties settings = StreamsSettings.of(config, side);
+        // Nobody queries the replay's stores.
+        settings.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        // Fewer, larger transactions: the output is the same, only the commit points move.
+        settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
+        var streams = new KafkaStreams(IssuingTopology.build(side), settings);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.set(e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        try {
+            streams.start();
+            while (true) {
+                long behind = positions.behind(applicationId, ends);
+                progress.update(requests - behind, requests, "requests decided again");
+                if (behind == 0) {
+                    progress.say(String.format("decided %,d requests again in %.1f s", requests, progress.secondsSinceStart()));
+                    break;
+                }
+                KafkaStreams.State state = streams.state();
+                if (failure.get() != null || state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                        || state == KafkaStreams.State.NOT_RUNNING) {
+                    out.println("replay: could not compare: the replay's topology stopped (" + state + ")"
+                            + (failure.get() == null ? "" : ": " + failure.get()));
+                    return Optional.empty();
+                }
+                TimeUnit.MILLISECONDS.sleep(CHECK_INTERVAL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            // Leaving the group lets it be deleted at once, rather than after the session timeout.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT));
+        }
+        // Read once the topology is closed: until then it may go on deciding requests newer than the snapshot.
+        Map<TopicPartition, Long> committed = positions.committed(applicationId, side.requests().name());
+        Set<TopicPartition> further = new HashSet<>();
+        ends.forEach((partition, end) -> {
+            if (committed.getOrDefault(partition, 0L) > end) {
+                further.add(new TopicPartition(side.issued().name(), partition.partition()));
+            }
+        });
+        return Optional.of(further);
+    }
+
+    private void compare(LogPositions positions, Topics live, Topics side, Snapshot snapshot, Set<TopicPartition> readFurther,
+            IssuedLogComparison comparison) {
+        Map<TopicPartition, Long> sideEnds = positions.ends(side.issued().name());
+        try (var liveReader = PartitionLog.consumer(bootstrapServers); var sideReader = PartitionLog.consumer(bootstrapServers)) {
+            for (Map.Entry<TopicPartition, Long> liveEnd : snapshot.issuedEnds().entrySet()) {
+                var sidePartition = new TopicPartition(side.issued().name(), liveEnd.getKey().partition());
+                try (var liveLog = PartitionLog.open(liveReader, liveEnd.getKey(), liveEnd.getValue());
+                     var sideLog = PartitionLog.open(sideReader, sidePartition, sideEnds.get(sidePartition))) {
+                    comparison.comparePartition(liveEnd.getKey().partition(), liveLog, sideLog, readFurther.contains(sidePartition));
+                }
+            }
+        }
+    }
+
+    private static void requireSamePartitionCount(LogPositions positions, int partitions, String... topics) {
+        for (String topic : topics) {
+            int count = positions.partitions(topic).size();
+            if (count != partitions) {
+                throw new IllegalStateException(topic + " has " + count + " partitions, " + Topics.REQUESTS + " " + partitions
+                        + ": the topics must be co-partitioned");
+            }
+        }
+    }
+
+    private static void createTopics(LogPositions positions, int partitions, String... names) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+        }
+        try {
+            positions.admin().createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the replay's topics " + List.of(names) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes what the replay created on the broker: its side topics, internal topics and group. */
+    private void removeReplay(LogPositions positions, String applicationId, Topics side) {
+        try {
+            List<String> topics = new ArrayList<>(List.of(side.issued().name(), side.requestsDeadLetters()));
+            positions.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.startsWith(applicationId + "-"))
+                    .forEach(topics::add);
+            positions.admin().deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+            positions.admin().deleteConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            progress.say("could not remove everything the replay created (" + e.getMessage() + "): delete topics "
+                    + side.issued().name() + ", " + side.requestsDeadLetters() + ", " + applicationId + "-* and group "
+                    + applicationId + " by hand");
+        }
+    }
+
+    private static Path createStateDir(String parent, String applicationId) {
+        try {
+            if (parent == null) {
+                return Files.createTempDirectory(applicationId + "-");
+            }
+            return Files.createDirectories(Path.of(parent).resolve(applicationId));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory; the system cleans it up eventually.
+        }
+    }
+}
