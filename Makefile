@@ -61,8 +61,9 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 # --- replay and audit (docs/operations.md) ---------------------------------------------------
 # Against the running stack (`make up`), configured by the contract's variables with their
 # defaults. Each runs from a copy of its service's jar under .local/ops, built if missing: a
-# build in the same tree must not swap the jar under a running JVM. Exit status 0 = identical /
-# consistent, 1 = differences listed, 2 = could not compare. Options go in ARGS, e.g.
+# build in the same tree must not swap the jar under a running JVM. The commands exit 0 =
+# identical / consistent, 1 = differences listed, 2 = could not compare (make shows that as
+# "Error 1" / "Error 2" and itself exits 2). Options go in ARGS, e.g.
 # `make audit ARGS="--event spring-sale"`.
 .PHONY: replay rebuild-db audit
 
@@ -101,4 +102,6 @@ chaos: deps ## kill, flush and cut off each part under a spike; prints the fault
 	@mkdir -p .local/logs
 	@MVN="$(MVN)" bash -c 'source scripts/stack.sh && ensure_kafka_lib'
 	$(MVN) -q -DskipTests package
-	java -cp $$(ls bench/target/bench-[0-9]*.jar | grep -v original | head -n 1) firstcome.bench.Chaos
+	@# a copy: a build elsewhere during the run must not pull classes from under it
+	@cp $$(ls bench/target/bench-[0-9]*.jar | grep -v original | head -n 1) .local/chaos-runner.jar
+	java -cp .local/chaos-runner.jar firstcome.bench.Chaos

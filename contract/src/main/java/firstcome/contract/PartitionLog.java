@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code read_committed}, so records of aborted transactions (a crashed processor's) never show,
  * and without a consumer group, so reading leaves no trace on the broker.
  */
-public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[]>>, AutoCloseable {
+public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[]>> {
 
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     /** The end was committed when it was taken, so a read that stops short of it is stuck, not slow. */
@@ -28,25 +28,18 @@ public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[
     private static final AtomicInteger READERS = new AtomicInteger();
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final boolean ownsConsumer;
     private final TopicPartition partition;
     private final long end;
     private Iterator<ConsumerRecord<byte[], byte[]>> buffered = Collections.emptyIterator();
     private ConsumerRecord<byte[], byte[]> next;
     private boolean finished;
 
-    private PartitionLog(KafkaConsumer<byte[], byte[]> consumer, boolean ownsConsumer, TopicPartition partition, long end) {
+    private PartitionLog(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long end) {
         this.consumer = consumer;
-        this.ownsConsumer = ownsConsumer;
         this.partition = partition;
         this.end = end;
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
-    }
-
-    /** Reads with a consumer of its own, closed with this log. */
-    public static PartitionLog open(String bootstrapServers, TopicPartition partition, long end) {
-        return new PartitionLog(consumer(bootstrapServers), true, partition, end);
     }
 
     /**
@@ -54,7 +47,7 @@ public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[
      * open: one consumer reads partition after partition without paying for its start each time.
      */
     public static PartitionLog open(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long end) {
-        return new PartitionLog(consumer, false, partition, end);
+        return new PartitionLog(consumer, partition, end);
     }
 
     /** A consumer for {@link #open(KafkaConsumer, TopicPartition, long)}: {@code read_committed}, no group, no commits. */
@@ -118,12 +111,5 @@ public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[
         ConsumerRecord<byte[], byte[]> record = next;
         next = null;
         return record;
-    }
-
-    @Override
-    public void close() {
-        if (ownsConsumer) {
-            consumer.close(Duration.ofSeconds(5));
-        }
     }
 }

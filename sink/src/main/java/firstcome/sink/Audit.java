@@ -61,7 +61,6 @@ public final class Audit {
     private final Progress progress;
     private final Topics topics = Topics.standard();
     private final Map<String, EventAudit> audits = new TreeMap<>();
-    private KafkaConsumer<byte[], byte[]> reader;
     private final List<String> general = new ArrayList<>();
     private long generalDiscrepancies;
     private long skippedRequests;
@@ -113,8 +112,7 @@ public final class Audit {
     private int run(String processorGroup, Duration wait) throws SQLException {
         try (var positions = new LogPositions(config.bootstrapServers(), "firstcome-audit");
              var database = CouponDatabase.connect(config, new SimpleMeterRegistry());
-             var consumer = PartitionLog.consumer(config.bootstrapServers())) {
-            reader = consumer;
+             var reader = PartitionLog.consumer(config.bootstrapServers())) {
             List<TopicPartition> partitions = positions.partitions(topics.requests().name());
             for (String topic : List.of(topics.events().name(), topics.issued().name())) {
                 if (positions.partitions(topic).size() != partitions.size()) {
@@ -138,12 +136,12 @@ public final class Audit {
             long decided = 0;
             for (TopicPartition partition : partitions) {
                 var eventPartition = new TopicPartition(topics.events().name(), partition.partition());
-                decided = decideRequests(partition, snapshot.requestEnds().get(partition),
-                        readDefinitions(eventPartition, eventEnds.get(eventPartition)), decided, requests);
+                decided = decideRequests(reader, partition, snapshot.requestEnds().get(partition),
+                        readDefinitions(reader, eventPartition, eventEnds.get(eventPartition)), decided, requests);
             }
             progress.say(String.format("decided %,d requests in %.1f s; reading %s", decided, progress.secondsSinceStart(),
                     topics.issued().name()));
-            snapshot.issuedEnds().forEach(this::readIssued);
+            snapshot.issuedEnds().forEach((partition, end) -> readIssued(reader, partition, end));
             audits.values().forEach(EventAudit::issuedDone);
             progress.say("reading table " + CouponWriter.TABLE);
             readTable(database);
@@ -187,26 +185,25 @@ public final class Audit {
     }
 
     /** One partition's definitions in log order; the few the processor would set aside are skipped as it skips them. */
-    private List<TimedDefinition> readDefinitions(TopicPartition partition, long end) {
+    private List<TimedDefinition> readDefinitions(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end) {
         List<TimedDefinition> definitions = new ArrayList<>();
         Topic<EventDefinition> topic = topics.events();
-        try (var log = PartitionLog.open(reader, partition, end)) {
-            while (log.hasNext()) {
-                ConsumerRecord<byte[], byte[]> record = log.next();
-                String key = record.key() == null ? null : new String(record.key(), UTF_8);
-                EventDefinition definition;
-                try {
-                    definition = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-                } catch (RuntimeException unreadable) {
-                    skippedDefinitions++;
-                    continue;
-                }
-                if (key == null || (definition != null && !definition.eventId().equals(key))) {
-                    skippedDefinitions++;
-                    continue;
-                }
-                definitions.add(new TimedDefinition(record.timestamp(), key, definition));
+        var log = PartitionLog.open(reader, partition, end);
+        while (log.hasNext()) {
+            ConsumerRecord<byte[], byte[]> record = log.next();
+            String key = record.key() == null ? null : new String(record.key(), UTF_8);
+            EventDefinition definition;
+            try {
+                definition = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+            } catch (RuntimeException unreadable) {
+                skippedDefinitions++;
+                continue;
             }
+            if (key == null || (definition != null && !definition.eventId().equals(key))) {
+                skippedDefinitions++;
+                continue;
+            }
+            definitions.add(new TimedDefinition(record.timestamp(), key, definition));
         }
         return definitions;
     }
@@ -217,32 +214,32 @@ public final class Audit {
      * the requests whose timestamps are not before it. (At an equal millisecond the definition is
      * taken first here; Kafka Streams leaves that tie to its queue order.)
      */
-    private long decideRequests(TopicPartition partition, long end, List<TimedDefinition> definitions, long decided, long total) {
+    private long decideRequests(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end,
+            List<TimedDefinition> definitions, long decided, long total) {
         Topic<CouponRequest> topic = topics.requests();
         int nextDefinition = 0;
-        try (var log = PartitionLog.open(reader, partition, end)) {
-            while (log.hasNext()) {
-                ConsumerRecord<byte[], byte[]> record = log.next();
-                decided++;
-                progress.update(decided, total, "requests decided");
-                while (nextDefinition < definitions.size() && definitions.get(nextDefinition).timestamp() <= record.timestamp()) {
-                    define(definitions.get(nextDefinition++));
-                }
-                CouponRequest request;
-                try {
-                    request = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-                } catch (RuntimeException unreadable) {
-                    skippedRequests++;
-                    continue;
-                }
-                String key = record.key() == null ? null : new String(record.key(), UTF_8);
-                if (request == null || !request.eventId().equals(key)) {
-                    skippedRequests++;
-                    continue;
-                }
-                if (inScope(key)) {
-                    audit(key).request(request.userId(), request.requestId(), record.timestamp(), record.topic(), record.partition(), record.offset());
-                }
+        var log = PartitionLog.open(reader, partition, end);
+        while (log.hasNext()) {
+            ConsumerRecord<byte[], byte[]> record = log.next();
+            decided++;
+            progress.update(decided, total, "requests decided");
+            while (nextDefinition < definitions.size() && definitions.get(nextDefinition).timestamp() <= record.timestamp()) {
+                define(definitions.get(nextDefinition++));
+            }
+            CouponRequest request;
+            try {
+                request = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+            } catch (RuntimeException unreadable) {
+                skippedRequests++;
+                continue;
+            }
+            String key = record.key() == null ? null : new String(record.key(), UTF_8);
+            if (request == null || !request.eventId().equals(key)) {
+                skippedRequests++;
+                continue;
+            }
+            if (inScope(key)) {
+                audit(key).request(request.userId(), request.requestId(), record.timestamp(), record.topic(), record.partition(), record.offset());
             }
         }
         while (nextDefinition < definitions.size()) {
@@ -257,38 +254,37 @@ public final class Audit {
         }
     }
 
-    private void readIssued(TopicPartition partition, long end) {
+    private void readIssued(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end) {
         Topic<IssuedCoupon> topic = topics.issued();
-        try (var log = PartitionLog.open(reader, partition, end)) {
-            while (log.hasNext()) {
-                ConsumerRecord<byte[], byte[]> record = log.next();
-                String where = record.topic() + " partition " + record.partition() + " offset " + record.offset();
-                String key = record.key() == null ? null : new String(record.key(), UTF_8);
-                IssuedCoupon coupon;
-                try {
-                    coupon = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-                } catch (RuntimeException unreadable) {
-                    if (mayConcernScope(key)) {
-                        generalDiscrepancy(where + ": unreadable record (" + unreadable.getMessage() + ")");
-                    }
-                    continue;
+        var log = PartitionLog.open(reader, partition, end);
+        while (log.hasNext()) {
+            ConsumerRecord<byte[], byte[]> record = log.next();
+            String where = record.topic() + " partition " + record.partition() + " offset " + record.offset();
+            String key = record.key() == null ? null : new String(record.key(), UTF_8);
+            IssuedCoupon coupon;
+            try {
+                coupon = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+            } catch (RuntimeException unreadable) {
+                if (mayConcernScope(key)) {
+                    generalDiscrepancy(where + ": unreadable record (" + unreadable.getMessage() + ")");
                 }
-                if (coupon == null) {
-                    if (mayConcernScope(key)) {
-                        generalDiscrepancy(where + ": record without a value");
-                    }
-                    continue;
+                continue;
+            }
+            if (coupon == null) {
+                if (mayConcernScope(key)) {
+                    generalDiscrepancy(where + ": record without a value");
                 }
-                if (!coupon.eventId().equals(key)) {
-                    if (mayConcernScope(key) || inScope(coupon.eventId())) {
-                        generalDiscrepancy(where + ": key '" + key + "' is not the event id of coupon " + coupon.couponNo()
-                                + " of event " + coupon.eventId() + " for user " + coupon.userId());
-                    }
-                    continue;
+                continue;
+            }
+            if (!coupon.eventId().equals(key)) {
+                if (mayConcernScope(key) || inScope(coupon.eventId())) {
+                    generalDiscrepancy(where + ": key '" + key + "' is not the event id of coupon " + coupon.couponNo()
+                            + " of event " + coupon.eventId() + " for user " + coupon.userId());
                 }
-                if (inScope(key)) {
-                    audit(key).issued(coupon, record.topic(), record.partition(), record.offset());
-                }
+                continue;
+            }
+            if (inScope(key)) {
+                audit(key).issued(coupon, record.topic(), record.partition(), record.offset());
             }
         }
     }

@@ -136,60 +136,70 @@ public final class RebuildDatabase {
         }
     }
 
+    /** What the rebuild wrote, and what it set aside as the live sink would. */
+    private static final class Tally {
+        long read;
+        long written;
+        long setAside;
+        final List<String> notes = new ArrayList<>();
+
+        void note(String note) {
+            setAside++;
+            if (notes.size() < LISTED_NOTES) {
+                notes.add(note);
+            }
+        }
+    }
+
     /** Writes every record up to the snapshot, partition by partition, as the sink would (one event's records all live in one partition). */
     private void write(Topics topics, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Set<String> events,
             CouponWriter writer) throws SQLException {
         // Progress counts offsets: a transactional log has a commit marker between the records.
         long total = LogPositions.span(starts, ends);
         long coveredBefore = 0;
-        long read = 0;
-        long written = 0;
-        long setAside = 0;
-        List<String> notes = new ArrayList<>();
+        var tally = new Tally();
         try (var consumer = PartitionLog.consumer(config.bootstrapServers())) {
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                try (var log = PartitionLog.open(consumer, end.getKey(), end.getValue())) {
-                    List<ConsumerRecord<byte[], byte[]>> chunk = new ArrayList<>(RECORDS_PER_BATCH);
-                    while (log.hasNext() || !chunk.isEmpty()) {
-                        if (log.hasNext() && chunk.size() < RECORDS_PER_BATCH) {
-                            chunk.add(log.next());
-                            continue;
-                        }
-                        CouponBatch batch = CouponBatch.decode(new ConsumerRecords<>(Map.of(end.getKey(), chunk), Map.of()), topics.issued());
-                        for (CouponBatch.Rejection rejection : batch.unreadable()) {
-                            setAside++;
-                            note(notes, rejection.record().topic() + " partition " + rejection.record().partition() + " offset "
-                                    + rejection.record().offset() + ": " + rejection.reason() + ": " + rejection.detail());
-                        }
-                        List<IssuedCoupon> coupons = batch.coupons().stream()
-                                .filter(coupon -> events.isEmpty() || events.contains(coupon.eventId()))
-                                .toList();
-                        CouponWriter.Result result = writer.write(coupons);
-                        written += result.written();
-                        for (CouponConflicts.Conflict conflict : result.conflicts()) {
-                            setAside++;
-                            note(notes, "coupon " + coupons.get(conflict.index()).couponNo() + " of event " + coupons.get(conflict.index()).eventId()
-                                    + " (" + conflict.reason() + "): " + conflict.detail());
-                        }
-                        read += chunk.size();
-                        long covered = chunk.get(chunk.size() - 1).offset() + 1 - starts.getOrDefault(end.getKey(), 0L);
-                        chunk = new ArrayList<>(RECORDS_PER_BATCH);
+                long start = starts.getOrDefault(end.getKey(), 0L);
+                var log = PartitionLog.open(consumer, end.getKey(), end.getValue());
+                List<ConsumerRecord<byte[], byte[]>> chunk = new ArrayList<>(RECORDS_PER_BATCH);
+                while (log.hasNext()) {
+                    chunk.add(log.next());
+                    if (chunk.size() == RECORDS_PER_BATCH || !log.hasNext()) {
+                        writeChunk(topics, end.getKey(), chunk, events, writer, tally);
+                        long covered = chunk.get(chunk.size() - 1).offset() + 1 - start;
                         progress.update(coveredBefore + covered, total, "offsets of " + Topics.ISSUED + " written");
+                        chunk = new ArrayList<>(RECORDS_PER_BATCH);
                     }
                 }
-                coveredBefore += Math.max(0, end.getValue() - starts.getOrDefault(end.getKey(), 0L));
+                coveredBefore += Math.max(0, end.getValue() - start);
             }
         }
-        progress.say(String.format("wrote %,d rows from %,d records in %.1f s", written, read, progress.secondsSinceStart()));
-        if (setAside > 0) {
-            out.printf("rebuild-db: %,d record(s) cannot be stored, as the live sink sends them to %s:%n", setAside, Topics.ISSUED_DLQ);
-            notes.forEach(line -> out.println("  " + line));
+        progress.say(String.format("wrote %,d rows from %,d records in %.1f s", tally.written, tally.read, progress.secondsSinceStart()));
+        if (tally.setAside > 0) {
+            out.printf("rebuild-db: %,d record(s) cannot be stored, as the live sink sends them to %s:%n", tally.setAside, Topics.ISSUED_DLQ);
+            tally.notes.forEach(line -> out.println("  " + line));
         }
     }
 
-    private static void note(List<String> notes, String note) {
-        if (notes.size() < LISTED_NOTES) {
-            notes.add(note);
+    /** One transaction of the writer, decoded as the sink decodes a poll. */
+    private static void writeChunk(Topics topics, TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> chunk,
+            Set<String> events, CouponWriter writer, Tally tally) throws SQLException {
+        CouponBatch batch = CouponBatch.decode(new ConsumerRecords<>(Map.of(partition, chunk), Map.of()), topics.issued());
+        for (CouponBatch.Rejection rejection : batch.unreadable()) {
+            ConsumerRecord<byte[], byte[]> record = rejection.record();
+            tally.note(record.topic() + " partition " + record.partition() + " offset " + record.offset() + ": "
+                    + rejection.reason() + ": " + rejection.detail());
+        }
+        List<IssuedCoupon> coupons = batch.coupons().stream()
+                .filter(coupon -> events.isEmpty() || events.contains(coupon.eventId()))
+                .toList();
+        CouponWriter.Result result = writer.write(coupons);
+        tally.read += chunk.size();
+        tally.written += result.written();
+        for (CouponConflicts.Conflict conflict : result.conflicts()) {
+            IssuedCoupon coupon = coupons.get(conflict.index());
+            tally.note("coupon " + coupon.couponNo() + " of event " + coupon.eventId() + " (" + conflict.reason() + "): " + conflict.detail());
         }
     }
 

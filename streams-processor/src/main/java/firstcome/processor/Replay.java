@@ -239,10 +239,9 @@ public final class Replay {
         try (var liveReader = PartitionLog.consumer(bootstrapServers); var sideReader = PartitionLog.consumer(bootstrapServers)) {
             for (Map.Entry<TopicPartition, Long> liveEnd : snapshot.issuedEnds().entrySet()) {
                 var sidePartition = new TopicPartition(side.issued().name(), liveEnd.getKey().partition());
-                try (var liveLog = PartitionLog.open(liveReader, liveEnd.getKey(), liveEnd.getValue());
-                     var sideLog = PartitionLog.open(sideReader, sidePartition, sideEnds.get(sidePartition))) {
-                    comparison.comparePartition(liveEnd.getKey().partition(), liveLog, sideLog, readFurther.contains(sidePartition));
-                }
+                var liveLog = PartitionLog.open(liveReader, liveEnd.getKey(), liveEnd.getValue());
+                var sideLog = PartitionLog.open(sideReader, sidePartition, sideEnds.get(sidePartition));
+                comparison.comparePartition(liveEnd.getKey().partition(), liveLog, sideLog, readFurther.contains(sidePartition));
             }
         }
     }
