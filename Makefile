@@ -96,7 +96,7 @@ audit: ## per event: were the coupons given to the first comers? requests vs cou
 # jars): runs the six faults of docs/faults.md one after another, prints the matrix and writes it
 # into docs/faults.md; exits non-zero if a promise broke. ~6-10 minutes on 2 cores. CHAOS_LIMIT,
 # CHAOS_RATE, CHAOS_FAULTS (e.g. ingress-killed,redis-flushed), CHAOS_OUTAGE_SECONDS tune it.
-.PHONY: chaos
+.PHONY: chaos test-faults
 
 chaos: deps ## kill, flush and cut off each part under a spike; prints the fault matrix (docs/faults.md)
 	@mkdir -p .local/logs
@@ -105,3 +105,7 @@ chaos: deps ## kill, flush and cut off each part under a spike; prints the fault
 	@# a copy: a build elsewhere during the run must not pull classes from under it
 	@cp $$(ls bench/target/bench-[0-9]*.jar | grep -v original | head -n 1) .local/chaos-runner.jar
 	java -cp .local/chaos-runner.jar firstcome.bench.Chaos
+
+test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush, MySQL stop); ~2 min
+	$(MVN) -q -DskipTests install
+	$(MVN) -pl e2e verify -Dit.test=FaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false

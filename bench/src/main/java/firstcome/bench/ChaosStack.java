@@ -113,6 +113,12 @@ final class ChaosStack implements AutoCloseable {
         env.put("PROCESSOR_HOST", "127.0.0.1");
         env.put("PROCESSOR_STATE_DIR", root.resolve("streams").toString());
         env.put("SINK_PORT", Integer.toString(sinkPort));
+        // Experiments: CHAOS_SERVICE_X=v gives every service X=v (e.g. CHAOS_SERVICE_INGRESS_RECONCILE_AFTER_MS).
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("CHAOS_SERVICE_")) {
+                env.put(name.substring("CHAOS_SERVICE_".length()), value);
+            }
+        });
         processor = service("streams-processor", java, env);
         sink = service("sink", java, env);
         ingress = service("ingress", java, env);

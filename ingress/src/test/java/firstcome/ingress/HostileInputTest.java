@@ -11,10 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +28,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -196,7 +197,7 @@ class HostileInputTest {
                 ids.map(HostileInputTest::quoted),
                 longIds.map(HostileInputTest::quoted),
                 unicode.map(HostileInputTest::quoted),
-                Arbitraries.bigIntegers().between(java.math.BigInteger.ZERO, java.math.BigInteger.TEN.pow(80)).map(String::valueOf),
+                Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.TEN.pow(80)).map(String::valueOf),
                 Arbitraries.longs().map(String::valueOf),
                 Arbitraries.doubles().map(String::valueOf),
                 Arbitraries.of("true", "false", "null", "[]", "{}", "[\"a\"]", "{\"id\":\"a\"}", "1e999999", "-0", "\"\"",
@@ -209,12 +210,12 @@ class HostileInputTest {
         Arbitrary<String> broken = objects.flatMap(json -> Arbitraries.integers().between(0, json.length())
                 .map(cut -> json.substring(0, cut)));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, objects),
-                net.jqwik.api.Tuple.of(1, nested),
-                net.jqwik.api.Tuple.of(2, broken),
-                net.jqwik.api.Tuple.of(1, unicode),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(6000)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("", "[]", "null", "42", "\"a\"", "{}{}", "{\"userId\":\"a\"} x")));
+                Tuple.of(5, objects),
+                Tuple.of(1, nested),
+                Tuple.of(2, broken),
+                Tuple.of(1, unicode),
+                Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(6000)),
+                Tuple.of(1, Arbitraries.of("", "[]", "null", "42", "\"a\"", "{}{}", "{\"userId\":\"a\"} x")));
     }
 
     @Provide
