@@ -115,15 +115,18 @@ public final class Bench {
                 String bareUrl = "http://127.0.0.1:" + barePort + "/events/bench/applications";
                 SpikeLoad load = new SpikeLoad(s.connections());
                 // Warm-up: JIT and connections of both servers and of the generator; not reported.
-                int warm = Math.max(5_000, s.requests() / 10);
+                // (With a tenth of a round the first round still ran at a third of the later ones.)
+                int warm = Math.max(5_000, s.requests() / 4);
                 load.run("warm-up bare", bareUrl, "w" + runId + "-", warm, 0, null, this::say);
                 String warmEvent = defineEvent("bench-" + runId + "-warm");
                 load.run("warm-up ingress", applyUrl(warmEvent), "w-", warm, 0, null, this::say);
                 rss = Map.of();
                 for (int r = 1; r <= s.rounds(); r++) {
-                    reads.phase("other");
+                    // The same load at a handler that touches no database: what the CPU share alone costs the reads.
+                    reads.phase("bare-spike");
                     SpikeLoad.Result bareResult = load.run("round " + r + " bare", bareUrl, "b" + runId + r + "-",
                             s.requests(), 0, null, this::say);
+                    reads.phase("other");
                     // Coordinated-omission correction for the ingress: the bare handler's pace in this round.
                     long expectedMicros = bareResult.expectedIntervalMicros();
                     String event = defineEvent("bench-" + runId + "-r" + r);
@@ -154,7 +157,8 @@ public final class Bench {
             reads.phase("done");
 
             Report report = new Report(s, versions, redisRate, rounds, replay, sinkTable,
-                    reads.histogram("idle"), reads.histogram("spike"), rss, elapsedSeconds());
+                    reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
+                    elapsedSeconds());
             String table = report.markdown();
             System.out.println();
             System.out.println(table);

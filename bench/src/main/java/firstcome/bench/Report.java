@@ -28,14 +28,15 @@ final class Report {
     private final Bench.Replay replay;
     private final List<String> sinkTable;
     private final Histogram idleReads;
+    private final Histogram bareSpikeReads;
     private final Histogram spikeReads;
     private final Map<String, Long> rss;
     private final double seconds;
     private final String load;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
-           Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram spikeReads,
-           Map<String, Long> rss, double seconds) {
+           Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
+           Histogram spikeReads, Map<String, Long> rss, double seconds) {
         this.settings = settings;
         this.versions = versions;
         this.redisRate = redisRate;
@@ -46,6 +47,7 @@ final class Report {
         this.replay = replay;
         this.sinkTable = sinkTable;
         this.idleReads = idleReads;
+        this.bareSpikeReads = bareSpikeReads;
         this.spikeReads = spikeReads;
         this.rss = rss;
         this.seconds = seconds;
@@ -105,8 +107,11 @@ final class Report {
         }
         rows.add(new String[] {"5. unrelated read (product by PK, " + settings.readsPerSecond() + "/s) during the spikes",
                 readPcts(spikeReads), "at rest " + readPcts(idleReads),
-                "p50 " + ratio(spikeReads.getValueAtPercentile(50) / (double) idleReads.getValueAtPercentile(50))
-                        + " · p99 " + ratio(spikeReads.getValueAtPercentile(99) / (double) idleReads.getValueAtPercentile(99))});
+                readRatios(spikeReads, idleReads)});
+        rows.add(new String[] {"5. the same read while the same load hits the bare handler (no Redis, Kafka or MySQL work)",
+                readPcts(bareSpikeReads), "at rest " + readPcts(idleReads), readRatios(bareSpikeReads, idleReads)});
+        rows.add(new String[] {"5. the firstcome spike's own share: reads during the ingress spikes vs during the bare ones",
+                readPcts(spikeReads), "bare-handler spikes " + readPcts(bareSpikeReads), readRatios(spikeReads, bareSpikeReads)});
         StringBuilder mem = new StringBuilder();
         rss.forEach((name, kb) -> mem.append(mem.length() == 0 ? "" : " · ").append(name).append(' ')
                 .append(kb < 0 ? "?" : String.format(Locale.ROOT, "%,d MB", kb / 1024)));
@@ -114,12 +119,17 @@ final class Report {
         return rows;
     }
 
+    private static String readRatios(Histogram measured, Histogram ceiling) {
+        return "p50 " + ratio(measured.getValueAtPercentile(50) / (double) ceiling.getValueAtPercentile(50))
+                + " · p99 " + ratio(measured.getValueAtPercentile(99) / (double) ceiling.getValueAtPercentile(99));
+    }
+
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "### make bench, %s (%s run)%n%n", versions.get("date"),
                 settings.quick() ? "quick" : "full"));
-        md.append(String.format(Locale.ROOT, "Command: `%s` (%.0f s). Machine: %s cores, %s, shared with other "
-                        + "engineers' runs (load average %s at the end). Java %s, Kafka %s, Redis %s, MySQL %s.%n%n",
+        md.append(String.format(Locale.ROOT, "Command: `%s` (%.0f s). Machine: %s cores, %s, the load generator on the "
+                        + "same cores as the stack (load average %s at the end). Java %s, Kafka %s, Redis %s, MySQL %s.%n%n",
                 settings.command(), seconds, versions.get("cores"), versions.get("memory"), load, versions.get("java"),
                 versions.get("kafka"), versions.get("redis"), versions.get("mysql")));
         md.append(String.format(Locale.ROOT, "Spike: %,d applications from distinct users to a fresh event with limit %,d, "

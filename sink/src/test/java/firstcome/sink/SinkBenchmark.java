@@ -30,12 +30,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * transaction (what a naive consumer does), and the whole sink process from a topic to the table.
  *
  * <p>Uses the servers named by {@code MYSQL_URL}/{@code KAFKA_BOOTSTRAP_SERVERS}, else starts its own
- * (the testkit's MariaDB and in-JVM broker). Writes fresh event ids only, never deletes anything.
+ * (the testkit's MariaDB and in-JVM broker). The first three write into a scratch table
+ * ({@code CREATE TABLE … LIKE coupon}, dropped at the end); the whole sink can only write into
+ * {@code coupon}, so its rows (fresh event ids of this run, from a topic of its own) are deleted
+ * afterwards: a later {@code make audit} finds only coupons the processor issued.
  * Run with {@code sink/bench.sh [rows]}.
  */
 public final class SinkBenchmark {
 
     private static final int BATCH = 500;
+    private static final String SCRATCH = "coupon_bench";
 
     private final Infrastructure infrastructure;
     private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -72,38 +76,55 @@ public final class SinkBenchmark {
         int singleRows = Math.max(1_000, rows / 4);
         try (CouponDatabase database = CouponDatabase.connect(config, new SimpleMeterRegistry())) {
             database.migrate();
-            CouponWriter writer = new CouponWriter(database.dataSource());
-            // Warm-up: JIT, connections, the buffer pool; not reported.
-            rawBatch(coupons("warmup-raw", 2_000));
-            writeThroughSink(writer, coupons("warmup-writer", 2_000));
-            rowPerTransaction(coupons("warmup-single", 500));
-
-            // Interleaved rounds, so that a neighbour's burst on this shared machine hits every approach alike.
-            List<Measure> raw = new ArrayList<>();
-            List<Measure> sinkWriter = new ArrayList<>();
-            List<Measure> again = new ArrayList<>();
-            List<Measure> single = new ArrayList<>();
-            List<Measure> whole = new ArrayList<>();
-            for (int round = 1; round <= ROUNDS; round++) {
-                String suffix = "-" + round;
-                raw.add(measure(rows, () -> rawBatch(coupons("raw" + suffix, rows))));
-                sinkWriter.add(measure(rows, () -> writeThroughSink(writer, coupons("writer" + suffix, rows))));
-                again.add(measure(rows, () -> writeThroughSink(writer, coupons("writer" + suffix, rows))));
-                single.add(measure(singleRows, () -> rowPerTransaction(coupons("single" + suffix, singleRows))));
-                whole.add(wholeSink(config.withGroupId(run + suffix), suffix, coupons("sink" + suffix, rows)));
+            try (Connection db = connect("")) {
+                db.createStatement().execute("DROP TABLE IF EXISTS " + SCRATCH);
+                db.createStatement().execute("CREATE TABLE " + SCRATCH + " LIKE coupon");
             }
-
-            System.out.println();
-            System.out.printf("sink benchmark: %s, %d cores; median of %d interleaved rounds%n",
-                    serverVersion(), Runtime.getRuntime().availableProcessors(), ROUNDS);
-            System.out.println("| approach | rows | seconds | rows/s | statements (INSERT / SELECT / COMMIT) | all rounds, rows/s |");
-            System.out.println("|---|---:|---:|---:|---|---|");
-            System.out.println(line("raw JDBC batch of " + BATCH + ", rewriteBatchedStatements, no read-back (ceiling)", raw));
-            System.out.println(line("sink's CouponWriter: multi-row upsert per " + BATCH + " (+ read-back only if a row was already there)", sinkWriter));
-            System.out.println(line("sink's CouponWriter given the same rows again (re-delivery: read-back and compare, nothing written)", again));
-            System.out.println(line("one row per transaction, autocommit (naive consumer)", single));
-            System.out.println(line("whole sink process draining a backlog: topic -> consumer (batch <= " + BATCH + ") -> table", whole));
+            try {
+                measureAll(rows, singleRows, new CouponWriter(database.dataSource(), SCRATCH), config);
+            } finally {
+                try (Connection db = connect("")) {
+                    db.createStatement().execute("DROP TABLE IF EXISTS " + SCRATCH);
+                    try (PreparedStatement delete = db.prepareStatement("DELETE FROM coupon WHERE event_id LIKE ?")) {
+                        delete.setString(1, run + "-%");
+                        delete.executeUpdate();
+                    }
+                }
+            }
         }
+    }
+
+    private void measureAll(int rows, int singleRows, CouponWriter writer, SinkConfig config) throws Exception {
+        // Warm-up: JIT, connections, the buffer pool; not reported.
+        rawBatch(coupons("warmup-raw", 2_000));
+        writeThroughSink(writer, coupons("warmup-writer", 2_000));
+        rowPerTransaction(coupons("warmup-single", 500));
+
+        // Interleaved rounds, so that a neighbour's burst on this shared machine hits every approach alike.
+        List<Measure> raw = new ArrayList<>();
+        List<Measure> sinkWriter = new ArrayList<>();
+        List<Measure> again = new ArrayList<>();
+        List<Measure> single = new ArrayList<>();
+        List<Measure> whole = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            String suffix = "-" + round;
+            raw.add(measure(rows, () -> rawBatch(coupons("raw" + suffix, rows))));
+            sinkWriter.add(measure(rows, () -> writeThroughSink(writer, coupons("writer" + suffix, rows))));
+            again.add(measure(rows, () -> writeThroughSink(writer, coupons("writer" + suffix, rows))));
+            single.add(measure(singleRows, () -> rowPerTransaction(coupons("single" + suffix, singleRows))));
+            whole.add(wholeSink(config.withGroupId(run + suffix), suffix, coupons("sink" + suffix, rows)));
+        }
+
+        System.out.println();
+        System.out.printf("sink benchmark: %s, %d cores; median of %d interleaved rounds%n",
+                serverVersion(), Runtime.getRuntime().availableProcessors(), ROUNDS);
+        System.out.println("| approach | rows | seconds | rows/s | statements (INSERT / SELECT / COMMIT) | all rounds, rows/s |");
+        System.out.println("|---|---:|---:|---:|---|---|");
+        System.out.println(line("raw JDBC batch of " + BATCH + ", rewriteBatchedStatements, no read-back (ceiling)", raw));
+        System.out.println(line("sink's CouponWriter: multi-row upsert per " + BATCH + " (+ read-back only if a row was already there)", sinkWriter));
+        System.out.println(line("sink's CouponWriter given the same rows again (re-delivery: read-back and compare, nothing written)", again));
+        System.out.println(line("one row per transaction, autocommit (naive consumer)", single));
+        System.out.println(line("whole sink process draining a backlog: topic -> consumer (batch <= " + BATCH + ") -> table", whole));
     }
 
     private static final int ROUNDS = 3;
@@ -161,7 +182,7 @@ public final class SinkBenchmark {
         return DriverManager.getConnection(infrastructure.mysqlJdbcUrl() + parameters, infrastructure.mysqlUser(), infrastructure.mysqlPassword());
     }
 
-    private static final String INSERT = "INSERT INTO coupon (event_id, user_id, coupon_no, request_id, issued_at)"
+    private static final String INSERT = "INSERT INTO " + SCRATCH + " (event_id, user_id, coupon_no, request_id, issued_at)"
             + " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE id = id";
 
     private static void bind(PreparedStatement statement, IssuedCoupon coupon) throws SQLException {
