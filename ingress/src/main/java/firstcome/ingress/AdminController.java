@@ -3,9 +3,6 @@ package firstcome.ingress;
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.EventDefinition;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -24,18 +21,16 @@ import org.slf4j.LoggerFactory;
 public final class AdminController {
 
     private static final Logger log = LoggerFactory.getLogger(AdminController.class);
-    private static final String BEARER = "Bearer ";
 
-    /** SHA-256 of the token: comparing digests takes the same time whatever the guess's length. */
-    private final Optional<byte[]> tokenDigest;
+    private final AdminToken token;
     private final EventCatalog catalog;
     private final Gate gate;
     private final Publisher publisher;
     private final Clock clock;
     private final Executor background;
 
-    AdminController(Optional<String> token, EventCatalog catalog, Gate gate, Publisher publisher, Clock clock, Executor background) {
-        this.tokenDigest = token.map(AdminController::sha256);
+    AdminController(AdminToken token, EventCatalog catalog, Gate gate, Publisher publisher, Clock clock, Executor background) {
+        this.token = token;
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
@@ -44,7 +39,7 @@ public final class AdminController {
     }
 
     void define(Context ctx) {
-        authorize(ctx.header("Authorization"));
+        token.authorize(ctx.header("Authorization"));
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         JsonNode body = JsonBody.read(ctx);
         Instant now = clock.instant();
@@ -75,19 +70,6 @@ public final class AdminController {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         log.warn("event {} could not be written to Kafka: {}", definition.eventId(), cause.toString());
         return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
-    }
-
-    private void authorize(String header) {
-        if (tokenDigest.isEmpty()) {
-            throw new ApiException(Outcome.UNAUTHORIZED, "the admin API is disabled: ADMIN_TOKEN is not set on the ingress");
-        }
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new ApiException(Outcome.UNAUTHORIZED, "send the header Authorization: Bearer <ADMIN_TOKEN>");
-        }
-        byte[] given = sha256(header.substring(BEARER.length()).strip());
-        if (!MessageDigest.isEqual(tokenDigest.get(), given)) {
-            throw new ApiException(Outcome.UNAUTHORIZED, "the admin token is not valid");
-        }
     }
 
     /** {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never. */
@@ -122,13 +104,5 @@ public final class AdminController {
             }
         }
         throw ApiException.invalidRequest(field + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

@@ -6,9 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
- * The check in front of the organiser's read routes: {@code Authorization: Bearer <ADMIN_TOKEN>},
- * compared in constant time; with no token configured, every call is refused. (The same rule as
- * {@link AdminController}'s, which keeps its own copy.)
+ * The check in front of every organiser route: {@code Authorization: Bearer <ADMIN_TOKEN>},
+ * compared in constant time; with no token configured, every call is refused.
  */
 final class AdminToken {
 

@@ -68,11 +68,12 @@ public final class App implements AutoCloseable {
         deps.catalog().onChange(shortcut::forget);
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), shortcut, deps.statuses(),
                 metrics, deps.clock(), deps.background());
-        var admin = new AdminController(config.adminToken(), deps.catalog(), deps.gate(), deps.publisher(),
+        var adminToken = new AdminToken(config.adminToken());
+        var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
         var pages = new PageController(PageAssets.fromClasspath("/public"), deps.catalog(), deps.clock());
         var answers = new ApplyAnswerCounts(deps.catalog());
-        var stats = new EventStatsController(new AdminToken(config.adminToken()), deps.catalog(), deps.gate(),
+        var stats = new EventStatsController(adminToken, deps.catalog(), deps.gate(),
                 deps.tallies(), answers, deps.clock());
 
         return Javalin.create(cfg -> {

@@ -32,6 +32,8 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    /** /health answers within this (plus serialising), whatever is down: both checks run side by side. */
+    static final Duration HEALTH_BOUND = Duration.ofMillis(1_500);
 
     private final PrometheusMeterRegistry registry;
     private final CouponDatabase database;
@@ -42,6 +44,8 @@ public final class App implements AutoCloseable {
     private final IssuedCouponConsumer loop;
     private final Backoff backoff;
     private final Javalin http;
+    private final BoundedCheck databaseCheck;
+    private final BoundedCheck brokerCheck;
     private final Thread loopThread;
     private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -60,6 +64,8 @@ public final class App implements AutoCloseable {
         backoff = new Backoff(config.retryFirst(), config.retryMax());
         loop = new IssuedCouponConsumer(consumer, topics.issued(), new CouponWriter(database.dataSource()),
                 new DeadLetters(deadLetterProducer, topics.issuedDeadLetters(), metrics), backoff, metrics);
+        databaseCheck = new BoundedCheck("database", database::isReachable);
+        brokerCheck = new BoundedCheck("broker", this::brokerAnswers);
         loopThread = new Thread(() -> {
             try {
                 loop.run();
@@ -125,8 +131,11 @@ public final class App implements AutoCloseable {
     }
 
     private Map<String, Object> health() {
-        boolean database = this.database.isReachable();
-        boolean broker = brokerAnswers();
+        long deadline = System.nanoTime() + HEALTH_BOUND.toNanos();
+        var databaseRun = databaseCheck.start();
+        var brokerRun = brokerCheck.start();
+        boolean database = BoundedCheck.passedBy(databaseRun, deadline);
+        boolean broker = BoundedCheck.passedBy(brokerRun, deadline);
         IssuedCouponConsumer.State consuming = loop.state();
         boolean up = database && broker
                 && (consuming == IssuedCouponConsumer.State.POLLING || consuming == IssuedCouponConsumer.State.RETRYING);
@@ -197,6 +206,8 @@ public final class App implements AutoCloseable {
             consumer.close();
         }
         http.stop();
+        databaseCheck.close();
+        brokerCheck.close();
         consumerMetrics.close();
         deadLetterProducer.close();
         admin.close();
