@@ -32,57 +32,20 @@ MVN=${MVN:-mvn -B -ntp -q}
 OUT=$BENCH/target/page-bench
 TOKEN=${ADMIN_TOKEN:-$([ -n "${INGRESS_URL:-}" ] && echo local-admin-token || echo bench-admin-token)}
 
-say() { printf '[page-bench] %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
-
-command -v wrk >/dev/null || die "wrk is missing (apt-get install -y wrk)"
-command -v curl >/dev/null || die "curl is missing"
-
-mkdir -p "$OUT"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_for() { # url seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
-    sleep 0.1
-  done
-  die "$1 did not answer 200 within $2 s (logs in $WORK)"
-}
+BENCH_NAME=page-bench
+# shellcheck source=../ingress/bench/lib.sh
+. "$INGRESS/bench/lib.sh"
 
 start_standalone() {
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  say "building the ingress (mvn install -pl ingress -am -DskipTests) and its test classes"
-  (cd "$ROOT" && $MVN -pl ingress -am install -DskipTests && $MVN -pl ingress test-compile)
-fi
-(cd "$ROOT" && $MVN -pl ingress dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
-TEST_CP="$INGRESS/target/test-classes:$INGRESS/target/classes:$(cat "$OUT/classpath.txt")"
-JAR=$(ls "$INGRESS"/target/ingress-*.jar | grep -v original | head -n 1)
-[ -f "$JAR" ] || die "no runnable jar in ingress/target: build first"
+  build_ingress
+  start_infrastructure
 
-say "starting Kafka and Redis"
-java -Xmx768m -cp "$TEST_CP" firstcome.ingress.bench.BenchInfrastructure "$WORK/infra.env" >"$WORK/infra.log" 2>&1 &
-PIDS+=($!)
-for ((i = 0; i < 600; i++)); do [ -f "$WORK/infra.env" ] && break; sleep 0.1; done
-[ -f "$WORK/infra.env" ] || die "infrastructure did not start: $(tail -n 20 "$WORK/infra.log")"
-# shellcheck disable=SC1091
-set -a; . "$WORK/infra.env"; set +a
-say "Kafka at $KAFKA_BOOTSTRAP_SERVERS, Redis at $REDIS_URL"
-
-PORT=$((PORT_BASE + 1))
-BASE=http://127.0.0.1:$PORT
-ADMIN_TOKEN=$TOKEN INGRESS_PORT=$PORT java $HEAP -jar "$JAR" >"$WORK/ingress.log" 2>&1 &
-PIDS+=($!)
-wait_for "$BASE/health" 90
-SETUP="its own ingress ($HEAP) over the testkit's Kafka and Redis"
+  PORT=$((PORT_BASE + 1))
+  BASE=http://127.0.0.1:$PORT
+  ADMIN_TOKEN=$TOKEN INGRESS_PORT=$PORT java $HEAP -jar "$JAR" >"$WORK/ingress.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "$BASE/health" 90
+  SETUP="its own ingress ($HEAP) over the testkit's Kafka and Redis"
 }
 
 if [ -n "${INGRESS_URL:-}" ]; then
@@ -100,16 +63,13 @@ PAGE=$BASE/e/$EVENT
 DATA=$BASE/events/$EVENT
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$PAGE")" = 200 ] || die "$PAGE does not answer 200"
 
-to_ms() { # wrk latency (850.00us, 12.3ms, 1.2s) -> ms
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
-}
 measure() { # label url file -> appends "label rps p50 p99 round" to rounds.txt
   local label=$1 url=$2 file=$3 round=$4
   wrk -t1 -c"$PAGE_CONNECTIONS" -d"$DURATION" --latency "$url" >"$file"
   local rps p50 p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$file")
-  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
-  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
+  rps=$(wrk_rate "$file")
+  p50=$(to_ms "$(wrk_percentile "$file" 50)")
+  p99=$(to_ms "$(wrk_percentile "$file" 99)")
   errors=$(awk '/Non-2xx or 3xx responses:/ {print $NF} /Socket errors/ {print "socket:" $0}' "$file" | tr '\n' ' ')
   printf '%s %s %s %s %s\n' "$label" "$rps" "$p50" "$p99" "$round" >>"$OUT/rounds.txt"
   ROWS+=("| $round | $label | $rps | $p50 | $p99 | ${errors:-0} | $(cut -d' ' -f1 /proc/loadavg) |")
@@ -124,7 +84,7 @@ spike_during() { # label url round
   sleep 2
   measure "$label" "$url" "$OUT/wrk-$round-${label// /-}.txt" "$round"
   wait "$spike"
-  SPIKES+=("| $round | $label | $(awk '/^Requests\/sec:/ {print $2}' "$OUT/spike-$round-${label// /-}.txt") | $(sed -n 's/^statuses //p' "$OUT/spike-$round-${label// /-}.txt") |")
+  SPIKES+=("| $round | $label | $(wrk_rate "$OUT/spike-$round-${label// /-}.txt") | $(sed -n 's/^statuses //p' "$OUT/spike-$round-${label// /-}.txt") |")
 }
 
 say "warm-up $WARMUP (page, page data, apply)"

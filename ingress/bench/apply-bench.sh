@@ -30,49 +30,12 @@ MVN=${MVN:-mvn -B -ntp -q}
 OUT=$INGRESS/target/bench
 TOKEN=bench-admin-token
 
-say() { printf '[bench] %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=lib.sh
+. "$INGRESS/bench/lib.sh"
 
-command -v wrk >/dev/null || die "wrk is missing (apt-get install -y wrk)"
-command -v curl >/dev/null || die "curl is missing"
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  say "building the ingress (mvn install -pl ingress -am -DskipTests) and its test classes"
-  (cd "$ROOT" && $MVN -pl ingress -am install -DskipTests && $MVN -pl ingress test-compile)
-fi
-mkdir -p "$OUT"
-(cd "$ROOT" && $MVN -pl ingress dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
-TEST_CP="$INGRESS/target/test-classes:$INGRESS/target/classes:$(cat "$OUT/classpath.txt")"
-JAR=$(ls "$INGRESS"/target/ingress-*.jar | grep -v original | head -n 1)
-[ -f "$JAR" ] || die "no runnable jar in ingress/target: build first"
-
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_for() { # url seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
-    sleep 0.1
-  done
-  die "$1 did not answer 200 within $2 s (logs in $WORK)"
-}
-
-say "starting Kafka and Redis"
-java -Xmx768m -cp "$TEST_CP" firstcome.ingress.bench.BenchInfrastructure "$WORK/infra.env" >"$WORK/infra.log" 2>&1 &
-PIDS+=($!)
-for ((i = 0; i < 600; i++)); do [ -f "$WORK/infra.env" ] && break; sleep 0.1; done
-[ -f "$WORK/infra.env" ] || die "infrastructure did not start: $(tail -n 20 "$WORK/infra.log")"
-# shellcheck disable=SC1091
-set -a; . "$WORK/infra.env"; set +a
-say "Kafka at $KAFKA_BOOTSTRAP_SERVERS, Redis at $REDIS_URL"
+build_ingress
+start_infrastructure
 
 BARE_PORT=$((PORT_BASE + 1)); SHORT_PORT=$((PORT_BASE + 2)); PLAIN_PORT=$((PORT_BASE + 3))
 java $HEAP -cp "$TEST_CP" firstcome.ingress.bench.BareServer "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
@@ -104,9 +67,6 @@ done
 
 ROWS=()
 rm -f "$OUT/rounds.txt"
-to_ms() { # wrk latency (850.00us, 12.3ms, 1.2s) -> ms
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'
-}
 scenario() { # name port event round
   local name=$1 port=$2 event=$3 round=$4 file=$OUT/wrk-$1-$4.txt
   say "$name: warm-up $WARMUP"
@@ -114,9 +74,9 @@ scenario() { # name port event round
   say "$name: measuring $DURATION (round $round)"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$INGRESS/bench/apply.lua" "http://127.0.0.1:$port" -- "$event" "run$round-$name" >"$file"
   local rps p50 p99 statuses
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$file")
-  p50=$(awk '$1 == "50%" {print $2}' "$file")
-  p99=$(awk '$1 == "99%" {print $2}' "$file")
+  rps=$(wrk_rate "$file")
+  p50=$(wrk_percentile "$file" 50)
+  p99=$(wrk_percentile "$file" 99)
   statuses=$(sed -n 's/^statuses //p' "$file")
   ROWS+=("| $round | $name | $rps | $p50 | $p99 | $statuses | $(cut -d' ' -f1 /proc/loadavg) |")
   # name rps p50 p99, latencies in ms, for the summary
