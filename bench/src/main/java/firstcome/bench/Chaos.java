@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Json;
+import firstcome.loadkit.ApplyClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,12 +102,14 @@ public final class Chaos {
     private final Settings settings;
     private final ChaosStack stack;
     private final IssuedLog issued;
+    private final ApplyClient prober;
     private int probes;
 
     private Chaos(Settings settings, ChaosStack stack, IssuedLog issued) {
         this.settings = settings;
         this.stack = stack;
         this.issued = issued;
+        this.prober = new ApplyClient(stack.ingressUrl(), Duration.ofSeconds(5));
     }
 
     public static void main(String[] args) throws Exception {
@@ -225,7 +228,7 @@ public final class Chaos {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             String user = "probe-" + fault.ordinal() + "-" + (++probes);
-            if (apply(PROBE_EVENT, user) == 202) {
+            if (prober.apply(PROBE_EVENT, user) == 202) {
                 while (System.nanoTime() < deadline) {
                     if (rowExists(PROBE_EVENT, user)) {
                         return Duration.between(healed, Instant.now());
@@ -291,7 +294,7 @@ public final class Chaos {
         restarts.values().removeIf(count -> count == 0);
         return new Result(fault, limit, rows.size(), coupons.size(), duplicates, fromTopic.equals(new HashSet<>(rows)),
                 spike.acceptedUsers().size(), rejectedAfter202, undecided, spike.serverErrorsOtherThan503(), spike.answers(503),
-                spike.answers(-1), spike.gaveUp(), restarts, republished, recovery, problems);
+                spike.answers(ApplyClient.NO_ANSWER), spike.gaveUp(), restarts, republished, recovery, problems);
     }
 
     /** Each accepted user's final status: ISSUED, REJECTED:reason, or what it still was at the deadline. */
@@ -357,21 +360,6 @@ public final class Chaos {
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("defining " + event + " failed: " + response.statusCode() + " " + response.body());
-        }
-    }
-
-    private int apply(String event, String user) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/events/" + event + "/applications"))
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}", UTF_8))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

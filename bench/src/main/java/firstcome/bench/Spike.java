@@ -1,12 +1,7 @@
 package firstcome.bench;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import firstcome.loadkit.Answers;
+import firstcome.loadkit.ApplyClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,24 +26,18 @@ final class Spike {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
     private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(120);
 
-    private final String ingressUrl;
+    private final ApplyClient client;
     private final String event;
     private final List<String> applications;
     private final int ratePerSecond;
     private final int threads;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
-
-    /** Status code → how many answers; -1 = no answer (connection refused, reset, timed out). */
-    private final Map<Integer, LongAdder> answers = new ConcurrentHashMap<>();
-    private final Set<String> acceptedUsers = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger acceptedAnswers = new AtomicInteger();
+    private final Answers answers = new Answers();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger gaveUp = new AtomicInteger();
     private ExecutorService pool;
 
     Spike(String ingressUrl, String event, int distinctUsers, double repeatShare, int ratePerSecond, int threads, long seed) {
-        this.ingressUrl = ingressUrl;
+        this.client = new ApplyClient(ingressUrl, Duration.ofSeconds(10));
         this.event = event;
         this.ratePerSecond = ratePerSecond;
         this.threads = threads;
@@ -101,13 +88,9 @@ final class Spike {
     private void apply(String user) {
         long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         while (System.nanoTime() < deadline) {
-            int status = post(user);
-            answers.computeIfAbsent(status, s -> new LongAdder()).increment();
-            if (status == 202) {
-                acceptedUsers.add(user);
-                acceptedAnswers.incrementAndGet();
-            }
-            if (status != 503 && status != -1) {
+            int status = client.apply(event, user);
+            answers.record(user, status);
+            if (!ApplyClient.worthRetrying(status)) {
                 return;
             }
             LockSupport.parkNanos(RETRY_PAUSE.toNanos());
@@ -115,27 +98,12 @@ final class Spike {
         gaveUp.incrementAndGet();
     }
 
-    private int post(String user) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(ingressUrl + "/events/" + event + "/applications"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}", UTF_8))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
     int acceptedAnswers() {
-        return acceptedAnswers.get();
+        return answers.accepted();
     }
 
     Set<String> acceptedUsers() {
-        return Set.copyOf(acceptedUsers);
+        return answers.acceptedUsers();
     }
 
     int finished() {
@@ -146,20 +114,18 @@ final class Spike {
         return gaveUp.get();
     }
 
+    /** How many answers had this status; {@link ApplyClient#NO_ANSWER} for none. */
     long answers(int status) {
-        LongAdder count = answers.get(status);
-        return count == null ? 0 : count.sum();
+        return answers.count(status);
     }
 
     /** Answers with a 5xx status other than 503. */
     long serverErrorsOtherThan503() {
-        return answers.entrySet().stream().filter(e -> e.getKey() >= 500 && e.getKey() != 503)
-                .mapToLong(e -> e.getValue().sum()).sum();
+        return answers.counts().entrySet().stream().filter(e -> e.getKey() >= 500 && e.getKey() != 503)
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     Map<Integer, Long> answerCounts() {
-        Map<Integer, Long> counts = new java.util.TreeMap<>();
-        answers.forEach((status, count) -> counts.put(status, count.sum()));
-        return counts;
+        return answers.counts();
     }
 }
