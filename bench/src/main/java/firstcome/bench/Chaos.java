@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Json;
 import firstcome.loadkit.ApplyClient;
+import firstcome.loadkit.CouponRow;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -251,11 +252,12 @@ public final class Chaos {
         });
         pause(Duration.ofSeconds(2)); // a surplus coupon would show up now
         List<IssuedCoupon> coupons = issued.coupons(event);
-        List<Row> rows = rows(event);
-        Set<Row> fromTopic = coupons.stream().map(c -> new Row(c.userId(), c.couponNo())).collect(Collectors.toSet());
+        List<CouponRow> rows = rows(event);
+        Set<CouponRow> fromTopic = coupons.stream().map(c -> new CouponRow(c.userId(), c.couponNo())).collect(Collectors.toSet());
         int duplicates = duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
                 + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
-                + duplicates(rows.stream().map(Row::userId).toList()) + duplicates(rows.stream().map(Row::couponNo).toList());
+                + duplicates(rows.stream().map(CouponRow::userId).toList())
+                + duplicates(rows.stream().map(CouponRow::couponNo).toList());
 
         progress("  " + fault + ": asking the status of all " + spike.acceptedUsers().size() + " accepted users");
         Map<String, String> statuses = statuses(event, spike.acceptedUsers());
@@ -275,7 +277,7 @@ public final class Chaos {
         if (!fromTopic.equals(new HashSet<>(rows)) || rows.size() != coupons.size()) {
             problems.add("MySQL (" + rows.size() + " rows) differs from coupon-issued (" + coupons.size() + " records)");
         }
-        if (!IntStream.rangeClosed(1, rows.size()).boxed().toList().equals(rows.stream().map(Row::couponNo).sorted().toList())) {
+        if (!IntStream.rangeClosed(1, rows.size()).boxed().toList().equals(rows.stream().map(CouponRow::couponNo).sorted().toList())) {
             problems.add("coupon numbers are not 1.." + rows.size());
         }
         if (undecided > 0) {
@@ -363,20 +365,9 @@ public final class Chaos {
         }
     }
 
-    private record Row(String userId, int couponNo) {
-    }
-
-    private List<Row> rows(String event) {
-        try (Connection db = stack.database();
-             var statement = db.prepareStatement("SELECT user_id, coupon_no FROM coupon WHERE event_id = ? ORDER BY coupon_no")) {
-            statement.setString(1, event);
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(result.getString(1), result.getInt(2)));
-                }
-            }
-            return rows;
+    private List<CouponRow> rows(String event) {
+        try (Connection db = stack.database()) {
+            return CouponRow.ofEvent(db, event);
         } catch (SQLException e) {
             return List.of(); // MySQL is away; the caller polls again
         }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.Json;
+import firstcome.loadkit.CouponRow;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,14 +163,15 @@ class FaultsIT {
                 .until(() -> rows(event).size() >= LIMIT);
         await("no surplus coupon").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> rows(event).size() == LIMIT);
-        List<Row> rows = rows(event);
-        assertThat(rows).extracting(Row::couponNo).containsExactlyElementsOf(IntStream.rangeClosed(1, LIMIT).boxed().toList());
-        assertThat(rows).extracting(Row::userId).doesNotHaveDuplicates();
+        List<CouponRow> rows = rows(event);
+        assertThat(rows).extracting(CouponRow::couponNo)
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, LIMIT).boxed().toList());
+        assertThat(rows).extracting(CouponRow::userId).doesNotHaveDuplicates();
     }
 
     /** Every user told 202 ends ISSUED or REJECTED in the status route: nothing accepted is left undecided. */
     private void assertEveryAcceptedUserDecided(String event, Set<String> accepted) {
-        Set<String> issued = Set.copyOf(rows(event).stream().map(Row::userId).toList());
+        Set<String> issued = Set.copyOf(rows(event).stream().map(CouponRow::userId).toList());
         await("every 202 decided").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             for (String user : accepted) {
                 JsonNode status = Json.mapper().readTree(admin.get("/events/" + event + "/applications/" + user).body());
@@ -195,21 +196,9 @@ class FaultsIT {
         }
     }
 
-    private record Row(String userId, int couponNo) {
-    }
-
-    private List<Row> rows(String event) {
-        try (var connection = pipeline.database();
-             var statement = connection.prepareStatement(
-                     "SELECT user_id, coupon_no FROM coupon WHERE event_id = ? ORDER BY coupon_no")) {
-            statement.setString(1, event);
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(result.getString(1), result.getInt(2)));
-                }
-            }
-            return rows;
+    private List<CouponRow> rows(String event) {
+        try (var connection = pipeline.database()) {
+            return CouponRow.ofEvent(connection, event);
         } catch (SQLException e) {
             return List.of(); // MySQL is away: the caller keeps polling
         }

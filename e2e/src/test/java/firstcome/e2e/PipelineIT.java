@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.Json;
+import firstcome.loadkit.CouponRow;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +55,11 @@ class PipelineIT {
 
         assertThat(countByStatus(answers)).containsEntry(202, 100L).containsEntry(410, 900L);
         awaitCoupons(event, 100);
-        assertThat(rows(event)).extracting(Row::couponNo)
+        assertThat(rows(event)).extracting(CouponRow::couponNo)
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 100).boxed().toList());
-        assertThat(rows(event)).extracting(Row::userId).doesNotHaveDuplicates();
+        assertThat(rows(event)).extracting(CouponRow::userId).doesNotHaveDuplicates();
         assertThat(acceptedUsers(answers)).containsExactlyInAnyOrderElementsOf(
-                rows(event).stream().map(Row::userId).toList());
+                rows(event).stream().map(CouponRow::userId).toList());
     }
 
     @Test
@@ -72,9 +72,9 @@ class PipelineIT {
         assertThat(answers).extracting(Shoppers.Answer::status).containsOnly(202, 409, 410);
         assertThat(countByStatus(answers)).containsEntry(202, 100L);
         awaitCoupons(event, 100);
-        assertThat(rows(event)).extracting(Row::couponNo)
+        assertThat(rows(event)).extracting(CouponRow::couponNo)
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 100).boxed().toList());
-        assertThat(rows(event)).extracting(Row::userId).doesNotHaveDuplicates();
+        assertThat(rows(event)).extracting(CouponRow::userId).doesNotHaveDuplicates();
     }
 
     @Test
@@ -98,10 +98,10 @@ class PipelineIT {
         awaitCoupons(medium, 50);
         awaitCoupons(large, 600);
         for (String event : List.of(small, medium, large)) {
-            List<Row> rows = rows(event);
-            assertThat(rows).extracting(Row::couponNo)
+            List<CouponRow> rows = rows(event);
+            assertThat(rows).extracting(CouponRow::couponNo)
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, rows.size()).boxed().toList());
-            assertThat(rows).extracting(Row::userId).doesNotHaveDuplicates();
+            assertThat(rows).extracting(CouponRow::userId).doesNotHaveDuplicates();
         }
     }
 
@@ -112,7 +112,8 @@ class PipelineIT {
         assertThat(shoppers.apply(users(event, 3, 1), 1)).extracting(Shoppers.Answer::status)
                 .containsExactly(202, 202, 410);
         awaitCoupons(event, 2);
-        Map<String, Integer> couponOfUser = rows(event).stream().collect(Collectors.toMap(Row::userId, Row::couponNo));
+        Map<String, Integer> couponOfUser = rows(event).stream()
+                .collect(Collectors.toMap(CouponRow::userId, CouponRow::couponNo));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (var entry : couponOfUser.entrySet()) {
@@ -132,21 +133,9 @@ class PipelineIT {
         assertThat(Json.mapper().readTree(stranger.body()).get("outcome").asText()).isEqualTo("NOT_APPLIED");
     }
 
-    private record Row(String userId, int couponNo) {
-    }
-
-    private List<Row> rows(String event) throws SQLException {
-        try (var connection = pipeline.database();
-             var statement = connection.prepareStatement(
-                     "SELECT user_id, coupon_no FROM coupon WHERE event_id = ? ORDER BY coupon_no")) {
-            statement.setString(1, event);
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(result.getString(1), result.getInt(2)));
-                }
-            }
-            return rows;
+    private List<CouponRow> rows(String event) throws SQLException {
+        try (var connection = pipeline.database()) {
+            return CouponRow.ofEvent(connection, event);
         }
     }
 
