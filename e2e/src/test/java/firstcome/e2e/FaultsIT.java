@@ -21,7 +21,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,6 +41,7 @@ class FaultsIT {
     private static final Duration RESTART = Duration.ofSeconds(90);
 
     private Infrastructure infrastructure;
+    @AutoClose
     private Pipeline pipeline;
     private Shoppers admin;
 
@@ -48,14 +49,7 @@ class FaultsIT {
     void startPipeline(Infrastructure infrastructure) throws Exception {
         this.infrastructure = infrastructure;
         pipeline = new Pipeline(infrastructure);
-        admin = new Shoppers(pipeline.ingress.url());
-    }
-
-    @AfterAll
-    void stopPipeline() throws Exception {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        admin = pipeline.shoppers();
     }
 
     @Test

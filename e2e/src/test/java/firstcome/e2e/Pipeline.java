@@ -60,6 +60,11 @@ final class Pipeline implements AutoCloseable {
         ingress.awaitHealthy(START_DEADLINE);
     }
 
+    /** Shoppers, and the organiser, over HTTP to this pipeline's ingress. */
+    Shoppers shoppers() {
+        return new Shoppers(ingress.url());
+    }
+
     Connection database() throws SQLException {
         return DriverManager.getConnection(infrastructure.mysqlJdbcUrl(), infrastructure.mysqlUser(),
                 infrastructure.mysqlPassword());

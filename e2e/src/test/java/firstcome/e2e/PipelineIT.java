@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,20 +30,14 @@ class PipelineIT {
 
     private static final Duration PERSIST_DEADLINE = Duration.ofSeconds(60);
 
+    @AutoClose
     private Pipeline pipeline;
     private Shoppers shoppers;
 
     @BeforeAll
     void startPipeline(Infrastructure infrastructure) throws Exception {
         pipeline = new Pipeline(infrastructure);
-        shoppers = new Shoppers(pipeline.ingress.url());
-    }
-
-    @AfterAll
-    void stopPipeline() throws Exception {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        shoppers = pipeline.shoppers();
     }
 
     @Test
