@@ -54,34 +54,14 @@ class FaultsIT {
 
     @Test
     void issuesExactlyTheLimitWhenTheProcessorIsKilledMidSpikeAndRestarted() throws Exception {
-        String event = defineEvent("processor-killed");
-        try (PatientShoppers shoppers = spike(event)) {
-            awaitAccepted(shoppers, LIMIT * 3 / 10);
-
-            pipeline.processor.kill();
-            pipeline.processor.restart(RESTART);
-
-            awaitSpikeOver(shoppers);
-            assertExactlyTheLimitOnce(event);
-            assertEveryAcceptedUserDecided(event, shoppers.acceptedUsers());
-        }
+        assertExactlyTheLimitWhenKilledMidSpikeAndRestarted(pipeline.processor, "processor-killed");
     }
 
     @Test
     void issuesExactlyTheLimitWhenTheIngressIsKilledMidSpikeAndRestarted() throws Exception {
-        String event = defineEvent("ingress-killed");
-        try (PatientShoppers shoppers = spike(event)) {
-            awaitAccepted(shoppers, LIMIT * 3 / 10);
-
-            pipeline.ingress.kill();
-            pipeline.ingress.restart(RESTART);
-
-            awaitSpikeOver(shoppers);
-            // Slots taken by requests in flight at the kill get their records from the
-            // restarted ingress's reconciler, so none is lost.
-            assertExactlyTheLimitOnce(event);
-            assertEveryAcceptedUserDecided(event, shoppers.acceptedUsers());
-        }
+        // Slots taken by requests in flight at the kill get their records from the
+        // restarted ingress's reconciler, so none is lost.
+        assertExactlyTheLimitWhenKilledMidSpikeAndRestarted(pipeline.ingress, "ingress-killed");
     }
 
     @Test
@@ -119,6 +99,22 @@ class FaultsIT {
 
             awaitSpikeOver(shoppers);
             assertExactlyTheLimitOnce(event);
+        }
+    }
+
+    /** The spike at a fresh event; the service killed once a third of the limit is accepted, then restarted. */
+    private void assertExactlyTheLimitWhenKilledMidSpikeAndRestarted(ServiceProcess service, String eventName)
+            throws Exception {
+        String event = defineEvent(eventName);
+        try (PatientShoppers shoppers = spike(event)) {
+            awaitAccepted(shoppers, LIMIT * 3 / 10);
+
+            service.kill();
+            service.restart(RESTART);
+
+            awaitSpikeOver(shoppers);
+            assertExactlyTheLimitOnce(event);
+            assertEveryAcceptedUserDecided(event, shoppers.acceptedUsers());
         }
     }
 
