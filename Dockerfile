@@ -4,6 +4,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY contract/pom.xml contract/
+COPY ops/pom.xml ops/
 COPY testkit/pom.xml testkit/
 COPY loadkit/pom.xml loadkit/
 COPY streams-processor/pom.xml streams-processor/
@@ -12,6 +13,7 @@ COPY sink/pom.xml sink/
 COPY bench/pom.xml bench/
 COPY e2e/pom.xml e2e/
 COPY contract/src contract/src
+COPY ops/src ops/src
 COPY streams-processor/src streams-processor/src
 COPY ingress/src ingress/src
 COPY sink/src sink/src

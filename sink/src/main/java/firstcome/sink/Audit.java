@@ -2,15 +2,15 @@ package firstcome.sink;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import firstcome.contract.CommandOptions;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
-import firstcome.contract.LogPositions;
-import firstcome.contract.PartitionLog;
-import firstcome.contract.Progress;
 import firstcome.contract.Topic;
 import firstcome.contract.Topics;
+import firstcome.ops.CommandOptions;
+import firstcome.ops.LogPositions;
+import firstcome.ops.PartitionLog;
+import firstcome.ops.Progress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package firstcome.sink;
 
-import firstcome.contract.CommandOptions;
 import firstcome.contract.IssuedCoupon;
-import firstcome.contract.LogPositions;
-import firstcome.contract.PartitionLog;
-import firstcome.contract.Progress;
 import firstcome.contract.Topics;
+import firstcome.ops.CommandOptions;
+import firstcome.ops.LogPositions;
+import firstcome.ops.PartitionLog;
+import firstcome.ops.Progress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.sql.Connection;

@@ -1,10 +1,10 @@
 package firstcome.processor;
 
-import firstcome.contract.CommandOptions;
-import firstcome.contract.LogPositions;
-import firstcome.contract.PartitionLog;
-import firstcome.contract.Progress;
 import firstcome.contract.Topics;
+import firstcome.ops.CommandOptions;
+import firstcome.ops.LogPositions;
+import firstcome.ops.PartitionLog;
+import firstcome.ops.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

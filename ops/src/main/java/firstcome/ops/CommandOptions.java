@@ -1,5 +1,6 @@
-package firstcome.contract;
+package firstcome.ops;
 
+import firstcome.contract.Ids;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

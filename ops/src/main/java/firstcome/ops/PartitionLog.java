@@ -1,4 +1,4 @@
-package firstcome.contract;
+package firstcome.ops;
 
 import java.time.Duration;
 import java.util.Collections;

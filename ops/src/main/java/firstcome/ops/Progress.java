@@ -1,4 +1,4 @@
-package firstcome.contract;
+package firstcome.ops;
 
 import java.io.PrintStream;
 import java.util.Locale;
