@@ -1,6 +1,7 @@
 package firstcome.processor;
 
 import firstcome.contract.Topics;
+import firstcome.ops.Command;
 import firstcome.ops.CommandOptions;
 import firstcome.ops.LogPositions;
 import firstcome.ops.PartitionLog;
@@ -70,9 +71,7 @@ public final class Replay {
     }
 
     public static void main(String[] args) {
-        // Before any logger exists: the command's own configuration (warnings on stderr), not the service's.
-        System.setProperty("log4j2.configurationFile", "log4j2-tools.xml");
-        System.exit(run(System.getenv(), args, System.out, System.err));
+        Command.runAndExit(Replay::run, args);
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
