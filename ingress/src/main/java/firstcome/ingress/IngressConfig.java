@@ -1,8 +1,8 @@
 package firstcome.ingress;
 
+import firstcome.contract.Environment;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,48 +44,44 @@ public record IngressConfig(
         Duration reconcileAfter) {
 
     public static IngressConfig fromEnv(Map<String, String> env) {
+        var settings = new Environment(env);
         return new IngressConfig(
-                text(env, "KAFKA_BOOTSTRAP_SERVERS").orElse("localhost:9092"),
-                redisUrl(text(env, "REDIS_URL").orElse("redis://localhost:6379")),
-                text(env, "ADMIN_TOKEN"),
-                integer(env, "INGRESS_PORT", 8080),
-                Duration.ofMillis(integer(env, "INGRESS_REDIS_TIMEOUT_MS", 500)),
-                integer(env, "INGRESS_REDIS_POOL_SIZE", 64),
-                Duration.ofMillis(integer(env, "INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", 3000)),
-                Duration.ofMillis(integer(env, "INGRESS_KAFKA_MAX_BLOCK_MS", 250)),
-                integer(env, "INGRESS_KAFKA_BUFFER_BYTES", 8 * 1024 * 1024),
-                integer(env, "INGRESS_KAFKA_LINGER_MS", 2),
-                bool(env, "INGRESS_SOLD_OUT_SHORTCUT", true),
-                Duration.ofMillis(integer(env, "INGRESS_SOLD_OUT_RECHECK_MS", 250)),
-                integer(env, "INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000),
-                httpUrl("PROCESSOR_URL", text(env, "PROCESSOR_URL").orElse("http://localhost:8081")),
+                settings.text("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                redisUrl(settings.text("REDIS_URL", "redis://localhost:6379")),
+                settings.text("ADMIN_TOKEN"),
+                settings.integer("INGRESS_PORT", 8080),
+                settings.millis("INGRESS_REDIS_TIMEOUT_MS", Duration.ofMillis(500)),
+                settings.integer("INGRESS_REDIS_POOL_SIZE", 64),
+                settings.millis("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofMillis(3000)),
+                settings.millis("INGRESS_KAFKA_MAX_BLOCK_MS", Duration.ofMillis(250)),
+                settings.integer("INGRESS_KAFKA_BUFFER_BYTES", 8 * 1024 * 1024),
+                settings.integer("INGRESS_KAFKA_LINGER_MS", 2),
+                settings.flag("INGRESS_SOLD_OUT_SHORTCUT", true),
+                settings.millis("INGRESS_SOLD_OUT_RECHECK_MS", Duration.ofMillis(250)),
+                settings.integer("INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000),
+                httpUrl("PROCESSOR_URL", settings.text("PROCESSOR_URL", "http://localhost:8081")),
                 new EdgeLimits(
-                        integer(env, "INGRESS_RATE_LIMIT_PER_SECOND", 0),
-                        integer(env, "INGRESS_RATE_LIMIT_BURST", 0),
-                        bool(env, "INGRESS_TRUST_FORWARDED_FOR", false),
-                        integer(env, "INGRESS_MAX_HEADER_BYTES", EdgeLimits.DEFAULT.maxHeaderBytes()),
-                        Duration.ofMillis(integer(env, "INGRESS_IDLE_TIMEOUT_MS", (int) EdgeLimits.DEFAULT.idleTimeout().toMillis())),
-                        Duration.ofMillis(integer(env, "INGRESS_REQUEST_READ_TIMEOUT_MS",
-                                (int) EdgeLimits.DEFAULT.requestReadTimeout().toMillis()))),
+                        settings.integer("INGRESS_RATE_LIMIT_PER_SECOND", 0),
+                        settings.integer("INGRESS_RATE_LIMIT_BURST", 0),
+                        settings.flag("INGRESS_TRUST_FORWARDED_FOR", false),
+                        settings.integer("INGRESS_MAX_HEADER_BYTES", EdgeLimits.DEFAULT.maxHeaderBytes()),
+                        settings.millis("INGRESS_IDLE_TIMEOUT_MS", EdgeLimits.DEFAULT.idleTimeout()),
+                        settings.millis("INGRESS_REQUEST_READ_TIMEOUT_MS", EdgeLimits.DEFAULT.requestReadTimeout())),
                 // 0: derived from the Kafka timeouts (below)
-                Duration.ofMillis(integer(env, "INGRESS_RECONCILE_AFTER_MS", 0)));
+                settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO));
     }
 
     public IngressConfig {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
-        }
+        Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         if (redisUrl == null) {
             throw new IllegalArgumentException("REDIS_URL must not be empty");
         }
         adminToken = adminToken == null ? Optional.empty() : adminToken.filter(token -> !token.isBlank());
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("INGRESS_PORT must be a port number, was " + port);
-        }
-        positive("INGRESS_REDIS_TIMEOUT_MS", redisTimeout.toMillis());
-        positive("INGRESS_REDIS_POOL_SIZE", redisPoolSize);
-        positive("INGRESS_KAFKA_MAX_BLOCK_MS", maxBlock.toMillis());
-        positive("INGRESS_KAFKA_BUFFER_BYTES", bufferBytes);
+        Environment.requirePort("INGRESS_PORT", port);
+        Environment.requireAtLeastOne("INGRESS_REDIS_TIMEOUT_MS", redisTimeout.toMillis());
+        Environment.requireAtLeastOne("INGRESS_REDIS_POOL_SIZE", redisPoolSize);
+        Environment.requireAtLeastOne("INGRESS_KAFKA_MAX_BLOCK_MS", maxBlock.toMillis());
+        Environment.requireAtLeastOne("INGRESS_KAFKA_BUFFER_BYTES", bufferBytes);
         if (lingerMs < 0) {
             throw new IllegalArgumentException("INGRESS_KAFKA_LINGER_MS must be 0 or more, was " + lingerMs);
         }
@@ -95,7 +91,7 @@ public record IngressConfig(
             throw new IllegalArgumentException("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS must be at least "
                     + (lingerMs + 500) + " (linger + 500 ms), was " + deliveryTimeout.toMillis());
         }
-        positive("INGRESS_SOLD_OUT_RECHECK_MS", soldOutRecheck.toMillis());
+        Environment.requireAtLeastOne("INGRESS_SOLD_OUT_RECHECK_MS", soldOutRecheck.toMillis());
         if (soldOutSnapshotMax < 0) {
             throw new IllegalArgumentException("INGRESS_SOLD_OUT_SNAPSHOT_MAX must be 0 or more, was " + soldOutSnapshotMax);
         }
@@ -186,40 +182,6 @@ public record IngressConfig(
             return url;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " must be an http:// URL, was '" + value + "'", e);
-        }
-    }
-
-    private static Optional<String> text(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).map(String::strip).filter(value -> !value.isEmpty());
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback) {
-        Optional<String> value = text(env, name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.get());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + value.get() + "'", e);
-        }
-    }
-
-    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-        Optional<String> value = text(env, name).map(v -> v.toLowerCase(Locale.ROOT));
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        return switch (value.get()) {
-            case "true", "on", "yes", "1" -> true;
-            case "false", "off", "no", "0" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value.get() + "'");
-        };
-    }
-
-    private static void positive(String name, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be 1 or more, was " + value);
         }
     }
 }

@@ -1,5 +1,6 @@
 package firstcome.sink;
 
+import firstcome.contract.Environment;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,33 +26,32 @@ public record SinkConfig(
     public static final int MAX_BATCH_SIZE = 10_000;
 
     public static SinkConfig fromEnv(Map<String, String> env) {
+        var settings = new Environment(env);
         return new SinkConfig(
-                setting(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                setting(env, "MYSQL_URL", "jdbc:mysql://localhost:3306/coupon"),
-                setting(env, "MYSQL_USER", "coupon"),
+                settings.text("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                settings.text("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon"),
+                settings.text("MYSQL_USER", "coupon"),
                 // An empty password is a legitimate setting, so only an unset variable takes the default.
                 env.getOrDefault("MYSQL_PASSWORD", "coupon"),
-                intSetting(env, "SINK_PORT", 8082),
-                setting(env, "SINK_GROUP_ID", "coupon-sink"),
-                intSetting(env, "SINK_BATCH_SIZE", 500),
-                Duration.ofMillis(intSetting(env, "SINK_RETRY_FIRST_MS", 100)),
-                Duration.ofMillis(intSetting(env, "SINK_RETRY_MAX_MS", 5_000)));
+                settings.integer("SINK_PORT", 8082),
+                settings.text("SINK_GROUP_ID", "coupon-sink"),
+                settings.integer("SINK_BATCH_SIZE", 500),
+                settings.millis("SINK_RETRY_FIRST_MS", Duration.ofMillis(100)),
+                settings.millis("SINK_RETRY_MAX_MS", Duration.ofMillis(5_000)));
     }
 
     public SinkConfig {
-        requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        requireText("MYSQL_URL", mysqlUrl);
+        Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        Environment.requireText("MYSQL_URL", mysqlUrl);
         if (!mysqlUrl.startsWith("jdbc:mysql:")) {
             throw new IllegalArgumentException("MYSQL_URL must be a jdbc:mysql: URL (mysql-connector-j), was '" + mysqlUrl + "'");
         }
-        requireText("MYSQL_USER", mysqlUser);
+        Environment.requireText("MYSQL_USER", mysqlUser);
         if (mysqlPassword == null) {
             throw new IllegalArgumentException("MYSQL_PASSWORD must be set");
         }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("SINK_PORT must be a port number, was " + port);
-        }
-        requireText("SINK_GROUP_ID", groupId);
+        Environment.requirePort("SINK_PORT", port);
+        Environment.requireText("SINK_GROUP_ID", groupId);
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("SINK_BATCH_SIZE must be between 1 and " + MAX_BATCH_SIZE + ", was " + batchSize);
         }
@@ -66,28 +66,5 @@ public record SinkConfig(
     /** The same settings with another consumer group (tests and the benchmark run several sinks). */
     public SinkConfig withGroupId(String newGroupId) {
         return new SinkConfig(bootstrapServers, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax);
-    }
-
-    private static String setting(Map<String, String> env, String name, String fallback) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? fallback : value.strip();
-    }
-
-    private static int intSetting(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, was '" + value + "'", e);
-        }
-    }
-
-    private static void requireText(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be empty");
-        }
     }
 }

@@ -44,7 +44,7 @@ class SinkConfigTest {
     @Test
     void refusesSettingsThatCannotWork() {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("SINK_PORT", "eighty")))
-                .hasMessageContaining("SINK_PORT must be a number");
+                .hasMessageContaining("SINK_PORT must be a whole number");
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("MYSQL_URL", "jdbc:mariadb://db/coupon")))
                 .hasMessageContaining("jdbc:mysql:");
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("SINK_BATCH_SIZE", "0")))

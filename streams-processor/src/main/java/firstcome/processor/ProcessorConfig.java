@@ -1,5 +1,6 @@
 package firstcome.processor;
 
+import firstcome.contract.Environment;
 import firstcome.contract.Topics;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,40 +25,22 @@ public record ProcessorConfig(
     }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
+        var settings = new Environment(env);
+        // The text settings as given: a blank one is refused below rather than replaced by its default.
         return new ProcessorConfig(
                 env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
                 env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"),
                 Path.of(env.getOrDefault("PROCESSOR_STATE_DIR", ".local/streams")),
-                intSetting(env, "PROCESSOR_PORT", 8081),
+                settings.integer("PROCESSOR_PORT", 8081),
                 env.getOrDefault("PROCESSOR_HOST", "localhost"),
-                intSetting(env, "PROCESSOR_THREADS", 1),
+                settings.integer("PROCESSOR_THREADS", 1),
                 env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED));
     }
 
     public ProcessorConfig {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("PROCESSOR_PORT must be a port number, was " + port);
-        }
-        if (issuedTopic == null || issuedTopic.isBlank()) {
-            throw new IllegalArgumentException("PROCESSOR_ISSUED_TOPIC must not be empty");
-        }
-        if (streamThreads < 1) {
-            throw new IllegalArgumentException("PROCESSOR_THREADS must be 1 or more, was " + streamThreads);
-        }
-    }
-
-    private static int intSetting(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, was '" + value + "'", e);
-        }
+        Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        Environment.requirePort("PROCESSOR_PORT", port);
+        Environment.requireText("PROCESSOR_ISSUED_TOPIC", issuedTopic);
+        Environment.requireAtLeastOne("PROCESSOR_THREADS", streamThreads);
     }
 }

@@ -1,0 +1,84 @@
+package firstcome.contract;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The environment variables of the contract and each process's own knobs, read by name: a blank
+ * value counts as unset and takes the default; a value that cannot be used is refused with a
+ * message naming the variable and the value. The config records ({@code IngressConfig},
+ * {@code ProcessorConfig}, {@code SinkConfig}) read with it and check with its {@code require}
+ * methods, so every process refuses a setting in the same words.
+ */
+public final class Environment {
+
+    private final Map<String, String> variables;
+
+    public Environment(Map<String, String> variables) {
+        this.variables = Objects.requireNonNull(variables, "variables");
+    }
+
+    /** The value without surrounding white space; empty when unset or blank. */
+    public Optional<String> text(String name) {
+        return Optional.ofNullable(variables.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    public String text(String name, String fallback) {
+        return text(name).orElse(fallback);
+    }
+
+    public int integer(String name, int fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + value.get() + "'", e);
+        }
+    }
+
+    /** A {@code *_MS} variable: a whole number of milliseconds. */
+    public Duration millis(String name, Duration fallback) {
+        return text(name).isEmpty() ? fallback : Duration.ofMillis(integer(name, 0));
+    }
+
+    /** {@code true}, {@code on}, {@code yes}, {@code 1} or their opposites, in any case. */
+    public boolean flag(String name, boolean fallback) {
+        Optional<String> value = text(name).map(v -> v.toLowerCase(Locale.ROOT));
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get()) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value.get() + "'");
+        };
+    }
+
+    public static String requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return value;
+    }
+
+    /** 0 to 65535; 0 lets the system pick a free port (tests). */
+    public static int requirePort(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be a port number, was " + port);
+        }
+        return port;
+    }
+
+    public static long requireAtLeastOne(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be 1 or more, was " + value);
+        }
+        return value;
+    }
+}

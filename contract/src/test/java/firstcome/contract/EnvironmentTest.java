@@ -1,0 +1,49 @@
+package firstcome.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentTest {
+
+    @Test
+    void takesTheDefaultForAnUnsetOrBlankVariable() {
+        var settings = new Environment(Map.of("BLANK", "  "));
+
+        assertThat(settings.text("BLANK")).isEmpty();
+        assertThat(settings.text("UNSET", "fallback")).isEqualTo("fallback");
+        assertThat(settings.integer("BLANK", 7)).isEqualTo(7);
+        assertThat(settings.millis("UNSET", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.flag("BLANK", true)).isTrue();
+    }
+
+    @Test
+    void readsValuesWithoutTheirSurroundingWhiteSpace() {
+        var settings = new Environment(Map.of("HOST", " broker:9092 ", "PORT", " 8081 ", "TIMEOUT_MS", "250", "SHORTCUT", "Off"));
+
+        assertThat(settings.text("HOST", "x")).isEqualTo("broker:9092");
+        assertThat(settings.integer("PORT", 0)).isEqualTo(8081);
+        assertThat(settings.millis("TIMEOUT_MS", Duration.ZERO)).isEqualTo(Duration.ofMillis(250));
+        assertThat(settings.flag("SHORTCUT", true)).isFalse();
+    }
+
+    @Test
+    void refusesAValueItCannotUseNamingTheVariableAndTheValue() {
+        var settings = new Environment(Map.of("PORT", "eighty", "TIMEOUT_MS", "1.5", "SHORTCUT", "maybe"));
+
+        assertThatThrownBy(() -> settings.integer("PORT", 0)).hasMessage("PORT must be a whole number, was 'eighty'");
+        assertThatThrownBy(() -> settings.millis("TIMEOUT_MS", Duration.ZERO)).hasMessage("TIMEOUT_MS must be a whole number, was '1.5'");
+        assertThatThrownBy(() -> settings.flag("SHORTCUT", true)).hasMessage("SHORTCUT must be true or false, was 'maybe'");
+    }
+
+    @Test
+    void checksNamingTheVariable() {
+        assertThatThrownBy(() -> Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", " ")).hasMessage("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+        assertThatThrownBy(() -> Environment.requirePort("SINK_PORT", 70000)).hasMessage("SINK_PORT must be a port number, was 70000");
+        assertThatThrownBy(() -> Environment.requireAtLeastOne("PROCESSOR_THREADS", 0)).hasMessage("PROCESSOR_THREADS must be 1 or more, was 0");
+        assertThat(Environment.requirePort("SINK_PORT", 0)).isZero();
+    }
+}

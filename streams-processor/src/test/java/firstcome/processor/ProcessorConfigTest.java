@@ -1,0 +1,45 @@
+package firstcome.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import firstcome.contract.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProcessorConfigTest {
+
+    @Test
+    void takesTheContractDefaultsFromAnEmptyEnvironment() {
+        assertThat(ProcessorConfig.fromEnv(Map.of())).isEqualTo(new ProcessorConfig("localhost:9092", "firstcome-processor",
+                Path.of(".local/streams"), 8081, "localhost", 1, Topics.ISSUED));
+    }
+
+    @Test
+    void readsEverySettingFromItsVariable() {
+        ProcessorConfig config = ProcessorConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:29092",
+                "PROCESSOR_APPLICATION_ID", "replay-1",
+                "PROCESSOR_STATE_DIR", "/var/streams",
+                "PROCESSOR_PORT", " 9081 ",
+                "PROCESSOR_HOST", "processor-0",
+                "PROCESSOR_THREADS", "4",
+                "PROCESSOR_ISSUED_TOPIC", "coupon-issued-replay"));
+
+        assertThat(config).isEqualTo(new ProcessorConfig("broker:29092", "replay-1", Path.of("/var/streams"), 9081,
+                "processor-0", 4, "coupon-issued-replay"));
+    }
+
+    @Test
+    void refusesSettingsThatCannotWork() {
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_PORT", "eighty")))
+                .hasMessageContaining("PROCESSOR_PORT must be a whole number");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_PORT", "70000")))
+                .hasMessageContaining("PROCESSOR_PORT");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_THREADS", "0")))
+                .hasMessageContaining("PROCESSOR_THREADS");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", " ")))
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    }
+}
