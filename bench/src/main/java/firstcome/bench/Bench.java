@@ -291,14 +291,18 @@ public final class Bench {
                 Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")));
     }
 
-    /** sink/bench.sh (SinkBenchmark, the sink's test class path) against this stack's MySQL and Kafka. */
+    /** SinkBenchmark in its own JVM, the sink's jar on its class path, against this stack's MySQL and Kafka. */
     private List<String> sinkBenchmark() throws Exception {
-        say(String.format("sink: sink/bench.sh %d against the stack's MySQL and Kafka (builds its test classes first)",
-                settings.sinkRows()));
+        Path sinkJar = stableCopy(newest("sink/target", "sink-", ".jar"), Path.of("bench", "target", "sink-benchmark-sink.jar"));
+        say(String.format("sink: SinkBenchmark %d against the stack's MySQL and Kafka, in its own JVM (%s)",
+                settings.sinkRows(), sinkJar));
+        // Both jars bring an SLF4J backend: the sink's own logging (log4j) is the one to see, without a notice about it.
+        List<String> command = List.of(javaBinary(), "-Xmx1g", "-Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider",
+                "-Dslf4j.internal.verbosity=WARN", "-cp", sinkJar + ":" + benchJar(),
+                SinkBenchmark.class.getName(), Integer.toString(settings.sinkRows()));
         List<String> table = new ArrayList<>();
-        int rc = stream(List.of("sink/bench.sh", Integer.toString(settings.sinkRows())),
-                Map.of("MYSQL_URL", settings.jdbcUrl(), "MYSQL_USER", settings.dbUser(),
-                        "MYSQL_PASSWORD", settings.dbPassword(), "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrap()),
+        int rc = stream(command, Map.of("MYSQL_URL", settings.jdbcUrl(), "MYSQL_USER", settings.dbUser(),
+                "MYSQL_PASSWORD", settings.dbPassword(), "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrap()),
                 line -> {
                     if (line.startsWith("|") || line.startsWith("sink benchmark:")) {
                         table.add(line);

@@ -71,6 +71,17 @@ final class CouponRows implements AutoCloseable {
         return lastRowNanos;
     }
 
+    /** How many rows the event has in the table now. */
+    static long count(Connection db, String eventId) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement("SELECT COUNT(*) FROM coupon WHERE event_id = ?")) {
+            query.setString(1, eventId);
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
     /** Waits until {@code expected} rows are seen or the deadline passes; true if they were. */
     boolean awaitRows(int expected, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

@@ -95,10 +95,10 @@ public final class Demo {
         long persistedNanos;
         try (Connection db = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            rows = count(db, event);
+            rows = CouponRows.count(db, event);
             while (rows < expectedRows && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20); // polling the table, not waiting for a result blind
-                rows = count(db, event);
+                rows = CouponRows.count(db, event);
             }
             persistedNanos = System.nanoTime();
             printSummary(settings, outcomes, rows, duplicates(db, event), latency,
@@ -127,16 +127,6 @@ public final class Demo {
         }
         int start = at + "\"outcome\":\"".length();
         return body.substring(start, body.indexOf('"', start));
-    }
-
-    private static long count(Connection db, String event) throws SQLException {
-        try (var statement = db.prepareStatement("SELECT COUNT(*) FROM coupon WHERE event_id = ?")) {
-            statement.setString(1, event);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
     }
 
     private static long duplicates(Connection db, String event) throws SQLException {

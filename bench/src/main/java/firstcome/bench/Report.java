@@ -149,7 +149,7 @@ final class Report {
                     ms(r.ingress().soldOut().getValueAtPercentile(99) / 1000.0), ms(r.lastAcceptToLastRowMillis()), r.rows()));
         }
         if (!sinkTable.isEmpty()) {
-            md.append("\nSink benchmark (`sink/bench.sh ").append(settings.sinkRows())
+            md.append("\nSink benchmark (`SinkBenchmark ").append(settings.sinkRows())
                     .append("` against the stack's MySQL and Kafka, in the same run):\n\n");
             for (String line : sinkTable) {
                 md.append(line).append('\n');

@@ -1,11 +1,13 @@
-package firstcome.sink;
-
-import static org.awaitility.Awaitility.await;
+package firstcome.bench;
 
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topics;
-import firstcome.testkit.Infrastructure;
+import firstcome.sink.App;
+import firstcome.sink.CouponDatabase;
+import firstcome.sink.CouponWriter;
+import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,14 +15,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -29,46 +42,55 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link CouponWriter} (multi-row upsert + read-back, one transaction per batch), one row per
  * transaction (what a naive consumer does), and the whole sink process from a topic to the table.
  *
- * <p>Uses the servers named by {@code MYSQL_URL}/{@code KAFKA_BOOTSTRAP_SERVERS}, else starts its own
- * (the testkit's MariaDB and in-JVM broker). The first three write into a scratch table
+ * <p>Runs against the servers of {@code make up} (or {@code make infra-up}), or those that
+ * {@code MYSQL_URL} / {@code MYSQL_USER} / {@code MYSQL_PASSWORD} / {@code KAFKA_BOOTSTRAP_SERVERS}
+ * name, with the defaults {@link Bench} uses. The first three write into a scratch table
  * ({@code CREATE TABLE … LIKE coupon}, dropped at the end); the whole sink can only write into
  * {@code coupon}, so its rows (fresh event ids of this run, from a topic of its own) are deleted
  * afterwards: a later {@code make audit} finds only coupons the processor issued.
- * Run with {@code sink/bench.sh [rows]}.
+ *
+ * <p>Usage, with the sink's jar on the class path (it is not shaded into the bench jar):
+ * {@code java -cp sink/target/sink-<version>.jar:bench/target/bench-<version>.jar firstcome.bench.SinkBenchmark [rows]}
+ * ({@code make bench} runs it so).
  */
 public final class SinkBenchmark {
 
     private static final int BATCH = 500;
     private static final String SCRATCH = "coupon_bench";
+    private static final Instant ISSUED_AT = Instant.parse("2026-11-24T10:00:00.123Z");
 
-    private final Infrastructure infrastructure;
+    private final String jdbcUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final String bootstrap;
     private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private Connection statusConnection;
 
-    private SinkBenchmark(Infrastructure infrastructure) {
-        this.infrastructure = infrastructure;
+    private SinkBenchmark(Map<String, String> env) {
+        this.jdbcUrl = env.getOrDefault("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon");
+        this.dbUser = env.getOrDefault("MYSQL_USER", "coupon");
+        this.dbPassword = env.getOrDefault("MYSQL_PASSWORD", "coupon");
+        this.bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     }
 
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        try (Infrastructure infrastructure = Infrastructure.fromEnvironment(System.getenv())) {
-            SinkBenchmark benchmark = new SinkBenchmark(infrastructure);
-            try {
-                benchmark.run(rows);
-            } finally {
-                if (benchmark.statusConnection != null) {
-                    benchmark.statusConnection.close();
-                }
+        SinkBenchmark benchmark = new SinkBenchmark(System.getenv());
+        try {
+            benchmark.run(rows);
+        } finally {
+            if (benchmark.statusConnection != null) {
+                benchmark.statusConnection.close();
             }
         }
     }
 
     private void run(int rows) throws Exception {
         SinkConfig config = SinkConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers(),
-                "MYSQL_URL", infrastructure.mysqlJdbcUrl(),
-                "MYSQL_USER", infrastructure.mysqlUser(),
-                "MYSQL_PASSWORD", infrastructure.mysqlPassword(),
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "MYSQL_URL", jdbcUrl,
+                "MYSQL_USER", dbUser,
+                "MYSQL_PASSWORD", dbPassword,
                 "SINK_PORT", "0",
                 "SINK_GROUP_ID", run,
                 "SINK_BATCH_SIZE", Integer.toString(BATCH)));
@@ -174,12 +196,15 @@ public final class SinkBenchmark {
         return counters;
     }
 
+    /** Coupons 1..count of a fresh event, for users u1..u{count}, as the streams-processor issues them. */
     private List<IssuedCoupon> coupons(String label, int count) {
-        return SinkFixture.coupons(run + "-" + label, 1, count);
+        String event = run + "-" + label;
+        return IntStream.rangeClosed(1, count).mapToObj(n -> new IssuedCoupon(event, "u" + n, n,
+                UUID.nameUUIDFromBytes((event + n).getBytes(StandardCharsets.UTF_8)).toString(), ISSUED_AT.plusMillis(n))).toList();
     }
 
     private Connection connect(String parameters) throws SQLException {
-        return DriverManager.getConnection(infrastructure.mysqlJdbcUrl() + parameters, infrastructure.mysqlUser(), infrastructure.mysqlPassword());
+        return DriverManager.getConnection(jdbcUrl + parameters, dbUser, dbPassword);
     }
 
     private static final String INSERT = "INSERT INTO " + SCRATCH + " (event_id, user_id, coupon_no, request_id, issued_at)"
@@ -190,7 +215,8 @@ public final class SinkBenchmark {
         statement.setString(2, coupon.userId());
         statement.setInt(3, coupon.couponNo());
         statement.setString(4, coupon.requestId());
-        statement.setBigDecimal(5, CouponWriter.epochSeconds(coupon.issuedAt()));
+        // Epoch seconds with milliseconds, as the sink binds them (FROM_UNIXTIME into TIMESTAMP(3)).
+        statement.setBigDecimal(5, BigDecimal.valueOf(coupon.issuedAt().toEpochMilli(), 3));
     }
 
     /** The ceiling: the driver rewrites each batch of 500 into one multi-row INSERT; no read-back. */
@@ -241,11 +267,11 @@ public final class SinkBenchmark {
      */
     private Measure wholeSink(SinkConfig config, String suffix, List<IssuedCoupon> coupons) throws Exception {
         Topics topics = Topics.standard().withIssued(Topics.ISSUED + "-" + run + suffix);
-        infrastructure.createTopic(topics.issued().name(), 3);
-        infrastructure.createTopic(topics.issuedDeadLetters(), 1);
+        createTopic(topics.issued().name(), 3);
+        createTopic(topics.issuedDeadLetters(), 1);
         String event = coupons.get(0).eventId();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -260,9 +286,9 @@ public final class SinkBenchmark {
             sink.start();
             long[] polls = {0};
             long[] firstSeen = {0};
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            poll(Duration.ofSeconds(60), () -> {
                 polls[0]++;
-                firstSeen[0] = count(db, event);
+                firstSeen[0] = CouponRows.count(db, event);
                 return firstSeen[0] > 0;
             });
             polls[0] = 0;
@@ -270,13 +296,13 @@ public final class SinkBenchmark {
             long start = System.nanoTime();
             double batchesBefore = metric(sink, "sink_batch_seconds_count");
             double batchSecondsBefore = metric(sink, "sink_batch_seconds_sum");
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            poll(Duration.ofMinutes(5), () -> {
                 polls[0]++;
-                return count(db, event) == coupons.size();
+                return CouponRows.count(db, event) == coupons.size();
             });
             long nanos = System.nanoTime() - start;
             Map<String, Long> after = serverCounters();
-            await().atMost(Duration.ofSeconds(30)).until(() -> metric(sink, "sink_consumer_lag_records") == 0);
+            poll(Duration.ofSeconds(30), () -> metric(sink, "sink_consumer_lag_records") == 0);
             double batches = metric(sink, "sink_batch_seconds_count") - batchesBefore;
             double batchSeconds = metric(sink, "sink_batch_seconds_sum") - batchSecondsBefore;
             int rows = (int) (coupons.size() - firstSeen[0]);
@@ -286,6 +312,37 @@ public final class SinkBenchmark {
                     after.get("Com_select") - before.get("Com_select") - polls[0],
                     after.get("Com_commit") - before.get("Com_commit"),
                     String.format(Locale.ROOT, "%,.0f batches, %.1f ms each from poll to offset commit", batches, batchSeconds * 1000 / batches));
+        }
+    }
+
+    /** Asks every 10 ms until the answer is yes; fails after {@code atMost}. */
+    private static void poll(Duration atMost, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("still waiting after " + atMost);
+            }
+            TimeUnit.MILLISECONDS.sleep(10); // a poll with a deadline, not a blind wait
+        }
+    }
+
+    /** Creates the topic unless it exists, then waits until the broker serves it, so the first send does not race it. */
+    private void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try {
+                admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            poll(Duration.ofSeconds(30), () -> {
+                try {
+                    return admin.describeTopics(Set.of(name)).allTopicNames().get().containsKey(name);
+                } catch (ExecutionException notServedYet) {
+                    return false;
+                }
+            });
         }
     }
 
@@ -300,16 +357,6 @@ public final class SinkBenchmark {
     private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, IssuedCoupon coupon) {
         producer.send(new ProducerRecord<>(topics.issued().name(), coupon.eventId().getBytes(StandardCharsets.UTF_8),
                 topics.issued().valueSerde().serializer().serialize(topics.issued().name(), coupon)));
-    }
-
-    private static long count(Connection db, String event) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement("SELECT COUNT(*) FROM coupon WHERE event_id = ?")) {
-            query.setString(1, event);
-            try (ResultSet result = query.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
     }
 
     private String serverVersion() throws SQLException {
