@@ -53,7 +53,7 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 	@cp $$(ls bench/target/bench-[0-9]*.jar | head -n 1) bench/target/bench-run.jar
 	@BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
-	@#   ingress/bench/apply-bench.sh        (see BENCHMARKS.md)
+	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
 	@# The event page's p99 at rest and while wrk hammers the apply route (~3 min; ~1 with --quick):
 	@command -v wrk >/dev/null || scripts/deps.sh wrk
 	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s) bench/page-bench.sh

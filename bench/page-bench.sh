@@ -19,7 +19,6 @@ set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
-INGRESS=$ROOT/ingress
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}
 ROUNDS=${ROUNDS:-3}
@@ -33,11 +32,11 @@ OUT=$BENCH/target/page-bench
 TOKEN=${ADMIN_TOKEN:-$([ -n "${INGRESS_URL:-}" ] && echo local-admin-token || echo bench-admin-token)}
 
 BENCH_NAME=page-bench
-# shellcheck source=../ingress/bench/lib.sh
-. "$INGRESS/bench/lib.sh"
+# shellcheck source=wrk-lib.sh
+. "$BENCH/wrk-lib.sh"
 
 start_standalone() {
-  build_ingress
+  build_jars
   start_infrastructure
 
   PORT=$((PORT_BASE + 1))
@@ -78,7 +77,7 @@ measure() { # label url file -> appends "label rps p50 p99 round" to rounds.txt
 spike_during() { # label url round
   local label=$1 url=$2 round=$3 seconds
   seconds=$(( ${DURATION%s} + 3 ))
-  wrk -t"$SPIKE_THREADS" -c"$SPIKE_CONNECTIONS" -d"${seconds}s" -s "$INGRESS/bench/apply.lua" "$BASE" \
+  wrk -t"$SPIKE_THREADS" -c"$SPIKE_CONNECTIONS" -d"${seconds}s" -s "$BENCH/apply.lua" "$BASE" \
     -- "$EVENT" "spike$round-${label// /-}" >"$OUT/spike-$round-${label// /-}.txt" &
   local spike=$!
   sleep 2
@@ -90,7 +89,7 @@ spike_during() { # label url round
 say "warm-up $WARMUP (page, page data, apply)"
 wrk -t1 -c"$PAGE_CONNECTIONS" -d"$WARMUP" "$PAGE" >/dev/null
 wrk -t1 -c"$PAGE_CONNECTIONS" -d"$WARMUP" "$DATA" >/dev/null
-wrk -t"$SPIKE_THREADS" -c"$SPIKE_CONNECTIONS" -d"$WARMUP" -s "$INGRESS/bench/apply.lua" "$BASE" -- "$EVENT" warm >/dev/null
+wrk -t"$SPIKE_THREADS" -c"$SPIKE_CONNECTIONS" -d"$WARMUP" -s "$BENCH/apply.lua" "$BASE" -- "$EVENT" warm >/dev/null
 
 ROWS=()
 SPIKES=()

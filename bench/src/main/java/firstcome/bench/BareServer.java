@@ -3,13 +3,16 @@ package firstcome.bench;
 import io.javalin.Javalin;
 
 /**
- * The HTTP ceiling of {@code make bench}: a Javalin app whose apply route reads the body and
- * answers a fixed 202, in its own JVM with the services' heap size, measured with the same load
- * generator as the ingress. Whatever the ingress does beyond this costs the difference.
+ * The HTTP ceiling of {@code make bench} and of the wrk benchmarks ({@code bench/apply-bench.sh}): a
+ * Javalin app whose apply route reads the body and answers a fixed 202 shaped like the ingress's
+ * (outcome, event, user, position), in its own JVM with the services' heap size, measured with the
+ * same load generator as the ingress. Whatever the ingress does beyond this costs the difference.
+ *
+ * <p>Usage: {@code java -cp bench.jar firstcome.bench.BareServer <port>}
  */
 public final class BareServer {
 
-    private static final String ACCEPTED = "{\"outcome\":\"ACCEPTED\"}";
+    private static final String ACCEPTED = "{\"outcome\":\"ACCEPTED\",\"eventId\":\"bare\",\"userId\":\"u\",\"position\":1}";
 
     private BareServer() {
     }

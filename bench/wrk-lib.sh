@@ -1,6 +1,6 @@
-# Shared by the wrk benchmarks (ingress/bench/apply-bench.sh, bench/page-bench.sh); sourced, not run.
-# Expects ROOT (repository root), INGRESS (the ingress module), OUT (report folder), MVN and
-# BENCH_NAME (the prefix of progress lines) to be set by the caller.
+# Shared by the wrk benchmarks (bench/apply-bench.sh, bench/page-bench.sh); sourced, not run.
+# Expects ROOT (repository root), OUT (report folder), MVN and BENCH_NAME (the prefix of progress
+# lines) to be set by the caller.
 
 say() { printf '[%s] %s\n' "$BENCH_NAME" "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -28,23 +28,26 @@ wait_for() { # url seconds
   die "$1 did not answer 200 within $2 s (logs in $WORK)"
 }
 
-# Builds the ingress and its test classes (unless SKIP_BUILD=1); sets TEST_CP and JAR.
-build_ingress() {
+# Builds the ingress and bench jars and bench's test classes (unless SKIP_BUILD=1); sets JAR (the
+# ingress), BENCH_JAR (BareServer) and TEST_CP (bench's test class path: BenchInfrastructure, the testkit).
+build_jars() {
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    say "building the ingress (mvn install -pl ingress -am -DskipTests) and its test classes"
-    (cd "$ROOT" && $MVN -pl ingress -am install -DskipTests && $MVN -pl ingress test-compile)
+    say "building the ingress and the bench module (mvn install -pl ingress,bench -am -DskipTests)"
+    (cd "$ROOT" && $MVN -pl ingress,bench -am install -DskipTests)
   fi
-  (cd "$ROOT" && $MVN -pl ingress dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
-  TEST_CP="$INGRESS/target/test-classes:$INGRESS/target/classes:$(cat "$OUT/classpath.txt")"
-  JAR=$(ls "$INGRESS"/target/ingress-*.jar | grep -v original | head -n 1)
+  (cd "$ROOT" && $MVN -pl bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
+  TEST_CP="$ROOT/bench/target/test-classes:$ROOT/bench/target/classes:$(cat "$OUT/classpath.txt")"
+  JAR=$(ls "$ROOT"/ingress/target/ingress-*.jar | grep -v original | head -n 1)
   [ -f "$JAR" ] || die "no runnable jar in ingress/target: build first"
+  BENCH_JAR=$(ls "$ROOT"/bench/target/bench-[0-9]*.jar | head -n 1)
+  [ -f "$BENCH_JAR" ] || die "no bench jar in bench/target: build first"
 }
 
 # Starts the testkit's Kafka and Redis in a JVM of their own and exports KAFKA_BOOTSTRAP_SERVERS and REDIS_URL.
 start_infrastructure() {
   local i
   say "starting Kafka and Redis"
-  java -Xmx768m -cp "$TEST_CP" firstcome.ingress.bench.BenchInfrastructure "$WORK/infra.env" >"$WORK/infra.log" 2>&1 &
+  java -Xmx768m -cp "$TEST_CP" firstcome.bench.BenchInfrastructure "$WORK/infra.env" >"$WORK/infra.log" 2>&1 &
   PIDS+=($!)
   for ((i = 0; i < 600; i++)); do [ -f "$WORK/infra.env" ] && break; sleep 0.1; done
   [ -f "$WORK/infra.env" ] || die "infrastructure did not start: $(tail -n 20 "$WORK/infra.log")"

@@ -1,4 +1,4 @@
-package firstcome.ingress.bench;
+package firstcome.bench;
 
 import firstcome.contract.Topics;
 import firstcome.testkit.Infrastructure;
@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts a Kafka broker and Redis for the benchmark with the testkit (or uses the ones
- * {@code KAFKA_BOOTSTRAP_SERVERS} / {@code REDIS_URL} name), creates the topics, writes their
- * addresses to the file given as argument, and runs until the process is ended.
+ * The standalone mode of the wrk benchmarks ({@code bench/apply-bench.sh}, {@code bench/page-bench.sh}):
+ * starts a Kafka broker and Redis with the testkit (or uses the ones {@code KAFKA_BOOTSTRAP_SERVERS} /
+ * {@code REDIS_URL} name), creates the topics, writes their addresses to the file given as argument,
+ * and runs until the process is ended. Test scope, like the testkit: never in the bench jar.
  */
 public final class BenchInfrastructure {
 

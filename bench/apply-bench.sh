@@ -6,19 +6,19 @@
 #   soldout          every request a new user of a sold-out event, sold-out short-cut on (default)
 #   soldout-noshort  the same with INGRESS_SOLD_OUT_SHORTCUT=false: one Redis round trip each
 #
-#   ingress/bench/apply-bench.sh            # builds, starts Kafka + Redis (testkit), runs, prints a table
-#   SKIP_BUILD=1 ROUNDS=5 ingress/bench/apply-bench.sh   # reuse the last build
+#   bench/apply-bench.sh            # builds, starts Kafka + Redis (testkit), runs, prints a table
+#   SKIP_BUILD=1 ROUNDS=5 bench/apply-bench.sh   # reuse the last build
 #
 # Settings (environment): DURATION (10s), WARMUP (10s, before each measurement), THREADS (2),
 # CONNECTIONS (64), ROUNDS (3: the four scenarios run in turn ROUNDS times, so that noise from a
 # shared machine shows up as spread; the summary takes each scenario's median round and its median
 # ratio to the bare handler of the same round), HEAP (-Xmx512m, for every JVM under test),
 # PORT_BASE (18180), KAFKA_BOOTSTRAP_SERVERS / REDIS_URL (use those servers instead of starting
-# them), SKIP_BUILD=1. The report is also written to ingress/target/bench/apply-bench.md.
+# them), SKIP_BUILD=1. The report is also written to bench/target/apply-bench/apply-bench.md.
 set -euo pipefail
 
-INGRESS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ROOT=$(cd "$INGRESS/.." && pwd)
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2}
@@ -27,18 +27,18 @@ ROUNDS=${ROUNDS:-3}
 HEAP=${HEAP:--Xmx512m}
 PORT_BASE=${PORT_BASE:-18180}
 MVN=${MVN:-mvn -B -ntp -q}
-OUT=$INGRESS/target/bench
+OUT=$BENCH/target/apply-bench
 TOKEN=bench-admin-token
 
 BENCH_NAME=bench
-# shellcheck source=lib.sh
-. "$INGRESS/bench/lib.sh"
+# shellcheck source=wrk-lib.sh
+. "$BENCH/wrk-lib.sh"
 
-build_ingress
+build_jars
 start_infrastructure
 
 BARE_PORT=$((PORT_BASE + 1)); SHORT_PORT=$((PORT_BASE + 2)); PLAIN_PORT=$((PORT_BASE + 3))
-java $HEAP -cp "$TEST_CP" firstcome.ingress.bench.BareServer "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
+java $HEAP -cp "$BENCH_JAR" firstcome.bench.BareServer "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 PIDS+=($!)
 ADMIN_TOKEN=$TOKEN INGRESS_PORT=$SHORT_PORT java $HEAP -jar "$JAR" >"$WORK/ingress-shortcut.log" 2>&1 &
 PIDS+=($!)
@@ -70,9 +70,9 @@ rm -f "$OUT/rounds.txt"
 scenario() { # name port event round
   local name=$1 port=$2 event=$3 round=$4 file=$OUT/wrk-$1-$4.txt
   say "$name: warm-up $WARMUP"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$INGRESS/bench/apply.lua" "http://127.0.0.1:$port" -- "$event" "warm$round-$name" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/apply.lua" "http://127.0.0.1:$port" -- "$event" "warm$round-$name" >/dev/null
   say "$name: measuring $DURATION (round $round)"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$INGRESS/bench/apply.lua" "http://127.0.0.1:$port" -- "$event" "run$round-$name" >"$file"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH/apply.lua" "http://127.0.0.1:$port" -- "$event" "run$round-$name" >"$file"
   local rps p50 p99 statuses
   rps=$(wrk_rate "$file")
   p50=$(wrk_percentile "$file" 50)
