@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,6 +48,9 @@ class EventPageIT {
         shoppers = new Shoppers(pipeline.ingress.url());
         browser = new HeadlessChromium();
         wait = new WebDriverWait(browser.driver, OUTCOME_DEADLINE, Duration.ofMillis(100));
+        // The live view redraws its chart and tables every second: an element found a moment ago
+        // may be gone by the time it is read, which means "look again", not "failed".
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
