@@ -401,8 +401,13 @@ service_start() { # name jar port
   if pid=$(live_pid "$name"); then say "$name: already running (pid $pid)"; return 0; fi
   [ -f "$jar" ] || die "$name: $jar not found (make build)"
   ! port_open 127.0.0.1 "$port" || die "$name: port $port is already taken by a process make up did not start"
+  # Runs a copy: `make up` builds first, and a build that rewrites target/*.jar under a running
+  # JVM makes its next class load fail (NoClassDefFoundError in a service that looked healthy).
+  local copy=$LOCAL/run/$name.jar
+  mkdir -p "$LOCAL/run"
+  cp "$jar" "$copy"
   # shellcheck disable=SC2086  # SERVICE_JAVA_OPTS is a list of JVM flags
-  pid=$(start_bg "$name" "$jar" "$LOG_DIR/$name.log" java $SERVICE_JAVA_OPTS -jar "$jar")
+  pid=$(start_bg "$name" "$copy" "$LOG_DIR/$name.log" java $SERVICE_JAVA_OPTS -jar "$copy")
   say "$name: started (pid $pid), log .local/logs/$name.log"
 }
 
