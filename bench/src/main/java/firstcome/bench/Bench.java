@@ -208,30 +208,29 @@ public final class Bench {
 
     // --- ceilings and side measurements ------------------------------------------------------
 
-    /** Redis' own rate for the gate's script (a copy of the ingress's ADMIT script), via redis-benchmark. */
+    /** The ingress's gate script, read from its source tree (bench runs from the repository root). */
+    private static final Path ADMIT_SCRIPT = Path.of("ingress", "src", "main", "resources", "firstcome", "ingress", "gate", "admit.lua");
+
+    /**
+     * Redis' own rate for the gate's script (the ingress's {@code admit.lua}, with a pending request
+     * of a real request's size, as the ingress calls it), via redis-benchmark.
+     */
     private double redisCeiling() throws Exception {
-        String admit = """
-                if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
-                  return {1, 0}
-                end
-                local count = tonumber(redis.call('GET', KEYS[2]) or '0')
-                if count >= tonumber(ARGV[2]) then
-                  return {2, tonumber(redis.call('GET', KEYS[3]) or '0')}
-                end
-                redis.call('SADD', KEYS[1], ARGV[1])
-                return {0, redis.call('INCR', KEYS[2])}
-                """;
+        String admit = Files.readString(ADMIT_SCRIPT);
         String host = settings.redisHost();
         String port = Integer.toString(settings.redisPort());
         String sha = exec(List.of("redis-cli", "-h", host, "-p", port, "SCRIPT", "LOAD", admit)).trim();
-        String[] keys = {"fc-bench:{gate}:users", "fc-bench:{gate}:count", "fc-bench:{gate}:releases"};
+        String[] keys = {"fc-bench:{gate}:users", "fc-bench:{gate}:count", "fc-bench:{gate}:releases",
+                "fc-bench:{gate}:pending"};
+        String request = "{\"requestId\":\"00000000-0000-0000-0000-000000000000\",\"eventId\":\"gate\","
+                + "\"userId\":\"user:000000000000\",\"receivedAt\":\"2026-11-25T00:00:00.000Z\"}";
         say(String.format("gate ceiling: redis-benchmark EVALSHA of the gate script, %,d calls, %d clients",
                 settings.redisRequests(), settings.connections()));
         List<String> command = new ArrayList<>(List.of("redis-benchmark", "-h", host, "-p", port,
                 "-c", Integer.toString(settings.connections()), "-n", Integer.toString(settings.redisRequests()),
-                "-r", "100000000", "-q", "EVALSHA", sha, "3"));
+                "-r", "100000000", "-q", "EVALSHA", sha, Integer.toString(keys.length)));
         command.addAll(Arrays.asList(keys));
-        command.addAll(List.of("user:__rand_int__", "1000000000"));
+        command.addAll(List.of("user:__rand_int__", "1000000000", request));
         String out = exec(command);
         List<String> del = new ArrayList<>(List.of("redis-cli", "-h", host, "-p", port, "DEL"));
         del.addAll(Arrays.asList(keys));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,42 +50,27 @@ public final class RedisGate implements Gate, AutoCloseable {
      * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none). Replies
      * {0, position} | {1, 0} | {2, generation}.
      */
-    static final String ADMIT = """
-            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
-              return {1, 0}
-            end
-            local count = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if count >= tonumber(ARGV[2]) then
-              return {2, tonumber(redis.call('GET', KEYS[3]) or '0')}
-            end
-            redis.call('SADD', KEYS[1], ARGV[1])
-            if ARGV[3] ~= '' then
-              redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
-            end
-            return {0, redis.call('INCR', KEYS[2])}
-            """;
+    static final String ADMIT = script("admit.lua");
 
     /** KEYS users, count, releases, pending; ARGV userId. The count only drops if this user held a slot. */
-    static final String RELEASE = """
-            if redis.call('SREM', KEYS[1], ARGV[1]) == 1 then
-              redis.call('DECR', KEYS[2])
-              redis.call('INCR', KEYS[3])
-              redis.call('HDEL', KEYS[4], ARGV[1])
-              return 1
-            end
-            return 0
-            """;
+    static final String RELEASE = script("release.lua");
 
     /** KEYS pending; ARGV userId, requestId. Forgets the user's pending request only if it is that one. */
-    static final String SETTLE = """
-            local pending = redis.call('HGET', KEYS[1], ARGV[1])
-            if pending and cjson.decode(pending)['requestId'] == ARGV[2] then
-              return redis.call('HDEL', KEYS[1], ARGV[1])
-            end
-            return 0
-            """;
+    static final String SETTLE = script("settle.lua");
 
     private static final int SCAN_BATCH = 1000;
+
+    /** A script of {@code firstcome/ingress/gate/} on the class path (one file, also what the benchmark runs). */
+    private static String script(String name) {
+        try (InputStream in = RedisGate.class.getResourceAsStream("gate/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("gate/" + name + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final UnifiedJedis redis;
     private final Script admit = new Script(ADMIT);
