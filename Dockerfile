@@ -23,6 +23,6 @@ FROM eclipse-temurin:17-jre
 ARG MODULE
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=build /src/${MODULE}/target/${MODULE}-*-SNAPSHOT.jar /app/service.jar
+COPY --from=build /src/${MODULE}/target/${MODULE}.jar /app/service.jar
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60"
 ENTRYPOINT ["java", "-jar", "/app/service.jar"]

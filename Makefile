@@ -45,12 +45,12 @@ compose-check: ## validate docker-compose.yml (needs docker-compose, not a Docke
 	docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: ok"
 
 demo: ## against the running stack: limit 100, 1000 users, 32 at a time; prints what happened
-	@ls bench/target/bench-*.jar >/dev/null 2>&1 || $(MVN) -q -pl bench -am -DskipTests package
-	@java -jar $$(ls bench/target/bench-*.jar | grep -v original | head -n 1)
+	@[ -f bench/target/bench.jar ] || $(MVN) -q -pl bench -am -DskipTests package
+	@java -jar bench/target/bench.jar
 
 bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~3 min run. Figures: BENCHMARKS.md
 	@# run from a copy: a build in the same tree must not swap the jar under a running JVM
-	@cp $$(ls bench/target/bench-[0-9]*.jar | head -n 1) bench/target/bench-run.jar
+	@cp bench/target/bench.jar bench/target/bench-run.jar
 	@BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
@@ -67,16 +67,15 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 # `make audit ARGS="--event spring-sale"`.
 .PHONY: replay rebuild-db audit
 
-OPS_VERSION := $(shell sed -n 's|^  <version>\(.*\)</version>.*|\1|p' pom.xml | head -n 1)
 OPS_DIR     := .local/ops
 OPS_JAVA    ?= java -Xmx1g
 
 # $(call ops_jar,module,main class): build the module's jar if missing, check it has the command, copy it
 define ops_jar
-	@ls $(1)/target/$(1)-$(OPS_VERSION).jar >/dev/null 2>&1 || $(MVN) -q -pl $(1) -am -DskipTests package
-	@jar tf $(1)/target/$(1)-$(OPS_VERSION).jar | grep -qx '$(subst .,/,$(2)).class' \
-	  || { echo "$(1)/target/$(1)-$(OPS_VERSION).jar predates $(2): run 'make build' first" >&2; exit 2; }
-	@mkdir -p $(OPS_DIR) && cp $(1)/target/$(1)-$(OPS_VERSION).jar $(OPS_DIR)/$(1).jar
+	@[ -f $(1)/target/$(1).jar ] || $(MVN) -q -pl $(1) -am -DskipTests package
+	@jar tf $(1)/target/$(1).jar | grep -qx '$(subst .,/,$(2)).class' \
+	  || { echo "$(1)/target/$(1).jar predates $(2): run 'make build' first" >&2; exit 2; }
+	@mkdir -p $(OPS_DIR) && cp $(1)/target/$(1).jar $(OPS_DIR)/$(1).jar
 endef
 
 replay: ## decide coupon-events + coupon-requests again from the start into a side topic; compare with coupon-issued
@@ -103,7 +102,7 @@ chaos: deps ## kill, flush and cut off each part under a spike; prints the fault
 	@MVN="$(MVN)" bash -c 'source scripts/stack.sh && ensure_kafka_lib'
 	$(MVN) -q -DskipTests package
 	@# a copy: a build elsewhere during the run must not pull classes from under it
-	@cp $$(ls bench/target/bench-[0-9]*.jar | grep -v original | head -n 1) .local/chaos-runner.jar
+	@cp bench/target/bench.jar .local/chaos-runner.jar
 	java -cp .local/chaos-runner.jar firstcome.bench.Chaos
 
 test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush, MySQL stop); ~2 min

@@ -37,10 +37,10 @@ build_jars() {
   fi
   (cd "$ROOT" && $MVN -pl bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
   TEST_CP="$ROOT/bench/target/test-classes:$ROOT/bench/target/classes:$(cat "$OUT/classpath.txt")"
-  JAR=$(ls "$ROOT"/ingress/target/ingress-*.jar | grep -v original | head -n 1)
-  [ -f "$JAR" ] || die "no runnable jar in ingress/target: build first"
-  BENCH_JAR=$(ls "$ROOT"/bench/target/bench-[0-9]*.jar | head -n 1)
-  [ -f "$BENCH_JAR" ] || die "no bench jar in bench/target: build first"
+  JAR=$ROOT/ingress/target/ingress.jar
+  [ -f "$JAR" ] || die "no runnable jar ingress/target/ingress.jar: build first"
+  BENCH_JAR=$ROOT/bench/target/bench.jar
+  [ -f "$BENCH_JAR" ] || die "no bench jar bench/target/bench.jar: build first"
 }
 
 # Starts the testkit's Kafka and Redis in a JVM of their own and exports KAFKA_BOOTSTRAP_SERVERS and REDIS_URL.

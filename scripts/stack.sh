@@ -382,15 +382,14 @@ provision_external_mysql() {
 # configuration above (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MYSQL_URL, MYSQL_USER,
 # MYSQL_PASSWORD, ADMIN_TOKEN, *_PORT, PROCESSOR_URL).
 # ===========================================================================================
-VERSION=$(sed -n "s|^  <version>\(.*\)</version>.*|\1|p" pom.xml | head -n 1)   # the project version, for the jar names
 export PROCESSOR_URL=${PROCESSOR_URL:-http://localhost:$PROCESSOR_PORT}
 export PROCESSOR_STATE_DIR=${PROCESSOR_STATE_DIR:-$LOCAL/streams}
 
-streams_processor_start() { service_start streams-processor "streams-processor/target/streams-processor-$VERSION.jar" "$PROCESSOR_PORT"; }
+streams_processor_start() { service_start streams-processor streams-processor/target/streams-processor.jar "$PROCESSOR_PORT"; }
 streams_processor_ready() { service_ready streams-processor "$PROCESSOR_PORT"; }
-sink_start() { service_start sink "sink/target/sink-$VERSION.jar" "$SINK_PORT"; }
+sink_start() { service_start sink sink/target/sink.jar "$SINK_PORT"; }
 sink_ready() { service_ready sink "$SINK_PORT"; }
-ingress_start() { service_start ingress "ingress/target/ingress-$VERSION.jar" "$INGRESS_PORT"; }
+ingress_start() { service_start ingress ingress/target/ingress.jar "$INGRESS_PORT"; }
 ingress_ready() { service_ready ingress "$INGRESS_PORT"; }
 
 SERVICES="streams-processor sink ingress"

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,8 +264,7 @@ public final class Bench {
     }
 
     private Replay replay() throws Exception {
-        Path processorJar = stableCopy(newest("streams-processor/target", "streams-processor-", ".jar"),
-                Path.of("bench", "target", "replay-streams-processor.jar"));
+        Path processorJar = stableCopy(serviceJar("streams-processor"), Path.of("bench", "target", "replay-streams-processor.jar"));
         say(String.format("replay: %,d requests through the topology in its own JVM (%s)", settings.replayRecords(),
                 processorJar));
         List<String> command = List.of(javaBinary(), "-Xmx1g", "-cp", processorJar + ":" + benchJar(),
@@ -300,7 +298,7 @@ public final class Bench {
 
     /** SinkBenchmark in its own JVM, the sink's jar on its class path, against this stack's MySQL and Kafka. */
     private List<String> sinkBenchmark() throws Exception {
-        Path sinkJar = stableCopy(newest("sink/target", "sink-", ".jar"), Path.of("bench", "target", "sink-benchmark-sink.jar"));
+        Path sinkJar = stableCopy(serviceJar("sink"), Path.of("bench", "target", "sink-benchmark-sink.jar"));
         say(String.format("sink: SinkBenchmark %d against the stack's MySQL and Kafka, in its own JVM (%s)",
                 settings.sinkRows(), sinkJar));
         // Both jars bring an SLF4J backend: the sink's own logging (log4j) is the one to see, without a notice about it.
@@ -455,13 +453,13 @@ public final class Bench {
         throw new IllegalStateException(jar + " stayed unreadable for a minute");
     }
 
-    private static Path newest(String dir, String prefix, String suffix) throws IOException {
-        try (var files = Files.list(Path.of(dir))) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix)
-                            && f.getFileName().toString().endsWith(suffix))
-                    .max(Comparator.comparingLong(f -> f.toFile().lastModified()))
-                    .orElseThrow(() -> new IllegalStateException("no " + prefix + "*" + suffix + " in " + dir + " (make build)"));
+    /** A service's runnable jar, {@code <module>/target/<module>.jar}. */
+    private static Path serviceJar(String module) {
+        Path jar = Path.of(module, "target", module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + " (make build)");
         }
+        return jar;
     }
 
     private double elapsedSeconds() {

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -441,19 +440,15 @@ public final class Chaos {
 
     // ---- plumbing ----
 
-    private static Map<String, Path> serviceJars() throws IOException {
+    /** The services' runnable jars, {@code <module>/target/<module>.jar}. */
+    private static Map<String, Path> serviceJars() {
         Map<String, Path> jars = new HashMap<>();
         for (String module : List.of("ingress", "streams-processor", "sink")) {
-            try (DirectoryStream<Path> candidates = Files.newDirectoryStream(Path.of(module, "target"), module + "-*.jar")) {
-                for (Path jar : candidates) {
-                    jars.put(module, jar.toAbsolutePath());
-                }
-            } catch (IOException e) {
-                throw new IOException("no " + module + " jar under " + module + "/target: run `mvn -DskipTests package` first", e);
+            Path jar = Path.of(module, "target", module + ".jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("no " + jar + ": run `mvn -DskipTests package` first");
             }
-            if (!jars.containsKey(module)) {
-                throw new IllegalStateException("no " + module + " jar under " + module + "/target: run `mvn -DskipTests package` first");
-            }
+            jars.put(module, jar.toAbsolutePath());
         }
         return jars;
     }

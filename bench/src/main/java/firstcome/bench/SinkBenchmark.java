@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * afterwards: a later {@code make audit} finds only coupons the processor issued.
  *
  * <p>Usage, with the sink's jar on the class path (it is not shaded into the bench jar):
- * {@code java -cp sink/target/sink-<version>.jar:bench/target/bench-<version>.jar firstcome.bench.SinkBenchmark [rows]}
+ * {@code java -cp sink/target/sink.jar:bench/target/bench.jar firstcome.bench.SinkBenchmark [rows]}
  * ({@code make bench} runs it so).
  */
 public final class SinkBenchmark {
