@@ -13,7 +13,6 @@ COPY sink/pom.xml sink/
 COPY bench/pom.xml bench/
 COPY e2e/pom.xml e2e/
 COPY contract/src contract/src
-COPY ops/src ops/src
 COPY streams-processor/src streams-processor/src
 COPY ingress/src ingress/src
 COPY sink/src sink/src

@@ -60,8 +60,8 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 
 # --- replay and audit (docs/operations.md) ---------------------------------------------------
 # Against the running stack (`make up`), configured by the contract's variables with their
-# defaults. Each runs from a copy of its service's jar under .local/ops, built if missing: a
-# build in the same tree must not swap the jar under a running JVM. The commands exit 0 =
+# defaults. Each runs from a copy of the ops jar (ops/target/ops.jar) under .local/ops, built if
+# missing: a build in the same tree must not swap the jar under a running JVM. The commands exit 0 =
 # identical / consistent, 1 = differences listed, 2 = could not compare (make shows that as
 # "Error 1" / "Error 2" and itself exits 2). Options go in ARGS, e.g.
 # `make audit ARGS="--event spring-sale"`.
@@ -70,25 +70,22 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 OPS_DIR     := .local/ops
 OPS_JAVA    ?= java -Xmx1g
 
-# $(call ops_jar,module,main class): build the module's jar if missing, check it has the command, copy it
-define ops_jar
-	@[ -f $(1)/target/$(1).jar ] || $(MVN) -q -pl $(1) -am -DskipTests package
-	@jar tf $(1)/target/$(1).jar | grep -qx '$(subst .,/,$(2)).class' \
-	  || { echo "$(1)/target/$(1).jar predates $(2): run 'make build' first" >&2; exit 2; }
-	@mkdir -p $(OPS_DIR) && cp $(1)/target/$(1).jar $(OPS_DIR)/$(1).jar
+# $(call ops,command [options]): build the ops jar if missing, copy it (one copy per command, so
+# that starting one command never rewrites the jar of another still running), run it with ARGS
+define ops
+	@[ -f ops/target/ops.jar ] || $(MVN) -q -pl ops -am -DskipTests package
+	@mkdir -p $(OPS_DIR) && cp ops/target/ops.jar $(OPS_DIR)/$(firstword $(1)).jar
+	@$(OPS_JAVA) -jar $(OPS_DIR)/$(firstword $(1)).jar $(1) $(ARGS)
 endef
 
 replay: ## decide coupon-events + coupon-requests again from the start into a side topic; compare with coupon-issued
-	$(call ops_jar,streams-processor,firstcome.processor.Replay)
-	@$(OPS_JAVA) -cp $(OPS_DIR)/streams-processor.jar firstcome.processor.Replay --state-dir $(OPS_DIR)/replay $(ARGS)
+	$(call ops,replay --state-dir $(OPS_DIR)/replay)
 
 rebuild-db: ## write coupon-issued from the start into an empty copy of the coupon table; compare with the live table
-	$(call ops_jar,sink,firstcome.sink.RebuildDatabase)
-	@$(OPS_JAVA) -cp $(OPS_DIR)/sink.jar firstcome.sink.RebuildDatabase $(ARGS)
+	$(call ops,rebuild-db)
 
 audit: ## per event: were the coupons given to the first comers? requests vs coupon-issued vs table; non-zero on any discrepancy
-	$(call ops_jar,sink,firstcome.sink.Audit)
-	@$(OPS_JAVA) -cp $(OPS_DIR)/sink.jar firstcome.sink.Audit $(ARGS)
+	$(call ops,audit)
 
 # --- chaos -----------------------------------------------------------------------------------
 # Its own stack on free ports (a KRaft broker from the Kafka jars, Redis, MariaDB, the three

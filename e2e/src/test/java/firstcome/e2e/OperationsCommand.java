@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The operations commands (replay, rebuild-db, audit) run from their service jars as child
- * processes against the test infrastructure, as {@code make replay} and friends run them: the
- * test sees their exit status and report (stdout); their progress (stderr) goes to a log file.
+ * The operations commands (replay, rebuild-db, audit) run from the ops jar as child processes
+ * against the test infrastructure, as {@code make replay} and friends run them: the test sees
+ * their exit status and report (stdout); their progress (stderr) goes to a log file.
  */
 final class OperationsCommand {
 
@@ -32,28 +32,28 @@ final class OperationsCommand {
     }
 
     Result replay(String... args) throws Exception {
-        return run("streams-processor", "firstcome.processor.Replay", args);
+        return run("replay", args);
     }
 
     Result rebuildDatabase(String... args) throws Exception {
-        return run("sink", "firstcome.sink.RebuildDatabase", args);
+        return run("rebuild-db", args);
     }
 
     Result audit(String... args) throws Exception {
-        return run("sink", "firstcome.sink.Audit", args);
+        return run("audit", args);
     }
 
-    private Result run(String service, String mainClass, String... args) throws IOException, InterruptedException {
-        Path jar = Path.of(System.getProperty("firstcome.jar." + service, service + ".jar"));
+    private Result run(String commandName, String... args) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("firstcome.jar.ops", "ops.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found; run `mvn package` first");
         }
         Path logs = Path.of(System.getProperty("firstcome.logs", "target/service-logs"));
         Files.createDirectories(logs);
-        String name = mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + RUNS.incrementAndGet();
+        String name = commandName + "-" + RUNS.incrementAndGet();
         Path report = logs.resolve(name + ".out");
         Path progress = logs.resolve(name + ".err");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp", jar.toString(), mainClass));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar.toString(), commandName));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command)
                 .redirectOutput(report.toFile())

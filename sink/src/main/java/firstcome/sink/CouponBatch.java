@@ -20,10 +20,10 @@ import org.apache.kafka.common.errors.SerializationException;
  * the dead-letter topic), and where each partition's consumption stands before and after the batch.
  * Records are read as raw bytes and decoded here, so an unreadable one can be forwarded byte for byte.
  */
-final class CouponBatch {
+public final class CouponBatch {
 
     /** A record set aside, with why. */
-    record Rejection(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
+    public record Rejection(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
     }
 
     private final List<IssuedCoupon> coupons;
@@ -44,7 +44,7 @@ final class CouponBatch {
         this.size = size;
     }
 
-    static CouponBatch decode(ConsumerRecords<byte[], byte[]> records, Topic<IssuedCoupon> topic) {
+    public static CouponBatch decode(ConsumerRecords<byte[], byte[]> records, Topic<IssuedCoupon> topic) {
         List<IssuedCoupon> coupons = new ArrayList<>(records.count());
         List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.count());
         List<Rejection> rejections = new ArrayList<>();
@@ -106,12 +106,12 @@ final class CouponBatch {
     }
 
     /** The readable coupons, in partition-then-offset order. */
-    List<IssuedCoupon> coupons() {
+    public List<IssuedCoupon> coupons() {
         return Collections.unmodifiableList(coupons);
     }
 
     /** The records that cannot be read or stored whatever the table holds. */
-    List<Rejection> unreadable() {
+    public List<Rejection> unreadable() {
         return Collections.unmodifiableList(rejections);
     }
 

@@ -12,10 +12,10 @@ import java.util.Map;
  * batch's upsert. A coupon whose row is exactly its own is stored (written now or by an earlier
  * delivery); any other coupon contradicts a stored row, and says which one.
  */
-final class CouponConflicts {
+public final class CouponConflicts {
 
     /** Coupon number {@code index} of the batch contradicts a stored row. */
-    record Conflict(int index, DeadLetterReason reason, String detail) {
+    public record Conflict(int index, DeadLetterReason reason, String detail) {
     }
 
     private record UserKey(String eventId, String userId) {

@@ -187,7 +187,8 @@ public final class CouponWriter {
         return BigDecimal.valueOf(instant.toEpochMilli(), 3);
     }
 
-    static Instant instant(BigDecimal epochSeconds) {
+    /** {@code UNIX_TIMESTAMP(issued_at)} as read back, to the millisecond (the driver would drop MariaDB's milliseconds). */
+    public static Instant instant(BigDecimal epochSeconds) {
         return Instant.ofEpochMilli(epochSeconds.movePointRight(3).setScale(0, RoundingMode.UNNECESSARY).longValueExact());
     }
 

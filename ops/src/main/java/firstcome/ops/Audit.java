@@ -1,4 +1,4 @@
-package firstcome.sink;
+package firstcome.ops;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -7,11 +7,9 @@ import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topic;
 import firstcome.contract.Topics;
-import firstcome.ops.Command;
-import firstcome.ops.CommandOptions;
-import firstcome.ops.LogPositions;
-import firstcome.ops.PartitionLog;
-import firstcome.ops.Progress;
+import firstcome.sink.CouponDatabase;
+import firstcome.sink.CouponWriter;
+import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -37,8 +35,8 @@ import org.apache.kafka.common.TopicPartition;
  * could not audit.
  *
  * <p>Memory grows with the coupons issued, not with the requests: each partition is streamed,
- * and only per-event state is kept. Run it from the sink's jar:
- * {@code java -cp sink.jar firstcome.sink.Audit [options]}.
+ * and only per-event state is kept. Run it from the ops jar:
+ * {@code java -jar ops.jar audit [options]}.
  */
 public final class Audit {
 
@@ -74,10 +72,6 @@ public final class Audit {
         this.maxListed = maxListed;
         this.out = out;
         this.progress = new Progress(err, "audit");
-    }
-
-    public static void main(String[] args) {
-        Command.runAndExit(Audit::run, args);
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {

@@ -1,11 +1,9 @@
-package firstcome.processor;
+package firstcome.ops;
 
 import firstcome.contract.Topics;
-import firstcome.ops.Command;
-import firstcome.ops.CommandOptions;
-import firstcome.ops.LogPositions;
-import firstcome.ops.PartitionLog;
-import firstcome.ops.Progress;
+import firstcome.processor.IssuingTopology;
+import firstcome.processor.ProcessorConfig;
+import firstcome.processor.StreamsSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -39,7 +37,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * topic, then compares that with the live {@code coupon-issued} ({@link IssuedLogComparison}).
  * Exit status 0 identical, 1 different, 2 could not compare.
  *
- * <p>Run it from the processor's jar: {@code java -cp streams-processor.jar firstcome.processor.Replay [options]}.
+ * <p>Run it from the ops jar: {@code java -jar ops.jar replay [options]}.
  */
 public final class Replay {
 
@@ -68,10 +66,6 @@ public final class Replay {
         this.bootstrapServers = bootstrapServers;
         this.out = out;
         this.progress = new Progress(err, "replay");
-    }
-
-    public static void main(String[] args) {
-        Command.runAndExit(Replay::run, args);
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {

@@ -1,4 +1,4 @@
-package firstcome.processor;
+package firstcome.ops;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

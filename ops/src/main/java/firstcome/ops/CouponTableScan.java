@@ -1,5 +1,7 @@
-package firstcome.sink;
+package firstcome.ops;
 
+import firstcome.sink.CouponDatabase;
+import firstcome.sink.CouponWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

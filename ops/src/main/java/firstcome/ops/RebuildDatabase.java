@@ -1,12 +1,12 @@
-package firstcome.sink;
+package firstcome.ops;
 
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topics;
-import firstcome.ops.Command;
-import firstcome.ops.CommandOptions;
-import firstcome.ops.LogPositions;
-import firstcome.ops.PartitionLog;
-import firstcome.ops.Progress;
+import firstcome.sink.CouponBatch;
+import firstcome.sink.CouponConflicts;
+import firstcome.sink.CouponDatabase;
+import firstcome.sink.CouponWriter;
+import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -35,7 +35,7 @@ import org.apache.kafka.common.TopicPartition;
  * <p>The copy is a table {@code coupon_rebuild_<time>} in the same database, created with
  * {@code CREATE TABLE … LIKE coupon} (the live table's own columns and unique keys), because the
  * contract's user may create tables in its database but not databases. It is dropped at the end
- * unless {@code --keep}. Run it from the sink's jar: {@code java -cp sink.jar firstcome.sink.RebuildDatabase}.
+ * unless {@code --keep}. Run it from the ops jar: {@code java -jar ops.jar rebuild-db [options]}.
  */
 public final class RebuildDatabase {
 
@@ -62,10 +62,6 @@ public final class RebuildDatabase {
         this.config = config;
         this.out = out;
         this.progress = new Progress(err, "rebuild-db");
-    }
-
-    public static void main(String[] args) {
-        Command.runAndExit(RebuildDatabase::run, args);
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {

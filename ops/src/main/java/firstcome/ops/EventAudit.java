@@ -1,4 +1,4 @@
-package firstcome.sink;
+package firstcome.ops;
 
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;

@@ -1,4 +1,4 @@
-package firstcome.sink;
+package firstcome.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
