@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +35,6 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -48,7 +46,7 @@ import org.apache.kafka.common.Uuid;
 final class ChaosStack implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "chaos-admin-token";
-    private static final int PARTITIONS = 6;
+    private static final int PARTITIONS = Topics.DEFAULT_PARTITIONS;
     private static final Duration READY = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -289,15 +287,9 @@ final class ChaosStack implements AutoCloseable {
         }
     }
 
-    private void createTopics() throws Exception {
-        Topics topics = Topics.standard();
+    private void createTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            List<NewTopic> newTopics = new ArrayList<>();
-            for (String name : topics.names()) {
-                NewTopic topic = new NewTopic(name, Optional.of(PARTITIONS), Optional.empty());
-                newTopics.add(name.equals(topics.events().name()) ? topic.configs(Map.of("cleanup.policy", "compact")) : topic);
-            }
-            admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
+            Topics.standard().createAll(admin, PARTITIONS);
         }
     }
 

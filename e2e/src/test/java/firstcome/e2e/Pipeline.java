@@ -20,7 +20,6 @@ import java.util.Map;
 final class Pipeline implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "e2e-admin-token";
-    private static final int PARTITIONS = 6;
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private final Infrastructure infrastructure;
@@ -30,12 +29,7 @@ final class Pipeline implements AutoCloseable {
 
     Pipeline(Infrastructure infrastructure) throws IOException {
         this.infrastructure = infrastructure;
-        Topics topics = Topics.standard();
-        infrastructure.createTopic(topics.events().name(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-        for (String topic : new String[] {topics.requests().name(), topics.issued().name(),
-                topics.requestsDeadLetters(), topics.issuedDeadLetters()}) {
-            infrastructure.createTopic(topic, PARTITIONS);
-        }
+        infrastructure.createTopics(Topics.standard(), Topics.DEFAULT_PARTITIONS);
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
         common.put("REDIS_URL", infrastructure.redisUrl());

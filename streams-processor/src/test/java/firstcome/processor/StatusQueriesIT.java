@@ -59,10 +59,7 @@ class StatusQueriesIT {
 
     @Test
     void answersEveryUsersStatusFromEitherOfTwoInstances(@TempDir Path firstDir, @TempDir Path secondDir) throws Exception {
-        infrastructure.createTopic(topics.events().name(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-        infrastructure.createTopic(topics.requests().name(), PARTITIONS);
-        infrastructure.createTopic(topics.issued().name(), PARTITIONS);
-        infrastructure.createTopic(topics.requestsDeadLetters(), PARTITIONS);
+        infrastructure.createTopics(topics, PARTITIONS);
         String applicationId = "it-status-" + UUID.randomUUID();
         int firstPort = freePort();
         int secondPort = freePort();
