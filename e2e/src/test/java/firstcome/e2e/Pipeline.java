@@ -1,11 +1,10 @@
 package firstcome.e2e;
 
 import firstcome.contract.Topics;
+import firstcome.stackkit.FreePorts;
 import firstcome.testkit.Infrastructure;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -37,9 +36,9 @@ final class Pipeline implements AutoCloseable {
         common.put("MYSQL_USER", infrastructure.mysqlUser());
         common.put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
         common.put("ADMIN_TOKEN", ADMIN_TOKEN);
-        int processorPort = freePort();
-        int sinkPort = freePort();
-        int ingressPort = freePort();
+        int processorPort = FreePorts.next();
+        int sinkPort = FreePorts.next();
+        int ingressPort = FreePorts.next();
         common.put("PROCESSOR_PORT", String.valueOf(processorPort));
         common.put("PROCESSOR_URL", "http://localhost:" + processorPort);
         common.put("SINK_PORT", String.valueOf(sinkPort));
@@ -65,15 +64,9 @@ final class Pipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         ingress.close();
         sink.close();
         processor.close();
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

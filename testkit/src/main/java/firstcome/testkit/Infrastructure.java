@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -243,8 +244,21 @@ public final class Infrastructure implements AutoCloseable {
                 failures.add(e);
             }
         }
-        ServerProcess.deleteRecursively(workDir);
+        deleteRecursively(workDir);
         return failures;
+    }
+
+    /** Deletes a directory tree, deepest first; what cannot be deleted is left (it is under the temp dir). */
+    private static void deleteRecursively(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // A server may still be writing while the JVM exits; leftovers under the temp dir are harmless.
+        }
     }
 
     /** Where the local servers keep their files; visible for the fixture's own tests. */
