@@ -5,6 +5,7 @@ WORKDIR /src
 COPY pom.xml .
 COPY contract/pom.xml contract/
 COPY ops/pom.xml ops/
+COPY stackkit/pom.xml stackkit/
 COPY testkit/pom.xml testkit/
 COPY loadkit/pom.xml loadkit/
 COPY streams-processor/pom.xml streams-processor/

@@ -86,7 +86,9 @@ kafka_tool() {
 }
 
 # Regenerated on every start so port changes apply. The three transaction settings are what
-# exactly_once_v2 needs on one node: without them initTransactions() times out.
+# exactly_once_v2 needs on one node: without them initTransactions() times out. The settings after
+# log.dirs are declared once in Java (the num.partitions default in the contract's Topics, the rest
+# in stackkit's single-node-broker.properties); LocalStackFilesTest keeps them in step.
 write_kafka_config() {
   mkdir -p "$KAFKA_DATA"
   cat >"$KAFKA_DIR/server.properties" <<EOF
@@ -179,7 +181,8 @@ kafka_ready() {
 }
 
 # name[:cleanup.policy]; all with $PARTITIONS partitions (one event = one partition, so the
-# count bounds the parallelism of the streams processor).
+# count bounds the parallelism of the streams processor). Declared in the contract (Topics);
+# LocalStackFilesTest keeps this list and the PARTITIONS default in step with it.
 TOPICS="coupon-events:compact coupon-requests coupon-issued coupon-requests-dlq coupon-issued-dlq"
 
 create_topics() {

@@ -2,10 +2,11 @@ package firstcome.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,9 +109,9 @@ public final class Bench {
 
             List<Round> rounds = new ArrayList<>();
             Map<String, Long> rss;
-            Process bare = startBareServer();
+            int barePort = FreePorts.next();
+            ChildProcess bare = startBareServer(barePort);
             try {
-                int barePort = Integer.parseInt(bare.info().arguments().map(a -> a[a.length - 1]).orElseThrow());
                 String bareUrl = "http://127.0.0.1:" + barePort + "/events/bench/applications";
                 SpikeLoad load = new SpikeLoad(s.connections());
                 // Warm-up: JIT and connections of both servers and of the generator; not reported.
@@ -153,8 +154,7 @@ public final class Bench {
                             last.ratio(), last.rows(), last.lastAcceptToLastRowMillis()));
                 }
             } finally {
-                bare.destroy();
-                bare.waitFor(10, TimeUnit.SECONDS);
+                bare.stop(Duration.ofSeconds(10));
             }
 
             reads.phase("replay");
@@ -243,14 +243,11 @@ public final class Bench {
         return rate;
     }
 
-    private Process startBareServer() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Process p = new ProcessBuilder(javaBinary(), "-Xmx512m", "-cp", benchJar(), BareServer.class.getName(),
-                Integer.toString(port)).redirectErrorStream(true)
-                .redirectOutput(Path.of("bench", "target", "bare-server.log").toFile()).start();
+    private ChildProcess startBareServer(int port) throws Exception {
+        Path log = Path.of("bench", "target", "bare-server.log");
+        Files.deleteIfExists(log); // this run's output only
+        ChildProcess p = new ChildProcess("bare server", List.of(javaBinary(), "-Xmx512m", "-cp", benchJar(),
+                BareServer.class.getName(), Integer.toString(port)), log).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (healthy("http://127.0.0.1:" + port + "/health")) {
@@ -259,7 +256,7 @@ public final class Bench {
             }
             TimeUnit.MILLISECONDS.sleep(200); // polling for the port, with a deadline
         }
-        p.destroy();
+        p.stop(Duration.ofSeconds(10));
         throw new IllegalStateException("the bare server did not start (bench/target/bare-server.log)");
     }
 

@@ -7,6 +7,7 @@ import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Json;
 import firstcome.loadkit.ApplyClient;
 import firstcome.loadkit.CouponRow;
+import firstcome.stackkit.ChildProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

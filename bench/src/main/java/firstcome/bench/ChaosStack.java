@@ -1,13 +1,13 @@
 package firstcome.bench;
 
 import firstcome.contract.Topics;
+import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
+import firstcome.stackkit.SingleNodeBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +35,6 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -48,20 +46,20 @@ import org.apache.kafka.common.Uuid;
 final class ChaosStack implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "chaos-admin-token";
-    private static final int PARTITIONS = 6;
+    private static final int PARTITIONS = Topics.DEFAULT_PARTITIONS;
     private static final Duration READY = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Path root;
     private final Path kafkaLib;
     private final Map<String, Path> jars;
-    final int kafkaPort = freePort();
-    private final int controllerPort = freePort();
-    final int redisPort = freePort();
-    final int mysqlPort = freePort();
-    final int ingressPort = freePort();
-    final int processorPort = freePort();
-    final int sinkPort = freePort();
+    final int kafkaPort = FreePorts.next();
+    private final int controllerPort = FreePorts.next();
+    final int redisPort = FreePorts.next();
+    final int mysqlPort = FreePorts.next();
+    final int ingressPort = FreePorts.next();
+    final int processorPort = FreePorts.next();
+    final int sinkPort = FreePorts.next();
 
     final ChildProcess kafka;
     final ChildProcess redis;
@@ -87,7 +85,7 @@ final class ChaosStack implements AutoCloseable {
         this.jars = jars;
         deleteRecursively(root);
         Files.createDirectories(root.resolve("logs"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = ChildProcess.java();
 
         kafka = new ChildProcess("kafka", List.of(java, "-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
                 "-Dlog4j2.configurationFile=" + root.resolve("kafka/log4j2.properties"),
@@ -234,9 +232,10 @@ final class ChaosStack implements AutoCloseable {
 
     // ---- set-up ----
 
+    /** The stack's single-node broker, on this run's ports and directory. */
     private void writeKafkaConfig() throws IOException {
         Path dir = Files.createDirectories(root.resolve("kafka"));
-        Files.writeString(dir.resolve("server.properties"), String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
@@ -246,16 +245,10 @@ final class ChaosStack implements AutoCloseable {
                 "inter.broker.listener.name=PLAINTEXT",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
-                "num.partitions=" + PARTITIONS,
-                "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=6",
-                "transaction.state.log.num.partitions=6",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0", ""));
+                "num.partitions=" + PARTITIONS));
+        SingleNodeBroker.settings().forEach((name, value) -> lines.add(name + "=" + value));
+        lines.add("");
+        Files.writeString(dir.resolve("server.properties"), String.join("\n", lines));
         Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
                 "status = warn",
                 "appender.out.type = Console",
@@ -267,8 +260,7 @@ final class ChaosStack implements AutoCloseable {
     }
 
     private void formatKafkaStorage() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        runToCompletion("kafka storage format", List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        runToCompletion("kafka storage format", List.of(ChildProcess.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dlog4j2.configurationFile=" + root.resolve("kafka/log4j2.properties"),
                 "-cp", kafkaLib.resolve("*").toString(), "kafka.tools.StorageTool", "format",
                 "-t", Uuid.randomUuid().toString(), "-c", root.resolve("kafka/server.properties").toString(), "--standalone"));
@@ -289,33 +281,14 @@ final class ChaosStack implements AutoCloseable {
         }
     }
 
-    private void createTopics() throws Exception {
-        Topics topics = Topics.standard();
+    private void createTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            List<NewTopic> newTopics = new ArrayList<>();
-            for (String name : topics.names()) {
-                NewTopic topic = new NewTopic(name, Optional.of(PARTITIONS), Optional.empty());
-                newTopics.add(name.equals(topics.events().name()) ? topic.configs(Map.of("cleanup.policy", "compact")) : topic);
-            }
-            admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
+            Topics.standard().createAll(admin, PARTITIONS);
         }
     }
 
     private void runToCompletion(String what, List<String> command) {
-        Path logFile = log(what.replace(' ', '-'));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException(what + " failed; see " + logFile);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(what + " could not run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + what, e);
-        }
+        ChildProcess.runToCompletion(command, log(what.replace(' ', '-')), Duration.ofSeconds(120));
     }
 
     private void awaitUp(String what, ChildProcess process, BooleanSupplier ready) {
@@ -403,19 +376,7 @@ final class ChaosStack implements AutoCloseable {
     }
 
     private static String binary(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/opt/homebrew/bin", "/opt/homebrew/sbin"));
-        return dirs.stream().filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, name)).filter(Files::isExecutable)
-                .findFirst().map(Path::toString)
-                .orElseThrow(() -> new IllegalStateException(name + " not found: run `make deps` first"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+        return ChildProcess.locate(name).toString();
     }
 
     private static void deleteRecursively(Path dir) {

@@ -10,16 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -57,11 +56,7 @@ public final class ReplayRun {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(adminProps)) {
-            List<NewTopic> created = new ArrayList<>();
-            for (String name : topics.names()) {
-                created.add(new NewTopic(name, 6, (short) 1));
-            }
-            admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
+            Topics.create(admin, topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)));
             try {
                 double produceSeconds = produce(bootstrap, topics, records, events, limit);
                 double readSeconds = readAll(bootstrap, topics.requests().name(), records);

@@ -20,20 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -267,8 +262,7 @@ public final class SinkBenchmark {
      */
     private Measure wholeSink(SinkConfig config, String suffix, List<IssuedCoupon> coupons) throws Exception {
         Topics topics = Topics.standard().withIssued(Topics.ISSUED + "-" + run + suffix);
-        createTopic(topics.issued().name(), 3);
-        createTopic(topics.issuedDeadLetters(), 1);
+        createTopics(topics);
         String event = coupons.get(0).eventId();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -326,23 +320,13 @@ public final class SinkBenchmark {
         }
     }
 
-    /** Creates the topic unless it exists, then waits until the broker serves it, so the first send does not race it. */
-    private void createTopic(String name, int partitions) throws Exception {
+    /**
+     * This run's issued topic, 3 partitions, and whichever of the stack's topics are missing; returns
+     * once the broker serves them, so the first send does not race the creation.
+     */
+    private void createTopics(Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            try {
-                admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-            poll(Duration.ofSeconds(30), () -> {
-                try {
-                    return admin.describeTopics(Set.of(name)).allTopicNames().get().containsKey(name);
-                } catch (ExecutionException notServedYet) {
-                    return false;
-                }
-            });
+            topics.createAll(admin, 3);
         }
     }
 

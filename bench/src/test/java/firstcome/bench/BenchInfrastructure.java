@@ -4,7 +4,6 @@ import firstcome.contract.Topics;
 import firstcome.testkit.Infrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,9 +30,7 @@ public final class BenchInfrastructure {
             done.countDown();
         }, "bench-infrastructure-stop"));
 
-        Topics topics = Topics.standard();
-        infrastructure.createTopic(topics.events().name(), 6, Map.of("cleanup.policy", "compact"));
-        infrastructure.createTopic(topics.requests().name(), 6);
+        infrastructure.createTopics(Topics.standard(), Topics.DEFAULT_PARTITIONS);
         Path partial = out.resolveSibling(out.getFileName() + ".tmp");
         Files.writeString(partial, "KAFKA_BOOTSTRAP_SERVERS=" + infrastructure.kafkaBootstrapServers() + "\n"
                 + "REDIS_URL=" + infrastructure.redisUrl() + "\n");

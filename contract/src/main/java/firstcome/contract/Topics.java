@@ -1,10 +1,27 @@
 package firstcome.contract;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Every topic firstcome reads or writes, declared once. {@link #standard()} gives the contract's
- * names; the replay and the tests rename single topics with the {@code with…} methods.
+ * Every topic firstcome reads or writes, declared once with its settings. {@link #standard()} gives
+ * the contract's names; the replay and the tests rename single topics with the {@code with…}
+ * methods. {@link #createAll} is the one way the stack, the tests and the tools create them;
+ * {@code scripts/stack.sh} and {@code docker-compose.yml} repeat the list in shell, and a test
+ * keeps them in step with this declaration.
  */
 public record Topics(
         Topic<EventDefinition> events,
@@ -19,11 +36,26 @@ public record Topics(
     public static final String REQUESTS_DLQ = "coupon-requests-dlq";
     public static final String ISSUED_DLQ = "coupon-issued-dlq";
 
+    /**
+     * Partitions of every topic on a local stack ({@code make up}, {@code docker compose},
+     * {@code make chaos}, the end-to-end tests). One event lives in one partition, so the count bounds
+     * the streams-processor's parallelism; all topics get the same count because the processor reads
+     * an event's definition and its requests in the same task.
+     */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    /** Only the latest definition of an event matters, and it must never expire. */
+    private static final Map<String, String> COMPACTED =
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    private static final Duration CREATED_WITHIN = Duration.ofSeconds(60);
+    private static final Duration SERVED_WITHIN = Duration.ofSeconds(30);
+
     public static Topics standard() {
         return new Topics(
-                Topic.keyedByEvent(EVENTS, EventDefinition.class),
-                Topic.keyedByEvent(REQUESTS, CouponRequest.class),
-                Topic.keyedByEvent(ISSUED, IssuedCoupon.class),
+                Topic.keyedByEvent(EVENTS, EventDefinition.class, COMPACTED),
+                Topic.keyedByEvent(REQUESTS, CouponRequest.class, Map.of()),
+                Topic.keyedByEvent(ISSUED, IssuedCoupon.class, Map.of()),
                 REQUESTS_DLQ,
                 ISSUED_DLQ);
     }
@@ -46,5 +78,75 @@ public record Topics(
     /** Every topic name, for creating them. */
     public List<String> names() {
         return List.of(events.name(), requests.name(), issued.name(), requestsDeadLetters, issuedDeadLetters);
+    }
+
+    /**
+     * Every topic with its settings, {@code partitions} each; no replication factor means the
+     * broker's default (1 on a local node, whatever an external cluster wants).
+     */
+    public List<NewTopic> newTopics(int partitions, Optional<Short> replicationFactor) {
+        return List.of(
+                newTopic(events.name(), events.configs(), partitions, replicationFactor),
+                newTopic(requests.name(), requests.configs(), partitions, replicationFactor),
+                newTopic(issued.name(), issued.configs(), partitions, replicationFactor),
+                newTopic(requestsDeadLetters, Map.of(), partitions, replicationFactor),
+                newTopic(issuedDeadLetters, Map.of(), partitions, replicationFactor));
+    }
+
+    /**
+     * Creates every topic that does not exist yet, {@code partitions} each with the broker's default
+     * replication factor, and returns once the broker serves them all. Topics that exist are left as
+     * they are, whatever their settings.
+     */
+    public void createAll(Admin admin, int partitions) {
+        create(admin, newTopics(partitions, Optional.empty()));
+    }
+
+    /**
+     * Creates each of {@code topics} unless it exists (then it is left as it is), and waits until the
+     * broker serves their metadata, so a producer's first send does not race the creation.
+     */
+    public static void create(Admin admin, Collection<NewTopic> topics) {
+        Set<String> names = topics.stream().map(NewTopic::name).collect(Collectors.toUnmodifiableSet());
+        try {
+            // One future per topic: an existing topic fails its own future only.
+            for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    created.getValue().get(CREATED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + created.getKey(), e.getCause());
+                    }
+                }
+            }
+            awaitServed(admin, names);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("creating topics " + names + " took longer than " + CREATED_WITHIN, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics " + names, e);
+        }
+    }
+
+    private static void awaitServed(Admin admin, Set<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + SERVED_WITHIN.toNanos();
+        while (true) {
+            try {
+                if (admin.describeTopics(names).allTopicNames().get(SERVED_WITHIN.toMillis(), TimeUnit.MILLISECONDS)
+                        .keySet().containsAll(names)) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException notServedYet) {
+                // The controller has the topics, the broker's metadata not yet: ask again.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + names + " created but not served within " + SERVED_WITHIN);
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // a poll with a deadline; the broker catches up within milliseconds
+        }
+    }
+
+    private static NewTopic newTopic(String name, Map<String, String> configs, int partitions, Optional<Short> replicationFactor) {
+        return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configs);
     }
 }

@@ -1,11 +1,10 @@
 package firstcome.e2e;
 
 import firstcome.contract.Topics;
+import firstcome.stackkit.FreePorts;
 import firstcome.testkit.Infrastructure;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,7 +19,6 @@ import java.util.Map;
 final class Pipeline implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "e2e-admin-token";
-    private static final int PARTITIONS = 6;
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private final Infrastructure infrastructure;
@@ -30,12 +28,7 @@ final class Pipeline implements AutoCloseable {
 
     Pipeline(Infrastructure infrastructure) throws IOException {
         this.infrastructure = infrastructure;
-        Topics topics = Topics.standard();
-        infrastructure.createTopic(topics.events().name(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-        for (String topic : new String[] {topics.requests().name(), topics.issued().name(),
-                topics.requestsDeadLetters(), topics.issuedDeadLetters()}) {
-            infrastructure.createTopic(topic, PARTITIONS);
-        }
+        infrastructure.createTopics(Topics.standard(), Topics.DEFAULT_PARTITIONS);
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
         common.put("REDIS_URL", infrastructure.redisUrl());
@@ -43,9 +36,9 @@ final class Pipeline implements AutoCloseable {
         common.put("MYSQL_USER", infrastructure.mysqlUser());
         common.put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
         common.put("ADMIN_TOKEN", ADMIN_TOKEN);
-        int processorPort = freePort();
-        int sinkPort = freePort();
-        int ingressPort = freePort();
+        int processorPort = FreePorts.next();
+        int sinkPort = FreePorts.next();
+        int ingressPort = FreePorts.next();
         common.put("PROCESSOR_PORT", String.valueOf(processorPort));
         common.put("PROCESSOR_URL", "http://localhost:" + processorPort);
         common.put("SINK_PORT", String.valueOf(sinkPort));
@@ -71,15 +64,9 @@ final class Pipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         ingress.close();
         sink.close();
         processor.close();
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

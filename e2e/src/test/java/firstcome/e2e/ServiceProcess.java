@@ -2,6 +2,7 @@ package firstcome.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import firstcome.stackkit.ChildProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,11 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One firstcome service run from its jar as a child process, the way {@code make up} runs it,
- * with its output in a log file. Ready once its {@code /health} answers 200.
+ * One firstcome service run from its jar as a child process ({@link ChildProcess}), the way
+ * {@code make up} runs it, with its output in a log file. Ready once its {@code /health} answers 200.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -24,36 +24,30 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Path jar;
-    private final Map<String, String> env;
     private final int port;
     private final Path log;
-    private Process process;
+    private final ChildProcess process;
 
     ServiceProcess(String name, Map<String, String> env, int port) {
         this.name = name;
         this.jar = Path.of(System.getProperty("firstcome.jar." + name, name + ".jar"));
-        this.env = env;
         this.port = port;
         this.log = Path.of(System.getProperty("firstcome.logs", "target/service-logs")).resolve(name + ".log");
+        this.process = new ChildProcess(name, List.of(ChildProcess.java(), "-Xmx384m", "-jar", jar.toString()), env, log);
     }
 
-    ServiceProcess start() throws IOException {
+    ServiceProcess start() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " not found; run `mvn package` first");
         }
-        Files.createDirectories(log.getParent());
-        var builder = new ProcessBuilder(List.of(javaBinary(), "-Xmx384m", "-jar", jar.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        process = builder.start();
+        process.start();
         return this;
     }
 
     void awaitHealthy(Duration deadline) {
         await(name + " healthy (log: " + log + ")").atMost(deadline).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
-                    if (!process.isAlive()) {
+                    if (!process.alive()) {
                         throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
                     }
                     return healthStatus() == 200;
@@ -81,30 +75,19 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts it again after a {@link #kill()} (same jar, same settings) and waits until it is healthy. */
-    void restart(Duration deadline) throws IOException {
+    void restart(Duration deadline) {
         start();
         awaitHealthy(deadline);
     }
 
     /** Stops it abruptly, as a crash or {@code kill -9} would. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+    void kill() {
+        process.kill();
     }
 
+    /** SIGTERM, then SIGKILL if it has not ended within 20 s. */
     @Override
-    public void close() throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    public void close() {
+        process.stop(Duration.ofSeconds(20));
     }
 }

@@ -12,7 +12,6 @@ import firstcome.testkit.InfrastructureExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -62,9 +61,7 @@ class OutageIT {
         Topics topics = Topics.standard();
         Duration deliveryTimeout = Duration.ofMillis(1500);
         try (StoppableBroker broker = StoppableBroker.start()) {
-            broker.createTopics(Map.of(
-                    topics.events().name(), Map.of("cleanup.policy", "compact"),
-                    topics.requests().name(), Map.of()));
+            broker.createTopics(topics);
             IngressConfig config = RunningIngress.config(broker.bootstrapServers(), infrastructure.redisUrl())
                     .withDeliveryTimeout(deliveryTimeout);
             try (RunningIngress ingress = RunningIngress.start(config)) {

@@ -62,10 +62,9 @@ final class RunningIngress implements AutoCloseable {
         return config(infrastructure.kafkaBootstrapServers(), infrastructure.redisUrl());
     }
 
-    /** Creates the two topics the ingress uses (idempotent). */
+    /** Creates the contract's topics, among them the two the ingress uses (idempotent). */
     static void createTopics(Infrastructure infrastructure) {
-        infrastructure.createTopic(TOPICS.events().name(), 3, Map.of("cleanup.policy", "compact"));
-        infrastructure.createTopic(TOPICS.requests().name(), 3);
+        infrastructure.createTopics(TOPICS, 3);
     }
 
     /** An event id no other test or earlier run has used. */

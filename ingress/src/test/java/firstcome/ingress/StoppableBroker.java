@@ -1,13 +1,11 @@
 package firstcome.ingress;
 
+import firstcome.contract.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -55,12 +53,9 @@ final class StoppableBroker implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
-    void createTopics(Map<String, Map<String, String>> topics) throws Exception {
+    void createTopics(Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            List<NewTopic> newTopics = topics.entrySet().stream()
-                    .map(topic -> new NewTopic(topic.getKey(), Optional.of(1), Optional.empty()).configs(topic.getValue()))
-                    .toList();
-            admin.createTopics(newTopics).all().get();
+            topics.createAll(admin, 1);
         }
     }
 

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import firstcome.stackkit.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,11 +46,8 @@ class ApplyClientTest {
     }
 
     @Test
-    void answersNoAnswerWhenNothingListens() throws IOException {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+    void answersNoAnswerWhenNothingListens() {
+        int closedPort = FreePorts.next();
         var client = new ApplyClient("http://127.0.0.1:" + closedPort, Duration.ofSeconds(5));
 
         assertThat(client.apply("spring-sale", "u-7")).isEqualTo(ApplyClient.NO_ANSWER);

@@ -57,8 +57,7 @@ final class SinkFixture implements AutoCloseable {
     SinkFixture(Infrastructure infrastructure) {
         this.infrastructure = infrastructure;
         this.topics = Topics.standard().withIssued(Topics.ISSUED + "-" + name);
-        infrastructure.createTopic(topics.issued().name(), PARTITIONS);
-        infrastructure.createTopic(topics.issuedDeadLetters(), 1);
+        infrastructure.createTopics(topics, PARTITIONS);
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",

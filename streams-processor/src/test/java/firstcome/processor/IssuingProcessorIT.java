@@ -50,10 +50,7 @@ class IssuingProcessorIT {
 
     @BeforeEach
     void createTopics() {
-        infrastructure.createTopic(topics.events().name(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-        infrastructure.createTopic(topics.requests().name(), PARTITIONS);
-        infrastructure.createTopic(topics.issued().name(), PARTITIONS);
-        infrastructure.createTopic(topics.requestsDeadLetters(), PARTITIONS);
+        infrastructure.createTopics(topics, PARTITIONS);
     }
 
     @AfterEach

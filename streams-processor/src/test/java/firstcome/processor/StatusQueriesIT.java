@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Topics;
+import firstcome.stackkit.FreePorts;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,13 +59,10 @@ class StatusQueriesIT {
 
     @Test
     void answersEveryUsersStatusFromEitherOfTwoInstances(@TempDir Path firstDir, @TempDir Path secondDir) throws Exception {
-        infrastructure.createTopic(topics.events().name(), PARTITIONS, Map.of("cleanup.policy", "compact"));
-        infrastructure.createTopic(topics.requests().name(), PARTITIONS);
-        infrastructure.createTopic(topics.issued().name(), PARTITIONS);
-        infrastructure.createTopic(topics.requestsDeadLetters(), PARTITIONS);
+        infrastructure.createTopics(topics, PARTITIONS);
         String applicationId = "it-status-" + UUID.randomUUID();
-        int firstPort = freePort();
-        int secondPort = freePort();
+        int firstPort = FreePorts.next();
+        int secondPort = FreePorts.next();
         first = new App(config(applicationId, firstDir, firstPort), topics);
         second = new App(config(applicationId, secondDir, secondPort), topics);
         first.start();
@@ -118,11 +115,5 @@ class StatusQueriesIT {
                         URI.create("http://localhost:" + port + "/events/" + event + "/tally")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,24 +1,20 @@
 package firstcome.testkit;
 
-import static org.awaitility.Awaitility.await;
-
+import firstcome.contract.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,24 +102,20 @@ public final class Infrastructure implements AutoCloseable {
 
     /**
      * Creates the topic unless it exists (whatever its settings), then waits until the broker
-     * serves its metadata, so a producer's first send does not race the creation.
+     * serves its metadata, so a producer's first send does not race the creation. For a test's own
+     * topics; firstcome's come from {@link #createTopics(Topics, int)}.
      */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
-        Admin admin = adminClient();
         // No replication factor: the broker's default, 1 on the local node and whatever an external cluster wants.
-        NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
-        try {
-            admin.createTopics(List.of(topic)).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name, e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + name, e);
-        }
-        await("topic " + name + " served").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> admin.describeTopics(Set.of(name)).allTopicNames().get().containsKey(name));
+        Topics.create(adminClient(), List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs)));
+    }
+
+    /**
+     * Creates every one of {@code topics} that does not exist yet, with its declared settings
+     * ({@code coupon-events} compacted, ...), {@code partitions} each, and waits until the broker serves them.
+     */
+    public void createTopics(Topics topics, int partitions) {
+        topics.createAll(adminClient(), partitions);
     }
 
     // ---- Redis ----
@@ -252,8 +244,21 @@ public final class Infrastructure implements AutoCloseable {
                 failures.add(e);
             }
         }
-        ServerProcess.deleteRecursively(workDir);
+        deleteRecursively(workDir);
         return failures;
+    }
+
+    /** Deletes a directory tree, deepest first; what cannot be deleted is left (it is under the temp dir). */
+    private static void deleteRecursively(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // A server may still be writing while the JVM exits; leftovers under the temp dir are harmless.
+        }
     }
 
     /** Where the local servers keep their files; visible for the fixture's own tests. */

@@ -1,6 +1,8 @@
 package firstcome.testkit;
 
+import firstcome.stackkit.SingleNodeBroker;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -14,23 +16,10 @@ import org.apache.kafka.server.common.MetadataVersion;
 final class KafkaBroker implements AutoCloseable {
 
     /**
-     * The internal topics default to three replicas, which one node cannot host: without the
-     * transaction-log settings {@code initTransactions()} times out; without the offsets-topic one,
-     * no consumer group can commit.
+     * The stack's single-node settings (internal topics on one replica, so transactions and consumer
+     * groups work), with what a test broker does differently.
      */
-    private static final Map<String, String> SINGLE_NODE_SETTINGS = Map.of(
-            "offsets.topic.replication.factor", "1",
-            "offsets.topic.num.partitions", "1",
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "transaction.state.log.num.partitions", "1",
-            "share.coordinator.state.topic.replication.factor", "1",
-            "share.coordinator.state.topic.min.isr", "1",
-            // A group's first member must not wait 3 s for others that will never come.
-            "group.initial.rebalance.delay.ms", "0",
-            // The test kit switches unreleased APIs on; production brokers run without them.
-            "unstable.api.versions.enable", "false",
-            "unstable.feature.versions.enable", "false");
+    private static final Map<String, String> SETTINGS = testBrokerSettings();
 
     private final KafkaClusterTestKit cluster;
 
@@ -48,7 +37,7 @@ final class KafkaBroker implements AutoCloseable {
                 .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-        SINGLE_NODE_SETTINGS.forEach(builder::setConfigProp);
+        SETTINGS.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();
@@ -59,6 +48,21 @@ final class KafkaBroker implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    private static Map<String, String> testBrokerSettings() {
+        Map<String, String> settings = new HashMap<>(SingleNodeBroker.settings());
+        // A test broker lives for one run: one partition per internal topic makes its first
+        // consumer group and first transaction quickest.
+        settings.put("offsets.topic.num.partitions", "1");
+        settings.put("transaction.state.log.num.partitions", "1");
+        // The testkit has always run with Kafka's default here (topics auto-created on first use);
+        // turning that off for the tests would be a change of its own.
+        settings.remove("auto.create.topics.enable");
+        // The test kit switches unreleased APIs on; production brokers run without them.
+        settings.put("unstable.api.versions.enable", "false");
+        settings.put("unstable.feature.versions.enable", "false");
+        return Map.copyOf(settings);
     }
 
     String bootstrapServers() {

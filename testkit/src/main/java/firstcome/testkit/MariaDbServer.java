@@ -1,5 +1,7 @@
 package firstcome.testkit;
 
+import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,15 +26,15 @@ final class MariaDbServer implements AutoCloseable {
     private final Path dir;
     private final Path dataDir;
     private final int port;
-    private final ServerProcess process;
+    private final ChildProcess process;
     private boolean initialised;
 
     MariaDbServer(Path dir) {
         this.dir = dir;
         this.dataDir = dir.resolve("data");
-        this.port = ServerProcess.freePort();
-        this.process = new ServerProcess("mariadbd", List.of(
-                ServerProcess.locate("mariadbd").toString(),
+        this.port = FreePorts.next();
+        this.process = new ChildProcess("mariadbd", List.of(
+                ChildProcess.locate("mariadbd").toString(),
                 "--no-defaults",
                 "--datadir=" + dataDir,
                 "--socket=" + dir.resolve("mariadb.sock"),
@@ -53,7 +55,7 @@ final class MariaDbServer implements AutoCloseable {
         if (!Files.exists(dataDir)) {
             installSystemTables();
         }
-        process.start(Duration.ofSeconds(60), this::answersRoot);
+        ServerStart.startAndAwait(process, Duration.ofSeconds(60), this::answersRoot);
         if (!initialised) {
             createCouponDatabaseAndUser();
             initialised = true;
@@ -61,17 +63,17 @@ final class MariaDbServer implements AutoCloseable {
     }
 
     synchronized void stop() {
-        process.stop();
+        ServerStart.stop(process);
     }
 
     @Override
     public void close() {
-        process.close();
+        stop();
     }
 
     private void installSystemTables() {
-        ServerProcess.runToCompletion(List.of(
-                ServerProcess.locate("mariadb-install-db").toString(),
+        ChildProcess.runToCompletion(List.of(
+                ChildProcess.locate("mariadb-install-db").toString(),
                 "--no-defaults",
                 "--datadir=" + dataDir,
                 // root without a password over TCP, so the fixture can set up through JDBC alone.

@@ -1,5 +1,7 @@
 package firstcome.testkit;
 
+import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,13 +22,13 @@ final class RedisServer implements AutoCloseable {
     static final String HOST = "127.0.0.1";
 
     private final int port;
-    private final ServerProcess process;
+    private final ChildProcess process;
 
     RedisServer(Path dir) {
-        this.port = ServerProcess.freePort();
+        this.port = FreePorts.next();
         // Not daemonized: the JVM owns the process and can always end it.
-        this.process = new ServerProcess("redis-server", List.of(
-                ServerProcess.locate("redis-server").toString(),
+        this.process = new ChildProcess("redis-server", List.of(
+                ChildProcess.locate("redis-server").toString(),
                 "--port", Integer.toString(port),
                 "--bind", HOST,
                 "--save", "",
@@ -40,16 +42,16 @@ final class RedisServer implements AutoCloseable {
     }
 
     void start() {
-        process.start(Duration.ofSeconds(20), this::answersPing);
+        ServerStart.startAndAwait(process, Duration.ofSeconds(20), this::answersPing);
     }
 
     void stop() {
-        process.stop();
+        ServerStart.stop(process);
     }
 
     @Override
     public void close() {
-        process.close();
+        stop();
     }
 
     /** Speaks just enough RESP to ask PING, so the fixture needs no Redis client of its own. */
