@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import firstcome.contract.Environment;
+import firstcome.ingress.edge.EdgeLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package firstcome.ingress;
 
-import static firstcome.ingress.ApplyIT.assertOutcome;
+import static firstcome.ingress.RunningIngress.assertOutcome;
 import static firstcome.ingress.RunningIngress.uniqueEventId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,0 +1,23 @@
+package firstcome.ingress.processor;
+
+import firstcome.ingress.api.EventId;
+import java.util.Optional;
+
+/**
+ * Answers "how were this event's accepted requests decided so far?" for the organiser's live view:
+ * the streams-processor's {@code event-tallies}, the authority on how many coupons were issued.
+ */
+public interface TallyLookup {
+
+    /** The event's tally, or empty when the decisions cannot be read right now. */
+    Optional<Tally> find(EventId event);
+
+    /** For an ingress wired without a streams-processor (unit tests): never a tally. */
+    static TallyLookup unavailable() {
+        return event -> Optional.empty();
+    }
+
+    /** How many accepted requests ended in each decision; {@code issued} is also the highest coupon number. */
+    record Tally(long issued, long duplicates, long soldOut, long notOpen, long closed, long unknownEvent) {
+    }
+}
