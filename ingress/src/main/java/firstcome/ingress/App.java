@@ -27,9 +27,7 @@ import firstcome.ingress.kafka.Probe;
 import firstcome.ingress.kafka.Publisher;
 import firstcome.ingress.kafka.RequestPublisher;
 import firstcome.ingress.pages.PageController;
-import firstcome.ingress.processor.GateStatusLookup;
-import firstcome.ingress.processor.ProcessorStatusLookup;
-import firstcome.ingress.processor.ProcessorTallyLookup;
+import firstcome.ingress.processor.ProcessorClient;
 import firstcome.ingress.processor.StatusLookup;
 import firstcome.ingress.processor.TallyLookup;
 import io.javalin.Javalin;
@@ -211,9 +209,9 @@ public final class App implements AutoCloseable {
             resources.push(reconciler);
             reconciler.start();
 
+            var processor = new ProcessorClient(config.processorUrl(), gate);
             var deps = new Dependencies(catalog, gate, publisher,
-                    new ProcessorStatusLookup(config.processorUrl(), new GateStatusLookup(gate)), probe, registry,
-                    Clock.systemUTC(), background, new ProcessorTallyLookup(config.processorUrl()));
+                    processor, probe, registry, Clock.systemUTC(), background, processor);
             Javalin http = create(config, deps);
             resources.push(http::stop);
             http.start();

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.UserId;
+import firstcome.ingress.processor.TallyLookup;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.gate.FakeGate;
 import firstcome.ingress.kafka.FakePublisher;
-import firstcome.ingress.processor.GateStatusLookup;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
@@ -21,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP app as {@link App#create} builds it, over an in-memory gate and publisher, a catalog
@@ -36,6 +40,8 @@ public final class ApiFixture {
     public final EventCatalog catalog = new EventCatalog();
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
+    /** The streams-processor's tallies as the live view reads them; none unless a test sets them. */
+    public volatile TallyLookup tallies = event -> Optional.empty();
     private long offsets;
 
     public ApiFixture() {
@@ -62,9 +68,14 @@ public final class ApiFixture {
     }
 
     public Javalin app(IngressConfig config) {
-        var deps = new App.Dependencies(catalog, gate, publisher, new GateStatusLookup(gate), () -> kafkaUp, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run);
+        var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, () -> kafkaUp, registry,
+                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event));
         return App.create(config, deps);
+    }
+
+    /** A streams-processor that has decided nothing yet: PENDING while the user holds a slot at the gate. */
+    private Optional<ApplicationStatus> statusFromTheGate(EventId event, UserId user) {
+        return gate.holds(event, user) ? Optional.of(ApplicationStatus.pending()) : Optional.empty();
     }
 
     public void test(TestCase testCase) {

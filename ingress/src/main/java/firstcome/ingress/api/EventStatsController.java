@@ -1,6 +1,8 @@
 package firstcome.ingress.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.query.Tally;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateUnavailableException;
@@ -73,10 +75,10 @@ public final class EventStatsController {
         EventDefinition definition = found.get();
         Instant at = clock.instant();
         Long accepted = accepted(event);
-        Optional<TallyLookup.Tally> tally = tallies.find(event);
+        Optional<Tally> tally = tallies.find(event);
         ctx.header("Cache-Control", "no-store");
         Answer.ok(new EventStats(definition.eventId(), definition.limit(), definition.opensAt(), definition.closesAt(),
-                accepted, remaining(definition, accepted), tally.map(TallyLookup.Tally::issued).orElse(null),
+                accepted, remaining(definition, accepted), tally.map(Tally::issued).orElse(null),
                 tally.orElse(null), answers.of(event), at)).writeTo(ctx);
     }
 
@@ -101,10 +103,12 @@ public final class EventStatsController {
 
     /**
      * The live figures. {@code accepted}: users holding a slot at the gate (Redis). {@code issued}
-     * and {@code decided}: the streams-processor's tally (null while it does not answer).
+     * and {@code decided}: the streams-processor's tally (null while it does not answer); {@code decided}
+     * shows its six counts, without the event id and total the processor's answer also carries.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
-            Long issued, TallyLookup.Tally decided, Map<String, Long> answers, Instant at) {
+            Long issued, @JsonIgnoreProperties({"eventId", "decided"}) Tally decided, Map<String, Long> answers,
+            Instant at) {
     }
 }

@@ -1,5 +1,6 @@
 package firstcome.ingress.processor;
 
+import firstcome.contract.query.Tally;
 import firstcome.ingress.api.EventId;
 import java.util.Optional;
 
@@ -15,9 +16,5 @@ public interface TallyLookup {
     /** For an ingress wired without a streams-processor (unit tests): never a tally. */
     static TallyLookup unavailable() {
         return event -> Optional.empty();
-    }
-
-    /** How many accepted requests ended in each decision; {@code issued} is also the highest coupon number. */
-    record Tally(long issued, long duplicates, long soldOut, long notOpen, long closed, long unknownEvent) {
     }
 }

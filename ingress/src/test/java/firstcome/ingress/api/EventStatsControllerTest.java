@@ -8,16 +8,11 @@ import static firstcome.ingress.ApiFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.query.Tally;
 import firstcome.ingress.ApiFixture;
-import firstcome.ingress.App;
-import firstcome.ingress.processor.GateStatusLookup;
-import firstcome.ingress.processor.TallyLookup;
 import io.javalin.testtools.HttpClient;
-import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import io.javalin.testtools.TestCase;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class EventStatsControllerTest {
 
     private final ApiFixture api = new ApiFixture();
-    private volatile Optional<TallyLookup.Tally> tally = Optional.empty();
+    private volatile Optional<Tally> tally = Optional.empty();
 
     @Test
     void refusesTheLiveViewWithoutTheToken() {
@@ -60,7 +55,7 @@ class EventStatsControllerTest {
     @Test
     void reportsAcceptedIssuedAndThisIngresssAnswersByOutcome() {
         api.defineOpen("launch", 2);
-        tally = Optional.of(new TallyLookup.Tally(2, 0, 0, 0, 0, 0));
+        tally = Optional.of(new Tally("launch", 2, 0, 0, 0, 0, 0, 2));
         test((server, client) -> {
             ApiFixture.apply(client, "launch", "u-1");
             ApiFixture.apply(client, "launch", "u-2");
@@ -77,6 +72,8 @@ class EventStatsControllerTest {
             assertThat(stats.get("remaining").asLong()).isZero();
             assertThat(stats.get("issued").asLong()).isEqualTo(2);
             assertThat(stats.get("decided").get("issued").asLong()).isEqualTo(2);
+            assertThat(stats.get("decided")).isEqualTo(parse(
+                    "{\"issued\":2,\"duplicates\":0,\"soldOut\":0,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0}"));
             assertThat(stats.get("answers")).isEqualTo(parse("{\"ACCEPTED\":2,\"ALREADY_APPLIED\":1,\"SOLD_OUT\":2}"));
             assertThat(stats.get("at").asText()).isEqualTo(NOW.toString());
         });
@@ -104,11 +101,10 @@ class EventStatsControllerTest {
         test((server, client) -> assertProblem(get(client, "/admin/events/nope/stats", "Bearer " + TOKEN), 404, "UNKNOWN_EVENT"));
     }
 
-    /** The app as {@link ApiFixture} builds it, plus a tally lookup this test controls. */
+    /** The app as {@link ApiFixture} builds it, with a tally lookup this test controls. */
     private void test(TestCase testCase) {
-        var deps = new App.Dependencies(api.catalog, api.gate, api.publisher, new GateStatusLookup(api.gate),
-                () -> true, api.registry, Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tally);
-        JavalinTest.test(App.create(ApiFixture.config(Map.of("ADMIN_TOKEN", TOKEN)), deps), testCase);
+        api.tallies = event -> tally;
+        api.test(testCase);
     }
 
     private static Response get(HttpClient client, String path, String authorization) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Two processor instances share the partitions; either one answers every status and tally look-up. */
 @ExtendWith(InfrastructureExtension.class)
-class StatusQueriesIT {
+class InteractiveQueriesIT {
 
     private static final int PARTITIONS = 6;
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
@@ -44,7 +44,7 @@ class StatusQueriesIT {
     private App first;
     private App second;
 
-    StatusQueriesIT(Infrastructure infrastructure) {
+    InteractiveQueriesIT(Infrastructure infrastructure) {
         this.infrastructure = infrastructure;
     }
 
