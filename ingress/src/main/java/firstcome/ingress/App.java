@@ -4,7 +4,6 @@ import firstcome.contract.Json;
 import firstcome.contract.Topics;
 import firstcome.ingress.api.AdminController;
 import firstcome.ingress.api.AdminToken;
-import firstcome.ingress.api.Answer;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.ApplyAnswerCounts;
 import firstcome.ingress.api.ApplyController;
@@ -12,7 +11,6 @@ import firstcome.ingress.api.EventStatsController;
 import firstcome.ingress.api.Failures;
 import firstcome.ingress.api.IngressMetrics;
 import firstcome.ingress.api.JsonErrorHandler;
-import firstcome.ingress.api.Outcome;
 import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.edge.ClientRateLimit;
@@ -94,13 +92,13 @@ public final class App implements AutoCloseable {
         var metrics = new IngressMetrics(deps.registry());
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
+        var answers = new ApplyAnswerCounts(deps.catalog());
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), shortcut, deps.statuses(),
-                metrics, deps.clock(), deps.background());
+                metrics, answers, deps.clock(), deps.background());
         var adminToken = new AdminToken(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
         var pages = new PageController(deps.catalog(), deps.clock());
-        var answers = new ApplyAnswerCounts(deps.catalog());
         var stats = new EventStatsController(adminToken, deps.catalog(), deps.gate(),
                 deps.tallies(), answers, deps.clock());
 
@@ -151,16 +149,11 @@ public final class App implements AutoCloseable {
                 Failures.answer(e).writeTo(ctx);
             });
 
+            // Every request by route and status; the apply route counts its own answers by outcome.
             cfg.requestLogger.http((ctx, millis) -> {
-                long nanos = (long) (millis * 1_000_000);
                 Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-                String route = endpoint == null ? "unmatched" : endpoint.path;
-                metrics.request(ctx.method().name(), route, ctx.statusCode(), nanos);
-                Outcome outcome = ctx.attribute(Answer.OUTCOME_ATTRIBUTE);
-                if (outcome != null && ctx.method().name().equals("POST") && route.endsWith("/applications")) {
-                    metrics.application(outcome, nanos);
-                    answers.record(ctx.pathParamMap().get("eventId"), outcome);
-                }
+                metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(),
+                        (long) (millis * 1_000_000));
             });
         });
     }

@@ -12,9 +12,6 @@ public record Answer(int status, Outcome outcome, Object body, Map<String, Strin
     /** Seconds a client should wait before retrying after a 503. */
     static final String RETRY_AFTER_SECONDS = "1";
 
-    /** The request attribute holding the outcome the answer reported. */
-    public static final String OUTCOME_ATTRIBUTE = "firstcome.outcome";
-
     /** A 200 that reports no outcome (event info, a status look-up, the stored event). */
     public static Answer ok(Object body) {
         return new Answer(200, null, body, Map.of());
@@ -35,9 +32,6 @@ public record Answer(int status, Outcome outcome, Object body, Map<String, Strin
     }
 
     public void writeTo(Context ctx) {
-        if (outcome != null) {
-            ctx.attribute(OUTCOME_ATTRIBUTE, outcome);
-        }
         headers.forEach(ctx::header);
         ctx.status(status).json(body);
     }

@@ -22,7 +22,7 @@ public final class ApplyAnswerCounts {
     }
 
     /** Counts one answer to {@code POST /events/{eventId}/applications}; ignores ids the catalog does not know. */
-    public void record(String eventId, Outcome outcome) {
+    void record(String eventId, Outcome outcome) {
         if (eventId == null) {
             return;
         }

@@ -38,18 +38,20 @@ public final class ApplyController {
     private final SoldOutShortcut shortcut;
     private final StatusLookup statuses;
     private final IngressMetrics metrics;
+    private final ApplyAnswerCounts answers;
     private final Clock clock;
     /** Where slots are given back: a release is a blocking Redis call, never run on an ack thread. */
     private final Executor releases;
 
     public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, SoldOutShortcut shortcut,
-            StatusLookup statuses, IngressMetrics metrics, Clock clock, Executor releases) {
+            StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
         this.shortcut = shortcut;
         this.statuses = statuses;
         this.metrics = metrics;
+        this.answers = answers;
         this.clock = clock;
         this.releases = releases;
     }
@@ -63,9 +65,23 @@ public final class ApplyController {
                 definition.opensAt(), definition.closesAt(), remaining)).writeTo(ctx);
     }
 
-    /** {@code POST /events/{eventId}/applications}. */
+    /**
+     * {@code POST /events/{eventId}/applications}. Every answer is counted here, by outcome, where
+     * it is decided; a refusal raised on the way is counted, then answered by the exception mapper.
+     */
     public void apply(Context ctx) {
-        EventId event = EventId.parse(ctx.pathParam("eventId"));
+        long started = System.nanoTime();
+        String eventId = ctx.pathParam("eventId");
+        try {
+            apply(ctx, eventId, started);
+        } catch (RuntimeException e) {
+            counted(eventId, Failures.answer(e), started);
+            throw e;
+        }
+    }
+
+    private void apply(Context ctx, String eventId, long started) {
+        EventId event = EventId.parse(eventId);
         JsonNode body = JsonBody.read(ctx);
         UserId user = JsonBody.userId(body);
         EventDefinition definition = definition(event);
@@ -82,7 +98,7 @@ public final class ApplyController {
         Optional<Outcome> remembered = shortcut.answer(event, user);
         if (remembered.isPresent()) {
             metrics.shortcutAnswered();
-            refusal(remembered.get()).writeTo(ctx);
+            counted(eventId, refusal(remembered.get()), started).writeTo(ctx);
             return;
         }
         // Made before the gate, which keeps it as pending with the slot: if this process dies
@@ -91,7 +107,7 @@ public final class ApplyController {
         Gate.Admission admission = gate.admit(event, user, definition.limit(), request);
         shortcut.observe(event, definition.limit(), admission);
         if (admission.outcome() != Outcome.ACCEPTED) {
-            refusal(admission.outcome()).writeTo(ctx);
+            counted(eventId, refusal(admission.outcome()), started).writeTo(ctx);
             return;
         }
 
@@ -101,7 +117,15 @@ public final class ApplyController {
                         ? CompletableFuture.completedFuture(settled(request, accepted))
                         : CompletableFuture.supplyAsync(() -> giveBack(event, user, failure), releases))
                 .thenCompose(answer -> answer)
+                .whenComplete((answer, failure) -> counted(eventId, answer != null ? answer : Failures.answer(failure), started))
                 .thenAccept(answer -> answer.writeTo(ctx)));
+    }
+
+    /** Counts the answer to an application: the metrics' outcome and latency, and the event's answers for the live view. */
+    private Answer counted(String eventId, Answer answer, long started) {
+        metrics.application(answer.outcome(), System.nanoTime() - started);
+        answers.record(eventId, answer.outcome());
+        return answer;
     }
 
     /** {@code GET /events/{eventId}/applications/{userId}}. */

@@ -57,7 +57,7 @@ public final class IngressMetrics {
         (ok ? slotsReleased : slotsLeaked).increment();
     }
 
-    public void application(Outcome outcome, long nanos) {
+    void application(Outcome outcome, long nanos) {
         applications.get(outcome).increment();
         applyLatency.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
     }

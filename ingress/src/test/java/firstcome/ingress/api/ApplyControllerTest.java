@@ -172,6 +172,37 @@ class ApplyControllerTest {
     }
 
     @Test
+    void countsEveryAnswerOfTheApplyRouteByOutcomeOnceAndOnlyThoseOfTheApplyRoute() {
+        api.defineOpen("e1", 1);
+        api.defineOpen("e2", 5);
+        api.test((server, client) -> {
+            apply(client, "e1", "winner");
+            apply(client, "e1", "winner");
+            apply(client, "e1", "late");
+            apply(client, "ghost", "u1");
+            api.publisher.failing = true;
+            apply(client, "e2", "unlucky");
+            api.publisher.failing = false;
+            api.gate.down = true;
+            apply(client, "e2", "u2");
+            api.gate.down = false;
+            client.get("/events/e1/applications/winner");
+            client.get("/events/e1");
+
+            String metrics = client.get("/metrics").body().string();
+
+            assertThat(metrics)
+                    .contains("ingress_applications_total{outcome=\"ACCEPTED\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"ALREADY_APPLIED\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"SOLD_OUT\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"UNKNOWN_EVENT\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"UNAVAILABLE\"} 2.0")
+                    .contains("ingress_applications_total{outcome=\"PENDING\"} 0.0")
+                    .contains("ingress_apply_seconds_count{outcome=\"UNAVAILABLE\"} 2");
+        });
+    }
+
+    @Test
     void describesAnEventWithWhatRemains() {
         api.define("info", 5, NOW.minusSeconds(60), NOW.plusSeconds(3600));
         api.test((server, client) -> {
