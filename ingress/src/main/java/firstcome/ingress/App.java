@@ -71,12 +71,6 @@ public final class App implements AutoCloseable {
             Clock clock,
             Executor background,
             TallyLookup tallies) {
-
-        /** Without a streams-processor to read tallies from (the live view shows none). */
-        public Dependencies(EventCatalog catalog, Gate gate, Publisher publisher, StatusLookup statuses, Probe kafka,
-                PrometheusMeterRegistry registry, Clock clock, Executor background) {
-            this(catalog, gate, publisher, statuses, kafka, registry, clock, background, TallyLookup.unavailable());
-        }
     }
 
     private final Javalin http;

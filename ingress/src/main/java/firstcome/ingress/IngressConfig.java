@@ -108,34 +108,6 @@ public record IngressConfig(
         }
     }
 
-    /** The same settings with another HTTP port (tests use 0: any free port). */
-    public IngressConfig withPort(int newPort) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, newPort, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, edge, reconcileAfter);
-    }
-
-    /** The same settings with another delivery timeout. */
-    public IngressConfig withDeliveryTimeout(Duration timeout) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                timeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, edge, Duration.ZERO);
-    }
-
-    /** The same settings with other edge limits (rate limit, header size, timeouts). */
-    public IngressConfig withEdge(EdgeLimits limits) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, limits, reconcileAfter);
-    }
-
-    /** The same settings with another time after which a pending request counts as stranded. */
-    public IngressConfig withReconcileAfter(Duration after) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, edge, after);
-    }
-
     @Override
     public String toString() {
         return "IngressConfig[bootstrapServers=" + bootstrapServers

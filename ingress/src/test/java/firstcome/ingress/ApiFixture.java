@@ -23,6 +23,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,8 +60,11 @@ public final class ApiFixture {
         return new ApiFixture(false);
     }
 
+    /** The settings of {@code env}, on any free port. */
     public static IngressConfig config(Map<String, String> env) {
-        return IngressConfig.fromEnv(env).withPort(0);
+        Map<String, String> settings = new HashMap<>(env);
+        settings.putIfAbsent("INGRESS_PORT", "0");
+        return IngressConfig.fromEnv(settings);
     }
 
     public Javalin app() {

@@ -65,8 +65,8 @@ class OutageIT {
             broker.createTopics(Map.of(
                     topics.events().name(), Map.of("cleanup.policy", "compact"),
                     topics.requests().name(), Map.of()));
-            IngressConfig config = RunningIngress.config(broker.bootstrapServers(), infrastructure.redisUrl())
-                    .withDeliveryTimeout(deliveryTimeout);
+            IngressConfig config = RunningIngress.config(broker.bootstrapServers(), infrastructure.redisUrl(),
+                    Map.of("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", Long.toString(deliveryTimeout.toMillis())));
             try (RunningIngress ingress = RunningIngress.start(config)) {
                 // given
                 String event = uniqueEventId("kafka-down");

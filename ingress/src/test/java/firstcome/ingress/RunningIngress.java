@@ -17,6 +17,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,13 +52,19 @@ public final class RunningIngress implements AutoCloseable {
         return new RunningIngress(config);
     }
 
-    /** The contract's settings for these servers, on any free port. */
+    /** The contract's settings for these servers, plus {@code settings}, on any free port. */
+    public static IngressConfig config(String bootstrapServers, String redisUrl, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("REDIS_URL", redisUrl);
+        env.put("ADMIN_TOKEN", TOKEN);
+        env.put("PROCESSOR_URL", UndecidedProcessor.url());
+        env.put("INGRESS_PORT", "0");
+        return IngressConfig.fromEnv(env);
+    }
+
     public static IngressConfig config(String bootstrapServers, String redisUrl) {
-        return IngressConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
-                "REDIS_URL", redisUrl,
-                "ADMIN_TOKEN", TOKEN,
-                "PROCESSOR_URL", UndecidedProcessor.url())).withPort(0);
+        return config(bootstrapServers, redisUrl, Map.of());
     }
 
     public static IngressConfig config(Infrastructure infrastructure) {

@@ -16,15 +16,13 @@ import java.util.Set;
  */
 public interface Gate {
 
-    /** Lets the user through unless already through or {@code limit} users are; one atomic step. */
-    Admission admit(EventId event, UserId user, int limit);
-
     /**
-     * Like {@link #admit(EventId, UserId, int)}, and when the user is let through, remembers
-     * {@code request} as pending in the same atomic step: a slot is never taken without a record of
-     * what should reach Kafka for it. {@link #settle} forgets it once the broker holds the record,
-     * {@link #release} when the slot goes back; one still pending long after its ingress should have
-     * heard from Kafka was stranded by a crash, and {@link GateReconciler} publishes it again.
+     * Lets the user through unless already through or {@code limit} users are, and when the user is
+     * let through, remembers {@code request} as pending: one atomic step, so a slot is never taken
+     * without a record of what should reach Kafka for it. {@link #settle} forgets it once the broker
+     * holds the record, {@link #release} when the slot goes back; one still pending long after its
+     * ingress should have heard from Kafka was stranded by a crash, and {@link GateReconciler}
+     * publishes it again.
      */
     Admission admit(EventId event, UserId user, int limit, CouponRequest request);
 

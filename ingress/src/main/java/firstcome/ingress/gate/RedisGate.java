@@ -118,18 +118,9 @@ public final class RedisGate implements Gate, AutoCloseable {
     }
 
     @Override
-    public Admission admit(EventId event, UserId user, int limit) {
-        return admit(event, user, limit, "");
-    }
-
-    @Override
     public Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
-        return admit(event, user, limit, json(request));
-    }
-
-    private Admission admit(EventId event, UserId user, int limit, String pending) {
         Keys keys = Keys.of(event);
-        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), pending));
+        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), json(request)));
         long code = (Long) reply.get(0);
         long value = (Long) reply.get(1);
         if (code == 0) {

@@ -96,8 +96,8 @@ public final class SoldOutShortcut {
         }
     }
 
-    /** Events answered from memory right now (for tests and metrics). */
-    public int size() {
+    /** Events answered from memory right now. */
+    int size() {
         return (int) entries.values().stream().filter(entry -> entry.users != null).count();
     }
 

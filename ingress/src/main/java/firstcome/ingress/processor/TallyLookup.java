@@ -12,9 +12,4 @@ public interface TallyLookup {
 
     /** The event's tally, or empty when the decisions cannot be read right now. */
     Optional<Tally> find(EventId event);
-
-    /** For an ingress wired without a streams-processor (unit tests): never a tally. */
-    static TallyLookup unavailable() {
-        return event -> Optional.empty();
-    }
 }

@@ -23,8 +23,7 @@ public final class FakeGate implements Gate {
     public final AtomicInteger admitCalls = new AtomicInteger();
     public volatile boolean down;
 
-    @Override
-    public synchronized Admission admit(EventId event, UserId user, int limit) {
+    private Admission admit(EventId event, UserId user, int limit) {
         failIfDown();
         admitCalls.incrementAndGet();
         Set<String> holders = users.computeIfAbsent(event, e -> new HashSet<>());

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,8 @@ class GateReconcilerIT {
     @Test
     void publishesTheRequestADeadIngressLeftPendingAtTheGateExactlyOnce(Infrastructure infrastructure) throws Exception {
         RunningIngress.createTopics(infrastructure);
-        IngressConfig config = RunningIngress.config(infrastructure)
-                .withDeliveryTimeout(Duration.ofMillis(1000))
-                .withReconcileAfter(Duration.ofMillis(2300));
+        IngressConfig config = RunningIngress.config(infrastructure.kafkaBootstrapServers(), infrastructure.redisUrl(),
+                Map.of("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", "1000", "INGRESS_RECONCILE_AFTER_MS", "2300"));
         String event = uniqueEventId("stranded");
         try (RunningIngress ingress = RunningIngress.start(config)) {
             ingress.define(event, "{\"limit\": 3}");

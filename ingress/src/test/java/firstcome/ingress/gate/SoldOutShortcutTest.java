@@ -2,11 +2,14 @@ package firstcome.ingress.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponRequest;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +28,7 @@ class SoldOutShortcutTest {
 
     @Test
     void knowsNothingBeforeTheGateSaysSoldOut() {
-        gate.admit(EVENT, user("a"), 1);
+        admit("a", 1);
 
         assertThat(shortcut.answer(EVENT, user("b"))).isEmpty();
     }
@@ -33,11 +36,11 @@ class SoldOutShortcutTest {
     @Test
     void answersSoldOutAndAlreadyAppliedAsTheGateWouldOnceSoldOut() {
         // given
-        gate.admit(EVENT, user("a"), 2);
-        gate.admit(EVENT, user("b"), 2);
+        admit("a", 2);
+        admit("b", 2);
 
         // when
-        shortcut.observe(EVENT, 2, gate.admit(EVENT, user("c"), 2));
+        shortcut.observe(EVENT, 2, admit("c", 2));
 
         // then
         assertThat(shortcut.answer(EVENT, user("d"))).contains(Outcome.SOLD_OUT);
@@ -62,7 +65,7 @@ class SoldOutShortcutTest {
         nanos.addAndGet(RECHECK.toNanos());
         assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
 
-        shortcut.observe(EVENT, 1, gate.admit(EVENT, user("x"), 1));
+        shortcut.observe(EVENT, 1, admit("x", 1));
 
         assertThat(shortcut.answer(EVENT, user("y"))).isEmpty();
     }
@@ -72,11 +75,11 @@ class SoldOutShortcutTest {
         soldOutWithOneWinner();
         // another ingress gives the winner's slot back and someone else takes it
         gate.release(EVENT, user("winner"));
-        gate.admit(EVENT, user("newcomer"), 1);
+        admit("newcomer", 1);
         nanos.addAndGet(RECHECK.toNanos());
         assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
 
-        shortcut.observe(EVENT, 1, gate.admit(EVENT, user("x"), 1));
+        shortcut.observe(EVENT, 1, admit("x", 1));
 
         assertThat(shortcut.answer(EVENT, user("newcomer"))).contains(Outcome.ALREADY_APPLIED);
         assertThat(shortcut.answer(EVENT, user("winner"))).contains(Outcome.SOLD_OUT);
@@ -94,9 +97,9 @@ class SoldOutShortcutTest {
     @Test
     void neverAnswersWhenSwitchedOff() {
         SoldOutShortcut off = shortcut(false, 100);
-        gate.admit(EVENT, user("winner"), 1);
+        admit("winner", 1);
 
-        off.observe(EVENT, 1, gate.admit(EVENT, user("late"), 1));
+        off.observe(EVENT, 1, admit("late", 1));
 
         assertThat(off.answer(EVENT, user("x"))).isEmpty();
     }
@@ -104,10 +107,10 @@ class SoldOutShortcutTest {
     @Test
     void neverCopiesAnEventLargerThanItsBound() {
         SoldOutShortcut small = shortcut(true, 1);
-        gate.admit(EVENT, user("a"), 2);
-        gate.admit(EVENT, user("b"), 2);
+        admit("a", 2);
+        admit("b", 2);
 
-        small.observe(EVENT, 2, gate.admit(EVENT, user("c"), 2));
+        small.observe(EVENT, 2, admit("c", 2));
 
         assertThat(small.answer(EVENT, user("x"))).isEmpty();
         assertThat(small.size()).isZero();
@@ -115,8 +118,8 @@ class SoldOutShortcutTest {
 
     @Test
     void staysSilentWhenTheGateCannotBeCopied() {
-        gate.admit(EVENT, user("winner"), 1);
-        Gate.Admission soldOut = gate.admit(EVENT, user("late"), 1);
+        admit("winner", 1);
+        Gate.Admission soldOut = admit("late", 1);
         gate.down = true;
 
         shortcut.observe(EVENT, 1, soldOut);
@@ -125,9 +128,14 @@ class SoldOutShortcutTest {
     }
 
     private void soldOutWithOneWinner() {
-        gate.admit(EVENT, user("winner"), 1);
-        shortcut.observe(EVENT, 1, gate.admit(EVENT, user("late"), 1));
+        admit("winner", 1);
+        shortcut.observe(EVENT, 1, admit("late", 1));
         assertThat(shortcut.answer(EVENT, user("late"))).isEqualTo(Optional.of(Outcome.SOLD_OUT));
+    }
+
+    private Gate.Admission admit(String userId, int limit) {
+        return gate.admit(EVENT, user(userId), limit,
+                new CouponRequest(UUID.randomUUID().toString(), EVENT.value(), userId, Instant.parse("2026-11-24T10:00:00Z")));
     }
 
     private static UserId user(String id) {
