@@ -52,15 +52,6 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         }
     }
 
-    /** Reads a value outside Kafka (HTTP bodies, files), with the same rules as the topics. */
-    public T read(byte[] data) {
-        return deserialize("input", data);
-    }
-
-    public Class<T> type() {
-        return type;
-    }
-
     @Override
     public Serializer<T> serializer() {
         return this;

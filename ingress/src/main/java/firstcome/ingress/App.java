@@ -2,6 +2,32 @@ package firstcome.ingress;
 
 import firstcome.contract.Json;
 import firstcome.contract.Topics;
+import firstcome.ingress.api.AdminController;
+import firstcome.ingress.api.AdminToken;
+import firstcome.ingress.api.ApiException;
+import firstcome.ingress.api.ApplyAnswerCounts;
+import firstcome.ingress.api.ApplyController;
+import firstcome.ingress.api.EventStatsController;
+import firstcome.ingress.api.Failures;
+import firstcome.ingress.api.IngressMetrics;
+import firstcome.ingress.api.JsonErrorHandler;
+import firstcome.ingress.catalog.CatalogFollower;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.edge.ClientRateLimit;
+import firstcome.ingress.edge.SlowClientGuard;
+import firstcome.ingress.gate.Gate;
+import firstcome.ingress.gate.GateReconciler;
+import firstcome.ingress.gate.GateUnavailableException;
+import firstcome.ingress.gate.RedisGate;
+import firstcome.ingress.gate.SoldOutShortcut;
+import firstcome.ingress.kafka.KafkaProbe;
+import firstcome.ingress.kafka.Probe;
+import firstcome.ingress.kafka.Publisher;
+import firstcome.ingress.kafka.RequestPublisher;
+import firstcome.ingress.pages.PageController;
+import firstcome.ingress.processor.ProcessorClient;
+import firstcome.ingress.processor.StatusLookup;
+import firstcome.ingress.processor.TallyLookup;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -45,12 +71,6 @@ public final class App implements AutoCloseable {
             Clock clock,
             Executor background,
             TallyLookup tallies) {
-
-        /** Without a streams-processor to read tallies from (the live view shows none). */
-        public Dependencies(EventCatalog catalog, Gate gate, Publisher publisher, StatusLookup statuses, Probe kafka,
-                PrometheusMeterRegistry registry, Clock clock, Executor background) {
-            this(catalog, gate, publisher, statuses, kafka, registry, clock, background, TallyLookup.unavailable());
-        }
     }
 
     private final Javalin http;
@@ -66,13 +86,13 @@ public final class App implements AutoCloseable {
         var metrics = new IngressMetrics(deps.registry());
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
+        var answers = new ApplyAnswerCounts(deps.catalog());
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), shortcut, deps.statuses(),
-                metrics, deps.clock(), deps.background());
+                metrics, answers, deps.clock(), deps.background());
         var adminToken = new AdminToken(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
-        var pages = new PageController(PageAssets.fromClasspath("/public"), deps.catalog(), deps.clock());
-        var answers = new ApplyAnswerCounts(deps.catalog());
+        var pages = new PageController(deps.catalog(), deps.clock());
         var stats = new EventStatsController(adminToken, deps.catalog(), deps.gate(),
                 deps.tallies(), answers, deps.clock());
 
@@ -110,46 +130,26 @@ public final class App implements AutoCloseable {
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deps.registry().scrape()));
 
-            // One place turns every failure into the contract's {"outcome","message"} body.
-            cfg.routes.exception(ApiException.class, (e, ctx) ->
-                    Answer.problem(e.status(), e.outcome(), e.getMessage()).writeTo(ctx));
+            // One place turns every failure into the contract's {"outcome","message"} body (Failures);
+            // Javalin's own refusals (no such route, wrong method, ...) arrive as HttpResponseException.
+            cfg.routes.exception(ApiException.class, (e, ctx) -> Failures.answer(e).writeTo(ctx));
             cfg.routes.exception(GateUnavailableException.class, (e, ctx) -> {
                 outageLog.warn("Redis unavailable: {}", e.getMessage());
-                Answer.problem(Outcome.UNAVAILABLE, "the gate (Redis) did not answer; nothing was counted, try again").writeTo(ctx);
+                Failures.answer(e).writeTo(ctx);
             });
-            // Javalin's own refusals (no such route, wrong method, ...) arrive here as exceptions.
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> frameworkAnswer(e.getStatus()).writeTo(ctx));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Failures.answer(e).writeTo(ctx));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-                Answer.problem(Outcome.INTERNAL_ERROR, "the ingress failed unexpectedly").writeTo(ctx);
+                Failures.answer(e).writeTo(ctx);
             });
 
+            // Every request by route and status; the apply route counts its own answers by outcome.
             cfg.requestLogger.http((ctx, millis) -> {
-                long nanos = (long) (millis * 1_000_000);
                 Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-                String route = endpoint == null ? "unmatched" : endpoint.path;
-                metrics.request(ctx.method().name(), route, ctx.statusCode(), nanos);
-                Outcome outcome = ctx.attribute(Answer.OUTCOME_ATTRIBUTE);
-                if (outcome != null && ctx.method().name().equals("POST") && route.endsWith("/applications")) {
-                    metrics.application(outcome, nanos);
-                    answers.record(ctx.pathParamMap().get("eventId"), outcome);
-                }
+                metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(),
+                        (long) (millis * 1_000_000));
             });
         });
-    }
-
-    /** Answers of the framework itself (no route, wrong method, ...), in the contract's shape. */
-    private static Answer frameworkAnswer(int status) {
-        return switch (status) {
-            case 404 -> Answer.problem(Outcome.NOT_FOUND, "no such route");
-            case 405 -> Answer.problem(Outcome.METHOD_NOT_ALLOWED, "this route does not take that method");
-            case 413 -> Answer.problem(413, Outcome.INVALID_REQUEST, "the body must be at most " + JsonBody.MAX_BYTES + " bytes");
-            case 415 -> Answer.problem(415, Outcome.INVALID_REQUEST, "send the body as application/json");
-            case 503 -> Answer.problem(Outcome.UNAVAILABLE, "the ingress cannot answer right now");
-            default -> status >= 500
-                    ? Answer.problem(Outcome.INTERNAL_ERROR, "the ingress failed unexpectedly")
-                    : Answer.problem(status, Outcome.INVALID_REQUEST, "the request was not understood");
-        };
     }
 
     private static Map<String, Object> health(Dependencies deps) {
@@ -196,9 +196,9 @@ public final class App implements AutoCloseable {
             resources.push(reconciler);
             reconciler.start();
 
+            var processor = new ProcessorClient(config.processorUrl(), gate);
             var deps = new Dependencies(catalog, gate, publisher,
-                    new ProcessorStatusLookup(config.processorUrl(), new GateStatusLookup(gate)), probe, registry,
-                    Clock.systemUTC(), background, new ProcessorTallyLookup(config.processorUrl()));
+                    processor, probe, registry, Clock.systemUTC(), background, processor);
             Javalin http = create(config, deps);
             resources.push(http::stop);
             http.start();

@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import firstcome.contract.Environment;
+import firstcome.ingress.edge.EdgeLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -105,34 +106,6 @@ public record IngressConfig(
             throw new IllegalArgumentException("INGRESS_RECONCILE_AFTER_MS must be at least "
                     + longestLiveWait.toMillis() + " (delivery timeout + max block + 1 s), was " + reconcileAfter.toMillis());
         }
-    }
-
-    /** The same settings with another HTTP port (tests use 0: any free port). */
-    public IngressConfig withPort(int newPort) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, newPort, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, edge, reconcileAfter);
-    }
-
-    /** The same settings with another delivery timeout. */
-    public IngressConfig withDeliveryTimeout(Duration timeout) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                timeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, edge, Duration.ZERO);
-    }
-
-    /** The same settings with other edge limits (rate limit, header size, timeouts). */
-    public IngressConfig withEdge(EdgeLimits limits) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, limits, reconcileAfter);
-    }
-
-    /** The same settings with another time after which a pending request counts as stranded. */
-    public IngressConfig withReconcileAfter(Duration after) {
-        return new IngressConfig(bootstrapServers, redisUrl, adminToken, port, redisTimeout, redisPoolSize,
-                deliveryTimeout, maxBlock, bufferBytes, lingerMs, soldOutShortcut, soldOutRecheck, soldOutSnapshotMax,
-                processorUrl, edge, after);
     }
 
     @Override

@@ -9,26 +9,26 @@ import org.slf4j.Logger;
  * how many were left out, so that a spike against a broken dependency does not flood the log.
  * The metrics count every occurrence.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
     private final long intervalNanos;
     private final AtomicLong nextAllowed;
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Logger log, Duration interval) {
+    public RateLimitedLog(Logger log, Duration interval) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
         this.nextAllowed = new AtomicLong(System.nanoTime());
     }
 
-    void warn(String format, Object... args) {
+    public void warn(String format, Object... args) {
         if (claim()) {
             log.warn(withSuppressed(format), args);
         }
     }
 
-    void error(String format, Object... args) {
+    public void error(String format, Object... args) {
         if (claim()) {
             log.error(withSuppressed(format), args);
         }

@@ -1,6 +1,17 @@
 package firstcome.ingress;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.Json;
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.UserId;
+import firstcome.ingress.processor.TallyLookup;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.gate.FakeGate;
+import firstcome.ingress.kafka.FakePublisher;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
@@ -12,25 +23,29 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP app as {@link App#create} builds it, over an in-memory gate and publisher, a catalog
  * the test fills, and a clock standing still at {@link #NOW}. Everything runs on the calling thread.
  */
-final class ApiFixture {
+public final class ApiFixture {
 
-    static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
-    static final String TOKEN = "s3cret-token";
+    public static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
+    public static final String TOKEN = "s3cret-token";
 
-    final FakeGate gate = new FakeGate();
-    final FakePublisher publisher = new FakePublisher();
-    final EventCatalog catalog = new EventCatalog();
-    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    volatile boolean kafkaUp = true;
+    public final FakeGate gate = new FakeGate();
+    public final FakePublisher publisher = new FakePublisher();
+    public final EventCatalog catalog = new EventCatalog();
+    public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    public volatile boolean kafkaUp = true;
+    /** The streams-processor's tallies as the live view reads them; none unless a test sets them. */
+    public volatile TallyLookup tallies = event -> Optional.empty();
     private long offsets;
 
-    ApiFixture() {
+    public ApiFixture() {
         this(true);
     }
 
@@ -41,44 +56,52 @@ final class ApiFixture {
     }
 
     /** As an ingress that has not yet read coupon-events up to its end. */
-    static ApiFixture withCatalogStillLoading() {
+    public static ApiFixture withCatalogStillLoading() {
         return new ApiFixture(false);
     }
 
-    static IngressConfig config(Map<String, String> env) {
-        return IngressConfig.fromEnv(env).withPort(0);
+    /** The settings of {@code env}, on any free port. */
+    public static IngressConfig config(Map<String, String> env) {
+        Map<String, String> settings = new HashMap<>(env);
+        settings.putIfAbsent("INGRESS_PORT", "0");
+        return IngressConfig.fromEnv(settings);
     }
 
-    Javalin app() {
+    public Javalin app() {
         return app(config(Map.of("ADMIN_TOKEN", TOKEN)));
     }
 
-    Javalin app(IngressConfig config) {
-        var deps = new App.Dependencies(catalog, gate, publisher, new GateStatusLookup(gate), () -> kafkaUp, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run);
+    public Javalin app(IngressConfig config) {
+        var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, () -> kafkaUp, registry,
+                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event));
         return App.create(config, deps);
     }
 
-    void test(TestCase testCase) {
+    /** A streams-processor that has decided nothing yet: PENDING while the user holds a slot at the gate. */
+    private Optional<ApplicationStatus> statusFromTheGate(EventId event, UserId user) {
+        return gate.holds(event, user) ? Optional.of(ApplicationStatus.pending()) : Optional.empty();
+    }
+
+    public void test(TestCase testCase) {
         JavalinTest.test(app(), testCase);
     }
 
     /** An event in the catalog, as the follower would have put it there. */
-    EventDefinition define(String eventId, int limit, Instant opensAt, Instant closesAt) {
+    public EventDefinition define(String eventId, int limit, Instant opensAt, Instant closesAt) {
         var definition = new EventDefinition(eventId, limit, opensAt, closesAt);
         catalog.apply(eventId, definition, offsets++);
         return definition;
     }
 
-    EventDefinition defineOpen(String eventId, int limit) {
+    public EventDefinition defineOpen(String eventId, int limit) {
         return define(eventId, limit, NOW.minusSeconds(60), null);
     }
 
-    static Response post(HttpClient client, String path, String json) {
+    public static Response post(HttpClient client, String path, String json) {
         return send(client, path, "POST", "application/json", json, Map.of());
     }
 
-    static Response send(HttpClient client, String path, String method, String contentType, String body,
+    public static Response send(HttpClient client, String path, String method, String contentType, String body,
             Map<String, String> headers) {
         return client.request(path, request -> {
             var publisher = BodyPublishers.ofString(body);
@@ -96,7 +119,25 @@ final class ApiFixture {
         });
     }
 
-    static Response apply(HttpClient client, String eventId, String userId) {
+    public static Response apply(HttpClient client, String eventId, String userId) {
         return post(client, "/events/" + eventId + "/applications", "{\"userId\":\"" + userId + "\"}");
+    }
+
+    /** The body as JSON; fails the test when it is not. */
+    public static JsonNode json(Response response) {
+        try {
+            return Json.mapper().readTree(response.body().string());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.body().string(), e);
+        }
+    }
+
+    /** A contract error answer: the status, the outcome, a message, as JSON. */
+    public static void assertProblem(Response response, int status, String outcome) {
+        assertThat(response.code()).as("status of %s", response.body().string()).isEqualTo(status);
+        JsonNode body = json(response);
+        assertThat(body.get("outcome").asText()).isEqualTo(outcome);
+        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(response.headers().get("Content-Type").get(0)).startsWith("application/json");
     }
 }

@@ -14,13 +14,13 @@ import org.apache.logging.log4j.core.config.Property;
  * Every log line of this JVM while open, with firstcome's own loggers turned up to TRACE, so a test
  * can prove what is never written (a secret) whatever level an operator runs at.
  */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
     private final Level firstcomeLevel;
 
-    CapturedLogs() {
+    public CapturedLogs() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         firstcomeLevel = context.getConfiguration().getLoggerConfig("firstcome").getLevel();
         appender = new AbstractAppender("captured-logs", null, null, true, Property.EMPTY_ARRAY) {
@@ -40,7 +40,7 @@ final class CapturedLogs implements AutoCloseable {
         context.updateLoggers();
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 

@@ -1,6 +1,6 @@
 package firstcome.ingress;
 
-import static firstcome.ingress.ApplyIT.assertOutcome;
+import static firstcome.ingress.RunningIngress.assertOutcome;
 import static firstcome.ingress.RunningIngress.uniqueEventId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,7 @@ import firstcome.testkit.InfrastructureExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
@@ -62,8 +63,8 @@ class OutageIT {
         Duration deliveryTimeout = Duration.ofMillis(1500);
         try (StoppableBroker broker = StoppableBroker.start()) {
             broker.createTopics(topics);
-            IngressConfig config = RunningIngress.config(broker.bootstrapServers(), infrastructure.redisUrl())
-                    .withDeliveryTimeout(deliveryTimeout);
+            IngressConfig config = RunningIngress.config(broker.bootstrapServers(), infrastructure.redisUrl(),
+                    Map.of("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", Long.toString(deliveryTimeout.toMillis())));
             try (RunningIngress ingress = RunningIngress.start(config)) {
                 // given
                 String event = uniqueEventId("kafka-down");

@@ -1,20 +1,23 @@
 package firstcome.ingress;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import firstcome.contract.CouponRequest;
+import firstcome.contract.Json;
 import firstcome.contract.Topics;
 import firstcome.testkit.Infrastructure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,13 +31,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * A real ingress ({@link App#start}) on a free port, against the servers the test names, with an
  * HTTP client and a reader of coupon-requests. One per test class or test.
  */
-final class RunningIngress implements AutoCloseable {
+public final class RunningIngress implements AutoCloseable {
 
-    static final String TOKEN = "it-admin-token";
+    public static final String TOKEN = "it-admin-token";
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
     private static final Topics TOPICS = Topics.standard();
 
-    final IngressConfig config;
+    public final IngressConfig config;
     private final App app;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -45,55 +48,61 @@ final class RunningIngress implements AutoCloseable {
                 .until(() -> get("/health").body().contains("\"catalog\":\"LOADED\""));
     }
 
-    static RunningIngress start(IngressConfig config) {
+    public static RunningIngress start(IngressConfig config) {
         return new RunningIngress(config);
     }
 
-    /** The contract's settings for these servers, on any free port. */
-    static IngressConfig config(String bootstrapServers, String redisUrl) {
-        return IngressConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
-                "REDIS_URL", redisUrl,
-                "ADMIN_TOKEN", TOKEN,
-                "PROCESSOR_URL", UndecidedProcessor.url())).withPort(0);
+    /** The contract's settings for these servers, plus {@code settings}, on any free port. */
+    public static IngressConfig config(String bootstrapServers, String redisUrl, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("REDIS_URL", redisUrl);
+        env.put("ADMIN_TOKEN", TOKEN);
+        env.put("PROCESSOR_URL", UndecidedProcessor.url());
+        env.put("INGRESS_PORT", "0");
+        return IngressConfig.fromEnv(env);
     }
 
-    static IngressConfig config(Infrastructure infrastructure) {
+    public static IngressConfig config(String bootstrapServers, String redisUrl) {
+        return config(bootstrapServers, redisUrl, Map.of());
+    }
+
+    public static IngressConfig config(Infrastructure infrastructure) {
         return config(infrastructure.kafkaBootstrapServers(), infrastructure.redisUrl());
     }
 
     /** Creates the contract's topics, among them the two the ingress uses (idempotent). */
-    static void createTopics(Infrastructure infrastructure) {
+    public static void createTopics(Infrastructure infrastructure) {
         infrastructure.createTopics(TOPICS, 3);
     }
 
     /** An event id no other test or earlier run has used. */
-    static String uniqueEventId(String name) {
+    public static String uniqueEventId(String name) {
         return "it-" + name + "-" + IDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     }
 
-    HttpResponse<String> define(String eventId, String body) {
+    public HttpResponse<String> define(String eventId, String body) {
         return send(HttpRequest.newBuilder(uri("/admin/events/" + eventId))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .PUT(BodyPublishers.ofString(body)));
     }
 
-    HttpResponse<String> apply(String eventId, String userId) {
+    public HttpResponse<String> apply(String eventId, String userId) {
         return post("/events/" + eventId + "/applications", "{\"userId\":\"" + userId + "\"}");
     }
 
-    HttpResponse<String> post(String path, String body) {
+    public HttpResponse<String> post(String path, String body) {
         return post(path, "application/json", body);
     }
 
-    HttpResponse<String> post(String path, String contentType, String body) {
+    public HttpResponse<String> post(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", contentType)
                 .POST(BodyPublishers.ofString(body)));
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
@@ -113,7 +122,7 @@ final class RunningIngress implements AutoCloseable {
     }
 
     /** Every coupon-requests record of the event, read from the beginning up to the current end. */
-    static List<ConsumerRecord<String, CouponRequest>> requestRecords(String bootstrapServers, String eventId) {
+    public static List<ConsumerRecord<String, CouponRequest>> requestRecords(String bootstrapServers, String eventId) {
         var topic = TOPICS.requests();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -143,5 +152,11 @@ final class RunningIngress implements AutoCloseable {
     @Override
     public void close() {
         app.close();
+    }
+
+    /** The answer's status and its body's outcome. */
+    public static void assertOutcome(HttpResponse<String> response, int status, String outcome) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(Json.mapper().readTree(response.body()).get("outcome").asText()).isEqualTo(outcome);
     }
 }

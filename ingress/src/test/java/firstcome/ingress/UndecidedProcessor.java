@@ -1,5 +1,8 @@
 package firstcome.ingress;
 
+import firstcome.contract.Json;
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.QueryRoutes;
 import io.javalin.Javalin;
 
 /**
@@ -19,8 +22,8 @@ final class UndecidedProcessor {
             server = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.port = 0;
-                cfg.routes.get("/events/{eventId}/applications/{userId}",
-                        ctx -> ctx.status(404).contentType("application/json").result("{\"outcome\":\"NOT_APPLIED\"}"));
+                cfg.routes.get(QueryRoutes.STATUS, ctx -> ctx.status(404).contentType("application/json")
+                        .result(Json.mapper().writeValueAsBytes(ApplicationStatus.notApplied())));
             }).start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         }

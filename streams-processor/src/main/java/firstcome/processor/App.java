@@ -1,8 +1,13 @@
 package firstcome.processor;
 
 import firstcome.contract.Ids;
+import firstcome.contract.Json;
 import firstcome.contract.Topics;
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.QueryRoutes;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams-processor process: runs the issuing topology under exactly-once and serves
- * {@code /health}, {@code /metrics} and status look-ups from its state. {@code main} only wires.
+ * {@code /health}, {@code /metrics} and the queries of its state (an application's status, an event's
+ * tally; {@link InteractiveQueries}). {@code main} only wires.
  */
 public final class App implements AutoCloseable {
 
@@ -24,8 +30,7 @@ public final class App implements AutoCloseable {
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final StatusQueries statusQueries;
-    private final TallyQueries tallyQueries;
+    private final InteractiveQueries queries;
     private final Javalin http;
 
     App(ProcessorConfig config, Topics topics) {
@@ -33,45 +38,51 @@ public final class App implements AutoCloseable {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        statusQueries = new StatusQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
-        tallyQueries = new TallyQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
+        queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = config.port();
+            cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
             cfg.routes.get("/health", ctx -> {
                 KafkaStreams.State state = streams.state();
                 boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
                 ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "streams", state.name()));
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            cfg.routes.get("/events/{eventId}/applications/{userId}", ctx -> {
+            cfg.routes.get(QueryRoutes.STATUS, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 String userId = ctx.pathParam("userId");
                 if (!Ids.isValid(eventId) || !Ids.isValid(userId)) {
-                    ctx.status(400).json(Map.of("outcome", "INVALID_REQUEST",
-                            "message", "eventId and userId must be 1-64 characters of [A-Za-z0-9_.:@-]"));
+                    invalid(ctx, "eventId and userId must be 1-64 characters of [A-Za-z0-9_.:@-]");
                     return;
                 }
-                boolean forwarded = ctx.header(StatusQueries.FORWARDED_HEADER) != null;
-                statusQueries.statusOf(eventId, userId, forwarded).ifPresentOrElse(
-                        answer -> ctx.status(answer.status()).contentType("application/json").result(answer.json()),
-                        () -> ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE",
-                                "message", "The decisions are being restored; try again in a moment.")));
+                queries.status(eventId, userId, forwarded(ctx)).ifPresentOrElse(
+                        status -> ctx.status(status.outcome() == ApplicationStatus.State.NOT_APPLIED ? 404 : 200).json(status),
+                        () -> unavailable(ctx, "The decisions are being restored; try again in a moment."));
             });
-            cfg.routes.get("/events/{eventId}/tally", ctx -> {
+            cfg.routes.get(QueryRoutes.TALLY, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 if (!Ids.isValid(eventId)) {
-                    ctx.status(400).json(Map.of("outcome", "INVALID_REQUEST",
-                            "message", "eventId must be 1-64 characters of [A-Za-z0-9_.:@-]"));
+                    invalid(ctx, "eventId must be 1-64 characters of [A-Za-z0-9_.:@-]");
                     return;
                 }
-                boolean forwarded = ctx.header(StatusQueries.FORWARDED_HEADER) != null;
-                tallyQueries.tallyOf(eventId, forwarded).ifPresentOrElse(
-                        json -> ctx.status(200).contentType("application/json").result(json),
-                        () -> ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE",
-                                "message", "The tallies are being restored; try again in a moment.")));
+                queries.tally(eventId, forwarded(ctx)).ifPresentOrElse(
+                        tally -> ctx.status(200).json(tally),
+                        () -> unavailable(ctx, "The tallies are being restored; try again in a moment."));
             });
         });
+    }
+
+    private static boolean forwarded(Context ctx) {
+        return ctx.header(InteractiveQueries.FORWARDED_HEADER) != null;
+    }
+
+    private static void invalid(Context ctx, String message) {
+        ctx.status(400).json(Map.of("outcome", "INVALID_REQUEST", "message", message));
+    }
+
+    private static void unavailable(Context ctx, String message) {
+        ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE", "message", message));
     }
 
     void start() {

@@ -1,5 +1,8 @@
 package firstcome.processor;
 
+import firstcome.contract.IssuingOutcome;
+import firstcome.contract.query.Tally;
+
 /**
  * How the requests of one event were decided so far. {@code issued} is also the highest coupon
  * number handed out, since numbers run 1..issued without gaps.
@@ -8,7 +11,7 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
 
     public static final EventTally NONE = new EventTally(0, 0, 0, 0, 0, 0);
 
-    public EventTally plus(Outcome outcome) {
+    public EventTally plus(IssuingOutcome outcome) {
         return switch (outcome) {
             case ISSUED -> new EventTally(issued + 1, duplicates, soldOut, notOpen, closed, unknownEvent);
             case DUPLICATE -> new EventTally(issued, duplicates + 1, soldOut, notOpen, closed, unknownEvent);
@@ -21,5 +24,10 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
 
     public long decided() {
         return issued + duplicates + soldOut + notOpen + closed + unknownEvent;
+    }
+
+    /** The tally as a query answers it. */
+    public Tally answer(String eventId) {
+        return new Tally(eventId, issued, duplicates, soldOut, notOpen, closed, unknownEvent, decided());
     }
 }

@@ -3,6 +3,7 @@ package firstcome.processor;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -49,7 +50,7 @@ final class IssuingProcessor implements Processor<String, CouponRequest, String,
         EventTally stored = tallies.get(eventId);
         EventTally tally = stored == null ? EventTally.NONE : stored;
 
-        Outcome outcome = IssuingRules.decide(
+        IssuingOutcome outcome = IssuingRules.decide(
                 definitions.get(eventId), tally.issued(), previous != null && previous.holdsCoupon(), at);
         tallies.put(eventId, tally.plus(outcome));
         switch (outcome) {

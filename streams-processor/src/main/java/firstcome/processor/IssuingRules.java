@@ -1,6 +1,7 @@
 package firstcome.processor;
 
 import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
 
 /**
@@ -13,23 +14,23 @@ public final class IssuingRules {
     private IssuingRules() {
     }
 
-    public static Outcome decide(EventDefinition event, long issued, boolean userHoldsCoupon, Instant at) {
+    public static IssuingOutcome decide(EventDefinition event, long issued, boolean userHoldsCoupon, Instant at) {
         if (event == null) {
-            return Outcome.UNKNOWN_EVENT;
+            return IssuingOutcome.UNKNOWN_EVENT;
         }
         if (userHoldsCoupon) {
-            return Outcome.DUPLICATE;
+            return IssuingOutcome.DUPLICATE;
         }
         if (event.notYetOpenAt(at)) {
-            return Outcome.NOT_OPEN;
+            return IssuingOutcome.NOT_OPEN;
         }
         if (event.closedAt(at)) {
-            return Outcome.CLOSED;
+            return IssuingOutcome.CLOSED;
         }
         // A lowered limit leaves issued > limit: those coupons stay, nobody new gets one.
         if (issued >= event.limit()) {
-            return Outcome.SOLD_OUT;
+            return IssuingOutcome.SOLD_OUT;
         }
-        return Outcome.ISSUED;
+        return IssuingOutcome.ISSUED;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.IssuingOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ class IssuingPropertiesTest {
             for (int i = 0; i < applications.size(); i++) {
                 Apply apply = applications.get(i);
                 Decision decision = fixture.decisionOf(apply.eventId(), apply.userId());
-                if (decision.outcome() == Outcome.SOLD_OUT && decision.decidedAt().equals(applicationTimes.get(i))) {
+                if (decision.outcome() == IssuingOutcome.SOLD_OUT && decision.decidedAt().equals(applicationTimes.get(i))) {
                     Instant at = applicationTimes.get(i);
                     long issuedBefore = couponsByEvent.getOrDefault(apply.eventId(), List.of()).stream()
                             .filter(c -> c.issuedAt().isBefore(at)).count();

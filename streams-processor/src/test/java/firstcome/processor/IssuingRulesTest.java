@@ -3,6 +3,7 @@ package firstcome.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -14,33 +15,33 @@ class IssuingRulesTest {
 
     @Test
     void issuesWhileOpenAndBelowTheLimit() {
-        assertThat(IssuingRules.decide(EVENT, 1, false, OPENS)).isEqualTo(Outcome.ISSUED);
+        assertThat(IssuingRules.decide(EVENT, 1, false, OPENS)).isEqualTo(IssuingOutcome.ISSUED);
     }
 
     @Test
     void refusesOnceTheLimitIsReached() {
-        assertThat(IssuingRules.decide(EVENT, 2, false, OPENS)).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(IssuingRules.decide(EVENT, 2, false, OPENS)).isEqualTo(IssuingOutcome.SOLD_OUT);
     }
 
     @Test
     void refusesAnyoneOnceALoweredLimitLiesBelowTheIssuedCount() {
-        assertThat(IssuingRules.decide(EVENT, 5, false, OPENS)).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(IssuingRules.decide(EVENT, 5, false, OPENS)).isEqualTo(IssuingOutcome.SOLD_OUT);
     }
 
     @Test
     void answersAUserWhoHoldsACouponWithDuplicateEvenWhenSoldOut() {
-        assertThat(IssuingRules.decide(EVENT, 2, true, OPENS)).isEqualTo(Outcome.DUPLICATE);
+        assertThat(IssuingRules.decide(EVENT, 2, true, OPENS)).isEqualTo(IssuingOutcome.DUPLICATE);
     }
 
     @Test
     void treatsTheOpeningInstantAsOpenAndTheClosingInstantAsClosed() {
-        assertThat(IssuingRules.decide(EVENT, 0, false, OPENS.minusMillis(1))).isEqualTo(Outcome.NOT_OPEN);
-        assertThat(IssuingRules.decide(EVENT, 0, false, CLOSES.minusMillis(1))).isEqualTo(Outcome.ISSUED);
-        assertThat(IssuingRules.decide(EVENT, 0, false, CLOSES)).isEqualTo(Outcome.CLOSED);
+        assertThat(IssuingRules.decide(EVENT, 0, false, OPENS.minusMillis(1))).isEqualTo(IssuingOutcome.NOT_OPEN);
+        assertThat(IssuingRules.decide(EVENT, 0, false, CLOSES.minusMillis(1))).isEqualTo(IssuingOutcome.ISSUED);
+        assertThat(IssuingRules.decide(EVENT, 0, false, CLOSES)).isEqualTo(IssuingOutcome.CLOSED);
     }
 
     @Test
     void knowsNothingOfAnUndefinedEvent() {
-        assertThat(IssuingRules.decide(null, 0, false, OPENS)).isEqualTo(Outcome.UNKNOWN_EVENT);
+        assertThat(IssuingRules.decide(null, 0, false, OPENS)).isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.IssuingOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +62,8 @@ class IssuingTopologyTest {
             assertThat(coupon.issuedAt()).isEqualTo(at(n));
         }
         assertThat(fixture.decisionOf("seed", "u-100")).isEqualTo(Decision.issued(100, requestIds.get(99), at(100)));
-        assertThat(fixture.decisionOf("seed", "u-101").outcome()).isEqualTo(Outcome.SOLD_OUT);
-        assertThat(fixture.decisionOf("seed", "u-1000").outcome()).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("seed", "u-101").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("seed", "u-1000").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
         assertThat(fixture.tallyOf("seed")).isEqualTo(new EventTally(100, 0, 900, 0, 0, 0));
         assertThat(fixture.issued.isEmpty()).isTrue();
     }
@@ -99,8 +100,8 @@ class IssuingTopologyTest {
 
         assertThat(coupons).extracting(kv -> kv.key + ":" + kv.value.userId() + "#" + kv.value.couponNo())
                 .containsExactly("a:u-1#1", "b:u-1#1", "a:u-2#2", "b:u-2#2", "b:u-3#3");
-        assertThat(fixture.decisionOf("a", "u-3").outcome()).isEqualTo(Outcome.SOLD_OUT);
-        assertThat(fixture.decisionOf("b", "u-4").outcome()).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("a", "u-3").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("b", "u-4").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
         assertThat(fixture.tallyOf("a").issued()).isEqualTo(2);
         assertThat(fixture.tallyOf("b").issued()).isEqualTo(3);
     }
@@ -117,8 +118,8 @@ class IssuingTopologyTest {
         fixture.apply("timed", "late", closes);
 
         assertThat(fixture.issuedCoupons()).extracting(IssuedCoupon::userId).containsExactly("first", "last");
-        assertThat(fixture.decisionOf("timed", "early").outcome()).isEqualTo(Outcome.NOT_OPEN);
-        assertThat(fixture.decisionOf("timed", "late").outcome()).isEqualTo(Outcome.CLOSED);
+        assertThat(fixture.decisionOf("timed", "early").outcome()).isEqualTo(IssuingOutcome.NOT_OPEN);
+        assertThat(fixture.decisionOf("timed", "late").outcome()).isEqualTo(IssuingOutcome.CLOSED);
     }
 
     @Test
@@ -130,7 +131,7 @@ class IssuingTopologyTest {
         fixture.apply("e", "eager", opens);
 
         assertThat(fixture.issuedCoupons()).extracting(IssuedCoupon::userId).containsExactly("eager");
-        assertThat(fixture.decisionOf("e", "eager").outcome()).isEqualTo(Outcome.ISSUED);
+        assertThat(fixture.decisionOf("e", "eager").outcome()).isEqualTo(IssuingOutcome.ISSUED);
     }
 
     @Test
@@ -138,7 +139,7 @@ class IssuingTopologyTest {
         fixture.apply("nobody-defined-me", "u-1", at(1));
 
         assertThat(fixture.issued.isEmpty()).isTrue();
-        assertThat(fixture.decisionOf("nobody-defined-me", "u-1").outcome()).isEqualTo(Outcome.UNKNOWN_EVENT);
+        assertThat(fixture.decisionOf("nobody-defined-me", "u-1").outcome()).isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
         assertThat(fixture.tallyOf("nobody-defined-me").unknownEvent()).isEqualTo(1);
     }
 
@@ -154,8 +155,8 @@ class IssuingTopologyTest {
 
         assertThat(fixture.issuedCoupons()).extracting(c -> c.userId() + "#" + c.couponNo())
                 .containsExactly("u-1#1", "u-2#2", "u-4#3");
-        assertThat(fixture.decisionOf("e", "u-3").outcome()).isEqualTo(Outcome.SOLD_OUT);
-        assertThat(fixture.decisionOf("e", "u-5").outcome()).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("e", "u-3").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("e", "u-5").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
     }
 
     @Test
@@ -167,8 +168,8 @@ class IssuingTopologyTest {
         fixture.apply("e", "u-3", at(4));
 
         assertThat(fixture.issuedCoupons()).extracting(IssuedCoupon::userId).containsExactly("u-1", "u-2");
-        assertThat(fixture.decisionOf("e", "u-1").outcome()).isEqualTo(Outcome.ISSUED);
-        assertThat(fixture.decisionOf("e", "u-3").outcome()).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(fixture.decisionOf("e", "u-1").outcome()).isEqualTo(IssuingOutcome.ISSUED);
+        assertThat(fixture.decisionOf("e", "u-3").outcome()).isEqualTo(IssuingOutcome.SOLD_OUT);
     }
 
     @Test
@@ -182,7 +183,7 @@ class IssuingTopologyTest {
 
         assertThat(fixture.issuedCoupons()).extracting(c -> c.userId() + "#" + c.couponNo())
                 .containsExactly("u-1#1", "u-3#2");
-        assertThat(fixture.decisionOf("e", "u-2").outcome()).isEqualTo(Outcome.UNKNOWN_EVENT);
+        assertThat(fixture.decisionOf("e", "u-2").outcome()).isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
     }
 
     @Test

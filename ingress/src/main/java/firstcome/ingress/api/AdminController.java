@@ -1,0 +1,112 @@
+package firstcome.ingress.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.EventDefinition;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.gate.Gate;
+import firstcome.ingress.gate.GateUnavailableException;
+import firstcome.ingress.kafka.Publisher;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT /admin/events/{eventId}}: checks the bearer token, validates the definition, writes it
+ * to coupon-events and waits for the broker, then updates the catalog and primes the gate before
+ * answering, so that applications are accepted as soon as the caller has the answer.
+ */
+public final class AdminController {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+
+    private final AdminToken token;
+    private final EventCatalog catalog;
+    private final Gate gate;
+    private final Publisher publisher;
+    private final Clock clock;
+    private final Executor background;
+
+    public AdminController(AdminToken token, EventCatalog catalog, Gate gate, Publisher publisher, Clock clock, Executor background) {
+        this.token = token;
+        this.catalog = catalog;
+        this.gate = gate;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.background = background;
+    }
+
+    public void define(Context ctx) {
+        token.authorize(ctx.header("Authorization"));
+        EventId event = EventId.parse(ctx.pathParam("eventId"));
+        JsonNode body = JsonBody.read(ctx);
+        Instant now = clock.instant();
+        EventDefinition definition = definition(event, body, now);
+        ctx.future(() -> publisher.publish(definition, now)
+                .handle((offset, failure) -> failure == null
+                        ? CompletableFuture.supplyAsync(() -> install(definition, offset), background)
+                        : CompletableFuture.completedFuture(notStored(definition, failure)))
+                .thenCompose(answer -> answer)
+                .thenAccept(answer -> answer.writeTo(ctx)));
+    }
+
+    private Answer install(EventDefinition definition, long offset) {
+        catalog.apply(definition.eventId(), definition, offset);
+        try {
+            gate.prime(definition);
+        } catch (GateUnavailableException e) {
+            log.warn("event {} stored, but the gate could not be primed: {}", definition.eventId(), e.getMessage());
+            return Answer.problem(Outcome.UNAVAILABLE,
+                    "the event was stored, but Redis did not answer, so applications cannot pass yet; repeat the call");
+        }
+        log.info("event {} defined: limit {}, opens {}, closes {}", definition.eventId(), definition.limit(),
+                definition.opensAt(), definition.closesAt() == null ? "never" : definition.closesAt());
+        return Answer.ok(definition);
+    }
+
+    private static Answer notStored(EventDefinition definition, Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        log.warn("event {} could not be written to Kafka: {}", definition.eventId(), cause.toString());
+        return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
+    }
+
+    /** {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never. */
+    static EventDefinition definition(EventId event, JsonNode body, Instant now) {
+        JsonNode limit = body.get("limit");
+        if (limit == null || limit.isNull()) {
+            throw ApiException.invalidRequest("limit is required");
+        }
+        if (!limit.isIntegralNumber() || !limit.canConvertToInt()
+                || limit.intValue() < 1 || limit.intValue() > EventDefinition.MAX_LIMIT) {
+            throw ApiException.invalidRequest("limit must be a whole number from 1 to " + EventDefinition.MAX_LIMIT);
+        }
+        Instant opensAt = instant(body, "opensAt").orElse(now);
+        Instant closesAt = instant(body, "closesAt").orElse(null);
+        try {
+            return new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest(e.getMessage());
+        }
+    }
+
+    private static Optional<Instant> instant(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            try {
+                return Optional.of(OffsetDateTime.parse(node.textValue()).toInstant());
+            } catch (DateTimeException e) {
+                // fall through to the common message
+            }
+        }
+        throw ApiException.invalidRequest(field + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
+    }
+}

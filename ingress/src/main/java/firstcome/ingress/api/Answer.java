@@ -1,0 +1,38 @@
+package firstcome.ingress.api;
+
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * One HTTP answer: status, the outcome it reports (for metrics), a JSON body and extra headers.
+ * Async handlers compute it off the request thread and write it when it is ready.
+ */
+public record Answer(int status, Outcome outcome, Object body, Map<String, String> headers) {
+
+    /** Seconds a client should wait before retrying after a 503. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    /** A 200 that reports no outcome (event info, a status look-up, the stored event). */
+    public static Answer ok(Object body) {
+        return new Answer(200, null, body, Map.of());
+    }
+
+    public static Answer of(Outcome outcome, Object body) {
+        return new Answer(outcome.status(), outcome, body, Map.of());
+    }
+
+    /** A contract error body for the outcome; a 503 also says when to retry. */
+    public static Answer problem(Outcome outcome, String message) {
+        return problem(outcome.status(), outcome, message);
+    }
+
+    public static Answer problem(int status, Outcome outcome, String message) {
+        Map<String, String> headers = status == 503 ? Map.of("Retry-After", RETRY_AFTER_SECONDS) : Map.of();
+        return new Answer(status, outcome, new ApiException.Problem(outcome.name(), message), headers);
+    }
+
+    public void writeTo(Context ctx) {
+        headers.forEach(ctx::header);
+        ctx.status(status).json(body);
+    }
+}

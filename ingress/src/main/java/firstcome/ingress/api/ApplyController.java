@@ -1,0 +1,209 @@
+package firstcome.ingress.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import firstcome.ingress.RateLimitedLog;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.gate.Gate;
+import firstcome.ingress.gate.GateUnavailableException;
+import firstcome.ingress.gate.SoldOutShortcut;
+import firstcome.ingress.kafka.Publisher;
+import firstcome.ingress.processor.StatusLookup;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public routes: event info, apply, and "my result". An application is checked against the
+ * catalog (known, open, not closed), then the sold-out memory, then passes the gate in one Redis
+ * step, and is answered 202 only from the broker's acknowledgement. If Kafka does not take it in
+ * time, its slot goes back to the gate before the client hears 503.
+ */
+public final class ApplyController {
+
+    private static final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(ApplyController.class), Duration.ofSeconds(5));
+
+    private final EventCatalog catalog;
+    private final Gate gate;
+    private final Publisher publisher;
+    private final SoldOutShortcut shortcut;
+    private final StatusLookup statuses;
+    private final IngressMetrics metrics;
+    private final ApplyAnswerCounts answers;
+    private final Clock clock;
+    /** Where slots are given back: a release is a blocking Redis call, never run on an ack thread. */
+    private final Executor releases;
+
+    public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, SoldOutShortcut shortcut,
+            StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases) {
+        this.catalog = catalog;
+        this.gate = gate;
+        this.publisher = publisher;
+        this.shortcut = shortcut;
+        this.statuses = statuses;
+        this.metrics = metrics;
+        this.answers = answers;
+        this.clock = clock;
+        this.releases = releases;
+    }
+
+    /** {@code GET /events/{eventId}}. */
+    public void event(Context ctx) {
+        EventId event = EventId.parse(ctx.pathParam("eventId"));
+        EventDefinition definition = definition(event);
+        long remaining = Math.max(0, definition.limit() - gate.count(event));
+        Answer.ok(new EventInfo(definition.eventId(), definition.limit(),
+                definition.opensAt(), definition.closesAt(), remaining)).writeTo(ctx);
+    }
+
+    /**
+     * {@code POST /events/{eventId}/applications}. Every answer is counted here, by outcome, where
+     * it is decided; a refusal raised on the way is counted, then answered by the exception mapper.
+     */
+    public void apply(Context ctx) {
+        long started = System.nanoTime();
+        String eventId = ctx.pathParam("eventId");
+        try {
+            apply(ctx, eventId, started);
+        } catch (RuntimeException e) {
+            counted(eventId, Failures.answer(e), started);
+            throw e;
+        }
+    }
+
+    private void apply(Context ctx, String eventId, long started) {
+        EventId event = EventId.parse(eventId);
+        JsonNode body = JsonBody.read(ctx);
+        UserId user = JsonBody.userId(body);
+        EventDefinition definition = definition(event);
+        // One instant for the checks here and for the record: the streams-processor decides
+        // NOT_OPEN / CLOSED from the record timestamp, so both see the same time.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (definition.notYetOpenAt(now)) {
+            throw new ApiException(Outcome.NOT_OPEN, "applications open at " + definition.opensAt());
+        }
+        if (definition.closedAt(now)) {
+            throw new ApiException(Outcome.CLOSED, "applications closed at " + definition.closesAt());
+        }
+
+        Optional<Outcome> remembered = shortcut.answer(event, user);
+        if (remembered.isPresent()) {
+            metrics.shortcutAnswered();
+            counted(eventId, refusal(remembered.get()), started).writeTo(ctx);
+            return;
+        }
+        // Made before the gate, which keeps it as pending with the slot: if this process dies
+        // before Kafka answers, another ingress finds it there and publishes it (GateReconciler).
+        var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
+        Gate.Admission admission = gate.admit(event, user, definition.limit(), request);
+        shortcut.observe(event, definition.limit(), admission);
+        if (admission.outcome() != Outcome.ACCEPTED) {
+            counted(eventId, refusal(admission.outcome()), started).writeTo(ctx);
+            return;
+        }
+
+        var accepted = Answer.of(Outcome.ACCEPTED, new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), admission.position()));
+        ctx.future(() -> publisher.publish(request)
+                .handle((offset, failure) -> failure == null
+                        ? CompletableFuture.completedFuture(settled(request, accepted))
+                        : CompletableFuture.supplyAsync(() -> giveBack(event, user, failure), releases))
+                .thenCompose(answer -> answer)
+                .whenComplete((answer, failure) -> counted(eventId, answer != null ? answer : Failures.answer(failure), started))
+                .thenAccept(answer -> answer.writeTo(ctx)));
+    }
+
+    /** Counts the answer to an application: the metrics' outcome and latency, and the event's answers for the live view. */
+    private Answer counted(String eventId, Answer answer, long started) {
+        metrics.application(answer.outcome(), System.nanoTime() - started);
+        answers.record(eventId, answer.outcome());
+        return answer;
+    }
+
+    /** {@code GET /events/{eventId}/applications/{userId}}. */
+    public void status(Context ctx) {
+        EventId event = EventId.parse(ctx.pathParam("eventId"));
+        UserId user = UserId.parse(ctx.pathParam("userId"));
+        definition(event);
+        statuses.find(event, user).ifPresentOrElse(
+                status -> Answer.ok(status).writeTo(ctx),
+                () -> Answer.problem(Outcome.NOT_APPLIED, "no application of this user for this event").writeTo(ctx));
+    }
+
+    /** The definition, or 404 UNKNOWN_EVENT; 503 while the catalog is still being read. */
+    private EventDefinition definition(EventId event) {
+        Optional<EventDefinition> definition = catalog.find(event);
+        if (definition.isPresent()) {
+            return definition.get();
+        }
+        if (!catalog.isLoaded()) {
+            throw ApiException.unavailable("the ingress is still reading the event definitions");
+        }
+        throw new ApiException(Outcome.UNKNOWN_EVENT, "no event " + event);
+    }
+
+    /**
+     * Kafka holds the record: the gate may forget it as pending. Off the ack thread, after the
+     * answer; if that never happens (crash, Redis away), the reconciler publishes the record once
+     * more, an identical duplicate the streams-processor decides as such.
+     */
+    private Answer settled(CouponRequest request, Answer accepted) {
+        try {
+            releases.execute(() -> {
+                try {
+                    gate.settle(request);
+                } catch (GateUnavailableException e) {
+                    log.warn("could not mark the request of {} to {} as stored: {}", request.userId(), request.eventId(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            // Left pending: the reconciler of this or another ingress settles it.
+        }
+        return accepted;
+    }
+
+    /**
+     * Kafka did not acknowledge the record: free the slot (atomically, and only if this user
+     * holds it) so that nothing stays counted for a request the client is told failed.
+     */
+    private Answer giveBack(EventId event, UserId user, Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        try {
+            gate.release(event, user);
+            shortcut.forget(event);
+            metrics.released(true);
+            log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
+        } catch (GateUnavailableException e) {
+            // Neither Kafka nor Redis: the slot stays taken with its pending request, which the
+            // reconciler publishes once both answer again (see README, "failure cases").
+            metrics.released(false);
+            log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {}",
+                    user, event, cause.toString(), e.getMessage());
+        }
+        return Answer.problem(Outcome.UNAVAILABLE, "the application could not be stored; nothing was counted, try again");
+    }
+
+    private static Answer refusal(Outcome outcome) {
+        return switch (outcome) {
+            case ALREADY_APPLIED -> Answer.problem(outcome, "this user has already applied to this event");
+            case SOLD_OUT -> Answer.problem(outcome, "no coupon left for this event");
+            default -> throw new IllegalStateException("not a refusal: " + outcome);
+        };
+    }
+
+    /** The 202 body. */
+    record Accepted(String outcome, String eventId, String userId, long position) {
+    }
+
+    /** The public event info. */
+    record EventInfo(String eventId, int limit, Instant opensAt, Instant closesAt, long remaining) {
+    }
+}

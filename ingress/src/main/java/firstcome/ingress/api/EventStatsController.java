@@ -1,0 +1,114 @@
+package firstcome.ingress.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import firstcome.contract.EventDefinition;
+import firstcome.contract.query.Tally;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.gate.Gate;
+import firstcome.ingress.gate.GateUnavailableException;
+import firstcome.ingress.processor.TallyLookup;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The organiser's live view, behind the admin token: {@code GET /admin/events} (the catalog with
+ * each event's gate count) and {@code GET /admin/events/{eventId}/stats} (accepted at the gate,
+ * issued and decided by the streams-processor, and this ingress's answers by outcome, which the page
+ * turns into requests per second). A source that does not answer shows as null, never as a failure
+ * of the whole view.
+ */
+public final class EventStatsController {
+
+    /** The list shows at most this many events, most recently opened first. */
+    static final int LISTED_EVENTS = 50;
+
+    private final AdminToken token;
+    private final EventCatalog catalog;
+    private final Gate gate;
+    private final TallyLookup tallies;
+    private final ApplyAnswerCounts answers;
+    private final Clock clock;
+
+    public EventStatsController(AdminToken token, EventCatalog catalog, Gate gate, TallyLookup tallies,
+            ApplyAnswerCounts answers, Clock clock) {
+        this.token = token;
+        this.catalog = catalog;
+        this.gate = gate;
+        this.tallies = tallies;
+        this.answers = answers;
+        this.clock = clock;
+    }
+
+    /** {@code GET /admin/events}. */
+    public void events(Context ctx) {
+        token.authorize(ctx.header("Authorization"));
+        List<EventDefinition> all = catalog.definitions();
+        List<EventRow> rows = all.stream()
+                .sorted(Comparator.comparing(EventDefinition::opensAt).thenComparing(EventDefinition::eventId).reversed())
+                .limit(LISTED_EVENTS)
+                .map(definition -> {
+                    Long accepted = accepted(new EventId(definition.eventId()));
+                    return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
+                            definition.closesAt(), accepted, remaining(definition, accepted));
+                })
+                .toList();
+        ctx.header("Cache-Control", "no-store");
+        Answer.ok(new EventList(rows, all.size(), clock.instant())).writeTo(ctx);
+    }
+
+    /** {@code GET /admin/events/{eventId}/stats}. */
+    public void stats(Context ctx) {
+        token.authorize(ctx.header("Authorization"));
+        EventId event = EventId.parse(ctx.pathParam("eventId"));
+        Optional<EventDefinition> found = catalog.find(event);
+        if (found.isEmpty()) {
+            if (!catalog.isLoaded()) {
+                throw ApiException.unavailable("the ingress is still reading the event definitions");
+            }
+            throw new ApiException(Outcome.UNKNOWN_EVENT, "no event " + event);
+        }
+        EventDefinition definition = found.get();
+        Instant at = clock.instant();
+        Long accepted = accepted(event);
+        Optional<Tally> tally = tallies.find(event);
+        ctx.header("Cache-Control", "no-store");
+        Answer.ok(new EventStats(definition.eventId(), definition.limit(), definition.opensAt(), definition.closesAt(),
+                accepted, remaining(definition, accepted), tally.map(Tally::issued).orElse(null),
+                tally.orElse(null), answers.of(event), at)).writeTo(ctx);
+    }
+
+    private Long accepted(EventId event) {
+        try {
+            return gate.count(event);
+        } catch (GateUnavailableException e) {
+            return null;
+        }
+    }
+
+    private static Long remaining(EventDefinition definition, Long accepted) {
+        return accepted == null ? null : Math.max(0, definition.limit() - accepted);
+    }
+
+    /** One row of the list; {@code accepted} and {@code remaining} are null while Redis does not answer. */
+    record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining) {
+    }
+
+    record EventList(List<EventRow> events, int total, Instant at) {
+    }
+
+    /**
+     * The live figures. {@code accepted}: users holding a slot at the gate (Redis). {@code issued}
+     * and {@code decided}: the streams-processor's tally (null while it does not answer); {@code decided}
+     * shows its six counts, without the event id and total the processor's answer also carries.
+     * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
+     */
+    record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
+            Long issued, @JsonIgnoreProperties({"eventId", "decided"}) Tally decided, Map<String, Long> answers,
+            Instant at) {
+    }
+}

@@ -1,0 +1,78 @@
+package firstcome.ingress.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code /metrics} shows about the API: applications by outcome with their latency
+ * ({@code ingress_applications_total}, {@code ingress_apply_seconds}), every HTTP request by route
+ * and status ({@code ingress_http_requests_seconds}), how often the sold-out short-cut answered
+ * ({@code ingress_soldout_shortcut_answers_total}) and slots given back after a failed hand-off
+ * ({@code ingress_gate_releases_total{result="released|failed"}}).
+ */
+public final class IngressMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<Outcome, Counter> applications = new EnumMap<>(Outcome.class);
+    private final Map<Outcome, Timer> applyLatency = new EnumMap<>(Outcome.class);
+    private final Counter shortcutAnswers;
+    private final Counter slotsReleased;
+    private final Counter slotsLeaked;
+
+    public IngressMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Outcome outcome : Outcome.values()) {
+            applications.put(outcome, Counter.builder("ingress.applications")
+                    .description("Applications answered, by outcome")
+                    .tag("outcome", outcome.name())
+                    .register(registry));
+            applyLatency.put(outcome, Timer.builder("ingress.apply")
+                    .description("Time from request to answer of an application, by outcome")
+                    .tag("outcome", outcome.name())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry));
+        }
+        shortcutAnswers = Counter.builder("ingress.soldout.shortcut.answers")
+                .description("Applications answered from the sold-out memory instead of Redis")
+                .register(registry);
+        slotsReleased = Counter.builder("ingress.gate.releases")
+                .description("Slots given back to the gate because Kafka did not take the request")
+                .tag("result", "released")
+                .register(registry);
+        slotsLeaked = Counter.builder("ingress.gate.releases")
+                .description("Slots given back to the gate because Kafka did not take the request")
+                .tag("result", "failed")
+                .register(registry);
+    }
+
+    /** A slot given back after a failed hand-off; {@code false}: Redis failed too, the slot stays taken. */
+    void released(boolean ok) {
+        (ok ? slotsReleased : slotsLeaked).increment();
+    }
+
+    void application(Outcome outcome, long nanos) {
+        applications.get(outcome).increment();
+        applyLatency.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void shortcutAnswered() {
+        shortcutAnswers.increment();
+    }
+
+    public void request(String method, String route, int status, long nanos) {
+        Timer.builder("ingress.http.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

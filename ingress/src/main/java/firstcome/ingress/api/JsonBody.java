@@ -1,0 +1,91 @@
+package firstcome.ingress.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import firstcome.contract.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/**
+ * Reads a request body at the edge, the same way for every route: JSON content type (else 415),
+ * at most 4 KiB (else 413, without reading further), one JSON object (else 400).
+ */
+final class JsonBody {
+
+    static final int MAX_BYTES = 4096;
+
+    private static final ObjectReader READER = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private JsonBody() {
+    }
+
+    static JsonNode read(Context ctx) {
+        requireJson(ctx.header("Content-Type"));
+        requireSmall(ctx.header("Content-Length"));
+        byte[] bytes;
+        try (InputStream in = ctx.bodyInputStream()) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("the request body could not be read");
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge();
+        }
+        JsonNode node;
+        try {
+            node = bytes.length == 0 ? null : READER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidRequest("the body is not valid JSON");
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("the request body could not be read");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.invalidRequest("the body must be a JSON object");
+        }
+        return node;
+    }
+
+    /** {@code userId}: a JSON string, or a JSON integer taken as its decimal string. */
+    static UserId userId(JsonNode body) {
+        JsonNode node = body.get("userId");
+        if (node == null || node.isNull()) {
+            throw ApiException.invalidRequest("userId is required");
+        }
+        if (node.isTextual()) {
+            return UserId.parse(node.textValue());
+        }
+        if (node.isIntegralNumber()) {
+            return UserId.parse(node.bigIntegerValue().toString());
+        }
+        throw ApiException.invalidRequest("userId must be a string or a whole number");
+    }
+
+    private static void requireJson(String contentType) {
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json")) {
+            throw new ApiException(415, Outcome.INVALID_REQUEST, "send the body as application/json");
+        }
+    }
+
+    private static void requireSmall(String contentLength) {
+        if (contentLength == null) {
+            return;
+        }
+        try {
+            if (Long.parseLong(contentLength.strip()) > MAX_BYTES) {
+                throw tooLarge();
+            }
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidRequest("Content-Length is not a number");
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, Outcome.INVALID_REQUEST, "the body must be at most " + MAX_BYTES + " bytes");
+    }
+}

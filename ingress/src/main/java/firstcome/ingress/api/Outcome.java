@@ -1,0 +1,34 @@
+package firstcome.ingress.api;
+
+/**
+ * Every {@code outcome} the ingress puts in a body, with the HTTP status it travels with. The first
+ * block is the contract's apply table; the rest are the other routes' answers.
+ */
+public enum Outcome {
+    ACCEPTED(202),
+    ALREADY_APPLIED(409),
+    SOLD_OUT(410),
+    NOT_OPEN(409),
+    CLOSED(410),
+    UNKNOWN_EVENT(404),
+    INVALID_REQUEST(400),
+    UNAVAILABLE(503),
+
+    UNAUTHORIZED(401),
+    RATE_LIMITED(429),
+    PENDING(200),
+    NOT_APPLIED(404),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    INTERNAL_ERROR(500);
+
+    private final int status;
+
+    Outcome(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,189 @@
+package firstcome.ingress.catalog;
+
+import firstcome.contract.EventDefinition;
+import firstcome.contract.Topic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the compacted coupon-events topic from its beginning into the {@link EventCatalog} on a
+ * background thread, then keeps following it. No consumer group: every ingress reads every
+ * partition, commits nothing, and starts from the beginning again after a restart. The catalog
+ * counts as loaded once the end offsets seen at start are reached.
+ */
+public final class CatalogFollower implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CatalogFollower.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(2);
+
+    private final Topic<EventDefinition> topic;
+    private final EventCatalog catalog;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean started;
+
+    public CatalogFollower(String bootstrapServers, Topic<EventDefinition> topic, EventCatalog catalog) {
+        this.topic = topic;
+        this.catalog = catalog;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-catalog",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "ingress-catalog");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        started = true;
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = assign();
+            Map<TopicPartition, Long> ends = endOffsets(partitions);
+            log.info("reading {} ({} partitions) from the beginning, up to {}", topic.name(), partitions.size(), ends);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    apply(record);
+                }
+                if (!catalog.isLoaded() && reached(ends)) {
+                    catalog.markLoaded();
+                    log.info("event catalog loaded: {} events", catalog.size());
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("event catalog reader woken up unexpectedly", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("event catalog reader stopped: the catalog no longer follows {}", topic.name(), e);
+        } finally {
+            closeConsumer();
+            stopped.countDown();
+        }
+    }
+
+    /** Waits for the topic to exist: an ingress may start before the topics are created. */
+    private List<TopicPartition> assign() throws InterruptedException {
+        boolean warned = false;
+        while (running) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), METADATA_WAIT);
+                if (infos != null && !infos.isEmpty()) {
+                    List<TopicPartition> partitions = infos.stream()
+                            .map(info -> new TopicPartition(info.topic(), info.partition()))
+                            .toList();
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    return partitions;
+                }
+            } catch (TimeoutException e) {
+                // broker not reachable yet
+            }
+            if (!warned) {
+                log.warn("waiting for topic {} to exist and its broker to answer", topic.name());
+                warned = true;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new WakeupException();
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return consumer.endOffsets(partitions, METADATA_WAIT);
+            } catch (TimeoutException e) {
+                if (!running) {
+                    throw new WakeupException();
+                }
+            }
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> ends) {
+        try {
+            for (var end : ends.entrySet()) {
+                if (consumer.position(end.getKey(), METADATA_WAIT) < end.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (TimeoutException brokerAway) {
+            return false;
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? null : topic.keySerde().deserializer().deserialize(topic.name(), record.key());
+        if (key == null) {
+            log.warn("skipping {} record at {}-{}: no key", topic.name(), record.partition(), record.offset());
+            return;
+        }
+        if (record.value() == null) {
+            catalog.apply(key, null, record.offset());
+            return;
+        }
+        EventDefinition definition;
+        try {
+            definition = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+        } catch (SerializationException e) {
+            log.warn("skipping {} record at {}-{}: {}", topic.name(), record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        if (!key.equals(definition.eventId())) {
+            log.warn("skipping {} record at {}-{}: key {} but eventId {}",
+                    topic.name(), record.partition(), record.offset(), key, definition.eventId());
+            return;
+        }
+        catalog.apply(key, definition, record.offset());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (!started) {
+            closeConsumer();
+            return;
+        }
+        consumer.wakeup();
+        try {
+            if (!stopped.await(5, TimeUnit.SECONDS)) {
+                log.warn("event catalog reader did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            log.debug("closing the catalog consumer", e);
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package firstcome.ingress.gate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import firstcome.contract.Json;
+import firstcome.ingress.IngressConfig;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.UserId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * The gate in Redis: per event a set of the users that passed, their count, and a count of
+ * releases. One Lua script per application (run by SHA, loaded again only after a NOSCRIPT) keeps
+ * "check, remember, count" atomic, so no crash or race between steps can let limit + 1 through.
+ * Rejected requests store nothing: an event's memory is bounded by its limit.
+ *
+ * <p>Keys are {@code fc:{eventId}:users|count|releases|pending}; the braces are a Redis Cluster hash
+ * tag, so the keys a script touches always live in one slot. {@code pending} maps a user to the
+ * request (JSON) taken for their slot until Kafka acknowledged it: the trace a crash leaves behind.
+ */
+public final class RedisGate implements Gate, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
+
+    /**
+     * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none). Replies
+     * {0, position} | {1, 0} | {2, generation}.
+     */
+    static final String ADMIT = script("admit.lua");
+
+    /** KEYS users, count, releases, pending; ARGV userId. The count only drops if this user held a slot. */
+    static final String RELEASE = script("release.lua");
+
+    /** KEYS pending; ARGV userId, requestId. Forgets the user's pending request only if it is that one. */
+    static final String SETTLE = script("settle.lua");
+
+    private static final int SCAN_BATCH = 1000;
+
+    /** A script of {@code firstcome/ingress/gate/} on the class path (one file, also what the benchmark runs). */
+    private static String script(String name) {
+        try (InputStream in = RedisGate.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("firstcome/ingress/gate/" + name + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private final UnifiedJedis redis;
+    private final Script admit = new Script(ADMIT);
+    private final Script release = new Script(RELEASE);
+    private final Script settle = new Script(SETTLE);
+
+    public RedisGate(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    /**
+     * A pooled client whose every step (connect, read, waiting for a free connection) is bounded by
+     * the configured timeout, so an outage turns into fast 503s instead of piled-up requests.
+     */
+    public static RedisGate connect(IngressConfig config) {
+        URI url = config.redisUrl();
+        int timeout = Math.toIntExact(config.redisTimeout().toMillis());
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .database(JedisURIHelper.getDBIndex(url))
+                .ssl(JedisURIHelper.isRedisSSLScheme(url))
+                .clientName("firstcome-ingress");
+        if (JedisURIHelper.getPassword(url) != null) {
+            client.user(JedisURIHelper.getUser(url)).password(JedisURIHelper.getPassword(url));
+        }
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(config.redisPoolSize());
+        pool.setMaxIdle(config.redisPoolSize());
+        pool.setMinIdle(0);
+        pool.setMaxWait(config.redisTimeout());
+        pool.setBlockWhenExhausted(true);
+        // JMX registration fails when two pools share a name (tests run several gates in one JVM).
+        pool.setJmxEnabled(false);
+        var gate = new RedisGate(RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(url))
+                .clientConfig(client.build())
+                .poolConfig(pool)
+                .build());
+        gate.loadScripts();
+        return gate;
+    }
+
+    @Override
+    public Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
+        Keys keys = Keys.of(event);
+        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), json(request)));
+        long code = (Long) reply.get(0);
+        long value = (Long) reply.get(1);
+        if (code == 0) {
+            return Admission.accepted(value);
+        }
+        return code == 1 ? Admission.alreadyApplied() : Admission.soldOut(value);
+    }
+
+    @Override
+    public boolean release(EventId event, UserId user) {
+        return (Long) run(release, Keys.of(event).all(), List.of(user.value())) == 1L;
+    }
+
+    @Override
+    public void settle(CouponRequest request) {
+        Keys keys = Keys.of(new EventId(request.eventId()));
+        run(settle, List.of(keys.pending()), List.of(request.userId(), request.requestId()));
+    }
+
+    /** One HGETALL: the hash only holds what is between the gate and Kafka's acknowledgement. */
+    @Override
+    public List<CouponRequest> pending(EventId event) {
+        Map<String, String> pending = call(() -> redis.hgetAll(Keys.of(event).pending()));
+        List<CouponRequest> requests = new ArrayList<>(pending.size());
+        for (String value : pending.values()) {
+            try {
+                requests.add(Json.mapper().readValue(value, CouponRequest.class));
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                log.warn("ignoring an unreadable pending request of event {}: {}", event, e.getMessage());
+            }
+        }
+        return requests;
+    }
+
+    /**
+     * Makes sure this Redis has the scripts (so the first application pays no NOSCRIPT round trip)
+     * and that the count exists. The limit is not stored here: every application brings it from
+     * the catalog, which survives Redis losing its data.
+     */
+    @Override
+    public void prime(EventDefinition definition) {
+        Keys keys = Keys.of(new EventId(definition.eventId()));
+        call(() -> {
+            redis.scriptLoad(ADMIT, keys.count());
+            redis.scriptLoad(RELEASE, keys.count());
+            redis.scriptLoad(SETTLE, keys.count());
+            redis.setnx(keys.count(), "0");
+            return null;
+        });
+    }
+
+    @Override
+    public long count(EventId event) {
+        String count = call(() -> redis.get(Keys.of(event).count()));
+        return count == null ? 0 : Long.parseLong(count);
+    }
+
+    @Override
+    public boolean holds(EventId event, UserId user) {
+        return call(() -> redis.sismember(Keys.of(event).users(), user.value()));
+    }
+
+    /**
+     * SSCAN in batches rather than one SMEMBERS, so a big set never blocks Redis for everyone. The
+     * scan is not atomic; it is consistent when the event was sold out before and the releases
+     * counter did not move during it: no slot was given back, so none could be taken either.
+     */
+    @Override
+    public Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int limit, int maxUsers) {
+        Keys keys = Keys.of(event);
+        return call(() -> {
+            List<String> before = redis.mget(keys.count(), keys.releases());
+            long count = before.get(0) == null ? 0 : Long.parseLong(before.get(0));
+            if (count < limit || count > maxUsers) {
+                return Optional.empty();
+            }
+            Set<String> users = new HashSet<>((int) (count * 4 / 3) + 1);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            ScanParams batch = new ScanParams().count(SCAN_BATCH);
+            do {
+                ScanResult<String> page = redis.sscan(keys.users(), cursor, batch);
+                users.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor) && users.size() <= maxUsers);
+            String releasesAfter = redis.get(keys.releases());
+            if (!Objects.equals(before.get(1), releasesAfter) || users.size() > maxUsers) {
+                return Optional.empty();
+            }
+            long generation = releasesAfter == null ? 0 : Long.parseLong(releasesAfter);
+            return Optional.of(new SoldOutSnapshot(generation, Set.copyOf(users)));
+        });
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            return "PONG".equals(redis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+
+    /** Loads both scripts now if Redis answers; if not, the first call loads them. */
+    private void loadScripts() {
+        try {
+            redis.scriptLoad(ADMIT);
+            redis.scriptLoad(RELEASE);
+            redis.scriptLoad(SETTLE);
+        } catch (JedisException e) {
+            log.warn("Redis did not answer at start ({}); the gate will load its scripts on first use", e.getMessage());
+        }
+    }
+
+    private Object run(Script script, List<String> keys, List<String> args) {
+        return call(() -> {
+            try {
+                return redis.evalsha(script.sha, keys, args);
+            } catch (JedisNoScriptException e) {
+                // Redis restarted or was flushed: load once more and run again. Loading twice
+                // from two threads is harmless (same SHA).
+                redis.scriptLoad(script.source, keys.get(0));
+                return redis.evalsha(script.sha, keys, args);
+            }
+        });
+    }
+
+    private static <T> T call(RedisCall<T> call) {
+        try {
+            return call.run();
+        } catch (JedisException e) {
+            throw new GateUnavailableException("Redis did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RedisCall<T> {
+        T run();
+    }
+
+    private static String json(CouponRequest request) {
+        try {
+            return Json.mapper().writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a CouponRequest always serialises", e);
+        }
+    }
+
+    private record Keys(String users, String count, String releases, String pending) {
+
+        static Keys of(EventId event) {
+            String prefix = "fc:{" + event.value() + "}:";
+            return new Keys(prefix + "users", prefix + "count", prefix + "releases", prefix + "pending");
+        }
+
+        List<String> all() {
+            return List.of(users, count, releases, pending);
+        }
+    }
+
+    private static final class Script {
+        final String source;
+        final String sha;
+
+        Script(String source) {
+            this.source = source;
+            this.sha = sha1(source);
+        }
+
+        private static String sha1(String text) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is part of every Java runtime", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package firstcome.ingress.kafka;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable hand-off to Kafka. Each future completes with the record's offset once the broker
+ * acknowledged it (never earlier), or exceptionally when it could not be written in time. Futures
+ * never complete on the producer's own I/O thread, so callers may chain blocking work.
+ */
+public interface Publisher {
+
+    /** Writes the request to coupon-requests, keyed by event, with record time = receivedAt. */
+    CompletableFuture<Long> publish(CouponRequest request);
+
+    /** Writes the definition to coupon-events, keyed by event, with record time {@code at}. */
+    CompletableFuture<Long> publish(EventDefinition definition, Instant at);
+}

@@ -1,0 +1,19 @@
+package firstcome.ingress.processor;
+
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.UserId;
+import java.util.Optional;
+
+/**
+ * Answers "what became of my application?" ({@link ProcessorClient}: the streams-processor's
+ * decision, or PENDING while the user holds a slot at the gate and nothing is decided yet).
+ */
+public interface StatusLookup {
+
+    /**
+     * {@code ISSUED}, {@code REJECTED} or {@code PENDING}; empty: the user has not applied
+     * (404 NOT_APPLIED). Throws a 503 {@link firstcome.ingress.api.ApiException} when it cannot tell.
+     */
+    Optional<ApplicationStatus> find(EventId event, UserId user);
+}

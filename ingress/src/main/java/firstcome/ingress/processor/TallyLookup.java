@@ -1,0 +1,15 @@
+package firstcome.ingress.processor;
+
+import firstcome.contract.query.Tally;
+import firstcome.ingress.api.EventId;
+import java.util.Optional;
+
+/**
+ * Answers "how were this event's accepted requests decided so far?" for the organiser's live view:
+ * the streams-processor's {@code event-tallies}, the authority on how many coupons were issued.
+ */
+public interface TallyLookup {
+
+    /** The event's tally, or empty when the decisions cannot be read right now. */
+    Optional<Tally> find(EventId event);
+}

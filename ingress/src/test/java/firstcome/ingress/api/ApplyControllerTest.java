@@ -1,0 +1,254 @@
+package firstcome.ingress.api;
+
+import static firstcome.ingress.ApiFixture.NOW;
+import static firstcome.ingress.ApiFixture.apply;
+import static firstcome.ingress.ApiFixture.assertProblem;
+import static firstcome.ingress.ApiFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.CouponRequest;
+import firstcome.contract.Json;
+import firstcome.ingress.ApiFixture;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Response;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApplyControllerTest {
+
+    private final ApiFixture api = new ApiFixture();
+
+    @Test
+    void acceptsAnApplicationOnlyAfterItWasPublishedWithItsReceiveTime() {
+        api.defineOpen("spring-sale", 100);
+        api.test((server, client) -> {
+            Response response = apply(client, "spring-sale", "u-42");
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(json(response)).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"spring-sale\",\"userId\":\"u-42\",\"position\":1}"));
+            assertThat(api.publisher.requests).hasSize(1);
+            CouponRequest request = api.publisher.requests.get(0).value();
+            assertThat(request.eventId()).isEqualTo("spring-sale");
+            assertThat(request.userId()).isEqualTo("u-42");
+            assertThat(request.requestId()).hasSize(36);
+            assertThat(request.receivedAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS));
+            assertThat(api.publisher.requests.get(0).timestamp()).isEqualTo(request.receivedAt());
+        });
+    }
+
+    @Test
+    void takesAJsonIntegerUserIdAsItsDecimalString() {
+        api.defineOpen("ints", 10);
+        api.test((server, client) -> {
+            Response response = ApiFixture.post(client, "/events/ints/applications", "{\"userId\": 12345678901234567890}");
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(json(response).get("userId").asText()).isEqualTo("12345678901234567890");
+        });
+    }
+
+    @Test
+    void answersAlreadyAppliedToASecondApplicationOfTheSameUser() {
+        api.defineOpen("e1", 10);
+        api.test((server, client) -> {
+            apply(client, "e1", "alice");
+
+            Response again = apply(client, "e1", "alice");
+
+            assertProblem(again, 409, "ALREADY_APPLIED");
+            assertThat(api.publisher.requests).hasSize(1);
+        });
+    }
+
+    @Test
+    void answersSoldOutOnceTheLimitIsReached() {
+        api.defineOpen("tiny", 2);
+        api.test((server, client) -> {
+            apply(client, "tiny", "a");
+            apply(client, "tiny", "b");
+
+            Response third = apply(client, "tiny", "c");
+
+            assertProblem(third, 410, "SOLD_OUT");
+            assertThat(api.publisher.requests).hasSize(2);
+        });
+    }
+
+    @Test
+    void answersNotOpenBeforeTheOpeningWithoutAskingTheGate() {
+        api.define("later", 10, NOW.plusSeconds(60), null);
+        api.test((server, client) -> {
+            assertProblem(apply(client, "later", "a"), 409, "NOT_OPEN");
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
+    void answersClosedFromTheClosingOnWithoutAskingTheGate() {
+        api.define("over", 10, NOW.minusSeconds(120), NOW.minusSeconds(60));
+        api.test((server, client) -> {
+            assertProblem(apply(client, "over", "a"), 410, "CLOSED");
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
+    void answersUnknownEventForAnEventNotInTheCatalog() {
+        api.test((server, client) -> {
+            assertProblem(apply(client, "nope", "a"), 404, "UNKNOWN_EVENT");
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
+    void answersUnavailableWhileTheCatalogIsStillBeingRead() {
+        var loading = ApiFixture.withCatalogStillLoading();
+        loading.test((server, client) -> {
+            Response response = apply(client, "any", "a");
+
+            assertProblem(response, 503, "UNAVAILABLE");
+            assertThat(response.headers().get("Retry-After")).containsExactly("1");
+        });
+    }
+
+    @Test
+    void answersUnavailableWithRetryAfterWhenRedisDoesNotAnswer() {
+        api.defineOpen("e1", 10);
+        api.gate.down = true;
+        api.test((server, client) -> {
+            Response response = apply(client, "e1", "a");
+
+            assertProblem(response, 503, "UNAVAILABLE");
+            assertThat(response.headers().get("Retry-After")).containsExactly("1");
+            assertThat(api.publisher.requests).isEmpty();
+        });
+    }
+
+    @Test
+    void returnsTheSlotToTheGateWhenKafkaRejectsTheRecord() {
+        api.defineOpen("e1", 1);
+        api.publisher.failing = true;
+        api.test((server, client) -> {
+            Response response = apply(client, "e1", "a");
+
+            assertProblem(response, 503, "UNAVAILABLE");
+            assertThat(response.headers().get("Retry-After")).containsExactly("1");
+            assertThat(api.gate.count(new EventId("e1"))).isZero();
+
+            api.publisher.failing = false;
+            assertThat(apply(client, "e1", "b").code()).as("the slot is free again").isEqualTo(202);
+        });
+    }
+
+    @Test
+    void answersTheSecondApplicationsOfASoldOutEventFromMemory() {
+        api.defineOpen("hot", 1);
+        api.test((server, client) -> {
+            apply(client, "hot", "winner");
+            assertProblem(apply(client, "hot", "late-1"), 410, "SOLD_OUT");
+            int gateCallsWhenSoldOut = api.gate.admitCalls.get();
+
+            assertProblem(apply(client, "hot", "late-2"), 410, "SOLD_OUT");
+            assertProblem(apply(client, "hot", "winner"), 409, "ALREADY_APPLIED");
+
+            assertThat(api.gate.admitCalls).as("answered without the gate").hasValue(gateCallsWhenSoldOut);
+        });
+    }
+
+    @Test
+    void asksTheGateEveryTimeWhenTheShortcutIsOff() {
+        api.defineOpen("hot", 1);
+        var config = ApiFixture.config(Map.of("INGRESS_SOLD_OUT_SHORTCUT", "false"));
+        JavalinTest.test(api.app(config), (server, client) -> {
+            apply(client, "hot", "winner");
+            apply(client, "hot", "late-1");
+            apply(client, "hot", "late-2");
+
+            assertThat(api.gate.admitCalls).hasValue(3);
+        });
+    }
+
+    @Test
+    void countsEveryAnswerOfTheApplyRouteByOutcomeOnceAndOnlyThoseOfTheApplyRoute() {
+        api.defineOpen("e1", 1);
+        api.defineOpen("e2", 5);
+        api.test((server, client) -> {
+            apply(client, "e1", "winner");
+            apply(client, "e1", "winner");
+            apply(client, "e1", "late");
+            apply(client, "ghost", "u1");
+            api.publisher.failing = true;
+            apply(client, "e2", "unlucky");
+            api.publisher.failing = false;
+            api.gate.down = true;
+            apply(client, "e2", "u2");
+            api.gate.down = false;
+            client.get("/events/e1/applications/winner");
+            client.get("/events/e1");
+
+            String metrics = client.get("/metrics").body().string();
+
+            assertThat(metrics)
+                    .contains("ingress_applications_total{outcome=\"ACCEPTED\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"ALREADY_APPLIED\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"SOLD_OUT\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"UNKNOWN_EVENT\"} 1.0")
+                    .contains("ingress_applications_total{outcome=\"UNAVAILABLE\"} 2.0")
+                    .contains("ingress_applications_total{outcome=\"PENDING\"} 0.0")
+                    .contains("ingress_apply_seconds_count{outcome=\"UNAVAILABLE\"} 2");
+        });
+    }
+
+    @Test
+    void describesAnEventWithWhatRemains() {
+        api.define("info", 5, NOW.minusSeconds(60), NOW.plusSeconds(3600));
+        api.test((server, client) -> {
+            apply(client, "info", "a");
+            apply(client, "info", "b");
+
+            Response response = client.get("/events/info");
+
+            assertThat(response.code()).isEqualTo(200);
+            JsonNode body = json(response);
+            assertThat(body.get("eventId").asText()).isEqualTo("info");
+            assertThat(body.get("limit").asInt()).isEqualTo(5);
+            assertThat(body.get("opensAt").asText()).isEqualTo("2026-11-24T09:59:00.123Z");
+            assertThat(body.get("closesAt").asText()).isEqualTo("2026-11-24T11:00:00.123Z");
+            assertThat(body.get("remaining").asInt()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void describesAnEventWithoutClosingAsClosingNever() {
+        api.defineOpen("open-ended", 5);
+        api.test((server, client) -> {
+            JsonNode body = json(client.get("/events/open-ended"));
+
+            assertThat(body.has("closesAt")).isTrue();
+            assertThat(body.get("closesAt").isNull()).isTrue();
+        });
+    }
+
+    @Test
+    void answersUnknownEventForTheInfoOfAnEventNotInTheCatalog() {
+        api.test((server, client) -> assertProblem(client.get("/events/ghost"), 404, "UNKNOWN_EVENT"));
+    }
+
+    @Test
+    void reportsAnAcceptedApplicationAsPendingUntilItIsDecided() {
+        api.defineOpen("e1", 10);
+        api.test((server, client) -> {
+            apply(client, "e1", "alice");
+
+            Response alice = client.get("/events/e1/applications/alice");
+            Response bob = client.get("/events/e1/applications/bob");
+
+            assertThat(alice.code()).isEqualTo(200);
+            assertThat(json(alice)).isEqualTo(Json.mapper().readTree("{\"outcome\":\"PENDING\"}"));
+            assertProblem(bob, 404, "NOT_APPLIED");
+        });
+    }
+}

@@ -1,0 +1,117 @@
+package firstcome.ingress.api;
+
+import static firstcome.ingress.ApiFixture.NOW;
+import static firstcome.ingress.ApiFixture.TOKEN;
+import static firstcome.ingress.ApiFixture.assertProblem;
+import static firstcome.ingress.ApiFixture.json;
+import static firstcome.ingress.ApiFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.query.Tally;
+import firstcome.ingress.ApiFixture;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.Response;
+import io.javalin.testtools.TestCase;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EventStatsControllerTest {
+
+    private final ApiFixture api = new ApiFixture();
+    private volatile Optional<Tally> tally = Optional.empty();
+
+    @Test
+    void refusesTheLiveViewWithoutTheToken() {
+        api.defineOpen("launch", 10);
+        test((server, client) -> {
+            assertProblem(client.get("/admin/events"), 401, "UNAUTHORIZED");
+            assertProblem(client.get("/admin/events/launch/stats"), 401, "UNAUTHORIZED");
+            assertProblem(get(client, "/admin/events", "Bearer wrong"), 401, "UNAUTHORIZED");
+        });
+    }
+
+    @Test
+    void listsTheEventsMostRecentlyOpenedFirstWithTheirGateCounts() {
+        api.define("older", 5, NOW.minusSeconds(600), null);
+        api.define("newer", 3, NOW.minusSeconds(60), null);
+        test((server, client) -> {
+            ApiFixture.apply(client, "newer", "u-1");
+
+            Response response = get(client, "/admin/events", "Bearer " + TOKEN);
+
+            assertThat(response.code()).isEqualTo(200);
+            JsonNode events = json(response).get("events");
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0).get("eventId").asText()).isEqualTo("newer");
+            assertThat(events.get(0).get("accepted").asLong()).isEqualTo(1);
+            assertThat(events.get(0).get("remaining").asLong()).isEqualTo(2);
+            assertThat(events.get(1).get("eventId").asText()).isEqualTo("older");
+            assertThat(json(response).get("total").asInt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void reportsAcceptedIssuedAndThisIngresssAnswersByOutcome() {
+        api.defineOpen("launch", 2);
+        tally = Optional.of(new Tally("launch", 2, 0, 0, 0, 0, 0, 2));
+        test((server, client) -> {
+            ApiFixture.apply(client, "launch", "u-1");
+            ApiFixture.apply(client, "launch", "u-2");
+            ApiFixture.apply(client, "launch", "u-2");
+            ApiFixture.apply(client, "launch", "u-3");
+            ApiFixture.apply(client, "launch", "u-4");
+            ApiFixture.apply(client, "ghost", "u-1");
+
+            Response response = get(client, "/admin/events/launch/stats", "Bearer " + TOKEN);
+
+            assertThat(response.code()).isEqualTo(200);
+            JsonNode stats = json(response);
+            assertThat(stats.get("accepted").asLong()).isEqualTo(2);
+            assertThat(stats.get("remaining").asLong()).isZero();
+            assertThat(stats.get("issued").asLong()).isEqualTo(2);
+            assertThat(stats.get("decided").get("issued").asLong()).isEqualTo(2);
+            assertThat(stats.get("decided")).isEqualTo(parse(
+                    "{\"issued\":2,\"duplicates\":0,\"soldOut\":0,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0}"));
+            assertThat(stats.get("answers")).isEqualTo(parse("{\"ACCEPTED\":2,\"ALREADY_APPLIED\":1,\"SOLD_OUT\":2}"));
+            assertThat(stats.get("at").asText()).isEqualTo(NOW.toString());
+        });
+    }
+
+    @Test
+    void showsWhatItHasWhenTheProcessorOrRedisDoesNotAnswer() {
+        api.defineOpen("launch", 2);
+        test((server, client) -> {
+            api.gate.down = true;
+
+            Response response = get(client, "/admin/events/launch/stats", "Bearer " + TOKEN);
+
+            assertThat(response.code()).isEqualTo(200);
+            JsonNode stats = json(response);
+            assertThat(stats.get("accepted").isNull()).isTrue();
+            assertThat(stats.get("remaining").isNull()).isTrue();
+            assertThat(stats.get("issued").isNull()).isTrue();
+            assertThat(stats.get("limit").asInt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void saysUnknownEventForAnEventNotInTheCatalog() {
+        test((server, client) -> assertProblem(get(client, "/admin/events/nope/stats", "Bearer " + TOKEN), 404, "UNKNOWN_EVENT"));
+    }
+
+    /** The app as {@link ApiFixture} builds it, with a tally lookup this test controls. */
+    private void test(TestCase testCase) {
+        api.tallies = event -> tally;
+        api.test(testCase);
+    }
+
+    private static Response get(HttpClient client, String path, String authorization) {
+        return send(client, path, "GET", null, "", Map.of("Authorization", authorization));
+    }
+
+    private static JsonNode parse(String text) throws Exception {
+        return firstcome.contract.Json.mapper().readTree(text);
+    }
+}

@@ -1,0 +1,50 @@
+package firstcome.ingress.api;
+
+import static firstcome.ingress.ApiFixture.apply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.ingress.ApiFixture;
+import org.junit.jupiter.api.Test;
+
+/** The apply route keeps a request pending at the gate exactly as long as Kafka has not answered. */
+class PendingRequestsTest {
+
+    private final ApiFixture api = new ApiFixture();
+    private final EventId event = new EventId("e1");
+
+    @Test
+    void forgetsThePendingRequestOnceKafkaAcknowledgedIt() {
+        api.defineOpen("e1", 10);
+        api.test((server, client) -> {
+            assertThat(apply(client, "e1", "u1").code()).isEqualTo(202);
+
+            assertThat(api.gate.pending(event)).isEmpty();
+            assertThat(api.publisher.requests).hasSize(1);
+            assertThat(api.gate.count(event)).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void keepsNothingPendingWhenKafkaRefusesTheRequest() {
+        api.defineOpen("e1", 10);
+        api.publisher.failing = true;
+        api.test((server, client) -> {
+            assertThat(apply(client, "e1", "u1").code()).isEqualTo(503);
+
+            assertThat(api.gate.pending(event)).isEmpty();
+            assertThat(api.gate.count(event)).isZero();
+        });
+    }
+
+    @Test
+    void keepsNothingPendingForARefusal() {
+        api.defineOpen("e1", 1);
+        api.test((server, client) -> {
+            apply(client, "e1", "winner");
+            assertThat(apply(client, "e1", "winner").code()).isEqualTo(409);
+            assertThat(apply(client, "e1", "late").code()).isEqualTo(410);
+
+            assertThat(api.gate.pending(event)).isEmpty();
+        });
+    }
+}

@@ -1,0 +1,143 @@
+package firstcome.ingress.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import firstcome.ingress.ApiFixture;
+import firstcome.ingress.IngressConfig;
+import io.javalin.testtools.JavalinTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Slow clients are cut off, so they cannot hold the ingress's connections and threads. */
+class SlowClientGuardTest {
+
+    private final ApiFixture api = new ApiFixture();
+
+    @Test
+    void closesAConnectionThatTricklesItsHeaders() throws Exception {
+        api.defineOpen("e1", 10);
+        JavalinTest.test(api.app(config("5000", "600")), (server, client) -> {
+            try (Socket slowloris = new Socket("127.0.0.1", server.port())) {
+                send(slowloris, "POST /events/e1/applications HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+                long started = System.nanoTime();
+
+                // A byte every 100 ms: never idle for long, never done.
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> closedAfterSending(slowloris, "a"));
+
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            }
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
+    void closesAConnectionThatTricklesItsBody() throws Exception {
+        api.defineOpen("e1", 10);
+        JavalinTest.test(api.app(config("5000", "600")), (server, client) -> {
+            try (Socket slow = new Socket("127.0.0.1", server.port())) {
+                send(slow, "POST /events/e1/applications HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 200\r\n\r\n{\"userId\":\"u1\",\"pad\":\"");
+
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> closedAfterSending(slow, "x"));
+            }
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
+    void closesAConnectionThatStopsSendingMidRequest() throws Exception {
+        api.defineOpen("e1", 10);
+        JavalinTest.test(api.app(config("500", "10000")), (server, client) -> {
+            try (Socket stalled = new Socket("127.0.0.1", server.port())) {
+                send(stalled, "POST /events/e1/applications HTTP/1.1\r\nHost: loc");
+
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> closed(stalled));
+            }
+        });
+    }
+
+    @Test
+    void keepsAnsweringOthersWhileSlowClientsHangOn() throws Exception {
+        api.defineOpen("e1", 10);
+        JavalinTest.test(api.app(config("5000", "2000")), (server, client) -> {
+            List<Socket> slowClients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    Socket slow = new Socket("127.0.0.1", server.port());
+                    send(slow, "POST /events/e1/applications HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 100\r\n\r\n{\"userId\":");
+                    slowClients.add(slow);
+                }
+                long started = System.nanoTime();
+
+                assertThat(ApiFixture.apply(client, "e1", "patient").code()).isEqualTo(202);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            } finally {
+                for (Socket slow : slowClients) {
+                    slow.close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void refusesHeadersOverTheConfiguredSizeWith431InTheContractShape() throws Exception {
+        var config = ApiFixture.config(Map.of("INGRESS_MAX_HEADER_BYTES", "2048"));
+        JavalinTest.test(api.app(config), (server, client) -> {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(5000);
+                send(socket, "GET /events/e1 HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(3000)
+                        + "\r\nConnection: close\r\n\r\n");
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+                assertThat(answer).startsWith("HTTP/1.1 431").containsIgnoringCase("Content-Type: application/json")
+                        .contains("\"outcome\":\"INVALID_REQUEST\"");
+            }
+        });
+    }
+
+    private static IngressConfig config(String idleMillis, String readMillis) {
+        return ApiFixture.config(Map.of("INGRESS_IDLE_TIMEOUT_MS", idleMillis, "INGRESS_REQUEST_READ_TIMEOUT_MS", readMillis));
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static boolean closedAfterSending(Socket socket, String text) {
+        try {
+            send(socket, text);
+        } catch (IOException e) {
+            return true;
+        }
+        return closed(socket);
+    }
+
+    /** True once the server has closed the connection (end of stream or reset). */
+    private static boolean closed(Socket socket) {
+        try {
+            socket.setSoTimeout(20);
+            InputStream in = socket.getInputStream();
+            return in.read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package firstcome.ingress.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.Outcome;
+import firstcome.ingress.api.UserId;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.kafka.FakePublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A request left pending at the gate by a dead ingress is published again, and nothing else is. */
+class GateReconcilerTest {
+
+    private static final Duration AFTER = Duration.ofSeconds(5);
+    private static final EventId EVENT = new EventId("e1");
+    private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+
+    private final FakeGate gate = new FakeGate();
+    private final FakePublisher publisher = new FakePublisher();
+    private final EventCatalog catalog = new EventCatalog();
+    private final AtomicLong nanos = new AtomicLong();
+    private final GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, AFTER, Runnable::run,
+            new SimpleMeterRegistry(), nanos::get);
+
+    @BeforeEach
+    void defineTheEvent() {
+        catalog.apply(EVENT.value(), new EventDefinition(EVENT.value(), 10, NOW.minusSeconds(60), null), 0);
+        catalog.markLoaded();
+    }
+
+    @Test
+    void publishesTheVeryRequestStillPendingLongAfterItPassedTheGate() {
+        CouponRequest stranded = passTheGateAndDie("u1");
+        reconciler.sweep();
+
+        nanos.addAndGet(AFTER.toNanos());
+        int republished = reconciler.sweep();
+
+        assertThat(republished).isEqualTo(1);
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
+        assertThat(gate.pending(EVENT)).as("settled once Kafka has it").isEmpty();
+        assertThat(gate.count(EVENT)).as("the slot stays with its user").isEqualTo(1);
+    }
+
+    @Test
+    void leavesAloneARequestWhoseIngressMayStillHearFromKafka() {
+        passTheGateAndDie("u1");
+        reconciler.sweep();
+
+        nanos.addAndGet(AFTER.toNanos() - 1);
+
+        assertThat(reconciler.sweep()).isZero();
+        assertThat(publisher.requests).isEmpty();
+    }
+
+    @Test
+    void neverPublishesARequestKafkaAcknowledged() {
+        CouponRequest request = request("u1");
+        gate.admit(EVENT, new UserId("u1"), 10, request);
+        gate.settle(request);
+
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+
+        assertThat(reconciler.sweep()).isZero();
+        assertThat(publisher.requests).isEmpty();
+    }
+
+    @Test
+    void leavesASlotThatWasGivenBackAlone() {
+        passTheGateAndDie("u1");
+        reconciler.sweep();
+        gate.release(EVENT, new UserId("u1"));
+
+        nanos.addAndGet(AFTER.toNanos());
+
+        assertThat(reconciler.sweep()).isZero();
+        assertThat(publisher.requests).isEmpty();
+    }
+
+    @Test
+    void triesAgainOnTheNextSweepWhileKafkaRefusesTheRequest() {
+        CouponRequest stranded = passTheGateAndDie("u1");
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        publisher.failing = true;
+        reconciler.sweep();
+        assertThat(gate.pending(EVENT)).as("still pending after a refusal").containsExactly(stranded);
+
+        publisher.failing = false;
+        nanos.addAndGet(AFTER.toNanos() / 2);
+        reconciler.sweep();
+
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
+        assertThat(gate.pending(EVENT)).isEmpty();
+    }
+
+    @Test
+    void waitsAFullPeriodForARequestItHasNotSeenBefore() {
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        passTheGateAndDie("late");
+
+        assertThat(reconciler.sweep()).as("first sighting").isZero();
+        nanos.addAndGet(AFTER.toNanos());
+        assertThat(reconciler.sweep()).isEqualTo(1);
+    }
+
+    /** What a process killed between the gate and Kafka's answer leaves behind. */
+    private CouponRequest passTheGateAndDie(String user) {
+        CouponRequest request = request(user);
+        assertThat(gate.admit(EVENT, new UserId(user), 10, request).outcome()).isEqualTo(Outcome.ACCEPTED);
+        return request;
+    }
+
+    private static CouponRequest request(String user) {
+        return new CouponRequest(UUID.randomUUID().toString(), EVENT.value(), user, NOW);
+    }
+}

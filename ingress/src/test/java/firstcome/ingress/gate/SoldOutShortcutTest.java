@@ -1,0 +1,144 @@
+package firstcome.ingress.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.contract.CouponRequest;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.Outcome;
+import firstcome.ingress.api.UserId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SoldOutShortcutTest {
+
+    private static final EventId EVENT = new EventId("hot");
+    private static final Duration RECHECK = Duration.ofMillis(250);
+
+    private final FakeGate gate = new FakeGate();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final SoldOutShortcut shortcut = shortcut(true, 100);
+
+    private SoldOutShortcut shortcut(boolean enabled, int maxUsers) {
+        return new SoldOutShortcut(gate, enabled, RECHECK, maxUsers, Runnable::run, nanos::get);
+    }
+
+    @Test
+    void knowsNothingBeforeTheGateSaysSoldOut() {
+        admit("a", 1);
+
+        assertThat(shortcut.answer(EVENT, user("b"))).isEmpty();
+    }
+
+    @Test
+    void answersSoldOutAndAlreadyAppliedAsTheGateWouldOnceSoldOut() {
+        // given
+        admit("a", 2);
+        admit("b", 2);
+
+        // when
+        shortcut.observe(EVENT, 2, admit("c", 2));
+
+        // then
+        assertThat(shortcut.answer(EVENT, user("d"))).contains(Outcome.SOLD_OUT);
+        assertThat(shortcut.answer(EVENT, user("a"))).contains(Outcome.ALREADY_APPLIED);
+        assertThat(shortcut.answer(EVENT, user("b"))).contains(Outcome.ALREADY_APPLIED);
+    }
+
+    @Test
+    void letsOneApplicationPerRecheckIntervalAskTheGateAgain() {
+        soldOutWithOneWinner();
+
+        nanos.addAndGet(RECHECK.toNanos());
+
+        assertThat(shortcut.answer(EVENT, user("x"))).as("this one asks the gate").isEmpty();
+        assertThat(shortcut.answer(EVENT, user("y"))).as("the others still do not").contains(Outcome.SOLD_OUT);
+    }
+
+    @Test
+    void forgetsTheEventWhenTheGateAcceptsAgain() {
+        soldOutWithOneWinner();
+        gate.release(EVENT, user("winner"));
+        nanos.addAndGet(RECHECK.toNanos());
+        assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+
+        shortcut.observe(EVENT, 1, admit("x", 1));
+
+        assertThat(shortcut.answer(EVENT, user("y"))).isEmpty();
+    }
+
+    @Test
+    void copiesTheUsersAgainWhenSlotsWereReleasedAndRetakenElsewhere() {
+        soldOutWithOneWinner();
+        // another ingress gives the winner's slot back and someone else takes it
+        gate.release(EVENT, user("winner"));
+        admit("newcomer", 1);
+        nanos.addAndGet(RECHECK.toNanos());
+        assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+
+        shortcut.observe(EVENT, 1, admit("x", 1));
+
+        assertThat(shortcut.answer(EVENT, user("newcomer"))).contains(Outcome.ALREADY_APPLIED);
+        assertThat(shortcut.answer(EVENT, user("winner"))).contains(Outcome.SOLD_OUT);
+    }
+
+    @Test
+    void forgetsTheEventWhenToldTo() {
+        soldOutWithOneWinner();
+
+        shortcut.forget(EVENT);
+
+        assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+    }
+
+    @Test
+    void neverAnswersWhenSwitchedOff() {
+        SoldOutShortcut off = shortcut(false, 100);
+        admit("winner", 1);
+
+        off.observe(EVENT, 1, admit("late", 1));
+
+        assertThat(off.answer(EVENT, user("x"))).isEmpty();
+    }
+
+    @Test
+    void neverCopiesAnEventLargerThanItsBound() {
+        SoldOutShortcut small = shortcut(true, 1);
+        admit("a", 2);
+        admit("b", 2);
+
+        small.observe(EVENT, 2, admit("c", 2));
+
+        assertThat(small.answer(EVENT, user("x"))).isEmpty();
+        assertThat(small.size()).isZero();
+    }
+
+    @Test
+    void staysSilentWhenTheGateCannotBeCopied() {
+        admit("winner", 1);
+        Gate.Admission soldOut = admit("late", 1);
+        gate.down = true;
+
+        shortcut.observe(EVENT, 1, soldOut);
+
+        assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+    }
+
+    private void soldOutWithOneWinner() {
+        admit("winner", 1);
+        shortcut.observe(EVENT, 1, admit("late", 1));
+        assertThat(shortcut.answer(EVENT, user("late"))).isEqualTo(Optional.of(Outcome.SOLD_OUT));
+    }
+
+    private Gate.Admission admit(String userId, int limit) {
+        return gate.admit(EVENT, user(userId), limit,
+                new CouponRequest(UUID.randomUUID().toString(), EVENT.value(), userId, Instant.parse("2026-11-24T10:00:00Z")));
+    }
+
+    private static UserId user(String id) {
+        return new UserId(id);
+    }
+}

@@ -1,0 +1,40 @@
+package firstcome.ingress.kafka;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/** Acknowledges every record at once, or, when {@code failing}, fails it like a broker that is away. */
+public final class FakePublisher implements Publisher {
+
+    public record Sent<V>(V value, Instant timestamp) {
+    }
+
+    public final List<Sent<CouponRequest>> requests = new CopyOnWriteArrayList<>();
+    public final List<Sent<EventDefinition>> definitions = new CopyOnWriteArrayList<>();
+    private final AtomicLong offsets = new AtomicLong();
+    public volatile boolean failing;
+
+    @Override
+    public CompletableFuture<Long> publish(CouponRequest request) {
+        if (failing) {
+            return CompletableFuture.failedFuture(new TimeoutException("switched off by the test"));
+        }
+        requests.add(new Sent<>(request, request.receivedAt()));
+        return CompletableFuture.completedFuture(offsets.getAndIncrement());
+    }
+
+    @Override
+    public CompletableFuture<Long> publish(EventDefinition definition, Instant at) {
+        if (failing) {
+            return CompletableFuture.failedFuture(new TimeoutException("switched off by the test"));
+        }
+        definitions.add(new Sent<>(definition, at));
+        return CompletableFuture.completedFuture(offsets.getAndIncrement());
+    }
+}

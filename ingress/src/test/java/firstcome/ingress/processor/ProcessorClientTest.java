@@ -1,0 +1,113 @@
+package firstcome.ingress.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.IssuingOutcome;
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.Tally;
+import firstcome.ingress.api.ApiException;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.UserId;
+import firstcome.ingress.gate.FakeGate;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProcessorClientTest {
+
+    private static final EventId EVENT = new EventId("e");
+    private static final UserId USER = new UserId("u-1");
+
+    /** The user holds a slot at the gate: PENDING as long as the processor has not decided. */
+    private final FakeGate gate = new FakeGate();
+    private Javalin processor;
+
+    @BeforeEach
+    void userPassedTheGate() {
+        gate.admit(EVENT, USER, 10, new CouponRequest("r-1", EVENT.value(), USER.value(), Instant.parse("2026-11-24T10:00:00Z")));
+    }
+
+    @AfterEach
+    void stopProcessor() {
+        if (processor != null) {
+            processor.stop();
+        }
+    }
+
+    private URI processorAnswering(int status, String json) {
+        processor = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.port = 0;
+            cfg.routes.get("/events/{eventId}/applications/{userId}",
+                    ctx -> ctx.status(status).contentType("application/json").result(json));
+            cfg.routes.get("/events/{eventId}/tally",
+                    ctx -> ctx.status(status).contentType("application/json").result(json));
+        }).start();
+        return URI.create("http://localhost:" + processor.port());
+    }
+
+    @Test
+    void passesOnTheCouponNumberTheProcessorHolds() {
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"ISSUED\",\"couponNo\":17}"), gate);
+
+        assertThat(lookup.find(EVENT, USER)).contains(ApplicationStatus.issued(17));
+    }
+
+    @Test
+    void passesOnARejectionWithItsReason() {
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}"), gate);
+
+        assertThat(lookup.find(EVENT, USER)).contains(ApplicationStatus.rejected(IssuingOutcome.SOLD_OUT));
+    }
+
+    @Test
+    void asksTheGateWhenTheProcessorHasNotDecidedYet() {
+        var lookup = new ProcessorClient(processorAnswering(404, "{\"outcome\":\"NOT_APPLIED\"}"), gate);
+
+        assertThat(lookup.find(EVENT, USER)).contains(ApplicationStatus.pending());
+        assertThat(lookup.find(EVENT, new UserId("stranger"))).as("not at the gate either").isEmpty();
+    }
+
+    @Test
+    void answersUnavailableWhileTheProcessorRestoresItsState() {
+        var lookup = new ProcessorClient(processorAnswering(503, "{\"outcome\":\"UNAVAILABLE\"}"), gate);
+
+        assertThatThrownBy(() -> lookup.find(EVENT, USER))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
+    void answersUnavailableWhenTheProcessorDoesNotAnswer() {
+        var lookup = new ProcessorClient(URI.create("http://localhost:1"), gate);
+
+        assertThatThrownBy(() -> lookup.find(EVENT, USER))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
+    void answersUnavailableForAnAnswerOutsideTheContract() {
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"BORED\"}"), gate);
+
+        assertThatThrownBy(() -> lookup.find(EVENT, USER))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
+    void readsTheEventsTallyAsTheProcessorServesIt() {
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"eventId\":\"e\",\"issued\":1,\"duplicates\":0,"
+                + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}"), gate);
+
+        assertThat(lookup.find(EVENT)).contains(new Tally("e", 1, 0, 1, 0, 0, 0, 2));
+    }
+
+    @Test
+    void hasNoTallyWhenTheProcessorCannotGiveOne() {
+        assertThat(new ProcessorClient(processorAnswering(503, "{\"outcome\":\"UNAVAILABLE\"}"), gate).find(EVENT)).isEmpty();
+        assertThat(new ProcessorClient(URI.create("http://localhost:1"), gate).find(EVENT)).isEmpty();
+    }
+}

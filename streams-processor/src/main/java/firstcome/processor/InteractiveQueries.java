@@ -1,0 +1,122 @@
+package firstcome.processor;
+
+import firstcome.contract.Json;
+import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.QueryRoutes;
+import firstcome.contract.query.Tally;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Every interactive query of the processor, local or forwarded. An event's state lives in the task
+ * of the event's partition, so the event id alone names the instance that holds it
+ * ({@link KafkaStreams#queryMetadataForKey}): a query is answered from the local store when this
+ * instance runs that task, and otherwise forwarded over HTTP to the instance that does, whose typed
+ * answer (the contract's {@link ApplicationStatus}, {@link Tally}) comes back as it is.
+ */
+final class InteractiveQueries {
+
+    /** Marks a query forwarded by another instance, so that a stale routing never loops. */
+    static final String FORWARDED_HEADER = "X-Firstcome-Forwarded";
+
+    private static final Serializer<String> EVENT_KEY = Serdes.String().serializer();
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    InteractiveQueries(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    /** The user's latest decision for the event ({@code NOT_APPLIED}: none), or empty while the state is not queryable. */
+    Optional<ApplicationStatus> status(String eventId, String userId, boolean forwarded) {
+        return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.status(eventId, userId),
+                ApplicationStatus.class,
+                (ReadOnlyKeyValueStore<String, Decision> decisions) -> status(decisions.get(Decision.key(eventId, userId))));
+    }
+
+    /** How the event's requests were decided so far (all 0 before the first), or empty while the state is not queryable. */
+    Optional<Tally> tally(String eventId, boolean forwarded) {
+        return route(IssuingTopology.TALLIES_STORE, eventId, forwarded, QueryRoutes.tally(eventId), Tally.class,
+                (ReadOnlyKeyValueStore<String, EventTally> tallies) -> {
+                    EventTally tally = tallies.get(eventId);
+                    return (tally == null ? EventTally.NONE : tally).answer(eventId);
+                });
+    }
+
+    private static ApplicationStatus status(Decision decision) {
+        if (decision == null) {
+            return ApplicationStatus.notApplied();
+        }
+        return decision.holdsCoupon()
+                ? ApplicationStatus.issued(decision.couponNo())
+                : ApplicationStatus.rejected(decision.outcome());
+    }
+
+    /**
+     * Answers from {@code storeName}'s partition of the event here, or asks its owner at {@code path}.
+     * A forwarded query is always answered here: the sender's metadata said this instance owns it.
+     */
+    private <V, T> Optional<T> route(String storeName, String eventId, boolean forwarded, String path, Class<T> answer,
+            Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, eventId, EVENT_KEY);
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return Optional.empty();
+        }
+        HostInfo owner = metadata.activeHost();
+        if (owner.equals(self) || forwarded) {
+            return local(storeName, metadata.partition(), query);
+        }
+        return forward(owner, path, answer);
+    }
+
+    private <V, T> Optional<T> local(String storeName, int partition, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+        try {
+            ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(partition));
+            return Optional.of(query.apply(store));
+        } catch (RuntimeException e) {
+            // Rebalancing or restoring: the caller answers 503 and the client asks again.
+            return Optional.empty();
+        }
+    }
+
+    /** The owner's answer: 200, or 404 for a status look-up of someone who never applied. */
+    private <T> Optional<T> forward(HostInfo owner, String path, Class<T> answer) {
+        var request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
+                .timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, "1")
+                .GET()
+                .build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200 && response.statusCode() != 404) {
+                return Optional.empty();
+            }
+            return Optional.of(Json.mapper().readValue(response.body(), answer));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package firstcome.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
+import firstcome.contract.Topics;
+import firstcome.stackkit.FreePorts;
+import firstcome.testkit.Infrastructure;
+import firstcome.testkit.InfrastructureExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two processor instances share the partitions; either one answers every status and tally look-up. */
+@ExtendWith(InfrastructureExtension.class)
+class InteractiveQueriesIT {
+
+    private static final int PARTITIONS = 6;
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final List<String> EVENTS = List.of("e-1", "e-2", "e-3", "e-4", "e-5", "e-6");
+
+    private final Infrastructure infrastructure;
+    private final Topics topics = Topics.standard().withPrefix("it-" + UUID.randomUUID() + "-");
+    private final HttpClient http = HttpClient.newHttpClient();
+    private App first;
+    private App second;
+
+    InteractiveQueriesIT(Infrastructure infrastructure) {
+        this.infrastructure = infrastructure;
+    }
+
+    @AfterEach
+    void stopProcessors() {
+        for (App app : new App[] {first, second}) {
+            if (app != null) {
+                app.close();
+            }
+        }
+    }
+
+    @Test
+    void answersEveryUsersStatusFromEitherOfTwoInstances(@TempDir Path firstDir, @TempDir Path secondDir) throws Exception {
+        infrastructure.createTopics(topics, PARTITIONS);
+        String applicationId = "it-status-" + UUID.randomUUID();
+        int firstPort = FreePorts.next();
+        int secondPort = FreePorts.next();
+        first = new App(config(applicationId, firstDir, firstPort), topics);
+        second = new App(config(applicationId, secondDir, secondPort), topics);
+        first.start();
+        second.start();
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (String event : EVENTS) {
+                byte[] definition = topics.events().valueSerde().serializer()
+                        .serialize("", new EventDefinition(event, 1, T0, null));
+                producer.send(new ProducerRecord<>(topics.events().name(), null, T0.toEpochMilli(), event, definition));
+            }
+            for (String event : EVENTS) {
+                for (String user : List.of("winner", "loser")) {
+                    Instant at = T0.plusMillis(user.equals("winner") ? 1 : 2);
+                    byte[] request = topics.requests().valueSerde().serializer()
+                            .serialize("", new CouponRequest(UUID.randomUUID().toString(), event, user, at));
+                    producer.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event, request));
+                }
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int port : new int[] {firstPort, secondPort}) {
+                for (String event : EVENTS) {
+                    assertThat(get(port, event, "winner")).isEqualTo("200 {\"outcome\":\"ISSUED\",\"couponNo\":1}");
+                    assertThat(get(port, event, "loser")).isEqualTo("200 {\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}");
+                    assertThat(get(port, event, "stranger")).isEqualTo("404 {\"outcome\":\"NOT_APPLIED\"}");
+                    assertThat(tally(port, event)).isEqualTo("200 {\"eventId\":\"" + event + "\",\"issued\":1,\"duplicates\":0,"
+                            + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}");
+                }
+            }
+        });
+    }
+
+    private ProcessorConfig config(String applicationId, Path stateDir, int port) {
+        return new ProcessorConfig(infrastructure.kafkaBootstrapServers(), applicationId, stateDir, port, "localhost", 1);
+    }
+
+    private String get(int port, String event, String user) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/events/" + event + "/applications/" + user)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    private String tally(int port, String event) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/events/" + event + "/tally")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+}
