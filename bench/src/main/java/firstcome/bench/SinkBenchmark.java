@@ -274,10 +274,9 @@ public final class SinkBenchmark {
             }
             producer.flush();
         }
-        try (App sink = new App(config, topics, () -> {
+        try (App sink = App.start(config, topics, () -> {
             throw new IllegalStateException("the sink died");
         }); Connection db = connect("")) {
-            sink.start();
             long[] polls = {0};
             long[] firstSeen = {0};
             poll(Duration.ofSeconds(60), () -> {

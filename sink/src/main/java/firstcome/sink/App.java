@@ -1,5 +1,7 @@
 package firstcome.sink;
 
+import firstcome.contract.Resources;
+import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -8,8 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink process: migrates the schema, then runs {@link IssuedCouponConsumer} on its own thread,
- * and serves {@code /health} and {@code /metrics}. {@code main} only wires.
+ * and serves {@code /health} and {@code /metrics}. {@link #start} opens everything in order and
+ * {@link #close} closes it in reverse; {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
 
@@ -35,67 +38,79 @@ public final class App implements AutoCloseable {
     /** /health answers within this (plus serialising), whatever is down: both checks run side by side. */
     static final Duration HEALTH_BOUND = Duration.ofMillis(1_500);
 
-    private final PrometheusMeterRegistry registry;
-    private final CouponDatabase database;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> deadLetterProducer;
-    private final Admin admin;
-    private final KafkaClientMetrics consumerMetrics;
-    private final IssuedCouponConsumer loop;
-    private final Backoff backoff;
+    private final Resources resources;
     private final Javalin http;
-    private final BoundedCheck databaseCheck;
-    private final BoundedCheck brokerCheck;
-    private final Thread loopThread;
-    private final CountDownLatch closing = new CountDownLatch(1);
 
-    /** {@code onFailure} runs if the poll loop dies of an error a retry cannot cure; {@code main} exits non-zero. */
-    public App(SinkConfig config, Topics topics, Runnable onFailure) {
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        database = CouponDatabase.connect(config, registry);
-        consumer = new KafkaConsumer<>(consumerSettings(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadLetterProducer = new KafkaProducer<>(producerSettings(config), new ByteArraySerializer(), new ByteArraySerializer());
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "coupon-sink-health"));
-        consumerMetrics = new KafkaClientMetrics(consumer);
-        consumerMetrics.bindTo(registry);
-        SinkMetrics metrics = new SinkMetrics(registry);
-        backoff = new Backoff(config.retryFirst(), config.retryMax());
-        loop = new IssuedCouponConsumer(consumer, topics.issued(), new CouponWriter(database.dataSource()),
-                new DeadLetters(deadLetterProducer, topics.issuedDeadLetters(), metrics), backoff, metrics);
-        databaseCheck = new BoundedCheck("database", database::isReachable);
-        brokerCheck = new BoundedCheck("broker", this::brokerAnswers);
-        loopThread = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (RuntimeException | Error e) {
-                log.error("the poll loop failed; stopping so that a restart resumes from the last commit", e);
-                onFailure.run();
-            }
-        }, "coupon-sink");
-        http = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.jetty.port = config.port();
-            cfg.routes.get("/health", ctx -> {
-                Map<String, Object> health = health();
-                ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
-            });
-            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-        });
+    private App(Resources resources, Javalin http) {
+        this.resources = resources;
+        this.http = http;
     }
 
     /**
-     * Serves HTTP at once (health says DOWN until ready), migrates the schema, waiting for a
+     * Serves HTTP at once (health says DOWN until consuming), migrates the schema, waiting for a
      * database that is not up yet, then starts consuming. Returns once consumption has started.
+     * {@code onFailure} runs if the poll loop dies of an error a retry cannot cure; {@code main} exits non-zero.
      */
-    public void start() {
-        http.start();
-        log.info("sink listening on port {}", http.port());
-        if (!migrate()) {
-            return;
+    public static App start(SinkConfig config, Topics topics, Runnable onFailure) {
+        Resources resources = new Resources();
+        try {
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            resources.onClose(registry::close);
+            var database = resources.open(CouponDatabase.connect(config, registry));
+            var admin = resources.open(Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, "coupon-sink-health")));
+            var deadLetterProducer = resources.open(new KafkaProducer<>(producerSettings(config),
+                    new ByteArraySerializer(), new ByteArraySerializer()));
+            // The poll loop closes the consumer when it ends; until the loop has started, closing it is ours.
+            var consumer = new KafkaConsumer<>(consumerSettings(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            AtomicBoolean handedOver = new AtomicBoolean();
+            resources.onClose(() -> {
+                if (!handedOver.get()) {
+                    consumer.close();
+                }
+            });
+            resources.open(new KafkaClientMetrics(consumer)).bindTo(registry);
+            var databaseCheck = resources.open(new BoundedCheck("database", database::isReachable));
+            var brokerCheck = resources.open(new BoundedCheck("broker", () -> brokerAnswers(admin)));
+
+            SinkMetrics metrics = new SinkMetrics(registry);
+            Backoff backoff = new Backoff(config.retryFirst(), config.retryMax());
+            var loop = new IssuedCouponConsumer(consumer, topics.issued(), new CouponWriter(database.dataSource()),
+                    new DeadLetters(deadLetterProducer, topics.issuedDeadLetters(), metrics), backoff, metrics);
+
+            Javalin http = Javalin.create(cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.jetty.port = config.port();
+                cfg.routes.get("/health", ctx -> {
+                    Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
+                    ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
+                });
+                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+            });
+            resources.onClose(http::stop);
+            http.start();
+            log.info("sink listening on port {}", http.port());
+
+            migrate(database, backoff);
+
+            Thread loopThread = new Thread(() -> {
+                try {
+                    loop.run();
+                } catch (RuntimeException | Error e) {
+                    log.error("the poll loop failed; stopping so that a restart resumes from the last commit", e);
+                    onFailure.run();
+                }
+            }, "coupon-sink");
+            // Stops consuming first: the batch in hand is finished or abandoned whole, then the rest closes.
+            resources.onClose(() -> stopLoop(loop));
+            handedOver.set(true);
+            loopThread.start();
+            return new App(resources, http);
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
         }
-        loopThread.start();
     }
 
     /** The port /health and /metrics answer on (the configured one, or the one picked for port 0). */
@@ -103,14 +118,31 @@ public final class App implements AutoCloseable {
         return http.port();
     }
 
-    private boolean migrate() {
+    @Override
+    public void close() {
+        resources.close();
+    }
+
+    private static void stopLoop(IssuedCouponConsumer loop) throws InterruptedException {
+        loop.stop();
+        if (!loop.awaitStopped(SHUTDOWN_GRACE)) {
+            log.warn("the poll loop did not stop within {} s; closing anyway (nothing uncommitted is lost)",
+                    SHUTDOWN_GRACE.toSeconds());
+        }
+    }
+
+    /**
+     * Migrates the schema, waiting with back-off for a database that is not up yet. A process
+     * stopped meanwhile simply exits: nothing has been consumed, so nothing can be lost.
+     */
+    private static void migrate(CouponDatabase database, Backoff backoff) {
         for (int attempt = 1; ; attempt++) {
             try {
                 MigrateResult result = database.migrate();
                 log.info("schema at version {} ({} migration(s) applied)",
                         result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
                         result.migrationsExecuted);
-                return true;
+                return;
             } catch (RuntimeException e) {
                 if (!CouponDatabase.isUnreachable(e)) {
                     throw e;
@@ -119,18 +151,17 @@ public final class App implements AutoCloseable {
                 log.warn("database not reachable for the migration (attempt {}), trying again in {} ms: {}",
                         attempt, delay.toMillis(), e.getMessage());
                 try {
-                    if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return false;
-                    }
+                    TimeUnit.MILLISECONDS.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    throw new IllegalStateException("interrupted while waiting for the database", interrupted);
                 }
             }
         }
     }
 
-    private Map<String, Object> health() {
+    private static Map<String, Object> health(BoundedCheck databaseCheck, BoundedCheck brokerCheck,
+            IssuedCouponConsumer loop) {
         long deadline = System.nanoTime() + HEALTH_BOUND.toNanos();
         var databaseRun = databaseCheck.start();
         var brokerRun = brokerCheck.start();
@@ -147,7 +178,7 @@ public final class App implements AutoCloseable {
         return health;
     }
 
-    private boolean brokerAnswers() {
+    private static boolean brokerAnswers(Admin admin) {
         try {
             return !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_CHECK_TIMEOUT.toMillis()))
                     .nodes().get(BROKER_CHECK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).isEmpty();
@@ -188,41 +219,7 @@ public final class App implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
     }
 
-    /** Stops consuming first (the batch in hand is finished or abandoned whole), then closes the rest in reverse order. */
-    @Override
-    public void close() {
-        closing.countDown();
-        loop.stop();
-        if (loopThread.isAlive()) {
-            try {
-                if (!loop.awaitStopped(SHUTDOWN_GRACE)) {
-                    log.warn("the poll loop did not stop within {} s; closing anyway (nothing uncommitted is lost)", SHUTDOWN_GRACE.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else if (loop.state() == IssuedCouponConsumer.State.STARTING) {
-            // The loop never ran, so the consumer is still ours to close.
-            consumer.close();
-        }
-        http.stop();
-        databaseCheck.close();
-        brokerCheck.close();
-        consumerMetrics.close();
-        deadLetterProducer.close();
-        admin.close();
-        database.close();
-        registry.close();
-    }
-
     public static void main(String[] args) {
-        App app = new App(SinkConfig.fromEnv(System.getenv()), Topics.standard(), () -> System.exit(1));
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
-        try {
-            app.start();
-        } catch (RuntimeException e) {
-            log.error("the sink could not start", e);
-            System.exit(1);
-        }
+        ServiceMain.run("sink", () -> start(SinkConfig.fromEnv(System.getenv()), Topics.standard(), () -> System.exit(1)));
     }
 }

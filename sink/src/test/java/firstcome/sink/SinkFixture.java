@@ -98,11 +98,10 @@ final class SinkFixture implements AutoCloseable {
     }
 
     App startSink(SinkConfig config) {
-        App sink = new App(config, topics, () -> {
+        App sink = App.start(config, topics, () -> {
             throw new AssertionError("the sink's poll loop died");
         });
         sinks.add(sink);
-        sink.start();
         return sink;
     }
 
