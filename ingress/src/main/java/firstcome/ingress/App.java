@@ -1,6 +1,8 @@
 package firstcome.ingress;
 
 import firstcome.contract.Json;
+import firstcome.contract.Resources;
+import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
 import firstcome.ingress.api.AdminController;
 import firstcome.ingress.api.AdminToken;
@@ -39,8 +41,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingress process: the contract's HTTP API in front of the Redis gate and the Kafka hand-off.
  * {@link #create} builds the (unstarted) HTTP app from its dependencies, so tests run it with
- * fakes; {@link #start} wires the real ones; {@code main} only calls that.
+ * fakes; {@link #start} opens the real ones in order and {@link #close} closes them in reverse;
+ * {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
 
@@ -74,10 +75,10 @@ public final class App implements AutoCloseable {
     }
 
     private final Javalin http;
-    /** Closed in reverse order of creation. */
-    private final Deque<AutoCloseable> resources;
+    /** Closed in reverse order of opening. */
+    private final Resources resources;
 
-    private App(Javalin http, Deque<AutoCloseable> resources) {
+    private App(Javalin http, Resources resources) {
         this.http = http;
         this.resources = resources;
     }
@@ -169,43 +170,38 @@ public final class App implements AutoCloseable {
     public static App start(IngressConfig config) {
         log.info("starting the ingress with {}", config);
         Topics topics = Topics.standard();
-        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        Resources resources = new Resources();
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            resources.push(registry::close);
+            resources.onClose(registry::close);
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
 
             ExecutorService background = Executors.newFixedThreadPool(4, daemonThreads("ingress-background-"));
-            resources.push(background::shutdown);
-            var gate = RedisGate.connect(config);
-            resources.push(gate);
-            var publisher = new RequestPublisher(config, topics);
-            resources.push(publisher);
+            resources.onClose(background::shutdown);
+            var gate = resources.open(RedisGate.connect(config));
+            var publisher = resources.open(new RequestPublisher(config, topics));
             publisher.bindTo(registry);
             publisher.warmUp();
-            var probe = new KafkaProbe(config.bootstrapServers());
-            resources.push(probe);
+            var probe = resources.open(new KafkaProbe(config.bootstrapServers()));
             var catalog = new EventCatalog();
-            var follower = new CatalogFollower(config.bootstrapServers(), topics.events(), catalog);
-            resources.push(follower);
+            var follower = resources.open(new CatalogFollower(config.bootstrapServers(), topics.events(), catalog));
             follower.start();
-            var reconciler = new GateReconciler(catalog, gate, publisher, config.reconcileAfter(), background,
-                    registry, System::nanoTime);
-            resources.push(reconciler);
+            var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, config.reconcileAfter(),
+                    background, registry, System::nanoTime));
             reconciler.start();
 
             var processor = new ProcessorClient(config.processorUrl(), gate);
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor);
             Javalin http = create(config, deps);
-            resources.push(http::stop);
+            resources.onClose(http::stop);
             http.start();
             log.info("ingress listening on port {}", http.port());
             return new App(http, resources);
         } catch (RuntimeException e) {
-            new App(null, resources).close();
+            resources.close();
             throw e;
         }
     }
@@ -216,13 +212,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                log.warn("closing failed", e);
-            }
-        }
+        resources.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
@@ -235,7 +225,6 @@ public final class App implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        App app = start(IngressConfig.fromEnv(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        ServiceMain.run("ingress", () -> start(IngressConfig.fromEnv(System.getenv())));
     }
 }

@@ -2,6 +2,8 @@ package firstcome.processor;
 
 import firstcome.contract.Ids;
 import firstcome.contract.Json;
+import firstcome.contract.Resources;
+import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
 import firstcome.contract.query.ApplicationStatus;
 import firstcome.contract.query.QueryRoutes;
@@ -21,25 +23,65 @@ import org.slf4j.LoggerFactory;
 /**
  * The streams-processor process: runs the issuing topology under exactly-once and serves
  * {@code /health}, {@code /metrics} and the queries of its state (an application's status, an event's
- * tally; {@link InteractiveQueries}). {@code main} only wires.
+ * tally; {@link InteractiveQueries}). {@link #start} opens everything in order and {@link #close}
+ * closes it in reverse; {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
 
-    private final KafkaStreams streams;
-    private final PrometheusMeterRegistry registry;
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final InteractiveQueries queries;
-    private final Javalin http;
+    private final Resources resources;
 
-    App(ProcessorConfig config, Topics topics) {
-        streams = new KafkaStreams(IssuingTopology.build(topics), StreamsSettings.of(config, topics));
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
-        http = Javalin.create(cfg -> {
+    private App(Resources resources) {
+        this.resources = resources;
+    }
+
+    /** Starts the topology and the HTTP server; returns the running process. */
+    public static App start(ProcessorConfig config, Topics topics) {
+        Resources resources = new Resources();
+        try {
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            resources.onClose(registry::close);
+            var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics), StreamsSettings.of(config, topics)));
+            resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
+            var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
+            Javalin http = http(config, streams, registry, queries);
+
+            // An uncaught error means the task's state can no longer be trusted: stop this client
+            // and exit non-zero, so the supervisor restarts it and it resumes from the last commit.
+            streams.setUncaughtExceptionHandler(e -> {
+                log.error("stream thread failed; shutting down so that a restart recovers from the last commit", e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> {
+                log.info("streams state {} -> {}", before, now);
+                if (now == KafkaStreams.State.ERROR) {
+                    Thread exit = new Thread(() -> {
+                        resources.close();
+                        System.exit(1);
+                    }, "exit-on-error");
+                    exit.start();
+                }
+            });
+            streams.start();
+            resources.onClose(http::stop);
+            http.start();
+            log.info("streams-processor listening on port {}", http.port());
+            return new App(resources);
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        resources.close();
+    }
+
+    private static Javalin http(ProcessorConfig config, KafkaStreams streams, PrometheusMeterRegistry registry,
+            InteractiveQueries queries) {
+        return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.port = config.port();
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -85,40 +127,10 @@ public final class App implements AutoCloseable {
         ctx.status(503).header("Retry-After", "1").json(Map.of("outcome", "UNAVAILABLE", "message", message));
     }
 
-    void start() {
-        // An uncaught error means the task's state can no longer be trusted: stop this client
-        // and exit non-zero, so the supervisor restarts it and it resumes from the last commit.
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("stream thread failed; shutting down so that a restart recovers from the last commit", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener((now, before) -> {
-            log.info("streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.ERROR) {
-                Thread exit = new Thread(() -> {
-                    close();
-                    System.exit(1);
-                }, "exit-on-error");
-                exit.start();
-            }
-        });
-        streams.start();
-        http.start();
-        log.info("streams-processor listening on port {}", http.port());
-    }
-
-    @Override
-    public void close() {
-        http.stop();
-        streams.close();
-        streamsMetrics.close();
-        registry.close();
-    }
-
     public static void main(String[] args) {
-        var config = ProcessorConfig.fromEnv(System.getenv());
-        var app = new App(config, Topics.standard().withIssued(config.issuedTopic()));
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
-        app.start();
+        ServiceMain.run("streams-processor", () -> {
+            var config = ProcessorConfig.fromEnv(System.getenv());
+            return start(config, Topics.standard().withIssued(config.issuedTopic()));
+        });
     }
 }

@@ -63,10 +63,8 @@ class InteractiveQueriesIT {
         String applicationId = "it-status-" + UUID.randomUUID();
         int firstPort = FreePorts.next();
         int secondPort = FreePorts.next();
-        first = new App(config(applicationId, firstDir, firstPort), topics);
-        second = new App(config(applicationId, secondDir, secondPort), topics);
-        first.start();
-        second.start();
+        first = App.start(config(applicationId, firstDir, firstPort), topics);
+        second = App.start(config(applicationId, secondDir, secondPort), topics);
 
         try (var producer = new KafkaProducer<String, byte[]>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),

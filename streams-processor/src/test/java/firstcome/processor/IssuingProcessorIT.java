@@ -63,8 +63,7 @@ class IssuingProcessorIT {
     private void startProcessor(Path stateDir) {
         var config = new ProcessorConfig(infrastructure.kafkaBootstrapServers(),
                 "it-processor-" + UUID.randomUUID(), stateDir, 0, "localhost", 1);
-        app = new App(config, topics);
-        app.start();
+        app = App.start(config, topics);
     }
 
     @Test
