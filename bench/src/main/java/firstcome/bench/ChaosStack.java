@@ -127,7 +127,9 @@ final class ChaosStack implements AutoCloseable {
     private ChildProcess service(String name, String java, Map<String, String> env) throws IOException {
         Path copy = Files.createDirectories(root.resolve("jars")).resolve(name + ".jar");
         Path jar = jars.get(name);
-        // A build running elsewhere may be rewriting it (the plain jar comes before the shaded one).
+        // A build running elsewhere may be replacing it: <module>/target/<module>.jar is the runnable jar
+        // the shade step writes at the end of the module's build (the plain jar keeps its versioned
+        // name), so for a while it may be missing or half-written.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!runnable(jar) && System.nanoTime() < deadline) {
             Chaos.progress(jar + " is not a runnable jar yet (a build in progress?); waiting");
