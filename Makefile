@@ -103,5 +103,5 @@ chaos: deps ## kill, flush and cut off each part under a spike; prints the fault
 	java -cp .local/chaos-runner.jar firstcome.bench.Chaos
 
 test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush, MySQL stop); ~2 min
-	$(MVN) -q -DskipTests install
-	$(MVN) -pl e2e verify -Dit.test=FaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -pl e2e -am verify -Dit.test=FaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false

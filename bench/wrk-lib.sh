@@ -30,13 +30,17 @@ wait_for() { # url seconds
 
 # Builds the ingress and bench jars and bench's test classes (unless SKIP_BUILD=1); sets JAR (the
 # ingress), BENCH_JAR (BareServer) and TEST_CP (bench's test class path: BenchInfrastructure, the testkit).
+# One reactor build, nothing installed: the class path names the modules' jars under their target/
+# folders, so it is written in the same run (each module writes its own target/test-classpath.txt).
 build_jars() {
+  local classpath=$ROOT/bench/target/test-classpath.txt
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    say "building the ingress and the bench module (mvn install -pl ingress,bench -am -DskipTests)"
-    (cd "$ROOT" && $MVN -pl ingress,bench -am install -DskipTests)
+    say "building the ingress and the bench module (mvn package -pl ingress,bench -am -DskipTests)"
+    (cd "$ROOT" && $MVN -pl ingress,bench -am package -DskipTests \
+      dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
   fi
-  (cd "$ROOT" && $MVN -pl bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt")
-  TEST_CP="$ROOT/bench/target/test-classes:$ROOT/bench/target/classes:$(cat "$OUT/classpath.txt")"
+  [ -f "$classpath" ] || die "no bench/target/test-classpath.txt: build first (without SKIP_BUILD=1)"
+  TEST_CP="$ROOT/bench/target/test-classes:$ROOT/bench/target/classes:$(cat "$classpath")"
   JAR=$ROOT/ingress/target/ingress.jar
   [ -f "$JAR" ] || die "no runnable jar ingress/target/ingress.jar: build first"
   BENCH_JAR=$ROOT/bench/target/bench.jar

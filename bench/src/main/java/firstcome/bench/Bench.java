@@ -246,7 +246,7 @@ public final class Bench {
     private ChildProcess startBareServer(int port) throws Exception {
         Path log = Path.of("bench", "target", "bare-server.log");
         Files.deleteIfExists(log); // this run's output only
-        ChildProcess p = new ChildProcess("bare server", List.of(javaBinary(), "-Xmx512m", "-cp", benchJar(),
+        ChildProcess p = new ChildProcess("bare server", List.of(ChildProcess.java(), "-Xmx512m", "-cp", benchJar(),
                 BareServer.class.getName(), Integer.toString(port)), log).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -264,7 +264,7 @@ public final class Bench {
         Path processorJar = stableCopy(serviceJar("streams-processor"), Path.of("bench", "target", "replay-streams-processor.jar"));
         say(String.format("replay: %,d requests through the topology in its own JVM (%s)", settings.replayRecords(),
                 processorJar));
-        List<String> command = List.of(javaBinary(), "-Xmx1g", "-cp", processorJar + ":" + benchJar(),
+        List<String> command = List.of(ChildProcess.java(), "-Xmx1g", "-cp", processorJar + ":" + benchJar(),
                 "-Dlog4j2.level=WARN", ReplayRun.class.getName(), settings.bootstrap(),
                 Integer.toString(settings.replayRecords()), "100", Integer.toString(settings.limit()));
         String[] result = new String[1];
@@ -299,7 +299,7 @@ public final class Bench {
         say(String.format("sink: SinkBenchmark %d against the stack's MySQL and Kafka, in its own JVM (%s)",
                 settings.sinkRows(), sinkJar));
         // Both jars bring an SLF4J backend: the sink's own logging (log4j) is the one to see, without a notice about it.
-        List<String> command = List.of(javaBinary(), "-Xmx1g", "-Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider",
+        List<String> command = List.of(ChildProcess.java(), "-Xmx1g", "-Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider",
                 "-Dslf4j.internal.verbosity=WARN", "-cp", sinkJar + ":" + benchJar(),
                 SinkBenchmark.class.getName(), Integer.toString(settings.sinkRows()));
         List<String> table = new ArrayList<>();
@@ -421,10 +421,6 @@ public final class Bench {
             }
         }
         return p.waitFor();
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 
     private static String benchJar() throws Exception {

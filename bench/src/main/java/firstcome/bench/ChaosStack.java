@@ -2,6 +2,7 @@ package firstcome.bench;
 
 import firstcome.contract.Topics;
 import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.DirectoryTree;
 import firstcome.stackkit.FreePorts;
 import firstcome.stackkit.SingleNodeBroker;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -83,7 +83,7 @@ final class ChaosStack implements AutoCloseable {
         this.root = root;
         this.kafkaLib = kafkaLib;
         this.jars = jars;
-        deleteRecursively(root);
+        DirectoryTree.delete(root);
         Files.createDirectories(root.resolve("logs"));
         String java = ChildProcess.java();
 
@@ -127,7 +127,9 @@ final class ChaosStack implements AutoCloseable {
     private ChildProcess service(String name, String java, Map<String, String> env) throws IOException {
         Path copy = Files.createDirectories(root.resolve("jars")).resolve(name + ".jar");
         Path jar = jars.get(name);
-        // A build running elsewhere may be rewriting it (the plain jar comes before the shaded one).
+        // A build running elsewhere may be replacing it: <module>/target/<module>.jar is the runnable jar
+        // the shade step writes at the end of the module's build (the plain jar keeps its versioned
+        // name), so for a while it may be missing or half-written.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!runnable(jar) && System.nanoTime() < deadline) {
             Chaos.progress(jar + " is not a runnable jar yet (a build in progress?); waiting");
@@ -363,7 +365,7 @@ final class ChaosStack implements AutoCloseable {
         mysql.stop(Duration.ofSeconds(30));
         redis.stop(Duration.ofSeconds(10));
         for (String data : List.of("kafka", "mysql", "streams")) {
-            deleteRecursively(root.resolve(data));
+            DirectoryTree.delete(root.resolve(data));
         }
     }
 
@@ -377,16 +379,5 @@ final class ChaosStack implements AutoCloseable {
 
     private static String binary(String name) {
         return ChildProcess.locate(name).toString();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // leftovers under .local are harmless
-        }
     }
 }

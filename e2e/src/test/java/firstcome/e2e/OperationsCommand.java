@@ -2,6 +2,7 @@ package firstcome.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import firstcome.stackkit.ChildProcess;
 import firstcome.testkit.Infrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class OperationsCommand {
         String name = commandName + "-" + RUNS.incrementAndGet();
         Path report = logs.resolve(name + ".out");
         Path progress = logs.resolve(name + ".err");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar.toString(), commandName));
+        List<String> command = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx512m", "-jar", jar.toString(), commandName));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command)
                 .redirectOutput(report.toFile())
@@ -70,9 +71,5 @@ final class OperationsCommand {
         String output = Files.readString(report, UTF_8);
         System.out.println("---- " + name + " " + String.join(" ", args) + " -> exit " + process.exitValue() + "\n" + output);
         return new Result(process.exitValue(), output);
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -19,6 +19,9 @@ import java.util.Map;
 final class Pipeline implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "e2e-admin-token";
+    /** The services' defaults, set here because {@link #awaitQuiescence} reads these groups' offsets. */
+    static final String PROCESSOR_GROUP = "firstcome-processor";
+    static final String SINK_GROUP = "coupon-sink";
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private final Infrastructure infrastructure;
@@ -36,6 +39,8 @@ final class Pipeline implements AutoCloseable {
         common.put("MYSQL_USER", infrastructure.mysqlUser());
         common.put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
         common.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        common.put("PROCESSOR_APPLICATION_ID", PROCESSOR_GROUP);
+        common.put("SINK_GROUP_ID", SINK_GROUP);
         int processorPort = FreePorts.next();
         int sinkPort = FreePorts.next();
         int ingressPort = FreePorts.next();
@@ -56,6 +61,16 @@ final class Pipeline implements AutoCloseable {
     /** Shoppers, and the organiser, over HTTP to this pipeline's ingress. */
     Shoppers shoppers() {
         return new Shoppers(ingress.url());
+    }
+
+    /**
+     * Waits until everything in the logs has gone through the streams-processor and the sink into
+     * MySQL ({@link Quiescence}), so that rows counted next are final.
+     */
+    void awaitQuiescence(Duration deadline) {
+        try (var quiescence = new Quiescence(infrastructure.kafkaBootstrapServers(), PROCESSOR_GROUP, SINK_GROUP)) {
+            quiescence.await(deadline);
+        }
     }
 
     Connection database() throws SQLException {

@@ -133,12 +133,15 @@ class PipelineIT {
         }
     }
 
-    /** Waits until the event has {@code expected} rows, then checks that it keeps exactly that many. */
-    private void awaitCoupons(String event, int expected) {
+    /**
+     * Waits until the event has {@code expected} rows and the pipeline is quiet, then checks that it
+     * has exactly that many: nothing is left in the logs that could add one.
+     */
+    private void awaitCoupons(String event, int expected) throws SQLException {
         await("coupons of " + event).atMost(PERSIST_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> rows(event).size() >= expected);
-        await("no surplus coupon of " + event).during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> rows(event).size() == expected);
+        pipeline.awaitQuiescence(PERSIST_DEADLINE);
+        assertThat(rows(event)).as("coupons of %s once the pipeline is quiet", event).hasSize(expected);
     }
 
     private static List<String[]> users(String event, int count, int timesEach) {

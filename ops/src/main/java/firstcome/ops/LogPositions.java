@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,12 +73,26 @@ public final class LogPositions implements AutoCloseable {
      * to. Records of a transaction still open lie beyond it.
      */
     public Map<TopicPartition, Long> ends(String topic) {
-        return offsets(topic, OffsetSpec.latest());
+        return offsets(topic, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
     }
 
     /** The first offset still in the log of every partition (0 until retention deletes something). */
     public Map<TopicPartition, Long> starts(String topic) {
-        return offsets(topic, OffsetSpec.earliest());
+        return offsets(topic, OffsetSpec.earliest(), IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * The topic's partitions where a transaction is still open: written records lie beyond the
+     * last stable offset ({@link #ends}). A committed transaction's offsets can be visible before its
+     * marker reaches every partition it wrote to; until then the partition counts as open here.
+     */
+    public Set<TopicPartition> openTransactions(String topic) {
+        Map<TopicPartition, Long> stable = ends(topic);
+        Map<TopicPartition, Long> written = offsets(topic, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+        return written.entrySet().stream()
+                .filter(end -> end.getValue() > stable.getOrDefault(end.getKey(), 0L))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(() -> new TreeSet<>(Comparator.comparingInt(TopicPartition::partition))));
     }
 
     /** The group's committed positions in the topic; a partition it never committed is absent. */
@@ -186,10 +201,10 @@ public final class LogPositions implements AutoCloseable {
         return records;
     }
 
-    private Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) {
+    private Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec, IsolationLevel isolation) {
         Map<TopicPartition, OffsetSpec> request = partitions(topic).stream()
                 .collect(Collectors.toMap(Function.identity(), partition -> spec));
-        var result = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+        var result = admin.listOffsets(request, new ListOffsetsOptions(isolation));
         Map<TopicPartition, Long> offsets = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
         for (TopicPartition partition : request.keySet()) {
             offsets.put(partition, get(result.partitionResult(partition)).offset());

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -125,7 +124,7 @@ public final class Replay {
 
             Path stateDir = createStateDir(stateParent, applicationId);
             try {
-                createTopics(positions, partitions.size(), side.issued().name(), side.requestsDeadLetters());
+                createSideTopics(positions, side, partitions.size());
                 Optional<Set<TopicPartition>> readFurther = decideAgain(positions, side, applicationId, stateDir,
                         snapshot.requestEnds(), requests);
                 if (readFurther.isEmpty()) {
@@ -249,16 +248,29 @@ public final class Replay {
         }
     }
 
-    private static void createTopics(LogPositions positions, int partitions, String... names) {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String name : names) {
-            topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
-        }
+    /**
+     * The replay's own topics (its coupons and its dead letters) with the settings the declaration
+     * gives them, as many partitions as the live ones; the live topics it reads exist already. Side
+     * topics that exist already belong to another replay started in the same second: refused, not shared.
+     */
+    private static void createSideTopics(LogPositions positions, Topics side, int partitions) {
+        List<String> own = List.of(side.issued().name(), side.requestsDeadLetters());
+        Set<String> taken;
         try {
-            positions.admin().createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            taken = new HashSet<>(positions.admin().listTopics().names().get(30, TimeUnit.SECONDS));
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create the replay's topics " + List.of(names) + ": " + e.getMessage(), e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot create the replay's topics " + own + ": " + e.getMessage(), e);
         }
+        taken.retainAll(own);
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("cannot create the replay's topics " + own + ": " + taken + " exist already");
+        }
+        Topics.create(positions.admin(), side.newTopics(partitions, Optional.empty()).stream()
+                .filter(topic -> own.contains(topic.name()))
+                .toList());
     }
 
     /** Deletes what the replay created on the broker: its side topics, internal topics and group. */

@@ -1,6 +1,7 @@
 package firstcome.testkit;
 
 import firstcome.contract.Topics;
+import firstcome.stackkit.DirectoryTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -244,21 +244,8 @@ public final class Infrastructure implements AutoCloseable {
                 failures.add(e);
             }
         }
-        deleteRecursively(workDir);
+        DirectoryTree.delete(workDir);
         return failures;
-    }
-
-    /** Deletes a directory tree, deepest first; what cannot be deleted is left (it is under the temp dir). */
-    private static void deleteRecursively(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
-                    .forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // A server may still be writing while the JVM exits; leftovers under the temp dir are harmless.
-        }
     }
 
     /** Where the local servers keep their files; visible for the fixture's own tests. */
