@@ -27,12 +27,14 @@ public record Topics(
         Topic<EventDefinition> events,
         Topic<CouponRequest> requests,
         Topic<IssuedCoupon> issued,
+        Topic<CouponDecision> decisions,
         String requestsDeadLetters,
         String issuedDeadLetters) {
 
     public static final String EVENTS = "coupon-events";
     public static final String REQUESTS = "coupon-requests";
     public static final String ISSUED = "coupon-issued";
+    public static final String DECISIONS = "coupon-decisions";
     public static final String REQUESTS_DLQ = "coupon-requests-dlq";
     public static final String ISSUED_DLQ = "coupon-issued-dlq";
 
@@ -56,13 +58,19 @@ public record Topics(
                 Topic.keyedByEvent(EVENTS, EventDefinition.class, COMPACTED),
                 Topic.keyedByEvent(REQUESTS, CouponRequest.class, Map.of()),
                 Topic.keyedByEvent(ISSUED, IssuedCoupon.class, Map.of()),
+                Topic.keyedByEvent(DECISIONS, CouponDecision.class, Map.of()),
                 REQUESTS_DLQ,
                 ISSUED_DLQ);
     }
 
     /** The same topics, but issued coupons written to {@code name} (a replay's side topic). */
     public Topics withIssued(String name) {
-        return new Topics(events, requests, issued.renamed(name), requestsDeadLetters, issuedDeadLetters);
+        return new Topics(events, requests, issued.renamed(name), decisions, requestsDeadLetters, issuedDeadLetters);
+    }
+
+    /** The same topics, but every decision written to {@code name} (a replay's side topic). */
+    public Topics withDecisions(String name) {
+        return new Topics(events, requests, issued, decisions.renamed(name), requestsDeadLetters, issuedDeadLetters);
     }
 
     /** The same topics with every name prefixed: isolated topics for a test or a side run. */
@@ -71,13 +79,15 @@ public record Topics(
                 events.renamed(prefix + events.name()),
                 requests.renamed(prefix + requests.name()),
                 issued.renamed(prefix + issued.name()),
+                decisions.renamed(prefix + decisions.name()),
                 prefix + requestsDeadLetters,
                 prefix + issuedDeadLetters);
     }
 
     /** Every topic name, for creating them. */
     public List<String> names() {
-        return List.of(events.name(), requests.name(), issued.name(), requestsDeadLetters, issuedDeadLetters);
+        return List.of(events.name(), requests.name(), issued.name(), decisions.name(), requestsDeadLetters,
+                issuedDeadLetters);
     }
 
     /**
@@ -89,6 +99,7 @@ public record Topics(
                 newTopic(events.name(), events.configs(), partitions, replicationFactor),
                 newTopic(requests.name(), requests.configs(), partitions, replicationFactor),
                 newTopic(issued.name(), issued.configs(), partitions, replicationFactor),
+                newTopic(decisions.name(), decisions.configs(), partitions, replicationFactor),
                 newTopic(requestsDeadLetters, Map.of(), partitions, replicationFactor),
                 newTopic(issuedDeadLetters, Map.of(), partitions, replicationFactor));
     }

@@ -13,6 +13,16 @@ public final class QueryRoutes {
     /** {@link Tally}: 200 (all counts 0 while no request of the event was decided). */
     public static final String TALLY = "/events/{eventId}/tally";
 
+    /**
+     * {@link CouponHolders}: 200 once the event's task has committed its decisions of every request
+     * before offset {@value #REQUESTS_END} (a query parameter) of the event's {@code coupon-requests}
+     * partition; 503 while it has not caught up that far.
+     */
+    public static final String HOLDERS = "/events/{eventId}/holders";
+
+    /** The query parameter of {@link #HOLDERS}: an end offset of the event's requests partition. */
+    public static final String REQUESTS_END = "requestsEnd";
+
     private QueryRoutes() {
     }
 
@@ -22,5 +32,9 @@ public final class QueryRoutes {
 
     public static String tally(String eventId) {
         return "/events/" + eventId + "/tally";
+    }
+
+    public static String holders(String eventId, long requestsEnd) {
+        return "/events/" + eventId + "/holders?" + REQUESTS_END + "=" + requestsEnd;
     }
 }
