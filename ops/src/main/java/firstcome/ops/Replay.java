@@ -102,6 +102,7 @@ public final class Replay {
         // Everything the replay writes goes to topics of its own: its coupons, and its dead letters
         // (the processor's settings would otherwise send rejected requests to the live DLQ again).
         Topics side = new Topics(live.events(), live.requests(), live.issued().renamed(live.issued().name() + "-replay-" + stamp),
+                live.decisions().renamed(live.decisions().name() + "-replay-" + stamp),
                 live.requestsDeadLetters() + "-replay-" + stamp, live.issuedDeadLetters());
 
         try (var positions = new LogPositions(bootstrapServers, "firstcome-replay")) {
