@@ -17,9 +17,11 @@ import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.edge.ClientRateLimit;
 import firstcome.ingress.edge.SlowClientGuard;
+import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateReconciler;
 import firstcome.ingress.gate.GateUnavailableException;
+import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.RedisGate;
 import firstcome.ingress.gate.SoldOutShortcut;
 import firstcome.ingress.kafka.KafkaProbe;
@@ -60,6 +62,11 @@ public final class App implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
     private static final RateLimitedLog outageLog = new RateLimitedLog(log, Duration.ofSeconds(5));
+    /**
+     * How far back in coupon-decisions a starting ingress reads: an ordinary restart misses nothing,
+     * and anything older is healed by the reconciler (see ingress/README.md, "Following the decisions").
+     */
+    private static final Duration DECISIONS_LOOKBACK = Duration.ofMinutes(1);
 
     /** What the HTTP app talks to. {@code background} runs blocking follow-ups (slot releases, priming). */
     public record Dependencies(
@@ -71,7 +78,8 @@ public final class App implements AutoCloseable {
             PrometheusMeterRegistry registry,
             Clock clock,
             Executor background,
-            TallyLookup tallies) {
+            TallyLookup tallies,
+            OwnRequests own) {
     }
 
     private final Javalin http;
@@ -88,7 +96,7 @@ public final class App implements AutoCloseable {
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
         var answers = new ApplyAnswerCounts(deps.catalog());
-        var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), shortcut, deps.statuses(),
+        var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), shortcut, deps.statuses(),
                 metrics, answers, deps.clock(), deps.background());
         var adminToken = new AdminToken(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
@@ -188,13 +196,17 @@ public final class App implements AutoCloseable {
             var catalog = new EventCatalog();
             var follower = resources.open(new CatalogFollower(config.bootstrapServers(), topics.events(), catalog));
             follower.start();
-            var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, config.reconcileAfter(),
-                    background, registry, System::nanoTime));
+            var own = new OwnRequests();
+            var decisions = resources.open(new DecisionFollower(config.bootstrapServers(), topics.decisions(), gate, own,
+                    DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
+            decisions.start();
+            var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, config.reconcileAfter(),
+                    registry, System::nanoTime));
             reconciler.start();
 
             var processor = new ProcessorClient(config.processorUrl(), gate);
             var deps = new Dependencies(catalog, gate, publisher,
-                    processor, probe, registry, Clock.systemUTC(), background, processor);
+                    processor, probe, registry, Clock.systemUTC(), background, processor, own);
             Javalin http = create(config, deps);
             resources.onClose(http::stop);
             http.start();

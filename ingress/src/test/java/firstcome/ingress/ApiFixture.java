@@ -11,6 +11,7 @@ import firstcome.ingress.api.UserId;
 import firstcome.ingress.processor.TallyLookup;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.gate.FakeGate;
+import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.kafka.FakePublisher;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
@@ -38,6 +39,7 @@ public final class ApiFixture {
 
     public final FakeGate gate = new FakeGate();
     public final FakePublisher publisher = new FakePublisher();
+    public final OwnRequests own = new OwnRequests();
     public final EventCatalog catalog = new EventCatalog();
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
@@ -73,7 +75,7 @@ public final class ApiFixture {
 
     public Javalin app(IngressConfig config) {
         var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, () -> kafkaUp, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event));
+                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own);
         return App.create(config, deps);
     }
 
@@ -86,10 +88,11 @@ public final class ApiFixture {
         JavalinTest.test(app(), testCase);
     }
 
-    /** An event in the catalog, as the follower would have put it there. */
+    /** An event in the catalog, as the follower would have put it there, and primed at the gate. */
     public EventDefinition define(String eventId, int limit, Instant opensAt, Instant closesAt) {
         var definition = new EventDefinition(eventId, limit, opensAt, closesAt);
         catalog.apply(eventId, definition, offsets++);
+        gate.created(new EventId(eventId));
         return definition;
     }
 

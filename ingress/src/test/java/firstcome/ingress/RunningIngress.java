@@ -3,6 +3,7 @@ package firstcome.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.Json;
 import firstcome.contract.Topics;
@@ -24,8 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A real ingress ({@link App#start}) on a free port, against the servers the test names, with an
@@ -146,6 +151,21 @@ public final class RunningIngress implements AutoCloseable {
                 }
             }
             return records;
+        }
+    }
+
+    /** Writes decisions to coupon-decisions, keyed by event, as the streams-processor would. */
+    public static void decide(String bootstrapServers, CouponDecision... decisions) {
+        var topic = TOPICS.decisions();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (CouponDecision decision : decisions) {
+                producer.send(new ProducerRecord<>(topic.name(),
+                        topic.keySerde().serializer().serialize(topic.name(), decision.eventId()),
+                        topic.valueSerde().serializer().serialize(topic.name(), decision)));
+            }
+            producer.flush();
         }
     }
 

@@ -48,18 +48,22 @@ public final class AdminController {
         JsonNode body = JsonBody.read(ctx);
         Instant now = clock.instant();
         EventDefinition definition = definition(event, body, now);
+        // Only an event the catalog has never seen gets a count: for a redefinition a missing count
+        // means Redis lost the event's state, and creating it would hide that (see Gate#prime).
+        // Asked before publishing: the catalog's follower may read the record before install runs.
+        boolean newEvent = catalog.isLoaded() && catalog.find(event).isEmpty();
         ctx.future(() -> publisher.publish(definition, now)
                 .handle((offset, failure) -> failure == null
-                        ? CompletableFuture.supplyAsync(() -> install(definition, offset), background)
+                        ? CompletableFuture.supplyAsync(() -> install(definition, newEvent, offset), background)
                         : CompletableFuture.completedFuture(notStored(definition, failure)))
                 .thenCompose(answer -> answer)
                 .thenAccept(answer -> answer.writeTo(ctx)));
     }
 
-    private Answer install(EventDefinition definition, long offset) {
+    private Answer install(EventDefinition definition, boolean newEvent, long offset) {
         catalog.apply(definition.eventId(), definition, offset);
         try {
-            gate.prime(definition);
+            gate.prime(definition, newEvent);
         } catch (GateUnavailableException e) {
             log.warn("event {} stored, but the gate could not be primed: {}", definition.eventId(), e.getMessage());
             return Answer.problem(Outcome.UNAVAILABLE,

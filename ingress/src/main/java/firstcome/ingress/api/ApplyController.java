@@ -7,6 +7,7 @@ import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateUnavailableException;
+import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.SoldOutShortcut;
 import firstcome.ingress.kafka.Publisher;
 import firstcome.ingress.processor.StatusLookup;
@@ -19,14 +20,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.LoggerFactory;
 
 /**
  * The public routes: event info, apply, and "my result". An application is checked against the
  * catalog (known, open, not closed), then the sold-out memory, then passes the gate in one Redis
- * step, and is answered 202 only from the broker's acknowledgement. If Kafka does not take it in
- * time, its slot goes back to the gate before the client hears 503.
+ * step, and is answered 202 only from the broker's acknowledgement; it stays pending at the gate
+ * until its decision comes back. If Kafka does not take it in time, its slot goes back to the gate
+ * before the client hears 503.
  */
 public final class ApplyController {
 
@@ -35,6 +36,7 @@ public final class ApplyController {
     private final EventCatalog catalog;
     private final Gate gate;
     private final Publisher publisher;
+    private final OwnRequests own;
     private final SoldOutShortcut shortcut;
     private final StatusLookup statuses;
     private final IngressMetrics metrics;
@@ -43,11 +45,12 @@ public final class ApplyController {
     /** Where slots are given back: a release is a blocking Redis call, never run on an ack thread. */
     private final Executor releases;
 
-    public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, SoldOutShortcut shortcut,
+    public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, SoldOutShortcut shortcut,
             StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
+        this.own = own;
         this.shortcut = shortcut;
         this.statuses = statuses;
         this.metrics = metrics;
@@ -105,6 +108,10 @@ public final class ApplyController {
         // before Kafka answers, another ingress finds it there and publishes it (GateReconciler).
         var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
         Gate.Admission admission = gate.admit(event, user, definition.limit(), request);
+        if (admission.isLost()) {
+            counted(eventId, lost(), started).writeTo(ctx);
+            return;
+        }
         shortcut.observe(event, definition.limit(), admission);
         if (admission.outcome() != Outcome.ACCEPTED) {
             counted(eventId, refusal(admission.outcome()), started).writeTo(ctx);
@@ -112,10 +119,12 @@ public final class ApplyController {
         }
 
         var accepted = Answer.of(Outcome.ACCEPTED, new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), admission.position()));
-        ctx.future(() -> publisher.publish(request)
+        // The request stays pending at the gate until its decision comes back (DecisionFollower):
+        // the broker's acknowledgement alone changes nothing in Redis.
+        ctx.future(() -> own.send(request, () -> publisher.publish(request))
                 .handle((offset, failure) -> failure == null
-                        ? CompletableFuture.completedFuture(settled(request, accepted))
-                        : CompletableFuture.supplyAsync(() -> giveBack(event, user, failure), releases))
+                        ? CompletableFuture.completedFuture(accepted)
+                        : CompletableFuture.supplyAsync(() -> giveBack(request, failure), releases))
                 .thenCompose(answer -> answer)
                 .whenComplete((answer, failure) -> counted(eventId, answer != null ? answer : Failures.answer(failure), started))
                 .thenAccept(answer -> answer.writeTo(ctx)));
@@ -151,31 +160,14 @@ public final class ApplyController {
     }
 
     /**
-     * Kafka holds the record: the gate may forget it as pending. Off the ack thread, after the
-     * answer; if that never happens (crash, Redis away), the reconciler publishes the record once
-     * more, an identical duplicate the streams-processor decides as such.
-     */
-    private Answer settled(CouponRequest request, Answer accepted) {
-        try {
-            releases.execute(() -> {
-                try {
-                    gate.settle(request);
-                } catch (GateUnavailableException e) {
-                    log.warn("could not mark the request of {} to {} as stored: {}", request.userId(), request.eventId(), e.getMessage());
-                }
-            });
-        } catch (RejectedExecutionException shuttingDown) {
-            // Left pending: the reconciler of this or another ingress settles it.
-        }
-        return accepted;
-    }
-
-    /**
      * Kafka did not acknowledge the record: free the slot (atomically, and only if this user
      * holds it) so that nothing stays counted for a request the client is told failed.
      */
-    private Answer giveBack(EventId event, UserId user, Throwable failure) {
+    private Answer giveBack(CouponRequest request, Throwable failure) {
+        EventId event = new EventId(request.eventId());
+        UserId user = new UserId(request.userId());
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        own.forget(request.requestId());
         try {
             gate.release(event, user);
             shortcut.forget(event);
@@ -189,6 +181,12 @@ public final class ApplyController {
                     user, event, cause.toString(), e.getMessage());
         }
         return Answer.problem(Outcome.UNAVAILABLE, "the application could not be stored; nothing was counted, try again");
+    }
+
+    /** The gate lost the event's state (Redis lost its data): nothing was counted. */
+    private static Answer lost() {
+        return Answer.problem(Outcome.UNAVAILABLE,
+                "the gate is restoring this event after a data loss; nothing was counted, try again in a moment");
     }
 
     private static Answer refusal(Outcome outcome) {

@@ -1,10 +1,12 @@
 package firstcome.ingress.gate;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,29 +20,48 @@ public interface Gate {
 
     /**
      * Lets the user through unless already through or {@code limit} users are, and when the user is
-     * let through, remembers {@code request} as pending: one atomic step, so a slot is never taken
-     * without a record of what should reach Kafka for it. {@link #settle} forgets it once the broker
-     * holds the record, {@link #release} when the slot goes back; one still pending long after its
-     * ingress should have heard from Kafka was stranded by a crash, and {@link GateReconciler}
-     * publishes it again.
+     * let through, remembers {@code request} as pending: one atomic step, so a place is never taken
+     * without a record of what should reach Kafka for it. The request stays pending until its
+     * decision comes back ({@link #follow}); one still pending long after it passed the gate is
+     * published again by {@link GateReconciler}. {@link Admission#lost()} when the event's count is
+     * missing: the store lost the event's state, and nobody may pass until it is rebuilt
+     * ({@link #restore}).
      */
     Admission admit(EventId event, UserId user, int limit, CouponRequest request);
 
-    /** Forgets the pending request once the broker holds it; a no-op unless it is the one pending for its user. */
-    void settle(CouponRequest request);
+    /**
+     * Applies the streams-processor's decisions of one event, atomically: a decided request is no
+     * longer pending; a refusal that can change ({@link CouponDecision#freesThePlace()}) gives its
+     * place back, but only while that very request is the user's pending one (so a user freed and
+     * admitted again with a new request keeps the new place); a holder the gate does not know is
+     * learned. Applying the same decisions twice, or late, changes nothing more. Touches nothing
+     * while the event's state is lost.
+     */
+    Corrections follow(EventId event, List<CouponDecision> decisions);
 
-    /** The event's requests that passed the gate and were neither settled nor released. */
+    /**
+     * Rebuilds an event whose state was lost: the coupon holders, plus {@code undecided} requests
+     * (pending again, with their users' places), count = the set's size, and a new release
+     * generation. Safe to run twice or on an event that was rebuilt meanwhile; returns the count.
+     */
+    long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided);
+
+    /** The event's requests that passed the gate and were neither decided nor released. */
     List<CouponRequest> pending(EventId event);
 
     /**
-     * Gives the user's slot back (the record could not be written), with its pending request.
-     * Atomic, and a no-op when the user holds no slot, so a repeated release never frees someone
-     * else's place.
+     * Gives the user's place back (the record certainly never reached Kafka), with its pending
+     * request. Atomic, and a no-op when the user holds no place, so a repeated release never frees
+     * someone else's place.
      */
     boolean release(EventId event, UserId user);
 
-    /** Prepares the gate for a newly defined or changed event (idempotent). */
-    void prime(EventDefinition definition);
+    /**
+     * Prepares the gate for a defined or changed event (idempotent). Only for an event new to the
+     * catalog ({@code newEvent}) does it create the count: creating it for a redefinition would mask
+     * a loss of the event's state, which a missing count reveals.
+     */
+    void prime(EventDefinition definition, boolean newEvent);
 
     /** How many users hold a slot (the count decides SOLD_OUT). */
     long count(EventId event);
@@ -57,8 +78,19 @@ public interface Gate {
     /** Whether the store answers right now. */
     boolean ping();
 
-    /** What the gate said. {@code position} is set for ACCEPTED, {@code generation} for SOLD_OUT. */
+    /**
+     * What the gate said. {@code position} is set for ACCEPTED, {@code generation} for SOLD_OUT;
+     * UNAVAILABLE is {@link #lost()}: the event's state is gone and nothing was counted.
+     */
     record Admission(Outcome outcome, long position, long generation) {
+
+        public static Admission lost() {
+            return new Admission(Outcome.UNAVAILABLE, 0, 0);
+        }
+
+        public boolean isLost() {
+            return outcome == Outcome.UNAVAILABLE;
+        }
 
         public static Admission accepted(long position) {
             return new Admission(Outcome.ACCEPTED, position, 0);
@@ -70,6 +102,20 @@ public interface Gate {
 
         public static Admission soldOut(long generation) {
             return new Admission(Outcome.SOLD_OUT, 0, generation);
+        }
+    }
+
+    /**
+     * What applying decisions changed: requests no longer pending, places given back, holders
+     * learned; {@code stateLost} when the event's count was missing and nothing was touched.
+     */
+    record Corrections(boolean stateLost, int settled, int freed, int learned) {
+
+        public static final Corrections NONE = new Corrections(false, 0, 0, 0);
+
+        public Corrections plus(Corrections other) {
+            return new Corrections(stateLost || other.stateLost, settled + other.settled, freed + other.freed,
+                    learned + other.learned);
         }
     }
 

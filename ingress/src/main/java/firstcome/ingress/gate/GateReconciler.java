@@ -9,14 +9,11 @@ import firstcome.ingress.kafka.Publisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -24,11 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes the gap a crash leaves between the gate and Kafka: a request the gate let through stays
- * pending in Redis until the broker acknowledged it; one still pending {@code after} the first
- * sighting (longer than any live ingress waits for Kafka) was stranded by a dead process, and is
- * published again, byte for byte. If the first copy did reach Kafka, the streams-processor decides
- * the second as a repeat; if not, the slot gets the record it was missing, so no slot is lost.
+ * Makes sure every request that passed the gate gets decided. A request stays pending in Redis
+ * until its decision comes back ({@link DecisionFollower}); one still pending {@code after} the
+ * first sighting was stranded (its ingress died before Kafka had it, its send's outcome was
+ * unknown, or its decision was missed) and is published again, byte for byte, and again at most
+ * once per {@code after} until its decision removes it; never while a send of it from this
+ * ingress may still be in flight. If an earlier copy did reach Kafka, the streams-processor decides
+ * the repeat exactly as before and emits that decision again; if not, the place gets the record it
+ * was missing, so no place is lost.
  */
 public final class GateReconciler implements AutoCloseable {
 
@@ -38,26 +38,24 @@ public final class GateReconciler implements AutoCloseable {
     private final EventCatalog catalog;
     private final Gate gate;
     private final Publisher publisher;
+    private final OwnRequests own;
     private final long afterNanos;
-    private final Executor background;
     private final LongSupplier nanoTime;
     private final Counter republished;
-    /** requestId → when a sweep first saw it pending; only the sweeping thread touches it. */
-    private final Map<String, Long> firstSeen = new HashMap<>();
-    /** requestIds published again and not yet acknowledged, so a slow broker does not get them twice. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** requestId → when it may be published (again); set at the first sighting and at each publication. */
+    private final Map<String, Long> due = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, Duration after, Executor background,
+    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Duration after,
             MeterRegistry registry, LongSupplier nanoTime) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
+        this.own = own;
         this.afterNanos = after.toNanos();
-        this.background = background;
         this.nanoTime = nanoTime;
         this.republished = Counter.builder("ingress.gate.republished")
-                .description("Requests found pending at the gate after their ingress died, published again")
+                .description("Requests still undecided long after they passed the gate, published again")
                 .register(registry);
     }
 
@@ -79,15 +77,17 @@ public final class GateReconciler implements AutoCloseable {
         int count = 0;
         for (EventDefinition definition : catalog.definitions()) {
             for (CouponRequest request : gate.pending(new EventId(definition.eventId()))) {
-                stillPending.add(request.requestId());
-                Long seen = firstSeen.putIfAbsent(request.requestId(), now);
-                if (seen != null && now - seen >= afterNanos && inFlight.add(request.requestId())) {
+                String id = request.requestId();
+                stillPending.add(id);
+                Long at = due.putIfAbsent(id, now + afterNanos);
+                if (at != null && now - at >= 0 && !own.inFlight(id)) {
+                    due.put(id, now + afterNanos);
                     republish(request);
                     count++;
                 }
             }
         }
-        firstSeen.keySet().retainAll(stillPending);
+        due.keySet().retainAll(stillPending);
         return count;
     }
 
@@ -95,42 +95,26 @@ public final class GateReconciler implements AutoCloseable {
         try {
             int count = sweep();
             if (count > 0) {
-                log.warn("published {} request(s) again that passed the gate but were never acknowledged by Kafka"
-                        + " (their ingress stopped before it heard back)", count);
+                log.warn("published {} request(s) again that passed the gate but are still undecided", count);
             }
         } catch (GateUnavailableException e) {
-            outageLog.warn("could not look for stranded requests: {}", e.getMessage());
+            outageLog.warn("could not look for undecided requests: {}", e.getMessage());
         } catch (RuntimeException e) {
-            log.error("looking for stranded requests failed", e);
+            log.error("looking for undecided requests failed", e);
         }
     }
 
     private void republish(CouponRequest request) {
-        publisher.publish(request).whenComplete((offset, failure) -> {
+        own.send(request, () -> publisher.publish(request)).whenComplete((offset, failure) -> {
             if (failure != null) {
-                inFlight.remove(request.requestId());
-                outageLog.warn("publishing stranded request {} again failed ({}); next sweep retries",
+                // Not published: due again at the next sweep rather than a full period later.
+                due.computeIfPresent(request.requestId(), (id, at) -> nanoTime.getAsLong());
+                outageLog.warn("publishing undecided request {} again failed ({}); next sweep retries",
                         request.requestId(), failure.toString());
                 return;
             }
             republished.increment();
-            try {
-                background.execute(() -> settle(request));
-            } catch (RejectedExecutionException shuttingDown) {
-                inFlight.remove(request.requestId());
-            }
         });
-    }
-
-    private void settle(CouponRequest request) {
-        try {
-            gate.settle(request);
-        } catch (GateUnavailableException e) {
-            // Still pending: a later sweep publishes it once more, another harmless repeat.
-            outageLog.warn("could not mark stranded request {} as stored: {}", request.requestId(), e.getMessage());
-        } finally {
-            inFlight.remove(request.requestId());
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package firstcome.ingress.gate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,7 +45,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  *
  * <p>Keys are {@code fc:{eventId}:users|count|releases|pending}; the braces are a Redis Cluster hash
  * tag, so the keys a script touches always live in one slot. {@code pending} maps a user to the
- * request (JSON) taken for their slot until Kafka acknowledged it: the trace a crash leaves behind.
+ * request (JSON) taken for their place until its decision comes back: the trace a crash leaves behind.
  */
 public final class RedisGate implements Gate, AutoCloseable {
 
@@ -51,15 +53,18 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     /**
      * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none). Replies
-     * {0, position} | {1, 0} | {2, generation}.
+     * {0, position} | {1, 0} | {2, generation} | {3, 0} (the count is missing: state lost).
      */
     static final String ADMIT = script("admit.lua");
 
     /** KEYS users, count, releases, pending; ARGV userId. The count only drops if this user held a slot. */
     static final String RELEASE = script("release.lua");
 
-    /** KEYS pending; ARGV userId, requestId. Forgets the user's pending request only if it is that one. */
-    static final String SETTLE = script("settle.lua");
+    /** KEYS users, count, releases, pending; ARGV triples userId, requestId, effect. The decisions of one event. */
+    static final String DECIDE = script("decide.lua");
+
+    /** KEYS users, count, releases, pending; ARGV holder count, holders, pairs userId, request. */
+    static final String RESTORE = script("restore.lua");
 
     private static final int SCAN_BATCH = 1000;
 
@@ -78,7 +83,8 @@ public final class RedisGate implements Gate, AutoCloseable {
     private final UnifiedJedis redis;
     private final Script admit = new Script(ADMIT);
     private final Script release = new Script(RELEASE);
-    private final Script settle = new Script(SETTLE);
+    private final Script decide = new Script(DECIDE);
+    private final Script restore = new Script(RESTORE);
 
     public RedisGate(UnifiedJedis redis) {
         this.redis = redis;
@@ -123,10 +129,12 @@ public final class RedisGate implements Gate, AutoCloseable {
         List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), json(request)));
         long code = (Long) reply.get(0);
         long value = (Long) reply.get(1);
-        if (code == 0) {
-            return Admission.accepted(value);
-        }
-        return code == 1 ? Admission.alreadyApplied() : Admission.soldOut(value);
+        return switch ((int) code) {
+            case 0 -> Admission.accepted(value);
+            case 1 -> Admission.alreadyApplied();
+            case 2 -> Admission.soldOut(value);
+            default -> Admission.lost();
+        };
     }
 
     @Override
@@ -135,12 +143,34 @@ public final class RedisGate implements Gate, AutoCloseable {
     }
 
     @Override
-    public void settle(CouponRequest request) {
-        Keys keys = Keys.of(new EventId(request.eventId()));
-        run(settle, List.of(keys.pending()), List.of(request.userId(), request.requestId()));
+    public Corrections follow(EventId event, List<CouponDecision> decisions) {
+        if (decisions.isEmpty()) {
+            return Corrections.NONE;
+        }
+        List<String> args = new ArrayList<>(decisions.size() * 3);
+        for (CouponDecision decision : decisions) {
+            args.add(decision.userId());
+            args.add(decision.requestId());
+            args.add(decision.freesThePlace() ? "free" : decision.holdsCoupon() ? "hold" : "");
+        }
+        List<?> reply = (List<?>) run(decide, Keys.of(event).all(), args);
+        return new Corrections((Long) reply.get(0) < 0, ((Long) reply.get(1)).intValue(),
+                ((Long) reply.get(2)).intValue(), ((Long) reply.get(3)).intValue());
     }
 
-    /** One HGETALL: the hash only holds what is between the gate and Kafka's acknowledgement. */
+    @Override
+    public long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided) {
+        List<String> args = new ArrayList<>(1 + holders.size() + 2 * undecided.size());
+        args.add(Integer.toString(holders.size()));
+        args.addAll(holders);
+        for (CouponRequest request : undecided) {
+            args.add(request.userId());
+            args.add(json(request));
+        }
+        return (Long) run(restore, Keys.of(event).all(), args);
+    }
+
+    /** One HGETALL: the hash only holds what passed the gate and is not decided yet. */
     @Override
     public List<CouponRequest> pending(EventId event) {
         Map<String, String> pending = call(() -> redis.hgetAll(Keys.of(event).pending()));
@@ -157,17 +187,19 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     /**
      * Makes sure this Redis has the scripts (so the first application pays no NOSCRIPT round trip)
-     * and that the count exists. The limit is not stored here: every application brings it from
-     * the catalog, which survives Redis losing its data.
+     * and, for a new event only, that the count exists. The limit is not stored here: every
+     * application brings it from the catalog, which survives Redis losing its data.
      */
     @Override
-    public void prime(EventDefinition definition) {
+    public void prime(EventDefinition definition, boolean newEvent) {
         Keys keys = Keys.of(new EventId(definition.eventId()));
         call(() -> {
-            redis.scriptLoad(ADMIT, keys.count());
-            redis.scriptLoad(RELEASE, keys.count());
-            redis.scriptLoad(SETTLE, keys.count());
-            redis.setnx(keys.count(), "0");
+            for (Script script : List.of(admit, release, decide, restore)) {
+                redis.scriptLoad(script.source, keys.count());
+            }
+            if (newEvent) {
+                redis.setnx(keys.count(), "0");
+            }
             return null;
         });
     }
@@ -231,9 +263,9 @@ public final class RedisGate implements Gate, AutoCloseable {
     /** Loads both scripts now if Redis answers; if not, the first call loads them. */
     private void loadScripts() {
         try {
-            redis.scriptLoad(ADMIT);
-            redis.scriptLoad(RELEASE);
-            redis.scriptLoad(SETTLE);
+            for (Script script : List.of(admit, release, decide, restore)) {
+                redis.scriptLoad(script.source);
+            }
         } catch (JedisException e) {
             log.warn("Redis did not answer at start ({}); the gate will load its scripts on first use", e.getMessage());
         }

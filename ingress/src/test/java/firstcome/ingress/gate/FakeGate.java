@@ -1,10 +1,13 @@
 package firstcome.ingress.gate;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +16,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The gate's rules in memory, with a switch that makes every call fail like an unreachable Redis. */
+/**
+ * The gate's rules in memory, with a switch that makes every call fail like an unreachable Redis
+ * and one that loses everything like a flushed Redis. An event's count "exists" once the event was
+ * primed as new or restored, as in {@link RedisGate}.
+ */
 public final class FakeGate implements Gate {
 
-    private final Map<EventId, Set<String>> users = new ConcurrentHashMap<>();
-    private final Map<EventId, Long> releases = new ConcurrentHashMap<>();
-    private final Map<EventId, Map<String, CouponRequest>> pending = new ConcurrentHashMap<>();
+    private final Set<EventId> counted = new HashSet<>();
+    private final Map<EventId, Set<String>> users = new HashMap<>();
+    private final Map<EventId, Long> releases = new HashMap<>();
+    private final Map<EventId, Map<String, CouponRequest>> pending = new HashMap<>();
     public final Set<EventId> primed = ConcurrentHashMap.newKeySet();
     public final AtomicInteger admitCalls = new AtomicInteger();
     public volatile boolean down;
 
-    private Admission admit(EventId event, UserId user, int limit) {
+    @Override
+    public synchronized Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
         failIfDown();
         admitCalls.incrementAndGet();
-        Set<String> holders = users.computeIfAbsent(event, e -> new HashSet<>());
+        if (!counted.contains(event)) {
+            return Admission.lost();
+        }
+        Set<String> holders = users(event);
         if (holders.contains(user.value())) {
             return Admission.alreadyApplied();
         }
@@ -34,70 +46,94 @@ public final class FakeGate implements Gate {
             return Admission.soldOut(releases.getOrDefault(event, 0L));
         }
         holders.add(user.value());
+        pendingOf(event).put(user.value(), request);
         return Admission.accepted(holders.size());
     }
 
     @Override
-    public synchronized Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
-        Admission admission = admit(event, user, limit);
-        if (admission.outcome() == Outcome.ACCEPTED) {
-            pending.computeIfAbsent(event, e -> new ConcurrentHashMap<>()).put(user.value(), request);
+    public synchronized Corrections follow(EventId event, List<CouponDecision> decisions) {
+        failIfDown();
+        if (!counted.contains(event)) {
+            return new Corrections(true, 0, 0, 0);
         }
-        return admission;
+        int settled = 0;
+        int freed = 0;
+        int learned = 0;
+        for (CouponDecision decision : decisions) {
+            CouponRequest current = pendingOf(event).get(decision.userId());
+            boolean mine = current != null && current.requestId().equals(decision.requestId());
+            if (mine) {
+                pendingOf(event).remove(decision.userId());
+                settled++;
+            }
+            if (decision.freesThePlace()) {
+                if (mine && users(event).remove(decision.userId())) {
+                    releases.merge(event, 1L, Long::sum);
+                    freed++;
+                }
+            } else if (decision.holdsCoupon() && users(event).add(decision.userId())) {
+                learned++;
+            }
+        }
+        return new Corrections(false, settled, freed, learned);
+    }
+
+    @Override
+    public synchronized long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided) {
+        failIfDown();
+        users(event).addAll(holders);
+        for (CouponRequest request : undecided) {
+            users(event).add(request.userId());
+            pendingOf(event).putIfAbsent(request.userId(), request);
+        }
+        counted.add(event);
+        releases.merge(event, 1L, Long::sum);
+        return users(event).size();
     }
 
     @Override
     public synchronized boolean release(EventId event, UserId user) {
         failIfDown();
-        boolean released = users.getOrDefault(event, new HashSet<>()).remove(user.value());
+        boolean released = users(event).remove(user.value());
         if (released) {
             releases.merge(event, 1L, Long::sum);
-            Map<String, CouponRequest> ofEvent = pending.get(event);
-            if (ofEvent != null) {
-                ofEvent.remove(user.value());
-            }
+            pendingOf(event).remove(user.value());
         }
         return released;
     }
 
     @Override
-    public synchronized void settle(CouponRequest request) {
-        failIfDown();
-        Map<String, CouponRequest> ofEvent = pending.getOrDefault(new EventId(request.eventId()), Map.of());
-        CouponRequest current = ofEvent.get(request.userId());
-        if (current != null && current.requestId().equals(request.requestId())) {
-            ofEvent.remove(request.userId());
-        }
-    }
-
-    @Override
     public synchronized List<CouponRequest> pending(EventId event) {
         failIfDown();
-        return List.copyOf(pending.getOrDefault(event, Map.of()).values());
+        return List.copyOf(pendingOf(event).values());
     }
 
     @Override
-    public void prime(EventDefinition definition) {
+    public synchronized void prime(EventDefinition definition, boolean newEvent) {
         failIfDown();
-        primed.add(new EventId(definition.eventId()));
+        EventId event = new EventId(definition.eventId());
+        primed.add(event);
+        if (newEvent) {
+            counted.add(event);
+        }
     }
 
     @Override
     public synchronized long count(EventId event) {
         failIfDown();
-        return users.getOrDefault(event, Set.of()).size();
+        return users(event).size();
     }
 
     @Override
     public synchronized boolean holds(EventId event, UserId user) {
         failIfDown();
-        return users.getOrDefault(event, Set.of()).contains(user.value());
+        return users(event).contains(user.value());
     }
 
     @Override
     public synchronized Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int limit, int maxUsers) {
         failIfDown();
-        Set<String> holders = users.getOrDefault(event, Set.of());
+        Set<String> holders = users(event);
         if (holders.size() < limit || holders.size() > maxUsers) {
             return Optional.empty();
         }
@@ -107,6 +143,27 @@ public final class FakeGate implements Gate {
     @Override
     public boolean ping() {
         return !down;
+    }
+
+    /** As after an admin call of any ingress primed the new event (without counting as primed here). */
+    public synchronized void created(EventId event) {
+        counted.add(event);
+    }
+
+    /** As a flushed Redis: every event's users, counts, releases and pending requests are gone. */
+    public synchronized void loseEverything() {
+        counted.clear();
+        users.clear();
+        releases.clear();
+        pending.clear();
+    }
+
+    private Set<String> users(EventId event) {
+        return users.computeIfAbsent(event, e -> new HashSet<>());
+    }
+
+    private Map<String, CouponRequest> pendingOf(EventId event) {
+        return pending.computeIfAbsent(event, e -> new HashMap<>());
     }
 
     private void failIfDown() {

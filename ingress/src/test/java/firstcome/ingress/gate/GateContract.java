@@ -2,12 +2,15 @@ package firstcome.ingress.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuingOutcome;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -30,9 +33,13 @@ abstract class GateContract {
     /** A gate with nothing stored for events it has not seen. */
     abstract Gate newGate();
 
+    /** As Redis losing the event's data (a flush, a restart without persistence). */
+    abstract void loseTheStateOf(EventId event);
+
     @BeforeEach
     void openGate() {
         gate = newGate();
+        gate.prime(new EventDefinition(event.value(), 1, AT, null), true);
     }
 
     @AfterEach
@@ -76,16 +83,141 @@ abstract class GateContract {
     }
 
     @Test
-    void settlesOnlyTheRequestPendingForItsUser() {
+    void settlesTheDecidedRequestAndKeepsTheHoldersPlace() {
         CouponRequest first = request("a");
         gate.admit(event, user("a"), 5, first);
 
-        gate.settle(request("a"));
-        assertThat(gate.pending(event)).as("another request of the same user settles nothing").containsExactly(first);
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(first, IssuingOutcome.ISSUED)));
 
-        gate.settle(first);
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 1, 0, 0));
         assertThat(gate.pending(event)).isEmpty();
-        assertThat(gate.holds(event, user("a"))).as("settling keeps the slot").isTrue();
+        assertThat(gate.holds(event, user("a"))).as("settling keeps the place").isTrue();
+        assertThat(gate.count(event)).isEqualTo(1);
+    }
+
+    @Test
+    void freesThePlaceOfARequestRefusedForAReasonThatCanChange() {
+        CouponRequest refused = request("a");
+        gate.admit(event, user("a"), 1, refused);
+        assertThat(admit("late", 1)).isEqualTo(Gate.Admission.soldOut(0));
+
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(refused, IssuingOutcome.SOLD_OUT)));
+
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 1, 1, 0));
+        assertThat(gate.holds(event, user("a"))).isFalse();
+        assertThat(gate.count(event)).isZero();
+        assertThat(gate.pending(event)).isEmpty();
+        assertThat(admit("a", 1)).as("the user may apply again").isEqualTo(Gate.Admission.accepted(1));
+        assertThat(admit("later", 1)).as("a new release generation").isEqualTo(Gate.Admission.soldOut(1));
+    }
+
+    @Test
+    void freesOnlyThePlaceOfTheRequestThatWasRefused() {
+        CouponRequest pending = request("a");
+        gate.admit(event, user("a"), 5, pending);
+
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(request("a"), IssuingOutcome.CLOSED)));
+
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 0, 0, 0));
+        assertThat(gate.holds(event, user("a"))).isTrue();
+        assertThat(gate.pending(event)).containsExactly(pending);
+        assertThat(gate.count(event)).isEqualTo(1);
+    }
+
+    @Test
+    void learnsACouponHolderItDoesNotKnow() {
+        admit("a", 5);
+
+        Gate.Corrections corrections = gate.follow(event, List.of(
+                decided(request("stranger"), IssuingOutcome.ISSUED),
+                decided(request("other"), IssuingOutcome.DUPLICATE),
+                decided(request("refused"), IssuingOutcome.SOLD_OUT)));
+
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 0, 0, 2));
+        assertThat(gate.count(event)).isEqualTo(3);
+        assertThat(admit("stranger", 5)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(admit("other", 5)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(gate.holds(event, user("refused"))).isFalse();
+        assertThat(admit("b", 5)).isEqualTo(Gate.Admission.accepted(4));
+    }
+
+    @Test
+    void changesNothingMoreWhenTheSameDecisionsAreAppliedTwice() {
+        CouponRequest issued = request("a");
+        CouponRequest refused = request("b");
+        gate.admit(event, user("a"), 5, issued);
+        gate.admit(event, user("b"), 5, refused);
+        List<CouponDecision> decisions = List.of(decided(issued, IssuingOutcome.ISSUED), decided(refused, IssuingOutcome.NOT_OPEN),
+                decided(request("c"), IssuingOutcome.ISSUED));
+        gate.follow(event, decisions);
+
+        assertThat(gate.follow(event, decisions)).as("as another ingress applies them too")
+                .isEqualTo(new Gate.Corrections(false, 0, 0, 0));
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(gate.holds(event, user("a"))).isTrue();
+        assertThat(gate.holds(event, user("b"))).isFalse();
+        assertThat(gate.holds(event, user("c"))).isTrue();
+        assertThat(gate.pending(event)).isEmpty();
+    }
+
+    @Test
+    void neverFreesAUserAdmittedAgainWithANewRequestForTheOldRequestsLateDecision() {
+        CouponRequest first = request("a");
+        gate.admit(event, user("a"), 5, first);
+        gate.follow(event, List.of(decided(first, IssuingOutcome.NOT_OPEN)));
+        CouponRequest second = request("a");
+        assertThat(gate.admit(event, user("a"), 5, second)).isEqualTo(Gate.Admission.accepted(1));
+
+        gate.follow(event, List.of(decided(first, IssuingOutcome.NOT_OPEN)));
+
+        assertThat(gate.holds(event, user("a"))).isTrue();
+        assertThat(gate.pending(event)).containsExactly(second);
+        assertThat(gate.count(event)).isEqualTo(1);
+    }
+
+    @Test
+    void reportsTheLossOfTheEventsStateAndTouchesNothingUntilItIsRebuilt() {
+        admit("a", 5);
+
+        loseTheStateOf(event);
+
+        assertThat(admit("b", 5)).isEqualTo(Gate.Admission.lost());
+        assertThat(gate.follow(event, List.of(decided(request("c"), IssuingOutcome.ISSUED))).stateLost()).isTrue();
+        assertThat(gate.count(event)).isZero();
+        assertThat(gate.holds(event, user("b"))).isFalse();
+        assertThat(gate.holds(event, user("c"))).isFalse();
+    }
+
+    @Test
+    void rebuildsALostEventFromItsHoldersAndTheUndecidedRequests() {
+        admit("a", 3);
+        assertThat(admit("late", 1).outcome()).isEqualTo(Outcome.SOLD_OUT);
+        loseTheStateOf(event);
+        CouponRequest undecided = request("u");
+
+        assertThat(gate.restore(event, List.of("h1", "h2"), List.of(undecided))).isEqualTo(3);
+        assertThat(gate.restore(event, List.of("h1", "h2"), List.of(undecided))).as("again").isEqualTo(3);
+
+        assertThat(gate.count(event)).isEqualTo(3);
+        assertThat(gate.pending(event)).containsExactly(undecided);
+        assertThat(admit("h1", 4)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(admit("u", 4)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(admit("b", 4)).isEqualTo(Gate.Admission.accepted(4));
+        assertThat(admit("c", 4).outcome()).isEqualTo(Outcome.SOLD_OUT);
+        assertThat(gate.follow(event, List.of(decided(undecided, IssuingOutcome.SOLD_OUT))))
+                .as("the restored request is decided like any other").isEqualTo(new Gate.Corrections(false, 1, 1, 0));
+    }
+
+    @Test
+    void keepsANewerPendingRequestWhenAnotherIngressRestoresAnOlderOne() {
+        loseTheStateOf(event);
+        gate.restore(event, List.of(), List.of());
+        CouponRequest newer = request("a");
+        gate.admit(event, user("a"), 5, newer);
+
+        gate.restore(event, List.of(), List.of(request("a")));
+
+        assertThat(gate.pending(event)).containsExactly(newer);
         assertThat(gate.count(event)).isEqualTo(1);
     }
 
@@ -142,14 +274,24 @@ abstract class GateContract {
     void primesAnEventWithoutTouchingWhatItHolds() {
         var definition = new EventDefinition(event.value(), 2, AT, null);
 
-        gate.prime(definition);
-        gate.prime(definition);
+        gate.prime(definition, true);
         assertThat(gate.count(event)).isZero();
 
         admit("a", 2);
-        gate.prime(definition);
+        gate.prime(definition, true);
+        gate.prime(definition, false);
         assertThat(gate.count(event)).isEqualTo(1);
         assertThat(admit("b", 2)).isEqualTo(Gate.Admission.accepted(2));
+    }
+
+    @Test
+    void doesNotMaskALossWhenAnEventIsRedefined() {
+        admit("a", 2);
+        loseTheStateOf(event);
+
+        gate.prime(new EventDefinition(event.value(), 3, AT, null), false);
+
+        assertThat(admit("a", 3)).isEqualTo(Gate.Admission.lost());
     }
 
     @Test
@@ -163,6 +305,11 @@ abstract class GateContract {
 
     private Gate.Admission admit(String userId, int limit) {
         return gate.admit(event, user(userId), limit, request(userId));
+    }
+
+    private static CouponDecision decided(CouponRequest request, IssuingOutcome outcome) {
+        boolean holds = outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.DUPLICATE;
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, holds ? 1 : null, AT);
     }
 
     private CouponRequest request(String userId) {

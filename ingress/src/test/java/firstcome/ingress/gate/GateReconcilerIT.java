@@ -5,7 +5,9 @@ import static firstcome.ingress.RunningIngress.uniqueEventId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.IssuingOutcome;
 import firstcome.ingress.IngressConfig;
 import firstcome.ingress.RunningIngress;
 import firstcome.ingress.api.EventId;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
 
-/** The gate's pending requests in real Redis, and a stranded one published again by a live ingress. */
+/** A stranded request published again by a live ingress, and pending until its decision comes back. */
 @ExtendWith(InfrastructureExtension.class)
 class GateReconcilerIT {
 
@@ -43,42 +45,27 @@ class GateReconcilerIT {
                         .isEqualTo(Outcome.ACCEPTED);
             }
             assertOutcome(ingress.apply(event, "u-live"), 202, "ACCEPTED");
+            CouponRequest live = values(infrastructure, event).get(0);
+            RunningIngress.decide(infrastructure.kafkaBootstrapServers(), decision(live, IssuingOutcome.ISSUED, 1));
 
-            // then: the live ingress publishes exactly that record, once
+            // then: the live ingress publishes exactly that record, and it stays pending until decided
             await("the stranded request in coupon-requests").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                     .until(() -> values(infrastructure, event).contains(stranded));
-            await("nothing left pending").atMost(Duration.ofSeconds(5))
+            assertThat(pendingCount(infrastructure, event)).as("published, not decided").isEqualTo(1);
+            RunningIngress.decide(infrastructure.kafkaBootstrapServers(), decision(stranded, IssuingOutcome.ISSUED, 2));
+            await("nothing left pending once decided").atMost(Duration.ofSeconds(5))
                     .until(() -> pendingCount(infrastructure, event) == 0);
             List<CouponRequest> records = values(infrastructure, event);
             assertThat(records).filteredOn(r -> r.userId().equals("u-stranded")).containsExactly(stranded);
-            assertThat(records).filteredOn(r -> r.userId().equals("u-live")).as("an acknowledged request stays single").hasSize(1);
+            assertThat(records).filteredOn(r -> r.userId().equals("u-live")).as("a decided request stays single").hasSize(1);
             assertOutcome(ingress.apply(event, "u-stranded"), 409, "ALREADY_APPLIED");
             assertThat(ingress.get("/events/" + event).body()).contains("\"remaining\":1");
         }
     }
 
-    @Test
-    void forgetsAPendingRequestWithItsSlotAndSettlesOnlyTheSameRequest(Infrastructure infrastructure) {
-        IngressConfig config = RunningIngress.config(infrastructure);
-        EventId event = new EventId(uniqueEventId("pending"));
-        CouponRequest first = new CouponRequest(UUID.randomUUID().toString(), event.value(), "a", Instant.now());
-        CouponRequest other = new CouponRequest(UUID.randomUUID().toString(), event.value(), "a", Instant.now());
-        try (RedisGate gate = RedisGate.connect(config)) {
-            gate.admit(event, new UserId("a"), 5, first);
-            assertThat(gate.pending(event)).containsExactly(first);
-
-            gate.settle(other);
-            assertThat(gate.pending(event)).as("another request of the same user settles nothing").containsExactly(first);
-
-            gate.release(event, new UserId("a"));
-            assertThat(gate.pending(event)).isEmpty();
-            assertThat(gate.count(event)).isZero();
-
-            gate.admit(event, new UserId("a"), 5, other);
-            gate.settle(other);
-            assertThat(gate.pending(event)).isEmpty();
-            assertThat(gate.count(event)).isEqualTo(1);
-        }
+    private static CouponDecision decision(CouponRequest request, IssuingOutcome outcome, Integer couponNo) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, couponNo,
+                request.receivedAt());
     }
 
     private static List<CouponRequest> values(Infrastructure infrastructure, String event) {

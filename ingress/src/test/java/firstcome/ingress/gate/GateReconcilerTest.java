@@ -2,8 +2,10 @@ package firstcome.ingress.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuingOutcome;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
@@ -12,12 +14,14 @@ import firstcome.ingress.kafka.FakePublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A request left pending at the gate by a dead ingress is published again, and nothing else is. */
+/** A request still undecided long after it passed the gate is published again, and nothing else is. */
 class GateReconcilerTest {
 
     private static final Duration AFTER = Duration.ofSeconds(5);
@@ -28,13 +32,16 @@ class GateReconcilerTest {
     private final FakePublisher publisher = new FakePublisher();
     private final EventCatalog catalog = new EventCatalog();
     private final AtomicLong nanos = new AtomicLong();
-    private final GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, AFTER, Runnable::run,
+    private final OwnRequests own = new OwnRequests();
+    private final GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, AFTER,
             new SimpleMeterRegistry(), nanos::get);
 
     @BeforeEach
     void defineTheEvent() {
-        catalog.apply(EVENT.value(), new EventDefinition(EVENT.value(), 10, NOW.minusSeconds(60), null), 0);
+        EventDefinition definition = new EventDefinition(EVENT.value(), 10, NOW.minusSeconds(60), null);
+        catalog.apply(EVENT.value(), definition, 0);
         catalog.markLoaded();
+        gate.prime(definition, true);
     }
 
     @Test
@@ -47,8 +54,41 @@ class GateReconcilerTest {
 
         assertThat(republished).isEqualTo(1);
         assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
-        assertThat(gate.pending(EVENT)).as("settled once Kafka has it").isEmpty();
+        assertThat(gate.pending(EVENT)).as("pending until decided, not until Kafka has it").containsExactly(stranded);
         assertThat(gate.count(EVENT)).as("the slot stays with its user").isEqualTo(1);
+    }
+
+    @Test
+    void publishesAnUndecidedRequestAgainAtMostOncePerPeriodUntilItsDecisionRemovesIt() {
+        CouponRequest stranded = passTheGateAndDie("u1");
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        assertThat(reconciler.sweep()).isEqualTo(1);
+
+        nanos.addAndGet(AFTER.toNanos() - 1);
+        assertThat(reconciler.sweep()).as("within the period").isZero();
+        nanos.addAndGet(1);
+        assertThat(reconciler.sweep()).as("a period later, still undecided").isEqualTo(1);
+
+        gate.follow(EVENT, List.of(new CouponDecision(stranded.requestId(), EVENT.value(), "u1", IssuingOutcome.ISSUED, 1, NOW)));
+        nanos.addAndGet(AFTER.toNanos());
+        assertThat(reconciler.sweep()).as("decided").isZero();
+        assertThat(publisher.requests).hasSize(2);
+    }
+
+    @Test
+    void neverPublishesARequestWhoseSendFromThisIngressIsStillInFlight() {
+        CouponRequest request = passTheGateAndDie("u1");
+        var send = new CompletableFuture<Long>();
+        own.send(request, () -> send);
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos() * 3);
+
+        assertThat(reconciler.sweep()).as("in flight").isZero();
+
+        send.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("no answer"));
+        assertThat(reconciler.sweep()).as("the send ended without an answer").isEqualTo(1);
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(request);
     }
 
     @Test
@@ -63,10 +103,10 @@ class GateReconcilerTest {
     }
 
     @Test
-    void neverPublishesARequestKafkaAcknowledged() {
+    void neverPublishesADecidedRequest() {
         CouponRequest request = request("u1");
         gate.admit(EVENT, new UserId("u1"), 10, request);
-        gate.settle(request);
+        gate.follow(EVENT, List.of(new CouponDecision(request.requestId(), EVENT.value(), "u1", IssuingOutcome.SOLD_OUT, null, NOW)));
 
         reconciler.sweep();
         nanos.addAndGet(AFTER.toNanos());
@@ -101,7 +141,7 @@ class GateReconcilerTest {
         reconciler.sweep();
 
         assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
-        assertThat(gate.pending(EVENT)).isEmpty();
+        assertThat(gate.pending(EVENT)).containsExactly(stranded);
     }
 
     @Test

@@ -19,6 +19,10 @@ class SoldOutShortcutTest {
     private static final Duration RECHECK = Duration.ofMillis(250);
 
     private final FakeGate gate = new FakeGate();
+
+    {
+        gate.created(EVENT);
+    }
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final SoldOutShortcut shortcut = shortcut(true, 100);
 

@@ -29,6 +29,7 @@ class ProcessorClientTest {
 
     @BeforeEach
     void userPassedTheGate() {
+        gate.created(EVENT);
         gate.admit(EVENT, USER, 10, new CouponRequest("r-1", EVENT.value(), USER.value(), Instant.parse("2026-11-24T10:00:00Z")));
     }
 

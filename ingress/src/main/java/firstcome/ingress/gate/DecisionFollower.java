@@ -1,0 +1,246 @@
+package firstcome.ingress.gate;
+
+import firstcome.contract.CouponDecision;
+import firstcome.contract.Topic;
+import firstcome.ingress.RateLimitedLog;
+import firstcome.ingress.api.EventId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes the loop from the authority back to the gate: reads every decision of coupon-decisions
+ * (committed ones only) and applies them to Redis, one script call per event and batch
+ * ({@link Gate#follow}). Every ingress follows every partition on its own, without a consumer
+ * group: the corrections are idempotent, so several ingresses applying the same decision is
+ * harmless, and no ingress depends on another being alive (see ingress/README.md).
+ *
+ * <p>At start it reads from {@code lookback} before now (by record time), which covers an ordinary
+ * restart; a decision missed before that is healed by the reconciler: the request is still pending,
+ * is published again, and the streams-processor emits its decision once more. While Redis does not
+ * answer, the batch is retried and nothing further is read.
+ */
+public final class DecisionFollower implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionFollower.class);
+    private static final RateLimitedLog outageLog = new RateLimitedLog(log, Duration.ofSeconds(30));
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(2);
+    /** Decisions per script call: bounds how long one call holds Redis. */
+    private static final int PER_CALL = 500;
+
+    private final Topic<CouponDecision> topic;
+    private final Gate gate;
+    private final OwnRequests own;
+    private final Duration lookback;
+    private final Clock clock;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Counter read;
+    private final Counter settled;
+    private final Counter freed;
+    private final Counter learned;
+    private volatile boolean running = true;
+    private volatile boolean started;
+
+    public DecisionFollower(String bootstrapServers, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
+            Duration lookback, Clock clock, MeterRegistry registry) {
+        this.topic = topic;
+        this.gate = gate;
+        this.own = own;
+        this.lookback = lookback;
+        this.clock = clock;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-decisions",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // The processor writes decisions in its exactly-once transactions: an aborted one never happened.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "ingress-decisions");
+        this.thread.setDaemon(true);
+        this.read = Counter.builder("ingress.decisions.read")
+                .description("Decisions of the streams-processor read from coupon-decisions")
+                .register(registry);
+        this.settled = correction(registry, "settled", "a decided request is no longer pending");
+        this.freed = correction(registry, "freed", "a place given back after a refusal that can change");
+        this.learned = correction(registry, "learned", "a coupon holder the gate did not know");
+    }
+
+    private static Counter correction(MeterRegistry registry, String kind, String what) {
+        return Counter.builder("ingress.gate.corrections")
+                .description("Changes the decisions made to the gate: " + what)
+                .tag("kind", kind)
+                .register(registry);
+    }
+
+    public void start() {
+        started = true;
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = assign();
+            seekToLookback(partitions);
+            log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
+            while (running) {
+                Map<EventId, List<CouponDecision>> batch = decisions(consumer.poll(POLL));
+                for (var event : batch.entrySet()) {
+                    applyUntilDone(event.getKey(), event.getValue());
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("decision follower woken up unexpectedly", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("decision follower stopped: the gate no longer follows {}", topic.name(), e);
+        } finally {
+            closeConsumer();
+            stopped.countDown();
+        }
+    }
+
+    /** Applies the event's decisions, retrying while Redis does not answer (nothing further is read meanwhile). */
+    private void applyUntilDone(EventId event, List<CouponDecision> decisions) throws InterruptedException {
+        for (int from = 0; from < decisions.size(); from += PER_CALL) {
+            List<CouponDecision> chunk = decisions.subList(from, Math.min(decisions.size(), from + PER_CALL));
+            long backoff = 50;
+            while (running) {
+                try {
+                    Gate.Corrections corrections = gate.follow(event, chunk);
+                    settled.increment(corrections.settled());
+                    freed.increment(corrections.freed());
+                    learned.increment(corrections.learned());
+                    // Lost state: the rebuild asks the processor for the holders, which covers these.
+                    chunk.forEach(decision -> own.forget(decision.requestId()));
+                    break;
+                } catch (GateUnavailableException e) {
+                    outageLog.warn("could not apply decisions of event {} to the gate (retrying): {}", event, e.getMessage());
+                    TimeUnit.MILLISECONDS.sleep(backoff);
+                    backoff = Math.min(1000, backoff * 2);
+                }
+            }
+        }
+    }
+
+    /** The records as decisions grouped by event, in log order; unreadable records are skipped. */
+    private Map<EventId, List<CouponDecision>> decisions(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        Map<EventId, List<CouponDecision>> byEvent = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            read.increment();
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                CouponDecision decision = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+                byEvent.computeIfAbsent(new EventId(decision.eventId()), e -> new ArrayList<>()).add(decision);
+            } catch (SerializationException | IllegalArgumentException e) {
+                log.warn("skipping {} record at {}-{}: {}", topic.name(), record.partition(), record.offset(), e.getMessage());
+            }
+        }
+        return byEvent;
+    }
+
+    /** Waits for the topic to exist: an ingress may start before the topics are created. */
+    private List<TopicPartition> assign() throws InterruptedException {
+        boolean warned = false;
+        while (running) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), METADATA_WAIT);
+                if (infos != null && !infos.isEmpty()) {
+                    List<TopicPartition> partitions = infos.stream()
+                            .map(info -> new TopicPartition(info.topic(), info.partition()))
+                            .toList();
+                    consumer.assign(partitions);
+                    return partitions;
+                }
+            } catch (TimeoutException e) {
+                // broker not reachable yet
+            }
+            if (!warned) {
+                log.warn("waiting for topic {} to exist and its broker to answer", topic.name());
+                warned = true;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new WakeupException();
+    }
+
+    /** From the first record stamped {@code lookback} before now; partitions without one start at their end. */
+    private void seekToLookback(List<TopicPartition> partitions) {
+        long since = clock.instant().minus(lookback).toEpochMilli();
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(partition -> query.put(partition, since));
+        Map<TopicPartition, OffsetAndTimestamp> found;
+        try {
+            found = consumer.offsetsForTimes(query, METADATA_WAIT);
+        } catch (TimeoutException e) {
+            log.warn("could not look up where {} was {} ago; following from its end", topic.name(), lookback);
+            consumer.seekToEnd(partitions);
+            return;
+        }
+        List<TopicPartition> atEnd = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp offset = found.get(partition);
+            if (offset == null) {
+                atEnd.add(partition);
+            } else {
+                consumer.seek(partition, offset.offset());
+            }
+        }
+        consumer.seekToEnd(atEnd);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (!started) {
+            closeConsumer();
+            return;
+        }
+        consumer.wakeup();
+        try {
+            if (!stopped.await(5, TimeUnit.SECONDS)) {
+                log.warn("decision follower did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            log.debug("closing the decision consumer", e);
+        }
+    }
+}

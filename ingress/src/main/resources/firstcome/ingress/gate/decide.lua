@@ -1,0 +1,34 @@
+-- KEYS users, count, releases, pending; ARGV triples userId, requestId, effect ('free' | 'hold' | '').
+-- Applies the streams-processor's decisions of one event; each step is idempotent and safe late:
+--   the user's pending request is this one   -> forget it (the request is decided);
+--   'free' and the pending request was this  -> give the place back (SREM, DECR count, INCR releases),
+--                                               never the place of a newer request of the same user;
+--   'hold' and the user is not in the set     -> learn the holder (SADD, INCR count).
+-- Replies {-1, 0, 0, 0} without touching anything when the count is missing (lost state: the
+-- rebuild restores it), else {0, settled, freed, learned}.
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  return {-1, 0, 0, 0}
+end
+local settled, freed, learned = 0, 0, 0
+for i = 1, #ARGV, 3 do
+  local user, request, effect = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local pending = redis.call('HGET', KEYS[4], user)
+  local mine = pending and cjson.decode(pending)['requestId'] == request
+  if mine then
+    redis.call('HDEL', KEYS[4], user)
+    settled = settled + 1
+  end
+  if effect == 'free' then
+    if mine and redis.call('SREM', KEYS[1], user) == 1 then
+      redis.call('DECR', KEYS[2])
+      redis.call('INCR', KEYS[3])
+      freed = freed + 1
+    end
+  elseif effect == 'hold' then
+    if redis.call('SADD', KEYS[1], user) == 1 then
+      redis.call('INCR', KEYS[2])
+      learned = learned + 1
+    end
+  end
+end
+return {0, settled, freed, learned}

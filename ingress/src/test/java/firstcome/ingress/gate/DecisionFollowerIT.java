@@ -1,0 +1,80 @@
+package firstcome.ingress.gate;
+
+import static firstcome.ingress.RunningIngress.assertOutcome;
+import static firstcome.ingress.RunningIngress.uniqueEventId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponRequest;
+import firstcome.contract.IssuingOutcome;
+import firstcome.ingress.RunningIngress;
+import firstcome.testkit.Infrastructure;
+import firstcome.testkit.InfrastructureExtension;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.RedisClient;
+
+/** A running ingress corrects its gate from decisions written to coupon-decisions, as the processor writes them. */
+@ExtendWith(InfrastructureExtension.class)
+class DecisionFollowerIT {
+
+    @Test
+    void settlesFreesAndLearnsFromTheDecisions(Infrastructure infrastructure) throws Exception {
+        RunningIngress.createTopics(infrastructure);
+        String bootstrap = infrastructure.kafkaBootstrapServers();
+        String event = uniqueEventId("follow");
+        try (RunningIngress ingress = RunningIngress.start(RunningIngress.config(infrastructure));
+                RedisClient redis = RedisClient.create(URI.create(infrastructure.redisUrl()))) {
+            // given: two places of two taken, a third user turned away
+            ingress.define(event, "{\"limit\": 2}");
+            assertOutcome(ingress.apply(event, "a"), 202, "ACCEPTED");
+            assertOutcome(ingress.apply(event, "b"), 202, "ACCEPTED");
+            assertOutcome(ingress.apply(event, "c"), 410, "SOLD_OUT");
+            Map<String, CouponRequest> sent = RunningIngress.requestRecords(bootstrap, event).stream()
+                    .map(ConsumerRecord::value)
+                    .collect(Collectors.toMap(CouponRequest::userId, Function.identity()));
+            assertThat(redis.hlen(key(event, "pending"))).isEqualTo(2);
+
+            // when: a was refused for a reason that can change, b got coupon 1
+            RunningIngress.decide(bootstrap,
+                    decision(sent.get("a"), IssuingOutcome.NOT_OPEN, null),
+                    decision(sent.get("b"), IssuingOutcome.ISSUED, 1));
+
+            // then: both settled, a's place given back
+            await("the gate follows the decisions").atMost(Duration.ofSeconds(10))
+                    .until(() -> redis.hlen(key(event, "pending")) == 0 && "1".equals(redis.get(key(event, "count"))));
+            assertThat(redis.sismember(key(event, "users"), "a")).isFalse();
+            assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
+            assertOutcome(ingress.apply(event, "c"), 202, "ACCEPTED");
+
+            // and when: the processor issued a coupon the gate never heard of, and a's decision comes again
+            CouponRequest elsewhere = new CouponRequest("r-elsewhere", event, "stranger", sent.get("a").receivedAt());
+            RunningIngress.decide(bootstrap,
+                    decision(elsewhere, IssuingOutcome.ISSUED, 2),
+                    decision(sent.get("a"), IssuingOutcome.NOT_OPEN, null));
+
+            // then: the holder is learned, the repeat changes nothing
+            await("the holder learned").atMost(Duration.ofSeconds(10))
+                    .until(() -> redis.sismember(key(event, "users"), "stranger"));
+            assertThat(redis.get(key(event, "count"))).isEqualTo("3");
+            assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
+            assertOutcome(ingress.apply(event, "stranger"), 409, "ALREADY_APPLIED");
+        }
+    }
+
+    private static CouponDecision decision(CouponRequest request, IssuingOutcome outcome, Integer couponNo) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, couponNo,
+                request.receivedAt());
+    }
+
+    private static String key(String event, String name) {
+        return "fc:{" + event + "}:" + name;
+    }
+}
