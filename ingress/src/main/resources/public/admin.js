@@ -10,12 +10,13 @@
   const COLOURS = {
     ACCEPTED: '#1a7f37', ALREADY_APPLIED: '#0969da', SOLD_OUT: '#bc4c00', NOT_OPEN: '#8250df',
     CLOSED: '#6e7781', UNKNOWN_EVENT: '#57606a', INVALID_REQUEST: '#9a6700', UNAVAILABLE: '#cf222e',
+    UNCONFIRMED: '#d4a72c',
     RATE_LIMITED: '#bf3989', TOO_MANY_REQUESTS: '#bf3989',
   };
   const WORDS = {
     ACCEPTED: 'Accepted (202)', ALREADY_APPLIED: 'Already applied (409)', SOLD_OUT: 'Sold out (410)',
     NOT_OPEN: 'Not open yet (409)', CLOSED: 'Closed (410)', INVALID_REQUEST: 'Invalid request (4xx)',
-    UNAVAILABLE: 'Unavailable (503)', UNKNOWN_EVENT: 'Unknown event (404)',
+    UNAVAILABLE: 'Unavailable (503)', UNCONFIRMED: 'Unconfirmed, place kept (503)', UNKNOWN_EVENT: 'Unknown event (404)',
   };
 
   const $ = (id) => document.getElementById(id);

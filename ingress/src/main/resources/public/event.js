@@ -209,6 +209,10 @@
       say('warn', 'This event has closed.');
     } else if (outcome === 'UNKNOWN_EVENT') {
       say('bad', 'This event does not exist.');
+    } else if (outcome === 'UNCONFIRMED') {
+      // The request may be in Kafka: the place is kept and it will be decided, so watch for it.
+      say('info', 'We could not confirm yet; your place is kept; checking…');
+      await awaitDecision(userId);
     } else if (answer.status === 429 || answer.status === 503) {
       const seconds = Number.parseInt(answer.retryAfter || '1', 10) || 1;
       say('warn', 'Too busy right now, nothing was counted. Try again in ' + seconds + (seconds === 1 ? ' second.' : ' seconds.'));

@@ -9,6 +9,7 @@ import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.SoldOutShortcut;
+import firstcome.ingress.kafka.NeverSentException;
 import firstcome.ingress.kafka.Publisher;
 import firstcome.ingress.processor.StatusLookup;
 import io.javalin.http.Context;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The public routes: event info, apply, and "my result". An application is checked against the
  * catalog (known, open, not closed), then the sold-out memory, then passes the gate in one Redis
  * step, and is answered 202 only from the broker's acknowledgement; it stays pending at the gate
- * until its decision comes back. If Kafka does not take it in time, its slot goes back to the gate
- * before the client hears 503.
+ * until its decision comes back. If Kafka certainly did not take it, its slot goes back to the gate
+ * before the client hears 503 UNAVAILABLE; if it may have (a timeout), the place is kept and the
+ * client hears 503 UNCONFIRMED.
  */
 public final class ApplyController {
 
@@ -124,7 +126,9 @@ public final class ApplyController {
         ctx.future(() -> own.send(request, () -> publisher.publish(request))
                 .handle((offset, failure) -> failure == null
                         ? CompletableFuture.completedFuture(accepted)
-                        : CompletableFuture.supplyAsync(() -> giveBack(request, failure), releases))
+                        : neverSent(failure)
+                                ? CompletableFuture.supplyAsync(() -> giveBack(request, failure), releases)
+                                : CompletableFuture.completedFuture(unconfirmed(request, failure)))
                 .thenCompose(answer -> answer)
                 .whenComplete((answer, failure) -> counted(eventId, answer != null ? answer : Failures.answer(failure), started))
                 .thenAccept(answer -> answer.writeTo(ctx)));
@@ -159,8 +163,30 @@ public final class ApplyController {
         throw new ApiException(Outcome.UNKNOWN_EVENT, "no event " + event);
     }
 
+    private static boolean neverSent(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof NeverSentException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Kafka did not acknowledge the record: free the slot (atomically, and only if this user
+     * The record may have reached the broker (a timeout, a retriable error): the place is kept and
+     * the request stays pending, so it is decided either way; the reconciler publishes it again if
+     * no decision comes. Nobody else loses a place over it, and the user's retry hears ALREADY_APPLIED.
+     */
+    private Answer unconfirmed(CouponRequest request, Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        log.warn("Kafka did not confirm the application of {} to {} ({}); its place is kept until it is decided",
+                request.userId(), request.eventId(), cause.toString());
+        return Answer.problem(Outcome.UNCONFIRMED,
+                "we could not confirm your application yet; your place is kept and it will be decided; check your status");
+    }
+
+    /**
+     * Kafka certainly did not take the record: free the slot (atomically, and only if this user
      * holds it) so that nothing stays counted for a request the client is told failed.
      */
     private Answer giveBack(CouponRequest request, Throwable failure) {

@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The durable hand-off to Kafka. Each future completes with the record's offset once the broker
- * acknowledged it (never earlier), or exceptionally when it could not be written in time. Futures
- * never complete on the producer's own I/O thread, so callers may chain blocking work.
+ * acknowledged it (never earlier), or exceptionally when it could not be written in time: with a
+ * {@link NeverSentException} when the record certainly never reached the broker, with the
+ * producer's own exception when it may have (a timeout). Futures never complete on the producer's
+ * own I/O thread, so callers may chain blocking work.
  */
 public interface Publisher {
 

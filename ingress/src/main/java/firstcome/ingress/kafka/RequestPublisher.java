@@ -14,10 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,22 +103,40 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
 
     private <V> CompletableFuture<Long> send(Topic<V> topic, String key, V value, Instant timestamp) {
         CompletableFuture<Long> acknowledged = new CompletableFuture<>();
+        Thread caller = Thread.currentThread();
+        AtomicBoolean returned = new AtomicBoolean();
         try {
             var record = new ProducerRecord<>(topic.name(), null, timestamp.toEpochMilli(),
                     topic.keySerde().serializer().serialize(topic.name(), key),
                     topic.valueSerde().serializer().serialize(topic.name(), value));
-            producer.send(record, (metadata, failure) -> completions.execute(() -> {
-                if (failure == null) {
-                    acknowledged.complete(metadata.offset());
-                } else {
-                    acknowledged.completeExceptionally(failure);
-                }
-            }));
+            producer.send(record, (metadata, failure) -> {
+                // The producer reports some failures of send() itself (no metadata or buffer space
+                // within max.block.ms) through the callback, on the calling thread, before send()
+                // returns: those records never left.
+                boolean inSend = Thread.currentThread() == caller && !returned.get();
+                completions.execute(() -> {
+                    if (failure == null) {
+                        acknowledged.complete(metadata.offset());
+                    } else {
+                        acknowledged.completeExceptionally(certain(failure, inSend) ? new NeverSentException(failure) : failure);
+                    }
+                });
+            });
+            returned.set(true);
         } catch (RuntimeException e) {
-            // send() itself failed: no metadata or no buffer space within max.block.ms, or closed.
-            acknowledged.completeExceptionally(e);
+            // send() itself failed: serialization, no metadata or no buffer space within max.block.ms, or closed.
+            returned.set(true);
+            acknowledged.completeExceptionally(new NeverSentException(e));
         }
         return acknowledged;
+    }
+
+    /**
+     * Whether a failed record certainly never reached the log: failed inside send(), or refused by
+     * the broker with a non-retriable error. A timeout or a retriable error may hide a write.
+     */
+    static boolean certain(Throwable failure, boolean inSend) {
+        return inSend || !(failure instanceof RetriableException);
     }
 
     @Override

@@ -144,6 +144,27 @@ class ApplyControllerTest {
     }
 
     @Test
+    void keepsThePlaceAndAnswersUnconfirmedWhenKafkaMayHaveTheRecord() {
+        api.defineOpen("e1", 1);
+        api.publisher.timingOut = true;
+        api.test((server, client) -> {
+            Response response = apply(client, "e1", "a");
+
+            assertProblem(response, 503, "UNCONFIRMED");
+            assertThat(response.headers().get("Retry-After")).containsExactly("1");
+            assertThat(api.gate.count(new EventId("e1"))).as("the place is kept").isEqualTo(1);
+            assertThat(api.gate.pending(new EventId("e1"))).extracting(CouponRequest::userId).containsExactly("a");
+            assertThat(api.own.undecided(new EventId("e1"))).as("undecided, no longer in flight").hasSize(1)
+                    .allSatisfy(request -> assertThat(api.own.inFlight(request.requestId())).isFalse());
+
+            api.publisher.timingOut = false;
+            assertProblem(apply(client, "e1", "a"), 409, "ALREADY_APPLIED");
+            assertProblem(apply(client, "e1", "b"), 410, "SOLD_OUT");
+            assertThat(client.get("/events/e1/applications/a").body().string()).contains("PENDING");
+        });
+    }
+
+    @Test
     void answersTheSecondApplicationsOfASoldOutEventFromMemory() {
         api.defineOpen("hot", 1);
         api.test((server, client) -> {
@@ -183,6 +204,9 @@ class ApplyControllerTest {
             api.publisher.failing = true;
             apply(client, "e2", "unlucky");
             api.publisher.failing = false;
+            api.publisher.timingOut = true;
+            apply(client, "e2", "unconfirmed");
+            api.publisher.timingOut = false;
             api.gate.down = true;
             apply(client, "e2", "u2");
             api.gate.down = false;
@@ -197,6 +221,7 @@ class ApplyControllerTest {
                     .contains("ingress_applications_total{outcome=\"SOLD_OUT\"} 1.0")
                     .contains("ingress_applications_total{outcome=\"UNKNOWN_EVENT\"} 1.0")
                     .contains("ingress_applications_total{outcome=\"UNAVAILABLE\"} 2.0")
+                    .contains("ingress_applications_total{outcome=\"UNCONFIRMED\"} 1.0")
                     .contains("ingress_applications_total{outcome=\"PENDING\"} 0.0")
                     .contains("ingress_apply_seconds_count{outcome=\"UNAVAILABLE\"} 2");
         });

@@ -47,6 +47,18 @@ class PendingRequestsTest {
     }
 
     @Test
+    void keepsTheRequestPendingWithItsPlaceWhenKafkaMayHaveIt() {
+        api.defineOpen("e1", 10);
+        api.publisher.timingOut = true;
+        api.test((server, client) -> {
+            assertThat(apply(client, "e1", "u1").code()).isEqualTo(503);
+
+            assertThat(api.gate.pending(event)).extracting(CouponRequest::userId).containsExactly("u1");
+            assertThat(api.gate.count(event)).isEqualTo(1);
+        });
+    }
+
+    @Test
     void keepsNothingPendingForARefusal() {
         api.defineOpen("e1", 1);
         api.test((server, client) -> {

@@ -9,7 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.TimeoutException;
 
-/** Acknowledges every record at once, or, when {@code failing}, fails it like a broker that is away. */
+/**
+ * Acknowledges every record at once; when {@code failing}, fails it as certainly never sent (a
+ * broker out of reach before send() could hand it over); when {@code timingOut}, fails it like a
+ * delivery timeout, which leaves open whether the broker has it.
+ */
 public final class FakePublisher implements Publisher {
 
     public record Sent<V>(V value, Instant timestamp) {
@@ -19,11 +23,15 @@ public final class FakePublisher implements Publisher {
     public final List<Sent<EventDefinition>> definitions = new CopyOnWriteArrayList<>();
     private final AtomicLong offsets = new AtomicLong();
     public volatile boolean failing;
+    public volatile boolean timingOut;
 
     @Override
     public CompletableFuture<Long> publish(CouponRequest request) {
         if (failing) {
-            return CompletableFuture.failedFuture(new TimeoutException("switched off by the test"));
+            return CompletableFuture.failedFuture(new NeverSentException(new TimeoutException("switched off by the test")));
+        }
+        if (timingOut) {
+            return CompletableFuture.failedFuture(new TimeoutException("Expiring 1 record(s): delivery timeout (the test)"));
         }
         requests.add(new Sent<>(request, request.receivedAt()));
         return CompletableFuture.completedFuture(offsets.getAndIncrement());
