@@ -20,6 +20,7 @@ import firstcome.ingress.edge.SlowClientGuard;
 import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateReconciler;
+import firstcome.ingress.gate.GateRebuild;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.RedisGate;
@@ -28,6 +29,7 @@ import firstcome.ingress.kafka.KafkaProbe;
 import firstcome.ingress.kafka.Probe;
 import firstcome.ingress.kafka.Publisher;
 import firstcome.ingress.kafka.RequestPublisher;
+import firstcome.ingress.kafka.RequestsLogEnd;
 import firstcome.ingress.pages.PageController;
 import firstcome.ingress.processor.ProcessorClient;
 import firstcome.ingress.processor.StatusLookup;
@@ -67,6 +69,8 @@ public final class App implements AutoCloseable {
      * and anything older is healed by the reconciler (see ingress/README.md, "Following the decisions").
      */
     private static final Duration DECISIONS_LOOKBACK = Duration.ofMinutes(1);
+    /** How long a rebuild after a Redis data loss asks the streams-processor for an event's holders. */
+    private static final Duration REBUILD_HOLDERS_DEADLINE = Duration.ofSeconds(5);
 
     /** What the HTTP app talks to. {@code background} runs blocking follow-ups (slot releases, priming). */
     public record Dependencies(
@@ -79,7 +83,8 @@ public final class App implements AutoCloseable {
             Clock clock,
             Executor background,
             TallyLookup tallies,
-            OwnRequests own) {
+            OwnRequests own,
+            GateRebuild rebuild) {
     }
 
     private final Javalin http;
@@ -96,7 +101,7 @@ public final class App implements AutoCloseable {
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
         var answers = new ApplyAnswerCounts(deps.catalog());
-        var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), shortcut, deps.statuses(),
+        var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), deps.rebuild(), shortcut, deps.statuses(),
                 metrics, answers, deps.clock(), deps.background());
         var adminToken = new AdminToken(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
@@ -205,8 +210,11 @@ public final class App implements AutoCloseable {
             reconciler.start();
 
             var processor = new ProcessorClient(config.processorUrl(), gate);
+            var requestsEnd = resources.open(new RequestsLogEnd(config.bootstrapServers(), topics.requests()));
+            var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
+                    config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
             var deps = new Dependencies(catalog, gate, publisher,
-                    processor, probe, registry, Clock.systemUTC(), background, processor, own);
+                    processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild);
             Javalin http = create(config, deps);
             resources.onClose(http::stop);
             http.start();

@@ -11,7 +11,12 @@ import firstcome.ingress.api.UserId;
 import firstcome.ingress.processor.TallyLookup;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.gate.FakeGate;
+import firstcome.ingress.gate.GateRebuild;
 import firstcome.ingress.gate.OwnRequests;
+import firstcome.ingress.processor.HoldersLookup;
+import firstcome.contract.query.CouponHolders;
+import java.time.Duration;
+import java.util.List;
 import firstcome.ingress.kafka.FakePublisher;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
@@ -40,6 +45,8 @@ public final class ApiFixture {
     public final FakeGate gate = new FakeGate();
     public final FakePublisher publisher = new FakePublisher();
     public final OwnRequests own = new OwnRequests();
+    /** The streams-processor's coupon holders, as a rebuild after a Redis data loss asks them; none decided unless set. */
+    public volatile HoldersLookup holders = (event, end) -> Optional.of(new CouponHolders(event.value(), List.of()));
     public final EventCatalog catalog = new EventCatalog();
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
@@ -75,7 +82,9 @@ public final class ApiFixture {
 
     public Javalin app(IngressConfig config) {
         var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, () -> kafkaUp, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own);
+                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own,
+                new GateRebuild(gate, own, event -> 0L, (event, end) -> holders.find(event, end), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Runnable::run));
         return App.create(config, deps);
     }
 

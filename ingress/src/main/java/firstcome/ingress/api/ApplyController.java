@@ -6,6 +6,7 @@ import firstcome.contract.EventDefinition;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.gate.Gate;
+import firstcome.ingress.gate.GateRebuild;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.SoldOutShortcut;
@@ -39,6 +40,7 @@ public final class ApplyController {
     private final Gate gate;
     private final Publisher publisher;
     private final OwnRequests own;
+    private final GateRebuild rebuild;
     private final SoldOutShortcut shortcut;
     private final StatusLookup statuses;
     private final IngressMetrics metrics;
@@ -47,12 +49,14 @@ public final class ApplyController {
     /** Where slots are given back: a release is a blocking Redis call, never run on an ack thread. */
     private final Executor releases;
 
-    public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, SoldOutShortcut shortcut,
+    public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, GateRebuild rebuild,
+            SoldOutShortcut shortcut,
             StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
         this.own = own;
+        this.rebuild = rebuild;
         this.shortcut = shortcut;
         this.statuses = statuses;
         this.metrics = metrics;
@@ -111,6 +115,8 @@ public final class ApplyController {
         var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
         Gate.Admission admission = gate.admit(event, user, definition.limit(), request);
         if (admission.isLost()) {
+            // Nobody passes until the event is rebuilt from the authority (one rebuild at a time).
+            rebuild.rebuild(event).thenRun(() -> shortcut.forget(event));
             counted(eventId, lost(), started).writeTo(ctx);
             return;
         }

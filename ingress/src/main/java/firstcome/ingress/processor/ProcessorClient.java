@@ -2,6 +2,7 @@ package firstcome.ingress.processor;
 
 import firstcome.contract.Json;
 import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.CouponHolders;
 import firstcome.contract.query.QueryRoutes;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.api.ApiException;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * still in Kafka. A tally that cannot be read within its shorter timeout is simply absent, so the
  * live view shows the gate's figures without the processor's instead of failing as a whole.
  */
-public final class ProcessorClient implements StatusLookup, TallyLookup {
+public final class ProcessorClient implements StatusLookup, TallyLookup, HoldersLookup {
 
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration TALLY_TIMEOUT = Duration.ofSeconds(1);
@@ -75,6 +76,21 @@ public final class ProcessorClient implements StatusLookup, TallyLookup {
             HttpResponse<byte[]> response = get(QueryRoutes.tally(event.value()), TALLY_TIMEOUT);
             return response.statusCode() == 200
                     ? Optional.of(Json.mapper().readValue(response.body(), Tally.class))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<CouponHolders> find(EventId event, long requestsEnd) {
+        try {
+            HttpResponse<byte[]> response = get(QueryRoutes.holders(event.value(), requestsEnd), TALLY_TIMEOUT);
+            return response.statusCode() == 200
+                    ? Optional.of(Json.mapper().readValue(response.body(), CouponHolders.class))
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

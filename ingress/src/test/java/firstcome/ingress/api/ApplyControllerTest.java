@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.query.CouponHolders;
+import java.util.List;
+import java.util.Optional;
 import firstcome.contract.Json;
 import firstcome.ingress.ApiFixture;
 import io.javalin.testtools.JavalinTest;
@@ -161,6 +164,26 @@ class ApplyControllerTest {
             assertProblem(apply(client, "e1", "a"), 409, "ALREADY_APPLIED");
             assertProblem(apply(client, "e1", "b"), 410, "SOLD_OUT");
             assertThat(client.get("/events/e1/applications/a").body().string()).contains("PENDING");
+        });
+    }
+
+    @Test
+    void answersUnavailableAfterARedisDataLossAndRebuildsTheEventFromTheHoldersBeforeAdmittingAnyone() {
+        api.defineOpen("e1", 3);
+        api.holders = (event, end) -> Optional.of(new CouponHolders("e1", List.of("h1", "h2")));
+        api.test((server, client) -> {
+            assertThat(apply(client, "e1", "h1").code()).isEqualTo(202);
+            api.gate.loseEverything();
+
+            Response during = apply(client, "e1", "newcomer");
+
+            assertProblem(during, 503, "UNAVAILABLE");
+            assertThat(during.headers().get("Retry-After")).containsExactly("1");
+            assertThat(api.gate.count(new EventId("e1"))).as("the holders, and h1's undecided request").isEqualTo(2);
+            assertThat(api.gate.pending(new EventId("e1"))).extracting(CouponRequest::userId).containsExactly("h1");
+            assertProblem(apply(client, "e1", "h2"), 409, "ALREADY_APPLIED");
+            assertThat(json(apply(client, "e1", "newcomer")).get("position").asLong()).isEqualTo(3);
+            assertProblem(apply(client, "e1", "late"), 410, "SOLD_OUT");
         });
     }
 

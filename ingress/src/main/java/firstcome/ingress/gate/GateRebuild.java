@@ -1,0 +1,95 @@
+package firstcome.ingress.gate;
+
+import firstcome.contract.query.CouponHolders;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.processor.HoldersLookup;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds an event the gate lost (Redis lost its data) from the authority, once per event at a
+ * time: waits for this ingress's sends of the event to end, takes the end of the event's
+ * coupon-requests partition, asks the streams-processor for the coupon holders decided up to
+ * there, and restores them with this ingress's undecided requests in one script. Until then the
+ * event's applications get 503 and nothing is counted.
+ */
+public final class GateRebuild {
+
+    private static final Logger log = LoggerFactory.getLogger(GateRebuild.class);
+    private static final long ASK_EVERY_MS = 50;
+
+    private final Gate gate;
+    private final OwnRequests own;
+    private final ToLongFunction<EventId> requestsEnd;
+    private final HoldersLookup holders;
+    private final Duration sendsWait;
+    private final Duration holdersDeadline;
+    private final Executor executor;
+    private final Map<EventId, CompletableFuture<Long>> running = new ConcurrentHashMap<>();
+
+    public GateRebuild(Gate gate, OwnRequests own, ToLongFunction<EventId> requestsEnd, HoldersLookup holders,
+            Duration sendsWait, Duration holdersDeadline, Executor executor) {
+        this.gate = gate;
+        this.own = own;
+        this.requestsEnd = requestsEnd;
+        this.holders = holders;
+        this.sendsWait = sendsWait;
+        this.holdersDeadline = holdersDeadline;
+        this.executor = executor;
+    }
+
+    /** Starts rebuilding the event unless a rebuild of it is under way; completes with the restored count. */
+    public CompletableFuture<Long> rebuild(EventId event) {
+        var started = new CompletableFuture<Long>();
+        CompletableFuture<Long> current = running.putIfAbsent(event, started);
+        if (current != null) {
+            return current;
+        }
+        long began = System.nanoTime();
+        own.sendsEnded(event)
+                .completeOnTimeout(null, sendsWait.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApplyAsync(ignored -> restore(event), executor)
+                .whenComplete((count, failure) -> {
+                    running.remove(event, started);
+                    if (failure != null) {
+                        log.warn("could not rebuild event {} at the gate (the next application tries again): {}",
+                                event, failure.toString());
+                        started.completeExceptionally(failure);
+                    } else {
+                        log.warn("rebuilt event {} at the gate after Redis lost it: {} places in {} ms", event, count,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+                        started.complete(count);
+                    }
+                });
+        return started;
+    }
+
+    private long restore(EventId event) {
+        long end = requestsEnd.applyAsLong(event);
+        long deadline = System.nanoTime() + holdersDeadline.toNanos();
+        while (true) {
+            Optional<CouponHolders> answer = holders.find(event, end);
+            if (answer.isPresent()) {
+                return gate.restore(event, answer.get().users(), own.undecided(event));
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException("the streams-processor did not name the holders of " + event
+                        + " up to offset " + end + " within " + holdersDeadline.toMillis() + " ms");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(ASK_EVERY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while rebuilding " + event, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package firstcome.ingress.kafka;
+
+import firstcome.contract.Topic;
+import firstcome.contract.CouponRequest;
+import firstcome.ingress.api.EventId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Where an event's coupon-requests partition ends right now: the partition the default partitioner
+ * picks for the event's key ({@code toPositive(murmur2(key)) % partitions}), and its end offset.
+ */
+public final class RequestsLogEnd implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
+    private final Topic<CouponRequest> topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    public RequestsLogEnd(String bootstrapServers, Topic<CouponRequest> topic) {
+        this.topic = topic;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-requests-end",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Throws the client's exception when the broker does not answer within 2 s. */
+    public synchronized long endOffset(EventId event) {
+        byte[] key = topic.keySerde().serializer().serialize(topic.name(), event.value());
+        int partitions = consumer.partitionsFor(topic.name(), WAIT).size();
+        var partition = new TopicPartition(topic.name(), partition(key, partitions));
+        return consumer.endOffsets(List.of(partition), WAIT).get(partition);
+    }
+
+    /** The default partitioner's choice for a keyed record. */
+    static int partition(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}
