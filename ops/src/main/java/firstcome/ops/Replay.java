@@ -177,7 +177,8 @@ public final class Replay {
      */
     private Optional<Set<TopicPartition>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
             Map<TopicPartition, Long> ends, long requests) {
-        var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name());
+        var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
+                side.decisions().name());
         Properties settings = StreamsSettings.of(config, side);
         // Nobody queries the replay's stores.
         settings.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
