@@ -144,7 +144,7 @@ public final class ReplayRun {
     private static StreamsTiming replay(String bootstrap, Topics topics, String run, Path stateDir, Admin admin,
                                         int records) throws Exception {
         ProcessorConfig config = new ProcessorConfig(bootstrap, run, stateDir, 18081, "localhost", 1,
-                topics.issued().name());
+                topics.issued().name(), topics.decisions().name());
         Properties props = StreamsSettings.of(config, topics);
         long start = System.nanoTime();
         long running = -1;

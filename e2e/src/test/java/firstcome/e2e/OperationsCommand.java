@@ -61,6 +61,7 @@ final class OperationsCommand {
                 .redirectError(progress.toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
         builder.environment().put("MYSQL_URL", infrastructure.mysqlJdbcUrl());
+        builder.environment().put("REDIS_URL", infrastructure.redisUrl());
         builder.environment().put("MYSQL_USER", infrastructure.mysqlUser());
         builder.environment().put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
         Process process = builder.start();

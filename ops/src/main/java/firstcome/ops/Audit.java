@@ -2,6 +2,7 @@ package firstcome.ops;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -12,27 +13,35 @@ import firstcome.sink.CouponWriter;
 import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code make audit}: answers "were the coupons really given to the first comers?" per event, from
- * the request log, the issued log and the table. It decides every request again itself
- * ({@link EventAudit}), then checks: numbers 1..k without gaps, one per user, k = min(limit,
- * distinct users who applied while open), coupon n to the n-th eligible request in log order,
- * every row a record and every record a row. Exit status 0 consistent, 1 any discrepancy, 2
- * could not audit.
+ * the request log, the decisions log, the issued log, the table and the Redis gate. It decides
+ * every request again itself ({@link EventAudit}), then checks: one decision on
+ * {@code coupon-decisions} per request, equal to its own; numbers 1..k without gaps, one per user,
+ * k = min(limit, distinct users who applied while open), coupon n to the n-th eligible request in
+ * log order, every row a record and every record a row; the gate holding exactly the coupon
+ * holders, nothing pending ({@link GateCheck}). Exit status 0 consistent, 1 any discrepancy, 2
+ * could not audit (or could not read the gate and found nothing else).
  *
  * <p>Memory grows with the coupons issued, not with the requests: each partition is streamed,
  * and only per-event state is kept. Run it from the ops jar:
@@ -45,15 +54,20 @@ public final class Audit {
     static final int CANNOT_AUDIT = 2;
 
     private static final String USAGE = """
-            usage: Audit [--event ID]... [--wait SECONDS] [--max-listed N] [--processor-group ID] [--sink-group ID]
+            usage: Audit [--event ID]... [--wait SECONDS] [--max-listed N] [--processor-group ID] [--sink-group ID] [--no-gate]
               --event ID             audit only this event (repeatable; default: every event)
               --max-listed N         discrepancies described per event (default 20; all are counted)
               --wait SECONDS         how long to wait for the processor and the sink to catch up (default 120)
               --processor-group ID   the processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --sink-group ID        the sink's consumer group (default SINK_GROUP_ID or coupon-sink)
-            environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's)""";
+              --no-gate              do not compare the Redis gate with the authority
+            environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's),
+                         REDIS_URL (default redis://localhost:6379)""";
+    /** How long the gate may take to follow the last decisions once the logs are quiet. */
+    private static final Duration GATE_SETTLE = Duration.ofSeconds(15);
 
     private final SinkConfig config;
+    private final Optional<URI> redisUrl;
     private final Set<String> events;
     private final int maxListed;
     private final PrintStream out;
@@ -65,9 +79,12 @@ public final class Audit {
     private long skippedRequests;
     private long skippedDefinitions;
     private String lastObservation = "no answer from Kafka";
+    private String gateNote;
+    private boolean gateUnread;
 
-    private Audit(SinkConfig config, Set<String> events, int maxListed, PrintStream out, PrintStream err) {
+    private Audit(SinkConfig config, Optional<URI> redisUrl, Set<String> events, int maxListed, PrintStream out, PrintStream err) {
         this.config = config;
+        this.redisUrl = redisUrl;
         this.events = events;
         this.maxListed = maxListed;
         this.out = out;
@@ -78,8 +95,11 @@ public final class Audit {
         CommandOptions options;
         SinkConfig config;
         Set<String> events;
+        Optional<URI> redisUrl;
         try {
-            options = CommandOptions.parse(args, Set.of(), Set.of("--event", "--wait", "--max-listed", "--processor-group", "--sink-group"));
+            options = CommandOptions.parse(args, Set.of("--no-gate"),
+                    Set.of("--event", "--wait", "--max-listed", "--processor-group", "--sink-group"));
+            redisUrl = options.flag("--no-gate") ? Optional.empty() : Optional.of(redisUrl(env));
             config = SinkConfig.fromEnv(env);
             config = config.withGroupId(options.value("--sink-group", config.groupId()));
             events = options.eventIds("--event");
@@ -89,7 +109,7 @@ public final class Audit {
         }
         String processorGroup = options.value("--processor-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"));
         try {
-            return new Audit(config, events, options.integer("--max-listed", 20), out, err)
+            return new Audit(config, redisUrl, events, options.integer("--max-listed", 20), out, err)
                     .run(processorGroup, options.seconds("--wait", Duration.ofSeconds(120)));
         } catch (SQLException | RuntimeException e) {
             out.println("audit: could not audit: " + e.getMessage());
@@ -98,16 +118,31 @@ public final class Audit {
         }
     }
 
-    /** The logs as audited: every request up to here decided, every coupon up to here in the table. */
-    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> issuedEnds) {
+    private static URI redisUrl(Map<String, String> env) {
+        String url = env.getOrDefault("REDIS_URL", "redis://localhost:6379");
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() == null) {
+                throw new URISyntaxException(url, "no host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379, was '" + url + "'", e);
+        }
+    }
+
+    /** The logs as audited: every request up to here decided (into these decisions), every coupon up to here in the table. */
+    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> issuedEnds,
+            Map<TopicPartition, Long> decisionEnds) {
     }
 
     private int run(String processorGroup, Duration wait) throws SQLException {
         try (var positions = new LogPositions(config.bootstrapServers(), "firstcome-audit");
              var database = CouponDatabase.connect(config, new SimpleMeterRegistry());
-             var reader = PartitionLog.consumer(config.bootstrapServers())) {
+             var reader = PartitionLog.consumer(config.bootstrapServers());
+             var decisionReader = PartitionLog.consumer(config.bootstrapServers())) {
             List<TopicPartition> partitions = positions.partitions(topics.requests().name());
-            for (String topic : List.of(topics.events().name(), topics.issued().name())) {
+            for (String topic : List.of(topics.events().name(), topics.issued().name(), topics.decisions().name())) {
                 if (positions.partitions(topic).size() != partitions.size()) {
                     throw new IllegalStateException(topic + " and " + topics.requests().name() + " are not co-partitioned");
                 }
@@ -129,8 +164,12 @@ public final class Audit {
             long decided = 0;
             for (TopicPartition partition : partitions) {
                 var eventPartition = new TopicPartition(topics.events().name(), partition.partition());
-                decided = decideRequests(reader, partition, snapshot.requestEnds().get(partition),
-                        readDefinitions(reader, eventPartition, eventEnds.get(eventPartition)), decided, requests);
+                var decisionPartition = new TopicPartition(topics.decisions().name(), partition.partition());
+                List<TimedDefinition> definitions = readDefinitions(reader, eventPartition, eventEnds.get(eventPartition));
+                var published = new PublishedDecisions(
+                        PartitionLog.open(decisionReader, decisionPartition, snapshot.decisionEnds().get(decisionPartition)));
+                decided = decideRequests(reader, partition, snapshot.requestEnds().get(partition), definitions, published,
+                        decided, requests);
             }
             progress.say(String.format("decided %,d requests in %.1f s; reading %s", decided, progress.secondsSinceStart(),
                     topics.issued().name()));
@@ -138,6 +177,7 @@ public final class Audit {
             audits.values().forEach(EventAudit::issuedDone);
             progress.say("reading table " + CouponWriter.TABLE);
             readTable(database);
+            gateUnread = !checkGate();
             progress.say(String.format("done in %.1f s", progress.secondsSinceStart()));
 
             int result = report();
@@ -163,6 +203,7 @@ public final class Audit {
         Map<TopicPartition, Long> requestEnds = positions.ends(topics.requests().name());
         long processorBehind = positions.behind(processorGroup, requestEnds);
         Map<TopicPartition, Long> issuedEnds = positions.ends(topics.issued().name());
+        Map<TopicPartition, Long> decisionEnds = positions.ends(topics.decisions().name());
         long sinkBehind = positions.behind(config.groupId(), issuedEnds);
         if (processorBehind > 0 || sinkBehind > 0) {
             lastObservation = String.format("the processor (group %s) has %,d request(s) to decide, the sink (group %s) %,d record(s) to store",
@@ -171,7 +212,7 @@ public final class Audit {
             return Optional.empty();
         }
         lastObservation = "new requests kept arriving";
-        return Optional.of(new Snapshot(requestEnds, issuedEnds));
+        return Optional.of(new Snapshot(requestEnds, issuedEnds, decisionEnds));
     }
 
     private record TimedDefinition(long timestamp, String eventId, EventDefinition definition) {
@@ -202,13 +243,16 @@ public final class Audit {
     }
 
     /**
-     * Decides one partition's requests in log order. The processor's task takes, of the heads of
-     * its two partitions, the record with the smaller timestamp, so a definition takes effect for
-     * the requests whose timestamps are not before it. (At an equal millisecond the definition is
-     * taken first here; Kafka Streams leaves that tie to its queue order.)
+     * Decides one partition's requests in log order and checks each against its record of
+     * {@code coupon-decisions}. The processor's task takes, of the heads of its two partitions,
+     * the record with the smaller timestamp, so a definition takes effect for the requests whose
+     * timestamps are not before it. (At an equal millisecond the definition is taken first here;
+     * Kafka Streams leaves that tie to its queue order.) The task decides the partition's requests
+     * one after the other and publishes one decision for each it can read, so the decisions
+     * partition follows the requests partition record for record.
      */
     private long decideRequests(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end,
-            List<TimedDefinition> definitions, long decided, long total) {
+            List<TimedDefinition> definitions, PublishedDecisions published, long decided, long total) {
         Topic<CouponRequest> topic = topics.requests();
         int nextDefinition = 0;
         var log = PartitionLog.open(reader, partition, end);
@@ -231,14 +275,99 @@ public final class Audit {
                 skippedRequests++;
                 continue;
             }
+            CouponDecision answer = published.takeIfFor(key, request.requestId());
             if (inScope(key)) {
-                audit(key).request(request.userId(), request.requestId(), record.timestamp(), record.topic(), record.partition(), record.offset());
+                EventAudit audit = audit(key);
+                EventAudit.Verdict verdict = audit.request(request.userId(), request.requestId(), record.timestamp(),
+                        record.topic(), record.partition(), record.offset());
+                audit.decision(answer, request.userId(), request.requestId(), record.timestamp(), verdict, where(record),
+                        answer == null ? null : published.lastTakenWhere());
             }
         }
         while (nextDefinition < definitions.size()) {
             define(definitions.get(nextDefinition++));
         }
+        published.rest(this::strayDecision);
         return decided;
+    }
+
+    /** A record of coupon-decisions that answers no request: the event's discrepancy, or a general one when it names no event. */
+    private void strayDecision(ConsumerRecord<byte[], byte[]> record, CouponDecision decision) {
+        String key = record.key() == null ? null : new String(record.key(), UTF_8);
+        if (decision != null && decision.eventId().equals(key)) {
+            if (inScope(key)) {
+                audit(key).strayDecision(decision, where(record));
+            }
+        } else if (mayConcernScope(key)) {
+            generalDiscrepancy(where(record) + ": " + (decision == null ? "unreadable decision" : "decision filed under key '" + key
+                    + "' for event " + decision.eventId()) + " answers no request");
+        }
+    }
+
+    private static String where(ConsumerRecord<byte[], byte[]> record) {
+        return record.topic() + " partition " + record.partition() + " offset " + record.offset();
+    }
+
+    /**
+     * One partition of {@code coupon-decisions}, read alongside its requests partition: the next
+     * record is taken when it answers the request at hand, and left for the next one otherwise (a
+     * missing decision then costs one discrepancy, not one per request after it).
+     */
+    private final class PublishedDecisions {
+
+        private final PartitionLog log;
+        private ConsumerRecord<byte[], byte[]> head;
+        private CouponDecision headDecision;
+        private String lastTaken;
+
+        PublishedDecisions(PartitionLog log) {
+            this.log = log;
+        }
+
+        /** The next record if it is the decision of {@code requestId} of {@code eventId}, else {@code null} (and it stays next). */
+        CouponDecision takeIfFor(String eventId, String requestId) {
+            while (head == null && log.hasNext()) {
+                head = log.next();
+                headDecision = decode(head);
+                if (headDecision == null) {
+                    strayDecision(head, null);
+                    head = null;
+                }
+            }
+            if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8)) || !headDecision.requestId().equals(requestId)) {
+                return null;
+            }
+            lastTaken = where(head);
+            head = null;
+            return headDecision;
+        }
+
+        /** Where the decision last taken was. */
+        String lastTakenWhere() {
+            return lastTaken;
+        }
+
+        /** The decision in {@code record}, or {@code null} if it cannot be read. */
+        private CouponDecision decode(ConsumerRecord<byte[], byte[]> record) {
+            Topic<CouponDecision> topic = topics.decisions();
+            try {
+                return topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+            } catch (RuntimeException unreadable) {
+                return null;
+            }
+        }
+
+        /** Every record after the last request's decision: each answers no request. */
+        void rest(BiConsumer<ConsumerRecord<byte[], byte[]>, CouponDecision> stray) {
+            if (head != null) {
+                stray.accept(head, headDecision);
+                head = null;
+            }
+            while (log.hasNext()) {
+                ConsumerRecord<byte[], byte[]> record = log.next();
+                stray.accept(record, decode(record));
+            }
+        }
     }
 
     private void define(TimedDefinition definition) {
@@ -307,6 +436,45 @@ public final class Audit {
         }
     }
 
+    /**
+     * Compares the gate of every audited event with the authority, reading Redis again for up to
+     * {@link #GATE_SETTLE} until they agree (the ingress follows the decisions a moment behind).
+     * Returns false if the gate could not be read.
+     */
+    private boolean checkGate() {
+        if (redisUrl.isEmpty()) {
+            gateNote = "audit: gate not checked (--no-gate)";
+            return true;
+        }
+        progress.say("reading the gate at " + redisUrl.get());
+        long giveUpAt = System.nanoTime() + GATE_SETTLE.toNanos();
+        try (var gate = GateCheck.connect(redisUrl.get())) {
+            while (true) {
+                Map<EventAudit, List<String>> differences = new LinkedHashMap<>();
+                for (EventAudit audit : audits.values()) {
+                    List<String> found = GateCheck.differences(audit, gate.read(audit.eventId()));
+                    if (!found.isEmpty()) {
+                        differences.put(audit, found);
+                    }
+                }
+                if (differences.isEmpty() || System.nanoTime() > giveUpAt) {
+                    differences.forEach((audit, found) -> found.forEach(audit::gateDiscrepancy));
+                    gateNote = differences.isEmpty()
+                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redisUrl.get(), audits.size())
+                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redisUrl.get(), differences.size());
+                    return true;
+                }
+                TimeUnit.MILLISECONDS.sleep(250); // a poll with a deadline: the gate follows the decisions within moments
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (RuntimeException e) {
+            gateNote = "audit: gate: could not compare: Redis at " + redisUrl.get() + " did not answer (" + e.getMessage() + ")";
+            return false;
+        }
+    }
+
     private int report() {
         long discrepancies = generalDiscrepancies;
         int failing = 0;
@@ -331,6 +499,13 @@ public final class Audit {
         if (skippedRequests > 0 || skippedDefinitions > 0) {
             out.printf("audit: skipped %,d unreadable or mis-keyed request(s) and %,d definition(s), as the processor sets them aside on %s%n",
                     skippedRequests, skippedDefinitions, topics.requestsDeadLetters());
+        }
+        if (gateNote != null) {
+            out.println(gateNote);
+        }
+        if (discrepancies == 0 && gateUnread) {
+            out.printf("audit: %,d event(s) consistent in Kafka and the table; could not compare the gate%n", audits.size());
+            return CANNOT_AUDIT;
         }
         if (discrepancies == 0) {
             out.printf("audit: %,d event(s), all consistent%n", audits.size());

@@ -1,24 +1,32 @@
 package firstcome.ops;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The audit of one event, fed in three passes: its requests in log order (with the definition in
- * force at each), which it decides itself; then its records of {@code coupon-issued}; then its
- * rows of the table in coupon order. It keeps what it expects and what it found per coupon
- * number, so its memory grows with the coupons issued, never with the requests.
+ * force at each), which it decides itself and whose decisions on {@code coupon-decisions} it
+ * checks; then its records of {@code coupon-issued}; then its rows of the table in coupon order;
+ * and last what the Redis gate holds for it. It keeps what it expects and what it found per coupon
+ * number, and each user's last decision, so its memory grows with the users who applied, never
+ * with the requests.
  *
- * <p>The rule is written out here on purpose, not taken from the streams-processor: a request is
- * eligible when the event is defined, the user holds no coupon of it yet, the request's record
- * time lies in {@code [opensAt, closesAt)}, and fewer than {@code limit} coupons were issued
- * before it; coupon n belongs to the n-th eligible request.
+ * <p>The rule is written out here on purpose, not taken from the streams-processor: a request
+ * with the request id of the user's last decided request (a duplicate is not one: the user's
+ * coupon stays their decision) is a re-delivery and is decided as before, changing nothing;
+ * otherwise a request is eligible when the event is defined, the user holds no coupon of it yet,
+ * the request's record time lies in {@code [opensAt, closesAt)}, and fewer than {@code limit}
+ * coupons were issued before it; coupon n belongs to the n-th eligible request.
  */
 final class EventAudit {
 
@@ -39,6 +47,14 @@ final class EventAudit {
         }
     }
 
+    /** What the audit decided for one request: an outcome of the contract, and the user's coupon with ISSUED and DUPLICATE. */
+    record Verdict(IssuingOutcome outcome, Integer couponNo) {
+    }
+
+    /** The user's last decided request (not a duplicate, not a re-delivery) and its verdict. */
+    private record LastDecided(String requestId, Verdict verdict) {
+    }
+
     private final String eventId;
     private final int maxListed;
     private EventDefinition definition;
@@ -49,6 +65,9 @@ final class EventAudit {
     private long closed;
     private long soldOut;
     private long undefined;
+    private long redelivered;
+    private final Map<String, LastDecided> lastDecided = new HashMap<>();
+    private long decisions;
 
     private final List<Coupon> expected = new ArrayList<>();
     private final Map<String, Integer> holders = new HashMap<>();
@@ -85,23 +104,70 @@ final class EventAudit {
         }
     }
 
-    void request(String userId, String requestId, long timestamp, String topic, int partition, long offset) {
+    /** Decides one request and returns the decision the processor must have published for it. */
+    Verdict request(String userId, String requestId, long timestamp, String topic, int partition, long offset) {
         requests++;
+        LastDecided last = lastDecided.get(userId);
+        if (last != null && last.requestId().equals(requestId)) {
+            redelivered++;
+            return last.verdict();
+        }
         Instant at = Instant.ofEpochMilli(timestamp);
+        IssuingOutcome outcome;
         if (definition == null) {
             undefined++;
+            outcome = IssuingOutcome.UNKNOWN_EVENT;
         } else if (holders.containsKey(userId)) {
             duplicates++;
+            return new Verdict(IssuingOutcome.DUPLICATE, holders.get(userId));
         } else if (at.isBefore(definition.opensAt())) {
             notOpen++;
+            outcome = IssuingOutcome.NOT_OPEN;
         } else if (definition.closesAt() != null && !at.isBefore(definition.closesAt())) {
             closed++;
+            outcome = IssuingOutcome.CLOSED;
         } else if (expected.size() >= definition.limit()) {
             soldOut++;
+            outcome = IssuingOutcome.SOLD_OUT;
         } else {
             expected.add(new Coupon(userId, requestId, timestamp, topic, partition, offset));
             holders.put(userId, expected.size());
+            outcome = IssuingOutcome.ISSUED;
         }
+        var verdict = new Verdict(outcome, outcome == IssuingOutcome.ISSUED ? holders.get(userId) : null);
+        lastDecided.put(userId, new LastDecided(requestId, verdict));
+        return verdict;
+    }
+
+    /**
+     * The request's record on {@code coupon-decisions} ({@code null}: none) against the audit's
+     * verdict; {@code where} names the request's record.
+     */
+    void decision(CouponDecision published, String userId, String requestId, long timestamp, Verdict verdict, String where,
+            String decisionWhere) {
+        if (published == null) {
+            discrepancy(where + ": no decision on coupon-decisions for request " + requestId + " of user " + userId
+                    + " (the audit decides " + show(verdict) + ")");
+            return;
+        }
+        decisions++;
+        boolean same = published.userId().equals(userId) && published.outcome() == verdict.outcome()
+                && Objects.equals(published.couponNo(), verdict.couponNo()) && published.decidedAt().toEpochMilli() == timestamp;
+        if (!same) {
+            discrepancy(decisionWhere + ": decision " + show(new Verdict(published.outcome(), published.couponNo())) + " for user "
+                    + published.userId() + " at " + published.decidedAt() + ", but the audit decides request " + requestId + " ("
+                    + where + ") of user " + userId + " at " + Instant.ofEpochMilli(timestamp) + " " + show(verdict));
+        }
+    }
+
+    /** A record of coupon-decisions that answers no request of coupon-requests. */
+    void strayDecision(CouponDecision published, String decisionWhere) {
+        discrepancy(decisionWhere + ": decision " + show(new Verdict(published.outcome(), published.couponNo())) + " for request "
+                + published.requestId() + " of user " + published.userId() + " answers no request in coupon-requests at that point");
+    }
+
+    private static String show(Verdict verdict) {
+        return verdict.outcome() + (verdict.couponNo() == null ? "" : " (coupon " + verdict.couponNo() + ")");
     }
 
     // ---- pass 2: coupon-issued in log order ----
@@ -193,6 +259,28 @@ final class EventAudit {
         rowIds.clear();
     }
 
+    // ---- pass 4: the gate ----
+
+    /** The users holding a coupon as coupon-issued says (the authority the gate must follow). */
+    Set<String> couponHolders() {
+        return Set.copyOf(recordedUsers.keySet());
+    }
+
+    /** What the authority says of a user, in words, for a difference with the gate. */
+    String authorityOn(String userId) {
+        Integer couponNo = recordedUsers.get(userId);
+        if (couponNo != null) {
+            return "holds coupon " + couponNo;
+        }
+        LastDecided last = lastDecided.get(userId);
+        return last == null ? "no request of this user was decided" : "holds no coupon (last decided " + last.verdict().outcome()
+                + ", request " + last.requestId() + ")";
+    }
+
+    void gateDiscrepancy(String description) {
+        discrepancy("gate: " + description);
+    }
+
     // ---- the report ----
 
     boolean consistent() {
@@ -227,9 +315,9 @@ final class EventAudit {
         } else {
             why = "= min(limit " + definition.limit() + ", distinct users who applied while open: " + k + ")";
         }
-        return String.format("%s: k = %,d %s; %,d request(s): %,d eligible, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined;"
-                        + " coupon-issued %,d record(s), table %,d row(s)",
-                eventId, k, why, requests, k, duplicates, soldOut, notOpen, closed, undefined, records, rows);
+        return String.format("%s: k = %,d %s; %,d request(s): %,d eligible, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined,"
+                        + " %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)",
+                eventId, k, why, requests, k, duplicates, soldOut, notOpen, closed, undefined, redelivered, records, rows, decisions);
     }
 
     private String limitNote() {

@@ -12,9 +12,10 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Compares the live {@code coupon-issued} with a replay's side topic, partition by partition:
- * the same keys, value bytes and timestamps in the same order. Decisions depend on the order of
- * the requests, which Kafka keeps per partition only, so that is the unit of comparison.
+ * Compares the live {@code coupon-issued} (or {@code coupon-decisions}: {@link #ofDecisions}) with a
+ * replay's side topic, partition by partition: the same keys, value bytes and timestamps in the same
+ * order. Decisions depend on the order of the requests, which Kafka keeps per partition only, so
+ * that is the unit of comparison.
  */
 final class IssuedLogComparison {
 
@@ -22,6 +23,10 @@ final class IssuedLogComparison {
 
     private final Set<String> events;
     private final int maxListed;
+    /** Before "identical"/"DIFFERENT" in the report: empty for the coupons, so their line reads as it always did. */
+    private final String subject;
+    private final String notReplayed;
+    private final String onlyReplayed;
     private final List<String> listed = new ArrayList<>();
     private long differences;
     private long identical;
@@ -29,8 +34,21 @@ final class IssuedLogComparison {
 
     /** {@code events} empty compares every event; {@code maxListed} bounds the differences printed, not those counted. */
     IssuedLogComparison(Set<String> events, int maxListed) {
+        this(events, maxListed, "", "was not issued by the replay", "the replay issued a coupon the live log lacks");
+    }
+
+    private IssuedLogComparison(Set<String> events, int maxListed, String subject, String notReplayed, String onlyReplayed) {
         this.events = events;
         this.maxListed = maxListed;
+        this.subject = subject;
+        this.notReplayed = notReplayed;
+        this.onlyReplayed = onlyReplayed;
+    }
+
+    /** The same comparison for {@code coupon-decisions}: one record per request, whatever its outcome. */
+    static IssuedLogComparison ofDecisions(Set<String> events, int maxListed, String topic) {
+        return new IssuedLogComparison(events, maxListed, topic + " ", "has no decision in the replay",
+                "the replay wrote a decision the live log lacks");
     }
 
     /**
@@ -53,12 +71,12 @@ final class IssuedLogComparison {
                             + "\n      live:   " + show(l) + "\n      replay: " + show(r));
                 }
             } else if (l != null) {
-                differ("partition " + partition + ": live offset " + l.offset() + " was not issued by the replay"
+                differ("partition " + partition + ": live offset " + l.offset() + " " + notReplayed
                         + "\n      live:   " + show(l));
             } else if (replayReadFurther) {
                 beyondSnapshot++;
             } else {
-                differ("partition " + partition + ": the replay issued a coupon the live log lacks (replay offset " + r.offset() + ")"
+                differ("partition " + partition + ": " + onlyReplayed + " (replay offset " + r.offset() + ")"
                         + "\n      replay: " + show(r));
             }
         }
@@ -79,16 +97,16 @@ final class IssuedLogComparison {
     void report(PrintStream out) {
         String scope = events.isEmpty() ? "" : " of event(s) " + String.join(", ", events.stream().sorted().toList());
         if (differences == 0) {
-            out.printf("replay: identical (%,d records%s)%n", identical, scope);
+            out.printf("replay: %sidentical (%,d records%s)%n", subject, identical, scope);
         } else {
-            out.printf("replay: DIFFERENT: %,d difference(s), %,d records identical%s%n", differences, identical, scope);
+            out.printf("replay: %sDIFFERENT: %,d difference(s), %,d records identical%s%n", subject, differences, identical, scope);
             listed.forEach(line -> out.println("  " + line));
             if (differences > listed.size()) {
                 out.printf("  ... and %,d more%n", differences - listed.size());
             }
         }
         if (beyondSnapshot > 0) {
-            out.printf("replay: %,d replayed record(s) come from requests that arrived after the snapshot; not compared%n", beyondSnapshot);
+            out.printf("replay: %s%,d replayed record(s) come from requests that arrived after the snapshot; not compared%n", subject, beyondSnapshot);
         }
     }
 

@@ -32,8 +32,9 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 
 /**
  * {@code make replay}: decides {@code coupon-events} and {@code coupon-requests} again from the
- * start of the log with the production topology, under a fresh application id and into a side
- * topic, then compares that with the live {@code coupon-issued} ({@link IssuedLogComparison}).
+ * start of the log with the production topology, under a fresh application id and into side
+ * topics, then compares them with the live {@code coupon-issued} and {@code coupon-decisions}
+ * ({@link IssuedLogComparison}), byte for byte.
  * Exit status 0 identical, 1 different, 2 could not compare.
  *
  * <p>Run it from the ops jar: {@code java -jar ops.jar replay [options]}.
@@ -46,9 +47,9 @@ public final class Replay {
 
     private static final String USAGE = """
             usage: Replay [--event ID]... [--wait SECONDS] [--keep] [--max-listed N] [--live-group ID] [--state-dir DIR]
-              --event ID        compare only this event's coupons (repeatable; default: every event)
+              --event ID        compare only this event's coupons and decisions (repeatable; default: every event)
               --wait SECONDS    how long to wait for the live processor to catch up (default 120)
-              --keep            keep the side topic, the replay's internal topics and its group
+              --keep            keep the side topics, the replay's internal topics and its group
               --max-listed N    differences printed in full (default 20; all are counted)
               --live-group ID   the live processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --state-dir DIR   where the replay's state stores live while it runs (default: a temporary directory)
@@ -91,23 +92,28 @@ public final class Replay {
         }
     }
 
-    /** The live logs as the replay compares them: the requests up to here were all decided, and decided into exactly these coupons. */
-    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> issuedEnds) {
+    /**
+     * The live logs as the replay compares them: the requests up to here were all decided, into
+     * exactly these coupons and these decisions.
+     */
+    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> issuedEnds,
+            Map<TopicPartition, Long> decisionEnds) {
     }
 
     private int run(String liveGroup, Set<String> events, Duration wait, boolean keep, int maxListed, String stateParent) {
         Topics live = Topics.standard();
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String applicationId = "firstcome-replay-" + stamp;
-        // Everything the replay writes goes to topics of its own: its coupons, and its dead letters
-        // (the processor's settings would otherwise send rejected requests to the live DLQ again).
+        // Everything the replay writes goes to topics of its own: its coupons, its decisions, and its
+        // dead letters (the processor's settings would otherwise send rejected requests to the live DLQ again).
         Topics side = new Topics(live.events(), live.requests(), live.issued().renamed(live.issued().name() + "-replay-" + stamp),
                 live.decisions().renamed(live.decisions().name() + "-replay-" + stamp),
                 live.requestsDeadLetters() + "-replay-" + stamp, live.issuedDeadLetters());
 
         try (var positions = new LogPositions(bootstrapServers, "firstcome-replay")) {
             List<TopicPartition> partitions = positions.partitions(live.requests().name());
-            requireSamePartitionCount(positions, partitions.size(), live.events().name(), live.issued().name());
+            requireSamePartitionCount(positions, partitions.size(), live.events().name(), live.issued().name(),
+                    live.decisions().name());
 
             Optional<Snapshot> settled = positions.awaitSettled(wait, () -> observe(positions, live, liveGroup));
             if (settled.isEmpty()) {
@@ -121,24 +127,27 @@ public final class Replay {
             long requests = LogPositions.span(requestStarts, snapshot.requestEnds());
             progress.say(String.format("snapshot: %,d requests (%s up to %,d offsets); deciding them again as %s into %s",
                     requests, live.issued().name(), LogPositions.span(positions.starts(live.issued().name()), snapshot.issuedEnds()),
-                    applicationId, side.issued().name()));
+                    applicationId, side.issued().name() + " and " + side.decisions().name()));
 
             Path stateDir = createStateDir(stateParent, applicationId);
             try {
                 createSideTopics(positions, side, partitions.size());
-                Optional<Set<TopicPartition>> readFurther = decideAgain(positions, side, applicationId, stateDir,
+                Optional<Set<Integer>> readFurther = decideAgain(positions, side, applicationId, stateDir,
                         snapshot.requestEnds(), requests);
                 if (readFurther.isEmpty()) {
                     return CANNOT_COMPARE;
                 }
-                var comparison = new IssuedLogComparison(events, maxListed);
-                compare(positions, live, side, snapshot, readFurther.get(), comparison);
-                comparison.report(out);
-                return comparison.identical() ? IDENTICAL : DIFFERENT;
+                var coupons = new IssuedLogComparison(events, maxListed);
+                compare(positions, snapshot.issuedEnds(), side.issued().name(), readFurther.get(), coupons);
+                var decisions = IssuedLogComparison.ofDecisions(events, maxListed, live.decisions().name());
+                compare(positions, snapshot.decisionEnds(), side.decisions().name(), readFurther.get(), decisions);
+                coupons.report(out);
+                decisions.report(out);
+                return coupons.identical() && decisions.identical() ? IDENTICAL : DIFFERENT;
             } finally {
                 if (keep) {
-                    out.printf("replay: kept topic %s, group %s and its internal topics (delete them when done)%n",
-                            side.issued().name(), applicationId);
+                    out.printf("replay: kept topics %s and %s, group %s and its internal topics (delete them when done)%n",
+                            side.issued().name(), side.decisions().name(), applicationId);
                 } else {
                     removeReplay(positions, applicationId, side);
                 }
@@ -167,17 +176,18 @@ public final class Replay {
             return Optional.empty();
         }
         lastObservation = "new requests kept arriving";
-        return Optional.of(new Snapshot(requestEnds, positions.ends(live.issued().name())));
+        return Optional.of(new Snapshot(requestEnds, positions.ends(live.issued().name()), positions.ends(live.decisions().name())));
     }
 
     /**
      * Runs the topology until its group has committed up to the snapshot's end of every request
-     * partition. Returns the partitions of the side topic where it read further (requests that
-     * arrived since the snapshot), or empty if the topology failed.
+     * partition. Returns the partitions where it read further (requests that arrived since the
+     * snapshot), or empty if the topology failed.
      */
-    private Optional<Set<TopicPartition>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
+    private Optional<Set<Integer>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
             Map<TopicPartition, Long> ends, long requests) {
-        var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name());
+        var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
+                side.decisions().name());
         Properties settings = StreamsSettings.of(config, side);
         // Nobody queries the replay's stores.
         settings.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
@@ -217,24 +227,26 @@ public final class Replay {
         }
         // Read once the topology is closed: until then it may go on deciding requests newer than the snapshot.
         Map<TopicPartition, Long> committed = positions.committed(applicationId, side.requests().name());
-        Set<TopicPartition> further = new HashSet<>();
+        Set<Integer> further = new HashSet<>();
         ends.forEach((partition, end) -> {
             if (committed.getOrDefault(partition, 0L) > end) {
-                further.add(new TopicPartition(side.issued().name(), partition.partition()));
+                further.add(partition.partition());
             }
         });
         return Optional.of(further);
     }
 
-    private void compare(LogPositions positions, Topics live, Topics side, Snapshot snapshot, Set<TopicPartition> readFurther,
+    /** Compares a live topic up to the snapshot's {@code liveEnds} with its side topic {@code sideTopic}, partition by partition. */
+    private void compare(LogPositions positions, Map<TopicPartition, Long> liveEnds, String sideTopic, Set<Integer> readFurther,
             IssuedLogComparison comparison) {
-        Map<TopicPartition, Long> sideEnds = positions.ends(side.issued().name());
+        Map<TopicPartition, Long> sideEnds = positions.ends(sideTopic);
         try (var liveReader = PartitionLog.consumer(bootstrapServers); var sideReader = PartitionLog.consumer(bootstrapServers)) {
-            for (Map.Entry<TopicPartition, Long> liveEnd : snapshot.issuedEnds().entrySet()) {
-                var sidePartition = new TopicPartition(side.issued().name(), liveEnd.getKey().partition());
+            for (Map.Entry<TopicPartition, Long> liveEnd : liveEnds.entrySet()) {
+                int partition = liveEnd.getKey().partition();
+                var sidePartition = new TopicPartition(sideTopic, partition);
                 var liveLog = PartitionLog.open(liveReader, liveEnd.getKey(), liveEnd.getValue());
                 var sideLog = PartitionLog.open(sideReader, sidePartition, sideEnds.get(sidePartition));
-                comparison.comparePartition(liveEnd.getKey().partition(), liveLog, sideLog, readFurther.contains(sidePartition));
+                comparison.comparePartition(partition, liveLog, sideLog, readFurther.contains(partition));
             }
         }
     }
@@ -250,12 +262,12 @@ public final class Replay {
     }
 
     /**
-     * The replay's own topics (its coupons and its dead letters) with the settings the declaration
+     * The replay's own topics (its coupons, its decisions and its dead letters) with the settings the declaration
      * gives them, as many partitions as the live ones; the live topics it reads exist already. Side
      * topics that exist already belong to another replay started in the same second: refused, not shared.
      */
     private static void createSideTopics(LogPositions positions, Topics side, int partitions) {
-        List<String> own = List.of(side.issued().name(), side.requestsDeadLetters());
+        List<String> own = List.of(side.issued().name(), side.decisions().name(), side.requestsDeadLetters());
         Set<String> taken;
         try {
             taken = new HashSet<>(positions.admin().listTopics().names().get(30, TimeUnit.SECONDS));
@@ -277,7 +289,7 @@ public final class Replay {
     /** Deletes what the replay created on the broker: its side topics, internal topics and group. */
     private void removeReplay(LogPositions positions, String applicationId, Topics side) {
         try {
-            List<String> topics = new ArrayList<>(List.of(side.issued().name(), side.requestsDeadLetters()));
+            List<String> topics = new ArrayList<>(List.of(side.issued().name(), side.decisions().name(), side.requestsDeadLetters()));
             positions.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream()
                     .filter(name -> name.startsWith(applicationId + "-"))
                     .forEach(topics::add);
@@ -288,7 +300,7 @@ public final class Replay {
                 Thread.currentThread().interrupt();
             }
             progress.say("could not remove everything the replay created (" + e.getMessage() + "): delete topics "
-                    + side.issued().name() + ", " + side.requestsDeadLetters() + ", " + applicationId + "-* and group "
+                    + side.issued().name() + ", " + side.decisions().name() + ", " + side.requestsDeadLetters() + ", " + applicationId + "-* and group "
                     + applicationId + " by hand");
         }
     }

@@ -2,11 +2,15 @@ package firstcome.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EventAuditTest {
@@ -141,16 +145,86 @@ class EventAuditTest {
         assertThat(audit.summary()).contains("never defined");
     }
 
+    @Test
+    void decidesARedeliveredRequestAsBeforeAndAnyOtherAfresh() {
+        audit.define(definition(1));
+        var first = request("u-1", OPENS);
+        var refused = request("u-2", OPENS.plusMillis(1));
+        audit.define(definition(2));
+
+        var firstAgain = request("u-1", OPENS);
+        var refusedAgain = request("u-2", OPENS.plusMillis(1));
+        var duplicate = request("u-1", OPENS.plusMillis(2));
+        var duplicateAgain = request("u-1", OPENS.plusMillis(2));
+
+        assertThat(first).isEqualTo(new EventAudit.Verdict(IssuingOutcome.ISSUED, 1));
+        assertThat(firstAgain).isEqualTo(first);
+        // Sold out when it was decided: the raised limit does not reopen a re-delivered request.
+        assertThat(refused).isEqualTo(new EventAudit.Verdict(IssuingOutcome.SOLD_OUT, null));
+        assertThat(refusedAgain).isEqualTo(refused);
+        assertThat(duplicate).isEqualTo(new EventAudit.Verdict(IssuingOutcome.DUPLICATE, 1));
+        assertThat(duplicateAgain).isEqualTo(duplicate);
+        assertThat(audit.expectedCoupons()).isEqualTo(1);
+        assertThat(audit.summary()).contains("6 request(s): 1 eligible, 2 duplicate, 1 sold out").contains("2 re-delivered");
+    }
+
+    @Test
+    void namesAPublishedDecisionThatDiffersFromTheAuditsOrIsMissing() {
+        audit.define(definition(1));
+        var issued = request("u-1", OPENS);
+        var refused = request("u-2", OPENS.plusMillis(1));
+
+        audit.decision(new CouponDecision(requestId("u-1", OPENS), EVENT, "u-1", IssuingOutcome.ISSUED, 1, OPENS),
+                "u-1", requestId("u-1", OPENS), OPENS.toEpochMilli(), issued, "coupon-requests partition 0 offset 0",
+                "coupon-decisions partition 0 offset 0");
+        audit.decision(new CouponDecision(requestId("u-2", OPENS.plusMillis(1)), EVENT, "u-2", IssuingOutcome.ISSUED, 2,
+                OPENS.plusMillis(1)), "u-2", requestId("u-2", OPENS.plusMillis(1)), OPENS.plusMillis(1).toEpochMilli(), refused,
+                "coupon-requests partition 0 offset 1", "coupon-decisions partition 0 offset 1");
+        audit.decision(null, "u-3", "r-3", OPENS.plusMillis(2).toEpochMilli(), refused, "coupon-requests partition 0 offset 2", null);
+
+        assertThat(audit.listedDiscrepancies()).hasSize(2);
+        assertThat(audit.listedDiscrepancies().get(0)).contains("coupon-decisions partition 0 offset 1: decision ISSUED (coupon 2)")
+                .contains("the audit decides request " + requestId("u-2", OPENS.plusMillis(1))).endsWith("SOLD_OUT");
+        assertThat(audit.listedDiscrepancies().get(1)).contains("coupon-requests partition 0 offset 2: no decision on coupon-decisions"
+                + " for request r-3 of user u-3");
+    }
+
+    @Test
+    void namesEveryUserOnWhomTheGateAndTheAuthorityDisagree() {
+        audit.define(definition(2));
+        apply("u-1", OPENS);
+        apply("u-2", OPENS.plusMillis(1));
+        apply("u-3", OPENS.plusMillis(2));
+        issue(1, "u-1", OPENS);
+        issue(2, "u-2", OPENS.plusMillis(1));
+        audit.issuedDone();
+
+        var agreeing = new GateCheck.GateState(Set.of("u-1", "u-2"), 2, Map.of());
+        var stale = new GateCheck.GateState(Set.of("u-1", "u-3"), 3, Map.of("u-2", "{\"requestId\":\"r\"}"));
+
+        assertThat(GateCheck.differences(audit, agreeing)).isEmpty();
+        assertThat(GateCheck.differences(audit, stale)).containsExactly(
+                "event sale, user u-3: the gate holds a place for them, the authority: holds no coupon (last decided SOLD_OUT, request "
+                        + requestId("u-3", OPENS.plusMillis(2)) + ")",
+                "event sale, user u-2: the gate does not list them, the authority: holds coupon 2",
+                "event sale: the gate counts 3 place(s), the authority 2 coupon holder(s)",
+                "event sale, user u-2: the gate still waits for the decision of {\"requestId\":\"r\"}, the authority: holds coupon 2");
+    }
+
+    private EventAudit.Verdict request(String user, Instant at) {
+        return audit.request(user, requestId(user, at), at.toEpochMilli(), "coupon-requests", 0, requestOffset++);
+    }
+
     private static EventDefinition definition(int limit) {
         return new EventDefinition(EVENT, limit, OPENS, null);
     }
 
     private void apply(String user, Instant at) {
-        audit.request(user, requestId(user), at.toEpochMilli(), "coupon-requests", 0, requestOffset++);
+        audit.request(user, requestId(user, at), at.toEpochMilli(), "coupon-requests", 0, requestOffset++);
     }
 
     private void issue(int couponNo, String user, Instant at) {
-        IssuedCoupon coupon = new IssuedCoupon(EVENT, user, couponNo, requestId(user), at);
+        IssuedCoupon coupon = new IssuedCoupon(EVENT, user, couponNo, requestId(user, at), at);
         log.add(coupon);
         audit.issued(coupon, "coupon-issued", 0, issuedOffset++);
     }
@@ -164,10 +238,11 @@ class EventAuditTest {
     }
 
     private CouponTableScan.Row row(int couponNo, String user, Instant at) {
-        return new CouponTableScan.Row(++rowId, EVENT, user, couponNo, requestId(user), at);
+        return new CouponTableScan.Row(++rowId, EVENT, user, couponNo, requestId(user, at), at);
     }
 
-    private static String requestId(String user) {
-        return "req-" + user;
+    /** One request per user and instant; a re-delivery repeats both. */
+    private static String requestId(String user, Instant at) {
+        return "req-" + user + "@" + at.toEpochMilli();
     }
 }

@@ -63,7 +63,22 @@ class IssuedLogComparisonTest {
         assertThat(onlyA.identicalRecords()).isEqualTo(1);
     }
 
+    @Test
+    void namesTheDecisionsTopicAndADecisionOnlyOneSideHas() {
+        var decisions = IssuedLogComparison.ofDecisions(Set.of(), 20, "coupon-decisions");
+
+        decisions.comparePartition(2, List.of(record(0, "a", "1", 10), record(1, "a", "2", 11)).iterator(),
+                List.of(record(0, "a", "1", 10)).iterator(), false);
+
+        assertThat(report(decisions)).contains("replay: coupon-decisions DIFFERENT: 1 difference(s), 1 records identical")
+                .contains("partition 2: live offset 1 has no decision in the replay");
+    }
+
     private String report() {
+        return report(comparison);
+    }
+
+    private static String report(IssuedLogComparison comparison) {
         var bytes = new ByteArrayOutputStream();
         comparison.report(new PrintStream(bytes, true, UTF_8));
         return bytes.toString(UTF_8);

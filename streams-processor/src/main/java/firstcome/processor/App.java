@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The streams-processor process: runs the issuing topology under exactly-once and serves
  * {@code /health}, {@code /metrics} and the queries of its state (an application's status, an event's
- * tally; {@link InteractiveQueries}). {@link #start} opens everything in order and {@link #close}
+ * tally, its coupon holders; {@link InteractiveQueries}). {@link #start} opens everything in order and {@link #close}
  * closes it in reverse; {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
@@ -44,7 +44,8 @@ public final class App implements AutoCloseable {
             resources.onClose(registry::close);
             var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics), StreamsSettings.of(config, topics)));
             resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
-            var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()));
+            var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
+                    topics.requests().name());
             Javalin http = http(config, streams, registry, queries);
 
             // An uncaught error means the task's state can no longer be trusted: stop this client
@@ -112,7 +113,31 @@ public final class App implements AutoCloseable {
                         tally -> ctx.status(200).json(tally),
                         () -> unavailable(ctx, "The tallies are being restored; try again in a moment."));
             });
+            cfg.routes.get(QueryRoutes.HOLDERS, ctx -> {
+                String eventId = ctx.pathParam("eventId");
+                Long requestsEnd = offset(ctx.queryParam(QueryRoutes.REQUESTS_END));
+                if (!Ids.isValid(eventId) || requestsEnd == null) {
+                    invalid(ctx, "eventId must be 1-64 characters of [A-Za-z0-9_.:@-] and " + QueryRoutes.REQUESTS_END
+                            + " an offset (0 or more)");
+                    return;
+                }
+                queries.holders(eventId, requestsEnd, forwarded(ctx)).ifPresentOrElse(
+                        holders -> ctx.status(200).json(holders),
+                        () -> unavailable(ctx, "The decisions up to that offset are not committed yet; try again in a moment."));
+            });
         });
+    }
+
+    /** A non-negative offset, or null for anything else. */
+    private static Long offset(String text) {
+        if (text == null || text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static boolean forwarded(Context ctx) {
@@ -130,7 +155,7 @@ public final class App implements AutoCloseable {
     public static void main(String[] args) {
         ServiceMain.run("streams-processor", () -> {
             var config = ProcessorConfig.fromEnv(System.getenv());
-            return start(config, Topics.standard().withIssued(config.issuedTopic()));
+            return start(config, Topics.standard().withIssued(config.issuedTopic()).withDecisions(config.decisionsTopic()));
         });
     }
 }

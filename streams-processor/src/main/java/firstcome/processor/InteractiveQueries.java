@@ -2,6 +2,7 @@ package firstcome.processor;
 
 import firstcome.contract.Json;
 import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.CouponHolders;
 import firstcome.contract.query.QueryRoutes;
 import firstcome.contract.query.Tally;
 import java.io.IOException;
@@ -10,14 +11,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -26,7 +34,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * of the event's partition, so the event id alone names the instance that holds it
  * ({@link KafkaStreams#queryMetadataForKey}): a query is answered from the local store when this
  * instance runs that task, and otherwise forwarded over HTTP to the instance that does, whose typed
- * answer (the contract's {@link ApplicationStatus}, {@link Tally}) comes back as it is.
+ * answer (the contract's {@link ApplicationStatus}, {@link Tally}, {@link CouponHolders}) comes back
+ * as it is.
  */
 final class InteractiveQueries {
 
@@ -35,30 +44,78 @@ final class InteractiveQueries {
 
     private static final Serializer<String> EVENT_KEY = Serdes.String().serializer();
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
+    private static final IntPredicate ANY_TIME = partition -> true;
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final String requestsTopic;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    InteractiveQueries(KafkaStreams streams, HostInfo self) {
+    InteractiveQueries(KafkaStreams streams, HostInfo self, String requestsTopic) {
         this.streams = streams;
         this.self = self;
+        this.requestsTopic = requestsTopic;
     }
 
     /** The user's latest decision for the event ({@code NOT_APPLIED}: none), or empty while the state is not queryable. */
     Optional<ApplicationStatus> status(String eventId, String userId, boolean forwarded) {
         return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.status(eventId, userId),
-                ApplicationStatus.class,
+                ApplicationStatus.class, ANY_TIME,
                 (ReadOnlyKeyValueStore<String, Decision> decisions) -> status(decisions.get(Decision.key(eventId, userId))));
     }
 
     /** How the event's requests were decided so far (all 0 before the first), or empty while the state is not queryable. */
     Optional<Tally> tally(String eventId, boolean forwarded) {
-        return route(IssuingTopology.TALLIES_STORE, eventId, forwarded, QueryRoutes.tally(eventId), Tally.class,
+        return route(IssuingTopology.TALLIES_STORE, eventId, forwarded, QueryRoutes.tally(eventId), Tally.class, ANY_TIME,
                 (ReadOnlyKeyValueStore<String, EventTally> tallies) -> {
                     EventTally tally = tallies.get(eventId);
                     return (tally == null ? EventTally.NONE : tally).answer(eventId);
                 });
+    }
+
+    /**
+     * The users whose latest decision for the event holds a coupon, once the event's task has
+     * committed its processing of the event's requests partition up to {@code requestsEnd}; empty
+     * before that, and while the state is not queryable. One prefix scan of the event's keys.
+     */
+    Optional<CouponHolders> holders(String eventId, long requestsEnd, boolean forwarded) {
+        return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.holders(eventId, requestsEnd),
+                CouponHolders.class, partition -> committedUpTo(partition, requestsEnd),
+                (ReadOnlyKeyValueStore<String, Decision> decisions) -> {
+                    String prefix = Decision.key(eventId, "");
+                    List<String> users = new ArrayList<>();
+                    try (KeyValueIterator<String, Decision> scan = decisions.prefixScan(prefix, EVENT_KEY)) {
+                        scan.forEachRemaining(entry -> {
+                            if (entry.value.holdsCoupon()) {
+                                users.add(entry.key.substring(prefix.length()));
+                            }
+                        });
+                    }
+                    return new CouponHolders(eventId, users);
+                });
+    }
+
+    /**
+     * Whether the active task of this instance that reads {@code partition} of the requests has
+     * committed its processing up to {@code end}: under exactly-once, its decisions of every record
+     * before {@code end} are then in the stores for good, whatever happens to this instance.
+     * The task's metadata shows the offsets of its latest commit (a live view, refreshed by each
+     * commit); a stale read only answers 503 once more.
+     */
+    private boolean committedUpTo(int partition, long end) {
+        if (end == 0) {
+            return true;
+        }
+        var requests = new TopicPartition(requestsTopic, partition);
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                if (task.topicPartitions().contains(requests)) {
+                    Long committed = task.committedOffsets().get(requests);
+                    return committed != null && committed >= end;
+                }
+            }
+        }
+        return false;
     }
 
     private static ApplicationStatus status(Decision decision) {
@@ -75,14 +132,14 @@ final class InteractiveQueries {
      * A forwarded query is always answered here: the sender's metadata said this instance owns it.
      */
     private <V, T> Optional<T> route(String storeName, String eventId, boolean forwarded, String path, Class<T> answer,
-            Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+            IntPredicate ready, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
         KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, eventId, EVENT_KEY);
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return Optional.empty();
         }
         HostInfo owner = metadata.activeHost();
         if (owner.equals(self) || forwarded) {
-            return local(storeName, metadata.partition(), query);
+            return ready.test(metadata.partition()) ? local(storeName, metadata.partition(), query) : Optional.empty();
         }
         return forward(owner, path, answer);
     }
@@ -99,7 +156,7 @@ final class InteractiveQueries {
         }
     }
 
-    /** The owner's answer: 200, or 404 for a status look-up of someone who never applied. */
+    /** The owner's answer: 200, or 404 for a status look-up of someone who never applied; else empty (503 here). */
     private <T> Optional<T> forward(HostInfo owner, String path, Class<T> answer) {
         var request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
                 .timeout(FORWARD_TIMEOUT)

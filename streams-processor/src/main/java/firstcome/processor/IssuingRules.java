@@ -1,17 +1,54 @@
 package firstcome.processor;
 
+import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
 
 /**
  * The decision for one request as a pure function of what the processor knows at that point of
- * the log: the event's definition, how many coupons it has issued, and whether this user already
- * holds one. Time is the request's record time, so a replay decides exactly the same.
+ * the log: the event's definition, how many coupons it has issued, and the user's latest stored
+ * decision. Time is the request's record time, so a replay decides exactly the same.
  */
 public final class IssuingRules {
 
+    /**
+     * What one request came to: the decision to publish, and whether it is a re-delivery of the
+     * request the user's latest decision was made for (then it changes nothing: no store, no tally,
+     * no coupon; the decision is the earlier one again).
+     */
+    public record Ruling(CouponDecision decision, boolean redelivery) {
+
+        /** A coupon to write to {@code coupon-issued}: only a first decision that issues one. */
+        public boolean issuesCoupon() {
+            return !redelivery && decision.outcome() == IssuingOutcome.ISSUED;
+        }
+    }
+
     private IssuingRules() {
+    }
+
+    /**
+     * Decides {@code request}, received at {@code at}. {@code latest} is the user's latest stored
+     * decision for the event ({@code null}: none): a request with its request id was decided
+     * already (the ingress publishes a request again, byte for byte, until it sees its decision),
+     * so it gets the same decision again.
+     */
+    public static Ruling decide(EventDefinition event, long issued, Decision latest, CouponRequest request, Instant at) {
+        if (latest != null && latest.requestId().equals(request.requestId())) {
+            return new Ruling(new CouponDecision(request.requestId(), request.eventId(), request.userId(),
+                    latest.outcome(), latest.couponNo(), latest.decidedAt()), true);
+        }
+        boolean holds = latest != null && latest.holdsCoupon();
+        IssuingOutcome outcome = decide(event, issued, holds, at);
+        Integer couponNo = switch (outcome) {
+            case ISSUED -> Math.toIntExact(issued + 1);
+            case DUPLICATE -> latest.couponNo();
+            default -> null;
+        };
+        return new Ruling(new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, couponNo, at),
+                false);
     }
 
     public static IssuingOutcome decide(EventDefinition event, long issued, boolean userHoldsCoupon, Instant at) {

@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -13,8 +14,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The issuing topology: definitions from {@code coupon-events} and applications from
  * {@code coupon-requests} (co-partitioned, both keyed by event id) meet in one task per
- * partition, which decides every request and writes the coupons it issues to
- * {@code coupon-issued}.
+ * partition, which decides every request, writes every decision to {@code coupon-decisions} and
+ * the coupons it issues to {@code coupon-issued} (a re-delivered request: its decision again, no
+ * coupon). Keyed by event id like their input, both outputs are co-partitioned with it.
  *
  * <p>Order across the two topics: a task picks, among its partitions' buffered records, the one
  * with the smallest timestamp, and by default ({@code max.task.idle.ms=0}) waits for a partition
@@ -45,14 +47,20 @@ public final class IssuingTopology {
                                 .withName("read-event-definitions"))
                 .process(DefinitionProcessor::new, Named.as("keep-definitions"), DEFINITIONS_STORE);
 
-        builder.stream(topics.requests().name(),
+        KStream<String, Decided> decided = builder.stream(topics.requests().name(),
                         Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
                                 .withName("read-requests"))
                 .process(IssuingProcessor::new, Named.as("decide-requests"),
-                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE)
+                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE);
+        decided.filter((eventId, d) -> d.issuedCoupon(), Named.as("keep-issued"))
+                .mapValues(Decided::coupon, Named.as("issued-coupon"))
                 .to(topics.issued().name(),
                         Produced.with(topics.issued().keySerde(), topics.issued().valueSerde())
                                 .withName("write-issued"));
+        decided.mapValues(Decided::decision, Named.as("decision"))
+                .to(topics.decisions().name(),
+                        Produced.with(topics.decisions().keySerde(), topics.decisions().valueSerde())
+                                .withName("write-decisions"));
 
         return builder.build();
     }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The streams-processor's settings, read once from the environment (names as in the contract).
- * {@code issuedTopic} other than {@code coupon-issued} makes a replay: decisions go to a side topic.
+ * {@code issuedTopic} and {@code decisionsTopic} other than {@code coupon-issued} and
+ * {@code coupon-decisions} make a replay: coupons and decisions go to side topics.
  */
 public record ProcessorConfig(
         String bootstrapServers,
@@ -16,12 +17,13 @@ public record ProcessorConfig(
         int port,
         String advertisedHost,
         int streamThreads,
-        String issuedTopic) {
+        String issuedTopic,
+        String decisionsTopic) {
 
     /** The contract's output topic; tests and the usual runs need nothing else. */
     public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
                            String advertisedHost, int streamThreads) {
-        this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, Topics.ISSUED);
+        this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, Topics.ISSUED, Topics.DECISIONS);
     }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
@@ -34,13 +36,15 @@ public record ProcessorConfig(
                 settings.integer("PROCESSOR_PORT", 8081),
                 env.getOrDefault("PROCESSOR_HOST", "localhost"),
                 settings.integer("PROCESSOR_THREADS", 1),
-                env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED));
+                env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED),
+                env.getOrDefault("PROCESSOR_DECISIONS_TOPIC", Topics.DECISIONS));
     }
 
     public ProcessorConfig {
         Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         Environment.requirePort("PROCESSOR_PORT", port);
         Environment.requireText("PROCESSOR_ISSUED_TOPIC", issuedTopic);
+        Environment.requireText("PROCESSOR_DECISIONS_TOPIC", decisionsTopic);
         Environment.requireAtLeastOne("PROCESSOR_THREADS", streamThreads);
     }
 }

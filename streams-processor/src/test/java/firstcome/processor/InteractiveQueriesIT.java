@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.Json;
 import firstcome.contract.Topics;
+import firstcome.contract.query.CouponHolders;
+import firstcome.contract.query.QueryRoutes;
 import firstcome.stackkit.FreePorts;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
@@ -17,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two processor instances share the partitions; either one answers every status and tally look-up. */
+/** Two processor instances share the partitions; either one answers every status, tally and holders look-up. */
 @ExtendWith(InfrastructureExtension.class)
 class InteractiveQueriesIT {
 
@@ -97,6 +102,71 @@ class InteractiveQueriesIT {
         });
     }
 
+    @Test
+    void answersAnEventsHoldersFromEitherInstanceOnceTheRequestsUpToTheOffsetAreCommitted(@TempDir Path firstDir,
+            @TempDir Path secondDir) throws Exception {
+        infrastructure.createTopics(topics, PARTITIONS);
+        String applicationId = "it-holders-" + UUID.randomUUID();
+        int firstPort = FreePorts.next();
+        int secondPort = FreePorts.next();
+        first = App.start(config(applicationId, firstDir, firstPort), topics);
+        second = App.start(config(applicationId, secondDir, secondPort), topics);
+        Map<String, Long> requestsEnd = new HashMap<>();
+        Map<String, List<String>> holders = new HashMap<>();
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (String event : EVENTS) {
+                int limit = event.equals("e-1") ? 1_000 : 2;
+                byte[] definition = topics.events().valueSerde().serializer()
+                        .serialize("", new EventDefinition(event, limit, T0, null));
+                producer.send(new ProducerRecord<>(topics.events().name(), null, T0.toEpochMilli(), event, definition));
+                List<String> users = new ArrayList<>();
+                // A thousand holders, then a duplicate and refusals that hold nothing.
+                for (int i = 1; i <= limit + 3; i++) {
+                    users.add(String.format("u-%04d", i));
+                }
+                users.add("u-0001");
+                long offset = -1;
+                for (int i = 0; i < users.size(); i++) {
+                    Instant at = T0.plusMillis(1 + i);
+                    byte[] request = topics.requests().valueSerde().serializer()
+                            .serialize("", new CouponRequest(UUID.randomUUID().toString(), event, users.get(i), at));
+                    offset = Math.max(offset, producer.send(new ProducerRecord<>(topics.requests().name(), null,
+                            at.toEpochMilli(), event, request)).get().offset());
+                }
+                requestsEnd.merge(event, offset + 1, Math::max);
+                holders.put(event, users.subList(0, limit));
+            }
+        }
+        // Events sharing a partition: the end of the partition covers every one of them.
+        for (String event : EVENTS) {
+            long end = requestsEnd.get(event);
+            for (int port : new int[] {firstPort, secondPort}) {
+                assertThat(holders(port, event, end + 1_000_000).statusCode()).as("not committed that far").isEqualTo(503);
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            for (int port : new int[] {firstPort, secondPort}) {
+                for (String event : EVENTS) {
+                    HttpResponse<String> response = holders(port, event, requestsEnd.get(event));
+                    assertThat(response.statusCode()).as("holders of %s at %d: %s", event, port, response.body()).isEqualTo(200);
+                    assertThat(Json.mapper().readValue(response.body(), CouponHolders.class))
+                            .isEqualTo(new CouponHolders(event, holders.get(event)));
+                }
+            }
+        });
+        HttpResponse<String> notYet = holders(firstPort, "e-2", requestsEnd.get("e-2") + 1_000_000);
+        assertThat(notYet.statusCode()).isEqualTo(503);
+        assertThat(notYet.headers().firstValue("Retry-After")).isPresent();
+        assertThat(get(firstPort, "/events/e-2/holders")).startsWith("400 ");
+        assertThat(get(firstPort, "/events/e-2/holders?requestsEnd=-1")).startsWith("400 ");
+        assertThat(get(firstPort, "/events/e-2/holders?requestsEnd=x")).startsWith("400 ");
+        assertThat(get(firstPort, "/events/bad%20id/holders?requestsEnd=1")).startsWith("400 ");
+    }
+
     private ProcessorConfig config(String applicationId, Path stateDir, int port) {
         return new ProcessorConfig(infrastructure.kafkaBootstrapServers(), applicationId, stateDir, port, "localhost", 1);
     }
@@ -104,6 +174,17 @@ class InteractiveQueriesIT {
     private String get(int port, String event, String user) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/events/" + event + "/applications/" + user)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    private HttpResponse<String> holders(int port, String event, long requestsEnd) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + QueryRoutes.holders(event, requestsEnd))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String get(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }

@@ -3,6 +3,7 @@ package firstcome.processor;
 import static firstcome.processor.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
@@ -27,15 +28,23 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Random interleavings of events, users, repeated applications, opening windows and limit
- * changes: whatever the order, the issued coupons keep firstcome's promise.
+ * Random interleavings of events, users, repeated applications, re-delivered requests, opening
+ * windows and limit changes: whatever the order, the issued coupons keep firstcome's promise, and
+ * a re-delivered request repeats its decision and changes nothing.
  */
 class IssuingPropertiesTest {
 
     private static final List<String> EVENTS = List.of("a", "b", "c");
 
-    /** One step of the log, in time order: a definition (or redefinition) or an application. */
-    sealed interface Step permits Define, Apply {
+    /**
+     * One step of the log, in time order: a definition (or redefinition), an application, or an
+     * earlier application published again byte for byte (its original record time).
+     */
+    sealed interface Step permits Define, Apply, Redeliver {
+    }
+
+    /** Re-delivers the earlier application number {@code pick} modulo how many there were (none: nothing). */
+    record Redeliver(int pick) implements Step {
     }
 
     record Define(String eventId, int limit) implements Step {
@@ -60,6 +69,9 @@ class IssuingPropertiesTest {
             Map<String, Set<String>> eligibleUsers = new HashMap<>();
             List<Apply> applications = new ArrayList<>();
             List<Instant> applicationTimes = new ArrayList<>();
+            List<String> requestIds = new ArrayList<>();
+            Map<String, CouponDecision> lastDecisionOf = new HashMap<>();
+            List<IssuedCoupon> issued = new ArrayList<>();
 
             for (int i = 0; i < scenario.steps().size(); i++) {
                 Instant at = T0.plusMillis(i);
@@ -69,16 +81,46 @@ class IssuingPropertiesTest {
                     limitsOverTime.computeIfAbsent(define.eventId(), e -> new ArrayList<>()).add(define.limit());
                     definitionTimes.computeIfAbsent(define.eventId(), e -> new ArrayList<>()).add(at);
                 } else if (step instanceof Apply apply) {
-                    fixture.apply(apply.eventId(), apply.userId(), at);
+                    String requestId = fixture.apply(apply.eventId(), apply.userId(), at);
+                    issued.addAll(fixture.issuedCoupons());
+                    CouponDecision decision = onlyDecision(fixture, requestId);
+                    lastDecisionOf.put(requestId, decision);
                     applications.add(apply);
                     applicationTimes.add(at);
+                    requestIds.add(requestId);
                     if (limitsOverTime.containsKey(apply.eventId())
                             && isOpen(scenario.windows().get(apply.eventId()), at)) {
                         eligibleUsers.computeIfAbsent(apply.eventId(), e -> new HashSet<>()).add(apply.userId());
                     }
+                } else if (step instanceof Redeliver redeliver && !applications.isEmpty()) {
+                    int picked = redeliver.pick() % applications.size();
+                    Apply apply = applications.get(picked);
+                    String requestId = requestIds.get(picked);
+                    Decision latest = fixture.decisionOf(apply.eventId(), apply.userId());
+                    EventTally tally = fixture.tallyOf(apply.eventId());
+                    CouponDecision earlier = lastDecisionOf.get(requestId);
+
+                    fixture.redeliver(requestId);
+                    List<IssuedCoupon> newCoupons = fixture.issuedCoupons();
+                    CouponDecision decision = onlyDecision(fixture, requestId);
+                    lastDecisionOf.put(requestId, decision);
+                    issued.addAll(newCoupons);
+
+                    if (latest != null && latest.requestId().equals(requestId)) {
+                        // A re-delivery: the same decision again, and nothing else changes.
+                        assertThat(decision).isEqualTo(earlier);
+                        assertThat(newCoupons).isEmpty();
+                        assertThat(fixture.tallyOf(apply.eventId())).isEqualTo(tally);
+                        assertThat(fixture.decisionOf(apply.eventId(), apply.userId())).isEqualTo(latest);
+                    } else if (earlier.outcome() == IssuingOutcome.DUPLICATE && latest != null && latest.holdsCoupon()) {
+                        // Duplicates are not stored: decided afresh, the user still holds the same coupon.
+                        assertThat(decision).isEqualTo(earlier);
+                        assertThat(newCoupons).isEmpty();
+                    }
                 }
             }
-            Map<String, List<IssuedCoupon>> couponsByEvent = fixture.issuedCoupons().stream()
+            assertThat(fixture.decided.isEmpty()).isTrue();
+            Map<String, List<IssuedCoupon>> couponsByEvent = issued.stream()
                     .collect(Collectors.groupingBy(IssuedCoupon::eventId));
 
             for (String eventId : EVENTS) {
@@ -129,8 +171,9 @@ class IssuingPropertiesTest {
         Arbitrary<Step> apply = Combinators.combine(
                         Arbitraries.of(EVENTS), Arbitraries.integers().between(1, 20).map(u -> "u-" + u))
                 .as(Apply::new);
+        Arbitrary<Step> redeliver = Arbitraries.integers().between(0, 1_000).map(Redeliver::new);
         Arbitrary<List<Step>> steps = Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(1, define), net.jqwik.api.Tuple.of(12, apply))
+                        net.jqwik.api.Tuple.of(1, define), net.jqwik.api.Tuple.of(12, apply), net.jqwik.api.Tuple.of(3, redeliver))
                 .list().ofMinSize(1).ofMaxSize(120);
         return Combinators.combine(window.list().ofSize(EVENTS.size()), steps)
                 .as((windows, list) -> {
@@ -144,6 +187,14 @@ class IssuingPropertiesTest {
                     all.addAll(list);
                     return new Scenario(byEvent, all);
                 });
+    }
+
+    /** The one decision the last step published, for {@code requestId}. */
+    private static CouponDecision onlyDecision(TopologyFixture fixture, String requestId) {
+        List<CouponDecision> decisions = fixture.decisionsPublished();
+        assertThat(decisions).hasSize(1);
+        assertThat(decisions.get(0).requestId()).isEqualTo(requestId);
+        return decisions.get(0);
     }
 
     private static EventDefinition definitionOf(Define define, Window window) {

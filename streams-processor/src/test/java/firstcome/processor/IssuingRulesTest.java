@@ -2,6 +2,8 @@ package firstcome.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
 import java.time.Instant;
@@ -43,5 +45,55 @@ class IssuingRulesTest {
     @Test
     void knowsNothingOfAnUndefinedEvent() {
         assertThat(IssuingRules.decide(null, 0, false, OPENS)).isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
+    }
+
+    @Test
+    void decidesAFirstRequestWithItsCouponNumberAtItsRecordTime() {
+        var request = new CouponRequest("r-1", "e", "u-1", OPENS);
+
+        var ruling = IssuingRules.decide(EVENT, 1, null, request, OPENS.plusMillis(5));
+
+        assertThat(ruling.redelivery()).isFalse();
+        assertThat(ruling.issuesCoupon()).isTrue();
+        assertThat(ruling.decision()).isEqualTo(
+                new CouponDecision("r-1", "e", "u-1", IssuingOutcome.ISSUED, 2, OPENS.plusMillis(5)));
+    }
+
+    @Test
+    void answersADuplicateWithTheCouponTheUserHolds() {
+        var request = new CouponRequest("r-2", "e", "u-1", OPENS);
+
+        var ruling = IssuingRules.decide(EVENT, 2, Decision.issued(1, "r-1", OPENS), request, OPENS);
+
+        assertThat(ruling.redelivery()).isFalse();
+        assertThat(ruling.issuesCoupon()).isFalse();
+        assertThat(ruling.decision()).isEqualTo(new CouponDecision("r-2", "e", "u-1", IssuingOutcome.DUPLICATE, 1, OPENS));
+    }
+
+    @Test
+    void repeatsTheLatestDecisionForARequestWithItsRequestId() {
+        var request = new CouponRequest("r-1", "e", "u-1", OPENS);
+        Decision issued = Decision.issued(1, "r-1", OPENS);
+        Decision refused = Decision.rejected(IssuingOutcome.SOLD_OUT, "r-1", OPENS);
+
+        var again = IssuingRules.decide(EVENT, 1, issued, request, OPENS);
+        // Sold out then, decided: a limit raised since does not reopen it.
+        var stillRefused = IssuingRules.decide(EVENT, 0, refused, request, OPENS);
+
+        assertThat(again.redelivery()).isTrue();
+        assertThat(again.issuesCoupon()).isFalse();
+        assertThat(again.decision()).isEqualTo(new CouponDecision("r-1", "e", "u-1", IssuingOutcome.ISSUED, 1, OPENS));
+        assertThat(stillRefused.redelivery()).isTrue();
+        assertThat(stillRefused.decision()).isEqualTo(new CouponDecision("r-1", "e", "u-1", IssuingOutcome.SOLD_OUT, null, OPENS));
+    }
+
+    @Test
+    void decidesAfreshARequestOtherThanTheLatestDecided() {
+        var request = new CouponRequest("r-1", "e", "u-1", OPENS);
+
+        var ruling = IssuingRules.decide(EVENT, 0, Decision.rejected(IssuingOutcome.NOT_OPEN, "r-0", OPENS), request, OPENS);
+
+        assertThat(ruling.redelivery()).isFalse();
+        assertThat(ruling.decision().outcome()).isEqualTo(IssuingOutcome.ISSUED);
     }
 }

@@ -3,7 +3,9 @@ package firstcome.processor;
 import static firstcome.processor.TopologyFixture.T0;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
@@ -250,6 +252,103 @@ class IssuingTopologyTest {
             assertThat(second.get(i).value()).isEqualTo(first.get(i).value());
             assertThat(second.get(i).timestamp()).isEqualTo(first.get(i).timestamp());
         }
+    }
+
+    @Test
+    void publishesEveryDecisionWithItsRequestIdOnCouponDecisions() {
+        Instant opens = T0.plus(Duration.ofMinutes(1));
+        Instant closes = opens.plus(Duration.ofMinutes(1));
+        fixture.define(new EventDefinition("e", 1, opens, closes), T0);
+        String unknown = fixture.apply("nobody-defined-me", "u-1", opens);
+        String early = fixture.apply("e", "u-1", opens.minusMillis(1));
+        String issued = fixture.apply("e", "u-1", opens);
+        String duplicate = fixture.apply("e", "u-1", opens.plusMillis(1));
+        String soldOut = fixture.apply("e", "u-2", opens.plusMillis(2));
+        String late = fixture.apply("e", "u-3", closes);
+
+        List<KeyValue<String, CouponDecision>> decisions = fixture.decided.readKeyValuesToList();
+
+        assertThat(decisions).extracting(kv -> kv.key).containsExactly("nobody-defined-me", "e", "e", "e", "e", "e");
+        assertThat(decisions).extracting(kv -> kv.value).containsExactly(
+                new CouponDecision(unknown, "nobody-defined-me", "u-1", IssuingOutcome.UNKNOWN_EVENT, null, opens),
+                new CouponDecision(early, "e", "u-1", IssuingOutcome.NOT_OPEN, null, opens.minusMillis(1)),
+                new CouponDecision(issued, "e", "u-1", IssuingOutcome.ISSUED, 1, opens),
+                new CouponDecision(duplicate, "e", "u-1", IssuingOutcome.DUPLICATE, 1, opens.plusMillis(1)),
+                new CouponDecision(soldOut, "e", "u-2", IssuingOutcome.SOLD_OUT, null, opens.plusMillis(2)),
+                new CouponDecision(late, "e", "u-3", IssuingOutcome.CLOSED, null, closes));
+        assertThat(fixture.issuedCoupons()).extracting(IssuedCoupon::requestId).containsExactly(issued);
+        assertThat(fixture.decided.isEmpty()).isTrue();
+    }
+
+    @Test
+    void repeatsTheDecisionOfARedeliveredRequestAndIssuesNothing() {
+        fixture.define("e", 1);
+        String winner = fixture.apply("e", "u-1", at(1));
+        String loser = fixture.apply("e", "u-2", at(2));
+        fixture.define(new EventDefinition("e", 2, T0, null), at(3));
+        List<CouponDecision> first = fixture.decisionsPublished();
+        List<IssuedCoupon> coupons = fixture.issuedCoupons();
+        EventTally tally = fixture.tallyOf("e");
+
+        fixture.redeliver(winner);
+        fixture.redeliver(loser);
+        fixture.redeliver(winner);
+
+        // The raised limit does not turn the re-delivered refusal into a coupon: it was decided.
+        assertThat(fixture.decisionsPublished()).containsExactly(first.get(0), first.get(1), first.get(0));
+        assertThat(first).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::couponNo)
+                .containsExactly(tuple(winner, IssuingOutcome.ISSUED, 1), tuple(loser, IssuingOutcome.SOLD_OUT, null));
+        assertThat(coupons).hasSize(1);
+        assertThat(fixture.issued.isEmpty()).isTrue();
+        assertThat(fixture.tallyOf("e")).isEqualTo(tally);
+        assertThat(fixture.decisionOf("e", "u-1")).isEqualTo(Decision.issued(1, winner, at(1)));
+        assertThat(fixture.decisionOf("e", "u-2")).isEqualTo(Decision.rejected(IssuingOutcome.SOLD_OUT, loser, at(2)));
+    }
+
+    @Test
+    void decidesARedeliveredDuplicateAfreshAsADuplicateAgain() {
+        fixture.define("e", 5);
+        String first = fixture.apply("e", "u-1", at(1));
+        String again = fixture.apply("e", "u-1", at(2));
+
+        fixture.redeliver(again);
+
+        assertThat(fixture.decisionsPublished()).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::couponNo)
+                .containsExactly(tuple(first, IssuingOutcome.ISSUED, 1), tuple(again, IssuingOutcome.DUPLICATE, 1),
+                        tuple(again, IssuingOutcome.DUPLICATE, 1));
+        assertThat(fixture.issuedCoupons()).hasSize(1);
+        assertThat(fixture.tallyOf("e")).isEqualTo(new EventTally(1, 2, 0, 0, 0, 0));
+        assertThat(fixture.decisionOf("e", "u-1")).isEqualTo(Decision.issued(1, first, at(1)));
+    }
+
+    @Test
+    void decidesTheSameInputWithRedeliveriesIntoByteIdenticalDecisionsTwice(@TempDir Path otherStateDir) {
+        List<TestRecord<byte[], byte[]>> first = runScenarioWithRedeliveries(fixture);
+        List<TestRecord<byte[], byte[]>> second;
+        try (var fresh = new TopologyFixture(otherStateDir)) {
+            second = runScenarioWithRedeliveries(fresh);
+        }
+
+        assertThat(first).hasSize(200 + 40);
+        assertThat(second).hasSize(first.size());
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i).key()).isEqualTo(first.get(i).key());
+            assertThat(second.get(i).value()).isEqualTo(first.get(i).value());
+            assertThat(second.get(i).timestamp()).isEqualTo(first.get(i).timestamp());
+        }
+    }
+
+    private static List<TestRecord<byte[], byte[]>> runScenarioWithRedeliveries(TopologyFixture f) {
+        f.define("x", 20);
+        f.define("y", 10);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sent.add(f.apply(i % 3 == 0 ? "y" : "x", "u-" + (i % 47), at(i)));
+            if (i % 5 == 4) {
+                f.redeliver(sent.get(i * 7 % sent.size()));
+            }
+        }
+        return f.rawDecided.readRecordsToList();
     }
 
     private static List<TestRecord<byte[], byte[]>> runScenario(TopologyFixture f) {

@@ -13,7 +13,7 @@ class ProcessorConfigTest {
     @Test
     void takesTheContractDefaultsFromAnEmptyEnvironment() {
         assertThat(ProcessorConfig.fromEnv(Map.of())).isEqualTo(new ProcessorConfig("localhost:9092", "firstcome-processor",
-                Path.of(".local/streams"), 8081, "localhost", 1, Topics.ISSUED));
+                Path.of(".local/streams"), 8081, "localhost", 1, Topics.ISSUED, Topics.DECISIONS));
     }
 
     @Test
@@ -25,10 +25,11 @@ class ProcessorConfigTest {
                 "PROCESSOR_PORT", " 9081 ",
                 "PROCESSOR_HOST", "processor-0",
                 "PROCESSOR_THREADS", "4",
-                "PROCESSOR_ISSUED_TOPIC", "coupon-issued-replay"));
+                "PROCESSOR_ISSUED_TOPIC", "coupon-issued-replay",
+                "PROCESSOR_DECISIONS_TOPIC", "coupon-decisions-replay"));
 
         assertThat(config).isEqualTo(new ProcessorConfig("broker:29092", "replay-1", Path.of("/var/streams"), 9081,
-                "processor-0", 4, "coupon-issued-replay"));
+                "processor-0", 4, "coupon-issued-replay", "coupon-decisions-replay"));
     }
 
     @Test

@@ -1,12 +1,15 @@
 package firstcome.processor;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -36,8 +39,11 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> rawRequests;
     final TestOutputTopic<String, IssuedCoupon> issued;
     final TestOutputTopic<byte[], byte[]> rawIssued;
+    final TestOutputTopic<String, CouponDecision> decided;
+    final TestOutputTopic<byte[], byte[]> rawDecided;
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
+    private final Map<String, CouponRequest> sent = new HashMap<>();
     private int requestSequence;
 
     TopologyFixture(Path stateDir) {
@@ -57,6 +63,9 @@ final class TopologyFixture implements AutoCloseable {
         issued = driver.createOutputTopic(topics.issued().name(),
                 new StringDeserializer(), topics.issued().valueSerde().deserializer());
         rawIssued = driver.createOutputTopic(topics.issued().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        decided = driver.createOutputTopic(topics.decisions().name(),
+                new StringDeserializer(), topics.decisions().valueSerde().deserializer());
+        rawDecided = driver.createOutputTopic(topics.decisions().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(topics.requestsDeadLetters(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -73,8 +82,20 @@ final class TopologyFixture implements AutoCloseable {
     String apply(String eventId, String userId, Instant at) {
         // Deterministic ids: two fixtures fed the same calls see byte-identical input.
         String requestId = new UUID(0, ++requestSequence).toString();
-        requests.pipeInput(new TestRecord<>(eventId, new CouponRequest(requestId, eventId, userId, at), at));
+        var request = new CouponRequest(requestId, eventId, userId, at);
+        sent.put(requestId, request);
+        requests.pipeInput(new TestRecord<>(eventId, request, at));
         return requestId;
+    }
+
+    /** The request {@code requestId} again, byte for byte, as the ingress publishes it until it sees its decision. */
+    void redeliver(String requestId) {
+        CouponRequest request = sent.get(requestId);
+        requests.pipeInput(new TestRecord<>(request.eventId(), request, request.receivedAt()));
+    }
+
+    List<CouponDecision> decisionsPublished() {
+        return decided.readValuesToList();
     }
 
     List<IssuedCoupon> issuedCoupons() {

@@ -1,0 +1,83 @@
+package firstcome.ops;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The audit's last pass: the Redis gate against the authority. Once every accepted request is
+ * decided, the gate of an event must list exactly the users who hold a coupon
+ * ({@code fc:{eventId}:users}), count them ({@code fc:{eventId}:count}) and hold no request that
+ * still waits for its decision ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
+ * read here, never written.
+ */
+final class GateCheck implements AutoCloseable {
+
+    /** What the gate holds for one event; missing keys read as empty. */
+    record GateState(Set<String> users, long count, Map<String, String> pending) {
+    }
+
+    private static final int TIMEOUT_MILLIS = 2_000;
+
+    private final Jedis redis;
+
+    private GateCheck(Jedis redis) {
+        this.redis = redis;
+    }
+
+    /** Connects and asks once, so that an unreachable Redis fails here, with its reason. */
+    static GateCheck connect(URI url) {
+        var redis = new Jedis(url, TIMEOUT_MILLIS);
+        try {
+            redis.ping();
+            return new GateCheck(redis);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    GateState read(String eventId) {
+        String prefix = "fc:{" + eventId + "}:";
+        String count = redis.get(prefix + "count");
+        return new GateState(redis.smembers(prefix + "users"), count == null ? 0 : Long.parseLong(count),
+                redis.hgetAll(prefix + "pending"));
+    }
+
+    /** Every difference between the gate and the authority for one event, each naming the user, the gate's word and the authority's. */
+    static List<String> differences(EventAudit authority, GateState gate) {
+        String event = authority.eventId();
+        Set<String> holders = authority.couponHolders();
+        List<String> differences = new ArrayList<>();
+        for (String user : new TreeSet<>(gate.users())) {
+            if (!holders.contains(user)) {
+                differences.add("event " + event + ", user " + user + ": the gate holds a place for them, the authority: "
+                        + authority.authorityOn(user));
+            }
+        }
+        for (String user : new TreeSet<>(holders)) {
+            if (!gate.users().contains(user)) {
+                differences.add("event " + event + ", user " + user + ": the gate does not list them, the authority: "
+                        + authority.authorityOn(user));
+            }
+        }
+        if (gate.count() != holders.size()) {
+            differences.add("event " + event + ": the gate counts " + gate.count() + " place(s), the authority " + holders.size()
+                    + " coupon holder(s)");
+        }
+        for (String user : new TreeSet<>(gate.pending().keySet())) {
+            differences.add("event " + event + ", user " + user + ": the gate still waits for the decision of "
+                    + gate.pending().get(user) + ", the authority: " + authority.authorityOn(user));
+        }
+        return differences;
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}
