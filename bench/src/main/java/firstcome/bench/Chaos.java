@@ -280,6 +280,12 @@ public final class Chaos {
         if (!IntStream.rangeClosed(1, rows.size()).boxed().toList().equals(rows.stream().map(CouponRow::couponNo).sorted().toList())) {
             problems.add("coupon numbers are not 1.." + rows.size());
         }
+        if (rejectedAfter202 > 0) {
+            // The gate follows the authority: a 202 is a place the streams-processor honours.
+            problems.add(rejectedAfter202 + " user(s) told 202 and then REJECTED: "
+                    + statuses.entrySet().stream().filter(e -> e.getValue().startsWith("REJECTED"))
+                            .limit(5).map(e -> e.getKey() + "=" + e.getValue()).toList());
+        }
         if (undecided > 0) {
             problems.add(undecided + " accepted request(s) never decided: "
                     + statuses.entrySet().stream().filter(e -> !e.getValue().equals("ISSUED") && !e.getValue().startsWith("REJECTED"))
