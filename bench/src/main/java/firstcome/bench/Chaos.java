@@ -54,7 +54,8 @@ public final class Chaos {
         INGRESS_KILLED("kill -9 ingress mid-spike, restart"),
         REDIS_FLUSHED("Redis loses all data mid-spike (FLUSHALL)"),
         MYSQL_STOPPED("MySQL stopped for the outage, then started"),
-        KAFKA_STOPPED("Kafka broker stopped for the outage, then started");
+        KAFKA_STOPPED("Kafka broker stopped for the outage, then started"),
+        KAFKA_PAUSED("Kafka broker frozen (SIGSTOP) for the outage, then thawed: acknowledgements come too late");
 
         final String description;
 
@@ -204,6 +205,16 @@ public final class Chaos {
                 pause(settings.outage());
                 stack.kafka.start();
                 progress("  Kafka broker started again");
+            }
+            case KAFKA_PAUSED -> {
+                progress("  freezing the Kafka broker for " + settings.outage().toSeconds() + " s");
+                stack.kafka.pause();
+                try {
+                    pause(settings.outage());
+                } finally {
+                    stack.kafka.resume();
+                }
+                progress("  Kafka broker thawed");
             }
         }
         return Instant.now();
