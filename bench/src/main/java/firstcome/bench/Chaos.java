@@ -54,7 +54,8 @@ public final class Chaos {
         INGRESS_KILLED("kill -9 ingress mid-spike, restart"),
         REDIS_FLUSHED("Redis loses all data mid-spike (FLUSHALL)"),
         MYSQL_STOPPED("MySQL stopped for the outage, then started"),
-        KAFKA_STOPPED("Kafka broker stopped for the outage, then started");
+        KAFKA_STOPPED("Kafka broker stopped for the outage, then started"),
+        KAFKA_PAUSED("Kafka broker frozen (SIGSTOP) for the outage, then thawed: acknowledgements come too late");
 
         final String description;
 
@@ -205,6 +206,16 @@ public final class Chaos {
                 stack.kafka.start();
                 progress("  Kafka broker started again");
             }
+            case KAFKA_PAUSED -> {
+                progress("  freezing the Kafka broker for " + settings.outage().toSeconds() + " s");
+                stack.kafka.pause();
+                try {
+                    pause(settings.outage());
+                } finally {
+                    stack.kafka.resume();
+                }
+                progress("  Kafka broker thawed");
+            }
         }
         return Instant.now();
     }
@@ -279,6 +290,12 @@ public final class Chaos {
         }
         if (!IntStream.rangeClosed(1, rows.size()).boxed().toList().equals(rows.stream().map(CouponRow::couponNo).sorted().toList())) {
             problems.add("coupon numbers are not 1.." + rows.size());
+        }
+        if (rejectedAfter202 > 0) {
+            // The gate follows the authority: a 202 is a place the streams-processor honours.
+            problems.add(rejectedAfter202 + " user(s) told 202 and then REJECTED: "
+                    + statuses.entrySet().stream().filter(e -> e.getValue().startsWith("REJECTED"))
+                            .limit(5).map(e -> e.getKey() + "=" + e.getValue()).toList());
         }
         if (undecided > 0) {
             problems.add(undecided + " accepted request(s) never decided: "

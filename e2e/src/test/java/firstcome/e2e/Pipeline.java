@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole of firstcome over the test infrastructure: the contract's topics, then the
@@ -25,15 +27,24 @@ final class Pipeline implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private final Infrastructure infrastructure;
+    private final String bootstrapServers;
     final ServiceProcess processor;
     final ServiceProcess sink;
     final ServiceProcess ingress;
 
     Pipeline(Infrastructure infrastructure) throws IOException {
+        this(infrastructure, infrastructure.kafkaBootstrapServers());
+    }
+
+    /** Over a broker of the test's own at {@code bootstrapServers}, with the testkit's Redis and MariaDB. */
+    Pipeline(Infrastructure infrastructure, String bootstrapServers) throws IOException {
         this.infrastructure = infrastructure;
-        infrastructure.createTopics(Topics.standard(), Topics.DEFAULT_PARTITIONS);
+        this.bootstrapServers = bootstrapServers;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Topics.standard().createAll(admin, Topics.DEFAULT_PARTITIONS);
+        }
         Map<String, String> common = new HashMap<>();
-        common.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
+        common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         common.put("REDIS_URL", infrastructure.redisUrl());
         common.put("MYSQL_URL", infrastructure.mysqlJdbcUrl());
         common.put("MYSQL_USER", infrastructure.mysqlUser());
@@ -68,7 +79,7 @@ final class Pipeline implements AutoCloseable {
      * MySQL ({@link Quiescence}), so that rows counted next are final.
      */
     void awaitQuiescence(Duration deadline) {
-        try (var quiescence = new Quiescence(infrastructure.kafkaBootstrapServers(), PROCESSOR_GROUP, SINK_GROUP)) {
+        try (var quiescence = new Quiescence(bootstrapServers, PROCESSOR_GROUP, SINK_GROUP)) {
             quiescence.await(deadline);
         }
     }

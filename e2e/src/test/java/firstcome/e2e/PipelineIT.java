@@ -10,10 +10,14 @@ import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -125,6 +129,91 @@ class PipelineIT {
         var stranger = shoppers.get("/events/" + event + "/applications/nobody");
         assertThat(stranger.statusCode()).isEqualTo(404);
         assertThat(Json.mapper().readTree(stranger.body()).get("outcome").asText()).isEqualTo("NOT_APPLIED");
+    }
+
+    /**
+     * An organiser postpones an event while applications flow: requests that passed the gate just
+     * before the ingress heard of it are decided NOT_OPEN by the streams-processor. The gate follows
+     * that decision and gives their places back, so once the event opens again those shoppers can
+     * apply again, and the event still issues exactly its limit.
+     */
+    @Test
+    void letsShoppersTurnedAwayByAPostponementApplyAgainAndStillIssuesExactlyTheLimit() throws Exception {
+        String event = uniqueEvent("postponed");
+        Set<String> accepted = new HashSet<>();
+        Set<String> turnedAway = new HashSet<>();
+        int nextUser = 1;
+        // A request turned away this way is one stamped in the moment between the new definition
+        // and the ingress's catalog taking it: postpone mid-flood until that has happened.
+        for (int round = 1; round <= 8 && turnedAway.isEmpty(); round++) {
+            assertThat(shoppers.defineEvent(event, definition(1000, Instant.now().minusSeconds(1))).statusCode()).isEqualTo(200);
+            List<String> users = IntStream.range(nextUser, nextUser + 60).mapToObj(i -> "p-" + i).toList();
+            nextUser += 60;
+            try (PatientShoppers flood = new PatientShoppers(pipeline.ingress.url(), 16).start(event, users, Duration.ofMillis(1))) {
+                await("a first few accepted").atMost(PERSIST_DEADLINE).pollInterval(Duration.ofMillis(5))
+                        .until(() -> flood.acceptedUsers().size() >= 5);
+                assertThat(shoppers.defineEvent(event, definition(1000, Instant.now().plusSeconds(3600))).statusCode())
+                        .isEqualTo(200);
+                await("the flood's last answers").atMost(PERSIST_DEADLINE).until(flood::done);
+                accepted.addAll(flood.acceptedUsers());
+            }
+            Map<String, String> outcomes = decided(event, accepted);
+            outcomes.forEach((user, outcome) -> {
+                if (outcome.equals("REJECTED:NOT_OPEN")) {
+                    turnedAway.add(user);
+                }
+            });
+            assertThat(outcomes.values()).as("every 202 ends issued, or turned away by the postponement")
+                    .allMatch(outcome -> outcome.equals("ISSUED") || outcome.equals("REJECTED:NOT_OPEN"));
+        }
+        assertThat(turnedAway).as("shoppers told 202 and then NOT_OPEN in 8 postponements").isNotEmpty();
+        int issued = accepted.size() - turnedAway.size();
+        // the gate gave the turned-away places back: it counts only the coupons issued
+        assertThat(remaining(event)).isEqualTo(1000 - issued);
+
+        // when: the event opens again, with room for the turned-away shoppers and ten more
+        int limit = issued + turnedAway.size() + 10;
+        assertThat(shoppers.defineEvent(event, definition(limit, Instant.now().minusSeconds(1))).statusCode()).isEqualTo(200);
+        for (String user : turnedAway) {
+            assertThat(shoppers.apply(event, user).status()).as("%s applies again", user).isEqualTo(202);
+        }
+        List<String[]> latecomers = IntStream.range(nextUser, nextUser + 40).mapToObj(i -> new String[] {event, "p-" + i}).toList();
+        List<Shoppers.Answer> late = shoppers.apply(latecomers, 8);
+
+        // then
+        assertThat(acceptedUsers(late)).hasSize(10);
+        awaitCoupons(event, limit);
+        List<CouponRow> rows = rows(event);
+        assertThat(rows).extracting(CouponRow::couponNo)
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, limit).boxed().toList());
+        assertThat(rows).extracting(CouponRow::userId).doesNotHaveDuplicates().containsAll(turnedAway);
+        assertThat(remaining(event)).isZero();
+    }
+
+    private static String definition(int limit, Instant opensAt) {
+        return "{\"limit\":" + limit + ",\"opensAt\":\"" + opensAt.truncatedTo(ChronoUnit.MILLIS) + "\"}";
+    }
+
+    /** Each user's final status once decided: ISSUED or REJECTED:reason. */
+    private Map<String, String> decided(String event, Set<String> users) {
+        Map<String, String> outcomes = new HashMap<>();
+        await("every 202 decided").atMost(PERSIST_DEADLINE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            for (String user : users) {
+                if (!outcomes.containsKey(user)) {
+                    JsonNode status = Json.mapper().readTree(shoppers.get("/events/" + event + "/applications/" + user).body());
+                    String outcome = status.path("outcome").asText();
+                    if (outcome.equals("ISSUED") || outcome.equals("REJECTED")) {
+                        outcomes.put(user, outcome.equals("ISSUED") ? outcome : outcome + ":" + status.path("reason").asText());
+                    }
+                }
+            }
+            assertThat(outcomes.keySet()).containsAll(users);
+        });
+        return outcomes;
+    }
+
+    private long remaining(String event) throws Exception {
+        return Json.mapper().readTree(shoppers.get("/events/" + event).body()).path("remaining").asLong();
     }
 
     private List<CouponRow> rows(String event) throws SQLException {

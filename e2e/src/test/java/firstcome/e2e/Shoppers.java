@@ -67,11 +67,16 @@ final class Shoppers {
     }
 
     HttpResponse<String> defineEvent(String eventId, int limit) throws Exception {
+        return defineEvent(eventId, "{\"limit\":" + limit + "}");
+    }
+
+    /** Defines or changes the event with the admin route's JSON body as given. */
+    HttpResponse<String> defineEvent(String eventId, String definition) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/events/" + eventId))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + Pipeline.ADMIN_TOKEN)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + "}", UTF_8))
+                .PUT(HttpRequest.BodyPublishers.ofString(definition, UTF_8))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -1,0 +1,111 @@
+package firstcome.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
+import firstcome.stackkit.SingleNodeBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A single-node Kafka broker of one test's own, as a child process that can be frozen
+ * ({@code SIGSTOP}) and thawed ({@code SIGCONT}): a broker that answers nothing for a while but
+ * keeps what it was sent, unlike one that is gone. The testkit's shared broker runs inside the
+ * test JVM and cannot be frozen. Runs from the test's class path, which holds the Kafka server.
+ */
+final class PausableBroker implements AutoCloseable {
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+
+    private final ChildProcess process;
+    private final int port;
+
+    private PausableBroker(ChildProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static PausableBroker start(String name) throws IOException {
+        Path dir = Files.createTempDirectory("e2e-broker-");
+        Path logs = Path.of(System.getProperty("firstcome.logs", "target/service-logs"));
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
+        List<String> lines = new ArrayList<>(List.of(
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data")));
+        SingleNodeBroker.settings().forEach((key, value) -> lines.add(key + "=" + value));
+        Path properties = dir.resolve("server.properties");
+        Files.writeString(properties, String.join("\n", lines) + "\n");
+
+        String classPath = System.getProperty("java.class.path");
+        ChildProcess.runToCompletion(List.of(ChildProcess.java(), "-Xmx256m", "-cp", classPath,
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString(),
+                "--standalone"), logs.resolve(name + "-format.log"), Duration.ofSeconds(60));
+        ChildProcess process = new ChildProcess(name, List.of(ChildProcess.java(), "-Xmx512m", "-cp", classPath,
+                "kafka.Kafka", properties.toString()), logs.resolve(name + ".log")).start();
+        PausableBroker broker = new PausableBroker(process, port);
+        broker.awaitReady();
+        return broker;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Freezes the broker: connections stay open, nothing is answered, nothing is lost. */
+    void pause() {
+        process.pause();
+    }
+
+    void resume() {
+        process.resume();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.alive()) {
+            resume();
+            process.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    private void awaitReady() {
+        await("the broker answers (log: " + process.log() + ")").atMost(READY_WITHIN).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.alive()) {
+                        throw new IllegalStateException("the broker exited: " + process.logTail());
+                    }
+                    return answers();
+                });
+    }
+
+    private boolean answers() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+}
