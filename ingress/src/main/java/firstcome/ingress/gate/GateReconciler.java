@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * Makes sure every request that passed the gate gets decided. A request stays pending in Redis
  * until its decision comes back ({@link DecisionFollower}); one still pending {@code after} the
  * first sighting was stranded (its ingress died before Kafka had it, its send's outcome was
- * unknown, or its decision was missed) and is published again, byte for byte, and again at most
- * once per {@code after} until its decision removes it; never while a send of it from this
- * ingress may still be in flight. If an earlier copy did reach Kafka, the streams-processor decides
+ * unknown, or its decision was missed) and is published again, byte for byte, and again until its
+ * decision removes it, each time waiting twice as long as the time before (from {@code after} up
+ * to {@value #MAX_BACKOFF} times it), so a streams-processor that is down for long is not sent
+ * every undecided request again and again; never while a send of it from this ingress may still be
+ * in flight. If an earlier copy did reach Kafka, the streams-processor decides
  * the repeat exactly as before and emits that decision again; if not, the place gets the record it
  * was missing, so no place is lost.
  */
@@ -42,8 +44,11 @@ public final class GateReconciler implements AutoCloseable {
     private final long afterNanos;
     private final LongSupplier nanoTime;
     private final Counter republished;
-    /** requestId → when it may be published (again); set at the first sighting and at each publication. */
-    private final Map<String, Long> due = new ConcurrentHashMap<>();
+    /** The longest wait between two publications of one request, in multiples of {@code after}. */
+    static final int MAX_BACKOFF = 16;
+
+    /** requestId → when it may be published (again) and how many times it was; set at the first sighting and at each publication. */
+    private final Map<String, Due> due = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
     public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Duration after,
@@ -79,9 +84,9 @@ public final class GateReconciler implements AutoCloseable {
             for (CouponRequest request : gate.pending(new EventId(definition.eventId()))) {
                 String id = request.requestId();
                 stillPending.add(id);
-                Long at = due.putIfAbsent(id, now + afterNanos);
-                if (at != null && now - at >= 0 && !own.inFlight(id)) {
-                    due.put(id, now + afterNanos);
+                Due at = due.putIfAbsent(id, new Due(now + afterNanos, 0));
+                if (at != null && now - at.at() >= 0 && !own.inFlight(id)) {
+                    due.put(id, at.published(now, afterNanos));
                     republish(request);
                     count++;
                 }
@@ -108,13 +113,23 @@ public final class GateReconciler implements AutoCloseable {
         own.send(request, () -> publisher.publish(request)).whenComplete((offset, failure) -> {
             if (failure != null) {
                 // Not published: due again at the next sweep rather than a full period later.
-                due.computeIfPresent(request.requestId(), (id, at) -> nanoTime.getAsLong());
+                due.computeIfPresent(request.requestId(), (id, at) -> new Due(nanoTime.getAsLong(), at.publications() - 1));
                 outageLog.warn("publishing undecided request {} again failed ({}); next sweep retries",
                         request.requestId(), failure.toString());
                 return;
             }
             republished.increment();
         });
+    }
+
+    /** When a request may be published next, and how many times it was published again so far. */
+    private record Due(long at, int publications) {
+
+        /** Published once more at {@code now}: the next time waits twice as long as this one, up to the cap. */
+        Due published(long now, long afterNanos) {
+            long factor = 1L << Math.min(publications, Integer.numberOfTrailingZeros(MAX_BACKOFF));
+            return new Due(now + afterNanos * factor, publications + 1);
+        }
     }
 
     @Override

@@ -77,6 +77,22 @@ class GateReconcilerTest {
     }
 
     @Test
+    void waitsTwiceAsLongBeforeEachNextPublicationUpToTheCap() {
+        passTheGateAndDie("u1");
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        assertThat(reconciler.sweep()).as("first publication").isEqualTo(1);
+
+        // then: the gaps between publications are 1, 2, 4, 8, 16, 16 periods
+        for (int gap : new int[] {1, 2, 4, 8, GateReconciler.MAX_BACKOFF, GateReconciler.MAX_BACKOFF}) {
+            nanos.addAndGet(AFTER.toNanos() * gap - 1);
+            assertThat(reconciler.sweep()).as("before %d period(s)", gap).isZero();
+            nanos.addAndGet(1);
+            assertThat(reconciler.sweep()).as("after %d period(s)", gap).isEqualTo(1);
+        }
+    }
+
+    @Test
     void neverPublishesARequestWhoseSendFromThisIngressIsStillInFlight() {
         CouponRequest request = passTheGateAndDie("u1");
         var send = new CompletableFuture<Long>();
