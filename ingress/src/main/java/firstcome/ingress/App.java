@@ -205,14 +205,13 @@ public final class App implements AutoCloseable {
             var decisions = resources.open(new DecisionFollower(config.bootstrapServers(), topics.decisions(), gate, own,
                     DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
             decisions.start();
-            var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, config.reconcileAfter(),
-                    registry, System::nanoTime));
-            reconciler.start();
-
             var processor = new ProcessorClient(config.processorUrl(), gate);
             var requestsEnd = resources.open(new RequestsLogEnd(config.bootstrapServers(), topics.requests()));
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
+            var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,
+                    config.reconcileAfter(), registry, System::nanoTime));
+            reconciler.start();
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild);
             Javalin http = create(config, deps);

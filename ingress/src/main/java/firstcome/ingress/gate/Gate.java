@@ -66,6 +66,12 @@ public interface Gate {
     /** How many users hold a slot (the count decides SOLD_OUT). */
     long count(EventId event);
 
+    /**
+     * Whether the store knows the event's state: false once it lost it (the count is gone) until
+     * {@link #restore} rebuilt it, and for an event never primed as new.
+     */
+    boolean knows(EventId event);
+
     /** Whether the user holds a slot. */
     boolean holds(EventId event, UserId user);
 

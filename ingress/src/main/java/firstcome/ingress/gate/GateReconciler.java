@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class GateReconciler implements AutoCloseable {
     private final Gate gate;
     private final Publisher publisher;
     private final OwnRequests own;
+    private final Consumer<EventId> onLost;
     private final long afterNanos;
     private final LongSupplier nanoTime;
     private final Counter republished;
@@ -51,12 +53,18 @@ public final class GateReconciler implements AutoCloseable {
     private final Map<String, Due> due = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Duration after,
-            MeterRegistry registry, LongSupplier nanoTime) {
+    /**
+     * {@code onLost} is told of every event whose state the gate lost (Redis lost its data), so it is
+     * rebuilt within a sweep even when nobody applies to it (its {@code remaining} and the audit
+     * read the gate too).
+     */
+    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
+            Duration after, MeterRegistry registry, LongSupplier nanoTime) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
         this.own = own;
+        this.onLost = onLost;
         this.afterNanos = after.toNanos();
         this.nanoTime = nanoTime;
         this.republished = Counter.builder("ingress.gate.republished")
@@ -81,7 +89,12 @@ public final class GateReconciler implements AutoCloseable {
         Set<String> stillPending = new HashSet<>();
         int count = 0;
         for (EventDefinition definition : catalog.definitions()) {
-            for (CouponRequest request : gate.pending(new EventId(definition.eventId()))) {
+            EventId event = new EventId(definition.eventId());
+            if (!gate.knows(event)) {
+                onLost.accept(event);
+                continue;
+            }
+            for (CouponRequest request : gate.pending(event)) {
                 String id = request.requestId();
                 stillPending.add(id);
                 Due at = due.putIfAbsent(id, new Due(now + afterNanos, 0));

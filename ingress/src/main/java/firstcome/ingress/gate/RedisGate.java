@@ -211,6 +211,11 @@ public final class RedisGate implements Gate, AutoCloseable {
     }
 
     @Override
+    public boolean knows(EventId event) {
+        return call(() -> redis.exists(Keys.of(event).count()));
+    }
+
+    @Override
     public boolean holds(EventId event, UserId user) {
         return call(() -> redis.sismember(Keys.of(event).users(), user.value()));
     }

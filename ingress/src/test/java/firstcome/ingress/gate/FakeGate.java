@@ -150,6 +150,12 @@ public final class FakeGate implements Gate {
         counted.add(event);
     }
 
+    @Override
+    public synchronized boolean knows(EventId event) {
+        failIfDown();
+        return counted.contains(event);
+    }
+
     /** As a flushed Redis: every event's users, counts, releases and pending requests are gone. */
     public synchronized void loseEverything() {
         counted.clear();

@@ -181,6 +181,7 @@ abstract class GateContract {
 
         loseTheStateOf(event);
 
+        assertThat(gate.knows(event)).isFalse();
         assertThat(admit("b", 5)).isEqualTo(Gate.Admission.lost());
         assertThat(gate.follow(event, List.of(decided(request("c"), IssuingOutcome.ISSUED))).stateLost()).isTrue();
         assertThat(gate.count(event)).isZero();
@@ -198,6 +199,7 @@ abstract class GateContract {
         assertThat(gate.restore(event, List.of("h1", "h2"), List.of(undecided))).isEqualTo(3);
         assertThat(gate.restore(event, List.of("h1", "h2"), List.of(undecided))).as("again").isEqualTo(3);
 
+        assertThat(gate.knows(event)).isTrue();
         assertThat(gate.count(event)).isEqualTo(3);
         assertThat(gate.pending(event)).containsExactly(undecided);
         assertThat(admit("h1", 4)).isEqualTo(Gate.Admission.alreadyApplied());

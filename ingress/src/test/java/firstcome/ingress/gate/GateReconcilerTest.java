@@ -14,6 +14,7 @@ import firstcome.ingress.kafka.FakePublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,8 @@ class GateReconcilerTest {
     private final EventCatalog catalog = new EventCatalog();
     private final AtomicLong nanos = new AtomicLong();
     private final OwnRequests own = new OwnRequests();
-    private final GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, AFTER,
+    private final List<EventId> lost = new ArrayList<>();
+    private final GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
             new SimpleMeterRegistry(), nanos::get);
 
     @BeforeEach
@@ -90,6 +92,19 @@ class GateReconcilerTest {
             nanos.addAndGet(1);
             assertThat(reconciler.sweep()).as("after %d period(s)", gap).isEqualTo(1);
         }
+    }
+
+    @Test
+    void asksForTheRebuildOfAnEventWhoseStateTheGateLostEvenWhenNobodyApplies() {
+        passTheGateAndDie("u1");
+        reconciler.sweep();
+        assertThat(lost).isEmpty();
+
+        gate.loseEverything();
+        nanos.addAndGet(AFTER.toNanos());
+
+        assertThat(reconciler.sweep()).as("nothing left to publish").isZero();
+        assertThat(lost).containsExactly(EVENT);
     }
 
     @Test
