@@ -412,7 +412,7 @@ public final class Chaos {
     static String matrix(List<Result> results, Settings settings) {
         StringBuilder out = new StringBuilder();
         out.append("| fault | limit | coupons in MySQL | coupon-issued | duplicates | users with a 202 | 202 then REJECTED"
-                + " | accepted, never decided | 5xx other than 503 | 503 answers | no answer (retried) | stranded, re-published"
+                + " | accepted, never decided | 5xx other than 503 | 503 answers | no answer (retried) | published again (undecided)"
                 + " | unplanned restarts | recovery | promise |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
         for (Result r : results) {
