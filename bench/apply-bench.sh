@@ -14,7 +14,9 @@
 # shared machine shows up as spread; the summary takes each scenario's median round and its median
 # ratio to the bare handler of the same round), HEAP (-Xmx512m, for every JVM under test),
 # PORT_BASE (18180), KAFKA_BOOTSTRAP_SERVERS / REDIS_URL (use those servers instead of starting
-# them), SKIP_BUILD=1. The report is also written to bench/target/apply-bench/apply-bench.md.
+# them), SKIP_BUILD=1, BASELINE_JAR (an earlier ingress jar: adds the scenario accept-baseline, its
+# accept path in the same rounds, so a change is measured against the release before it). The
+# report is also written to bench/target/apply-bench/apply-bench.md.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,7 +39,8 @@ BENCH_NAME=bench
 build_jars
 start_infrastructure
 
-BARE_PORT=$((PORT_BASE + 1)); SHORT_PORT=$((PORT_BASE + 2)); PLAIN_PORT=$((PORT_BASE + 3))
+BARE_PORT=$((PORT_BASE + 1)); SHORT_PORT=$((PORT_BASE + 2)); PLAIN_PORT=$((PORT_BASE + 3)); BASE_PORT=$((PORT_BASE + 4))
+SCENARIOS="bare accept soldout soldout-noshort"
 java $HEAP -cp "$BENCH_JAR" firstcome.bench.BareServer "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 PIDS+=($!)
 # No streams-processor runs here, so no decision ever settles an accepted request: it stays pending
@@ -52,6 +55,13 @@ PIDS+=($!)
 wait_for "http://127.0.0.1:$BARE_PORT/health" 60
 wait_for "http://127.0.0.1:$SHORT_PORT/health" 90
 wait_for "http://127.0.0.1:$PLAIN_PORT/health" 90
+if [ -n "${BASELINE_JAR:-}" ]; then
+  [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR $BASELINE_JAR not found"
+  ADMIN_TOKEN=$TOKEN INGRESS_PORT=$BASE_PORT java $HEAP -jar "$BASELINE_JAR" >"$WORK/ingress-baseline.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$BASE_PORT/health" 90
+  SCENARIOS="$SCENARIOS accept-baseline"
+fi
 
 RUN=$(date +%s)
 define() { # port event limit
@@ -62,6 +72,8 @@ ACCEPT_EVENT=bench-accept-$RUN
 SOLDOUT_EVENT=bench-soldout-$RUN
 define "$SHORT_PORT" "$ACCEPT_EVENT" 10000000
 define "$SHORT_PORT" "$SOLDOUT_EVENT" 1
+BASELINE_EVENT=bench-baseline-$RUN
+[ -z "${BASELINE_JAR:-}" ] || define "$BASE_PORT" "$BASELINE_EVENT" 10000000
 curl -sf -X POST "http://127.0.0.1:$SHORT_PORT/events/$SOLDOUT_EVENT/applications" \
   -H 'Content-Type: application/json' -d '{"userId":"the-winner"}' >/dev/null || die "could not fill $SOLDOUT_EVENT"
 # The second ingress learns the events from coupon-events.
@@ -93,6 +105,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   scenario accept "$SHORT_PORT" "$ACCEPT_EVENT" "$round"
   scenario soldout "$SHORT_PORT" "$SOLDOUT_EVENT" "$round"
   scenario soldout-noshort "$PLAIN_PORT" "$SOLDOUT_EVENT" "$round"
+  [ -z "${BASELINE_JAR:-}" ] || scenario accept-baseline "$BASE_PORT" "$BASELINE_EVENT" "$round"
 done
 metric() { # port name
   curl -s "http://127.0.0.1:$1/metrics" | awk -v name="$2" '($1 == name || index($1, name "{") == 1) && $1 !~ /node_id/ {printf "%.1f", $2; exit}'
@@ -108,7 +121,7 @@ metric() { # port name
   echo
   echo "| scenario | requests/s | p50 (ms) | p99 (ms) | vs bare |"
   echo "|---|---|---|---|---|"
-  for name in bare accept soldout soldout-noshort; do
+  for name in $SCENARIOS; do
     ratio=$(awk -v name="$name" '$1 == "bare" { bare[$5] = $2 } $1 == name { rps[$5] = $2 }
       END { n = 0; for (r in rps) if (bare[r] > 0) v[++n] = rps[r] / bare[r];
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
