@@ -37,6 +37,8 @@ export ADMIN_TOKEN=${ADMIN_TOKEN:-local-admin-token}
 export INGRESS_PORT=${INGRESS_PORT:-8080}
 export PROCESSOR_PORT=${PROCESSOR_PORT:-8081}
 export SINK_PORT=${SINK_PORT:-8082}
+# The stack's tokens are published, so its services listen on loopback only (a deployment sets 0.0.0.0).
+export HTTP_HOST=${HTTP_HOST:-127.0.0.1}
 
 # The URLs win over the *_PORT shortcuts: they are what the services will connect to.
 REDIS_HOST=$(loopback_ip "$(url_host "$REDIS_URL")")

@@ -112,6 +112,7 @@ public final class App implements AutoCloseable {
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.port();
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -217,7 +218,7 @@ public final class App implements AutoCloseable {
             Javalin http = create(config, deps);
             resources.onClose(http::stop);
             http.start();
-            log.info("ingress listening on port {}", http.port());
+            log.info("ingress listening on {}:{}", config.httpHost(), http.port());
             return new App(http, resources);
         } catch (RuntimeException e) {
             resources.close();
