@@ -206,7 +206,7 @@ public final class App implements AutoCloseable {
             var decisions = resources.open(new DecisionFollower(config.bootstrapServers(), topics.decisions(), gate, own,
                     DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
             decisions.start();
-            var processor = new ProcessorClient(config.processorUrl(), gate);
+            var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
             var requestsEnd = resources.open(new RequestsLogEnd(config.bootstrapServers(), topics.requests()));
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
