@@ -16,7 +16,7 @@ import firstcome.ingress.api.JsonErrorHandler;
 import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.edge.ClientRateLimit;
-import firstcome.ingress.edge.SlowClientGuard;
+import firstcome.ingress.edge.ConnectionBounds;
 import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateReconciler;
@@ -116,9 +116,10 @@ public final class App implements AutoCloseable {
             cfg.jetty.port = config.port();
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            // Abuse bounds (EdgeLimits): header size (431 beyond), idle and slow-client timeouts, per-client rate.
+            // Abuse bounds (EdgeLimits): header size (431 beyond), bodies read without a thread, a minimum
+            // request data rate, connection caps (ConnectionBounds), per-client rate.
             cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.edge().maxHeaderBytes()));
-            cfg.jetty.modifyServer(server -> SlowClientGuard.install(server, config.edge()));
+            cfg.jetty.modifyServer(server -> ConnectionBounds.install(server, config.edge()));
             if (config.edge().rateLimited()) {
                 cfg.routes.before(ClientRateLimit.of(config.edge())::check);
             }

@@ -70,7 +70,10 @@ public record IngressConfig(
                         settings.flag("INGRESS_TRUST_FORWARDED_FOR", false),
                         settings.integer("INGRESS_MAX_HEADER_BYTES", EdgeLimits.DEFAULT.maxHeaderBytes()),
                         settings.millis("INGRESS_IDLE_TIMEOUT_MS", EdgeLimits.DEFAULT.idleTimeout()),
-                        settings.millis("INGRESS_REQUEST_READ_TIMEOUT_MS", EdgeLimits.DEFAULT.requestReadTimeout())),
+                        settings.millis("INGRESS_REQUEST_READ_TIMEOUT_MS", EdgeLimits.DEFAULT.requestReadTimeout()),
+                        settings.integer("INGRESS_MIN_REQUEST_BYTES_PER_SECOND", EdgeLimits.DEFAULT.minRequestBytesPerSecond()),
+                        settings.integer("INGRESS_MAX_CONNECTIONS_PER_CLIENT", EdgeLimits.DEFAULT.maxConnectionsPerClient()),
+                        settings.integer("INGRESS_MAX_CONNECTIONS", EdgeLimits.DEFAULT.maxConnections())),
                 // 0: derived from the Kafka timeouts (below)
                 settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO));
     }
