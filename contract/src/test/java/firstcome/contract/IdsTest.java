@@ -32,4 +32,12 @@ class IdsTest {
         assertThat(Ids.isValid("a/b")).isFalse();
         assertThat(Ids.isValid("a b")).isFalse();
     }
+
+    @Test
+    void keepsReadingRecordsLoggedWithAnIdOfDotsSoThatAReplayDecidesAsBefore() {
+        var request = new CouponRequest("r-1", "spring-sale", "..", java.time.Instant.parse("2026-11-24T10:00:00Z"));
+
+        assertThat(request.userId()).isEqualTo("..");
+        assertThatThrownBy(() -> Ids.requireLogged("userId", "a/b")).hasMessageContaining("userId must be");
+    }
 }
