@@ -37,6 +37,11 @@ export ADMIN_TOKEN=${ADMIN_TOKEN:-local-admin-token}
 export INGRESS_PORT=${INGRESS_PORT:-8080}
 export PROCESSOR_PORT=${PROCESSOR_PORT:-8081}
 export SINK_PORT=${SINK_PORT:-8082}
+# The stack's tokens are published, so its services listen on loopback only (a deployment sets 0.0.0.0).
+export HTTP_HOST=${HTTP_HOST:-127.0.0.1}
+# Every client of a loopback-only stack has the same address (127.0.0.1): make bench and make demo
+# open 64+ connections at once, so the per-address cap (64 by default) is raised here.
+export INGRESS_MAX_CONNECTIONS_PER_CLIENT=${INGRESS_MAX_CONNECTIONS_PER_CLIENT:-1000}
 
 # The URLs win over the *_PORT shortcuts: they are what the services will connect to.
 REDIS_HOST=$(loopback_ip "$(url_host "$REDIS_URL")")

@@ -105,7 +105,7 @@
     submitEvent.preventDefault();
     const result = $('define-result');
     const eventId = $('define-id').value.trim();
-    if (!/^[A-Za-z0-9_.:@-]{1,64}$/.test(eventId)) {
+    if (!/^(?!\.+$)[A-Za-z0-9_.:@-]{1,64}$/.test(eventId)) {
       say(result, 'bad', 'The event id must be 1 to 64 letters, digits or . _ : @ -');
       $('define-id').focus();
       return;

@@ -3,7 +3,7 @@
 (() => {
   'use strict';
 
-  const ID = /^[A-Za-z0-9_.:@-]{1,64}$/;
+  const ID = /^(?!\.+$)[A-Za-z0-9_.:@-]{1,64}$/;
   const SHOPPER_COOKIE = 'firstcome_shopper';
   const REFRESH_MS = 3000;          // coupons left, while the page is visible
   const DECISION_POLL_MS = 400;     // after a 202, until the processor has decided

@@ -106,6 +106,8 @@ final class ChaosStack implements AutoCloseable {
         env.put("MYSQL_PASSWORD", "coupon");
         env.put("ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("INGRESS_PORT", Integer.toString(ingressPort));
+        // Every client here is 127.0.0.1: the per-address connection cap is for the world outside.
+        env.put("INGRESS_MAX_CONNECTIONS_PER_CLIENT", "1000");
         env.put("PROCESSOR_PORT", Integer.toString(processorPort));
         env.put("PROCESSOR_URL", "http://127.0.0.1:" + processorPort);
         env.put("PROCESSOR_HOST", "127.0.0.1");

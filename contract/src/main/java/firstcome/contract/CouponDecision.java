@@ -21,8 +21,8 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
         if (requestId == null || requestId.isBlank() || requestId.length() > 36) {
             throw new IllegalArgumentException("requestId is required (at most 36 characters)");
         }
-        Ids.require("eventId", eventId);
-        Ids.require("userId", userId);
+        Ids.requireLogged("eventId", eventId);
+        Ids.requireLogged("userId", userId);
         if (outcome == null) {
             throw new IllegalArgumentException("outcome is required");
         }

@@ -13,8 +13,8 @@ public record CouponRequest(String requestId, String eventId, String userId, Ins
         if (requestId == null || requestId.isBlank() || requestId.length() > 36) {
             throw new IllegalArgumentException("requestId is required (at most 36 characters)");
         }
-        Ids.require("eventId", eventId);
-        Ids.require("userId", userId);
+        Ids.requireLogged("eventId", eventId);
+        Ids.requireLogged("userId", userId);
         if (receivedAt == null) {
             throw new IllegalArgumentException("receivedAt is required");
         }

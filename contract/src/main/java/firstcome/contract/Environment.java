@@ -60,6 +60,28 @@ public final class Environment {
         };
     }
 
+    /**
+     * {@code HTTP_HOST}: the address every process's HTTP server binds. A deployment listens on all
+     * interfaces ({@value #ALL_INTERFACES}, the default); {@code make up} binds {@code 127.0.0.1},
+     * because the local stack's tokens are published.
+     */
+    public String httpHost() {
+        return requireHost("HTTP_HOST", text("HTTP_HOST", ALL_INTERFACES));
+    }
+
+    /** The default of {@code HTTP_HOST}. */
+    public static final String ALL_INTERFACES = "0.0.0.0";
+
+    /** A host name or address to bind: no white space, no scheme, no port. */
+    public static String requireHost(String name, String value) {
+        requireText(name, value);
+        if (!value.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
+            throw new IllegalArgumentException(name + " must be a host name or an address such as 0.0.0.0 or 127.0.0.1, was '"
+                    + value + "'");
+        }
+        return value;
+    }
+
     public static String requireText(String name, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be empty");

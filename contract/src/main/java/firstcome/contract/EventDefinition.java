@@ -13,7 +13,7 @@ public record EventDefinition(String eventId, int limit, Instant opensAt, Instan
     public static final int MAX_LIMIT = 10_000_000;
 
     public EventDefinition {
-        Ids.require("eventId", eventId);
+        Ids.requireLogged("eventId", eventId);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
         }

@@ -10,8 +10,8 @@ import java.time.temporal.ChronoUnit;
 public record IssuedCoupon(String eventId, String userId, int couponNo, String requestId, Instant issuedAt) {
 
     public IssuedCoupon {
-        Ids.require("eventId", eventId);
-        Ids.require("userId", userId);
+        Ids.requireLogged("eventId", eventId);
+        Ids.requireLogged("userId", userId);
         if (couponNo < 1) {
             throw new IllegalArgumentException("couponNo must be 1 or more");
         }

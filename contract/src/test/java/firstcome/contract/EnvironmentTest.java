@@ -46,4 +46,13 @@ class EnvironmentTest {
         assertThatThrownBy(() -> Environment.requireAtLeastOne("PROCESSOR_THREADS", 0)).hasMessage("PROCESSOR_THREADS must be 1 or more, was 0");
         assertThat(Environment.requirePort("SINK_PORT", 0)).isZero();
     }
+
+    @Test
+    void bindsAllInterfacesUnlessHttpHostSaysOtherwise() {
+        assertThat(new Environment(Map.of()).httpHost()).isEqualTo("0.0.0.0");
+        assertThat(new Environment(Map.of("HTTP_HOST", " 127.0.0.1 ")).httpHost()).isEqualTo("127.0.0.1");
+        assertThat(new Environment(Map.of("HTTP_HOST", "::1")).httpHost()).isEqualTo("::1");
+        assertThatThrownBy(() -> new Environment(Map.of("HTTP_HOST", "http://x:80")).httpHost())
+                .hasMessageStartingWith("HTTP_HOST must be a host name or an address");
+    }
 }

@@ -50,6 +50,8 @@ final class Pipeline implements AutoCloseable {
         common.put("MYSQL_USER", infrastructure.mysqlUser());
         common.put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
         common.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        // Every shopper of a test is 127.0.0.1: the per-address connection cap is for the world outside.
+        common.put("INGRESS_MAX_CONNECTIONS_PER_CLIENT", "1000");
         common.put("PROCESSOR_APPLICATION_ID", PROCESSOR_GROUP);
         common.put("SINK_GROUP_ID", SINK_GROUP);
         int processorPort = FreePorts.next();

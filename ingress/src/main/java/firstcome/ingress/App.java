@@ -16,7 +16,7 @@ import firstcome.ingress.api.JsonErrorHandler;
 import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.edge.ClientRateLimit;
-import firstcome.ingress.edge.SlowClientGuard;
+import firstcome.ingress.edge.ConnectionBounds;
 import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateReconciler;
@@ -112,12 +112,14 @@ public final class App implements AutoCloseable {
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.port();
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            // Abuse bounds (EdgeLimits): header size (431 beyond), idle and slow-client timeouts, per-client rate.
+            // Abuse bounds (EdgeLimits): header size (431 beyond), bodies read without a thread, a minimum
+            // request data rate, connection caps (ConnectionBounds), per-client rate.
             cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.edge().maxHeaderBytes()));
-            cfg.jetty.modifyServer(server -> SlowClientGuard.install(server, config.edge()));
+            cfg.jetty.modifyServer(server -> ConnectionBounds.install(server, config.edge()));
             if (config.edge().rateLimited()) {
                 cfg.routes.before(ClientRateLimit.of(config.edge())::check);
             }
@@ -205,7 +207,7 @@ public final class App implements AutoCloseable {
             var decisions = resources.open(new DecisionFollower(config.bootstrapServers(), topics.decisions(), gate, own,
                     DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
             decisions.start();
-            var processor = new ProcessorClient(config.processorUrl(), gate);
+            var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
             var requestsEnd = resources.open(new RequestsLogEnd(config.bootstrapServers(), topics.requests()));
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
@@ -217,7 +219,7 @@ public final class App implements AutoCloseable {
             Javalin http = create(config, deps);
             resources.onClose(http::stop);
             http.start();
-            log.info("ingress listening on port {}", http.port());
+            log.info("ingress listening on {}:{}", config.httpHost(), http.port());
             return new App(http, resources);
         } catch (RuntimeException e) {
             resources.close();

@@ -13,6 +13,7 @@ import java.util.Optional;
  * {@link #fromEnv(Map)} over a map.
  *
  * @param adminToken       empty: every admin call is refused (never logged, never in {@link #toString()})
+ * @param httpHost         the address the HTTP server binds ({@code HTTP_HOST})
  * @param redisTimeout     connect, read and pool-wait timeout of every Redis call: an outage costs at most this
  * @param deliveryTimeout  how long the producer may try to get a record acknowledged before the
  *                         client gets a 503 and the slot goes back to the gate
@@ -31,6 +32,7 @@ public record IngressConfig(
         URI redisUrl,
         Optional<String> adminToken,
         int port,
+        String httpHost,
         Duration redisTimeout,
         int redisPoolSize,
         Duration deliveryTimeout,
@@ -51,6 +53,7 @@ public record IngressConfig(
                 redisUrl(settings.text("REDIS_URL", "redis://localhost:6379")),
                 settings.text("ADMIN_TOKEN"),
                 settings.integer("INGRESS_PORT", 8080),
+                settings.httpHost(),
                 settings.millis("INGRESS_REDIS_TIMEOUT_MS", Duration.ofMillis(500)),
                 settings.integer("INGRESS_REDIS_POOL_SIZE", 64),
                 settings.millis("INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", Duration.ofMillis(3000)),
@@ -67,7 +70,10 @@ public record IngressConfig(
                         settings.flag("INGRESS_TRUST_FORWARDED_FOR", false),
                         settings.integer("INGRESS_MAX_HEADER_BYTES", EdgeLimits.DEFAULT.maxHeaderBytes()),
                         settings.millis("INGRESS_IDLE_TIMEOUT_MS", EdgeLimits.DEFAULT.idleTimeout()),
-                        settings.millis("INGRESS_REQUEST_READ_TIMEOUT_MS", EdgeLimits.DEFAULT.requestReadTimeout())),
+                        settings.millis("INGRESS_REQUEST_READ_TIMEOUT_MS", EdgeLimits.DEFAULT.requestReadTimeout()),
+                        settings.integer("INGRESS_MIN_REQUEST_BYTES_PER_SECOND", EdgeLimits.DEFAULT.minRequestBytesPerSecond()),
+                        settings.integer("INGRESS_MAX_CONNECTIONS_PER_CLIENT", EdgeLimits.DEFAULT.maxConnectionsPerClient()),
+                        settings.integer("INGRESS_MAX_CONNECTIONS", EdgeLimits.DEFAULT.maxConnections())),
                 // 0: derived from the Kafka timeouts (below)
                 settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO));
     }
@@ -79,6 +85,7 @@ public record IngressConfig(
         }
         adminToken = adminToken == null ? Optional.empty() : adminToken.filter(token -> !token.isBlank());
         Environment.requirePort("INGRESS_PORT", port);
+        Environment.requireHost("HTTP_HOST", httpHost);
         Environment.requireAtLeastOne("INGRESS_REDIS_TIMEOUT_MS", redisTimeout.toMillis());
         Environment.requireAtLeastOne("INGRESS_REDIS_POOL_SIZE", redisPoolSize);
         Environment.requireAtLeastOne("INGRESS_KAFKA_MAX_BLOCK_MS", maxBlock.toMillis());
@@ -113,6 +120,7 @@ public record IngressConfig(
         return "IngressConfig[bootstrapServers=" + bootstrapServers
                 + ", redisUrl=" + redacted(redisUrl)
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(unset: admin API disabled)")
+                + ", httpHost=" + httpHost
                 + ", port=" + port
                 + ", redisTimeout=" + redisTimeout.toMillis() + "ms"
                 + ", redisPoolSize=" + redisPoolSize

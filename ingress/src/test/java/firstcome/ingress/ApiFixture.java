@@ -32,6 +32,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The HTTP app as {@link App#create} builds it, over an in-memory gate and publisher, a catalog
@@ -51,7 +52,7 @@ public final class ApiFixture {
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
     /** The streams-processor's tallies as the live view reads them; none unless a test sets them. */
-    public volatile TallyLookup tallies = event -> Optional.empty();
+    public volatile TallyLookup tallies = event -> CompletableFuture.completedFuture(Optional.empty());
     private long offsets;
 
     public ApiFixture() {
@@ -89,8 +90,8 @@ public final class ApiFixture {
     }
 
     /** A streams-processor that has decided nothing yet: PENDING while the user holds a slot at the gate. */
-    private Optional<ApplicationStatus> statusFromTheGate(EventId event, UserId user) {
-        return gate.holds(event, user) ? Optional.of(ApplicationStatus.pending()) : Optional.empty();
+    private CompletableFuture<Optional<ApplicationStatus>> statusFromTheGate(EventId event, UserId user) {
+        return CompletableFuture.completedFuture(gate.holds(event, user) ? Optional.of(ApplicationStatus.pending()) : Optional.empty());
     }
 
     public void test(TestCase testCase) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 class IngressConfigTest {
@@ -83,5 +84,19 @@ class IngressConfigTest {
                 .hasMessageContaining("INGRESS_SOLD_OUT_SHORTCUT");
         assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_REDIS_TIMEOUT_MS", "0")))
                 .hasMessageContaining("INGRESS_REDIS_TIMEOUT_MS");
+    }
+
+    @Test
+    void listensOnAllInterfacesUnlessHttpHostNamesOne() {
+        assertThat(IngressConfig.fromEnv(Map.of()).httpHost()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("HTTP_HOST", "http://0.0.0.0"))).hasMessageContaining("HTTP_HOST");
+
+        var app = new ApiFixture().app(ApiFixture.config(Map.of("HTTP_HOST", "127.0.0.1"))).start();
+        try {
+            var connector = (ServerConnector) app.jettyServer().server().getConnectors()[0];
+            assertThat(connector.getHost()).isEqualTo("127.0.0.1");
+        } finally {
+            app.stop();
+        }
     }
 }

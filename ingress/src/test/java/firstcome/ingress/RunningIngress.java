@@ -63,7 +63,7 @@ public final class RunningIngress implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("REDIS_URL", redisUrl);
         env.put("ADMIN_TOKEN", TOKEN);
-        env.put("PROCESSOR_URL", UndecidedProcessor.url());
+        env.putIfAbsent("PROCESSOR_URL", UndecidedProcessor.url());
         env.put("INGRESS_PORT", "0");
         return IngressConfig.fromEnv(env);
     }
@@ -122,7 +122,7 @@ public final class RunningIngress implements AutoCloseable {
         }
     }
 
-    private URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + app.port() + path);
     }
 

@@ -81,6 +81,7 @@ public final class App implements AutoCloseable {
 
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
+                cfg.jetty.host = config.httpHost();
                 cfg.jetty.port = config.port();
                 cfg.routes.get("/health", ctx -> {
                     Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
@@ -90,7 +91,7 @@ public final class App implements AutoCloseable {
             });
             resources.onClose(http::stop);
             http.start();
-            log.info("sink listening on port {}", http.port());
+            log.info("sink listening on {}:{}", config.httpHost(), http.port());
 
             migrate(database, backoff);
 

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param batchSize  most records one poll hands over, so most rows one transaction writes ({@code max.poll.records})
  * @param retryFirst wait before the first retry of a batch the database or broker refused
  * @param retryMax   cap of the exponential back-off between retries
+ * @param httpHost   the address /health and /metrics bind ({@code HTTP_HOST})
  */
 public record SinkConfig(
         String bootstrapServers,
@@ -21,9 +22,17 @@ public record SinkConfig(
         String groupId,
         int batchSize,
         Duration retryFirst,
-        Duration retryMax) {
+        Duration retryMax,
+        String httpHost) {
 
     public static final int MAX_BATCH_SIZE = 10_000;
+
+    /** Listening on all interfaces, the contract's default. */
+    public SinkConfig(String bootstrapServers, String mysqlUrl, String mysqlUser, String mysqlPassword, int port,
+                      String groupId, int batchSize, Duration retryFirst, Duration retryMax) {
+        this(bootstrapServers, mysqlUrl, mysqlUser, mysqlPassword, port, groupId, batchSize, retryFirst, retryMax,
+                Environment.ALL_INTERFACES);
+    }
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         var settings = new Environment(env);
@@ -37,7 +46,8 @@ public record SinkConfig(
                 settings.text("SINK_GROUP_ID", "coupon-sink"),
                 settings.integer("SINK_BATCH_SIZE", 500),
                 settings.millis("SINK_RETRY_FIRST_MS", Duration.ofMillis(100)),
-                settings.millis("SINK_RETRY_MAX_MS", Duration.ofMillis(5_000)));
+                settings.millis("SINK_RETRY_MAX_MS", Duration.ofMillis(5_000)),
+                settings.httpHost());
     }
 
     public SinkConfig {
@@ -61,10 +71,11 @@ public record SinkConfig(
         if (retryMax == null || retryMax.compareTo(retryFirst) < 0) {
             throw new IllegalArgumentException("SINK_RETRY_MAX_MS must be at least SINK_RETRY_FIRST_MS");
         }
+        Environment.requireHost("HTTP_HOST", httpHost);
     }
 
     /** The same settings with another consumer group (tests and the benchmark run several sinks). */
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(bootstrapServers, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax);
+        return new SinkConfig(bootstrapServers, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax, httpHost);
     }
 }

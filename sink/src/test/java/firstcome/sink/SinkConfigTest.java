@@ -42,6 +42,13 @@ class SinkConfigTest {
     }
 
     @Test
+    void bindsTheAddressHttpHostNames() {
+        assertThat(SinkConfig.fromEnv(Map.of()).httpHost()).isEqualTo("0.0.0.0");
+        assertThat(SinkConfig.fromEnv(Map.of("HTTP_HOST", "127.0.0.1")).httpHost()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("HTTP_HOST", "a host"))).hasMessageContaining("HTTP_HOST");
+    }
+
+    @Test
     void refusesSettingsThatCannotWork() {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("SINK_PORT", "eighty")))
                 .hasMessageContaining("SINK_PORT must be a whole number");

@@ -67,7 +67,7 @@ public final class App implements AutoCloseable {
             streams.start();
             resources.onClose(http::stop);
             http.start();
-            log.info("streams-processor listening on port {}", http.port());
+            log.info("streams-processor listening on {}:{}", config.httpHost(), http.port());
             return new App(resources);
         } catch (RuntimeException e) {
             resources.close();
@@ -84,6 +84,7 @@ public final class App implements AutoCloseable {
             InteractiveQueries queries) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.port();
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
             cfg.routes.get("/health", ctx -> {
@@ -96,7 +97,7 @@ public final class App implements AutoCloseable {
                 String eventId = ctx.pathParam("eventId");
                 String userId = ctx.pathParam("userId");
                 if (!Ids.isValid(eventId) || !Ids.isValid(userId)) {
-                    invalid(ctx, "eventId and userId must be 1-64 characters of [A-Za-z0-9_.:@-]");
+                    invalid(ctx, "eventId and userId must be " + Ids.RULE);
                     return;
                 }
                 queries.status(eventId, userId, forwarded(ctx)).ifPresentOrElse(
@@ -106,7 +107,7 @@ public final class App implements AutoCloseable {
             cfg.routes.get(QueryRoutes.TALLY, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 if (!Ids.isValid(eventId)) {
-                    invalid(ctx, "eventId must be 1-64 characters of [A-Za-z0-9_.:@-]");
+                    invalid(ctx, "eventId must be " + Ids.RULE);
                     return;
                 }
                 queries.tally(eventId, forwarded(ctx)).ifPresentOrElse(
@@ -117,7 +118,7 @@ public final class App implements AutoCloseable {
                 String eventId = ctx.pathParam("eventId");
                 Long requestsEnd = offset(ctx.queryParam(QueryRoutes.REQUESTS_END));
                 if (!Ids.isValid(eventId) || requestsEnd == null) {
-                    invalid(ctx, "eventId must be 1-64 characters of [A-Za-z0-9_.:@-] and " + QueryRoutes.REQUESTS_END
+                    invalid(ctx, "eventId must be " + Ids.RULE + " and " + QueryRoutes.REQUESTS_END
                             + " an offset (0 or more)");
                     return;
                 }

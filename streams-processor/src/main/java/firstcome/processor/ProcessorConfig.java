@@ -9,6 +9,9 @@ import java.util.Map;
  * The streams-processor's settings, read once from the environment (names as in the contract).
  * {@code issuedTopic} and {@code decisionsTopic} other than {@code coupon-issued} and
  * {@code coupon-decisions} make a replay: coupons and decisions go to side topics.
+ *
+ * @param httpHost the address the HTTP server binds ({@code HTTP_HOST}; {@code advertisedHost} is
+ *                 how other instances reach it, a different thing)
  */
 public record ProcessorConfig(
         String bootstrapServers,
@@ -18,12 +21,20 @@ public record ProcessorConfig(
         String advertisedHost,
         int streamThreads,
         String issuedTopic,
-        String decisionsTopic) {
+        String decisionsTopic,
+        String httpHost) {
 
     /** The contract's output topic; tests and the usual runs need nothing else. */
     public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
                            String advertisedHost, int streamThreads) {
         this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, Topics.ISSUED, Topics.DECISIONS);
+    }
+
+    /** Listening on all interfaces, the contract's default. */
+    public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
+                           String advertisedHost, int streamThreads, String issuedTopic, String decisionsTopic) {
+        this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic, decisionsTopic,
+                Environment.ALL_INTERFACES);
     }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
@@ -37,7 +48,8 @@ public record ProcessorConfig(
                 env.getOrDefault("PROCESSOR_HOST", "localhost"),
                 settings.integer("PROCESSOR_THREADS", 1),
                 env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED),
-                env.getOrDefault("PROCESSOR_DECISIONS_TOPIC", Topics.DECISIONS));
+                env.getOrDefault("PROCESSOR_DECISIONS_TOPIC", Topics.DECISIONS),
+                settings.httpHost());
     }
 
     public ProcessorConfig {
@@ -46,5 +58,6 @@ public record ProcessorConfig(
         Environment.requireText("PROCESSOR_ISSUED_TOPIC", issuedTopic);
         Environment.requireText("PROCESSOR_DECISIONS_TOPIC", decisionsTopic);
         Environment.requireAtLeastOne("PROCESSOR_THREADS", streamThreads);
+        Environment.requireHost("HTTP_HOST", httpHost);
     }
 }

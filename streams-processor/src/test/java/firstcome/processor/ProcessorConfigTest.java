@@ -33,6 +33,13 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void bindsTheAddressHttpHostNames() {
+        assertThat(ProcessorConfig.fromEnv(Map.of()).httpHost()).isEqualTo("0.0.0.0");
+        assertThat(ProcessorConfig.fromEnv(Map.of("HTTP_HOST", "127.0.0.1")).httpHost()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("HTTP_HOST", "a host"))).hasMessageContaining("HTTP_HOST");
+    }
+
+    @Test
     void refusesSettingsThatCannotWork() {
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_PORT", "eighty")))
                 .hasMessageContaining("PROCESSOR_PORT must be a whole number");

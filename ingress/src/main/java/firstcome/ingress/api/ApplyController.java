@@ -152,9 +152,13 @@ public final class ApplyController {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         UserId user = UserId.parse(ctx.pathParam("userId"));
         definition(event);
-        statuses.find(event, user).ifPresentOrElse(
-                status -> Answer.ok(status).writeTo(ctx),
-                () -> Answer.problem(Outcome.NOT_APPLIED, "no application of this user for this event").writeTo(ctx));
+        // Asynchronous: a slow or frozen streams-processor holds a future, never a request thread.
+        ctx.future(() -> statuses.find(event, user)
+                .handle((status, failure) -> failure != null
+                        ? Failures.answer(failure)
+                        : status.map(Answer::ok)
+                                .orElseGet(() -> Answer.problem(Outcome.NOT_APPLIED, "no application of this user for this event")))
+                .thenAccept(answer -> answer.writeTo(ctx)));
     }
 
     /** The definition, or 404 UNKNOWN_EVENT; 503 while the catalog is still being read. */

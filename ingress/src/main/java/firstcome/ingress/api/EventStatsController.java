@@ -75,11 +75,10 @@ public final class EventStatsController {
         EventDefinition definition = found.get();
         Instant at = clock.instant();
         Long accepted = accepted(event);
-        Optional<Tally> tally = tallies.find(event);
         ctx.header("Cache-Control", "no-store");
-        Answer.ok(new EventStats(definition.eventId(), definition.limit(), definition.opensAt(), definition.closesAt(),
-                accepted, remaining(definition, accepted), tally.map(Tally::issued).orElse(null),
-                tally.orElse(null), answers.of(event), at)).writeTo(ctx);
+        ctx.future(() -> tallies.find(event).thenAccept(tally -> Answer.ok(new EventStats(definition.eventId(),
+                definition.limit(), definition.opensAt(), definition.closesAt(), accepted, remaining(definition, accepted),
+                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at)).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {

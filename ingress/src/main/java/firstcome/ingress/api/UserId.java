@@ -12,7 +12,7 @@ public record UserId(String value) {
     /** Parses a path or body value, refusing a malformed one with a 400. */
     public static UserId parse(String raw) {
         if (!Ids.isValid(raw)) {
-            throw ApiException.invalidRequest("userId must be 1-64 characters of [A-Za-z0-9_.:@-]");
+            throw ApiException.invalidRequest("userId must be " + Ids.RULE);
         }
         return new UserId(raw);
     }

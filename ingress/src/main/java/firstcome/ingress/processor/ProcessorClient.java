@@ -16,6 +16,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Asks the streams-processor (any instance: it forwards to the one that owns the event) what it
@@ -23,35 +30,53 @@ import java.util.Optional;
  * coupon; a user it has not decided yet but who holds a slot at the gate is PENDING: accepted,
  * still in Kafka. A tally that cannot be read within its shorter timeout is simply absent, so the
  * live view shows the gate's figures without the processor's instead of failing as a whole.
+ *
+ * <p>Nothing here holds a request thread: every look-up is asynchronous, at most
+ * {@link #MAX_IN_FLIGHT} are out at once (past that: 503 at once), and a {@link CircuitBreaker}
+ * stops asking a processor that does not answer. A frozen processor therefore costs the
+ * ingress a few hundred pending futures at most, never the threads that serve applications.
  */
-public final class ProcessorClient implements StatusLookup, TallyLookup, HoldersLookup {
+public final class ProcessorClient implements StatusLookup, TallyLookup, HoldersLookup, AutoCloseable {
 
-    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration TALLY_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration TALLY_TIMEOUT = Duration.ofSeconds(1);
+    /** Look-ups out at once; a healthy processor answers in a few ms, so this is ample for thousands per second. */
+    static final int MAX_IN_FLIGHT = 64;
+    static final int FAILURES_TO_OPEN = 3;
+    static final Duration OPEN_FOR = Duration.ofSeconds(1);
 
     private final URI processor;
     private final Gate gate;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(STATUS_TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final CircuitBreaker breaker = new CircuitBreaker(FAILURES_TO_OPEN, OPEN_FOR, System::nanoTime);
+    /** Runs the HTTP client's completions and the gate look-up of a PENDING status (a Redis call). */
+    private final ExecutorService executor;
+    private final HttpClient http;
 
     public ProcessorClient(URI processor, Gate gate) {
         this.processor = processor;
         this.gate = gate;
+        AtomicInteger count = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(4, task -> {
+            Thread thread = new Thread(task, "ingress-processor-client-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(STATUS_TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .build();
     }
 
+    /** Completes with the status, or exceptionally with a 503 {@link ApiException} when the processor cannot tell. */
     @Override
-    public Optional<ApplicationStatus> find(EventId event, UserId user) {
-        HttpResponse<byte[]> response;
-        try {
-            response = get(QueryRoutes.status(event.value(), user.value()), STATUS_TIMEOUT);
-        } catch (IOException e) {
-            throw ApiException.unavailable("the streams-processor did not answer; try again in a moment");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("interrupted while asking the streams-processor");
-        }
+    public CompletableFuture<Optional<ApplicationStatus>> find(EventId event, UserId user) {
+        return ask(QueryRoutes.status(event.value(), user.value()), STATUS_TIMEOUT)
+                .thenApplyAsync(response -> status(event, user, response), executor);
+    }
+
+    private Optional<ApplicationStatus> status(EventId event, UserId user, HttpResponse<byte[]> response) {
         if (response.statusCode() == 404) {
             return gate.holds(event, user) ? Optional.of(ApplicationStatus.pending()) : Optional.empty();
         }
@@ -70,29 +95,22 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         };
     }
 
+    /** Never fails: empty when the processor cannot give the tally. */
     @Override
-    public Optional<Tally> find(EventId event) {
-        try {
-            HttpResponse<byte[]> response = get(QueryRoutes.tally(event.value()), TALLY_TIMEOUT);
-            return response.statusCode() == 200
-                    ? Optional.of(Json.mapper().readValue(response.body(), Tally.class))
-                    : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+    public CompletableFuture<Optional<Tally>> find(EventId event) {
+        return ask(QueryRoutes.tally(event.value()), TALLY_TIMEOUT)
+                .thenApply(response -> read(response, Tally.class))
+                .exceptionally(failure -> Optional.empty());
     }
 
+    /** Called off the request path (a rebuild after a Redis data loss), so it may wait. */
     @Override
     public Optional<CouponHolders> find(EventId event, long requestsEnd) {
         try {
-            HttpResponse<byte[]> response = get(QueryRoutes.holders(event.value(), requestsEnd), TALLY_TIMEOUT);
-            return response.statusCode() == 200
-                    ? Optional.of(Json.mapper().readValue(response.body(), CouponHolders.class))
-                    : Optional.empty();
-        } catch (IOException e) {
+            return ask(QueryRoutes.holders(event.value(), requestsEnd), TALLY_TIMEOUT)
+                    .thenApply(response -> read(response, CouponHolders.class))
+                    .get();
+        } catch (ExecutionException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,8 +118,53 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         }
     }
 
-    private HttpResponse<byte[]> get(String path, Duration timeout) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(processor.resolve(path)).timeout(timeout).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    /** Whether the breaker has stopped asking the processor (for tests and the logs). */
+    boolean stoppedAsking() {
+        return breaker.isOpen();
+    }
+
+    private static <T> Optional<T> read(HttpResponse<byte[]> response, Class<T> type) {
+        if (response.statusCode() != 200) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(response.body(), type));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One GET; fails fast with a 503 when too many are out or the breaker is open. */
+    private CompletableFuture<HttpResponse<byte[]>> ask(String path, Duration timeout) {
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(
+                    ApiException.unavailable("too many look-ups are waiting for the streams-processor; try again in a moment"));
+        }
+        if (!breaker.allows()) {
+            inFlight.release();
+            return CompletableFuture.failedFuture(
+                    ApiException.unavailable("the streams-processor is not answering; try again in a moment"));
+        }
+        CompletableFuture<HttpResponse<byte[]>> sent;
+        try {
+            var request = HttpRequest.newBuilder(processor.resolve(path)).timeout(timeout).GET().build();
+            sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((response, failure) -> {
+            inFlight.release();
+            if (failure != null) {
+                breaker.failed();
+                throw new CompletionException(ApiException.unavailable("the streams-processor did not answer; try again in a moment"));
+            }
+            breaker.answered();
+            return response;
+        });
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
     }
 }

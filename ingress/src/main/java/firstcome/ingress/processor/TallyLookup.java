@@ -3,6 +3,7 @@ package firstcome.ingress.processor;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.api.EventId;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers "how were this event's accepted requests decided so far?" for the organiser's live view:
@@ -10,6 +11,6 @@ import java.util.Optional;
  */
 public interface TallyLookup {
 
-    /** The event's tally, or empty when the decisions cannot be read right now. */
-    Optional<Tally> find(EventId event);
+    /** The event's tally, or empty when the decisions cannot be read right now; never completes exceptionally. */
+    CompletableFuture<Optional<Tally>> find(EventId event);
 }

@@ -103,7 +103,7 @@ class EventStatsControllerTest {
 
     /** The app as {@link ApiFixture} builds it, with a tally lookup this test controls. */
     private void test(TestCase testCase) {
-        api.tallies = event -> tally;
+        api.tallies = event -> java.util.concurrent.CompletableFuture.completedFuture(tally);
         api.test(testCase);
     }
 

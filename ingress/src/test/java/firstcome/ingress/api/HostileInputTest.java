@@ -188,6 +188,28 @@ class HostileInputTest {
         reply.assertContractProblem();
     }
 
+    @Example
+    void refusesIdsMadeOnlyOfDotsWith400AndCountsNothing() {
+        for (String dots : List.of(".", "..", "...")) {
+            long countBefore = api.gate.count(new EventId(EVENT));
+            int recordsBefore = api.publisher.requests.size();
+            byte[] body = ("{\"userId\":\"" + dots + "\"}").getBytes(StandardCharsets.UTF_8);
+
+            Reply apply = send(head("POST", "/events/" + EVENT + "/applications",
+                    Map.of("Content-Type", "application/json", "Content-Length", Integer.toString(body.length))), body).orElseThrow();
+            Reply status = send(head("GET", "/events/" + EVENT + "/applications/" + dots.replace(".", "%2E"), Map.of()), new byte[0])
+                    .orElseThrow();
+
+            assertThat(apply.status).as("apply as %s", dots).isEqualTo(400);
+            apply.assertContractProblem();
+            assertThat(apply.json().get("message").asText()).contains("not only dots");
+            assertThat(status.status).as("status of %s", dots).isEqualTo(400);
+            status.assertContractProblem();
+            assertThat(api.gate.count(new EventId(EVENT))).isEqualTo(countBefore);
+            assertThat(api.publisher.requests).hasSize(recordsBefore);
+        }
+    }
+
     // ---- generators ----
 
     @Provide

@@ -10,10 +10,18 @@ import firstcome.contract.query.Tally;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
+import firstcome.ingress.FrozenProcessor;
 import firstcome.ingress.gate.FakeGate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.time.Instant;
+import static org.awaitility.Awaitility.await;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,29 +64,29 @@ class ProcessorClientTest {
     void passesOnTheCouponNumberTheProcessorHolds() {
         var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"ISSUED\",\"couponNo\":17}"), gate);
 
-        assertThat(lookup.find(EVENT, USER)).contains(ApplicationStatus.issued(17));
+        assertThat(lookup.find(EVENT, USER).join()).contains(ApplicationStatus.issued(17));
     }
 
     @Test
     void passesOnARejectionWithItsReason() {
         var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}"), gate);
 
-        assertThat(lookup.find(EVENT, USER)).contains(ApplicationStatus.rejected(IssuingOutcome.SOLD_OUT));
+        assertThat(lookup.find(EVENT, USER).join()).contains(ApplicationStatus.rejected(IssuingOutcome.SOLD_OUT));
     }
 
     @Test
     void asksTheGateWhenTheProcessorHasNotDecidedYet() {
         var lookup = new ProcessorClient(processorAnswering(404, "{\"outcome\":\"NOT_APPLIED\"}"), gate);
 
-        assertThat(lookup.find(EVENT, USER)).contains(ApplicationStatus.pending());
-        assertThat(lookup.find(EVENT, new UserId("stranger"))).as("not at the gate either").isEmpty();
+        assertThat(lookup.find(EVENT, USER).join()).contains(ApplicationStatus.pending());
+        assertThat(lookup.find(EVENT, new UserId("stranger")).join()).as("not at the gate either").isEmpty();
     }
 
     @Test
     void answersUnavailableWhileTheProcessorRestoresItsState() {
         var lookup = new ProcessorClient(processorAnswering(503, "{\"outcome\":\"UNAVAILABLE\"}"), gate);
 
-        assertThatThrownBy(() -> lookup.find(EVENT, USER))
+        assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
     }
 
@@ -86,7 +94,7 @@ class ProcessorClientTest {
     void answersUnavailableWhenTheProcessorDoesNotAnswer() {
         var lookup = new ProcessorClient(URI.create("http://localhost:1"), gate);
 
-        assertThatThrownBy(() -> lookup.find(EVENT, USER))
+        assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
     }
 
@@ -94,7 +102,7 @@ class ProcessorClientTest {
     void answersUnavailableForAnAnswerOutsideTheContract() {
         var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"BORED\"}"), gate);
 
-        assertThatThrownBy(() -> lookup.find(EVENT, USER))
+        assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
     }
 
@@ -103,12 +111,47 @@ class ProcessorClientTest {
         var lookup = new ProcessorClient(processorAnswering(200, "{\"eventId\":\"e\",\"issued\":1,\"duplicates\":0,"
                 + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}"), gate);
 
-        assertThat(lookup.find(EVENT)).contains(new Tally("e", 1, 0, 1, 0, 0, 0, 2));
+        assertThat(lookup.find(EVENT).join()).contains(new Tally("e", 1, 0, 1, 0, 0, 0, 2));
     }
 
     @Test
     void hasNoTallyWhenTheProcessorCannotGiveOne() {
-        assertThat(new ProcessorClient(processorAnswering(503, "{\"outcome\":\"UNAVAILABLE\"}"), gate).find(EVENT)).isEmpty();
-        assertThat(new ProcessorClient(URI.create("http://localhost:1"), gate).find(EVENT)).isEmpty();
+        assertThat(new ProcessorClient(processorAnswering(503, "{\"outcome\":\"UNAVAILABLE\"}"), gate).find(EVENT).join()).isEmpty();
+        assertThat(new ProcessorClient(URI.create("http://localhost:1"), gate).find(EVENT).join()).isEmpty();
+    }
+
+    @Test
+    void stopsAskingAFrozenProcessorAfterAFewTimeoutsAndFailsFastMeanwhile() throws Exception {
+        try (FrozenProcessor frozen = new FrozenProcessor(); var lookup = new ProcessorClient(URI.create(frozen.url()), gate)) {
+            List<CompletableFuture<Optional<ApplicationStatus>>> first = new ArrayList<>();
+            for (int i = 0; i < ProcessorClient.FAILURES_TO_OPEN; i++) {
+                first.add(lookup.find(EVENT, USER));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.stream().allMatch(CompletableFuture::isDone));
+            assertThat(lookup.stoppedAsking()).isTrue();
+
+            var whileOpen = lookup.find(EVENT, USER);
+
+            assertThat(whileOpen).as("answered without waiting for the processor").isDone();
+            assertThatThrownBy(whileOpen::join).cause()
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+            assertThat(lookup.find(EVENT).join()).as("no tally either, at once").isEmpty();
+        }
+    }
+
+    @Test
+    void keepsAtMostItsBoundOfLookUpsWaitingAndRefusesTheRestAtOnce() throws Exception {
+        try (FrozenProcessor frozen = new FrozenProcessor(); var lookup = new ProcessorClient(URI.create(frozen.url()), gate)) {
+            List<CompletableFuture<Optional<ApplicationStatus>>> asked = new ArrayList<>();
+            for (int i = 0; i < ProcessorClient.MAX_IN_FLIGHT + 50; i++) {
+                asked.add(lookup.find(EVENT, USER));
+            }
+
+            assertThat(asked.subList(ProcessorClient.MAX_IN_FLIGHT, asked.size()))
+                    .as("past the bound: refused without asking").allMatch(CompletableFuture::isCompletedExceptionally);
+            assertThat(asked.subList(0, ProcessorClient.MAX_IN_FLIGHT)).as("waiting for the processor")
+                    .noneMatch(CompletableFuture::isDone);
+            await().atMost(Duration.ofSeconds(10)).until(() -> asked.stream().allMatch(CompletableFuture::isDone));
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.javalin.testtools.JavalinTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Slow clients are cut off, so they cannot hold the ingress's connections and threads. */
-class SlowClientGuardTest {
+/**
+ * Slow and greedy clients are cut off or refused, so they cannot hold the ingress's connections and
+ * threads: the slow-header, slow-body and connection-flood cases (the figures are in BENCHMARKS.md).
+ */
+class ConnectionBoundsTest {
 
     private final ApiFixture api = new ApiFixture();
 
@@ -88,6 +92,99 @@ class SlowClientGuardTest {
             } finally {
                 for (Socket slow : slowClients) {
                     slow.close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void cutsAHeaderTrickleByItsDataRateLongBeforeTheRequestDeadline() throws Exception {
+        JavalinTest.test(api.app(ApiFixture.config(Map.of())), (server, client) -> {
+            try (Socket slowloris = new Socket("127.0.0.1", server.port())) {
+                send(slowloris, "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+
+                // One byte every 200 ms resets nothing: at 5 bytes a second it is under the minimum rate.
+                await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> closedAfterSending(slowloris, "a"));
+            }
+        });
+    }
+
+    @Test
+    void cutsABodyTrickleByItsDataRateAndCountsNothing() throws Exception {
+        api.defineOpen("e1", 10);
+        JavalinTest.test(api.app(ApiFixture.config(Map.of())), (server, client) -> {
+            try (Socket slow = new Socket("127.0.0.1", server.port())) {
+                send(slow, "POST /events/e1/applications HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 200\r\n\r\n{\"userId\":\"u1\",\"pad\":\"");
+
+                await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> closedAfterSending(slow, "x"));
+            }
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
+    void slowBodiesParkNoRequestThread() throws Exception {
+        api.defineOpen("e1", 10);
+        // More stalled bodies than Jetty has request threads, none of them cut while the test runs.
+        var config = ApiFixture.config(Map.of("INGRESS_REQUEST_READ_TIMEOUT_MS", "60000", "INGRESS_IDLE_TIMEOUT_MS", "60000",
+                "INGRESS_MIN_REQUEST_BYTES_PER_SECOND", "0", "INGRESS_MAX_CONNECTIONS_PER_CLIENT", "1000"));
+        JavalinTest.test(api.app(config), (server, client) -> {
+            List<Socket> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    Socket slow = new Socket("127.0.0.1", server.port());
+                    send(slow, "POST /events/e1/applications HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 100\r\n\r\n{\"userId\":");
+                    stalled.add(slow);
+                }
+
+                long started = System.nanoTime();
+                assertThat(ApiFixture.apply(client, "e1", "patient").code()).isEqualTo(202);
+                assertThat(client.get("/health").code()).isEqualTo(200);
+
+                // Parked threads would hold both until the stalled connections time out (60 s).
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                assertThat(api.gate.admitCalls).hasValue(1);
+            } finally {
+                for (Socket slow : stalled) {
+                    slow.close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void refusesMoreConnectionsFromOneAddressThanItsCapAndServesOthers() throws Exception {
+        JavalinTest.test(api.app(ApiFixture.config(Map.of("INGRESS_MAX_CONNECTIONS_PER_CLIENT", "5"))), (server, client) -> {
+            InetAddress flooder = InetAddress.getByName("127.0.0.2");
+            List<Socket> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    Socket open = new Socket(InetAddress.getLoopbackAddress(), server.port(), flooder, 0);
+                    send(open, "GET /hea");
+                    flood.add(open);
+                }
+                try (Socket oneTooMany = new Socket(InetAddress.getLoopbackAddress(), server.port(), flooder, 0)) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> closed(oneTooMany));
+                }
+                assertThat(flood).as("the first five stay open").noneMatch(ConnectionBoundsTest::closed);
+
+                assertThat(client.get("/health").code()).as("another address").isEqualTo(200);
+                flood.remove(0).close();
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    try (Socket again = new Socket(InetAddress.getLoopbackAddress(), server.port(), flooder, 0)) {
+                        send(again, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                        again.setSoTimeout(5000);
+                        assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                                .startsWith("HTTP/1.1 200");
+                    }
+                });
+            } finally {
+                for (Socket open : flood) {
+                    open.close();
                 }
             }
         });
