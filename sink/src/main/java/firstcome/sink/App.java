@@ -1,5 +1,6 @@
 package firstcome.sink;
 
+import firstcome.contract.BoundedCheck;
 import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
@@ -35,8 +36,6 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
-    /** /health answers within this (plus serialising), whatever is down: both checks run side by side. */
-    static final Duration HEALTH_BOUND = Duration.ofMillis(1_500);
 
     private final Resources resources;
     private final Javalin http;
@@ -163,7 +162,8 @@ public final class App implements AutoCloseable {
 
     private static Map<String, Object> health(BoundedCheck databaseCheck, BoundedCheck brokerCheck,
             IssuedCouponConsumer loop) {
-        long deadline = System.nanoTime() + HEALTH_BOUND.toNanos();
+        // Both checks side by side, one deadline: the answer comes within BoundedCheck.HEALTH_BOUND.
+        long deadline = BoundedCheck.healthDeadline();
         var databaseRun = databaseCheck.start();
         var brokerRun = brokerCheck.start();
         boolean database = BoundedCheck.passedBy(databaseRun, deadline);
