@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink process: migrates the schema, then runs {@link IssuedCouponConsumer} on its own thread,
- * and serves {@code /health} and {@code /metrics}. {@link #start} opens everything in order and
+ * and serves {@code /health} (with {@code /health/live} and {@code /health/ready}) and {@code /metrics}. {@link #start} opens everything in order and
  * {@link #close} closes it in reverse; {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
@@ -82,6 +82,13 @@ public final class App implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.httpHost();
                 cfg.jetty.port = config.port();
+                // Live: the process answers (no dependency asked), so a restart is never the answer to an outage.
+                // Ready and the summary ask the same things: the sink's job needs the database, the broker and the loop.
+                cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+                cfg.routes.get("/health/ready", ctx -> {
+                    Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
+                    ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
+                });
                 cfg.routes.get("/health", ctx -> {
                     Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
                     ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
