@@ -5,6 +5,7 @@ import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -85,14 +86,12 @@ public final class App implements AutoCloseable {
                 // Live: the process answers (no dependency asked), so a restart is never the answer to an outage.
                 // Ready and the summary ask the same things: the sink's job needs the database, the broker and the loop.
                 cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-                cfg.routes.get("/health/ready", ctx -> {
-                    Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
-                    ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
-                });
-                cfg.routes.get("/health", ctx -> {
-                    Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
-                    ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
-                });
+                Handler health = ctx -> {
+                    Map<String, Object> answer = health(databaseCheck, brokerCheck, loop);
+                    ctx.status("UP".equals(answer.get("status")) ? 200 : 503).json(answer);
+                };
+                cfg.routes.get("/health/ready", health);
+                cfg.routes.get("/health", health);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             });
             resources.onClose(http::stop);

@@ -10,6 +10,7 @@ import firstcome.contract.query.ApplicationStatus;
 import firstcome.contract.query.QueryRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -103,14 +104,12 @@ public final class App implements AutoCloseable {
             // Live asks nothing (an ERROR state already exits the process); ready and the summary ask the
             // same things, the processor's job needing both: the streams client and the broker (README, "Health probes").
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-            cfg.routes.get("/health/ready", ctx -> {
-                Map<String, Object> health = health(streams, brokerCheck);
-                ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
-            });
-            cfg.routes.get("/health", ctx -> {
-                Map<String, Object> health = health(streams, brokerCheck);
-                ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
-            });
+            Handler health = ctx -> {
+                Map<String, Object> answer = health(streams, brokerCheck);
+                ctx.status("UP".equals(answer.get("status")) ? 200 : 503).json(answer);
+            };
+            cfg.routes.get("/health/ready", health);
+            cfg.routes.get("/health", health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get(QueryRoutes.STATUS, ctx -> {
                 String eventId = ctx.pathParam("eventId");
