@@ -1,5 +1,6 @@
 package firstcome.ingress;
 
+import firstcome.contract.BoundedCheck;
 import firstcome.contract.Json;
 import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
@@ -109,6 +110,9 @@ public final class App implements AutoCloseable {
         var pages = new PageController(deps.catalog(), deps.clock());
         var stats = new EventStatsController(adminToken, deps.catalog(), deps.gate(),
                 deps.tallies(), answers, deps.clock());
+        // Each dependency check with a deadline and at most one run in flight, however often it is probed.
+        var redisCheck = new BoundedCheck("redis", deps.gate()::ping);
+        var kafkaCheck = new BoundedCheck("kafka", deps.kafka()::up);
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -140,9 +144,21 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/featured-event", pages::featuredEvent);
             cfg.routes.get("/admin/events", stats::events);
             cfg.routes.get("/admin/events/{eventId}/stats", stats::stats);
+            // The probes (README, "Health probes"): live asks nothing; ready leaves Redis out, since an
+            // ingress with Redis down still answers from memory (sold out, unknown events, pages) and
+            // turns applications away at once with the contract's 503; the summary asks everything.
+            cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            cfg.routes.get("/health/ready", ctx -> {
+                Map<String, Object> ready = ready(deps.catalog(), kafkaCheck);
+                ctx.status("UP".equals(ready.get("status")) ? 200 : 503).json(ready);
+            });
             cfg.routes.get("/health", ctx -> {
-                Map<String, Object> health = health(deps);
+                Map<String, Object> health = health(deps.catalog(), redisCheck, kafkaCheck);
                 ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
+            });
+            cfg.events.serverStopped(() -> {
+                redisCheck.close();
+                kafkaCheck.close();
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(deps.registry().scrape()));
 
@@ -168,17 +184,31 @@ public final class App implements AutoCloseable {
         });
     }
 
-    private static Map<String, Object> health(Dependencies deps) {
-        boolean redis = deps.gate().ping();
-        boolean kafka = deps.kafka().up();
-        boolean catalog = deps.catalog().isLoaded();
+    private static Map<String, Object> health(EventCatalog catalog, BoundedCheck redisCheck, BoundedCheck kafkaCheck) {
+        // Both checks side by side, one deadline: the answer comes within BoundedCheck.HEALTH_BOUND.
+        long deadline = BoundedCheck.healthDeadline();
+        var redisRun = redisCheck.start();
+        var kafkaRun = kafkaCheck.start();
+        boolean redis = BoundedCheck.passedBy(redisRun, deadline);
+        boolean kafka = BoundedCheck.passedBy(kafkaRun, deadline);
+        boolean loaded = catalog.isLoaded();
         Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", redis && kafka && catalog ? "UP" : "DOWN");
+        health.put("status", redis && kafka && loaded ? "UP" : "DOWN");
         health.put("redis", redis ? "UP" : "DOWN");
         health.put("kafka", kafka ? "UP" : "DOWN");
-        health.put("catalog", catalog ? "LOADED" : "LOADING");
-        health.put("events", deps.catalog().size());
+        health.put("catalog", loaded ? "LOADED" : "LOADING");
+        health.put("events", catalog.size());
         return health;
+    }
+
+    private static Map<String, Object> ready(EventCatalog catalog, BoundedCheck kafkaCheck) {
+        boolean kafka = BoundedCheck.passedBy(kafkaCheck.start(), BoundedCheck.healthDeadline());
+        boolean loaded = catalog.isLoaded();
+        Map<String, Object> ready = new LinkedHashMap<>();
+        ready.put("status", kafka && loaded ? "UP" : "DOWN");
+        ready.put("kafka", kafka ? "UP" : "DOWN");
+        ready.put("catalog", loaded ? "LOADED" : "LOADING");
+        return ready;
     }
 
     /** Wires the real dependencies, starts reading the catalog and listening; returns the running app. */

@@ -33,6 +33,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP app as {@link App#create} builds it, over an in-memory gate and publisher, a catalog
@@ -51,6 +53,8 @@ public final class ApiFixture {
     public final EventCatalog catalog = new EventCatalog();
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
+    /** Kafka's health probe hangs until this opens (open unless a test sets one), as with a broker that does not answer. */
+    public volatile CountDownLatch kafkaAnswers = new CountDownLatch(0);
     /** The streams-processor's tallies as the live view reads them; none unless a test sets them. */
     public volatile TallyLookup tallies = event -> CompletableFuture.completedFuture(Optional.empty());
     private long offsets;
@@ -82,11 +86,20 @@ public final class ApiFixture {
     }
 
     public Javalin app(IngressConfig config) {
-        var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, () -> kafkaUp, registry,
+        var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, this::kafkaProbe, registry,
                 Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own,
                 new GateRebuild(gate, own, event -> 0L, (event, end) -> holders.find(event, end), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Runnable::run));
         return App.create(config, deps);
+    }
+
+    private boolean kafkaProbe() {
+        try {
+            return kafkaAnswers.await(1, TimeUnit.MINUTES) && kafkaUp;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** A streams-processor that has decided nothing yet: PENDING while the user holds a slot at the gate. */

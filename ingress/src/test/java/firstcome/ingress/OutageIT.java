@@ -49,6 +49,9 @@ class OutageIT {
                     assertThat(took).isLessThan(Duration.ofSeconds(1));
                 }
                 assertThat(ingress.get("/health").statusCode()).isEqualTo(503);
+                // Still ready: it answers from memory and turns applications away at once; a load balancer keeps it.
+                assertThat(ingress.get("/health/ready").statusCode()).isEqualTo(200);
+                assertThat(ingress.get("/health/live").statusCode()).isEqualTo(200);
             } finally {
                 infrastructure.startRedis();
             }
@@ -98,6 +101,12 @@ class OutageIT {
                     assertThat(redis.hexists("fc:{" + event + "}:pending", "during")).isEqualTo(kept);
                 }
                 assertThat(ingress.get("/health").statusCode()).isEqualTo(503);
+                long asked = System.nanoTime();
+                HttpResponse<String> ready = ingress.get("/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("\"kafka\":\"DOWN\"");
+                assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(5));
+                assertThat(ingress.get("/health/live").statusCode()).isEqualTo(200);
             }
         }
     }

@@ -1,9 +1,11 @@
 package firstcome.sink;
 
+import firstcome.contract.BoundedCheck;
 import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink process: migrates the schema, then runs {@link IssuedCouponConsumer} on its own thread,
- * and serves {@code /health} and {@code /metrics}. {@link #start} opens everything in order and
+ * and serves {@code /health} (with {@code /health/live} and {@code /health/ready}) and {@code /metrics}. {@link #start} opens everything in order and
  * {@link #close} closes it in reverse; {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
@@ -35,8 +37,6 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
-    /** /health answers within this (plus serialising), whatever is down: both checks run side by side. */
-    static final Duration HEALTH_BOUND = Duration.ofMillis(1_500);
 
     private final Resources resources;
     private final Javalin http;
@@ -83,10 +83,15 @@ public final class App implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.httpHost();
                 cfg.jetty.port = config.port();
-                cfg.routes.get("/health", ctx -> {
-                    Map<String, Object> health = health(databaseCheck, brokerCheck, loop);
-                    ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
-                });
+                // Live: the process answers (no dependency asked), so a restart is never the answer to an outage.
+                // Ready and the summary ask the same things: the sink's job needs the database, the broker and the loop.
+                cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+                Handler health = ctx -> {
+                    Map<String, Object> answer = health(databaseCheck, brokerCheck, loop);
+                    ctx.status("UP".equals(answer.get("status")) ? 200 : 503).json(answer);
+                };
+                cfg.routes.get("/health/ready", health);
+                cfg.routes.get("/health", health);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             });
             resources.onClose(http::stop);
@@ -163,7 +168,8 @@ public final class App implements AutoCloseable {
 
     private static Map<String, Object> health(BoundedCheck databaseCheck, BoundedCheck brokerCheck,
             IssuedCouponConsumer loop) {
-        long deadline = System.nanoTime() + HEALTH_BOUND.toNanos();
+        // Both checks side by side, one deadline: the answer comes within BoundedCheck.HEALTH_BOUND.
+        long deadline = BoundedCheck.healthDeadline();
         var databaseRun = databaseCheck.start();
         var brokerRun = brokerCheck.start();
         boolean database = BoundedCheck.passedBy(databaseRun, deadline);

@@ -36,9 +36,16 @@ class DatabaseOutageIT {
                 // For three seconds more: nothing committed, the lag holds every coupon issued since, health says why.
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                         .until(() -> fixture.metric(sink, "sink_consumer_lag_records") >= 600);
+                long asked = System.nanoTime();
                 var health = fixture.get(sink, "/health");
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(health.body()).contains("\"database\":\"DOWN\"", "\"broker\":\"UP\"");
+                var ready = fixture.get(sink, "/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("\"database\":\"DOWN\"");
+                assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("both answered within the bound").isLessThan(Duration.ofSeconds(5));
+                // Still alive: restarting the sink would not bring the database back.
+                assertThat(fixture.get(sink, "/health/live").statusCode()).isEqualTo(200);
             } finally {
                 infrastructure.startMysql();
             }
@@ -47,6 +54,7 @@ class DatabaseOutageIT {
             assertThat(fixture.rows(event)).containsExactlyElementsOf(SinkFixture.asRows(coupons));
             await().atMost(PATIENCE).until(() -> fixture.metric(sink, "sink_consumer_lag_records") == 0);
             assertThat(fixture.get(sink, "/health").statusCode()).isEqualTo(200);
+            assertThat(fixture.get(sink, "/health/ready").statusCode()).isEqualTo(200);
             assertThat(fixture.deadLetters()).isEmpty();
         }
     }

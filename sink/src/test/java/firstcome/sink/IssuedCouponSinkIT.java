@@ -48,6 +48,8 @@ class IssuedCouponSinkIT {
         var health = fixture.get(sink, "/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"", "\"database\":\"UP\"", "\"broker\":\"UP\"");
+        assertThat(fixture.get(sink, "/health/ready").statusCode()).isEqualTo(200);
+        assertThat(fixture.get(sink, "/health/live").statusCode()).isEqualTo(200);
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(fixture.metric(sink, "sink_rows_written_total")).isEqualTo(250);
             assertThat(fixture.metric(sink, "sink_consumer_lag_records")).isZero();

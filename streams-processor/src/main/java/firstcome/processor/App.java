@@ -1,5 +1,6 @@
 package firstcome.processor;
 
+import firstcome.contract.BoundedCheck;
 import firstcome.contract.Ids;
 import firstcome.contract.Json;
 import firstcome.contract.Resources;
@@ -9,11 +10,18 @@ import firstcome.contract.query.ApplicationStatus;
 import firstcome.contract.query.QueryRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -22,13 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams-processor process: runs the issuing topology under exactly-once and serves
- * {@code /health}, {@code /metrics} and the queries of its state (an application's status, an event's
+ * {@code /health} (with {@code /health/live} and {@code /health/ready}), {@code /metrics} and the queries of its state (an application's status, an event's
  * tally, its coupon holders; {@link InteractiveQueries}). {@link #start} opens everything in order and {@link #close}
  * closes it in reverse; {@code main} only calls {@link ServiceMain}.
  */
 public final class App implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
+    private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final Resources resources;
 
@@ -46,7 +55,12 @@ public final class App implements AutoCloseable {
             resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
             var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
                     topics.requests().name());
-            Javalin http = http(config, streams, registry, queries);
+            // The streams client stays RUNNING for a while with its broker gone: the health asks the broker itself.
+            var admin = resources.open(Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-health")));
+            var brokerCheck = resources.open(new BoundedCheck("broker", () -> brokerAnswers(admin)));
+            Javalin http = http(config, streams, brokerCheck, registry, queries);
 
             // An uncaught error means the task's state can no longer be trusted: stop this client
             // and exit non-zero, so the supervisor restarts it and it resumes from the last commit.
@@ -80,18 +94,22 @@ public final class App implements AutoCloseable {
         resources.close();
     }
 
-    private static Javalin http(ProcessorConfig config, KafkaStreams streams, PrometheusMeterRegistry registry,
-            InteractiveQueries queries) {
+    private static Javalin http(ProcessorConfig config, KafkaStreams streams, BoundedCheck brokerCheck,
+            PrometheusMeterRegistry registry, InteractiveQueries queries) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.port();
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            cfg.routes.get("/health", ctx -> {
-                KafkaStreams.State state = streams.state();
-                boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-                ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "streams", state.name()));
-            });
+            // Live asks nothing (an ERROR state already exits the process); ready and the summary ask the
+            // same things, the processor's job needing both: the streams client and the broker (README, "Health probes").
+            cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            Handler health = ctx -> {
+                Map<String, Object> answer = health(streams, brokerCheck);
+                ctx.status("UP".equals(answer.get("status")) ? 200 : 503).json(answer);
+            };
+            cfg.routes.get("/health/ready", health);
+            cfg.routes.get("/health", health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get(QueryRoutes.STATUS, ctx -> {
                 String eventId = ctx.pathParam("eventId");
@@ -127,6 +145,35 @@ public final class App implements AutoCloseable {
                         () -> unavailable(ctx, "The decisions up to that offset are not committed yet; try again in a moment."));
             });
         });
+    }
+
+    /**
+     * Up while the client runs or rebalances and the broker answers. REBALANCING counts: a rebalance
+     * moves every member of the group at once, so leaving it out would take every instance out of
+     * service together on each join or leave, while the queries already answer 503 for what they
+     * cannot answer yet.
+     */
+    private static Map<String, Object> health(KafkaStreams streams, BoundedCheck brokerCheck) {
+        boolean broker = BoundedCheck.passedBy(brokerCheck.start(), BoundedCheck.healthDeadline());
+        KafkaStreams.State state = streams.state();
+        boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", running && broker ? "UP" : "DOWN");
+        health.put("streams", state.name());
+        health.put("broker", broker ? "UP" : "DOWN");
+        return health;
+    }
+
+    private static boolean brokerAnswers(Admin admin) {
+        try {
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_CHECK_TIMEOUT.toMillis()))
+                    .nodes().get(BROKER_CHECK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** A non-negative offset, or null for anything else. */

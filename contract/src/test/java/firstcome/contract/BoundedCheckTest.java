@@ -1,4 +1,4 @@
-package firstcome.sink;
+package firstcome.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
