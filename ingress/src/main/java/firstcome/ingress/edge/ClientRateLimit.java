@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per client address in front of every route but {@code /health} and
- * {@code /metrics}: a client over its rate hears 429 RATE_LIMITED with {@code Retry-After}, before
+ * A token bucket per client address in front of every route but the health probes
+ * ({@code /health}, {@code /health/live}, {@code /health/ready}) and {@code /metrics}: a client over its rate hears 429 RATE_LIMITED with {@code Retry-After}, before
  * anything is parsed, counted or sent on. Off unless {@link EdgeLimits#ratePerSecond()} is set.
  *
  * <p>Memory is bounded: a bucket that has filled up again is the same as no bucket, so once more
@@ -46,7 +46,7 @@ public final class ClientRateLimit {
     /** A Javalin before-handler: answers 429 and skips the route when the client is over its rate. */
     public void check(Context ctx) {
         String path = ctx.path();
-        if (path.equals("/health") || path.equals("/metrics")) {
+        if (path.equals("/health") || path.startsWith("/health/") || path.equals("/metrics")) {
             return;
         }
         long waitSeconds = take(client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")));

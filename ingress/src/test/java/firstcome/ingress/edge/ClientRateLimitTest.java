@@ -96,6 +96,8 @@ class ClientRateLimitTest {
             assertThat(api.gate.count(new EventId("e1"))).isEqualTo(accepted);
             assertThat(api.publisher.requests).hasSize((int) accepted);
             assertThat(client.get("/health").code()).as("probes are never limited").isEqualTo(200);
+            assertThat(client.get("/health/live").code()).as("probes are never limited").isEqualTo(200);
+            assertThat(client.get("/health/ready").code()).as("probes are never limited").isEqualTo(200);
             assertThat(client.get("/metrics").code()).isEqualTo(200);
         });
     }
