@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * A health check that may hang — a pool waiting for a server that is gone, a broker that does not
@@ -46,6 +48,22 @@ public final class BoundedCheck implements AutoCloseable {
             inFlight = CompletableFuture.supplyAsync(check::getAsBoolean, thread);
         }
         return inFlight;
+    }
+
+    /**
+     * Whether the Kafka cluster behind {@code admin} describes itself with at least one broker
+     * within {@code timeout}: the broker check of every service's health.
+     */
+    public static boolean brokerAnswers(Admin admin, Duration timeout) {
+        try {
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                    .nodes().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Whether {@code run} passed by {@code deadlineNanos} ({@link System#nanoTime()}); false if it failed, threw or is still running. */

@@ -10,6 +10,7 @@ import firstcome.contract.Json;
 import firstcome.contract.Topics;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
+import firstcome.testkit.StoppableBroker;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -72,7 +71,7 @@ public final class App implements AutoCloseable {
             });
             resources.open(new KafkaClientMetrics(consumer)).bindTo(registry);
             var databaseCheck = resources.open(new BoundedCheck("database", database::isReachable));
-            var brokerCheck = resources.open(new BoundedCheck("broker", () -> brokerAnswers(admin)));
+            var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));
 
             SinkMetrics metrics = new SinkMetrics(registry);
             Backoff backoff = new Backoff(config.retryFirst(), config.retryMax());
@@ -183,18 +182,6 @@ public final class App implements AutoCloseable {
         health.put("broker", broker ? "UP" : "DOWN");
         health.put("consumer", consuming.name());
         return health;
-    }
-
-    private static boolean brokerAnswers(Admin admin) {
-        try {
-            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_CHECK_TIMEOUT.toMillis()))
-                    .nodes().get(BROKER_CHECK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).isEmpty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     static Map<String, Object> consumerSettings(SinkConfig config) {

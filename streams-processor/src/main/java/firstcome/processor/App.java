@@ -18,10 +18,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -59,7 +57,7 @@ public final class App implements AutoCloseable {
             var admin = resources.open(Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-health")));
-            var brokerCheck = resources.open(new BoundedCheck("broker", () -> brokerAnswers(admin)));
+            var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));
             Javalin http = http(config, streams, brokerCheck, registry, queries);
 
             // An uncaught error means the task's state can no longer be trusted: stop this client
@@ -162,18 +160,6 @@ public final class App implements AutoCloseable {
         health.put("streams", state.name());
         health.put("broker", broker ? "UP" : "DOWN");
         return health;
-    }
-
-    private static boolean brokerAnswers(Admin admin) {
-        try {
-            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_CHECK_TIMEOUT.toMillis()))
-                    .nodes().get(BROKER_CHECK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).isEmpty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     /** A non-negative offset, or null for anything else. */

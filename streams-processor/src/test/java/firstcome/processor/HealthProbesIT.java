@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import firstcome.contract.Topics;
 import firstcome.stackkit.FreePorts;
+import firstcome.testkit.StoppableBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

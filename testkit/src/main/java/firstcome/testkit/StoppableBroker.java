@@ -1,4 +1,4 @@
-package firstcome.processor;
+package firstcome.testkit;
 
 import firstcome.contract.Topics;
 import java.nio.file.Files;
@@ -11,11 +11,11 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A broker of this test's own, for the one test that stops Kafka: the testkit's shared broker
- * cannot be stopped without breaking every other test of the run. Same single-node settings as
- * the testkit's.
+ * A broker of one test's own, for the tests that stop Kafka: the shared broker of
+ * {@link Infrastructure} cannot be stopped without breaking every other test of the run. Same
+ * single-node settings as the testkit's.
  */
-final class StoppableBroker implements AutoCloseable {
+public final class StoppableBroker implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private boolean stopped;
@@ -24,8 +24,8 @@ final class StoppableBroker implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    static StoppableBroker start() throws Exception {
-        Path dir = Files.createTempDirectory("processor-broker-");
+    public static StoppableBroker start() throws Exception {
+        Path dir = Files.createTempDirectory("stoppable-broker-");
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -49,18 +49,18 @@ final class StoppableBroker implements AutoCloseable {
         return new StoppableBroker(cluster);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
-    void createTopics(Topics topics) {
+    public void createTopics(Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             topics.createAll(admin, 1);
         }
     }
 
     /** Stops the broker for good: clients see it gone, as in an outage. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (!stopped) {
             stopped = true;
             cluster.close();
