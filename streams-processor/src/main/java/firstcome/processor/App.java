@@ -51,12 +51,13 @@ public final class App implements AutoCloseable {
             resources.onClose(registry::close);
             var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics), StreamsSettings.of(config, topics)));
             resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
-            var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
-                    topics.requests().name());
             // The streams client stays RUNNING for a while with its broker gone: the health asks the broker itself.
+            // The holders query asks it too, for the consumer group's committed offsets.
             var admin = resources.open(Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-health")));
+                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-admin")));
+            var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
+                    topics.requests().name(), admin, config.applicationId());
             var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));
             Javalin http = http(config, streams, brokerCheck, registry, queries);
 

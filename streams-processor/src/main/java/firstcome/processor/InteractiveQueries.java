@@ -15,7 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -45,16 +52,27 @@ final class InteractiveQueries {
     private static final Serializer<String> EVENT_KEY = Serdes.String().serializer();
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
     private static final IntPredicate ANY_TIME = partition -> true;
+    private static final Duration GROUP_OFFSETS_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration GROUP_OFFSETS_MAX_AGE = Duration.ofSeconds(1);
 
     private final KafkaStreams streams;
     private final HostInfo self;
     private final String requestsTopic;
+    private final Admin admin;
+    private final String applicationId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private GroupOffsets groupOffsets = GroupOffsets.NONE;
 
-    InteractiveQueries(KafkaStreams streams, HostInfo self, String requestsTopic) {
+    /**
+     * @param admin         asks the broker for the offsets the application's consumer group committed
+     * @param applicationId the Streams application id, which is that group's id
+     */
+    InteractiveQueries(KafkaStreams streams, HostInfo self, String requestsTopic, Admin admin, String applicationId) {
         this.streams = streams;
         this.self = self;
         this.requestsTopic = requestsTopic;
+        this.admin = admin;
+        this.applicationId = applicationId;
     }
 
     /** The user's latest decision for the event ({@code NOT_APPLIED}: none), or empty while the state is not queryable. */
@@ -101,6 +119,12 @@ final class InteractiveQueries {
      * before {@code end} are then in the stores for good, whatever happens to this instance.
      * The task's metadata shows the offsets of its latest commit (a live view, refreshed by each
      * commit); a stale read only answers 503 once more.
+     * <p>
+     * A task shows no committed offset until it commits something it processed itself, so after a
+     * restart or a rebalance a partition with no new requests would never show one. Then the
+     * consumer group's committed offset answers instead: under exactly-once it moves in the same
+     * transaction as the stores' changelog, and a task is active here only once its stores are
+     * restored, so the local store holds every decision before the group's offset.
      */
     private boolean committedUpTo(int partition, long end) {
         if (end == 0) {
@@ -111,11 +135,50 @@ final class InteractiveQueries {
             for (TaskMetadata task : thread.activeTasks()) {
                 if (task.topicPartitions().contains(requests)) {
                     Long committed = task.committedOffsets().get(requests);
-                    return committed != null && committed >= end;
+                    if (committed != null && committed >= 0) {
+                        return committed >= end;
+                    }
+                    return groupCommitted(requests) >= end;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * The offset of {@code requests} that the application's consumer group committed, or -1 when
+     * there is none or the broker does not answer in time. One answer serves for a second, so a
+     * burst of look-ups asks the broker once.
+     */
+    private synchronized long groupCommitted(TopicPartition requests) {
+        long now = System.nanoTime();
+        if (now - groupOffsets.fetchedAt() > GROUP_OFFSETS_MAX_AGE.toNanos() || groupOffsets == GroupOffsets.NONE) {
+            groupOffsets = fetchGroupOffsets(now);
+        }
+        OffsetAndMetadata committed = groupOffsets.offsets().get(requests);
+        return committed == null ? -1 : committed.offset();
+    }
+
+    private GroupOffsets fetchGroupOffsets(long now) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin
+                    .listConsumerGroupOffsets(applicationId,
+                            new ListConsumerGroupOffsetsOptions().timeoutMs((int) GROUP_OFFSETS_TIMEOUT.toMillis()))
+                    .partitionsToOffsetAndMetadata()
+                    .get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new GroupOffsets(offsets, now);
+        } catch (ExecutionException | TimeoutException e) {
+            // The broker did not answer: no offset this time, so the query answers 503 and is asked again.
+            return new GroupOffsets(Map.of(), now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new GroupOffsets(Map.of(), now);
+        }
+    }
+
+    /** The consumer group's committed offsets as the broker told them at {@code fetchedAt} ({@link System#nanoTime}). */
+    private record GroupOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, long fetchedAt) {
+        static final GroupOffsets NONE = new GroupOffsets(Map.of(), 0);
     }
 
     private static ApplicationStatus status(Decision decision) {

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two processor instances share the partitions; either one answers every status, tally and holders look-up. */
+/**
+ * Two processor instances share the partitions; either one answers every status, tally and holders look-up,
+ * and a restarted one answers the holders without waiting for a new request.
+ */
 @ExtendWith(InfrastructureExtension.class)
 class InteractiveQueriesIT {
 
@@ -165,6 +168,58 @@ class InteractiveQueriesIT {
         assertThat(get(firstPort, "/events/e-2/holders?requestsEnd=-1")).startsWith("400 ");
         assertThat(get(firstPort, "/events/e-2/holders?requestsEnd=x")).startsWith("400 ");
         assertThat(get(firstPort, "/events/bad%20id/holders?requestsEnd=1")).startsWith("400 ");
+    }
+
+    @Test
+    void answersAnEventsHoldersAfterARestartWithNoNewRequestOnceTheGroupCommittedTheRequestsUpToTheOffset(
+            @TempDir Path firstDir, @TempDir Path restartDir) throws Exception {
+        infrastructure.createTopics(topics, PARTITIONS);
+        String applicationId = "it-holders-restart-" + UUID.randomUUID();
+        int port = FreePorts.next();
+        first = App.start(config(applicationId, firstDir, port), topics);
+        Map<String, Integer> partitionOf = new HashMap<>();
+        Map<Integer, Long> partitionEnd = new HashMap<>();
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (String event : EVENTS) {
+                byte[] definition = topics.events().valueSerde().serializer()
+                        .serialize("", new EventDefinition(event, 1, T0, null));
+                producer.send(new ProducerRecord<>(topics.events().name(), null, T0.toEpochMilli(), event, definition));
+                for (String user : List.of("winner", "loser")) {
+                    Instant at = T0.plusMillis(user.equals("winner") ? 1 : 2);
+                    byte[] request = topics.requests().valueSerde().serializer()
+                            .serialize("", new CouponRequest(UUID.randomUUID().toString(), event, user, at));
+                    var sent = producer.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event,
+                            request)).get();
+                    partitionOf.put(event, sent.partition());
+                    partitionEnd.merge(sent.partition(), sent.offset() + 1, Math::max);
+                }
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String event : EVENTS) {
+                assertThat(holders(port, event, partitionEnd.get(partitionOf.get(event))).statusCode()).isEqualTo(200);
+            }
+        });
+        first.close();
+        first = null;
+
+        // The same instance comes back with an empty state dir; no request arrives after it.
+        second = App.start(config(applicationId, restartDir, port), topics);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String event : EVENTS) {
+                HttpResponse<String> response = holders(port, event, partitionEnd.get(partitionOf.get(event)));
+                assertThat(response.statusCode()).as("holders of %s: %s", event, response.body()).isEqualTo(200);
+                assertThat(Json.mapper().readValue(response.body(), CouponHolders.class))
+                        .isEqualTo(new CouponHolders(event, List.of("winner")));
+            }
+        });
+        HttpResponse<String> notYet = holders(port, "e-1", partitionEnd.get(partitionOf.get("e-1")) + 1);
+        assertThat(notYet.statusCode()).isEqualTo(503);
+        assertThat(notYet.headers().firstValue("Retry-After")).isPresent();
     }
 
     private ProcessorConfig config(String applicationId, Path stateDir, int port) {
