@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -45,7 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class DecisionFollower implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionFollower.class);
+    private static final RateLimitedLog failureLog = new RateLimitedLog(log, Duration.ofSeconds(30));
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long FAILURE_BACKOFF_MIN_MS = 100;
+    private static final long FAILURE_BACKOFF_MAX_MS = 2000;
     private static final Duration METADATA_WAIT = Duration.ofSeconds(2);
     /**
      * Decisions kept aside at most while events' states are lost (a few MB). They only accumulate
@@ -91,22 +95,39 @@ public final class DecisionFollower implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Follows until closed. An unexpected failure is logged and, after a short pause, following goes
+     * on from the consumer's current position (a decision lost that way is healed by the reconciler
+     * like any missed one): without the follower the gate would stop settling.
+     */
     private void run() {
         try {
-            List<TopicPartition> partitions = assign();
-            seekToLookback(partitions);
-            log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
+            boolean positioned = false;
+            long backoff = FAILURE_BACKOFF_MIN_MS;
             while (running) {
-                applier.apply(decisions(consumer.poll(POLL)));
+                try {
+                    if (!positioned) {
+                        List<TopicPartition> partitions = assign();
+                        seekToLookback(partitions);
+                        positioned = true;
+                        log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
+                    }
+                    applier.apply(decisions(consumer.poll(POLL)));
+                    backoff = FAILURE_BACKOFF_MIN_MS;
+                } catch (WakeupException | InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failureLog.error("decision follower failed; following {} on in {} ms", topic.name(), backoff, e);
+                    TimeUnit.MILLISECONDS.sleep(backoff);
+                    backoff = Math.min(FAILURE_BACKOFF_MAX_MS, backoff * 2);
+                }
             }
         } catch (WakeupException e) {
             if (running) {
                 log.error("decision follower woken up unexpectedly", e);
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("decision follower stopped: the gate no longer follows {}", topic.name(), e);
         } finally {
             closeConsumer();
             stopped.countDown();
