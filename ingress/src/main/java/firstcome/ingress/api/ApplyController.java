@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * catalog (known, open, not closed), then the sold-out memory, then passes the gate in one Redis
  * step, and is answered 202 only from the broker's acknowledgement; it stays pending at the gate
  * until its decision comes back. If Kafka certainly did not take it, its slot goes back to the gate
- * before the client hears 503 UNAVAILABLE; if it may have (a timeout), the place is kept and the
- * client hears 503 UNCONFIRMED.
+ * before the client hears 503 UNAVAILABLE; if it may have (a timeout), or the slot could not be
+ * given back, the place is kept and the client hears 503 UNCONFIRMED.
  */
 public final class ApplyController {
 
@@ -197,25 +197,29 @@ public final class ApplyController {
 
     /**
      * Kafka certainly did not take the record: free the slot (atomically, and only if this user
-     * holds it) so that nothing stays counted for a request the client is told failed.
+     * holds it) so that nothing stays counted for a request the client is told failed. If Redis
+     * does not answer either, the place stays counted with its pending request, which the reconciler
+     * publishes once both answer again: the request will be decided, so the client hears UNCONFIRMED,
+     * and the request stays undecided here until then.
      */
     private Answer giveBack(CouponRequest request, Throwable failure) {
         EventId event = new EventId(request.eventId());
         UserId user = new UserId(request.userId());
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        own.forget(request.requestId());
         try {
             gate.release(event, user);
-            shortcut.forget(event);
-            metrics.released(true);
-            log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
         } catch (GateUnavailableException e) {
-            // Neither Kafka nor Redis: the slot stays taken with its pending request, which the
-            // reconciler publishes once both answer again (see README, "failure cases").
+            // Neither Kafka nor Redis (see README, "failure cases").
             metrics.released(false);
-            log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {}",
-                    user, event, cause.toString(), e.getMessage());
+            log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {};"
+                    + " its place is kept until it is decided", user, event, cause.toString(), e.getMessage());
+            return Answer.problem(Outcome.UNCONFIRMED,
+                    "we could not store your application yet; your place is kept and it will be decided; check your status");
         }
+        own.forget(request.requestId());
+        shortcut.forget(event);
+        metrics.released(true);
+        log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
         return Answer.problem(Outcome.UNAVAILABLE, "the application could not be stored; nothing was counted, try again");
     }
 

@@ -9,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.SelectorManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,8 @@ final class ClientConnectionLimit implements SelectorManager.AcceptListener {
     private static final RateLimitedLog refusedLog = new RateLimitedLog(log, Duration.ofSeconds(30));
 
     private final int max;
-    private final Map<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+    /** Open connections per address; an address with none is absent. Changed only by {@code compute}. */
+    private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
     /** The address each counted connection was counted under (a refused one is never in here). */
     private final Map<SelectableChannel, InetAddress> counted = new ConcurrentHashMap<>();
 
@@ -39,9 +39,7 @@ final class ClientConnectionLimit implements SelectorManager.AcceptListener {
         if (client == null) {
             return;
         }
-        AtomicInteger count = open.computeIfAbsent(client, address -> new AtomicInteger());
-        if (count.incrementAndGet() > max) {
-            release(client, count);
+        if (!take(client)) {
             refusedLog.warn("refused a connection from {}: it already has {} open", client, max);
             try {
                 channel.close();
@@ -53,26 +51,41 @@ final class ClientConnectionLimit implements SelectorManager.AcceptListener {
         counted.put(channel, client);
     }
 
+    /** Creating the endpoint failed after {@link #onAccepted}: Jetty then never calls {@link #onClosed}. */
+    @Override
+    public void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+        giveBack(channel);
+    }
+
     @Override
     public void onClosed(SelectableChannel channel) {
-        InetAddress client = counted.remove(channel);
-        if (client != null) {
-            AtomicInteger count = open.get(client);
-            if (count != null) {
-                release(client, count);
-            }
-        }
+        giveBack(channel);
     }
 
     /** Open connections of {@code client} (tests). */
     int openFrom(InetAddress client) {
-        AtomicInteger count = open.get(client);
-        return count == null ? 0 : count.get();
+        return open.getOrDefault(client, 0);
     }
 
-    private void release(InetAddress client, AtomicInteger count) {
-        if (count.decrementAndGet() <= 0) {
-            open.remove(client, count);
+    /** Counts one more connection of {@code client} unless it has {@code max} open: one atomic step. */
+    private boolean take(InetAddress client) {
+        boolean[] taken = {false};
+        open.compute(client, (address, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= max) {
+                return count;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    /** Uncounts the channel's connection, once; the address's entry goes with its last one, atomically. */
+    private void giveBack(SelectableChannel channel) {
+        InetAddress client = counted.remove(channel);
+        if (client != null) {
+            open.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
         }
     }
 

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -39,37 +40,38 @@ import org.slf4j.LoggerFactory;
  * <p>At start it reads from {@code lookback} before now (by record time), which covers an ordinary
  * restart; a decision missed before that is healed by the reconciler: the request is still pending,
  * is published again, and the streams-processor emits its decision once more. While Redis does not
- * answer, the batch is retried and nothing further is read.
+ * answer, the batch is retried and nothing further is read; the decisions of an event whose state
+ * Redis lost are kept aside and applied again until it is rebuilt ({@link DecisionApplier}).
  */
 public final class DecisionFollower implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionFollower.class);
-    private static final RateLimitedLog outageLog = new RateLimitedLog(log, Duration.ofSeconds(30));
+    private static final RateLimitedLog failureLog = new RateLimitedLog(log, Duration.ofSeconds(30));
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long FAILURE_BACKOFF_MIN_MS = 100;
+    private static final long FAILURE_BACKOFF_MAX_MS = 2000;
     private static final Duration METADATA_WAIT = Duration.ofSeconds(2);
-    /** Decisions per script call: bounds how long one call holds Redis. */
-    private static final int PER_CALL = 500;
+    /**
+     * Decisions kept aside at most while events' states are lost (a few MB). They only accumulate
+     * until the reconciler's sweep rebuilds the events.
+     */
+    private static final int MAX_HELD = 50_000;
 
     private final Topic<CouponDecision> topic;
-    private final Gate gate;
-    private final OwnRequests own;
+    private final DecisionApplier applier;
     private final Duration lookback;
     private final Clock clock;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Counter read;
-    private final Counter settled;
-    private final Counter freed;
-    private final Counter learned;
     private volatile boolean running = true;
     private volatile boolean started;
 
     public DecisionFollower(String bootstrapServers, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Duration lookback, Clock clock, MeterRegistry registry) {
         this.topic = topic;
-        this.gate = gate;
-        this.own = own;
+        this.applier = new DecisionApplier(gate, own, MAX_HELD, () -> running, registry);
         this.lookback = lookback;
         this.clock = clock;
         this.consumer = new KafkaConsumer<>(Map.of(
@@ -86,16 +88,6 @@ public final class DecisionFollower implements AutoCloseable {
         this.read = Counter.builder("ingress.decisions.read")
                 .description("Decisions of the streams-processor read from coupon-decisions")
                 .register(registry);
-        this.settled = correction(registry, "settled", "a decided request is no longer pending");
-        this.freed = correction(registry, "freed", "a place given back after a refusal that can change");
-        this.learned = correction(registry, "learned", "a coupon holder the gate did not know");
-    }
-
-    private static Counter correction(MeterRegistry registry, String kind, String what) {
-        return Counter.builder("ingress.gate.corrections")
-                .description("Changes the decisions made to the gate: " + what)
-                .tag("kind", kind)
-                .register(registry);
     }
 
     public void start() {
@@ -103,51 +95,42 @@ public final class DecisionFollower implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Follows until closed. An unexpected failure is logged and, after a short pause, following goes
+     * on from the consumer's current position (a decision lost that way is healed by the reconciler
+     * like any missed one): without the follower the gate would stop settling.
+     */
     private void run() {
         try {
-            List<TopicPartition> partitions = assign();
-            seekToLookback(partitions);
-            log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
+            boolean positioned = false;
+            long backoff = FAILURE_BACKOFF_MIN_MS;
             while (running) {
-                Map<EventId, List<CouponDecision>> batch = decisions(consumer.poll(POLL));
-                for (var event : batch.entrySet()) {
-                    applyUntilDone(event.getKey(), event.getValue());
+                try {
+                    if (!positioned) {
+                        List<TopicPartition> partitions = assign();
+                        seekToLookback(partitions);
+                        positioned = true;
+                        log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
+                    }
+                    applier.apply(decisions(consumer.poll(POLL)));
+                    backoff = FAILURE_BACKOFF_MIN_MS;
+                } catch (WakeupException | InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failureLog.error("decision follower failed; following {} on in {} ms", topic.name(), backoff, e);
+                    TimeUnit.MILLISECONDS.sleep(backoff);
+                    backoff = Math.min(FAILURE_BACKOFF_MAX_MS, backoff * 2);
                 }
             }
         } catch (WakeupException e) {
             if (running) {
                 log.error("decision follower woken up unexpectedly", e);
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("decision follower stopped: the gate no longer follows {}", topic.name(), e);
         } finally {
             closeConsumer();
             stopped.countDown();
-        }
-    }
-
-    /** Applies the event's decisions, retrying while Redis does not answer (nothing further is read meanwhile). */
-    private void applyUntilDone(EventId event, List<CouponDecision> decisions) throws InterruptedException {
-        for (int from = 0; from < decisions.size(); from += PER_CALL) {
-            List<CouponDecision> chunk = decisions.subList(from, Math.min(decisions.size(), from + PER_CALL));
-            long backoff = 50;
-            while (running) {
-                try {
-                    Gate.Corrections corrections = gate.follow(event, chunk);
-                    settled.increment(corrections.settled());
-                    freed.increment(corrections.freed());
-                    learned.increment(corrections.learned());
-                    // Lost state: the rebuild asks the processor for the holders, which covers these.
-                    chunk.forEach(decision -> own.forget(decision.requestId()));
-                    break;
-                } catch (GateUnavailableException e) {
-                    outageLog.warn("could not apply decisions of event {} to the gate (retrying): {}", event, e.getMessage());
-                    TimeUnit.MILLISECONDS.sleep(backoff);
-                    backoff = Math.min(1000, backoff * 2);
-                }
-            }
         }
     }
 

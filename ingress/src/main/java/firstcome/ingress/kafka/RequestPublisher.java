@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -133,10 +134,12 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
 
     /**
      * Whether a failed record certainly never reached the log: failed inside send(), or refused by
-     * the broker with a non-retriable error. A timeout or a retriable error may hide a write.
+     * the broker with a non-retriable error (an {@link ApiException} that is not retriable). Anything
+     * else may hide a write: a timeout, a retriable error, and a failure of the producer itself,
+     * such as a forced close failing a batch that may already be on the wire.
      */
     static boolean certain(Throwable failure, boolean inSend) {
-        return inSend || !(failure instanceof RetriableException);
+        return inSend || (failure instanceof ApiException && !(failure instanceof RetriableException));
     }
 
     @Override

@@ -251,6 +251,23 @@ class ApplyControllerTest {
     }
 
     @Test
+    void keepsThePlaceAndAnswersUnconfirmedWhenKafkaRefusedAndTheReleaseFailed() {
+        api.defineOpen("e1", 5);
+        api.publisher.failing = true;
+        api.publisher.onPublish = () -> api.gate.down = true;
+        api.test((server, client) -> {
+            assertProblem(apply(client, "e1", "u1"), 503, "UNCONFIRMED");
+
+            api.gate.down = false;
+            EventId event = new EventId("e1");
+            assertThat(api.gate.holds(event, new UserId("u1"))).as("the place is kept").isTrue();
+            assertThat(api.gate.pending(event)).extracting(CouponRequest::userId).containsExactly("u1");
+            assertThat(api.own.undecided(event)).as("still undecided here, so a rebuild restores it")
+                    .extracting(CouponRequest::userId).containsExactly("u1");
+        });
+    }
+
+    @Test
     void describesAnEventWithWhatRemains() {
         api.define("info", 5, NOW.minusSeconds(60), NOW.plusSeconds(3600));
         api.test((server, client) -> {

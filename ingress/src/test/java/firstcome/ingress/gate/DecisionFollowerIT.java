@@ -8,12 +8,20 @@ import static org.awaitility.Awaitility.await;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.IssuingOutcome;
+import firstcome.contract.Topics;
 import firstcome.ingress.RunningIngress;
+import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.UserId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,6 +75,39 @@ class DecisionFollowerIT {
             assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
             assertOutcome(ingress.apply(event, "stranger"), 409, "ALREADY_APPLIED");
         }
+    }
+
+    @Test
+    void followsOnAfterAFailureNobodyForesaw(Infrastructure infrastructure) {
+        RunningIngress.createTopics(infrastructure);
+        String bootstrap = infrastructure.kafkaBootstrapServers();
+        EventId event = new EventId(uniqueEventId("survive"));
+        FakeGate gate = new FakeGate();
+        gate.created(event);
+        CouponRequest first = admitted(gate, event, "a");
+        CouponRequest second = admitted(gate, event, "b");
+        gate.nextFollowFails.set(new IllegalStateException("a failure nobody foresaw"));
+        try (var follower = new DecisionFollower(bootstrap, Topics.standard().decisions(), gate, new OwnRequests(),
+                Duration.ofMinutes(1), Clock.systemUTC(), new SimpleMeterRegistry())) {
+            follower.start();
+
+            // when: applying a batch fails unexpectedly, and a decision comes after it
+            RunningIngress.decide(bootstrap, decision(first, IssuingOutcome.ISSUED, 1));
+            await("the failure happened").atMost(Duration.ofSeconds(10))
+                    .until(() -> gate.nextFollowFails.get() == null);
+            RunningIngress.decide(bootstrap, decision(second, IssuingOutcome.ISSUED, 2));
+
+            // then: the follower is still following and settles the later decision
+            await("the later decision settled").atMost(Duration.ofSeconds(10))
+                    .until(() -> gate.pending(event).stream().noneMatch(request -> request.equals(second)));
+        }
+    }
+
+    private static CouponRequest admitted(FakeGate gate, EventId event, String user) {
+        CouponRequest request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        gate.admit(event, new UserId(user), 10, request);
+        return request;
     }
 
     private static CouponDecision decision(CouponRequest request, IssuingOutcome outcome, Integer couponNo) {

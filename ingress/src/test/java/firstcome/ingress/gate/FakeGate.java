@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gate's rules in memory, with a switch that makes every call fail like an unreachable Redis
@@ -30,6 +31,8 @@ public final class FakeGate implements Gate {
     public final Set<EventId> primed = ConcurrentHashMap.newKeySet();
     public final AtomicInteger admitCalls = new AtomicInteger();
     public volatile boolean down;
+    /** Thrown once by the next {@link #follow}, like a failure nobody foresaw. */
+    public final AtomicReference<RuntimeException> nextFollowFails = new AtomicReference<>();
 
     @Override
     public synchronized Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
@@ -53,6 +56,10 @@ public final class FakeGate implements Gate {
     @Override
     public synchronized Corrections follow(EventId event, List<CouponDecision> decisions) {
         failIfDown();
+        RuntimeException failure = nextFollowFails.getAndSet(null);
+        if (failure != null) {
+            throw failure;
+        }
         if (!counted.contains(event)) {
             return new Corrections(true, 0, 0, 0);
         }

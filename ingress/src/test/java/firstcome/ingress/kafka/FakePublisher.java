@@ -24,9 +24,12 @@ public final class FakePublisher implements Publisher {
     private final AtomicLong offsets = new AtomicLong();
     public volatile boolean failing;
     public volatile boolean timingOut;
+    /** Runs as a request is handed over, before it is answered (a test's way to act in between). */
+    public volatile Runnable onPublish = () -> { };
 
     @Override
     public CompletableFuture<Long> publish(CouponRequest request) {
+        onPublish.run();
         if (failing) {
             return CompletableFuture.failedFuture(new NeverSentException(new TimeoutException("switched off by the test")));
         }

@@ -2,6 +2,7 @@ package firstcome.ingress.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -24,5 +25,10 @@ class RequestPublisherTest {
     void takesATimeoutOrARetriableErrorAfterSendAsPossiblyWritten() {
         assertThat(RequestPublisher.certain(new TimeoutException("Expiring 1 record(s)"), false)).isFalse();
         assertThat(RequestPublisher.certain(new NotEnoughReplicasException("isr"), false)).isFalse();
+    }
+
+    @Test
+    void takesAForcedCloseFailingABatchAfterSendAsPossiblyWritten() {
+        assertThat(RequestPublisher.certain(new KafkaException("Producer is closed forcefully."), false)).isFalse();
     }
 }
