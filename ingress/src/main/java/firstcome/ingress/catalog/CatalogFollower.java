@@ -2,6 +2,7 @@ package firstcome.ingress.catalog;
 
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Topic;
+import firstcome.ingress.kafka.TopicAssignment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -60,7 +60,8 @@ public final class CatalogFollower implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = assign();
+            List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), () -> running);
+            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = endOffsets(partitions);
             log.info("reading {} ({} partitions) from the beginning, up to {}", topic.name(), partitions.size(), ends);
             while (running) {
@@ -84,32 +85,6 @@ public final class CatalogFollower implements AutoCloseable {
             closeConsumer();
             stopped.countDown();
         }
-    }
-
-    /** Waits for the topic to exist: an ingress may start before the topics are created. */
-    private List<TopicPartition> assign() throws InterruptedException {
-        boolean warned = false;
-        while (running) {
-            try {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), METADATA_WAIT);
-                if (infos != null && !infos.isEmpty()) {
-                    List<TopicPartition> partitions = infos.stream()
-                            .map(info -> new TopicPartition(info.topic(), info.partition()))
-                            .toList();
-                    consumer.assign(partitions);
-                    consumer.seekToBeginning(partitions);
-                    return partitions;
-                }
-            } catch (TimeoutException e) {
-                // broker not reachable yet
-            }
-            if (!warned) {
-                log.warn("waiting for topic {} to exist and its broker to answer", topic.name());
-                warned = true;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        throw new WakeupException();
     }
 
     private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {

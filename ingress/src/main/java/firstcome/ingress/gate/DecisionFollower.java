@@ -4,6 +4,7 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.Topic;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.api.EventId;
+import firstcome.ingress.kafka.TopicAssignment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -107,7 +107,7 @@ public final class DecisionFollower implements AutoCloseable {
             while (running) {
                 try {
                     if (!positioned) {
-                        List<TopicPartition> partitions = assign();
+                        List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), () -> running);
                         seekToLookback(partitions);
                         positioned = true;
                         log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
@@ -150,31 +150,6 @@ public final class DecisionFollower implements AutoCloseable {
             }
         }
         return byEvent;
-    }
-
-    /** Waits for the topic to exist: an ingress may start before the topics are created. */
-    private List<TopicPartition> assign() throws InterruptedException {
-        boolean warned = false;
-        while (running) {
-            try {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), METADATA_WAIT);
-                if (infos != null && !infos.isEmpty()) {
-                    List<TopicPartition> partitions = infos.stream()
-                            .map(info -> new TopicPartition(info.topic(), info.partition()))
-                            .toList();
-                    consumer.assign(partitions);
-                    return partitions;
-                }
-            } catch (TimeoutException e) {
-                // broker not reachable yet
-            }
-            if (!warned) {
-                log.warn("waiting for topic {} to exist and its broker to answer", topic.name());
-                warned = true;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        throw new WakeupException();
     }
 
     /** From the first record stamped {@code lookback} before now; partitions without one start at their end. */
