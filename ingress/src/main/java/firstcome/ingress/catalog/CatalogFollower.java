@@ -2,12 +2,12 @@ package firstcome.ingress.catalog;
 
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Topic;
+import firstcome.ingress.kafka.FollowerThread;
 import firstcome.ingress.kafka.TopicAssignment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,10 +34,7 @@ public final class CatalogFollower implements AutoCloseable {
     private final Topic<EventDefinition> topic;
     private final EventCatalog catalog;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private volatile boolean started;
+    private final FollowerThread follower;
 
     public CatalogFollower(String bootstrapServers, Topic<EventDefinition> topic, EventCatalog catalog) {
         this.topic = topic;
@@ -49,50 +46,35 @@ public final class CatalogFollower implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "ingress-catalog");
-        this.thread.setDaemon(true);
+        this.follower = new FollowerThread("ingress-catalog", "event catalog reader", consumer, this::follow);
     }
 
     public void start() {
-        started = true;
-        thread.start();
+        follower.start();
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), () -> running);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = endOffsets(partitions);
-            log.info("reading {} ({} partitions) from the beginning, up to {}", topic.name(), partitions.size(), ends);
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    apply(record);
-                }
-                if (!catalog.isLoaded() && reached(ends)) {
-                    catalog.markLoaded();
-                    log.info("event catalog loaded: {} events", catalog.size());
-                }
+    private void follow(BooleanSupplier running) throws InterruptedException {
+        List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), running);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = endOffsets(partitions, running);
+        log.info("reading {} ({} partitions) from the beginning, up to {}", topic.name(), partitions.size(), ends);
+        while (running.getAsBoolean()) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                apply(record);
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("event catalog reader woken up unexpectedly", e);
+            if (!catalog.isLoaded() && reached(ends)) {
+                catalog.markLoaded();
+                log.info("event catalog loaded: {} events", catalog.size());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("event catalog reader stopped: the catalog no longer follows {}", topic.name(), e);
-        } finally {
-            closeConsumer();
-            stopped.countDown();
         }
     }
 
-    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions, BooleanSupplier running) {
         while (true) {
             try {
                 return consumer.endOffsets(partitions, METADATA_WAIT);
             } catch (TimeoutException e) {
-                if (!running) {
+                if (!running.getAsBoolean()) {
                     throw new WakeupException();
                 }
             }
@@ -139,26 +121,6 @@ public final class CatalogFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (!started) {
-            closeConsumer();
-            return;
-        }
-        consumer.wakeup();
-        try {
-            if (!stopped.await(5, TimeUnit.SECONDS)) {
-                log.warn("event catalog reader did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void closeConsumer() {
-        try {
-            consumer.close(Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("closing the catalog consumer", e);
-        }
+        follower.close();
     }
 }

@@ -4,6 +4,7 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.Topic;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.api.EventId;
+import firstcome.ingress.kafka.FollowerThread;
 import firstcome.ingress.kafka.TopicAssignment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,8 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,16 +63,12 @@ public final class DecisionFollower implements AutoCloseable {
     private final Duration lookback;
     private final Clock clock;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final FollowerThread follower;
     private final Counter read;
-    private volatile boolean running = true;
-    private volatile boolean started;
 
     public DecisionFollower(String bootstrapServers, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Duration lookback, Clock clock, MeterRegistry registry) {
         this.topic = topic;
-        this.applier = new DecisionApplier(gate, own, MAX_HELD, () -> running, registry);
         this.lookback = lookback;
         this.clock = clock;
         this.consumer = new KafkaConsumer<>(Map.of(
@@ -83,16 +80,15 @@ public final class DecisionFollower implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "ingress-decisions");
-        this.thread.setDaemon(true);
+        this.follower = new FollowerThread("ingress-decisions", "decision follower", consumer, this::follow);
+        this.applier = new DecisionApplier(gate, own, MAX_HELD, follower::running, registry);
         this.read = Counter.builder("ingress.decisions.read")
                 .description("Decisions of the streams-processor read from coupon-decisions")
                 .register(registry);
     }
 
     public void start() {
-        started = true;
-        thread.start();
+        follower.start();
     }
 
     /**
@@ -100,37 +96,26 @@ public final class DecisionFollower implements AutoCloseable {
      * on from the consumer's current position (a decision lost that way is healed by the reconciler
      * like any missed one): without the follower the gate would stop settling.
      */
-    private void run() {
-        try {
-            boolean positioned = false;
-            long backoff = FAILURE_BACKOFF_MIN_MS;
-            while (running) {
-                try {
-                    if (!positioned) {
-                        List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), () -> running);
-                        seekToLookback(partitions);
-                        positioned = true;
-                        log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
-                    }
-                    applier.apply(decisions(consumer.poll(POLL)));
-                    backoff = FAILURE_BACKOFF_MIN_MS;
-                } catch (WakeupException | InterruptException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    failureLog.error("decision follower failed; following {} on in {} ms", topic.name(), backoff, e);
-                    TimeUnit.MILLISECONDS.sleep(backoff);
-                    backoff = Math.min(FAILURE_BACKOFF_MAX_MS, backoff * 2);
+    private void follow(BooleanSupplier running) throws InterruptedException {
+        boolean positioned = false;
+        long backoff = FAILURE_BACKOFF_MIN_MS;
+        while (running.getAsBoolean()) {
+            try {
+                if (!positioned) {
+                    List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), running);
+                    seekToLookback(partitions);
+                    positioned = true;
+                    log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
                 }
+                applier.apply(decisions(consumer.poll(POLL)));
+                backoff = FAILURE_BACKOFF_MIN_MS;
+            } catch (WakeupException | InterruptException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                failureLog.error("decision follower failed; following {} on in {} ms", topic.name(), backoff, e);
+                TimeUnit.MILLISECONDS.sleep(backoff);
+                backoff = Math.min(FAILURE_BACKOFF_MAX_MS, backoff * 2);
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("decision follower woken up unexpectedly", e);
-            }
-        } catch (InterruptedException | InterruptException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            closeConsumer();
-            stopped.countDown();
         }
     }
 
@@ -179,26 +164,6 @@ public final class DecisionFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (!started) {
-            closeConsumer();
-            return;
-        }
-        consumer.wakeup();
-        try {
-            if (!stopped.await(5, TimeUnit.SECONDS)) {
-                log.warn("decision follower did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void closeConsumer() {
-        try {
-            consumer.close(Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("closing the decision consumer", e);
-        }
+        follower.close();
     }
 }
