@@ -14,6 +14,9 @@ COPY sink/pom.xml sink/
 COPY bench/pom.xml bench/
 COPY e2e/pom.xml e2e/
 COPY contract/src contract/src
+# The services' tests are compiled even with -DskipTests, and they use the testkit (which uses stackkit).
+COPY stackkit/src stackkit/src
+COPY testkit/src testkit/src
 COPY streams-processor/src streams-processor/src
 COPY ingress/src ingress/src
 COPY sink/src sink/src
