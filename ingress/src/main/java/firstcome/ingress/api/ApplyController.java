@@ -113,7 +113,16 @@ public final class ApplyController {
         // Made before the gate, which keeps it as pending with the slot: if this process dies
         // before Kafka answers, another ingress finds it there and publishes it (GateReconciler).
         var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
-        Gate.Admission admission = gate.admit(event, user, definition.limit(), request);
+        Gate.Admission admission;
+        try {
+            admission = gate.admit(event, user, definition.limit(), request);
+        } catch (GateUnavailableException e) {
+            if (!e.maybeApplied()) {
+                throw e; // nothing was sent to Redis: nothing was counted
+            }
+            counted(eventId, admissionUnknown(request, e), started).writeTo(ctx);
+            return;
+        }
         if (admission.isLost()) {
             // Nobody passes until the event is rebuilt from the authority (one rebuild at a time).
             rebuild.rebuild(event).thenRun(() -> shortcut.forget(event));
@@ -221,6 +230,32 @@ public final class ApplyController {
         metrics.released(true);
         log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
         return Answer.problem(Outcome.UNAVAILABLE, "the application could not be stored; nothing was counted, try again");
+    }
+
+    /**
+     * Redis took the admit script but its reply did not come in time: the request may hold a place.
+     * Asked again, the gate tells: pending means it passed (the reconciler publishes it, so it will
+     * be decided); not pending means nothing was counted. If the gate does not answer that either,
+     * the client hears that the application could not be confirmed, never that nothing was counted.
+     */
+    private Answer admissionUnknown(CouponRequest request, GateUnavailableException failure) {
+        try {
+            if (!gate.isPending(request)) {
+                throw failure; // certain now: the script did not let this request through
+            }
+            log.warn("the gate's answer for {} to {} came too late, but it let the request through; its place is kept",
+                    request.userId(), request.eventId());
+            return Answer.problem(Outcome.UNCONFIRMED,
+                    "we could not confirm your application yet; your place is kept and it will be decided; check your status");
+        } catch (GateUnavailableException stillAway) {
+            if (stillAway == failure) {
+                throw failure;
+            }
+            log.warn("the gate did not answer for {} to {} and cannot say whether it counted the application",
+                    request.userId(), request.eventId());
+            return Answer.problem(Outcome.UNCONFIRMED,
+                    "we could not confirm whether your application was counted; check your status before applying again");
+        }
     }
 
     /** The gate lost the event's state (Redis lost its data): nothing was counted. */

@@ -63,6 +63,9 @@ public interface Gate {
      */
     void prime(EventDefinition definition, boolean newEvent);
 
+    /** Whether {@code request} is the one pending for its user: the gate let it through and it is undecided. */
+    boolean isPending(CouponRequest request);
+
     /** How many users hold a slot (the count decides SOLD_OUT). */
     long count(EventId event);
 

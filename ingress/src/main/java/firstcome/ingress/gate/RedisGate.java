@@ -11,6 +11,7 @@ import firstcome.ingress.api.UserId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -211,6 +212,19 @@ public final class RedisGate implements Gate, AutoCloseable {
     }
 
     @Override
+    public boolean isPending(CouponRequest request) {
+        String pending = call(() -> redis.hget(Keys.of(new EventId(request.eventId())).pending(), request.userId()));
+        if (pending == null) {
+            return false;
+        }
+        try {
+            return request.requestId().equals(Json.mapper().readValue(pending, CouponRequest.class).requestId());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean knows(EventId event) {
         return call(() -> redis.exists(Keys.of(event).count()));
     }
@@ -293,8 +307,21 @@ public final class RedisGate implements Gate, AutoCloseable {
         try {
             return call.run();
         } catch (JedisException e) {
-            throw new GateUnavailableException("Redis did not answer: " + e.getMessage(), e);
+            throw new GateUnavailableException("Redis did not answer: " + e.getMessage(), e, replyTimedOut(e));
         }
+    }
+
+    /**
+     * A read timeout: the command went out and its reply did not come in time, so it may have run.
+     * Every other failure (no free connection, no connection at all) happened before anything was sent.
+     */
+    private static boolean replyTimedOut(JedisException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).contains("Read timed out")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @FunctionalInterface

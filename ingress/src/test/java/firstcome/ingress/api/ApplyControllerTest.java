@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import firstcome.contract.Json;
 import firstcome.ingress.ApiFixture;
+import firstcome.ingress.gate.FakeGate;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.time.temporal.ChronoUnit;
@@ -50,6 +51,45 @@ class ApplyControllerTest {
 
             assertThat(response.code()).isEqualTo(202);
             assertThat(json(response).get("userId").asText()).isEqualTo("12345678901234567890");
+        });
+    }
+
+    @Test
+    void keepsThePlaceAndSaysUnconfirmedWhenTheGatesReplyCameTooLateButItLetTheRequestThrough() {
+        api.defineOpen("e1", 10);
+        api.gate.nextAdmitReplyLost = FakeGate.ReplyLost.RAN;
+        api.test((server, client) -> {
+            Response response = apply(client, "e1", "alice");
+
+            assertProblem(response, 503, "UNCONFIRMED");
+            assertThat(api.gate.count(new EventId("e1"))).as("the place is kept").isEqualTo(1);
+            assertThat(api.gate.pending(new EventId("e1"))).as("pending, so the reconciler publishes it").hasSize(1);
+        });
+    }
+
+    @Test
+    void saysNothingWasCountedOnlyOnceTheGateConfirmsItDidNotLetTheRequestThrough() {
+        api.defineOpen("e1", 10);
+        api.gate.nextAdmitReplyLost = FakeGate.ReplyLost.DID_NOT_RUN;
+        api.test((server, client) -> {
+            Response response = apply(client, "e1", "alice");
+
+            assertProblem(response, 503, "UNAVAILABLE");
+            assertThat(api.gate.count(new EventId("e1"))).isZero();
+            assertThat(apply(client, "e1", "alice").code()).as("the retry passes").isEqualTo(202);
+        });
+    }
+
+    @Test
+    void neverSaysNothingWasCountedWhenTheGateCannotTellWhetherItCountedTheRequest() {
+        api.defineOpen("e1", 10);
+        api.gate.nextAdmitReplyLost = FakeGate.ReplyLost.RAN;
+        api.gate.downAfterLostReply = true;
+        api.test((server, client) -> {
+            Response response = apply(client, "e1", "alice");
+
+            assertProblem(response, 503, "UNCONFIRMED");
+            assertThat(json(response).get("message").asText()).doesNotContain("nothing was counted");
         });
     }
 

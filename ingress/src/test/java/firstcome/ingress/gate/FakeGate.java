@@ -31,11 +31,30 @@ public final class FakeGate implements Gate {
     public final Set<EventId> primed = ConcurrentHashMap.newKeySet();
     public final AtomicInteger admitCalls = new AtomicInteger();
     public volatile boolean down;
+    /**
+     * What the next {@link #admit} does before its reply "times out" (a read timeout: the script was
+     * sent): {@code RAN} admits as usual first, {@code DID_NOT_RUN} touches nothing; {@code null} = a normal reply.
+     */
+    public volatile ReplyLost nextAdmitReplyLost;
+    /** Makes every call fail like an unreachable Redis once an admit's reply was lost. */
+    public volatile boolean downAfterLostReply;
+
+    public enum ReplyLost { RAN, DID_NOT_RUN }
+
     /** Thrown once by the next {@link #follow}, like a failure nobody foresaw. */
     public final AtomicReference<RuntimeException> nextFollowFails = new AtomicReference<>();
 
     @Override
     public synchronized Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
+        ReplyLost lost = nextAdmitReplyLost;
+        if (lost != null) {
+            nextAdmitReplyLost = null;
+            if (lost == ReplyLost.RAN) {
+                admit(event, user, limit, request);
+            }
+            down = downAfterLostReply;
+            throw new GateUnavailableException("Redis did not answer: Read timed out", null, true);
+        }
         failIfDown();
         admitCalls.incrementAndGet();
         if (!counted.contains(event)) {
@@ -155,6 +174,13 @@ public final class FakeGate implements Gate {
     /** As after an admin call of any ingress primed the new event (without counting as primed here). */
     public synchronized void created(EventId event) {
         counted.add(event);
+    }
+
+    @Override
+    public synchronized boolean isPending(CouponRequest request) {
+        failIfDown();
+        CouponRequest pendingOne = pendingOf(new EventId(request.eventId())).get(request.userId());
+        return pendingOne != null && pendingOne.requestId().equals(request.requestId());
     }
 
     @Override

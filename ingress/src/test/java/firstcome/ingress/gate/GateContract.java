@@ -76,10 +76,15 @@ abstract class GateContract {
         CouponRequest accepted = request("a");
         gate.admit(event, user("a"), 1, accepted);
 
-        gate.admit(event, user("a"), 1, request("a"));
-        gate.admit(event, user("b"), 1, request("b"));
+        CouponRequest repeated = request("a");
+        gate.admit(event, user("a"), 1, repeated);
+        CouponRequest refused = request("b");
+        gate.admit(event, user("b"), 1, refused);
 
         assertThat(gate.pending(event)).containsExactly(accepted);
+        assertThat(gate.isPending(accepted)).isTrue();
+        assertThat(gate.isPending(repeated)).isFalse();
+        assertThat(gate.isPending(refused)).isFalse();
     }
 
     @Test
