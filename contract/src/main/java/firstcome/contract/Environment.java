@@ -69,6 +69,32 @@ public final class Environment {
         return requireHost("HTTP_HOST", text("HTTP_HOST", ALL_INTERFACES));
     }
 
+    /**
+     * {@code EVENT_RETENTION}: how long after its {@code closesAt} an event's working state is kept
+     * (gate keys, the processor's decision stores, the ingress's copies); after that the event is
+     * retired. An ISO-8601 duration ({@code P7D}, {@code PT12H}, {@code PT30S}); default 7 days.
+     */
+    public Duration eventRetention() {
+        Optional<String> value = text("EVENT_RETENTION");
+        if (value.isEmpty()) {
+            return DEFAULT_EVENT_RETENTION;
+        }
+        Duration retention;
+        try {
+            retention = Duration.parse(value.get().toUpperCase(Locale.ROOT));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("EVENT_RETENTION must be an ISO-8601 duration such as P7D or PT12H, was '"
+                    + value.get() + "'", e);
+        }
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("EVENT_RETENTION must not be negative, was '" + value.get() + "'");
+        }
+        return retention;
+    }
+
+    /** The default of {@code EVENT_RETENTION}. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
+
     /** The default of {@code HTTP_HOST}. */
     public static final String ALL_INTERFACES = "0.0.0.0";
 

@@ -55,4 +55,15 @@ class EnvironmentTest {
         assertThatThrownBy(() -> new Environment(Map.of("HTTP_HOST", "http://x:80")).httpHost())
                 .hasMessageStartingWith("HTTP_HOST must be a host name or an address");
     }
+
+    @Test
+    void eventRetentionIsAnIsoDurationOfSevenDaysByDefault() {
+        assertThat(new Environment(Map.of()).eventRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(new Environment(Map.of("EVENT_RETENTION", "pt30s")).eventRetention()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(new Environment(Map.of("EVENT_RETENTION", "P2D")).eventRetention()).isEqualTo(Duration.ofDays(2));
+        assertThatThrownBy(() -> new Environment(Map.of("EVENT_RETENTION", "7 days")).eventRetention())
+                .hasMessage("EVENT_RETENTION must be an ISO-8601 duration such as P7D or PT12H, was '7 days'");
+        assertThatThrownBy(() -> new Environment(Map.of("EVENT_RETENTION", "-PT1S")).eventRetention())
+                .hasMessage("EVENT_RETENTION must not be negative, was '-PT1S'");
+    }
 }
