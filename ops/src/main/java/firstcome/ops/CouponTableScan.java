@@ -57,9 +57,9 @@ final class CouponTableScan implements Iterator<CouponTableScan.Row>, AutoClosea
     static CouponTableScan open(Connection connection, String table, Set<String> events) throws SQLException {
         List<String> ids = events.stream().sorted().toList();
         String where = ids.isEmpty() ? "" : " WHERE event_id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
-        // issued_at as epoch seconds, as CouponWriter reads it: the driver would drop MariaDB's milliseconds.
+        // issued_at as text, as CouponWriter reads it: the driver would drop MariaDB's milliseconds.
         PreparedStatement statement = connection.prepareStatement(
-                "SELECT id, event_id, user_id, coupon_no, request_id, UNIX_TIMESTAMP(issued_at) FROM " + table + where
+                "SELECT id, event_id, user_id, coupon_no, request_id, " + CouponWriter.SELECT_ISSUED_AT + " FROM " + table + where
                         + " ORDER BY event_id, coupon_no",
                 ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         try {
@@ -89,7 +89,7 @@ final class CouponTableScan implements Iterator<CouponTableScan.Row>, AutoClosea
                 return false;
             }
             next = new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4),
-                    result.getString(5), CouponWriter.instant(result.getBigDecimal(6)));
+                    result.getString(5), CouponWriter.issuedAt(result.getString(6)));
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("reading the coupon table failed: " + e.getMessage(), e);

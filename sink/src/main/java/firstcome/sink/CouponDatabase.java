@@ -43,10 +43,11 @@ public final class CouponDatabase implements AutoCloseable {
         // Every batch is one explicit transaction; READ COMMITTED takes no gap locks on the read-back.
         hikari.setAutoCommit(false);
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        // issued_at goes in and out as epoch seconds (FROM_UNIXTIME / UNIX_TIMESTAMP, see CouponWriter);
-        // with the session zone at UTC that conversion has no DST-ambiguous hour, and anyone reading
-        // the table from this pool sees UTC ('+00:00' rather than 'UTC': MariaDB without loaded zone
-        // tables knows no zone names).
+        // issued_at is a DATETIME(3) holding UTC, written and read as text (see CouponWriter), which no
+        // session zone converts. The zone still matters where the server converts: Flyway's V2 turned
+        // the former TIMESTAMP column into UTC wall times (it sets the zone itself too), and NOW() or
+        // a TIMESTAMP read through this pool is UTC ('+00:00' rather than 'UTC': MariaDB without
+        // loaded zone tables knows no zone names).
         hikari.setConnectionInitSql("SET time_zone = '+00:00'");
         // An upsert that finds its row unchanged counts 0, so the insert's count is the rows written,
         // and a batch whose every row is new skips the read-back (CouponWriter checks the mode itself).

@@ -3,13 +3,14 @@ package firstcome.sink;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
 import firstcome.contract.IssuedCoupon;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,22 +44,27 @@ import javax.sql.DataSource;
  */
 public final class CouponWriter {
 
-    /** The range of a MySQL/MariaDB {@code TIMESTAMP} column; anything outside cannot be stored. */
-    public static final Instant EARLIEST_ISSUED_AT = Instant.parse("1970-01-01T00:00:01Z");
-    public static final Instant LATEST_ISSUED_AT = Instant.parse("2038-01-19T03:14:07.999Z");
+    /** The range of a MySQL/MariaDB {@code DATETIME(3)} column holding UTC; anything outside cannot be stored. */
+    public static final Instant EARLIEST_ISSUED_AT = Instant.parse("1000-01-01T00:00:00Z");
+    public static final Instant LATEST_ISSUED_AT = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /** Keeps each statement well under max_allowed_packet and the 65,535 placeholders of a prepared statement. */
     static final int ROWS_PER_STATEMENT = 500;
 
     private static final String COLUMNS = "event_id, user_id, coupon_no, request_id, issued_at";
     /**
-     * issued_at crosses JDBC as epoch seconds with three decimals, converted by the server
-     * ({@code FROM_UNIXTIME} in, {@code UNIX_TIMESTAMP} out), never as a JDBC Timestamp: MariaDB
-     * announces itself as "5.5.5-10.x" for old clients, so mysql-connector-j takes it for a server
-     * without fractional seconds and drops the milliseconds of every Timestamp it sends. Epoch
-     * numbers also keep the JVM's and the driver's time zones out of the way entirely.
+     * issued_at ({@code DATETIME(3)}, UTC) crosses JDBC as text, {@code 2040-01-01 00:00:00.123} in and
+     * {@code 2040-01-01 00:00:00.123000} out, never as a JDBC Timestamp: MariaDB announces itself as
+     * "5.5.5-10.x" for old clients, so mysql-connector-j takes it for a server without fractional
+     * seconds and drops the milliseconds of every Timestamp it sends. Text also keeps the JVM's, the
+     * driver's and the session's time zones out of the way entirely (a DATETIME is never converted),
+     * and unlike epoch numbers ({@code FROM_UNIXTIME}, {@code UNIX_TIMESTAMP}, which stop at 2038 on
+     * MariaDB before 11.5) it covers the column's whole range.
      */
-    private static final String READ_COLUMNS = "event_id, user_id, coupon_no, request_id, UNIX_TIMESTAMP(issued_at)";
+    public static final String SELECT_ISSUED_AT = "DATE_FORMAT(issued_at, '%Y-%m-%d %H:%i:%s.%f')";
+    private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
+    private static final DateTimeFormatter READ = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    private static final String READ_COLUMNS = "event_id, user_id, coupon_no, request_id, " + SELECT_ISSUED_AT;
 
     /**
      * @param written       rows inserted by this batch
@@ -125,7 +131,7 @@ public final class CouponWriter {
         int inserted = 0;
         for (List<IssuedCoupon> chunk : chunks(coupons)) {
             String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES "
-                    + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, FROM_UNIXTIME(?))"))
+                    + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?)"))
                     + " ON DUPLICATE KEY UPDATE id = id";
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int p = 1;
@@ -134,7 +140,7 @@ public final class CouponWriter {
                     statement.setString(p++, coupon.userId());
                     statement.setInt(p++, coupon.couponNo());
                     statement.setString(p++, coupon.requestId());
-                    statement.setBigDecimal(p++, epochSeconds(coupon.issuedAt()));
+                    statement.setString(p++, issuedAtText(coupon.issuedAt()));
                 }
                 inserted += statement.executeUpdate();
             }
@@ -168,7 +174,7 @@ public final class CouponWriter {
                     try (ResultSet result = statement.executeQuery()) {
                         while (result.next()) {
                             rows.add(new CouponRow(result.getString(1), result.getString(2), result.getInt(3),
-                                    result.getString(4), instant(result.getBigDecimal(5))));
+                                    result.getString(4), issuedAt(result.getString(5))));
                         }
                     }
                 }
@@ -183,13 +189,14 @@ public final class CouponWriter {
                 && connection.unwrap(JdbcConnection.class).getPropertySet().getBooleanProperty(PropertyKey.useAffectedRows).getValue();
     }
 
-    static BigDecimal epochSeconds(Instant instant) {
-        return BigDecimal.valueOf(instant.toEpochMilli(), 3);
+    /** The value written into issued_at: the instant's UTC wall time, to the millisecond. */
+    static String issuedAtText(Instant instant) {
+        return WRITTEN.format(instant.atOffset(ZoneOffset.UTC));
     }
 
-    /** {@code UNIX_TIMESTAMP(issued_at)} as read back, to the millisecond (the driver would drop MariaDB's milliseconds). */
-    public static Instant instant(BigDecimal epochSeconds) {
-        return Instant.ofEpochMilli(epochSeconds.movePointRight(3).setScale(0, RoundingMode.UNNECESSARY).longValueExact());
+    /** issued_at as {@link #SELECT_ISSUED_AT} reads it back, as the instant it holds in UTC. */
+    public static Instant issuedAt(String stored) {
+        return LocalDateTime.parse(stored, READ).toInstant(ZoneOffset.UTC);
     }
 
     private static <T> List<List<T>> chunks(List<T> items) {

@@ -10,7 +10,7 @@ public enum DeadLetterReason {
     UNREADABLE,
     /** The record's key is not the coupon's event id, which the contract promises. */
     KEY_MISMATCH,
-    /** {@code issuedAt} lies outside what a {@code TIMESTAMP(3)} column holds (1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z). */
+    /** {@code issuedAt} lies outside what a {@code DATETIME(3)} column holds (1000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z). */
     ISSUED_AT_OUT_OF_RANGE,
     /** The table holds this event's coupon number for another user. */
     COUPON_NO_TAKEN,

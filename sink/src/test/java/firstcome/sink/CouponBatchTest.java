@@ -93,15 +93,17 @@ class CouponBatchTest {
     }
 
     @Test
-    void setsAsideAnIssueTimeATimestampColumnCannotHold() {
-        IssuedCoupon tooLate = new IssuedCoupon("e1", "u1", 1, "r1", Instant.parse("2038-01-19T03:14:08Z"));
-        IssuedCoupon tooEarly = new IssuedCoupon("e1", "u2", 2, "r2", Instant.EPOCH);
+    void setsAsideAnIssueTimeADatetimeColumnCannotHold() {
+        IssuedCoupon tooLate = new IssuedCoupon("e1", "u1", 1, "r1", Instant.parse("+10000-01-01T00:00:00Z"));
+        IssuedCoupon tooEarly = new IssuedCoupon("e1", "u2", 2, "r2", Instant.parse("0999-12-31T23:59:59.999Z"));
         IssuedCoupon lastPossible = new IssuedCoupon("e1", "u3", 3, "r3", CouponWriter.LATEST_ISSUED_AT);
+        IssuedCoupon after2038 = new IssuedCoupon("e1", "u4", 4, "r4", Instant.parse("2040-01-01T00:00:00Z"));
 
         CouponBatch batch = decode(Map.of(P0, List.of(
-                record(P0, 0, "e1", json(tooLate)), record(P0, 1, "e1", json(tooEarly)), record(P0, 2, "e1", json(lastPossible)))));
+                record(P0, 0, "e1", json(tooLate)), record(P0, 1, "e1", json(tooEarly)), record(P0, 2, "e1", json(lastPossible)),
+                record(P0, 3, "e1", json(after2038)))));
 
-        assertThat(batch.coupons()).containsExactly(lastPossible);
+        assertThat(batch.coupons()).containsExactly(lastPossible, after2038);
         assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
                 .containsExactly(DeadLetterReason.ISSUED_AT_OUT_OF_RANGE, DeadLetterReason.ISSUED_AT_OUT_OF_RANGE);
     }

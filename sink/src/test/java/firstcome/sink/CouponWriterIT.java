@@ -54,12 +54,13 @@ class CouponWriterIT {
 
     @Test
     void storesIssuedAtAsTheSameInstantWhateverTheZoneOfTheJvm() throws Exception {
-        // Failsafe runs this JVM in Asia/Seoul; rows() reads the instant with the server's UNIX_TIMESTAMP().
+        // Failsafe runs this JVM in Asia/Seoul; rows() reads the UTC wall time the server holds.
         String event = fixture.event("instants");
         List<IssuedCoupon> coupons = List.of(
                 new IssuedCoupon(event, "u1", 1, "r1", Instant.parse("2026-03-29T01:30:00.001Z")),
                 new IssuedCoupon(event, "u2", 2, "r2", CouponWriter.EARLIEST_ISSUED_AT),
-                new IssuedCoupon(event, "u3", 3, "r3", CouponWriter.LATEST_ISSUED_AT));
+                new IssuedCoupon(event, "u3", 3, "r3", CouponWriter.LATEST_ISSUED_AT),
+                new IssuedCoupon(event, "u4", 4, "r4", Instant.parse("2038-01-19T03:14:08Z")));
 
         writer.write(coupons);
 

@@ -130,9 +130,12 @@ final class SinkFixture implements AutoCloseable {
         }
     }
 
-    /** The stored rows of an event, by coupon number; issued_at taken as epoch milliseconds by the server itself. */
+    /**
+     * The stored rows of an event, by coupon number; issued_at as the server prints it (a UTC wall
+     * time to the microsecond), read with a plain connection in the server's default session zone.
+     */
     List<CouponRow> rows(String eventId) {
-        String sql = "SELECT event_id, user_id, coupon_no, request_id, CAST(UNIX_TIMESTAMP(issued_at) * 1000 AS SIGNED)"
+        String sql = "SELECT event_id, user_id, coupon_no, request_id, DATE_FORMAT(issued_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
                 + " FROM coupon WHERE event_id = ? ORDER BY coupon_no";
         try (Connection db = DriverManager.getConnection(infrastructure.mysqlJdbcUrl(), infrastructure.mysqlUser(), infrastructure.mysqlPassword());
              PreparedStatement query = db.prepareStatement(sql)) {
@@ -141,7 +144,7 @@ final class SinkFixture implements AutoCloseable {
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
                     rows.add(new CouponRow(result.getString(1), result.getString(2), result.getInt(3), result.getString(4),
-                            Instant.ofEpochMilli(result.getLong(5))));
+                            Instant.parse(result.getString(5))));
                 }
             }
             return rows;
