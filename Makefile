@@ -7,7 +7,7 @@ MVN   ?= mvn -B -ntp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: deps deps-browser compose-check image-check ## build and run every unit and integration test (what CI runs)
+test: deps deps-browser compose-check image-check stack-check ## build and run every unit and integration test (what CI runs)
 	$(MVN) verify
 
 build: ## compile and package without tests
@@ -17,7 +17,7 @@ clean: ## remove build output (keeps .local data)
 	$(MVN) -q clean
 
 # --- local stack (scripts/stack.sh; see docs/local-stack.md) ---------------------------------
-.PHONY: deps deps-browser up down status infra-up infra-down compose-check image-check demo bench
+.PHONY: deps deps-browser up down status infra-up infra-down compose-check image-check stack-check demo bench
 
 deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
 	@MVN="$(MVN)" scripts/stack.sh deps
@@ -46,6 +46,9 @@ compose-check: ## validate docker-compose.yml (needs docker-compose, not a Docke
 
 image-check: ## build the Dockerfile's build stage as docker build would, without a Docker engine; check what compose builds (~2 min)
 	@scripts/image-check.sh
+
+stack-check: ## make up on a systemd host (a fake systemctl): the distribution's Redis/MariaDB on the ports is stopped, anything else refused
+	@scripts/test-stack-systemd.sh
 
 demo: ## against the running stack: limit 100, 1000 users, 32 at a time; prints what happened
 	@[ -f bench/target/bench.jar ] || $(MVN) -q -pl bench -am -DskipTests package

@@ -60,16 +60,20 @@ install_pkgs() {
   fi
 }
 
+# The packages are installed for their programs: the stack runs its own servers (scripts/stack.sh),
+# so the services the install starts on a systemd host are stopped and disabled at once.
 ensure_redis() {
   have_redis && return 0
   install_pkgs redis-server redis-tools -- redis
   have_redis || die "redis-server still missing after the install"
+  release_distro_units redis "apt-get install started it on port 6379, without an append-only file" || true
 }
 
 ensure_mysql() {
   have_mysql && return 0
   install_pkgs mariadb-server mariadb-client -- mariadb
   have_mysql || die "mariadbd/mysqld or the mariadb/mysql client still missing after the install"
+  release_distro_units mysql "apt-get install started it on port 3306, its root logging in by socket only" || true
 }
 
 # Debian's chromium + chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): the test drives

@@ -200,3 +200,35 @@ stop_component() {
   rm -f "$f"
   say "$name: stopped (pid $pid, $((SECONDS - start))s)"
 }
+
+# --- the distribution's own services (systemd) --------------------------------------------
+# On a systemd host `apt-get install redis-server mariadb-server` starts the distribution's
+# services on the default ports: a Redis without an append-only file, a MariaDB whose root logs
+# in by socket only. The local stack runs its own servers with its own settings and data under
+# .local, so such a service is stopped and disabled, saying which, why and how to get it back.
+# Tests put a fake systemctl first on PATH.
+
+# The units that serve component $1, the package's own name first (the others are its aliases
+# on Debian, or the name another distribution gives it).
+distro_units() {
+  case "$1" in
+    redis) echo "redis-server.service redis.service" ;;
+    mysql) echo "mariadb.service mysql.service mysqld.service" ;;
+  esac
+}
+
+# release_distro_units COMPONENT WHY — stops and disables each active distribution unit of
+# COMPONENT, with one line each; fails when none was active (or there is no systemd here).
+release_distro_units() {
+  local name=$1 why=$2 unit released=no
+  command -v systemctl >/dev/null 2>&1 || return 1
+  for unit in $(distro_units "$name"); do
+    # Not booted with systemd (a container), the unit unknown or stopped: not active.
+    systemctl is-active --quiet "$unit" 2>/dev/null || continue
+    as_root systemctl disable --now --quiet "$unit" >/dev/null 2>&1 \
+      || die "$name: could not stop the system service $unit ($why): stop it yourself (sudo systemctl disable --now $unit) and run make up again"
+    say "$name: stopped and disabled the system service $unit ($why); make up runs its own under .local/$name; to get it back: sudo systemctl enable --now $unit"
+    released=yes
+  done
+  [ "$released" = yes ]
+}

@@ -7,9 +7,11 @@
 #
 # Each component has a *_start step (spawn if not running) and a *_ready step (wait until it
 # answers, then set it up). `up` runs every start first and every ready after, so the slow
-# broker boots while Redis and MariaDB come up. A component that already answers at its
-# address without having been started here (a system service, a container) is used as is
-# and never stopped by `down`.
+# broker boots while Redis and MariaDB come up. make up never silently uses a Redis or MySQL on
+# this machine that it did not start: the distribution's service holding the port (systemd) is
+# stopped and disabled, anything else is refused (claim_port). A server elsewhere (REDIS_URL,
+# MYSQL_URL naming another host) is used as is; so is a broker that already answers. `down`
+# never stops what it did not start.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -222,6 +224,23 @@ create_topics() {
 }
 
 # ===========================================================================================
+# A local port the stack's Redis or MySQL needs, taken by a process make up did not start
+# ===========================================================================================
+# claim_port NAME HOST PORT WHAT URL_VARIABLE EXAMPLE_URL PORT_VARIABLE — the distribution's
+# service (systemd) holding it is stopped and disabled, in one line; anything else (a server
+# started by hand, a container, another stack) is refused in one line naming the variable that
+# moves the stack's server. Either way make up never silently uses a server it did not start.
+claim_port() {
+  local name=$1 host=$2 port=$3 what=$4 variable=$5 example=$6 port_variable=$7 deadline
+  if release_distro_units "$name" "it held $host:$port, $what"; then
+    deadline=$((SECONDS + ${PORT_FREE_WAIT:-10}))
+    while port_open "$host" "$port" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.25; done
+    port_open "$host" "$port" || return 0
+  fi
+  die "$name: $host:$port is taken by a process make up did not start: stop it, or run the stack's $name on another port with $variable=$example (or $port_variable=$((port + 1)))"
+}
+
+# ===========================================================================================
 # Redis
 # ===========================================================================================
 REDIS_DIR=$LOCAL/redis
@@ -231,7 +250,11 @@ redis_start() {
   local pid bin
   if pid=$(live_pid redis); then say "redis: already running (pid $pid)"; return 0; fi
   if port_open "$REDIS_HOST" "$REDIS_PORT"; then
-    say "redis: $REDIS_HOST:$REDIS_PORT already answers (not started by make up), using it"; return 0
+    if ! is_loopback "$REDIS_HOST"; then
+      say "redis: using the server at $REDIS_HOST:$REDIS_PORT (REDIS_URL=$REDIS_URL)"; return 0
+    fi
+    claim_port redis "$REDIS_HOST" "$REDIS_PORT" "without an append-only file" \
+      REDIS_URL "redis://localhost:$((REDIS_PORT + 1))" REDIS_PORT
   fi
   is_loopback "$REDIS_HOST" \
     || die "redis: nothing answers at $REDIS_HOST:$REDIS_PORT (REDIS_URL=$REDIS_URL), and it is not local, so it cannot be started here"
@@ -335,7 +358,11 @@ mysql_start() {
   local pid server
   if pid=$(live_pid mysql); then say "mysql: already running (pid $pid)"; MYSQL_OURS=yes; return 0; fi
   if port_open "$MYSQL_HOST" "$MYSQL_PORT"; then
-    say "mysql: $MYSQL_HOST:$MYSQL_PORT already answers (not started by make up), using it"; return 0
+    if ! is_loopback "$MYSQL_HOST"; then
+      say "mysql: using the server at $MYSQL_HOST:$MYSQL_PORT (MYSQL_URL=$MYSQL_URL)"; return 0
+    fi
+    claim_port mysql "$MYSQL_HOST" "$MYSQL_PORT" "its root logging in by socket only" \
+      MYSQL_URL "jdbc:mysql://localhost:$((MYSQL_PORT + 1))/$MYSQL_DB" MYSQL_PORT
   fi
   is_loopback "$MYSQL_HOST" \
     || die "mysql: nothing answers at $MYSQL_HOST:$MYSQL_PORT (MYSQL_URL=$MYSQL_URL), and it is not local, so it cannot be started here"
