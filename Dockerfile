@@ -34,6 +34,7 @@ RUN mvn -B -ntp -o -Dmaven.test.skip=true -pl streams-processor,ingress,sink -am
 
 FROM eclipse-temurin:17.0.16_8-jre
 ARG MODULE
+RUN test -n "$MODULE" || { echo "MODULE is not set: docker build --build-arg MODULE=ingress (or streams-processor, sink) ." >&2; exit 1; }
 # curl for the health checks in docker-compose.yml (GET /health/ready).
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 # A user of its own, not root. The streams-processor's state directory exists in the image owned
