@@ -1,0 +1,106 @@
+package firstcome.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A throw-away Redis Cluster of three masters (no replicas), each a redis-server child process on a
+ * free port, without persistence, joined by {@code redis-cli --cluster create}: what a test of the
+ * gate on a cluster needs (the slots spread over three masters, MOVED redirections, a master that
+ * loses its data on its own).
+ */
+public final class RedisCluster implements AutoCloseable {
+
+    public static final int MASTERS = 3;
+
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<ChildProcess> nodes = new ArrayList<>();
+    private final Path dir;
+    private boolean created;
+
+    RedisCluster(Path dir) {
+        this.dir = dir;
+        for (int i = 0; i < MASTERS; i++) {
+            int port = FreePorts.next();
+            Path nodeDir = directory(dir.resolve("node-" + port));
+            ports.add(port);
+            // Not daemonized: the JVM owns the processes and can always end them.
+            nodes.add(new ChildProcess("redis-server (cluster node " + port + ")", List.of(
+                    ChildProcess.locate("redis-server").toString(),
+                    "--port", Integer.toString(port),
+                    "--bind", RedisServer.HOST,
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
+                    "--save", "",
+                    "--appendonly", "no",
+                    "--dir", nodeDir.toString()),
+                    nodeDir.resolve("redis.log")));
+        }
+    }
+
+    /** Starts the nodes, makes them one cluster (once) and waits until every node says {@code cluster_state:ok}. */
+    void start() {
+        for (int i = 0; i < MASTERS; i++) {
+            int port = ports.get(i);
+            ServerStart.startAndAwait(nodes.get(i), Duration.ofSeconds(20), () -> "PONG".equals(RedisServer.ask(port, "PING")));
+        }
+        if (!created) {
+            List<String> create = new ArrayList<>(List.of(ChildProcess.locate("redis-cli").toString(), "--cluster", "create"));
+            ports.forEach(port -> create.add(RedisServer.HOST + ":" + port));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            ChildProcess.runToCompletion(create, dir.resolve("cluster-create.log"), Duration.ofSeconds(60));
+            created = true;
+        }
+        await("the Redis Cluster on " + ports + " serving every slot")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(this::servesEverySlot);
+    }
+
+    private boolean servesEverySlot() throws IOException {
+        for (int port : ports) {
+            if (!RedisServer.ask(port, "CLUSTER", "INFO").contains("cluster_state:ok")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code redis://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}: every master as a seed node, for {@code REDIS_URL} with {@code REDIS_CLUSTER=true}. */
+    public String url() {
+        return "redis://" + ports.stream().map(port -> RedisServer.HOST + ":" + port).collect(Collectors.joining(","));
+    }
+
+    public String host() {
+        return RedisServer.HOST;
+    }
+
+    /** The masters' ports, in the order the slots were handed out (the first holds slot 0). */
+    public List<Integer> ports() {
+        return List.copyOf(ports);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(ServerStart::stop);
+    }
+
+    private static Path directory(Path path) {
+        try {
+            return Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
