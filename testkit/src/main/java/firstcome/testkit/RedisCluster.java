@@ -49,10 +49,9 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** Starts the nodes, makes them one cluster (once) and waits until every node says {@code cluster_state:ok}. */
-    void start() {
-        for (int i = 0; i < MASTERS; i++) {
-            int port = ports.get(i);
-            ServerStart.startAndAwait(nodes.get(i), Duration.ofSeconds(20), () -> "PONG".equals(RedisServer.ask(port, "PING")));
+    synchronized void start() {
+        for (int port : ports) {
+            startNode(port);
         }
         if (!created) {
             List<String> create = new ArrayList<>(List.of(ChildProcess.locate("redis-cli").toString(), "--cluster", "create"));
@@ -61,11 +60,44 @@ public final class RedisCluster implements AutoCloseable {
             ChildProcess.runToCompletion(create, dir.resolve("cluster-create.log"), Duration.ofSeconds(60));
             created = true;
         }
+        awaitEverySlotServed();
+    }
+
+    private void awaitEverySlotServed() {
         await("the Redis Cluster on " + ports + " serving every slot")
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(this::servesEverySlot);
+    }
+
+    /**
+     * Ends the master on {@code port}, as a crash would end it: its slots go unserved until
+     * {@link #start(int)}. Within the cluster's node timeout (15 s) the others do not yet mark it failed.
+     */
+    public synchronized void stop(int port) {
+        ServerStart.stop(node(port));
+    }
+
+    /**
+     * Starts the master on {@code port} again: it rejoins with the same slots (its {@code nodes.conf}
+     * is kept) and without data or scripts (no persistence); returns once every slot is served.
+     */
+    public synchronized void start(int port) {
+        startNode(port);
+        awaitEverySlotServed();
+    }
+
+    private void startNode(int port) {
+        ServerStart.startAndAwait(node(port), Duration.ofSeconds(20), () -> "PONG".equals(RedisServer.ask(port, "PING")));
+    }
+
+    private ChildProcess node(int port) {
+        int index = ports.indexOf(port);
+        if (index < 0) {
+            throw new IllegalArgumentException("no master of this cluster listens on port " + port + " (they are on " + ports + ")");
+        }
+        return nodes.get(index);
     }
 
     private boolean servesEverySlot() throws IOException {
