@@ -88,6 +88,16 @@ public final class RedisCluster implements AutoCloseable {
         awaitEverySlotServed();
     }
 
+    /** {@code kill -STOP}: the master keeps its connections and answers nothing until {@link #resume(int)}. */
+    public synchronized void pause(int port) {
+        node(port).pause();
+    }
+
+    /** {@code kill -CONT}: the master carries on, running what it was sent meanwhile. */
+    public synchronized void resume(int port) {
+        node(port).resume();
+    }
+
     private void startNode(int port) {
         ServerStart.startAndAwait(node(port), Duration.ofSeconds(20), () -> "PONG".equals(RedisServer.ask(port, "PING")));
     }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
@@ -86,6 +88,14 @@ enum GateRedis {
         try (RedisClient redis = node(node)) {
             redis.flushAll();
             redis.scriptFlush();
+        }
+    }
+
+    /** How many EVALSHA calls the node has run (its {@code INFO commandstats}); the gate runs its scripts by SHA. */
+    long scriptCalls(String node) {
+        try (RedisClient redis = node(node)) {
+            Matcher calls = Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(redis.info("commandstats"));
+            return calls.find() ? Long.parseLong(calls.group(1)) : 0;
         }
     }
 

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -269,6 +270,35 @@ class RedisGateLoadIT {
                     assertThat(gate.count(event)).isEqualTo(2);
                 }
             }
+        }
+    }
+
+    @Test
+    void sendsAScriptWhoseReplyTimedOutOnceAndSaysItMayHaveRunOnACluster(Infrastructure infrastructure) throws Exception {
+        // given: an event on a master that stops answering (paused, its connections open)
+        GateRedis redis = GateRedis.CLUSTER;
+        EventId event = events("paused").get(0);
+        try (RedisGate gate = RedisGate.connect(redis.config(infrastructure))) {
+            gate.prime(definition(event), true);
+            String node = redis.nodeOf(infrastructure, event);
+            long before = redis.scriptCalls(node);
+            CouponRequest request = request(event, "patient");
+            int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1));
+            infrastructure.redisCluster().pause(port);
+            try {
+                // when / then: the reply does not come within the timeout, and the gate says the script may have run
+                assertThatThrownBy(() -> gate.admit(event, new UserId("patient"), LIMIT, request))
+                        .isInstanceOfSatisfying(GateUnavailableException.class, e -> assertThat(e.maybeApplied()).isTrue());
+            } finally {
+                infrastructure.redisCluster().resume(port);
+            }
+
+            // then: the master ran it once, when it woke up (no retry sent it again), and the request is pending
+            await("the script ran on the master").atMost(Duration.ofSeconds(10))
+                    .ignoreException(GateUnavailableException.class)
+                    .until(() -> gate.isPending(request));
+            assertThat(redis.scriptCalls(node) - before).as("EVALSHA calls on " + node).isEqualTo(1);
+            assertThat(gate.count(event)).isEqualTo(1);
         }
     }
 
