@@ -40,6 +40,8 @@ public final class RedisCluster implements AutoCloseable {
                     "--port", Integer.toString(port),
                     "--bind", RedisServer.HOST,
                     "--cluster-enabled", "yes",
+                    // The bus port is the client port + 10000 unless named: a free port above 55535 would overflow.
+                    "--cluster-port", Integer.toString(FreePorts.next()),
                     "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
                     "--save", "",
                     "--appendonly", "no",
