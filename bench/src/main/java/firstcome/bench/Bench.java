@@ -218,31 +218,28 @@ public final class Bench {
      */
     private double redisCeiling() throws Exception {
         String admit = Files.readString(ADMIT_SCRIPT);
-        String host = settings.redisHost();
-        String port = Integer.toString(settings.redisPort());
-        // On a Redis Cluster (REDIS_CLUSTER=true) the script is loaded on every master, the keys'
-        // hash tag sends every call to one of them, and redis-benchmark follows the slot map.
-        List<String> cli = new ArrayList<>(List.of("redis-cli", "-h", host, "-p", port));
-        if (settings.redisCluster()) {
-            cli.add("-c");
-            exec(List.of("redis-cli", "--cluster", "call", host + ":" + port, "SCRIPT", "LOAD", admit));
-        }
-        String sha = exec(concat(cli, "SCRIPT", "LOAD", admit)).trim();
         String[] keys = {"fc-bench:{gate}:users", "fc-bench:{gate}:count", "fc-bench:{gate}:releases",
                 "fc-bench:{gate}:pending"};
+        String host = settings.redisHost();
+        String port = Integer.toString(settings.redisPort());
+        if (settings.redisCluster()) {
+            // One event's keys live on one master (their hash tag): measure that master, as the ingress uses it.
+            String node = masterOf(host, port, keys[1]);
+            host = node.substring(0, node.lastIndexOf(':'));
+            port = node.substring(node.lastIndexOf(':') + 1);
+        }
+        List<String> cli = List.of("redis-cli", "-h", host, "-p", port);
+        String sha = exec(concat(cli, "SCRIPT", "LOAD", admit)).trim();
         String request = "{\"requestId\":\"00000000-0000-0000-0000-000000000000\",\"eventId\":\"gate\","
                 + "\"userId\":\"user:000000000000\",\"receivedAt\":\"2026-11-25T00:00:00.000Z\"}";
         // The ingress primes an event's count; without it the script reports the event's state as lost.
         exec(concat(cli, "SET", keys[1], "0"));
         say(String.format("gate ceiling: redis-benchmark EVALSHA of the gate script, %,d calls, %d clients%s",
-                settings.redisRequests(), settings.connections(), settings.redisCluster() ? ", on the cluster's master of the key" : ""));
+                settings.redisRequests(), settings.connections(),
+                settings.redisCluster() ? ", on the cluster's master of the event's slot, " + host + ":" + port : ""));
         List<String> command = new ArrayList<>(List.of("redis-benchmark", "-h", host, "-p", port,
                 "-c", Integer.toString(settings.connections()), "-n", Integer.toString(settings.redisRequests()),
-                "-r", "100000000", "-q"));
-        if (settings.redisCluster()) {
-            command.add("--cluster");
-        }
-        command.addAll(List.of("EVALSHA", sha, Integer.toString(keys.length)));
+                "-r", "100000000", "-q", "EVALSHA", sha, Integer.toString(keys.length)));
         command.addAll(Arrays.asList(keys));
         command.addAll(List.of("user:__rand_int__", "1000000000", request));
         String out = exec(command);
@@ -256,6 +253,30 @@ public final class Bench {
         }
         say(String.format("gate ceiling: %,.0f EVALSHA/s", rate));
         return rate;
+    }
+
+    /** The {@code host:port} of the cluster's master that serves {@code key}'s slot, from {@code CLUSTER NODES}. */
+    private static String masterOf(String host, String port, String key) throws Exception {
+        List<String> cli = List.of("redis-cli", "-h", host, "-p", port);
+        int slot = Integer.parseInt(exec(concat(cli, "CLUSTER", "KEYSLOT", key)).trim());
+        for (String line : exec(concat(cli, "CLUSTER", "NODES")).split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length < 9 || !fields[2].contains("master")) {
+                continue;
+            }
+            for (int i = 8; i < fields.length; i++) {
+                String[] range = fields[i].split("-");
+                if (!range[0].matches("\\d+")) {
+                    continue; // a slot being imported or migrated: [slot->-node]
+                }
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                if (from <= slot && slot <= to) {
+                    return fields[1].split("@")[0];
+                }
+            }
+        }
+        throw new IllegalStateException("no master of the Redis Cluster at " + host + ":" + port + " serves slot " + slot);
     }
 
     private static List<String> concat(List<String> command, String... more) {
