@@ -4,7 +4,6 @@ import firstcome.ingress.IngressConfig;
 import firstcome.ingress.api.EventId;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.RedisCluster;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,20 +25,11 @@ enum GateRedis {
 
     STANDALONE, CLUSTER;
 
-    /** The ingress's settings for this Redis. */
-    IngressConfig config(Infrastructure infrastructure, Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>(settings);
-        if (this == CLUSTER) {
-            env.put("REDIS_URL", infrastructure.redisCluster().url());
-            env.put("REDIS_CLUSTER", "true");
-        } else {
-            env.put("REDIS_URL", infrastructure.redisUrl());
-        }
-        return IngressConfig.fromEnv(env);
-    }
-
+    /** The ingress's settings for this Redis, the others at their defaults. */
     IngressConfig config(Infrastructure infrastructure) {
-        return config(infrastructure, Map.of());
+        return IngressConfig.fromEnv(this == CLUSTER
+                ? Map.of("REDIS_URL", infrastructure.redisCluster().url(), "REDIS_CLUSTER", "true")
+                : Map.of("REDIS_URL", infrastructure.redisUrl()));
     }
 
     /** A client of the whole store (cluster-aware on a cluster), as the ingress builds it. */
