@@ -2,6 +2,8 @@ package firstcome.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import firstcome.contract.Environment;
+import firstcome.contract.RedisAddress;
 import firstcome.stackkit.ChildProcess;
 import firstcome.stackkit.FreePorts;
 import java.io.BufferedReader;
@@ -44,13 +46,13 @@ public final class Bench {
 
     /** What one run does; the full run fits in 10 minutes on 2 cores, --quick in about 3. */
     record Settings(boolean quick, boolean record, String ingressUrl, String adminToken, String jdbcUrl, String dbUser,
-                    String dbPassword, String bootstrap, String redisHost, int redisPort, int requests, int limit,
+                    String dbPassword, String bootstrap, String redisHost, int redisPort, boolean redisCluster, int requests, int limit,
                     int connections, int rounds, int idleSeconds, int replayRecords, int sinkRows, int redisRequests,
                     int readsPerSecond, String command) {
 
         static Settings of(List<String> args, Map<String, String> env) {
             boolean quick = args.contains("--quick");
-            URI redis = URI.create(env.getOrDefault("REDIS_URL", "redis://localhost:6379"));
+            RedisAddress redis = RedisAddress.fromEnv(new Environment(env));
             return new Settings(quick, args.contains("--record") || !quick,
                     env.getOrDefault("INGRESS_URL", "http://localhost:" + env.getOrDefault("INGRESS_PORT", "8080")),
                     env.getOrDefault("ADMIN_TOKEN", "local-admin-token"),
@@ -58,7 +60,7 @@ public final class Bench {
                     env.getOrDefault("MYSQL_USER", "coupon"),
                     env.getOrDefault("MYSQL_PASSWORD", "coupon"),
                     env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                    redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort(),
+                    redis.first().host(), redis.first().port(), redis.cluster(),
                     quick ? 20_000 : 100_000, 1_000, 64, 3, quick ? 5 : 10,
                     quick ? 100_000 : 1_000_000, quick ? 5_000 : 20_000, quick ? 100_000 : 300_000, 200,
                     env.getOrDefault("BENCH_COMMAND", "make bench" + (quick ? " ARGS=--quick" : "")));
@@ -216,24 +218,32 @@ public final class Bench {
      */
     private double redisCeiling() throws Exception {
         String admit = Files.readString(ADMIT_SCRIPT);
-        String host = settings.redisHost();
-        String port = Integer.toString(settings.redisPort());
-        String sha = exec(List.of("redis-cli", "-h", host, "-p", port, "SCRIPT", "LOAD", admit)).trim();
         String[] keys = {"fc-bench:{gate}:users", "fc-bench:{gate}:count", "fc-bench:{gate}:releases",
                 "fc-bench:{gate}:pending"};
+        String host = settings.redisHost();
+        String port = Integer.toString(settings.redisPort());
+        if (settings.redisCluster()) {
+            // One event's keys live on one master (their hash tag): measure that master, as the ingress uses it.
+            String node = masterOf(host, port, keys[1]);
+            host = node.substring(0, node.lastIndexOf(':'));
+            port = node.substring(node.lastIndexOf(':') + 1);
+        }
+        List<String> cli = List.of("redis-cli", "-h", host, "-p", port);
+        String sha = exec(concat(cli, "SCRIPT", "LOAD", admit)).trim();
         String request = "{\"requestId\":\"00000000-0000-0000-0000-000000000000\",\"eventId\":\"gate\","
                 + "\"userId\":\"user:000000000000\",\"receivedAt\":\"2026-11-25T00:00:00.000Z\"}";
         // The ingress primes an event's count; without it the script reports the event's state as lost.
-        exec(List.of("redis-cli", "-h", host, "-p", port, "SET", keys[1], "0"));
-        say(String.format("gate ceiling: redis-benchmark EVALSHA of the gate script, %,d calls, %d clients",
-                settings.redisRequests(), settings.connections()));
+        exec(concat(cli, "SET", keys[1], "0"));
+        say(String.format("gate ceiling: redis-benchmark EVALSHA of the gate script, %,d calls, %d clients%s",
+                settings.redisRequests(), settings.connections(),
+                settings.redisCluster() ? ", on the cluster's master of the event's slot, " + host + ":" + port : ""));
         List<String> command = new ArrayList<>(List.of("redis-benchmark", "-h", host, "-p", port,
                 "-c", Integer.toString(settings.connections()), "-n", Integer.toString(settings.redisRequests()),
                 "-r", "100000000", "-q", "EVALSHA", sha, Integer.toString(keys.length)));
         command.addAll(Arrays.asList(keys));
         command.addAll(List.of("user:__rand_int__", "1000000000", request));
         String out = exec(command);
-        List<String> del = new ArrayList<>(List.of("redis-cli", "-h", host, "-p", port, "DEL"));
+        List<String> del = concat(cli, "DEL");
         del.addAll(Arrays.asList(keys));
         exec(del);
         Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(out);
@@ -243,6 +253,36 @@ public final class Bench {
         }
         say(String.format("gate ceiling: %,.0f EVALSHA/s", rate));
         return rate;
+    }
+
+    /** The {@code host:port} of the cluster's master that serves {@code key}'s slot, from {@code CLUSTER NODES}. */
+    private static String masterOf(String host, String port, String key) throws Exception {
+        List<String> cli = List.of("redis-cli", "-h", host, "-p", port);
+        int slot = Integer.parseInt(exec(concat(cli, "CLUSTER", "KEYSLOT", key)).trim());
+        for (String line : exec(concat(cli, "CLUSTER", "NODES")).split("\n")) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length < 9 || !fields[2].contains("master")) {
+                continue;
+            }
+            for (int i = 8; i < fields.length; i++) {
+                String[] range = fields[i].split("-");
+                if (!range[0].matches("\\d+")) {
+                    continue; // a slot being imported or migrated: [slot->-node]
+                }
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                if (from <= slot && slot <= to) {
+                    return fields[1].split("@")[0];
+                }
+            }
+        }
+        throw new IllegalStateException("no master of the Redis Cluster at " + host + ":" + port + " serves slot " + slot);
+    }
+
+    private static List<String> concat(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(Arrays.asList(more));
+        return all;
     }
 
     private ChildProcess startBareServer(int port) throws Exception {

@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import firstcome.contract.Environment;
+import firstcome.contract.RedisAddress;
 import firstcome.ingress.edge.EdgeLimits;
 import java.net.URI;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Optional;
  *
  * @param adminToken       empty: every admin call is refused (never logged, never in {@link #toString()})
  * @param httpHost         the address the HTTP server binds ({@code HTTP_HOST})
+ * @param redis            the gate's Redis: one server or a Redis Cluster ({@code REDIS_URL}, {@code REDIS_CLUSTER})
  * @param redisTimeout     connect, read and pool-wait timeout of every Redis call: an outage costs at most this
  * @param deliveryTimeout  how long the producer may try to get a record acknowledged before the
  *                         client gets a 503 and the slot goes back to the gate
@@ -29,7 +31,7 @@ import java.util.Optional;
  */
 public record IngressConfig(
         String bootstrapServers,
-        URI redisUrl,
+        RedisAddress redis,
         Optional<String> adminToken,
         int port,
         String httpHost,
@@ -50,7 +52,7 @@ public record IngressConfig(
         var settings = new Environment(env);
         return new IngressConfig(
                 settings.text("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                redisUrl(settings.text("REDIS_URL", "redis://localhost:6379")),
+                RedisAddress.fromEnv(settings),
                 settings.text("ADMIN_TOKEN"),
                 settings.integer("INGRESS_PORT", 8080),
                 settings.httpHost(),
@@ -80,7 +82,7 @@ public record IngressConfig(
 
     public IngressConfig {
         Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        if (redisUrl == null) {
+        if (redis == null) {
             throw new IllegalArgumentException("REDIS_URL must not be empty");
         }
         adminToken = adminToken == null ? Optional.empty() : adminToken.filter(token -> !token.isBlank());
@@ -118,7 +120,7 @@ public record IngressConfig(
     @Override
     public String toString() {
         return "IngressConfig[bootstrapServers=" + bootstrapServers
-                + ", redisUrl=" + redacted(redisUrl)
+                + ", redis=" + redis
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(unset: admin API disabled)")
                 + ", httpHost=" + httpHost
                 + ", port=" + port
@@ -134,24 +136,6 @@ public record IngressConfig(
                 + ", processorUrl=" + processorUrl
                 + ", " + edge
                 + ", reconcileAfter=" + reconcileAfter.toMillis() + "ms]";
-    }
-
-    /** A Redis URL may carry a password: show only where it points. */
-    private static String redacted(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
-    }
-
-    private static URI redisUrl(String value) {
-        URI url;
-        try {
-            url = URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379", e);
-        }
-        if (url.getScheme() == null || !url.getScheme().startsWith("redis") || url.getHost() == null) {
-            throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379");
-        }
-        return url;
     }
 
     private static URI httpUrl(String name, String value) {

@@ -3,7 +3,7 @@ package firstcome.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
+import firstcome.contract.RedisAddress;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.jetty.server.ServerConnector;
@@ -16,7 +16,7 @@ class IngressConfigTest {
         IngressConfig config = IngressConfig.fromEnv(Map.of());
 
         assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(config.redisUrl()).isEqualTo(URI.create("redis://localhost:6379"));
+        assertThat(config.redis()).isEqualTo(RedisAddress.parse("redis://localhost:6379", false));
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(500));
@@ -44,7 +44,9 @@ class IngressConfigTest {
                 Map.entry("INGRESS_SOLD_OUT_SNAPSHOT_MAX", "10")));
 
         assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(config.redisUrl().getPort()).isEqualTo(6380);
+        assertThat(config.redis().first().port()).isEqualTo(6380);
+        assertThat(config.redis().database()).isEqualTo(2);
+        assertThat(config.redis().cluster()).isFalse();
         assertThat(config.adminToken()).contains("tok");
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(200));
@@ -56,6 +58,20 @@ class IngressConfigTest {
         assertThat(config.soldOutShortcut()).isFalse();
         assertThat(config.soldOutRecheck()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.soldOutSnapshotMax()).isEqualTo(10);
+    }
+
+    @Test
+    void takesTheSeedNodesOfARedisClusterWhenRedisClusterIsSet() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of(
+                "REDIS_URL", "redis://:pw@h1:7000,h2:7001,h3:7002", "REDIS_CLUSTER", "true"));
+
+        assertThat(config.redis().cluster()).isTrue();
+        assertThat(config.redis().nodes()).extracting(RedisAddress.Node::port).containsExactly(7000, 7001, 7002);
+        assertThat(config.toString()).contains("redis://h1:7000,h2:7001,h3:7002 (cluster)").doesNotContain("pw");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("REDIS_URL", "redis://h1:7000,h2:7001")))
+                .hasMessageContaining("set REDIS_CLUSTER=true");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("REDIS_CLUSTER", "sometimes")))
+                .hasMessage("REDIS_CLUSTER must be true or false, was 'sometimes'");
     }
 
     @Test

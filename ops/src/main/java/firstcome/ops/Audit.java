@@ -4,8 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.RedisAddress;
 import firstcome.contract.Topic;
 import firstcome.contract.Topics;
 import firstcome.sink.CouponDatabase;
@@ -13,8 +15,6 @@ import firstcome.sink.CouponWriter;
 import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -62,12 +62,13 @@ public final class Audit {
               --sink-group ID        the sink's consumer group (default SINK_GROUP_ID or coupon-sink)
               --no-gate              do not compare the Redis gate with the authority
             environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's),
-                         REDIS_URL (default redis://localhost:6379)""";
+                         REDIS_URL (default redis://localhost:6379), REDIS_CLUSTER (true: REDIS_URL lists
+                         the seed nodes of a Redis Cluster, redis://h1:7000,h2:7001,h3:7002)""";
     /** How long the gate may take to follow the last decisions once the logs are quiet. */
     private static final Duration GATE_SETTLE = Duration.ofSeconds(15);
 
     private final SinkConfig config;
-    private final Optional<URI> redisUrl;
+    private final Optional<RedisAddress> redis;
     private final Set<String> events;
     private final int maxListed;
     private final PrintStream out;
@@ -82,9 +83,9 @@ public final class Audit {
     private String gateNote;
     private boolean gateUnread;
 
-    private Audit(SinkConfig config, Optional<URI> redisUrl, Set<String> events, int maxListed, PrintStream out, PrintStream err) {
+    private Audit(SinkConfig config, Optional<RedisAddress> redis, Set<String> events, int maxListed, PrintStream out, PrintStream err) {
         this.config = config;
-        this.redisUrl = redisUrl;
+        this.redis = redis;
         this.events = events;
         this.maxListed = maxListed;
         this.out = out;
@@ -95,11 +96,11 @@ public final class Audit {
         CommandOptions options;
         SinkConfig config;
         Set<String> events;
-        Optional<URI> redisUrl;
+        Optional<RedisAddress> redis;
         try {
             options = CommandOptions.parse(args, Set.of("--no-gate"),
                     Set.of("--event", "--wait", "--max-listed", "--processor-group", "--sink-group"));
-            redisUrl = options.flag("--no-gate") ? Optional.empty() : Optional.of(redisUrl(env));
+            redis = options.flag("--no-gate") ? Optional.empty() : Optional.of(RedisAddress.fromEnv(new Environment(env)));
             config = SinkConfig.fromEnv(env);
             config = config.withGroupId(options.value("--sink-group", config.groupId()));
             events = options.eventIds("--event");
@@ -109,25 +110,12 @@ public final class Audit {
         }
         String processorGroup = options.value("--processor-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"));
         try {
-            return new Audit(config, redisUrl, events, options.integer("--max-listed", 20), out, err)
+            return new Audit(config, redis, events, options.integer("--max-listed", 20), out, err)
                     .run(processorGroup, options.seconds("--wait", Duration.ofSeconds(120)));
         } catch (SQLException | RuntimeException e) {
             out.println("audit: could not audit: " + e.getMessage());
             e.printStackTrace(err);
             return CANNOT_AUDIT;
-        }
-    }
-
-    private static URI redisUrl(Map<String, String> env) {
-        String url = env.getOrDefault("REDIS_URL", "redis://localhost:6379");
-        try {
-            URI uri = new URI(url);
-            if (uri.getHost() == null) {
-                throw new URISyntaxException(url, "no host");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("REDIS_URL must be a URL like redis://host:6379, was '" + url + "'", e);
         }
     }
 
@@ -442,13 +430,13 @@ public final class Audit {
      * Returns false if the gate could not be read.
      */
     private boolean checkGate() {
-        if (redisUrl.isEmpty()) {
+        if (redis.isEmpty()) {
             gateNote = "audit: gate not checked (--no-gate)";
             return true;
         }
-        progress.say("reading the gate at " + redisUrl.get());
+        progress.say("reading the gate at " + redis.get());
         long giveUpAt = System.nanoTime() + GATE_SETTLE.toNanos();
-        try (var gate = GateCheck.connect(redisUrl.get())) {
+        try (var gate = GateCheck.connect(redis.get())) {
             while (true) {
                 Map<EventAudit, List<String>> differences = new LinkedHashMap<>();
                 for (EventAudit audit : audits.values()) {
@@ -460,8 +448,8 @@ public final class Audit {
                 if (differences.isEmpty() || System.nanoTime() > giveUpAt) {
                     differences.forEach((audit, found) -> found.forEach(audit::gateDiscrepancy));
                     gateNote = differences.isEmpty()
-                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redisUrl.get(), audits.size())
-                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redisUrl.get(), differences.size());
+                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redis.get(), audits.size())
+                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redis.get(), differences.size());
                     return true;
                 }
                 TimeUnit.MILLISECONDS.sleep(250); // a poll with a deadline: the gate follows the decisions within moments
@@ -470,7 +458,7 @@ public final class Audit {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (RuntimeException e) {
-            gateNote = "audit: gate: could not compare: Redis at " + redisUrl.get() + " did not answer (" + e.getMessage() + ")";
+            gateNote = "audit: gate: could not compare: Redis at " + redis.get() + " did not answer (" + e.getMessage() + ")";
             return false;
         }
     }

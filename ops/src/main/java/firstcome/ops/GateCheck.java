@@ -1,19 +1,25 @@
 package firstcome.ops;
 
-import java.net.URI;
+import firstcome.contract.RedisAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The audit's last pass: the Redis gate against the authority. Once every accepted request is
  * decided, the gate of an event must list exactly the users who hold a coupon
  * ({@code fc:{eventId}:users}), count them ({@code fc:{eventId}:count}) and hold no request that
  * still waits for its decision ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
- * read here, never written.
+ * read here, never written. On a Redis Cluster ({@code REDIS_CLUSTER=true}) each event's keys are read
+ * from the master of their slot (one hash tag per event), so no read needs every master.
  */
 final class GateCheck implements AutoCloseable {
 
@@ -23,22 +29,45 @@ final class GateCheck implements AutoCloseable {
 
     private static final int TIMEOUT_MILLIS = 2_000;
 
-    private final Jedis redis;
+    private final UnifiedJedis redis;
 
-    private GateCheck(Jedis redis) {
+    private GateCheck(UnifiedJedis redis) {
         this.redis = redis;
     }
 
-    /** Connects and asks once, so that an unreachable Redis fails here, with its reason. */
-    static GateCheck connect(URI url) {
-        var redis = new Jedis(url, TIMEOUT_MILLIS);
+    /**
+     * Connects and asks once (on a cluster, every master), so that an unreachable Redis fails here,
+     * with its reason.
+     */
+    static GateCheck connect(RedisAddress address) {
+        UnifiedJedis redis = open(address);
         try {
-            redis.ping();
+            String pong = redis.ping();
+            if (!"PONG".equals(pong)) {
+                throw new IllegalStateException("PING answered " + pong);
+            }
             return new GateCheck(redis);
         } catch (RuntimeException e) {
             redis.close();
             throw e;
         }
+    }
+
+    private static UnifiedJedis open(RedisAddress address) {
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(TIMEOUT_MILLIS)
+                .socketTimeoutMillis(TIMEOUT_MILLIS)
+                .database(address.database())
+                .ssl(address.tls())
+                .clientName("firstcome-audit");
+        address.password().ifPresent(password -> client.user(address.user().orElse(null)).password(password));
+        if (!address.cluster()) {
+            RedisAddress.Node node = address.first();
+            return RedisClient.builder().hostAndPort(new HostAndPort(node.host(), node.port())).clientConfig(client.build()).build();
+        }
+        var seeds = new LinkedHashSet<HostAndPort>();
+        address.nodes().forEach(node -> seeds.add(new HostAndPort(node.host(), node.port())));
+        return RedisClusterClient.builder().nodes(seeds).clientConfig(client.build()).build();
     }
 
     GateState read(String eventId) {

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The servers an integration test talks to: a Kafka broker, Redis and MySQL (MariaDB), each
+ * The servers an integration test talks to: a Kafka broker, Redis (and a Redis Cluster) and MySQL (MariaDB), each
  * started on first use on a free port, or taken from the contract's environment variables
  * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code REDIS_URL}, {@code MYSQL_URL}, {@code MYSQL_USER},
  * {@code MYSQL_PASSWORD}) when they are set. Closing it stops what it started and deletes its files.
@@ -44,6 +44,7 @@ public final class Infrastructure implements AutoCloseable {
     private KafkaBroker kafka;
     private Admin admin;
     private RedisServer redis;
+    private RedisCluster redisCluster;
     private MariaDbServer mysql;
     private boolean closed;
 
@@ -163,6 +164,27 @@ public final class Infrastructure implements AutoCloseable {
         return redis;
     }
 
+    /**
+     * A Redis Cluster of three masters on free ports, started and joined on first call (a couple of
+     * seconds). Always local: {@code REDIS_URL} names the single Redis only.
+     */
+    public synchronized RedisCluster redisCluster() {
+        ensureOpen();
+        if (redisCluster == null) {
+            long started = System.nanoTime();
+            redisCluster = new RedisCluster(directory("redis-cluster"));
+            try {
+                redisCluster.start();
+            } catch (RuntimeException e) {
+                redisCluster.close();
+                redisCluster = null;
+                throw e;
+            }
+            log.info("Redis Cluster at {} ready in {} ms", redisCluster.url(), millisSince(started));
+        }
+        return redisCluster;
+    }
+
     // ---- MySQL ----
 
     /** The JDBC URL of database {@code coupon}, starting the local MariaDB on first call. */
@@ -234,7 +256,7 @@ public final class Infrastructure implements AutoCloseable {
             return failures;
         }
         closed = true;
-        for (AutoCloseable resource : new AutoCloseable[] {admin, kafka, redis, mysql}) {
+        for (AutoCloseable resource : new AutoCloseable[] {admin, kafka, redis, redisCluster, mysql}) {
             if (resource == null) {
                 continue;
             }

@@ -2,9 +2,9 @@ package firstcome.testkit;
 
 import firstcome.stackkit.ChildProcess;
 import firstcome.stackkit.FreePorts;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -54,16 +54,47 @@ final class RedisServer implements AutoCloseable {
         stop();
     }
 
-    /** Speaks just enough RESP to ask PING, so the fixture needs no Redis client of its own. */
     private boolean answersPing() throws IOException {
+        return "PONG".equals(ask(port, "PING"));
+    }
+
+    /**
+     * Speaks just enough RESP to ask a local Redis one command, so the fixture needs no Redis client
+     * of its own: a status, a number or a bulk string comes back as text; an error fails.
+     */
+    static String ask(int port, String... command) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 500);
-            socket.setSoTimeout(500);
+            socket.setSoTimeout(2_000);
+            StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+            for (String word : command) {
+                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+            }
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            return "+PONG".equals(in.readLine());
+            var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            String line = readLine(in);
+            return switch (line.isEmpty() ? ' ' : line.charAt(0)) {
+                case '+', ':' -> line.substring(1);
+                case '$' -> {
+                    byte[] bulk = new byte[Math.max(0, Integer.parseInt(line.substring(1)))];
+                    in.readFully(bulk);
+                    yield new String(bulk, StandardCharsets.UTF_8);
+                }
+                default -> throw new IOException("Redis on port " + port + " answered " + String.join(" ", command) + " with " + line);
+            };
         }
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 }

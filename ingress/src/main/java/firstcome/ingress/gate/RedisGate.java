@@ -5,6 +5,7 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
+import firstcome.contract.RedisAddress;
 import firstcome.ingress.IngressConfig;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
@@ -12,14 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,13 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The gate in Redis: per event a set of the users that passed, their count, and a count of
@@ -45,8 +49,11 @@ import redis.clients.jedis.util.JedisURIHelper;
  * Rejected requests store nothing: an event's memory is bounded by its limit.
  *
  * <p>Keys are {@code fc:{eventId}:users|count|releases|pending}; the braces are a Redis Cluster hash
- * tag, so the keys a script touches always live in one slot. {@code pending} maps a user to the
- * request (JSON) taken for their place until its decision comes back: the trace a crash leaves behind.
+ * tag, so the keys a script touches always live in one slot, and on a cluster every call of an event
+ * goes to the master of that slot (a script is loaded there, again after a NOSCRIPT). Nothing here
+ * reads more than one event's keys, so no call needs every master but {@link #ping()}. {@code pending}
+ * maps a user to the request (JSON) taken for their place until its decision comes back: the trace a
+ * crash leaves behind.
  */
 public final class RedisGate implements Gate, AutoCloseable {
 
@@ -68,6 +75,8 @@ public final class RedisGate implements Gate, AutoCloseable {
     static final String RESTORE = script("restore.lua");
 
     private static final int SCAN_BATCH = 1000;
+    /** Tries of one call on a cluster (redirections after a slot moved, refused connections), all within the timeout. */
+    private static final int CLUSTER_ATTEMPTS = 5;
 
     /** A script of {@code firstcome/ingress/gate/} on the class path (one file, also what the benchmark runs). */
     private static String script(String name) {
@@ -93,35 +102,61 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     /**
      * A pooled client whose every step (connect, read, waiting for a free connection) is bounded by
-     * the configured timeout, so an outage turns into fast 503s instead of piled-up requests.
+     * the configured timeout, so an outage turns into fast 503s instead of piled-up requests. On a
+     * Redis Cluster ({@code REDIS_CLUSTER=true}) one pool per master, with the same bounds; the
+     * client sends each call to the master of its event's slot.
      */
     public static RedisGate connect(IngressConfig config) {
-        URI url = config.redisUrl();
-        int timeout = Math.toIntExact(config.redisTimeout().toMillis());
+        var gate = new RedisGate(open(config.redis(), config.redisTimeout(), config.redisPoolSize(), "firstcome-ingress"));
+        gate.loadScripts();
+        return gate;
+    }
+
+    /**
+     * A client for the gate's Redis, one server or a cluster. On a cluster a call is retried only
+     * within {@code timeout} (a MOVED or ASK redirection, a refused connection): a reply that did not
+     * come in time used that time up, so a script whose reply timed out is never sent twice.
+     */
+    public static UnifiedJedis open(RedisAddress address, Duration timeout, int poolSize, String clientName) {
+        int millis = Math.toIntExact(timeout.toMillis());
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
-                .database(JedisURIHelper.getDBIndex(url))
-                .ssl(JedisURIHelper.isRedisSSLScheme(url))
-                .clientName("firstcome-ingress");
-        if (JedisURIHelper.getPassword(url) != null) {
-            client.user(JedisURIHelper.getUser(url)).password(JedisURIHelper.getPassword(url));
-        }
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .database(address.database())
+                .ssl(address.tls())
+                .clientName(clientName);
+        address.password().ifPresent(password -> client.user(address.user().orElse(null)).password(password));
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(config.redisPoolSize());
-        pool.setMaxIdle(config.redisPoolSize());
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
         pool.setMinIdle(0);
-        pool.setMaxWait(config.redisTimeout());
+        pool.setMaxWait(timeout);
         pool.setBlockWhenExhausted(true);
         // JMX registration fails when two pools share a name (tests run several gates in one JVM).
         pool.setJmxEnabled(false);
-        var gate = new RedisGate(RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(url))
+        if (!address.cluster()) {
+            return RedisClient.builder()
+                    .hostAndPort(hostAndPort(address.first()))
+                    .clientConfig(client.build())
+                    .poolConfig(pool)
+                    .build();
+        }
+        // Start even when no seed node answers yet, as with one server: the client learns the
+        // slots at the first call that reaches a node (Jedis' switch, read when the client is built).
+        System.setProperty(RedisClusterClient.INIT_NO_ERROR_PROPERTY, "true");
+        Set<HostAndPort> seeds = new LinkedHashSet<>();
+        address.nodes().forEach(node -> seeds.add(hostAndPort(node)));
+        return RedisClusterClient.builder()
+                .nodes(seeds)
                 .clientConfig(client.build())
                 .poolConfig(pool)
-                .build());
-        gate.loadScripts();
-        return gate;
+                .maxAttempts(CLUSTER_ATTEMPTS)
+                .maxTotalRetriesDuration(timeout)
+                .build();
+    }
+
+    private static HostAndPort hostAndPort(RedisAddress.Node node) {
+        return new HostAndPort(node.host(), node.port());
     }
 
     @Override
@@ -265,10 +300,23 @@ public final class RedisGate implements Gate, AutoCloseable {
         });
     }
 
+    /**
+     * One server: it answers PING. A cluster: every master the client knows answers PING, and the
+     * cluster says {@code cluster_state:ok} (every slot served), so a master that is down, or a
+     * cluster with slots nobody serves, reads as down.
+     */
     @Override
     public boolean ping() {
         try {
-            return "PONG".equals(redis.ping());
+            if (!"PONG".equals(redis.ping())) {
+                return false;
+            }
+            if (redis instanceof RedisClusterClient cluster) {
+                Object info = cluster.sendCommand(Protocol.Command.CLUSTER, "INFO");
+                return info instanceof byte[] text
+                        && new String(text, StandardCharsets.UTF_8).contains("cluster_state:ok");
+            }
+            return true;
         } catch (JedisException e) {
             return false;
         }
@@ -279,7 +327,10 @@ public final class RedisGate implements Gate, AutoCloseable {
         redis.close();
     }
 
-    /** Loads both scripts now if Redis answers; if not, the first call loads them. */
+    /**
+     * Loads the scripts now if Redis answers (on a cluster, on every master); if not, the first
+     * call loads them, on the master of its slot.
+     */
     private void loadScripts() {
         try {
             for (Script script : List.of(admit, release, decide, restore)) {
@@ -315,9 +366,16 @@ public final class RedisGate implements Gate, AutoCloseable {
      * A read timeout: the command went out and its reply did not come in time, so it may have run.
      * Every other failure (no free connection, no connection at all) happened before anything was sent.
      */
-    private static boolean replyTimedOut(JedisException e) {
+    private static boolean replyTimedOut(Throwable e) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).contains("Read timed out")) {
+                return true;
+            }
+        }
+        // A cluster client that gave up after several tries keeps the last failure as a suppressed one.
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (suppressed instanceof SocketTimeoutException && String.valueOf(suppressed.getMessage()).contains("Read timed out")
+                    || replyTimedOut(suppressed)) {
                 return true;
             }
         }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +168,24 @@ class ApplyIT {
 
             // then
             assertThat(second.apply(event, "newcomer").statusCode()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void takesApplicationsWithItsGateOnARedisCluster(Infrastructure infrastructure) throws Exception {
+        // given: an ingress whose gate is a Redis Cluster of three masters
+        var config = RunningIngress.config(bootstrapServers, infrastructure.redisCluster().url(), Map.of("REDIS_CLUSTER", "true"));
+        try (RunningIngress clustered = RunningIngress.start(config)) {
+            String event = uniqueEventId("cluster");
+            assertThat(clustered.define(event, "{\"limit\": 1}").statusCode()).isEqualTo(200);
+
+            // when / then: the contract's answers, one record in coupon-requests
+            assertOutcome(clustered.apply(event, "first"), 202, "ACCEPTED");
+            assertOutcome(clustered.apply(event, "first"), 409, "ALREADY_APPLIED");
+            assertOutcome(clustered.apply(event, "second"), 410, "SOLD_OUT");
+            assertThat(requestRecords(bootstrapServers, event)).extracting(record -> record.value().userId()).containsExactly("first");
+            assertThat(clustered.get("/events/" + event).body()).contains("\"remaining\":0");
+            assertThat(clustered.get("/health").body()).contains("\"redis\":\"UP\"");
         }
     }
 
