@@ -230,6 +230,16 @@ public record KafkaConnection(String bootstrapServers, Optional<Path> clientConf
         }
     }
 
+    /**
+     * {@link #checkCredentials} as every process runs it at start, before it makes its own clients:
+     * a refusal throws its {@link StartupFailure}; no answer is a warning, and the process goes on.
+     */
+    public void checkAtStart() {
+        if (!checkCredentials(CREDENTIALS_CHECK)) {
+            log.warn("{} did not answer within {} s; going on, the clients keep trying", this, CREDENTIALS_CHECK.toSeconds());
+        }
+    }
+
     /** The one line for a refusal. */
     StartupFailure refusal(AuthenticationException refused) {
         String what = refused instanceof SslAuthenticationException ? "failed the TLS handshake with the settings from "
