@@ -29,10 +29,15 @@ final class ServiceProcess implements AutoCloseable {
     private final ChildProcess process;
 
     ServiceProcess(String name, Map<String, String> env, int port) {
+        this(name, name, env, port);
+    }
+
+    /** The service {@code name} logging to {@code logName}.log: a second one of a kind beside a pipeline's. */
+    ServiceProcess(String name, String logName, Map<String, String> env, int port) {
         this.name = name;
         this.jar = Path.of(System.getProperty("firstcome.jar." + name, name + ".jar"));
         this.port = port;
-        this.log = Path.of(System.getProperty("firstcome.logs", "target/service-logs")).resolve(name + ".log");
+        this.log = Path.of(System.getProperty("firstcome.logs", "target/service-logs")).resolve(logName + ".log");
         this.process = new ChildProcess(name, List.of(ChildProcess.java(), "-Xmx384m", "-jar", jar.toString()), env, log);
     }
 
@@ -64,6 +69,17 @@ final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** Waits until it has ended by itself and returns its exit status; fails if it still runs after {@code deadline}. */
+    int awaitExit(Duration deadline) {
+        await(name + " exits (log: " + log + ")").atMost(deadline).pollInterval(Duration.ofMillis(100)).until(() -> !process.alive());
+        return process.exitValue();
+    }
+
+    /** Everything it wrote, standard output and error. */
+    List<String> output() throws IOException {
+        return Files.readAllLines(log);
     }
 
     String url() {
