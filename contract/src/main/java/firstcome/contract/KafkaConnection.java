@@ -167,8 +167,9 @@ public record KafkaConnection(String bootstrapServers, Optional<Path> clientConf
         own.forEach((key, value) -> {
             String fromFile = clientSettings.get(key);
             if (fromFile != null && !fromFile.equals(String.valueOf(value))) {
-                log.warn("{} sets {}, which the client {} sets itself: the file's value is not used for it",
-                        source(clientConfig), key, own.get(CommonClientConfigs.CLIENT_ID_CONFIG));
+                Object client = own.get(CommonClientConfigs.CLIENT_ID_CONFIG);
+                log.warn("{} sets {}, which {} sets itself: the file's value is not used for it",
+                        source(clientConfig), key, client == null ? "a client" : "the client " + client);
             }
             merged.put(key, value);
         });

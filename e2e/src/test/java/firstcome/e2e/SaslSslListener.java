@@ -80,12 +80,22 @@ final class SaslSslListener {
 
     /** Writes a client file for {@code user} with {@code password} (right or wrong) and returns its path. */
     Path clientConfig(String user, String password) throws IOException {
+        return clientConfig(user, password, true);
+    }
+
+    /**
+     * A client file that names no trust store when {@code trusting} is false: the client then trusts
+     * only the JVM's certificate authorities, which never signed the test's certificate.
+     */
+    Path clientConfig(String user, String password, boolean trusting) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "# a managed Kafka's client settings: SASL/PLAIN over TLS",
                 "security.protocol=SASL_SSL",
                 "sasl.mechanism=PLAIN",
                 "sasl.jaas.config=" + loginModule(user, password)));
-        lines.addAll(trustStoreSettings());
+        if (trusting) {
+            lines.addAll(trustStoreSettings());
+        }
         Path file = dir.resolve(user + "-" + UUID.randomUUID() + ".properties");
         Files.write(file, lines, UTF_8);
         return file;

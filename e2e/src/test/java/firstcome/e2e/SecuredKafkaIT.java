@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * firstcome on a Kafka whose client listener requires SASL/PLAIN over TLS, as every managed Kafka
  * does: the three services and the replay reach it through one client file
- * ({@code KAFKA_CLIENT_CONFIG}), and a wrong password ends a service or a command at once with one
- * clear line instead of a log full of reconnects.
+ * ({@code KAFKA_CLIENT_CONFIG}), and a wrong password or an untrusted certificate ends a service or a
+ * command at once with one clear line instead of a log full of reconnects.
  */
 @ExtendWith(InfrastructureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -140,6 +141,23 @@ class SecuredKafkaIT {
         assertThat(replay.report().lines().toList()).containsExactly("replay: could not compare: Kafka at " + broker.bootstrapServers()
                 + " refused the credentials from KAFKA_CLIENT_CONFIG=" + wrong.clientConfig().orElseThrow()
                 + ": Authentication failed: Invalid username or password");
+        assertThat(replay.progress().lines().toList()).as("its stderr").hasSizeLessThan(FEW_LINES)
+                .noneMatch(line -> line.startsWith("\tat "));
+    }
+
+    @Test
+    @Order(5)
+    void theReplayNotTrustingTheBrokersCertificateExitsWithStatusTwoAndOneLine() throws Exception {
+        Path untrusting = listener.clientConfig(USER, PASSWORD, false);
+        KafkaConnection connection = KafkaConnection.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "KAFKA_CLIENT_CONFIG", untrusting.toString()));
+
+        var replay = new OperationsCommand(infrastructure, connection).replay();
+
+        assertThat(replay.exitStatus()).isEqualTo(2);
+        assertThat(replay.report().lines().toList()).singleElement(InstanceOfAssertFactories.STRING).startsWith("replay: could not compare: Kafka at "
+                + broker.bootstrapServers() + " failed the TLS handshake with the settings from KAFKA_CLIENT_CONFIG=" + untrusting
+                + ": SSL handshake failed");
         assertThat(replay.progress().lines().toList()).as("its stderr").hasSizeLessThan(FEW_LINES)
                 .noneMatch(line -> line.startsWith("\tat "));
     }
