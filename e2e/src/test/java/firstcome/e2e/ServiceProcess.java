@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import firstcome.stackkit.ChildProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,8 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final ChildProcess process;
+    /** Where the log stood when it was last started: the log is appended to across starts and runs. */
+    private long logOffset;
 
     ServiceProcess(String name, Map<String, String> env, int port) {
         this(name, name, env, port);
@@ -44,6 +48,11 @@ final class ServiceProcess implements AutoCloseable {
     ServiceProcess start() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " not found; run `mvn package` first");
+        }
+        try {
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         process.start();
         return this;
@@ -77,9 +86,10 @@ final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Everything it wrote, standard output and error. */
+    /** What it wrote, standard output and error, since it was last started. */
     List<String> output() throws IOException {
-        return Files.readAllLines(log);
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) logOffset, all.length - (int) logOffset, StandardCharsets.UTF_8).lines().toList();
     }
 
     String url() {
