@@ -2,6 +2,7 @@ package firstcome.bench;
 
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import firstcome.processor.IssuingTopology;
 import firstcome.processor.ProcessorConfig;
@@ -18,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,7 +38,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * under a fresh application id from offset 0 until every request is committed. Deletes its topics
  * and state after. Prints one {@code REPLAY key=value …} line for the harness.
  *
- * <p>Usage: {@code ReplayRun <bootstrap> <records> <events> <limit>}
+ * <p>Usage: {@code ReplayRun <bootstrap> <records> <events> <limit>} (and {@code KAFKA_CLIENT_CONFIG} from the environment)
  */
 public final class ReplayRun {
 
@@ -46,24 +46,24 @@ public final class ReplayRun {
     }
 
     public static void main(String[] args) throws Exception {
-        String bootstrap = args[0];
+        // The stack's brokers, and its client file when it has one (a secured Kafka).
+        KafkaConnection kafka = KafkaConnection.fromEnv(Map.of(KafkaConnection.BOOTSTRAP_SERVERS, args[0],
+                KafkaConnection.CLIENT_CONFIG, System.getenv().getOrDefault(KafkaConnection.CLIENT_CONFIG, "")));
         int records = Integer.parseInt(args[1]);
         int events = Integer.parseInt(args[2]);
         int limit = Integer.parseInt(args[3]);
         String run = "bench-replay-" + System.currentTimeMillis();
         Topics topics = Topics.standard().withPrefix(run + "-");
         Path stateDir = Files.createTempDirectory(run);
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
             Topics.create(admin, topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)));
             try {
-                double produceSeconds = produce(bootstrap, topics, records, events, limit);
-                double readSeconds = readAll(bootstrap, topics.requests().name(), records);
+                double produceSeconds = produce(kafka, topics, records, events, limit);
+                double readSeconds = readAll(kafka, topics.requests().name(), records);
                 say(String.format("plain consumer read %,d records in %.2f s: %,.0f records/s",
                         records, readSeconds, records / readSeconds));
-                StreamsTiming streams = replay(bootstrap, topics, run, stateDir, admin, records);
-                long issued = countRecords(bootstrap, topics.issued().name());
+                StreamsTiming streams = replay(kafka, topics, run, stateDir, admin, records);
+                long issued = countRecords(kafka, topics.issued().name());
                 System.out.printf("REPLAY records=%d events=%d produceSeconds=%.3f readSeconds=%.3f "
                                 + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d%n",
                         records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued);
@@ -76,12 +76,11 @@ public final class ReplayRun {
         }
     }
 
-    private static double produce(String bootstrap, Topics topics, int records, int events, int limit) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    private static double produce(KafkaConnection kafka, Topics topics, int records, int events, int limit) {
+        Map<String, Object> props = kafka.settings(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         long start = System.nanoTime();
         Instant opens = Instant.parse("2026-01-01T00:00:00Z");
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), topics.events().valueSerde().serializer());
@@ -112,11 +111,10 @@ public final class ReplayRun {
     }
 
     /** A plain consumer over every partition from the start, bytes only: what reading costs. */
-    private static double readAll(String bootstrap, String topic, int records) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    private static double readAll(KafkaConnection kafka, String topic, int records) {
+        Map<String, Object> props = kafka.settings(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000));
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -141,9 +139,9 @@ public final class ReplayRun {
     private record StreamsTiming(double startup, double processing) {
     }
 
-    private static StreamsTiming replay(String bootstrap, Topics topics, String run, Path stateDir, Admin admin,
+    private static StreamsTiming replay(KafkaConnection kafka, Topics topics, String run, Path stateDir, Admin admin,
                                         int records) throws Exception {
-        ProcessorConfig config = new ProcessorConfig(bootstrap, run, stateDir, 18081, "localhost", 1,
+        ProcessorConfig config = new ProcessorConfig(kafka, run, stateDir, 18081, "localhost", 1,
                 topics.issued().name(), topics.decisions().name());
         Properties props = StreamsSettings.of(config, topics);
         long start = System.nanoTime();
@@ -191,10 +189,8 @@ public final class ReplayRun {
     }
 
     /** Records a read_committed consumer sees in {@code topic} (offsets also count transaction markers). */
-    private static long countRecords(String bootstrap, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private static long countRecords(KafkaConnection kafka, String topic) {
+        Map<String, Object> props = kafka.settings(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -2,6 +2,7 @@ package firstcome.bench;
 
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topic;
 import firstcome.contract.Topics;
 import java.time.Instant;
@@ -35,18 +36,17 @@ public final class RequestFlood {
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int limit = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int users = args.length > 3 ? Integer.parseInt(args[3]) : 500_000;
-        String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        KafkaConnection kafka = KafkaConnection.fromEnv(System.getenv());
         Topics topics = Topics.standard();
         String prefix = "flood-" + System.currentTimeMillis() + "-";
         var random = new SplittableRandom(42);
         AtomicReference<Exception> failure = new AtomicReference<>();
 
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var producer = new KafkaProducer<>(kafka.settings(Map.<String, Object>of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             Instant defined = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             for (int e = 0; e < events; e++) {

@@ -1,6 +1,7 @@
 package firstcome.bench;
 
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import firstcome.sink.App;
 import firstcome.sink.CouponDatabase;
@@ -25,7 +26,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,7 +57,8 @@ public final class SinkBenchmark {
     private final String jdbcUrl;
     private final String dbUser;
     private final String dbPassword;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
+    private final String clientConfig;
     private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private Connection statusConnection;
 
@@ -65,7 +66,8 @@ public final class SinkBenchmark {
         this.jdbcUrl = env.getOrDefault("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon");
         this.dbUser = env.getOrDefault("MYSQL_USER", "coupon");
         this.dbPassword = env.getOrDefault("MYSQL_PASSWORD", "coupon");
-        this.bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        this.kafka = KafkaConnection.fromEnv(env);
+        this.clientConfig = env.getOrDefault(KafkaConnection.CLIENT_CONFIG, "");
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,7 +84,8 @@ public final class SinkBenchmark {
 
     private void run(int rows) throws Exception {
         SinkConfig config = SinkConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                KafkaConnection.CLIENT_CONFIG, clientConfig,
                 "MYSQL_URL", jdbcUrl,
                 "MYSQL_USER", dbUser,
                 "MYSQL_PASSWORD", dbPassword,
@@ -264,10 +267,9 @@ public final class SinkBenchmark {
         Topics topics = Topics.standard().withIssued(Topics.ISSUED + "-" + run + suffix);
         createTopics(topics);
         String event = coupons.get(0).eventId();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.settings(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5),
+                ProducerConfig.LINGER_MS_CONFIG, 5)),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (IssuedCoupon coupon : coupons) {
                 send(producer, topics, coupon);
@@ -324,7 +326,7 @@ public final class SinkBenchmark {
      * once the broker serves them, so the first send does not race the creation.
      */
     private void createTopics(Topics topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
             topics.createAll(admin, 3);
         }
     }

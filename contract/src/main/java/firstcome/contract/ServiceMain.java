@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one way a firstcome service runs as a process: start it, close it from a shutdown hook
  * (SIGTERM, Ctrl-C) in reverse order of opening, and exit non-zero when it cannot start, so the
- * supervisor sees the failure at once.
+ * supervisor sees the failure at once. A {@link StartupFailure} (a setting to change, credentials
+ * Kafka refused) is reported as its one line; anything else with its stack trace.
  */
 public final class ServiceMain {
 
@@ -20,6 +21,10 @@ public final class ServiceMain {
         AutoCloseable service;
         try {
             service = start.get();
+        } catch (StartupFailure e) {
+            log.error("the {} could not start: {}", name, e.getMessage());
+            System.exit(1);
+            return;
         } catch (RuntimeException e) {
             log.error("the {} could not start: {}", name, e.getMessage(), e);
             System.exit(1);

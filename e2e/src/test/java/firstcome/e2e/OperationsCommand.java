@@ -2,6 +2,7 @@ package firstcome.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import firstcome.contract.KafkaConnection;
 import firstcome.stackkit.ChildProcess;
 import firstcome.testkit.Infrastructure;
 import java.io.IOException;
@@ -20,16 +21,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class OperationsCommand {
 
-    record Result(int exitStatus, String report) {
+    /** {@code report} is what the command printed on stdout, {@code progress} on stderr. */
+    record Result(int exitStatus, String report, String progress) {
     }
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final Infrastructure infrastructure;
+    private final KafkaConnection kafka;
 
     OperationsCommand(Infrastructure infrastructure) {
+        this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()));
+    }
+
+    /** Against a broker of the test's own, reached through {@code kafka} (its brokers and its client file). */
+    OperationsCommand(Infrastructure infrastructure, KafkaConnection kafka) {
         this.infrastructure = infrastructure;
+        this.kafka = kafka;
     }
 
     Result replay(String... args) throws Exception {
@@ -59,7 +68,8 @@ final class OperationsCommand {
         var builder = new ProcessBuilder(command)
                 .redirectOutput(report.toFile())
                 .redirectError(progress.toFile());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        kafka.clientConfig().ifPresent(file -> builder.environment().put("KAFKA_CLIENT_CONFIG", file.toString()));
         builder.environment().put("MYSQL_URL", infrastructure.mysqlJdbcUrl());
         builder.environment().put("REDIS_URL", infrastructure.redisUrl());
         builder.environment().put("MYSQL_USER", infrastructure.mysqlUser());
@@ -71,6 +81,6 @@ final class OperationsCommand {
         }
         String output = Files.readString(report, UTF_8);
         System.out.println("---- " + name + " " + String.join(" ", args) + " -> exit " + process.exitValue() + "\n" + output);
-        return new Result(process.exitValue(), output);
+        return new Result(process.exitValue(), output, Files.readString(progress, UTF_8));
     }
 }

@@ -1,5 +1,6 @@
 package firstcome.e2e;
 
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import firstcome.stackkit.FreePorts;
 import firstcome.testkit.Infrastructure;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole of firstcome over the test infrastructure: the contract's topics, then the
@@ -27,7 +27,8 @@ final class Pipeline implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private final Infrastructure infrastructure;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
+    private final Map<String, String> environment;
     final ServiceProcess processor;
     final ServiceProcess sink;
     final ServiceProcess ingress;
@@ -38,13 +39,22 @@ final class Pipeline implements AutoCloseable {
 
     /** Over a broker of the test's own at {@code bootstrapServers}, with the testkit's Redis and MariaDB. */
     Pipeline(Infrastructure infrastructure, String bootstrapServers) throws IOException {
+        this(infrastructure, KafkaConnection.plain(bootstrapServers));
+    }
+
+    /**
+     * Over a broker of the test's own reached through {@code kafka}: the topics are created, and
+     * every service connects, with its brokers and its client file ({@code KAFKA_CLIENT_CONFIG}).
+     */
+    Pipeline(Infrastructure infrastructure, KafkaConnection kafka) throws IOException {
         this.infrastructure = infrastructure;
-        this.bootstrapServers = bootstrapServers;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        this.kafka = kafka;
+        try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
             Topics.standard().createAll(admin, Topics.DEFAULT_PARTITIONS);
         }
         Map<String, String> common = new HashMap<>();
-        common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        kafka.clientConfig().ifPresent(file -> common.put("KAFKA_CLIENT_CONFIG", file.toString()));
         common.put("REDIS_URL", infrastructure.redisUrl());
         common.put("MYSQL_URL", infrastructure.mysqlJdbcUrl());
         common.put("MYSQL_USER", infrastructure.mysqlUser());
@@ -62,6 +72,7 @@ final class Pipeline implements AutoCloseable {
         common.put("SINK_PORT", String.valueOf(sinkPort));
         common.put("INGRESS_PORT", String.valueOf(ingressPort));
         common.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-streams").toString());
+        environment = Map.copyOf(common);
 
         processor = new ServiceProcess("streams-processor", common, processorPort).start();
         sink = new ServiceProcess("sink", common, sinkPort).start();
@@ -69,6 +80,11 @@ final class Pipeline implements AutoCloseable {
         processor.awaitHealthy(START_DEADLINE);
         sink.awaitHealthy(START_DEADLINE);
         ingress.awaitHealthy(START_DEADLINE);
+    }
+
+    /** The services' environment, for starting another one like them. */
+    Map<String, String> environment() {
+        return environment;
     }
 
     /** Shoppers, and the organiser, over HTTP to this pipeline's ingress. */
@@ -81,7 +97,7 @@ final class Pipeline implements AutoCloseable {
      * MySQL ({@link Quiescence}), so that rows counted next are final.
      */
     void awaitQuiescence(Duration deadline) {
-        try (var quiescence = new Quiescence(bootstrapServers, PROCESSOR_GROUP, SINK_GROUP)) {
+        try (var quiescence = new Quiescence(kafka, PROCESSOR_GROUP, SINK_GROUP)) {
             quiescence.await(deadline);
         }
     }

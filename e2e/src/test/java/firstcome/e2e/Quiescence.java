@@ -2,6 +2,7 @@ package firstcome.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import firstcome.ops.LogPositions;
 import java.time.Duration;
@@ -26,8 +27,8 @@ final class Quiescence implements AutoCloseable {
     private final String processorGroup;
     private final String sinkGroup;
 
-    Quiescence(String bootstrapServers, String processorGroup, String sinkGroup) {
-        this.positions = new LogPositions(bootstrapServers, "e2e-quiescence");
+    Quiescence(KafkaConnection kafka, String processorGroup, String sinkGroup) {
+        this.positions = new LogPositions(kafka, "e2e-quiescence");
         this.processorGroup = processorGroup;
         this.sinkGroup = sinkGroup;
     }

@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import firstcome.stackkit.ChildProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,18 +29,30 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final ChildProcess process;
+    /** Where the log stood when it was last started: the log is appended to across starts and runs. */
+    private long logOffset;
 
     ServiceProcess(String name, Map<String, String> env, int port) {
+        this(name, name, env, port);
+    }
+
+    /** The service {@code name} logging to {@code logName}.log: a second one of a kind beside a pipeline's. */
+    ServiceProcess(String name, String logName, Map<String, String> env, int port) {
         this.name = name;
         this.jar = Path.of(System.getProperty("firstcome.jar." + name, name + ".jar"));
         this.port = port;
-        this.log = Path.of(System.getProperty("firstcome.logs", "target/service-logs")).resolve(name + ".log");
+        this.log = Path.of(System.getProperty("firstcome.logs", "target/service-logs")).resolve(logName + ".log");
         this.process = new ChildProcess(name, List.of(ChildProcess.java(), "-Xmx384m", "-jar", jar.toString()), env, log);
     }
 
     ServiceProcess start() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " not found; run `mvn package` first");
+        }
+        try {
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         process.start();
         return this;
@@ -64,6 +78,18 @@ final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** Waits until it has ended by itself and returns its exit status; fails if it still runs after {@code deadline}. */
+    int awaitExit(Duration deadline) {
+        await(name + " exits (log: " + log + ")").atMost(deadline).pollInterval(Duration.ofMillis(100)).until(() -> !process.alive());
+        return process.exitValue();
+    }
+
+    /** What it wrote, standard output and error, since it was last started. */
+    List<String> output() throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) logOffset, all.length - (int) logOffset, StandardCharsets.UTF_8).lines().toList();
     }
 
     String url() {

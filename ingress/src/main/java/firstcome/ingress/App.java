@@ -20,8 +20,8 @@ import firstcome.ingress.edge.ClientRateLimit;
 import firstcome.ingress.edge.ConnectionBounds;
 import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
-import firstcome.ingress.gate.GateReconciler;
 import firstcome.ingress.gate.GateRebuild;
+import firstcome.ingress.gate.GateReconciler;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.RedisGate;
@@ -214,6 +214,8 @@ public final class App implements AutoCloseable {
     /** Wires the real dependencies, starts reading the catalog and listening; returns the running app. */
     public static App start(IngressConfig config) {
         log.info("starting the ingress with {}", config);
+        // Kafka refusing the credentials ends the start here, in one line, before any client retries.
+        config.kafka().checkAtStart();
         Topics topics = Topics.standard();
         Resources resources = new Resources();
         try {
@@ -229,16 +231,16 @@ public final class App implements AutoCloseable {
             var publisher = resources.open(new RequestPublisher(config, topics));
             publisher.bindTo(registry);
             publisher.warmUp();
-            var probe = resources.open(new KafkaProbe(config.bootstrapServers()));
+            var probe = resources.open(new KafkaProbe(config.kafka()));
             var catalog = new EventCatalog();
-            var follower = resources.open(new CatalogFollower(config.bootstrapServers(), topics.events(), catalog));
+            var follower = resources.open(new CatalogFollower(config.kafka(), topics.events(), catalog));
             follower.start();
             var own = new OwnRequests();
-            var decisions = resources.open(new DecisionFollower(config.bootstrapServers(), topics.decisions(), gate, own,
+            var decisions = resources.open(new DecisionFollower(config.kafka(), topics.decisions(), gate, own,
                     DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
             decisions.start();
             var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
-            var requestsEnd = resources.open(new RequestsLogEnd(config.bootstrapServers(), topics.requests()));
+            var requestsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.requests()));
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
             var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,

@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import firstcome.contract.Environment;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.RedisAddress;
 import firstcome.ingress.edge.EdgeLimits;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * {@code INGRESS_*} knobs documented in {@code ingress/README.md}. Tests build it directly or with
  * {@link #fromEnv(Map)} over a map.
  *
+ * @param kafka            the brokers and the client settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_CLIENT_CONFIG})
  * @param adminToken       empty: every admin call is refused (never logged, never in {@link #toString()})
  * @param httpHost         the address the HTTP server binds ({@code HTTP_HOST})
  * @param redis            the gate's Redis: one server or a Redis Cluster ({@code REDIS_URL}, {@code REDIS_CLUSTER})
@@ -30,7 +32,7 @@ import java.util.Optional;
  *                         by Kafka) before it counts as stranded by a dead ingress and is published again
  */
 public record IngressConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         RedisAddress redis,
         Optional<String> adminToken,
         int port,
@@ -51,7 +53,7 @@ public record IngressConfig(
     public static IngressConfig fromEnv(Map<String, String> env) {
         var settings = new Environment(env);
         return new IngressConfig(
-                settings.text("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                KafkaConnection.fromEnv(env),
                 RedisAddress.fromEnv(settings),
                 settings.text("ADMIN_TOKEN"),
                 settings.integer("INGRESS_PORT", 8080),
@@ -81,7 +83,9 @@ public record IngressConfig(
     }
 
     public IngressConfig {
-        Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (kafka == null) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+        }
         if (redis == null) {
             throw new IllegalArgumentException("REDIS_URL must not be empty");
         }
@@ -117,9 +121,13 @@ public record IngressConfig(
         }
     }
 
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     @Override
     public String toString() {
-        return "IngressConfig[bootstrapServers=" + bootstrapServers
+        return "IngressConfig[kafka=" + kafka
                 + ", redis=" + redis
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(unset: admin API disabled)")
                 + ", httpHost=" + httpHost

@@ -8,6 +8,7 @@ import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.RedisAddress;
+import firstcome.contract.StartupFailure;
 import firstcome.contract.Topic;
 import firstcome.contract.Topics;
 import firstcome.sink.CouponDatabase;
@@ -61,7 +62,7 @@ public final class Audit {
               --processor-group ID   the processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --sink-group ID        the sink's consumer group (default SINK_GROUP_ID or coupon-sink)
               --no-gate              do not compare the Redis gate with the authority
-            environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's),
+            environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_CONFIG, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's),
                          REDIS_URL (default redis://localhost:6379), REDIS_CLUSTER (true: REDIS_URL lists
                          the seed nodes of a Redis Cluster, redis://h1:7000,h2:7001,h3:7002)""";
     /** How long the gate may take to follow the last decisions once the logs are quiet. */
@@ -107,11 +108,18 @@ public final class Audit {
         } catch (IllegalArgumentException e) {
             err.println("audit: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_AUDIT;
+        } catch (StartupFailure e) {
+            out.println("audit: could not audit: " + e.getMessage());
+            return CANNOT_AUDIT;
         }
         String processorGroup = options.value("--processor-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"));
         try {
             return new Audit(config, redis, events, options.integer("--max-listed", 20), out, err)
                     .run(processorGroup, options.seconds("--wait", Duration.ofSeconds(120)));
+        } catch (StartupFailure e) {
+            // A setting to change or credentials Kafka refused: the line says it all, a stack trace would bury it.
+            out.println("audit: could not audit: " + e.getMessage());
+            return CANNOT_AUDIT;
         } catch (SQLException | RuntimeException e) {
             out.println("audit: could not audit: " + e.getMessage());
             e.printStackTrace(err);
@@ -125,10 +133,11 @@ public final class Audit {
     }
 
     private int run(String processorGroup, Duration wait) throws SQLException {
-        try (var positions = new LogPositions(config.bootstrapServers(), "firstcome-audit");
+        config.kafka().checkAtStart();
+        try (var positions = new LogPositions(config.kafka(), "firstcome-audit");
              var database = CouponDatabase.connect(config, new SimpleMeterRegistry());
-             var reader = PartitionLog.consumer(config.bootstrapServers());
-             var decisionReader = PartitionLog.consumer(config.bootstrapServers())) {
+             var reader = PartitionLog.consumer(config.kafka());
+             var decisionReader = PartitionLog.consumer(config.kafka())) {
             List<TopicPartition> partitions = positions.partitions(topics.requests().name());
             for (String topic : List.of(topics.events().name(), topics.issued().name(), topics.decisions().name())) {
                 if (positions.partitions(topic).size() != partitions.size()) {

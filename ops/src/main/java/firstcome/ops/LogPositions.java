@@ -1,5 +1,6 @@
 package firstcome.ops;
 
+import firstcome.contract.KafkaConnection;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -42,17 +43,15 @@ public final class LogPositions implements AutoCloseable {
     private static final long COUNTED_GAP = 10_000;
     private static final Duration GAP_READ_TIMEOUT = Duration.ofSeconds(10);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String clientId;
     private final Admin admin;
     private KafkaConsumer<byte[], byte[]> gapReader;
 
-    public LogPositions(String bootstrapServers, String clientId) {
-        this.bootstrapServers = bootstrapServers;
+    public LogPositions(KafkaConnection kafka, String clientId) {
+        this.kafka = kafka;
         this.clientId = clientId;
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, clientId));
+        admin = Admin.create(kafka.settings(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, clientId)));
     }
 
     /** The client this object owns, for topic and group administration; closed with this object. */
@@ -175,13 +174,12 @@ public final class LogPositions implements AutoCloseable {
     /** Committed records in {@code [from, to)}; the whole span if they cannot be read in time. */
     private long recordsBetween(TopicPartition partition, long from, long to) {
         if (gapReader == null) {
-            gapReader = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            gapReader = new KafkaConsumer<>(kafka.settings(Map.<String, Object>of(
                     ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-gap-reader",
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     // A gap ends where the log ends: a fetch sent ahead would wait there for the default 500 ms.
-                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10)),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
         gapReader.assign(List.of(partition));
@@ -231,7 +229,7 @@ public final class LogPositions implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("the broker refused: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + CALL_TIMEOUT.toSeconds()
+            throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer within " + CALL_TIMEOUT.toSeconds()
                     + " s (KAFKA_BOOTSTRAP_SERVERS)", e);
         }
     }

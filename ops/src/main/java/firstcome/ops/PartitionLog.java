@@ -1,5 +1,6 @@
 package firstcome.ops;
 
+import firstcome.contract.KafkaConnection;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
@@ -43,7 +44,7 @@ public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[
     }
 
     /**
-     * Reads with {@code consumer} (from {@link #consumer(String)}), which it reassigns and leaves
+     * Reads with {@code consumer} (from {@link #consumer(KafkaConnection)}), which it reassigns and leaves
      * open: one consumer reads partition after partition without paying for its start each time.
      */
     public static PartitionLog open(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long end) {
@@ -51,9 +52,8 @@ public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[
     }
 
     /** A consumer for {@link #open(KafkaConsumer, TopicPartition, long)}: {@code read_committed}, no group, no commits. */
-    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
-        return new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection kafka) {
+        return new KafkaConsumer<>(kafka.settings(Map.<String, Object>of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-log-reader-" + READERS.incrementAndGet(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -63,7 +63,7 @@ public final class PartitionLog implements Iterator<ConsumerRecord<byte[], byte[
                 // The read stops at an end that exists, so the broker never has to wait for data; but
                 // a fetch sent ahead past that end would hold the next partition's first fetch for
                 // the default 500 ms.
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

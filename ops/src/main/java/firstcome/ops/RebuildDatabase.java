@@ -1,6 +1,7 @@
 package firstcome.ops;
 
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.StartupFailure;
 import firstcome.contract.Topics;
 import firstcome.sink.CouponBatch;
 import firstcome.sink.CouponConflicts;
@@ -49,7 +50,7 @@ public final class RebuildDatabase {
               --wait SECONDS    how long to wait for the live sink to catch up (default 120)
               --keep            keep the rebuilt table (its name is printed)
               --max-listed N    differences printed in full (default 20; all are counted)
-            environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD, SINK_GROUP_ID (defaults as the sink's)""";
+            environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_CONFIG, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD, SINK_GROUP_ID (defaults as the sink's)""";
     /** More than a sink poll: the writer splits it into statements of 500 rows, all in one transaction. */
     private static final int RECORDS_PER_BATCH = 5_000;
     private static final int LISTED_NOTES = 20;
@@ -73,10 +74,17 @@ public final class RebuildDatabase {
         } catch (IllegalArgumentException e) {
             err.println("rebuild-db: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_COMPARE;
+        } catch (StartupFailure e) {
+            out.println("rebuild-db: could not compare: " + e.getMessage());
+            return CANNOT_COMPARE;
         }
         try {
             return new RebuildDatabase(config, out, err).run(options.eventIds("--event"),
                     options.seconds("--wait", Duration.ofSeconds(120)), options.flag("--keep"), options.integer("--max-listed", 20));
+        } catch (StartupFailure e) {
+            // A setting to change or credentials Kafka refused: the line says it all, a stack trace would bury it.
+            out.println("rebuild-db: could not compare: " + e.getMessage());
+            return CANNOT_COMPARE;
         } catch (SQLException | RuntimeException e) {
             out.println("rebuild-db: could not compare: " + e.getMessage());
             e.printStackTrace(err);
@@ -87,7 +95,8 @@ public final class RebuildDatabase {
     private int run(Set<String> events, Duration wait, boolean keep, int maxListed) throws SQLException {
         Topics topics = Topics.standard();
         String table = "coupon_rebuild_" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
-        try (var positions = new LogPositions(config.bootstrapServers(), "firstcome-rebuild-db");
+        config.kafka().checkAtStart();
+        try (var positions = new LogPositions(config.kafka(), "firstcome-rebuild-db");
              var database = CouponDatabase.connect(config, new SimpleMeterRegistry())) {
             String issued = topics.issued().name();
             String[] lastObservation = {"no answer from Kafka"};
@@ -153,7 +162,7 @@ public final class RebuildDatabase {
         long total = LogPositions.span(starts, ends);
         long coveredBefore = 0;
         var tally = new Tally();
-        try (var consumer = PartitionLog.consumer(config.bootstrapServers())) {
+        try (var consumer = PartitionLog.consumer(config.kafka())) {
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
                 long start = starts.getOrDefault(end.getKey(), 0L);
                 var log = PartitionLog.open(consumer, end.getKey(), end.getValue());

@@ -1,5 +1,7 @@
 package firstcome.ops;
 
+import firstcome.contract.KafkaConnection;
+import firstcome.contract.StartupFailure;
 import firstcome.contract.Topics;
 import firstcome.processor.IssuingTopology;
 import firstcome.processor.ProcessorConfig;
@@ -53,30 +55,34 @@ public final class Replay {
               --max-listed N    differences printed in full (default 20; all are counted)
               --live-group ID   the live processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --state-dir DIR   where the replay's state stores live while it runs (default: a temporary directory)
-            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092)""";
+            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092), KAFKA_CLIENT_CONFIG (optional client properties file)""";
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final PrintStream out;
     private final Progress progress;
     private String lastObservation = "no answer from Kafka";
 
-    private Replay(String bootstrapServers, PrintStream out, PrintStream err) {
-        this.bootstrapServers = bootstrapServers;
+    private Replay(KafkaConnection kafka, PrintStream out, PrintStream err) {
+        this.kafka = kafka;
         this.out = out;
         this.progress = new Progress(err, "replay");
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
         CommandOptions options;
+        Replay replay;
         try {
             options = CommandOptions.parse(args, Set.of("--keep"), Set.of("--event", "--wait", "--max-listed", "--live-group", "--state-dir"));
+            replay = new Replay(KafkaConnection.fromEnv(env), out, err);
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_COMPARE;
+        } catch (StartupFailure e) {
+            out.println("replay: could not compare: " + e.getMessage());
+            return CANNOT_COMPARE;
         }
-        var replay = new Replay(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), out, err);
         try {
             return replay.run(
                     options.value("--live-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor")),
@@ -85,6 +91,10 @@ public final class Replay {
                     options.flag("--keep"),
                     options.integer("--max-listed", 20),
                     options.value("--state-dir", null));
+        } catch (StartupFailure e) {
+            // A setting to change or credentials Kafka refused: the line says it all, a stack trace would bury it.
+            out.println("replay: could not compare: " + e.getMessage());
+            return CANNOT_COMPARE;
         } catch (RuntimeException e) {
             out.println("replay: could not compare: " + e.getMessage());
             e.printStackTrace(err);
@@ -101,6 +111,7 @@ public final class Replay {
     }
 
     private int run(String liveGroup, Set<String> events, Duration wait, boolean keep, int maxListed, String stateParent) {
+        kafka.checkAtStart();
         Topics live = Topics.standard();
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String applicationId = "firstcome-replay-" + stamp;
@@ -110,7 +121,7 @@ public final class Replay {
                 live.decisions().renamed(live.decisions().name() + "-replay-" + stamp),
                 live.requestsDeadLetters() + "-replay-" + stamp, live.issuedDeadLetters());
 
-        try (var positions = new LogPositions(bootstrapServers, "firstcome-replay")) {
+        try (var positions = new LogPositions(kafka, "firstcome-replay")) {
             List<TopicPartition> partitions = positions.partitions(live.requests().name());
             requireSamePartitionCount(positions, partitions.size(), live.events().name(), live.issued().name(),
                     live.decisions().name());
@@ -186,7 +197,7 @@ public final class Replay {
      */
     private Optional<Set<Integer>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
             Map<TopicPartition, Long> ends, long requests) {
-        var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
+        var config = new ProcessorConfig(kafka, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
                 side.decisions().name());
         Properties settings = StreamsSettings.of(config, side);
         // Nobody queries the replay's stores.
@@ -240,7 +251,7 @@ public final class Replay {
     private void compare(LogPositions positions, Map<TopicPartition, Long> liveEnds, String sideTopic, Set<Integer> readFurther,
             IssuedLogComparison comparison) {
         Map<TopicPartition, Long> sideEnds = positions.ends(sideTopic);
-        try (var liveReader = PartitionLog.consumer(bootstrapServers); var sideReader = PartitionLog.consumer(bootstrapServers)) {
+        try (var liveReader = PartitionLog.consumer(kafka); var sideReader = PartitionLog.consumer(kafka)) {
             for (Map.Entry<TopicPartition, Long> liveEnd : liveEnds.entrySet()) {
                 int partition = liveEnd.getKey().partition();
                 var sidePartition = new TopicPartition(sideTopic, partition);

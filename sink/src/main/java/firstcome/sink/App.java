@@ -51,14 +51,15 @@ public final class App implements AutoCloseable {
      * {@code onFailure} runs if the poll loop dies of an error a retry cannot cure; {@code main} exits non-zero.
      */
     public static App start(SinkConfig config, Topics topics, Runnable onFailure) {
+        // Kafka refusing the credentials ends the start here, in one line, before any client retries.
+        config.kafka().checkAtStart();
         Resources resources = new Resources();
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             resources.onClose(registry::close);
             var database = resources.open(CouponDatabase.connect(config, registry));
-            var admin = resources.open(Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                    AdminClientConfig.CLIENT_ID_CONFIG, "coupon-sink-health")));
+            var admin = resources.open(Admin.create(config.kafka().settings(Map.of(
+                    AdminClientConfig.CLIENT_ID_CONFIG, "coupon-sink-health"))));
             var deadLetterProducer = resources.open(new KafkaProducer<>(producerSettings(config),
                     new ByteArraySerializer(), new ByteArraySerializer()));
             // The poll loop closes the consumer when it ends; until the loop has started, closing it is ours.
@@ -185,8 +186,7 @@ public final class App implements AutoCloseable {
     }
 
     static Map<String, Object> consumerSettings(SinkConfig config) {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        return config.kafka().settings(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.CLIENT_ID_CONFIG, "coupon-sink",
                 // Only what the streams-processor committed: an aborted transaction's coupons were never issued.
@@ -198,19 +198,18 @@ public final class App implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize(),
                 // A sink killed without leaving the group holds its partitions until this runs out
                 // (45 s by default): its restarted successor waits that long before writing a row.
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000));
     }
 
     static Map<String, Object> producerSettings(SinkConfig config) {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        return config.kafka().settings(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "coupon-sink-dead-letters",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 // Bounded, so a broker outage turns into a retry of the batch rather than a stuck loop.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000));
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package firstcome.sink;
 
 import firstcome.contract.Environment;
+import firstcome.contract.KafkaConnection;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,13 +9,14 @@ import java.util.Map;
  * The sink's settings, read once from the environment (the contract's names, plus the
  * {@code SINK_*} tuning knobs documented in the module's README).
  *
+ * @param kafka      the brokers and the client settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_CLIENT_CONFIG})
  * @param batchSize  most records one poll hands over, so most rows one transaction writes ({@code max.poll.records})
  * @param retryFirst wait before the first retry of a batch the database or broker refused
  * @param retryMax   cap of the exponential back-off between retries
  * @param httpHost   the address /health and /metrics bind ({@code HTTP_HOST})
  */
 public record SinkConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String mysqlUrl,
         String mysqlUser,
         String mysqlPassword,
@@ -27,17 +29,17 @@ public record SinkConfig(
 
     public static final int MAX_BATCH_SIZE = 10_000;
 
-    /** Listening on all interfaces, the contract's default. */
+    /** Listening on all interfaces, the contract's default; the brokers without a client file. */
     public SinkConfig(String bootstrapServers, String mysqlUrl, String mysqlUser, String mysqlPassword, int port,
                       String groupId, int batchSize, Duration retryFirst, Duration retryMax) {
-        this(bootstrapServers, mysqlUrl, mysqlUser, mysqlPassword, port, groupId, batchSize, retryFirst, retryMax,
+        this(KafkaConnection.plain(bootstrapServers), mysqlUrl, mysqlUser, mysqlPassword, port, groupId, batchSize, retryFirst, retryMax,
                 Environment.ALL_INTERFACES);
     }
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         var settings = new Environment(env);
         return new SinkConfig(
-                settings.text("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                KafkaConnection.fromEnv(env),
                 settings.text("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon"),
                 settings.text("MYSQL_USER", "coupon"),
                 // An empty password is a legitimate setting, so only an unset variable takes the default.
@@ -51,7 +53,9 @@ public record SinkConfig(
     }
 
     public SinkConfig {
-        Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (kafka == null) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+        }
         Environment.requireText("MYSQL_URL", mysqlUrl);
         if (!mysqlUrl.startsWith("jdbc:mysql:")) {
             throw new IllegalArgumentException("MYSQL_URL must be a jdbc:mysql: URL (mysql-connector-j), was '" + mysqlUrl + "'");
@@ -76,6 +80,10 @@ public record SinkConfig(
 
     /** The same settings with another consumer group (tests and the benchmark run several sinks). */
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(bootstrapServers, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax, httpHost);
+        return new SinkConfig(kafka, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax, httpHost);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 }

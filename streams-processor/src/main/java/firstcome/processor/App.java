@@ -45,6 +45,8 @@ public final class App implements AutoCloseable {
 
     /** Starts the topology and the HTTP server; returns the running process. */
     public static App start(ProcessorConfig config, Topics topics) {
+        // Kafka refusing the credentials ends the start here, in one line, before any client retries.
+        config.kafka().checkAtStart();
         Resources resources = new Resources();
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,9 +55,8 @@ public final class App implements AutoCloseable {
             resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
             // The streams client stays RUNNING for a while with its broker gone: the health asks the broker itself.
             // The holders query asks it too, for the consumer group's committed offsets.
-            var admin = resources.open(Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-admin")));
+            var admin = resources.open(Admin.create(config.kafka().settings(Map.of(
+                    AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-admin"))));
             var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
                     topics.requests().name(), admin, config.applicationId());
             var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));

@@ -1,6 +1,7 @@
 package firstcome.processor;
 
 import firstcome.contract.Environment;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,11 +11,12 @@ import java.util.Map;
  * {@code issuedTopic} and {@code decisionsTopic} other than {@code coupon-issued} and
  * {@code coupon-decisions} make a replay: coupons and decisions go to side topics.
  *
+ * @param kafka    the brokers and the client settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_CLIENT_CONFIG})
  * @param httpHost the address the HTTP server binds ({@code HTTP_HOST}; {@code advertisedHost} is
  *                 how other instances reach it, a different thing)
  */
 public record ProcessorConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String applicationId,
         Path stateDir,
         int port,
@@ -30,10 +32,17 @@ public record ProcessorConfig(
         this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, Topics.ISSUED, Topics.DECISIONS);
     }
 
-    /** Listening on all interfaces, the contract's default. */
+    /** Listening on all interfaces, the contract's default; the brokers without a client file. */
     public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
                            String advertisedHost, int streamThreads, String issuedTopic, String decisionsTopic) {
-        this(bootstrapServers, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic, decisionsTopic,
+        this(KafkaConnection.plain(bootstrapServers), applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
+                decisionsTopic);
+    }
+
+    /** Listening on all interfaces, the contract's default. */
+    public ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, int port,
+                           String advertisedHost, int streamThreads, String issuedTopic, String decisionsTopic) {
+        this(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic, decisionsTopic,
                 Environment.ALL_INTERFACES);
     }
 
@@ -41,7 +50,7 @@ public record ProcessorConfig(
         var settings = new Environment(env);
         // The text settings as given: a blank one is refused below rather than replaced by its default.
         return new ProcessorConfig(
-                env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                KafkaConnection.fromEnv(env),
                 env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"),
                 Path.of(env.getOrDefault("PROCESSOR_STATE_DIR", ".local/streams")),
                 settings.integer("PROCESSOR_PORT", 8081),
@@ -53,11 +62,17 @@ public record ProcessorConfig(
     }
 
     public ProcessorConfig {
-        Environment.requireText("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (kafka == null) {
+            throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS must not be empty");
+        }
         Environment.requirePort("PROCESSOR_PORT", port);
         Environment.requireText("PROCESSOR_ISSUED_TOPIC", issuedTopic);
         Environment.requireText("PROCESSOR_DECISIONS_TOPIC", decisionsTopic);
         Environment.requireAtLeastOne("PROCESSOR_THREADS", streamThreads);
         Environment.requireHost("HTTP_HOST", httpHost);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 }

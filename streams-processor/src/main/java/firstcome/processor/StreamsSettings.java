@@ -8,7 +8,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
  * The Kafka Streams settings the processor runs with. Tests run the topology with these same
- * settings, so the dead-letter and failure behaviour they prove is the production one.
+ * settings, so the dead-letter and failure behaviour they prove is the production one. The brokers
+ * and the settings of {@code KAFKA_CLIENT_CONFIG} come from {@link ProcessorConfig#kafka()}.
  */
 public final class StreamsSettings {
 
@@ -18,7 +19,6 @@ public final class StreamsSettings {
     public static Properties of(ProcessorConfig config, Topics topics) {
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
@@ -35,6 +35,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 (config.applicationId() + "-" + config.advertisedHost() + "-" + config.port()).replaceAll("[^A-Za-z0-9._-]", "_"));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        return props;
+        // The brokers, and the client file's settings under these (KafkaConnection).
+        return config.kafka().properties(props);
     }
 }

@@ -3,10 +3,15 @@ package firstcome.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import firstcome.contract.StartupFailure;
 import firstcome.contract.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessorConfigTest {
 
@@ -49,5 +54,30 @@ class ProcessorConfigTest {
                 .hasMessageContaining("PROCESSOR_THREADS");
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", " ")))
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void runsTheStreamsClientsWithTheClientFileUnderTheirExactlyOnceSettings(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("kafka.properties"), "security.protocol=SSL\nproducer.linger.ms=5\n");
+        ProcessorConfig config = ProcessorConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:29092",
+                "KAFKA_CLIENT_CONFIG", file.toString()));
+
+        Properties settings = StreamsSettings.of(config, Topics.standard());
+
+        assertThat(settings)
+                .containsEntry("bootstrap.servers", "broker:29092")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("producer.linger.ms", "5")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("application.id", "firstcome-processor");
+    }
+
+    @Test
+    void refusesAClientFileThatWouldChangeTheProcessingGuarantee(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("kafka.properties"), "processing.guarantee=at_least_once\n");
+
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("KAFKA_CLIENT_CONFIG", file.toString())))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("KAFKA_CLIENT_CONFIG=" + file + " sets processing.guarantee");
     }
 }

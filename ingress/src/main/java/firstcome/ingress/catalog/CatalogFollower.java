@@ -1,6 +1,7 @@
 package firstcome.ingress.catalog;
 
 import firstcome.contract.EventDefinition;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topic;
 import firstcome.ingress.kafka.FollowerThread;
 import firstcome.ingress.kafka.TopicAssignment;
@@ -36,15 +37,14 @@ public final class CatalogFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final FollowerThread follower;
 
-    public CatalogFollower(String bootstrapServers, Topic<EventDefinition> topic, EventCatalog catalog) {
+    public CatalogFollower(KafkaConnection kafka, Topic<EventDefinition> topic, EventCatalog catalog) {
         this.topic = topic;
         this.catalog = catalog;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.settings(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-catalog",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
+                ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.follower = new FollowerThread("ingress-catalog", "event catalog reader", consumer, this::follow);
     }

@@ -1,6 +1,7 @@
 package firstcome.ingress.gate;
 
 import firstcome.contract.CouponDecision;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topic;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.api.EventId;
@@ -66,19 +67,18 @@ public final class DecisionFollower implements AutoCloseable {
     private final FollowerThread follower;
     private final Counter read;
 
-    public DecisionFollower(String bootstrapServers, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
+    public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Duration lookback, Clock clock, MeterRegistry registry) {
         this.topic = topic;
         this.lookback = lookback;
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.settings(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-decisions",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // The processor writes decisions in its exactly-once transactions: an aborted one never happened.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
+                ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.follower = new FollowerThread("ingress-decisions", "decision follower", consumer, this::follow);
         this.applier = new DecisionApplier(gate, own, MAX_HELD, follower::running, registry);

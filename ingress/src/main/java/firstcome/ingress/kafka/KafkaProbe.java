@@ -1,5 +1,6 @@
 package firstcome.ingress.kafka;
 
+import firstcome.contract.KafkaConnection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -16,11 +17,10 @@ public final class KafkaProbe implements Probe, AutoCloseable {
 
     private final Admin admin;
 
-    public KafkaProbe(String bootstrapServers) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public KafkaProbe(KafkaConnection kafka) {
+        this.admin = Admin.create(kafka.settings(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "firstcome-ingress-health",
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)));
     }
 
     @Override

@@ -57,8 +57,7 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
 
     static Map<String, Object> settings(IngressConfig config) {
         long delivery = config.deliveryTimeout().toMillis();
-        return Map.ofEntries(
-                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()),
+        return config.kafka().settings(Map.ofEntries(
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "firstcome-ingress"),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
@@ -70,7 +69,7 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
                 Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, config.bufferBytes()),
                 // Reconnect quickly once the broker is back, without hammering it while it is away.
                 Map.entry(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 50),
-                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)));
     }
 
     /** Publishes the producer's own metrics (request latency, batch sizes, buffer use) as {@code kafka_producer_*}. */

@@ -1,7 +1,8 @@
 package firstcome.ingress.kafka;
 
-import firstcome.contract.Topic;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.KafkaConnection;
+import firstcome.contract.Topic;
 import firstcome.ingress.api.EventId;
 import java.time.Duration;
 import java.util.List;
@@ -23,12 +24,11 @@ public final class RequestsLogEnd implements AutoCloseable {
     private final Topic<CouponRequest> topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    public RequestsLogEnd(String bootstrapServers, Topic<CouponRequest> topic) {
+    public RequestsLogEnd(KafkaConnection kafka, Topic<CouponRequest> topic) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.settings(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-requests-end",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -8,13 +8,14 @@ import static org.awaitility.Awaitility.await;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.IssuingOutcome;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import firstcome.ingress.RunningIngress;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,7 @@ class DecisionFollowerIT {
         CouponRequest first = admitted(gate, event, "a");
         CouponRequest second = admitted(gate, event, "b");
         gate.nextFollowFails.set(new IllegalStateException("a failure nobody foresaw"));
-        try (var follower = new DecisionFollower(bootstrap, Topics.standard().decisions(), gate, new OwnRequests(),
+        try (var follower = new DecisionFollower(KafkaConnection.plain(bootstrap), Topics.standard().decisions(), gate, new OwnRequests(),
                 Duration.ofMinutes(1), Clock.systemUTC(), new SimpleMeterRegistry())) {
             follower.start();
 
