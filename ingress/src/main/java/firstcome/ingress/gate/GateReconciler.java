@@ -8,7 +8,9 @@ import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.kafka.Publisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +47,7 @@ public final class GateReconciler implements AutoCloseable {
     private final Consumer<EventId> onLost;
     private final long afterNanos;
     private final LongSupplier nanoTime;
+    private final Clock clock;
     private final Counter republished;
     /** The longest wait between two publications of one request, in multiples of {@code after}. */
     static final int MAX_BACKOFF = 16;
@@ -60,6 +63,13 @@ public final class GateReconciler implements AutoCloseable {
      */
     public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
             Duration after, MeterRegistry registry, LongSupplier nanoTime) {
+        this(catalog, gate, publisher, own, onLost, after, registry, nanoTime, Clock.systemUTC());
+    }
+
+    /** {@code clock} tells which events have retired (never swept again). */
+    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
+            Duration after, MeterRegistry registry, LongSupplier nanoTime, Clock clock) {
+        this.clock = clock;
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
@@ -83,15 +93,27 @@ public final class GateReconciler implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.NANOSECONDS);
     }
 
-    /** One pass over every known event; returns how many requests it published again. */
+    /**
+     * One pass; returns how many requests it published again. It looks only at the events that can
+     * have pending requests: opened (a request passes the gate only while its event is open) and not
+     * retired (a retired event's keys, its pending requests with them, expired by design: never
+     * rebuilt, never swept). That set is bounded by the events of the last {@code EVENT_RETENTION}, not
+     * by every event ever defined; an opened event without pending requests costs one check of its
+     * count and one empty read, and no memory here.
+     */
     int sweep() {
         long now = nanoTime.getAsLong();
+        Instant wallNow = clock.instant();
         Set<String> stillPending = new HashSet<>();
         int count = 0;
-        for (EventDefinition definition : catalog.definitions()) {
+        for (EventDefinition definition : catalog.live(wallNow)) {
             EventId event = new EventId(definition.eventId());
             if (!gate.knows(event)) {
+                // A lost event is rebuilt even before it opens: its page shows the gate's count.
                 onLost.accept(event);
+                continue;
+            }
+            if (definition.notYetOpenAt(wallNow)) {
                 continue;
             }
             for (CouponRequest request : gate.pending(event)) {

@@ -27,7 +27,7 @@ class SoldOutShortcutTest {
     private final SoldOutShortcut shortcut = shortcut(true, 100);
 
     private SoldOutShortcut shortcut(boolean enabled, int maxUsers) {
-        return new SoldOutShortcut(gate, enabled, RECHECK, maxUsers, Runnable::run, nanos::get);
+        return new SoldOutShortcut(gate, enabled, RECHECK, maxUsers, Long.MAX_VALUE, Runnable::run, nanos::get);
     }
 
     @Test
