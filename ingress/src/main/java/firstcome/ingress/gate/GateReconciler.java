@@ -95,11 +95,11 @@ public final class GateReconciler implements AutoCloseable {
 
     /**
      * One pass; returns how many requests it published again. It looks only at the events that can
-     * have pending requests: opened (a request passes the gate only while its event is open) and not
-     * retired (a retired event's keys, its pending requests with them, expired by design: never
-     * rebuilt, never swept). That set is bounded by the events of the last {@code EVENT_RETENTION}, not
-     * by every event ever defined; an opened event without pending requests costs one check of its
-     * count and one empty read, and no memory here.
+     * have pending requests, those not retired: a retired event's keys, its pending requests with
+     * them, expired by design, so it is never rebuilt nor swept again. That set is bounded by the
+     * events defined or closed within the last {@code EVENT_RETENTION}, not by every event ever
+     * defined; an event without pending requests costs one check of its count and one empty read per
+     * sweep, and no memory here ({@code due} holds only requests seen pending).
      */
     int sweep() {
         long now = nanoTime.getAsLong();
@@ -109,11 +109,7 @@ public final class GateReconciler implements AutoCloseable {
         for (EventDefinition definition : catalog.live(wallNow)) {
             EventId event = new EventId(definition.eventId());
             if (!gate.knows(event)) {
-                // A lost event is rebuilt even before it opens: its page shows the gate's count.
                 onLost.accept(event);
-                continue;
-            }
-            if (definition.notYetOpenAt(wallNow)) {
                 continue;
             }
             for (CouponRequest request : gate.pending(event)) {

@@ -12,8 +12,10 @@ import firstcome.ingress.api.UserId;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.kafka.FakePublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -105,6 +107,26 @@ class GateReconcilerTest {
 
         assertThat(reconciler.sweep()).as("nothing left to publish").isZero();
         assertThat(lost).containsExactly(EVENT);
+    }
+
+    @Test
+    void neverSweepsNorRebuildsARetiredEventWhoseKeysExpired() {
+        // given: an event closed eight days ago (retention: seven), its keys gone by design
+        EventId retired = new EventId("retired");
+        catalog.apply(retired.value(), new EventDefinition(retired.value(), 10, NOW.minus(Duration.ofDays(9)),
+                NOW.minus(Duration.ofDays(8))), 1);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // when
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        reconciler.sweep();
+
+        // then
+        assertThat(gate.knows(retired)).isFalse();
+        assertThat(lost).as("expired by design, not lost").isEmpty();
+        assertThat(publisher.requests).isEmpty();
     }
 
     @Test
