@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topic;
@@ -18,6 +19,7 @@ import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -62,12 +64,15 @@ public final class Audit {
               --sink-group ID        the sink's consumer group (default SINK_GROUP_ID or coupon-sink)
               --no-gate              do not compare the Redis gate with the authority
             environment: KAFKA_BOOTSTRAP_SERVERS, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's),
-                         REDIS_URL (default redis://localhost:6379)""";
+                         REDIS_URL (default redis://localhost:6379), EVENT_RETENTION (default P7D: the gate of an
+                         event closed longer ago is not compared, its keys expired by design)""";
     /** How long the gate may take to follow the last decisions once the logs are quiet. */
     private static final Duration GATE_SETTLE = Duration.ofSeconds(15);
 
     private final SinkConfig config;
     private final Optional<URI> redisUrl;
+    /** {@code EVENT_RETENTION}: the gate keys of an event closed longer ago than this are gone by design. */
+    private final Duration retention;
     private final Set<String> events;
     private final int maxListed;
     private final PrintStream out;
@@ -82,9 +87,11 @@ public final class Audit {
     private String gateNote;
     private boolean gateUnread;
 
-    private Audit(SinkConfig config, Optional<URI> redisUrl, Set<String> events, int maxListed, PrintStream out, PrintStream err) {
+    private Audit(SinkConfig config, Optional<URI> redisUrl, Duration retention, Set<String> events, int maxListed,
+            PrintStream out, PrintStream err) {
         this.config = config;
         this.redisUrl = redisUrl;
+        this.retention = retention;
         this.events = events;
         this.maxListed = maxListed;
         this.out = out;
@@ -96,7 +103,9 @@ public final class Audit {
         SinkConfig config;
         Set<String> events;
         Optional<URI> redisUrl;
+        Duration retention;
         try {
+            retention = new Environment(env).eventRetention();
             options = CommandOptions.parse(args, Set.of("--no-gate"),
                     Set.of("--event", "--wait", "--max-listed", "--processor-group", "--sink-group"));
             redisUrl = options.flag("--no-gate") ? Optional.empty() : Optional.of(redisUrl(env));
@@ -109,7 +118,7 @@ public final class Audit {
         }
         String processorGroup = options.value("--processor-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"));
         try {
-            return new Audit(config, redisUrl, events, options.integer("--max-listed", 20), out, err)
+            return new Audit(config, redisUrl, retention, events, options.integer("--max-listed", 20), out, err)
                     .run(processorGroup, options.seconds("--wait", Duration.ofSeconds(120)));
         } catch (SQLException | RuntimeException e) {
             out.println("audit: could not audit: " + e.getMessage());
@@ -451,7 +460,14 @@ public final class Audit {
         try (var gate = GateCheck.connect(redisUrl.get())) {
             while (true) {
                 Map<EventAudit, List<String>> differences = new LinkedHashMap<>();
+                // Asked at each reading: an event may retire, and its keys expire, while the gate settles.
+                Instant now = Instant.now();
+                int retired = 0;
                 for (EventAudit audit : audits.values()) {
+                    if (GateCheck.retired(audit.definition(), retention, now)) {
+                        retired++;
+                        continue;
+                    }
                     List<String> found = GateCheck.differences(audit, gate.read(audit.eventId()));
                     if (!found.isEmpty()) {
                         differences.put(audit, found);
@@ -459,9 +475,12 @@ public final class Audit {
                 }
                 if (differences.isEmpty() || System.nanoTime() > giveUpAt) {
                     differences.forEach((audit, found) -> found.forEach(audit::gateDiscrepancy));
-                    gateNote = differences.isEmpty()
-                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redisUrl.get(), audits.size())
-                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redisUrl.get(), differences.size());
+                    gateNote = (differences.isEmpty()
+                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redisUrl.get(),
+                                    audits.size() - retired)
+                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redisUrl.get(), differences.size()))
+                            + (retired == 0 ? "" : String.format("; %,d retired event(s) not compared (EVENT_RETENTION %s"
+                                    + " past their closing: their gate keys expired by design)", retired, retention));
                     return true;
                 }
                 TimeUnit.MILLISECONDS.sleep(250); // a poll with a deadline: the gate follows the decisions within moments

@@ -1,6 +1,9 @@
 package firstcome.ops;
 
+import firstcome.contract.EventDefinition;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +16,8 @@ import redis.clients.jedis.Jedis;
  * decided, the gate of an event must list exactly the users who hold a coupon
  * ({@code fc:{eventId}:users}), count them ({@code fc:{eventId}:count}) and hold no request that
  * still waits for its decision ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
- * read here, never written.
+ * read here, never written. A retired event ({@code EVENT_RETENTION} past its closing) has no keys
+ * by design: it is not compared ({@link #retired}).
  */
 final class GateCheck implements AutoCloseable {
 
@@ -46,6 +50,15 @@ final class GateCheck implements AutoCloseable {
         String count = redis.get(prefix + "count");
         return new GateState(redis.smembers(prefix + "users"), count == null ? 0 : Long.parseLong(count),
                 redis.hgetAll(prefix + "pending"));
+    }
+
+    /**
+     * Whether the event's gate keys have expired by design at {@code now}: it closes, and its closing
+     * plus {@code retention} has come. Such an event is not compared with the gate (its coupons still
+     * are, with the table).
+     */
+    static boolean retired(EventDefinition definition, Duration retention, Instant now) {
+        return definition != null && definition.closesAt() != null && !now.isBefore(definition.closesAt().plus(retention));
     }
 
     /** Every difference between the gate and the authority for one event, each naming the user, the gate's word and the authority's. */
