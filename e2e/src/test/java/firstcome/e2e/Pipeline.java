@@ -38,6 +38,15 @@ final class Pipeline implements AutoCloseable {
 
     /** Over a broker of the test's own at {@code bootstrapServers}, with the testkit's Redis and MariaDB. */
     Pipeline(Infrastructure infrastructure, String bootstrapServers) throws IOException {
+        this(infrastructure, bootstrapServers, Map.of());
+    }
+
+    /** With {@code settings} added to every service's environment (e.g. {@code EVENT_RETENTION}). */
+    Pipeline(Infrastructure infrastructure, Map<String, String> settings) throws IOException {
+        this(infrastructure, infrastructure.kafkaBootstrapServers(), settings);
+    }
+
+    private Pipeline(Infrastructure infrastructure, String bootstrapServers, Map<String, String> settings) throws IOException {
         this.infrastructure = infrastructure;
         this.bootstrapServers = bootstrapServers;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -62,6 +71,7 @@ final class Pipeline implements AutoCloseable {
         common.put("SINK_PORT", String.valueOf(sinkPort));
         common.put("INGRESS_PORT", String.valueOf(ingressPort));
         common.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-streams").toString());
+        common.putAll(settings);
 
         processor = new ServiceProcess("streams-processor", common, processorPort).start();
         sink = new ServiceProcess("sink", common, sinkPort).start();

@@ -43,6 +43,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -109,6 +110,10 @@ public final class App implements AutoCloseable {
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
         deps.catalog().onRetired(shortcut::retire);
+        Gauge.builder("ingress.soldout.shortcut.users", shortcut, SoldOutShortcut::heldUsers)
+                .description("Users the sold-out short-cut holds (or reserved for copies being made), across events")
+                .strongReference(true)
+                .register(deps.registry());
         var answers = new ApplyAnswerCounts(deps.catalog(), deps.clock());
         deps.catalog().onRetired(answers::retire);
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), deps.rebuild(), shortcut, deps.statuses(),

@@ -117,7 +117,7 @@ public final class SoldOutShortcut {
     }
 
     /** Users held (or reserved by copies being made) across events. */
-    long heldUsers() {
+    public long heldUsers() {
         return heldUsers.get();
     }
 
