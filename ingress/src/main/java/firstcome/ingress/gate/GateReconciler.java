@@ -49,6 +49,8 @@ public final class GateReconciler implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Clock clock;
     private final Counter republished;
+    /** How far Redis's clock may run ahead of this one: keys gone this close to their retirement are not a loss. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
     /** The longest wait between two publications of one request, in multiples of {@code after}. */
     static final int MAX_BACKOFF = 16;
 
@@ -109,7 +111,11 @@ public final class GateReconciler implements AutoCloseable {
         for (EventDefinition definition : catalog.live(wallNow)) {
             EventId event = new EventId(definition.eventId());
             if (!gate.knows(event)) {
-                onLost.accept(event);
+                // Redis's clock may reach the retirement instant, and expire the keys, a moment before
+                // this one does: that is no loss to rebuild.
+                if (catalog.retiresAt(event).map(at -> wallNow.plus(CLOCK_SKEW).isBefore(at)).orElse(true)) {
+                    onLost.accept(event);
+                }
                 continue;
             }
             for (CouponRequest request : gate.pending(event)) {

@@ -130,6 +130,22 @@ class GateReconcilerTest {
     }
 
     @Test
+    void takesKeysGoneMomentsBeforeTheRetirementForRedisClockRunningAheadNotForALoss() {
+        // given: retention seven days; one event retires in two seconds, another in a minute
+        Instant closed = NOW.minus(Duration.ofDays(7));
+        catalog.apply("soon", new EventDefinition("soon", 10, closed.minusSeconds(60), closed.plusSeconds(2)), 1);
+        catalog.apply("later", new EventDefinition("later", 10, closed.minusSeconds(60), closed.plusSeconds(60)), 2);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // when: neither has keys at the gate
+        reconciler.sweep();
+
+        // then
+        assertThat(lost).containsExactly(new EventId("later"));
+    }
+
+    @Test
     void neverPublishesARequestWhoseSendFromThisIngressIsStillInFlight() {
         CouponRequest request = passTheGateAndDie("u1");
         var send = new CompletableFuture<Long>();
