@@ -1,18 +1,18 @@
 package firstcome.ingress;
 
 import firstcome.contract.BoundedCheck;
+import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
-import firstcome.contract.EventDefinition;
 import firstcome.contract.Topics;
 import firstcome.ingress.api.AdminController;
 import firstcome.ingress.api.AdminToken;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.ApplyAnswerCounts;
 import firstcome.ingress.api.ApplyController;
-import firstcome.ingress.api.EventStatsController;
 import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.EventStatsController;
 import firstcome.ingress.api.Failures;
 import firstcome.ingress.api.IngressMetrics;
 import firstcome.ingress.api.JsonErrorHandler;
