@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #MAX_IN_FLIGHT} are out at once (past that: 503 at once), and a {@link CircuitBreaker}
  * stops asking a processor that does not answer. A frozen processor therefore costs the
  * ingress a few hundred pending futures at most, never the threads that serve applications.
+ * Nothing is kept per event (no cache of answers), so retired events leave nothing here.
  */
 public final class ProcessorClient implements StatusLookup, TallyLookup, HoldersLookup, AutoCloseable {
 
