@@ -82,4 +82,26 @@ class RetiredEventIT {
         assertThat(redefined.body()).contains("was retired at " + retiresAt).contains("define a new event id");
         assertThat(ingress.get("/events/" + event).statusCode()).as("the event info still answers").isEqualTo(200);
     }
+
+    @Test
+    void theKeysExpiryMovesWithTheClosingAndGoesWhenTheEventNoLongerCloses() throws Exception {
+        String event = uniqueEventId("moved");
+        Instant opensAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant closesAt = opensAt.plus(Duration.ofHours(1));
+        ingress.define(event, "{\"limit\": 5, \"opensAt\": \"" + opensAt + "\", \"closesAt\": \"" + closesAt + "\"}");
+        assertThat(ingress.apply(event, "u-1").statusCode()).isEqualTo(202);
+        String users = "fc:{" + event + "}:users";
+        String count = "fc:{" + event + "}:count";
+        assertThat(redis.pexpireTime(users)).isEqualTo(closesAt.plusSeconds(2).toEpochMilli());
+
+        Instant later = closesAt.plus(Duration.ofDays(1));
+        assertThat(ingress.define(event, "{\"limit\": 5, \"opensAt\": \"" + opensAt + "\", \"closesAt\": \"" + later + "\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(redis.pexpireTime(users)).isEqualTo(later.plusSeconds(2).toEpochMilli());
+        assertThat(redis.pexpireTime(count)).isEqualTo(later.plusSeconds(2).toEpochMilli());
+
+        assertThat(ingress.define(event, "{\"limit\": 5, \"opensAt\": \"" + opensAt + "\"}").statusCode()).isEqualTo(200);
+        assertThat(redis.pttl(users)).as("never expires").isEqualTo(-1);
+        assertThat(redis.pttl(count)).as("never expires").isEqualTo(-1);
+    }
 }
