@@ -92,6 +92,15 @@ class RetiredEventTest {
     }
 
     @Test
+    void refusesToDefineAnEventWhileTheCatalogIsStillLoadingSinceItCannotTellARetiredId() {
+        ApiFixture loading = ApiFixture.withCatalogStillLoading();
+
+        loading.test((server, client) -> assertProblem(send(client, "/admin/events/old-sale", "PUT", "application/json",
+                "{\"limit\": 5}", Map.of("Authorization", "Bearer " + TOKEN)), 503, "UNAVAILABLE"));
+        assertThat(loading.publisher.definitions).isEmpty();
+    }
+
+    @Test
     void theOrganisersViewSaysWhenAnEventRetiredAndAsksTheGateNothingForIt() {
         fixture.define("old-sale", 10, CLOSED_AT.minus(Duration.ofDays(1)), CLOSED_AT);
         fixture.defineOpen("live", 10);
