@@ -111,3 +111,15 @@ chaos: deps ## kill, flush and cut off each part under a spike; prints the fault
 test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush, MySQL stop); ~2 min
 	$(MVN) -pl e2e -am verify -Dit.test=FaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfailsafe.failIfNoSpecifiedTests=false
+
+# --- soak ------------------------------------------------------------------------------------
+# Events come, sell out, close and retire through the three service jars (e2e SoakIT, its own
+# servers on free ports) with EVENT_RETENTION=PT5S; the ingress heap after a full GC and Redis's
+# used_memory are recorded after every batch and must stay flat. The full run (200 events x 10,000
+# users) takes a while; scale it with ARGS, e.g. make soak ARGS="-Dsoak.events=20 -Dsoak.users=1000".
+# The figures line goes to e2e/target/soak-figures.txt (see BENCHMARKS.md, "Soak").
+.PHONY: soak
+
+soak: deps ## events sell out and retire for a while; the ingress heap and Redis memory must stay flat (BENCHMARKS.md)
+	$(MVN) -pl e2e -am verify -Dit.test=SoakIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false $(ARGS)

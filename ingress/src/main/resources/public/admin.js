@@ -161,7 +161,8 @@
       cell(tr, row.accepted ?? '–', true);
       cell(tr, row.remaining ?? '–', true);
       cell(tr, new Date(row.opensAt).toLocaleString());
-      cell(tr, row.closesAt ? new Date(row.closesAt).toLocaleString() : 'never');
+      cell(tr, (row.closesAt ? new Date(row.closesAt).toLocaleString() : 'never')
+        + (row.retiredAt ? ' (retired ' + new Date(row.retiredAt).toLocaleString() + ')' : ''));
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'secondary';
@@ -220,7 +221,9 @@
     const notes = [];
     if (stats.accepted === null) notes.push('the gate (Redis) does not answer');
     if (stats.issued === null) notes.push('the streams-processor does not answer');
-    $('live-note').textContent = notes.length ? 'Partial figures: ' + notes.join('; ') + '.' : '';
+    $('live-note').textContent = stats.retiredAt
+      ? 'Retired ' + new Date(stats.retiredAt).toLocaleString() + ': its live figures are gone; the shop\'s records keep its coupons.'
+      : (notes.length ? 'Partial figures: ' + notes.join('; ') + '.' : '');
     const d = stats.decided;
     $('decided').textContent = d ? 'Decided by the streams-processor: ' + d.issued + ' issued, ' + d.soldOut + ' sold out, '
       + d.duplicates + ' duplicates, ' + d.notOpen + ' not open, ' + d.closed + ' closed.' : '';

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,7 +54,17 @@ final class OperationsCommand {
         return run("audit", args);
     }
 
+    /** The audit with {@code settings} added to its environment (e.g. {@code EVENT_RETENTION}), given up after {@code deadline}. */
+    Result audit(Map<String, String> settings, Duration deadline, String... args) throws Exception {
+        return run("audit", settings, deadline, args);
+    }
+
     private Result run(String commandName, String... args) throws IOException, InterruptedException {
+        return run(commandName, Map.of(), DEADLINE, args);
+    }
+
+    private Result run(String commandName, Map<String, String> settings, Duration deadline, String... args)
+            throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("firstcome.jar.ops", "ops.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found; run `mvn package` first");
@@ -74,10 +85,11 @@ final class OperationsCommand {
         builder.environment().put("REDIS_URL", infrastructure.redisUrl());
         builder.environment().put("MYSQL_USER", infrastructure.mysqlUser());
         builder.environment().put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
+        builder.environment().putAll(settings);
         Process process = builder.start();
-        if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+        if (!process.waitFor(deadline.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException(name + " did not finish within " + DEADLINE.toSeconds() + " s; see " + progress);
+            throw new IllegalStateException(name + " did not finish within " + deadline.toSeconds() + " s; see " + progress);
         }
         String output = Files.readString(report, UTF_8);
         System.out.println("---- " + name + " " + String.join(" ", args) + " -> exit " + process.exitValue() + "\n" + output);

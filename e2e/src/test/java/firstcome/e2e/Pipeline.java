@@ -39,7 +39,12 @@ final class Pipeline implements AutoCloseable {
 
     /** Over a broker of the test's own at {@code bootstrapServers}, with the testkit's Redis and MariaDB. */
     Pipeline(Infrastructure infrastructure, String bootstrapServers) throws IOException {
-        this(infrastructure, KafkaConnection.plain(bootstrapServers));
+        this(infrastructure, KafkaConnection.plain(bootstrapServers), Map.of());
+    }
+
+    /** With {@code settings} added to every service's environment (e.g. {@code EVENT_RETENTION}). */
+    Pipeline(Infrastructure infrastructure, Map<String, String> settings) throws IOException {
+        this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()), settings);
     }
 
     /**
@@ -47,6 +52,10 @@ final class Pipeline implements AutoCloseable {
      * every service connects, with its brokers and its client file ({@code KAFKA_CLIENT_CONFIG}).
      */
     Pipeline(Infrastructure infrastructure, KafkaConnection kafka) throws IOException {
+        this(infrastructure, kafka, Map.of());
+    }
+
+    private Pipeline(Infrastructure infrastructure, KafkaConnection kafka, Map<String, String> settings) throws IOException {
         this.infrastructure = infrastructure;
         this.kafka = kafka;
         try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
@@ -72,6 +81,7 @@ final class Pipeline implements AutoCloseable {
         common.put("SINK_PORT", String.valueOf(sinkPort));
         common.put("INGRESS_PORT", String.valueOf(ingressPort));
         common.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-streams").toString());
+        common.putAll(settings);
         environment = Map.copyOf(common);
 
         processor = new ServiceProcess("streams-processor", common, processorPort).start();

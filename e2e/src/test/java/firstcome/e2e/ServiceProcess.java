@@ -100,6 +100,11 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** The process id, for {@code jcmd}. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Starts it again after a {@link #kill()} (same jar, same settings) and waits until it is healthy. */
     void restart(Duration deadline) {
         start();

@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import firstcome.contract.BoundedCheck;
+import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
@@ -10,12 +11,15 @@ import firstcome.ingress.api.AdminToken;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.ApplyAnswerCounts;
 import firstcome.ingress.api.ApplyController;
+import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.EventStatsController;
 import firstcome.ingress.api.Failures;
 import firstcome.ingress.api.IngressMetrics;
 import firstcome.ingress.api.JsonErrorHandler;
 import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.catalog.Retirement;
+import firstcome.ingress.catalog.RetirementTimer;
 import firstcome.ingress.edge.ClientRateLimit;
 import firstcome.ingress.edge.ConnectionBounds;
 import firstcome.ingress.gate.DecisionFollower;
@@ -39,6 +43,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -46,6 +51,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -72,6 +78,8 @@ public final class App implements AutoCloseable {
     private static final Duration DECISIONS_LOOKBACK = Duration.ofMinutes(1);
     /** How long a rebuild after a Redis data loss asks the streams-processor for an event's holders. */
     private static final Duration REBUILD_HOLDERS_DEADLINE = Duration.ofSeconds(5);
+    /** How often the catalog is asked which events retired: what the ingress holds for one goes within this. */
+    private static final Duration RETIREMENT_CHECK = Duration.ofSeconds(1);
 
     /** What the HTTP app talks to. {@code background} runs blocking follow-ups (slot releases, priming). */
     public record Dependencies(
@@ -101,7 +109,13 @@ public final class App implements AutoCloseable {
         var metrics = new IngressMetrics(deps.registry());
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
-        var answers = new ApplyAnswerCounts(deps.catalog());
+        deps.catalog().onRetired(shortcut::retire);
+        Gauge.builder("ingress.soldout.shortcut.users", shortcut, SoldOutShortcut::heldUsers)
+                .description("Users the sold-out short-cut holds (or reserved for copies being made), across events")
+                .strongReference(true)
+                .register(deps.registry());
+        var answers = new ApplyAnswerCounts(deps.catalog(), deps.clock());
+        deps.catalog().onRetired(answers::retire);
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), deps.rebuild(), shortcut, deps.statuses(),
                 metrics, answers, deps.clock(), deps.background());
         var adminToken = new AdminToken(config.adminToken());
@@ -227,24 +241,29 @@ public final class App implements AutoCloseable {
 
             ExecutorService background = Executors.newFixedThreadPool(4, daemonThreads("ingress-background-"));
             resources.onClose(background::shutdown);
-            var gate = resources.open(RedisGate.connect(config));
+            var catalog = new EventCatalog(new Retirement(config.eventRetention()));
+            var gate = resources.open(RedisGate.connect(config).expireBy(catalog::retiresAt));
             var publisher = resources.open(new RequestPublisher(config, topics));
             publisher.bindTo(registry);
             publisher.warmUp();
             var probe = resources.open(new KafkaProbe(config.kafka()));
-            var catalog = new EventCatalog();
+            // Another ingress moved an event's closing: its keys' expiry moves with it.
+            catalog.onRetirementMoved(definition -> background.execute(() -> moveExpiry(gate, definition)));
             var follower = resources.open(new CatalogFollower(config.kafka(), topics.events(), catalog));
             follower.start();
             var own = new OwnRequests();
+            catalog.onRetired(own::retire);
+            var retirements = resources.open(new RetirementTimer(catalog, Clock.systemUTC(), RETIREMENT_CHECK));
+            retirements.start();
             var decisions = resources.open(new DecisionFollower(config.kafka(), topics.decisions(), gate, own,
-                    DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
+                    event -> catalog.retiredAt(event, Instant.now()).isPresent(), DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
             decisions.start();
             var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
             var requestsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.requests()));
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
             var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,
-                    config.reconcileAfter(), registry, System::nanoTime));
+                    config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC()));
             reconciler.start();
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild);
@@ -256,6 +275,15 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             resources.close();
             throw e;
+        }
+    }
+
+    private static void moveExpiry(Gate gate, EventDefinition definition) {
+        try {
+            gate.expire(new EventId(definition.eventId()));
+        } catch (GateUnavailableException e) {
+            // The next write to the event's keys sets the expiry from the catalog again.
+            log.warn("could not move the expiry of event {}'s gate keys: {}", definition.eventId(), e.getMessage());
         }
     }
 

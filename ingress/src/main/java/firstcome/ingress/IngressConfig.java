@@ -26,10 +26,13 @@ import java.util.Optional;
  * @param soldOutShortcut  answer SOLD_OUT / ALREADY_APPLIED of sold-out events from memory
  * @param soldOutRecheck   how stale such a memory answer may get before one request re-asks Redis
  * @param soldOutSnapshotMax events with a larger limit never use the short-cut (memory bound)
+ * @param soldOutShortcutMaxUsers the users the short-cut holds across all events at most; past it,
+ *                         further sold-out events are answered by Redis
  * @param processorUrl     where the streams-processor answers status look-ups from its state
  * @param edge             per-client rate limit, header size, idle and slow-client timeouts
  * @param reconcileAfter   how long a request may stay pending at the gate (passed, not acknowledged
  *                         by Kafka) before it counts as stranded by a dead ingress and is published again
+ * @param eventRetention   {@code EVENT_RETENTION}: an event retires this long after its {@code closesAt}
  */
 public record IngressConfig(
         KafkaConnection kafka,
@@ -46,9 +49,11 @@ public record IngressConfig(
         boolean soldOutShortcut,
         Duration soldOutRecheck,
         int soldOutSnapshotMax,
+        int soldOutShortcutMaxUsers,
         URI processorUrl,
         EdgeLimits edge,
-        Duration reconcileAfter) {
+        Duration reconcileAfter,
+        Duration eventRetention) {
 
     public static IngressConfig fromEnv(Map<String, String> env) {
         var settings = new Environment(env);
@@ -67,6 +72,7 @@ public record IngressConfig(
                 settings.flag("INGRESS_SOLD_OUT_SHORTCUT", true),
                 settings.millis("INGRESS_SOLD_OUT_RECHECK_MS", Duration.ofMillis(250)),
                 settings.integer("INGRESS_SOLD_OUT_SNAPSHOT_MAX", 100_000),
+                settings.integer("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS", 500_000),
                 httpUrl("PROCESSOR_URL", settings.text("PROCESSOR_URL", "http://localhost:8081")),
                 new EdgeLimits(
                         settings.integer("INGRESS_RATE_LIMIT_PER_SECOND", 0),
@@ -79,7 +85,8 @@ public record IngressConfig(
                         settings.integer("INGRESS_MAX_CONNECTIONS_PER_CLIENT", EdgeLimits.DEFAULT.maxConnectionsPerClient()),
                         settings.integer("INGRESS_MAX_CONNECTIONS", EdgeLimits.DEFAULT.maxConnections())),
                 // 0: derived from the Kafka timeouts (below)
-                settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO));
+                settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO),
+                settings.eventRetention());
     }
 
     public IngressConfig {
@@ -108,6 +115,12 @@ public record IngressConfig(
         Environment.requireAtLeastOne("INGRESS_SOLD_OUT_RECHECK_MS", soldOutRecheck.toMillis());
         if (soldOutSnapshotMax < 0) {
             throw new IllegalArgumentException("INGRESS_SOLD_OUT_SNAPSHOT_MAX must be 0 or more, was " + soldOutSnapshotMax);
+        }
+        if (soldOutShortcutMaxUsers < 0) {
+            throw new IllegalArgumentException("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS must be 0 or more, was " + soldOutShortcutMaxUsers);
+        }
+        if (eventRetention == null || eventRetention.isNegative()) {
+            throw new IllegalArgumentException("EVENT_RETENTION must not be negative, was " + eventRetention);
         }
         edge = edge == null ? EdgeLimits.DEFAULT : edge;
         // A live ingress hears from Kafka within delivery timeout + max block: a request pending
@@ -141,9 +154,11 @@ public record IngressConfig(
                 + ", soldOutShortcut=" + soldOutShortcut
                 + ", soldOutRecheck=" + soldOutRecheck.toMillis() + "ms"
                 + ", soldOutSnapshotMax=" + soldOutSnapshotMax
+                + ", soldOutShortcutMaxUsers=" + soldOutShortcutMaxUsers
                 + ", processorUrl=" + processorUrl
                 + ", " + edge
-                + ", reconcileAfter=" + reconcileAfter.toMillis() + "ms]";
+                + ", reconcileAfter=" + reconcileAfter.toMillis() + "ms"
+                + ", eventRetention=" + eventRetention + "]";
     }
 
     private static URI httpUrl(String name, String value) {

@@ -24,6 +24,24 @@ class IngressConfigTest {
         assertThat(config.maxBlock()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.soldOutShortcut()).isTrue();
         assertThat(config.soldOutRecheck()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.soldOutShortcutMaxUsers()).isEqualTo(500_000);
+        assertThat(config.eventRetention()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void readsTheRetentionAndTheShortcutsOverallCap() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT5S",
+                "INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS", "1000"));
+
+        assertThat(config.eventRetention()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.soldOutShortcutMaxUsers()).isEqualTo(1000);
+        assertThat(config.toString()).contains("eventRetention=PT5S", "soldOutShortcutMaxUsers=1000");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "a week")))
+                .hasMessageContaining("EVENT_RETENTION").hasMessageContaining("a week");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "-PT1S")))
+                .hasMessageContaining("EVENT_RETENTION");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS", "-1")))
+                .hasMessageContaining("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -64,12 +65,15 @@ public final class Audit {
               --no-gate              do not compare the Redis gate with the authority
             environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_CONFIG, MYSQL_URL, MYSQL_USER, MYSQL_PASSWORD (defaults as the sink's),
                          REDIS_URL (default redis://localhost:6379), REDIS_CLUSTER (true: REDIS_URL lists
-                         the seed nodes of a Redis Cluster, redis://h1:7000,h2:7001,h3:7002)""";
+                         the seed nodes of a Redis Cluster, redis://h1:7000,h2:7001,h3:7002), EVENT_RETENTION
+                         (default P7D: the gate of an event closed longer ago is not compared, its keys expired by design)""";
     /** How long the gate may take to follow the last decisions once the logs are quiet. */
     private static final Duration GATE_SETTLE = Duration.ofSeconds(15);
 
     private final SinkConfig config;
     private final Optional<RedisAddress> redis;
+    /** {@code EVENT_RETENTION}: the gate keys of an event closed longer ago than this are gone by design. */
+    private final Duration retention;
     private final Set<String> events;
     private final int maxListed;
     private final PrintStream out;
@@ -84,9 +88,11 @@ public final class Audit {
     private String gateNote;
     private boolean gateUnread;
 
-    private Audit(SinkConfig config, Optional<RedisAddress> redis, Set<String> events, int maxListed, PrintStream out, PrintStream err) {
+    private Audit(SinkConfig config, Optional<RedisAddress> redis, Duration retention, Set<String> events, int maxListed,
+            PrintStream out, PrintStream err) {
         this.config = config;
         this.redis = redis;
+        this.retention = retention;
         this.events = events;
         this.maxListed = maxListed;
         this.out = out;
@@ -98,7 +104,9 @@ public final class Audit {
         SinkConfig config;
         Set<String> events;
         Optional<RedisAddress> redis;
+        Duration retention;
         try {
+            retention = new Environment(env).eventRetention();
             options = CommandOptions.parse(args, Set.of("--no-gate"),
                     Set.of("--event", "--wait", "--max-listed", "--processor-group", "--sink-group"));
             redis = options.flag("--no-gate") ? Optional.empty() : Optional.of(RedisAddress.fromEnv(new Environment(env)));
@@ -114,7 +122,7 @@ public final class Audit {
         }
         String processorGroup = options.value("--processor-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor"));
         try {
-            return new Audit(config, redis, events, options.integer("--max-listed", 20), out, err)
+            return new Audit(config, redis, retention, events, options.integer("--max-listed", 20), out, err)
                     .run(processorGroup, options.seconds("--wait", Duration.ofSeconds(120)));
         } catch (StartupFailure e) {
             // A setting to change or credentials Kafka refused: the line says it all, a stack trace would bury it.
@@ -448,7 +456,14 @@ public final class Audit {
         try (var gate = GateCheck.connect(redis.get())) {
             while (true) {
                 Map<EventAudit, List<String>> differences = new LinkedHashMap<>();
+                // Asked at each reading: an event may retire, and its keys expire, while the gate settles.
+                Instant now = Instant.now();
+                int retired = 0;
                 for (EventAudit audit : audits.values()) {
+                    if (GateCheck.retired(audit.definition(), retention, now)) {
+                        retired++;
+                        continue;
+                    }
                     List<String> found = GateCheck.differences(audit, gate.read(audit.eventId()));
                     if (!found.isEmpty()) {
                         differences.put(audit, found);
@@ -456,9 +471,12 @@ public final class Audit {
                 }
                 if (differences.isEmpty() || System.nanoTime() > giveUpAt) {
                     differences.forEach((audit, found) -> found.forEach(audit::gateDiscrepancy));
-                    gateNote = differences.isEmpty()
-                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redis.get(), audits.size())
-                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redis.get(), differences.size());
+                    gateNote = (differences.isEmpty()
+                            ? String.format("audit: gate at %s agrees with the authority for %,d event(s)", redis.get(),
+                                    audits.size() - retired)
+                            : String.format("audit: gate at %s differs from the authority for %,d event(s)", redis.get(), differences.size()))
+                            + (retired == 0 ? "" : String.format("; %,d retired event(s) not compared (EVENT_RETENTION %s"
+                                    + " past their closing: their gate keys expired by design)", retired, retention));
                     return true;
                 }
                 TimeUnit.MILLISECONDS.sleep(250); // a poll with a deadline: the gate follows the decisions within moments

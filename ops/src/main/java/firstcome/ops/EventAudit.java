@@ -96,6 +96,11 @@ final class EventAudit {
 
     // ---- pass 1: coupon-events and coupon-requests, merged in record-time order per partition ----
 
+    /** The definition in force after the last one read; null when none (or a tombstone). */
+    EventDefinition definition() {
+        return definition;
+    }
+
     /** A definition takes effect for the requests after it; {@code null} (a tombstone) removes the event. */
     void define(EventDefinition newDefinition) {
         definition = newDefinition;

@@ -1,6 +1,9 @@
 package firstcome.ops;
 
+import firstcome.contract.EventDefinition;
 import firstcome.contract.RedisAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +23,8 @@ import redis.clients.jedis.UnifiedJedis;
  * still waits for its decision ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
  * read here, never written. On a Redis Cluster ({@code REDIS_CLUSTER=true}) each event's keys are read
  * from the master of their slot (one hash tag per event), so no read needs every master.
+ * read here, never written. A retired event ({@code EVENT_RETENTION} past its closing) has no keys
+ * by design: it is not compared ({@link #retired}).
  */
 final class GateCheck implements AutoCloseable {
 
@@ -75,6 +80,15 @@ final class GateCheck implements AutoCloseable {
         String count = redis.get(prefix + "count");
         return new GateState(redis.smembers(prefix + "users"), count == null ? 0 : Long.parseLong(count),
                 redis.hgetAll(prefix + "pending"));
+    }
+
+    /**
+     * Whether the event's gate keys have expired by design at {@code now}: it closes, and its closing
+     * plus {@code retention} has come. Such an event is not compared with the gate (its coupons still
+     * are, with the table).
+     */
+    static boolean retired(EventDefinition definition, Duration retention, Instant now) {
+        return definition != null && definition.closesAt() != null && !now.isBefore(definition.closesAt().plus(retention));
     }
 
     /** Every difference between the gate and the authority for one event, each naming the user, the gate's word and the authority's. */

@@ -48,20 +48,29 @@ public final class AdminController {
         JsonNode body = JsonBody.read(ctx);
         Instant now = clock.instant();
         EventDefinition definition = definition(event, body, now);
+        // Until the catalog has read the topic it cannot tell a retired id, nor a new event from a known one.
+        if (!catalog.isLoaded()) {
+            throw ApiException.unavailable("the ingress is still reading the event definitions; repeat the call in a moment");
+        }
+        // A retired id is never reused: its results are gone from the gate and the processor, but
+        // the shop's records keep its coupons under this id.
+        catalog.retiredAt(event, now).ifPresent(retiredAt -> {
+            throw ApiException.invalidRequest("event " + event + " was retired at " + retiredAt + "; define a new event id");
+        });
         // Only an event the catalog has never seen gets a count: for a redefinition a missing count
         // means Redis lost the event's state, and creating it would hide that (see Gate#prime).
         // Asked before publishing: the catalog's follower may read the record before install runs.
-        boolean newEvent = catalog.isLoaded() && catalog.find(event).isEmpty();
+        boolean newEvent = catalog.find(event).isEmpty();
         ctx.future(() -> publisher.publish(definition, now)
                 .handle((offset, failure) -> failure == null
-                        ? CompletableFuture.supplyAsync(() -> install(definition, newEvent, offset), background)
+                        ? CompletableFuture.supplyAsync(() -> install(definition, newEvent, offset, now), background)
                         : CompletableFuture.completedFuture(notStored(definition, failure)))
                 .thenCompose(answer -> answer)
                 .thenAccept(answer -> answer.writeTo(ctx)));
     }
 
-    private Answer install(EventDefinition definition, boolean newEvent, long offset) {
-        catalog.apply(definition.eventId(), definition, offset);
+    private Answer install(EventDefinition definition, boolean newEvent, long offset, Instant writtenAt) {
+        catalog.apply(definition.eventId(), definition, offset, writtenAt);
         try {
             gate.prime(definition, newEvent);
         } catch (GateUnavailableException e) {

@@ -65,11 +65,14 @@ public final class ApplyController {
         this.releases = releases;
     }
 
-    /** {@code GET /events/{eventId}}. */
+    /** {@code GET /events/{eventId}}; a retired event still answers from the catalog, with nothing remaining. */
     public void event(Context ctx) {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         EventDefinition definition = definition(event);
-        long remaining = Math.max(0, definition.limit() - gate.count(event));
+        // A retired event's keys are gone: its count would read 0, so ask nothing.
+        long remaining = catalog.retiredAt(event, clock.instant()).isPresent()
+                ? 0
+                : Math.max(0, definition.limit() - gate.count(event));
         Answer.ok(new EventInfo(definition.eventId(), definition.limit(),
                 definition.opensAt(), definition.closesAt(), remaining)).writeTo(ctx);
     }
@@ -156,11 +159,18 @@ public final class ApplyController {
         return answer;
     }
 
-    /** {@code GET /events/{eventId}/applications/{userId}}. */
+    /**
+     * {@code GET /events/{eventId}/applications/{userId}}. A retired event is answered here, from
+     * the catalog (410 RETIRED): the processor no longer holds its decisions.
+     */
     public void status(Context ctx) {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         UserId user = UserId.parse(ctx.pathParam("userId"));
-        definition(event);
+        EventDefinition definition = definition(event);
+        Optional<Instant> retiredAt = catalog.retiredAt(event, clock.instant());
+        if (retiredAt.isPresent()) {
+            throw retired(definition, retiredAt.get());
+        }
         // Asynchronous: a slow or frozen streams-processor holds a future, never a request thread.
         ctx.future(() -> statuses.find(event, user)
                 .handle((status, failure) -> failure != null
@@ -168,6 +178,12 @@ public final class ApplyController {
                         : status.map(Answer::ok)
                                 .orElseGet(() -> Answer.problem(Outcome.NOT_APPLIED, "no application of this user for this event")))
                 .thenAccept(answer -> answer.writeTo(ctx)));
+    }
+
+    /** The answer to a status look-up of a retired event, the same body as the streams-processor's. */
+    static ApiException retired(EventDefinition definition, Instant retiredAt) {
+        return new ApiException(Outcome.RETIRED, "Event " + definition.eventId() + " closed at " + definition.closesAt()
+                + " and its results were retired at " + retiredAt + "; the shop's records keep its coupons.");
     }
 
     /** The definition, or 404 UNKNOWN_EVENT; 503 while the catalog is still being read. */

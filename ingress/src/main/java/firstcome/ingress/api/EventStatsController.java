@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The organiser's live view, behind the admin token: {@code GET /admin/events} (the catalog with
@@ -47,18 +48,21 @@ public final class EventStatsController {
     /** {@code GET /admin/events}. */
     public void events(Context ctx) {
         token.authorize(ctx.header("Authorization"));
+        Instant now = clock.instant();
         List<EventDefinition> all = catalog.definitions();
         List<EventRow> rows = all.stream()
                 .sorted(Comparator.comparing(EventDefinition::opensAt).thenComparing(EventDefinition::eventId).reversed())
                 .limit(LISTED_EVENTS)
                 .map(definition -> {
-                    Long accepted = accepted(new EventId(definition.eventId()));
+                    EventId event = new EventId(definition.eventId());
+                    Instant retiredAt = catalog.retiredAt(event, now).orElse(null);
+                    Long accepted = retiredAt == null ? accepted(event) : null;
                     return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
-                            definition.closesAt(), accepted, remaining(definition, accepted));
+                            definition.closesAt(), accepted, remaining(definition, accepted), retiredAt);
                 })
                 .toList();
         ctx.header("Cache-Control", "no-store");
-        Answer.ok(new EventList(rows, all.size(), clock.instant())).writeTo(ctx);
+        Answer.ok(new EventList(rows, all.size(), now)).writeTo(ctx);
     }
 
     /** {@code GET /admin/events/{eventId}/stats}. */
@@ -74,11 +78,14 @@ public final class EventStatsController {
         }
         EventDefinition definition = found.get();
         Instant at = clock.instant();
-        Long accepted = accepted(event);
+        Instant retiredAt = catalog.retiredAt(event, at).orElse(null);
+        Long accepted = retiredAt == null ? accepted(event) : null;
         ctx.header("Cache-Control", "no-store");
-        ctx.future(() -> tallies.find(event).thenAccept(tally -> Answer.ok(new EventStats(definition.eventId(),
+        // A retired event: the gate's keys and the processor's state are gone; only the definition is shown.
+        var tallied = retiredAt == null ? tallies.find(event) : CompletableFuture.completedFuture(Optional.<Tally>empty());
+        ctx.future(() -> tallied.thenAccept(tally -> Answer.ok(new EventStats(definition.eventId(),
                 definition.limit(), definition.opensAt(), definition.closesAt(), accepted, remaining(definition, accepted),
-                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at)).writeTo(ctx)));
+                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt)).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {
@@ -93,8 +100,12 @@ public final class EventStatsController {
         return accepted == null ? null : Math.max(0, definition.limit() - accepted);
     }
 
-    /** One row of the list; {@code accepted} and {@code remaining} are null while Redis does not answer. */
-    record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining) {
+    /**
+     * One row of the list; {@code accepted} and {@code remaining} are null while Redis does not answer
+     * and for a retired event ({@code retiredAt} set: its gate state is gone).
+     */
+    record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
+            Instant retiredAt) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -105,9 +116,10 @@ public final class EventStatsController {
      * and {@code decided}: the streams-processor's tally (null while it does not answer); {@code decided}
      * shows its six counts, without the event id and total the processor's answer also carries.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
+     * {@code retiredAt}: set once the event retired; then only the definition is shown.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Long issued, @JsonIgnoreProperties({"eventId", "decided"}) Tally decided, Map<String, Long> answers,
-            Instant at) {
+            Instant at, Instant retiredAt) {
     }
 }

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * and status ({@code ingress_http_requests_seconds}), how often the sold-out short-cut answered
  * ({@code ingress_soldout_shortcut_answers_total}) and slots given back after a failed hand-off
  * ({@code ingress_gate_releases_total{result="released|failed"}}).
+ *
+ * <p>No meter has an event label (routes are their templates, {@code /events/{eventId}/...}), so
+ * the meters do not grow with the number of events, retired or not.
  */
 public final class IngressMetrics {
 

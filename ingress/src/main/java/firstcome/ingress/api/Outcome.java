@@ -20,6 +20,8 @@ public enum Outcome {
     PENDING(200),
     NOT_APPLIED(404),
     NOT_FOUND(404),
+    /** A status look-up of an event whose results were retired ({@code EVENT_RETENTION} past its closing). */
+    RETIRED(410),
     METHOD_NOT_ALLOWED(405),
     INTERNAL_ERROR(500);
 

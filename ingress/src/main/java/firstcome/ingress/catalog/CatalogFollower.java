@@ -6,6 +6,7 @@ import firstcome.contract.Topic;
 import firstcome.ingress.kafka.FollowerThread;
 import firstcome.ingress.kafka.TopicAssignment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -101,7 +102,7 @@ public final class CatalogFollower implements AutoCloseable {
             return;
         }
         if (record.value() == null) {
-            catalog.apply(key, null, record.offset());
+            catalog.apply(key, null, record.offset(), Instant.ofEpochMilli(record.timestamp()));
             return;
         }
         EventDefinition definition;
@@ -116,7 +117,7 @@ public final class CatalogFollower implements AutoCloseable {
                     topic.name(), record.partition(), record.offset(), key, definition.eventId());
             return;
         }
-        catalog.apply(key, definition, record.offset());
+        catalog.apply(key, definition, record.offset(), Instant.ofEpochMilli(record.timestamp()));
     }
 
     @Override

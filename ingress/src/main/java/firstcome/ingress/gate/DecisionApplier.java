@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class DecisionApplier {
     private final OwnRequests own;
     private final int maxHeld;
     private final BooleanSupplier running;
+    private final Predicate<EventId> retired;
     private final Counter settled;
     private final Counter freed;
     private final Counter learned;
@@ -47,6 +49,16 @@ final class DecisionApplier {
     private int heldCount;
 
     DecisionApplier(Gate gate, OwnRequests own, int maxHeld, BooleanSupplier running, MeterRegistry registry) {
+        this(gate, own, maxHeld, running, event -> false, registry);
+    }
+
+    /**
+     * {@code retired} tells the events retired by now: their decisions are not applied (their keys
+     * expired by design, which the gate would take for a lost state) nor kept aside, only forgotten.
+     */
+    DecisionApplier(Gate gate, OwnRequests own, int maxHeld, BooleanSupplier running, Predicate<EventId> retired,
+            MeterRegistry registry) {
+        this.retired = retired;
         this.gate = gate;
         this.own = own;
         this.maxHeld = maxHeld;
@@ -83,6 +95,10 @@ final class DecisionApplier {
     }
 
     private void applyUntilDone(EventId event, List<CouponDecision> decisions) throws InterruptedException {
+        if (retired.test(event)) {
+            decisions.forEach(decision -> own.forget(decision.requestId()));
+            return;
+        }
         for (int from = 0; from < decisions.size(); from += PER_CALL) {
             List<CouponDecision> chunk = decisions.subList(from, Math.min(decisions.size(), from + PER_CALL));
             long backoff = 50;

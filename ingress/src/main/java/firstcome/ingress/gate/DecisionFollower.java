@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,6 +70,12 @@ public final class DecisionFollower implements AutoCloseable {
 
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Duration lookback, Clock clock, MeterRegistry registry) {
+        this(kafka, topic, gate, own, event -> false, lookback, clock, registry);
+    }
+
+    /** {@code retired}: the events retired by now, whose decisions are only forgotten (see {@link DecisionApplier}). */
+    public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
+            Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry) {
         this.topic = topic;
         this.lookback = lookback;
         this.clock = clock;
@@ -81,7 +88,7 @@ public final class DecisionFollower implements AutoCloseable {
                 ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.follower = new FollowerThread("ingress-decisions", "decision follower", consumer, this::follow);
-        this.applier = new DecisionApplier(gate, own, MAX_HELD, follower::running, registry);
+        this.applier = new DecisionApplier(gate, own, MAX_HELD, follower::running, retired, registry);
         this.read = Counter.builder("ingress.decisions.read")
                 .description("Decisions of the streams-processor read from coupon-decisions")
                 .register(registry);

@@ -63,6 +63,13 @@ public interface Gate {
      */
     void prime(EventDefinition definition, boolean newEvent);
 
+    /**
+     * Moves the expiry of the event's keys to its retirement instant ({@code closesAt + EVENT_RETENTION}),
+     * or removes it when the event no longer closes: after its {@code closesAt} changed. Every key the
+     * gate writes carries that expiry already, so a retired event's state goes by itself.
+     */
+    void expire(EventId event);
+
     /** Whether {@code request} is the one pending for its user: the gate let it through and it is undecided. */
     boolean isPending(CouponRequest request);
 

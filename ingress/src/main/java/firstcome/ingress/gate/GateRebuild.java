@@ -33,6 +33,7 @@ public final class GateRebuild {
     private final Duration sendsWait;
     private final Duration holdersDeadline;
     private final Executor executor;
+    /** One entry per rebuild in flight, removed when it ends: bounded by the events being rebuilt, not by all events. */
     private final Map<EventId, CompletableFuture<Long>> running = new ConcurrentHashMap<>();
 
     public GateRebuild(Gate gate, OwnRequests own, ToLongFunction<EventId> requestsEnd, HoldersLookup holders,

@@ -8,7 +8,9 @@ import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.kafka.Publisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +47,10 @@ public final class GateReconciler implements AutoCloseable {
     private final Consumer<EventId> onLost;
     private final long afterNanos;
     private final LongSupplier nanoTime;
+    private final Clock clock;
     private final Counter republished;
+    /** How far Redis's clock may run ahead of this one: keys gone this close to their retirement are not a loss. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
     /** The longest wait between two publications of one request, in multiples of {@code after}. */
     static final int MAX_BACKOFF = 16;
 
@@ -60,6 +65,13 @@ public final class GateReconciler implements AutoCloseable {
      */
     public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
             Duration after, MeterRegistry registry, LongSupplier nanoTime) {
+        this(catalog, gate, publisher, own, onLost, after, registry, nanoTime, Clock.systemUTC());
+    }
+
+    /** {@code clock} tells which events have retired (never swept again). */
+    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
+            Duration after, MeterRegistry registry, LongSupplier nanoTime, Clock clock) {
+        this.clock = clock;
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
@@ -83,15 +95,27 @@ public final class GateReconciler implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.NANOSECONDS);
     }
 
-    /** One pass over every known event; returns how many requests it published again. */
+    /**
+     * One pass; returns how many requests it published again. It looks only at the events that can
+     * have pending requests, those not retired: a retired event's keys, its pending requests with
+     * them, expired by design, so it is never rebuilt nor swept again. That set is bounded by the
+     * events defined or closed within the last {@code EVENT_RETENTION}, not by every event ever
+     * defined; an event without pending requests costs one check of its count and one empty read per
+     * sweep, and no memory here ({@code due} holds only requests seen pending).
+     */
     int sweep() {
         long now = nanoTime.getAsLong();
+        Instant wallNow = clock.instant();
         Set<String> stillPending = new HashSet<>();
         int count = 0;
-        for (EventDefinition definition : catalog.definitions()) {
+        for (EventDefinition definition : catalog.live(wallNow)) {
             EventId event = new EventId(definition.eventId());
             if (!gate.knows(event)) {
-                onLost.accept(event);
+                // Redis's clock may reach the retirement instant, and expire the keys, a moment before
+                // this one does: that is no loss to rebuild.
+                if (catalog.retiresAt(event).map(at -> wallNow.plus(CLOCK_SKEW).isBefore(at)).orElse(true)) {
+                    onLost.accept(event);
+                }
                 continue;
             }
             for (CouponRequest request : gate.pending(event)) {

@@ -45,6 +45,15 @@ public final class OwnRequests {
         undecided.remove(requestId);
     }
 
+    /**
+     * Forgets every request of a retired event: its keys, pending requests included, expired at the
+     * gate, and a decision that still comes changes nothing there. Without it, a request whose
+     * decision never came (a processor away past the retirement) would stay here for good.
+     */
+    public void retire(EventId event) {
+        undecided.values().removeIf(own -> own.request.eventId().equals(event.value()));
+    }
+
     /** Whether a send of this request from here may still reach the broker. */
     public boolean inFlight(String requestId) {
         Own own = undecided.get(requestId);

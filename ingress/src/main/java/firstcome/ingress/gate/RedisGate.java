@@ -54,25 +54,32 @@ import redis.clients.jedis.resps.ScanResult;
  * reads more than one event's keys, so no call needs every master but {@link #ping()}. {@code pending}
  * maps a user to the request (JSON) taken for their place until its decision comes back: the trace a
  * crash leaves behind.
+ *
+ * <p>Every key expires at the event's retirement instant ({@link KeyExpiry}): each script that writes
+ * a key sets it (PEXPIREAT), since a set or hash emptied and filled again is a new key, and
+ * {@link #prime} and {@link #expire} move it when the event's closing moves.
  */
 public final class RedisGate implements Gate, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
 
     /**
-     * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none). Replies
+     * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none), expireAt ('' = never). Replies
      * {0, position} | {1, 0} | {2, generation} | {3, 0} (the count is missing: state lost).
      */
     static final String ADMIT = script("admit.lua");
 
-    /** KEYS users, count, releases, pending; ARGV userId. The count only drops if this user held a slot. */
+    /** KEYS users, count, releases, pending; ARGV userId, expireAt. The count only drops if this user held a slot. */
     static final String RELEASE = script("release.lua");
 
-    /** KEYS users, count, releases, pending; ARGV triples userId, requestId, effect. The decisions of one event. */
+    /** KEYS users, count, releases, pending; ARGV expireAt, then triples userId, requestId, effect. The decisions of one event. */
     static final String DECIDE = script("decide.lua");
 
-    /** KEYS users, count, releases, pending; ARGV holder count, holders, pairs userId, request. */
+    /** KEYS users, count, releases, pending; ARGV expireAt, holder count, holders, pairs userId, request. */
     static final String RESTORE = script("restore.lua");
+
+    /** KEYS users, count, releases, pending; ARGV expireAt ('' = never, PERSIST). Moves the keys' expiry. */
+    static final String EXPIRE = script("expire.lua");
 
     private static final int SCAN_BATCH = 1000;
     /** Tries of one call on a cluster (redirections after a slot moved, refused connections), all within the timeout. */
@@ -95,9 +102,17 @@ public final class RedisGate implements Gate, AutoCloseable {
     private final Script release = new Script(RELEASE);
     private final Script decide = new Script(DECIDE);
     private final Script restore = new Script(RESTORE);
+    private final Script expire = new Script(EXPIRE);
+    private volatile KeyExpiry expiry = KeyExpiry.NEVER;
 
     public RedisGate(UnifiedJedis redis) {
         this.redis = redis;
+    }
+
+    /** From now on the keys of each event expire at the instant {@code expiry} gives (never, until called). */
+    public RedisGate expireBy(KeyExpiry expiry) {
+        this.expiry = expiry;
+        return this;
     }
 
     /**
@@ -162,7 +177,7 @@ public final class RedisGate implements Gate, AutoCloseable {
     @Override
     public Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
         Keys keys = Keys.of(event);
-        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), json(request)));
+        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), json(request), expireAt(event)));
         long code = (Long) reply.get(0);
         long value = (Long) reply.get(1);
         return switch ((int) code) {
@@ -175,7 +190,7 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     @Override
     public boolean release(EventId event, UserId user) {
-        return (Long) run(release, Keys.of(event).all(), List.of(user.value())) == 1L;
+        return (Long) run(release, Keys.of(event).all(), List.of(user.value(), expireAt(event))) == 1L;
     }
 
     @Override
@@ -183,7 +198,8 @@ public final class RedisGate implements Gate, AutoCloseable {
         if (decisions.isEmpty()) {
             return Corrections.NONE;
         }
-        List<String> args = new ArrayList<>(decisions.size() * 3);
+        List<String> args = new ArrayList<>(1 + decisions.size() * 3);
+        args.add(expireAt(event));
         for (CouponDecision decision : decisions) {
             args.add(decision.userId());
             args.add(decision.requestId());
@@ -196,7 +212,8 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     @Override
     public long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided) {
-        List<String> args = new ArrayList<>(1 + holders.size() + 2 * undecided.size());
+        List<String> args = new ArrayList<>(2 + holders.size() + 2 * undecided.size());
+        args.add(expireAt(event));
         args.add(Integer.toString(holders.size()));
         args.addAll(holders);
         for (CouponRequest request : undecided) {
@@ -224,13 +241,15 @@ public final class RedisGate implements Gate, AutoCloseable {
     /**
      * Makes sure this Redis has the scripts (so the first application pays no NOSCRIPT round trip)
      * and, for a new event only, that the count exists. The limit is not stored here: every
-     * application brings it from the catalog, which survives Redis losing its data.
+     * application brings it from the catalog, which survives Redis losing its data. The keys get
+     * (or, for a changed closing, move to) the event's retirement instant.
      */
     @Override
     public void prime(EventDefinition definition, boolean newEvent) {
-        Keys keys = Keys.of(new EventId(definition.eventId()));
+        EventId event = new EventId(definition.eventId());
+        Keys keys = Keys.of(event);
         call(() -> {
-            for (Script script : List.of(admit, release, decide, restore)) {
+            for (Script script : List.of(admit, release, decide, restore, expire)) {
                 redis.scriptLoad(script.source, keys.count());
             }
             if (newEvent) {
@@ -238,6 +257,17 @@ public final class RedisGate implements Gate, AutoCloseable {
             }
             return null;
         });
+        expire(event);
+    }
+
+    @Override
+    public void expire(EventId event) {
+        run(expire, Keys.of(event).all(), List.of(expireAt(event)));
+    }
+
+    /** The event's retirement instant in epoch ms, as the scripts take it; '' when its keys never expire. */
+    private String expireAt(EventId event) {
+        return expiry.of(event).map(at -> Long.toString(at.toEpochMilli())).orElse("");
     }
 
     @Override
@@ -333,7 +363,7 @@ public final class RedisGate implements Gate, AutoCloseable {
      */
     private void loadScripts() {
         try {
-            for (Script script : List.of(admit, release, decide, restore)) {
+            for (Script script : List.of(admit, release, decide, restore, expire)) {
                 redis.scriptLoad(script.source);
             }
         } catch (JedisException e) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * dropped. A slot released by another ingress can therefore be refused here for up to
  * {@code recheck}. The copy is also dropped when the event's definition changes and when this
  * ingress releases a slot. Events whose limit exceeds {@code maxUsers} never use the short-cut.
+ *
+ * <p>Memory is bounded twice: per event by {@code maxUsers}, and across events by {@code maxTotalUsers}
+ * (a copy reserves its event's limit before it is made, then holds its size). Past that cap further
+ * sold-out events are not copied and go to the gate as usual (logged once). A retired event's copy
+ * goes ({@link #retire}), as does the copy of any event whose definition changes.
  */
 public final class SoldOutShortcut {
 
@@ -37,22 +43,28 @@ public final class SoldOutShortcut {
     private final boolean enabled;
     private final long recheckNanos;
     private final int maxUsers;
+    private final long maxTotalUsers;
+    /** Users held or reserved by the copies, across events; at most {@code maxTotalUsers}. */
+    private final AtomicLong heldUsers = new AtomicLong();
+    private final AtomicBoolean capLogged = new AtomicBoolean();
     private final Executor loader;
     private final LongSupplier nanoTime;
     private final Map<EventId, Entry> entries = new ConcurrentHashMap<>();
 
-    public SoldOutShortcut(Gate gate, boolean enabled, Duration recheck, int maxUsers, Executor loader, LongSupplier nanoTime) {
+    public SoldOutShortcut(Gate gate, boolean enabled, Duration recheck, int maxUsers, long maxTotalUsers, Executor loader,
+            LongSupplier nanoTime) {
         this.gate = gate;
         this.enabled = enabled;
         this.recheckNanos = recheck.toNanos();
         this.maxUsers = maxUsers;
+        this.maxTotalUsers = maxTotalUsers;
         this.loader = loader;
         this.nanoTime = nanoTime;
     }
 
     public static SoldOutShortcut from(IngressConfig config, Gate gate, Executor loader) {
         return new SoldOutShortcut(gate, config.soldOutShortcut(), config.soldOutRecheck(), config.soldOutSnapshotMax(),
-                loader, System::nanoTime);
+                config.soldOutShortcutMaxUsers(), loader, System::nanoTime);
     }
 
     /**
@@ -82,7 +94,7 @@ public final class SoldOutShortcut {
         }
         switch (admission.outcome()) {
             case SOLD_OUT -> soldOut(event, limit, admission.generation());
-            case ACCEPTED -> forget(event);
+            case ACCEPTED -> drop(event);
             default -> {
                 // ALREADY_APPLIED says nothing about the count.
             }
@@ -91,14 +103,52 @@ public final class SoldOutShortcut {
 
     /** Drops what is known about the event: its definition changed, or a slot went back. */
     public void forget(EventId event) {
-        if (enabled) {
-            entries.remove(event);
-        }
+        drop(event);
+    }
+
+    /** Drops the copy of a retired event: nobody can apply to it any more. */
+    public void retire(EventId event) {
+        drop(event);
     }
 
     /** Events answered from memory right now. */
     int size() {
         return (int) entries.values().stream().filter(entry -> entry.users != null).count();
+    }
+
+    /** Users held (or reserved by copies being made) across events. */
+    public long heldUsers() {
+        return heldUsers.get();
+    }
+
+    private void drop(EventId event) {
+        Entry removed = entries.remove(event);
+        if (removed != null) {
+            heldUsers.addAndGet(-removed.reserved);
+        }
+    }
+
+    private void drop(EventId event, Entry entry) {
+        if (entries.remove(event, entry)) {
+            heldUsers.addAndGet(-entry.reserved);
+        }
+    }
+
+    /** Reserves room for {@code users} under the overall cap; false (said once in the log) when there is none. */
+    private boolean reserve(int users) {
+        long held;
+        do {
+            held = heldUsers.get();
+            if (held + users > maxTotalUsers) {
+                if (capLogged.compareAndSet(false, true)) {
+                    log.warn("the sold-out short-cut holds {} users, and another {} would pass its cap of {}"
+                            + " (INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS): further sold-out events are answered by Redis"
+                            + " until copies are dropped", held, users, maxTotalUsers);
+                }
+                return false;
+            }
+        } while (!heldUsers.compareAndSet(held, held + users));
+        return true;
     }
 
     private void soldOut(EventId event, int limit, long generation) {
@@ -111,19 +161,20 @@ public final class SoldOutShortcut {
                 current.checkedAt.set(nanoTime.getAsLong());
                 return;
             }
-            entries.remove(event, current); // slots were released and taken again: copy anew
+            drop(event, current); // slots were released and taken again: copy anew
         }
-        if (limit > maxUsers) {
+        if (limit > maxUsers || !reserve(limit)) {
             return;
         }
-        Entry loading = Entry.loading();
+        Entry loading = Entry.loading(limit);
         if (entries.putIfAbsent(event, loading) != null) {
+            heldUsers.addAndGet(-limit);
             return;
         }
         try {
             loader.execute(() -> load(event, limit, loading));
         } catch (RejectedExecutionException shuttingDown) {
-            entries.remove(event, loading);
+            drop(event, loading);
         }
     }
 
@@ -132,13 +183,16 @@ public final class SoldOutShortcut {
             Optional<Gate.SoldOutSnapshot> snapshot = gate.soldOutSnapshot(event, limit, maxUsers);
             if (snapshot.isPresent()) {
                 Entry loaded = new Entry(snapshot.get().generation(), snapshot.get().users(), nanoTime.getAsLong());
-                // Only if nothing dropped the placeholder meanwhile (an accept, a release, a new definition).
-                entries.replace(event, loading, loaded);
+                // Only if nothing dropped the placeholder meanwhile (an accept, a release, a new definition,
+                // the retirement), whose removal gave its reservation back.
+                if (entries.replace(event, loading, loaded)) {
+                    heldUsers.addAndGet(loaded.reserved - loading.reserved);
+                }
             } else {
-                entries.remove(event, loading);
+                drop(event, loading);
             }
         } catch (RuntimeException e) {
-            entries.remove(event, loading);
+            drop(event, loading);
             log.debug("could not copy the users of sold-out event {}: {}", event, e.getMessage());
         }
     }
@@ -147,15 +201,22 @@ public final class SoldOutShortcut {
         final long generation;
         final Set<String> users;
         final AtomicLong checkedAt;
+        /** The users this entry counts against the overall cap: its event's limit while loading, then its size. */
+        final long reserved;
 
         Entry(long generation, Set<String> users, long checkedAt) {
+            this(generation, users, checkedAt, users.size());
+        }
+
+        private Entry(long generation, Set<String> users, long checkedAt, long reserved) {
             this.generation = generation;
             this.users = users;
             this.checkedAt = new AtomicLong(checkedAt);
+            this.reserved = reserved;
         }
 
-        static Entry loading() {
-            return new Entry(-1, null, 0);
+        static Entry loading(int limit) {
+            return new Entry(-1, null, 0, limit);
         }
     }
 }

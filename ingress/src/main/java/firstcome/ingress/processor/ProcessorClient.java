@@ -7,6 +7,7 @@ import firstcome.contract.query.QueryRoutes;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import firstcome.ingress.gate.Gate;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #MAX_IN_FLIGHT} are out at once (past that: 503 at once), and a {@link CircuitBreaker}
  * stops asking a processor that does not answer. A frozen processor therefore costs the
  * ingress a few hundred pending futures at most, never the threads that serve applications.
+ * Nothing is kept per event (no cache of answers), so retired events leave nothing here.
  */
 public final class ProcessorClient implements StatusLookup, TallyLookup, HoldersLookup, AutoCloseable {
 
@@ -80,6 +82,10 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         if (response.statusCode() == 404) {
             return gate.holds(event, user) ? Optional.of(ApplicationStatus.pending()) : Optional.empty();
         }
+        if (response.statusCode() == 410) {
+            // The processor's stream time passed the event's retirement before this ingress's clock did.
+            throw retired(response);
+        }
         if (response.statusCode() != 200) {
             throw ApiException.unavailable("the decisions are not available right now; try again in a moment");
         }
@@ -121,6 +127,19 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
     /** Whether the breaker has stopped asking the processor (for tests and the logs). */
     boolean stoppedAsking() {
         return breaker.isOpen();
+    }
+
+    /** The processor's 410 RETIRED, passed on with its message; any other 410 is outside the contract. */
+    private static ApiException retired(HttpResponse<byte[]> response) {
+        try {
+            ApiException.Problem problem = Json.mapper().readValue(response.body(), ApiException.Problem.class);
+            if (Outcome.RETIRED.name().equals(problem.outcome()) && problem.message() != null) {
+                return new ApiException(Outcome.RETIRED, problem.message());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // outside the contract: below
+        }
+        return ApiException.unavailable("the streams-processor gave an unexpected answer");
     }
 
     private static <T> Optional<T> read(HttpResponse<byte[]> response, Class<T> type) {

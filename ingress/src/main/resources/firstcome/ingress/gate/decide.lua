@@ -1,4 +1,5 @@
--- KEYS users, count, releases, pending; ARGV triples userId, requestId, effect ('free' | 'hold' | '').
+-- KEYS users, count, releases, pending; ARGV expireAt (epoch ms of the event's retirement; '' = never),
+-- then triples userId, requestId, effect ('free' | 'hold' | '').
 -- Applies the streams-processor's decisions of one event; each step is idempotent and safe late:
 --   the user's pending request is this one   -> forget it (the request is decided);
 --   'free' and the pending request was this  -> give the place back (SREM, DECR count, INCR releases),
@@ -10,7 +11,7 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   return {-1, 0, 0, 0}
 end
 local settled, freed, learned = 0, 0, 0
-for i = 1, #ARGV, 3 do
+for i = 2, #ARGV, 3 do
   local user, request, effect = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local pending = redis.call('HGET', KEYS[4], user)
   local mine = pending and cjson.decode(pending)['requestId'] == request
@@ -29,6 +30,12 @@ for i = 1, #ARGV, 3 do
       redis.call('INCR', KEYS[2])
       learned = learned + 1
     end
+  end
+end
+if (freed > 0 or learned > 0) and ARGV[1] ~= '' then
+  -- INCR may have created the releases counter, SADD the set: they retire with the event.
+  for i = 1, 3 do
+    redis.call('PEXPIREAT', KEYS[i], ARGV[1])
   end
 end
 return {0, settled, freed, learned}

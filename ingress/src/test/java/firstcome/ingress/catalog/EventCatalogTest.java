@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import firstcome.contract.EventDefinition;
 import firstcome.ingress.api.EventId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class EventCatalogTest {
 
     private static final Instant OPENS = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant CLOSES = Instant.parse("2026-11-24T11:00:00Z");
 
     private final EventCatalog catalog = new EventCatalog();
     private final List<EventId> changes = new ArrayList<>();
@@ -59,6 +61,90 @@ class EventCatalogTest {
         catalog.markLoaded();
 
         assertThat(catalog.isLoaded()).isTrue();
+    }
+
+    @Test
+    void announcesEachRetiredEventOnceWhenItsRetirementInstantHasCome() {
+        // given: retention one day; e1 closes an hour after opening, e2 a day later, e3 never
+        EventCatalog catalog = retiringAfterADay();
+        List<EventId> retired = new ArrayList<>();
+        catalog.onRetired(retired::add);
+        catalog.apply("e1", closing("e1", CLOSES), 1);
+        catalog.apply("e2", closing("e2", CLOSES.plus(Duration.ofDays(1))), 2);
+        catalog.apply("e3", definition("e3", 10), 3);
+        catalog.markLoaded();
+
+        // when / then
+        assertThat(catalog.retireDue(CLOSES.plus(Duration.ofDays(1)).minusMillis(1))).isEmpty();
+        assertThat(catalog.retireDue(CLOSES.plus(Duration.ofDays(1)))).containsExactly(new EventId("e1"));
+        assertThat(catalog.retireDue(CLOSES.plus(Duration.ofDays(30)))).containsExactly(new EventId("e2"));
+        assertThat(catalog.retireDue(Instant.MAX)).isEmpty();
+        assertThat(retired).containsExactly(new EventId("e1"), new EventId("e2"));
+        assertThat(catalog.live(CLOSES.plus(Duration.ofDays(30)))).extracting(EventDefinition::eventId).containsExactly("e3");
+        assertThat(catalog.find(new EventId("e1"))).as("a retired event stays known").isPresent();
+    }
+
+    @Test
+    void announcesNothingBeforeItIsLoaded() {
+        EventCatalog catalog = retiringAfterADay();
+        catalog.apply("e1", closing("e1", CLOSES), 1);
+
+        assertThat(catalog.retireDue(Instant.MAX)).isEmpty();
+
+        catalog.markLoaded();
+        assertThat(catalog.retireDue(Instant.MAX)).containsExactly(new EventId("e1"));
+    }
+
+    @Test
+    void aMovedClosingMovesTheRetirementAndTellsItsListeners() {
+        EventCatalog catalog = retiringAfterADay();
+        List<EventDefinition> moved = new ArrayList<>();
+        catalog.onRetirementMoved(moved::add);
+        catalog.apply("e1", closing("e1", CLOSES), 1);
+        catalog.markLoaded();
+        EventDefinition later = closing("e1", CLOSES.plus(Duration.ofDays(3)));
+
+        catalog.apply("e1", later, 2, CLOSES.minusSeconds(60));
+
+        assertThat(moved).containsExactly(later);
+        assertThat(catalog.retiresAt(new EventId("e1"))).contains(CLOSES.plus(Duration.ofDays(4)));
+        assertThat(catalog.retireDue(CLOSES.plus(Duration.ofDays(2)))).isEmpty();
+        assertThat(catalog.retireDue(CLOSES.plus(Duration.ofDays(4)))).containsExactly(new EventId("e1"));
+    }
+
+    @Test
+    void neverOpensARetiredEventAgainForADefinitionWrittenAfterItRetired() {
+        EventCatalog catalog = retiringAfterADay();
+        EventDefinition first = closing("e1", CLOSES);
+        catalog.apply("e1", first, 1);
+        Instant retiredAt = CLOSES.plus(Duration.ofDays(1));
+
+        catalog.apply("e1", new EventDefinition("e1", 5, retiredAt, null), 2, retiredAt);
+        catalog.apply("e1", null, 3, retiredAt.plusSeconds(1));
+
+        assertThat(catalog.find(new EventId("e1"))).contains(first);
+        assertThat(catalog.retiredAt(new EventId("e1"), retiredAt)).contains(retiredAt);
+    }
+
+    @Test
+    void takesADefinitionWrittenBeforeTheRetirementEvenWhenReadAfterIt() {
+        // reading the topic from its start long after: the closing was moved while the event was live
+        EventCatalog catalog = retiringAfterADay();
+        catalog.apply("e1", closing("e1", CLOSES), 1, OPENS);
+        EventDefinition moved = closing("e1", CLOSES.plus(Duration.ofDays(10)));
+
+        catalog.apply("e1", moved, 2, CLOSES.plusSeconds(60));
+
+        assertThat(catalog.find(new EventId("e1"))).contains(moved);
+        assertThat(catalog.retiredAt(new EventId("e1"), CLOSES.plus(Duration.ofDays(2)))).isEmpty();
+    }
+
+    private static EventCatalog retiringAfterADay() {
+        return new EventCatalog(new Retirement(Duration.ofDays(1)));
+    }
+
+    private static EventDefinition closing(String id, Instant closesAt) {
+        return new EventDefinition(id, 10, OPENS, closesAt);
     }
 
     private static EventDefinition definition(String id, int limit) {

@@ -9,7 +9,9 @@ import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +77,39 @@ class DecisionApplierTest {
 
         assertThat(applier.held()).isEqualTo(2);
         assertThat(own.undecided(EVENT)).containsExactlyInAnyOrder(a, b, c);
+    }
+
+    @Test
+    void onlyForgetsTheDecisionsOfARetiredEventNeitherApplyingNorKeepingThem() throws Exception {
+        // given: the event retired, so its keys expired (the gate reads that as a lost state)
+        Set<EventId> retired = new HashSet<>();
+        DecisionApplier applier = new DecisionApplier(gate, own, 2, () -> true, retired::contains, new SimpleMeterRegistry());
+        CouponRequest request = admitAndSend("r1", "a");
+        gate.loseEverything();
+        retired.add(EVENT);
+
+        // when: its decision comes late
+        applier.apply(Map.of(EVENT, List.of(decision(request, IssuingOutcome.ISSUED, 1))));
+
+        // then
+        assertThat(applier.held()).as("nothing kept aside for a rebuild that never comes").isZero();
+        assertThat(own.undecided(EVENT)).isEmpty();
+        assertThat(gate.knows(EVENT)).as("nothing written back").isFalse();
+    }
+
+    @Test
+    void ownRequestsForgetEveryRequestOfARetiredEvent() {
+        CouponRequest request = admitAndSend("r1", "a");
+        EventId other = new EventId("other");
+        CouponRequest kept = new CouponRequest("r2", other.value(), "b", NOW);
+        own.send(kept, () -> CompletableFuture.completedFuture(0L));
+
+        own.retire(EVENT);
+
+        assertThat(own.undecided(EVENT)).isEmpty();
+        assertThat(own.undecided(other)).containsExactly(kept);
+        assertThat(own.size()).isEqualTo(1);
+        assertThat(request).isNotNull();
     }
 
     private CouponRequest admitAndSend(String requestId, String user) {

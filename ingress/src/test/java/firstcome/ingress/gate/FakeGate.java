@@ -171,6 +171,15 @@ public final class FakeGate implements Gate {
         return !down;
     }
 
+    /** The events whose keys' expiry was moved ({@link #expire}), in call order. */
+    public final List<EventId> expiryMoved = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public synchronized void expire(EventId event) {
+        failIfDown();
+        expiryMoved.add(event);
+    }
+
     /** As after an admin call of any ingress primed the new event (without counting as primed here). */
     public synchronized void created(EventId event) {
         counted.add(event);

@@ -12,8 +12,10 @@ import firstcome.ingress.api.UserId;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.kafka.FakePublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -105,6 +107,42 @@ class GateReconcilerTest {
 
         assertThat(reconciler.sweep()).as("nothing left to publish").isZero();
         assertThat(lost).containsExactly(EVENT);
+    }
+
+    @Test
+    void neverSweepsNorRebuildsARetiredEventWhoseKeysExpired() {
+        // given: an event closed eight days ago (retention: seven), its keys gone by design
+        EventId retired = new EventId("retired");
+        catalog.apply(retired.value(), new EventDefinition(retired.value(), 10, NOW.minus(Duration.ofDays(9)),
+                NOW.minus(Duration.ofDays(8))), 1);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // when
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        reconciler.sweep();
+
+        // then
+        assertThat(gate.knows(retired)).isFalse();
+        assertThat(lost).as("expired by design, not lost").isEmpty();
+        assertThat(publisher.requests).isEmpty();
+    }
+
+    @Test
+    void takesKeysGoneMomentsBeforeTheRetirementForRedisClockRunningAheadNotForALoss() {
+        // given: retention seven days; one event retires in two seconds, another in a minute
+        Instant closed = NOW.minus(Duration.ofDays(7));
+        catalog.apply("soon", new EventDefinition("soon", 10, closed.minusSeconds(60), closed.plusSeconds(2)), 1);
+        catalog.apply("later", new EventDefinition("later", 10, closed.minusSeconds(60), closed.plusSeconds(60)), 2);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // when: neither has keys at the gate
+        reconciler.sweep();
+
+        // then
+        assertThat(lost).containsExactly(new EventId("later"));
     }
 
     @Test

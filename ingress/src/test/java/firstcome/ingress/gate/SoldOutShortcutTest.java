@@ -3,6 +3,7 @@ package firstcome.ingress.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import firstcome.contract.CouponRequest;
+import firstcome.ingress.CapturedLogs;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
@@ -27,7 +28,7 @@ class SoldOutShortcutTest {
     private final SoldOutShortcut shortcut = shortcut(true, 100);
 
     private SoldOutShortcut shortcut(boolean enabled, int maxUsers) {
-        return new SoldOutShortcut(gate, enabled, RECHECK, maxUsers, Runnable::run, nanos::get);
+        return new SoldOutShortcut(gate, enabled, RECHECK, maxUsers, Long.MAX_VALUE, Runnable::run, nanos::get);
     }
 
     @Test
@@ -129,6 +130,75 @@ class SoldOutShortcutTest {
         shortcut.observe(EVENT, 1, soldOut);
 
         assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+    }
+
+    @Test
+    void dropsTheCopyOfARetiredEventAndGivesItsRoomBack() {
+        soldOutWithOneWinner();
+        assertThat(shortcut.heldUsers()).isEqualTo(1);
+
+        shortcut.retire(EVENT);
+
+        assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+        assertThat(shortcut.size()).isZero();
+        assertThat(shortcut.heldUsers()).isZero();
+    }
+
+    @Test
+    void stopsCopyingFurtherEventsPastItsOverallCapAndSaysSoOnce() {
+        // given: room for three users across events; two sold-out events of two users each
+        SoldOutShortcut capped = new SoldOutShortcut(gate, true, RECHECK, 100, 3, Runnable::run, nanos::get);
+        EventId other = new EventId("other");
+        gate.created(other);
+        soldOut(capped, EVENT, "a", "b");
+
+        try (var logs = new CapturedLogs()) {
+            // when
+            soldOut(capped, other, "c", "d");
+            capped.observe(other, 2, admit(other, "f", 2));
+
+            // then: the second event is answered by the gate, the first still from memory
+            assertThat(capped.answer(other, user("x"))).isEmpty();
+            assertThat(capped.answer(EVENT, user("x"))).contains(Outcome.SOLD_OUT);
+            assertThat(capped.size()).isEqualTo(1);
+            assertThat(capped.heldUsers()).isEqualTo(2);
+            assertThat(logs.lines()).filteredOn(line -> line.contains("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS")).hasSize(1);
+        }
+
+        // and once the first event's copy is gone, the second one is copied
+        capped.retire(EVENT);
+        capped.observe(other, 2, admit(other, "g", 2));
+        assertThat(capped.answer(other, user("c"))).contains(Outcome.ALREADY_APPLIED);
+        assertThat(capped.heldUsers()).isEqualTo(2);
+    }
+
+    @Test
+    void reservesAnEventsLimitWhileItsCopyIsBeingMade() {
+        // given: a loader that has not run yet
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        SoldOutShortcut slow = new SoldOutShortcut(gate, true, RECHECK, 100, 3, queued::add, nanos::get);
+        admit("a", 2);
+        admit("b", 2);
+
+        slow.observe(EVENT, 2, admit("c", 2));
+
+        assertThat(slow.heldUsers()).as("the limit, reserved").isEqualTo(2);
+        queued.forEach(Runnable::run);
+        assertThat(slow.heldUsers()).as("the copy's size").isEqualTo(2);
+        slow.forget(EVENT);
+        assertThat(slow.heldUsers()).isZero();
+    }
+
+    private void soldOut(SoldOutShortcut shortcut, EventId event, String... winners) {
+        for (String winner : winners) {
+            admit(event, winner, winners.length);
+        }
+        shortcut.observe(event, winners.length, admit(event, "late-" + event.value(), winners.length));
+    }
+
+    private Gate.Admission admit(EventId event, String userId, int limit) {
+        return gate.admit(event, user(userId), limit,
+                new CouponRequest(UUID.randomUUID().toString(), event.value(), userId, Instant.parse("2026-11-24T10:00:00Z")));
     }
 
     private void soldOutWithOneWinner() {

@@ -9,6 +9,7 @@ import firstcome.contract.query.ApplicationStatus;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.EventId;
+import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import firstcome.ingress.FrozenProcessor;
 import firstcome.ingress.gate.FakeGate;
@@ -85,6 +86,28 @@ class ProcessorClientTest {
     @Test
     void answersUnavailableWhileTheProcessorRestoresItsState() {
         var lookup = new ProcessorClient(processorAnswering(503, "{\"outcome\":\"UNAVAILABLE\"}"), gate);
+
+        assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
+    void passesOnTheProcessorsRetiredAnswer() {
+        String message = "Event e closed at 2026-11-24T10:00:00Z and its results were retired at 2026-12-01T10:00:00Z;"
+                + " the shop's records keep its coupons.";
+        var lookup = new ProcessorClient(processorAnswering(410, "{\"outcome\":\"RETIRED\",\"message\":\"" + message + "\"}"), gate);
+
+        assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(410);
+                    assertThat(e.outcome()).isEqualTo(Outcome.RETIRED);
+                    assertThat(e.getMessage()).isEqualTo(message);
+                });
+    }
+
+    @Test
+    void answersUnavailableForA410OutsideTheContract() {
+        var lookup = new ProcessorClient(processorAnswering(410, "{\"outcome\":\"GONE\"}"), gate);
 
         assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));

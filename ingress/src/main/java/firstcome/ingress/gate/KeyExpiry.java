@@ -1,0 +1,18 @@
+package firstcome.ingress.gate;
+
+import firstcome.ingress.api.EventId;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * When an event's gate keys expire: at its retirement instant ({@code closesAt + EVENT_RETENTION}),
+ * or never for an event that never closes. The catalog answers it ({@code EventCatalog#retiresAt}).
+ */
+@FunctionalInterface
+public interface KeyExpiry {
+
+    /** Keys that never expire. */
+    KeyExpiry NEVER = event -> Optional.empty();
+
+    Optional<Instant> of(EventId event);
+}

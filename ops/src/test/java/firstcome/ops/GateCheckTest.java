@@ -1,0 +1,30 @@
+package firstcome.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import firstcome.contract.EventDefinition;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Which events the audit leaves out of the gate comparison: those whose gate keys expired by design. */
+class GateCheckTest {
+
+    private static final Instant OPENS = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant CLOSES = Instant.parse("2026-11-24T11:00:00Z");
+    private static final Duration RETENTION = Duration.ofDays(7);
+
+    @Test
+    void anEventIsRetiredFromItsClosingPlusTheRetentionOn() {
+        var definition = new EventDefinition("e1", 10, OPENS, CLOSES);
+
+        assertThat(GateCheck.retired(definition, RETENTION, CLOSES.plus(RETENTION).minusMillis(1))).isFalse();
+        assertThat(GateCheck.retired(definition, RETENTION, CLOSES.plus(RETENTION))).isTrue();
+    }
+
+    @Test
+    void anEventThatNeverClosesOrIsNotDefinedIsAlwaysCompared() {
+        assertThat(GateCheck.retired(new EventDefinition("e1", 10, OPENS, null), RETENTION, Instant.MAX)).isFalse();
+        assertThat(GateCheck.retired(null, RETENTION, Instant.MAX)).isFalse();
+    }
+}
