@@ -1,5 +1,6 @@
 package firstcome.ops;
 
+import firstcome.contract.Environment;
 import firstcome.contract.Topics;
 import firstcome.processor.IssuingTopology;
 import firstcome.processor.ProcessorConfig;
@@ -53,17 +54,20 @@ public final class Replay {
               --max-listed N    differences printed in full (default 20; all are counted)
               --live-group ID   the live processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --state-dir DIR   where the replay's state stores live while it runs (default: a temporary directory)
-            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092)""";
+            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092), EVENT_RETENTION (the live processor's; default P7D)""";
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final String bootstrapServers;
+    /** The live processor's: events retire at the same stream time in the replay, so it decides the same. */
+    private final Duration eventRetention;
     private final PrintStream out;
     private final Progress progress;
     private String lastObservation = "no answer from Kafka";
 
-    private Replay(String bootstrapServers, PrintStream out, PrintStream err) {
+    private Replay(String bootstrapServers, Duration eventRetention, PrintStream out, PrintStream err) {
         this.bootstrapServers = bootstrapServers;
+        this.eventRetention = eventRetention;
         this.out = out;
         this.progress = new Progress(err, "replay");
     }
@@ -76,7 +80,14 @@ public final class Replay {
             err.println("replay: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_COMPARE;
         }
-        var replay = new Replay(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), out, err);
+        Replay replay;
+        try {
+            replay = new Replay(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                    new Environment(env).eventRetention(), out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("replay: " + e.getMessage() + "\n" + USAGE);
+            return CANNOT_COMPARE;
+        }
         try {
             return replay.run(
                     options.value("--live-group", env.getOrDefault("PROCESSOR_APPLICATION_ID", "firstcome-processor")),
@@ -187,13 +198,13 @@ public final class Replay {
     private Optional<Set<Integer>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
             Map<TopicPartition, Long> ends, long requests) {
         var config = new ProcessorConfig(bootstrapServers, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
-                side.decisions().name());
+                side.decisions().name()).withEventRetention(eventRetention);
         Properties settings = StreamsSettings.of(config, side);
         // Nobody queries the replay's stores.
         settings.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
         // Fewer, larger transactions: the output is the same, only the commit points move.
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
-        var streams = new KafkaStreams(IssuingTopology.build(side), settings);
+        var streams = new KafkaStreams(IssuingTopology.build(side, config.eventRetention()), settings);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
             failure.set(e);
