@@ -61,9 +61,9 @@ final class EventRetirement {
     }
 
     /**
-     * Retires the events of this task whose retirement instant is at or before {@code streamTime},
-     * deleting at most {@code keysPerSweep} decisions in all: an event with more users is finished by
-     * the next sweeps. One scan of the definitions (one entry per event of the task not retired yet,
+     * Retires the events of this task whose retirement instant is at or before {@code streamTime}:
+     * each gets its marker at once, but at most {@code keysPerSweep} decisions are deleted in all, and
+     * the next sweeps finish the events with more. One scan of the definitions (one entry per event of the task not retired yet,
      * or not finished), then per retiring event only its own keys: never a scan of every user of
      * every event.
      */
@@ -79,9 +79,6 @@ final class EventRetirement {
         }
         long budget = keysPerSweep;
         for (Map.Entry<String, RetiredEvent> event : due.entrySet()) {
-            if (budget <= 0) {
-                return;
-            }
             budget -= retire(event.getKey(), event.getValue(), budget);
         }
     }
@@ -99,7 +96,8 @@ final class EventRetirement {
      */
     private long retire(String eventId, RetiredEvent retirement, long budget) {
         long started = System.nanoTime();
-        if (retired.get(eventId) == null) {
+        boolean marked = retired.get(eventId) == null;
+        if (marked) {
             retired.put(eventId, retirement);
             tallies.delete(eventId);
         }
@@ -108,9 +106,11 @@ final class EventRetirement {
         if (finished) {
             definitions.delete(eventId);
         }
-        log.info("{} event {} (closed at {}, retired at {}): dropped {} decisions in {} ms{}",
-                finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
-                (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
+        if (marked || dropped > 0) {
+            log.info("{} event {} (closed at {}, retired at {}): dropped {} decisions in {} ms{}",
+                    finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
+                    (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
+        }
         return dropped;
     }
 
