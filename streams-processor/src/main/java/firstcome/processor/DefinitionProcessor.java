@@ -57,9 +57,9 @@ final class DefinitionProcessor implements Processor<String, EventDefinition, Vo
         EventDefinition current = definitions.get(eventId);
         if (retirement != null || IssuingRules.retiredBy(current, retention, streamTime)) {
             if (warned.add(eventId)) {
+                Instant retiredAt = (retirement != null ? retirement : IssuingRules.retirementOf(current, retention)).retiredAt();
                 log.warn("event {} was retired at {}; its definition at {} is ignored (a retired event id is not reused)",
-                        eventId, retirement != null ? retirement.retiredAt() : IssuingRules.retirementOf(current, retention).retiredAt(),
-                        Instant.ofEpochMilli(record.timestamp()));
+                        eventId, retiredAt, Instant.ofEpochMilli(record.timestamp()));
             }
             return;
         }

@@ -63,9 +63,9 @@ final class EventRetirement {
     /**
      * Retires the events of this task whose retirement instant is at or before {@code streamTime}:
      * each gets its marker at once, but at most {@code keysPerSweep} decisions are deleted in all, and
-     * the next sweeps finish the events with more. One scan of the definitions (one entry per event of the task not retired yet,
-     * or not finished), then per retiring event only its own keys: never a scan of every user of
-     * every event.
+     * the next sweeps finish the events with more. One scan of the definitions (one entry per event
+     * of the task not retired yet, or not finished), then per retiring event only its own keys: never
+     * a scan of every user of every event.
      */
     void sweep(Instant streamTime, long keysPerSweep) {
         Map<String, RetiredEvent> due = new TreeMap<>();
