@@ -177,7 +177,8 @@ class EventRetirementTest {
 
         String request = fixture.apply("old", "u-4", AFTER_THE_SWEEP);
 
-        assertThat(fixture.decisionsPublished()).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::couponNo)
+        assertThat(fixture.decisionsPublished())
+                .extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::couponNo)
                 .containsExactly(tuple(request, IssuingOutcome.ISSUED, 3));
         assertThat(fixture.retiredMarkerOf("old")).isNull();
         assertThat(fixture.tallyOf("old").issued()).isEqualTo(3);
