@@ -1,5 +1,6 @@
 package firstcome.ops;
 
+import firstcome.contract.Environment;
 import firstcome.contract.KafkaConnection;
 import firstcome.contract.StartupFailure;
 import firstcome.contract.Topics;
@@ -55,17 +56,21 @@ public final class Replay {
               --max-listed N    differences printed in full (default 20; all are counted)
               --live-group ID   the live processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --state-dir DIR   where the replay's state stores live while it runs (default: a temporary directory)
-            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092), KAFKA_CLIENT_CONFIG (optional client properties file)""";
+            environment: KAFKA_BOOTSTRAP_SERVERS (default localhost:9092), KAFKA_CLIENT_CONFIG (optional client properties file),
+                         EVENT_RETENTION (the live processor's; default P7D)""";
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaConnection kafka;
+    /** The live processor's: events retire at the same stream time in the replay, so it decides the same. */
+    private final Duration eventRetention;
     private final PrintStream out;
     private final Progress progress;
     private String lastObservation = "no answer from Kafka";
 
-    private Replay(KafkaConnection kafka, PrintStream out, PrintStream err) {
+    private Replay(KafkaConnection kafka, Duration eventRetention, PrintStream out, PrintStream err) {
         this.kafka = kafka;
+        this.eventRetention = eventRetention;
         this.out = out;
         this.progress = new Progress(err, "replay");
     }
@@ -75,7 +80,7 @@ public final class Replay {
         Replay replay;
         try {
             options = CommandOptions.parse(args, Set.of("--keep"), Set.of("--event", "--wait", "--max-listed", "--live-group", "--state-dir"));
-            replay = new Replay(KafkaConnection.fromEnv(env), out, err);
+            replay = new Replay(KafkaConnection.fromEnv(env), new Environment(env).eventRetention(), out, err);
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_COMPARE;
@@ -198,13 +203,13 @@ public final class Replay {
     private Optional<Set<Integer>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
             Map<TopicPartition, Long> ends, long requests) {
         var config = new ProcessorConfig(kafka, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
-                side.decisions().name());
+                side.decisions().name()).withEventRetention(eventRetention);
         Properties settings = StreamsSettings.of(config, side);
         // Nobody queries the replay's stores.
         settings.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
         // Fewer, larger transactions: the output is the same, only the commit points move.
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
-        var streams = new KafkaStreams(IssuingTopology.build(side), settings);
+        var streams = new KafkaStreams(IssuingTopology.build(side, config.eventRetention()), settings);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
             failure.set(e);

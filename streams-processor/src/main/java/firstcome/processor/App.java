@@ -18,6 +18,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -51,7 +53,8 @@ public final class App implements AutoCloseable {
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             resources.onClose(registry::close);
-            var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics), StreamsSettings.of(config, topics)));
+            var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics, config.eventRetention()),
+                    StreamsSettings.of(config, topics)));
             resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
             // The streams client stays RUNNING for a while with its broker gone: the health asks the broker itself.
             // The holders query asks it too, for the consumer group's committed offsets.
@@ -118,9 +121,9 @@ public final class App implements AutoCloseable {
                     invalid(ctx, "eventId and userId must be " + Ids.RULE);
                     return;
                 }
-                queries.status(eventId, userId, forwarded(ctx)).ifPresentOrElse(
+                answer(ctx, queries.status(eventId, userId, forwarded(ctx)),
                         status -> ctx.status(status.outcome() == ApplicationStatus.State.NOT_APPLIED ? 404 : 200).json(status),
-                        () -> unavailable(ctx, "The decisions are being restored; try again in a moment."));
+                        "The decisions are being restored; try again in a moment.");
             });
             cfg.routes.get(QueryRoutes.TALLY, ctx -> {
                 String eventId = ctx.pathParam("eventId");
@@ -128,9 +131,9 @@ public final class App implements AutoCloseable {
                     invalid(ctx, "eventId must be " + Ids.RULE);
                     return;
                 }
-                queries.tally(eventId, forwarded(ctx)).ifPresentOrElse(
+                answer(ctx, queries.tally(eventId, forwarded(ctx)),
                         tally -> ctx.status(200).json(tally),
-                        () -> unavailable(ctx, "The tallies are being restored; try again in a moment."));
+                        "The tallies are being restored; try again in a moment.");
             });
             cfg.routes.get(QueryRoutes.HOLDERS, ctx -> {
                 String eventId = ctx.pathParam("eventId");
@@ -140,9 +143,9 @@ public final class App implements AutoCloseable {
                             + " an offset (0 or more)");
                     return;
                 }
-                queries.holders(eventId, requestsEnd, forwarded(ctx)).ifPresentOrElse(
+                answer(ctx, queries.holders(eventId, requestsEnd, forwarded(ctx)),
                         holders -> ctx.status(200).json(holders),
-                        () -> unavailable(ctx, "The decisions up to that offset are not committed yet; try again in a moment."));
+                        "The decisions up to that offset are not committed yet; try again in a moment.");
             });
         });
     }
@@ -162,6 +165,23 @@ public final class App implements AutoCloseable {
         health.put("streams", state.name());
         health.put("broker", broker ? "UP" : "DOWN");
         return health;
+    }
+
+    /**
+     * Answers a look-up: {@code found} with its answer; 410 {@code RETIRED} when the event retired;
+     * 503 with {@code unavailableMessage} while the state cannot be read.
+     */
+    private static <T> void answer(Context ctx, Optional<InteractiveQueries.Answer<T>> answer, Consumer<T> found,
+            String unavailableMessage) {
+        answer.ifPresentOrElse(
+                a -> {
+                    if (a.gone() != null) {
+                        ctx.status(410).json(a.gone());
+                    } else {
+                        found.accept(a.found());
+                    }
+                },
+                () -> unavailable(ctx, unavailableMessage));
     }
 
     /** A non-negative offset, or null for anything else. */

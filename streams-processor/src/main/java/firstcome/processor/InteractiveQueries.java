@@ -75,15 +75,30 @@ final class InteractiveQueries {
         this.applicationId = applicationId;
     }
 
+    /**
+     * What a look-up of one event came to: its answer, or, once the event retired and its state was
+     * dropped, the 410 that says so ({@code gone}). Exactly one of the two is set.
+     */
+    record Answer<T>(T found, RetiredEvent.Gone gone) {
+
+        static <T> Answer<T> found(T value) {
+            return new Answer<>(value, null);
+        }
+
+        static <T> Answer<T> gone(RetiredEvent.Gone gone) {
+            return new Answer<>(null, gone);
+        }
+    }
+
     /** The user's latest decision for the event ({@code NOT_APPLIED}: none), or empty while the state is not queryable. */
-    Optional<ApplicationStatus> status(String eventId, String userId, boolean forwarded) {
+    Optional<Answer<ApplicationStatus>> status(String eventId, String userId, boolean forwarded) {
         return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.status(eventId, userId),
                 ApplicationStatus.class, ANY_TIME,
                 (ReadOnlyKeyValueStore<String, Decision> decisions) -> status(decisions.get(Decision.key(eventId, userId))));
     }
 
     /** How the event's requests were decided so far (all 0 before the first), or empty while the state is not queryable. */
-    Optional<Tally> tally(String eventId, boolean forwarded) {
+    Optional<Answer<Tally>> tally(String eventId, boolean forwarded) {
         return route(IssuingTopology.TALLIES_STORE, eventId, forwarded, QueryRoutes.tally(eventId), Tally.class, ANY_TIME,
                 (ReadOnlyKeyValueStore<String, EventTally> tallies) -> {
                     EventTally tally = tallies.get(eventId);
@@ -96,7 +111,7 @@ final class InteractiveQueries {
      * committed its processing of the event's requests partition up to {@code requestsEnd}; empty
      * before that, and while the state is not queryable. One prefix scan of the event's keys.
      */
-    Optional<CouponHolders> holders(String eventId, long requestsEnd, boolean forwarded) {
+    Optional<Answer<CouponHolders>> holders(String eventId, long requestsEnd, boolean forwarded) {
         return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.holders(eventId, requestsEnd),
                 CouponHolders.class, partition -> committedUpTo(partition, requestsEnd),
                 (ReadOnlyKeyValueStore<String, Decision> decisions) -> {
@@ -194,33 +209,60 @@ final class InteractiveQueries {
      * Answers from {@code storeName}'s partition of the event here, or asks its owner at {@code path}.
      * A forwarded query is always answered here: the sender's metadata said this instance owns it.
      */
-    private <V, T> Optional<T> route(String storeName, String eventId, boolean forwarded, String path, Class<T> answer,
-            IntPredicate ready, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+    private <V, T> Optional<Answer<T>> route(String storeName, String eventId, boolean forwarded, String path,
+            Class<T> answer, IntPredicate ready, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
         KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, eventId, EVENT_KEY);
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return Optional.empty();
         }
         HostInfo owner = metadata.activeHost();
         if (owner.equals(self) || forwarded) {
-            return ready.test(metadata.partition()) ? local(storeName, metadata.partition(), query) : Optional.empty();
+            return local(storeName, eventId, metadata.partition(), ready, query);
         }
         return forward(owner, path, answer);
     }
 
-    private <V, T> Optional<T> local(String storeName, int partition, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+    /**
+     * The answer from this instance's stores. The retirement marker is read after the event's state:
+     * the task writes the marker before it deletes the state, so a read that overlaps a retirement
+     * either saw the whole state before it or ends in the marker (410), never a half-deleted event.
+     */
+    private <V, T> Optional<Answer<T>> local(String storeName, String eventId, int partition, IntPredicate ready,
+            Function<ReadOnlyKeyValueStore<String, V>, T> query) {
         try {
-            ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
-                    .withPartition(partition));
-            return Optional.of(query.apply(store));
+            RetiredEvent retired = retiredHere(eventId, partition);
+            if (retired == null) {
+                if (!ready.test(partition)) {
+                    return Optional.empty();
+                }
+                T found = query.apply(store(storeName, partition));
+                retired = retiredHere(eventId, partition);
+                if (retired == null) {
+                    return Optional.of(Answer.found(found));
+                }
+            }
+            return Optional.of(Answer.gone(retired.answer(eventId)));
         } catch (RuntimeException e) {
             // Rebalancing or restoring: the caller answers 503 and the client asks again.
             return Optional.empty();
         }
     }
 
-    /** The owner's answer: 200, or 404 for a status look-up of someone who never applied; else empty (503 here). */
-    private <T> Optional<T> forward(HostInfo owner, String path, Class<T> answer) {
+    private RetiredEvent retiredHere(String eventId, int partition) {
+        return this.<RetiredEvent>store(IssuingTopology.RETIRED_STORE, partition).get(eventId);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String storeName, int partition) {
+        return streams.store(StoreQueryParameters
+                .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
+    }
+
+    /**
+     * The owner's answer: 200, or 404 for a status look-up of someone who never applied, or 410 for an
+     * event it retired; else empty (503 here).
+     */
+    private <T> Optional<Answer<T>> forward(HostInfo owner, String path, Class<T> answer) {
         var request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
                 .timeout(FORWARD_TIMEOUT)
                 .header(FORWARDED_HEADER, "1")
@@ -228,10 +270,11 @@ final class InteractiveQueries {
                 .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200 && response.statusCode() != 404) {
-                return Optional.empty();
-            }
-            return Optional.of(Json.mapper().readValue(response.body(), answer));
+            return switch (response.statusCode()) {
+                case 200, 404 -> Optional.of(Answer.found(Json.mapper().readValue(response.body(), answer)));
+                case 410 -> Optional.of(Answer.gone(Json.mapper().readValue(response.body(), RetiredEvent.Gone.class)));
+                default -> Optional.empty();
+            };
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -4,6 +4,8 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -49,6 +51,39 @@ public final class IssuingRules {
         };
         return new Ruling(new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, couponNo, at),
                 false);
+    }
+
+    /**
+     * The decision for a request to a retired event: refused as {@code CLOSED}, as any request after
+     * the closing is, whatever the user held. The event's state is gone, so nothing else can be told.
+     */
+    public static CouponDecision retired(CouponRequest request, Instant at) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), IssuingOutcome.CLOSED, null, at);
+    }
+
+    /**
+     * What the event defined as {@code event} leaves behind when it retires, {@code retention} after its
+     * closing; {@code null} for an event that never closes (and one whose retirement lies past the
+     * last instant there is).
+     */
+    public static RetiredEvent retirementOf(EventDefinition event, Duration retention) {
+        if (event == null || event.closesAt() == null) {
+            return null;
+        }
+        try {
+            return new RetiredEvent(event.closesAt(), event.closesAt().plus(retention));
+        } catch (DateTimeException | ArithmeticException never) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the event defined as {@code event} has retired once stream time (the highest record
+     * time the task has processed) reached {@code streamTime}: from its retirement instant on.
+     */
+    public static boolean retiredBy(EventDefinition event, Duration retention, Instant streamTime) {
+        RetiredEvent retirement = retirementOf(event, retention);
+        return retirement != null && !streamTime.isBefore(retirement.retiredAt());
     }
 
     public static IssuingOutcome decide(EventDefinition event, long issued, boolean userHoldsCoupon, Instant at) {

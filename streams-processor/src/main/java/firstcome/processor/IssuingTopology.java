@@ -1,7 +1,9 @@
 package firstcome.processor;
 
+import firstcome.contract.Environment;
 import firstcome.contract.JsonSerde;
 import firstcome.contract.Topics;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -22,17 +24,36 @@ import org.apache.kafka.streams.state.Stores;
  * with the smallest timestamp, and by default ({@code max.task.idle.ms=0}) waits for a partition
  * that is known to have unfetched data. A definition therefore reaches the processor before
  * the requests stamped after it, whichever topic was fetched first.
+ *
+ * <p>Events retire {@code eventRetention} past their {@code closesAt}, by stream time
+ * ({@link EventRetirement}): their state leaves the stores, a small marker in {@code retired-events}
+ * stays.
  */
 public final class IssuingTopology {
 
     public static final String DEFINITIONS_STORE = "event-definitions";
     public static final String TALLIES_STORE = "event-tallies";
     public static final String DECISIONS_STORE = "decisions";
+    public static final String RETIRED_STORE = "retired-events";
 
     private IssuingTopology() {
     }
 
+    /** The topology with the default {@code EVENT_RETENTION}. */
     public static Topology build(Topics topics) {
+        return build(topics, Environment.DEFAULT_EVENT_RETENTION);
+    }
+
+    /**
+     * The topology whose events retire {@code eventRetention} past their closing. A replay must use
+     * the live processor's retention, or it decides requests to old events differently.
+     */
+    public static Topology build(Topics topics, Duration eventRetention) {
+        return build(topics, eventRetention, IssuingProcessor.SWEEP_INTERVAL, IssuingProcessor.KEYS_PER_SWEEP);
+    }
+
+    /** With other sweeps of the retired events' state: tests show that no decision depends on them. */
+    static Topology build(Topics topics, Duration eventRetention, Duration sweepInterval, long keysPerSweep) {
         var builder = new StreamsBuilder();
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -41,17 +62,20 @@ public final class IssuingTopology {
                 Stores.persistentKeyValueStore(TALLIES_STORE), Serdes.String(), new JsonSerde<>(EventTally.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DECISIONS_STORE), Serdes.String(), new JsonSerde<>(Decision.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RETIRED_STORE), Serdes.String(), new JsonSerde<>(RetiredEvent.class)));
 
         builder.stream(topics.events().name(),
                         Consumed.with(topics.events().keySerde(), topics.events().valueSerde())
                                 .withName("read-event-definitions"))
-                .process(DefinitionProcessor::new, Named.as("keep-definitions"), DEFINITIONS_STORE);
+                .process(() -> new DefinitionProcessor(eventRetention), Named.as("keep-definitions"),
+                        DEFINITIONS_STORE, RETIRED_STORE);
 
         KStream<String, Decided> decided = builder.stream(topics.requests().name(),
                         Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
                                 .withName("read-requests"))
-                .process(IssuingProcessor::new, Named.as("decide-requests"),
-                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE);
+                .process(() -> new IssuingProcessor(eventRetention, sweepInterval, keysPerSweep), Named.as("decide-requests"),
+                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE, RETIRED_STORE);
         decided.filter((eventId, d) -> d.issuedCoupon(), Named.as("keep-issued"))
                 .mapValues(Decided::coupon, Named.as("issued-coupon"))
                 .to(topics.issued().name(),

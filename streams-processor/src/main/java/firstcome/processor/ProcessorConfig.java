@@ -4,6 +4,7 @@ import firstcome.contract.Environment;
 import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -11,9 +12,11 @@ import java.util.Map;
  * {@code issuedTopic} and {@code decisionsTopic} other than {@code coupon-issued} and
  * {@code coupon-decisions} make a replay: coupons and decisions go to side topics.
  *
- * @param kafka    the brokers and the client settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_CLIENT_CONFIG})
- * @param httpHost the address the HTTP server binds ({@code HTTP_HOST}; {@code advertisedHost} is
- *                 how other instances reach it, a different thing)
+ * @param kafka          the brokers and the client settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_CLIENT_CONFIG})
+ * @param httpHost       the address the HTTP server binds ({@code HTTP_HOST}; {@code advertisedHost} is
+ *                       how other instances reach it, a different thing)
+ * @param eventRetention how long past its {@code closesAt} an event's state is kept ({@code EVENT_RETENTION});
+ *                       a replay must run with the live value to decide the same
  */
 public record ProcessorConfig(
         KafkaConnection kafka,
@@ -24,7 +27,8 @@ public record ProcessorConfig(
         int streamThreads,
         String issuedTopic,
         String decisionsTopic,
-        String httpHost) {
+        String httpHost,
+        Duration eventRetention) {
 
     /** The contract's output topic; tests and the usual runs need nothing else. */
     public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
@@ -39,11 +43,17 @@ public record ProcessorConfig(
                 decisionsTopic);
     }
 
-    /** Listening on all interfaces, the contract's default. */
+    /** Listening on all interfaces, the contract's default, with the default {@code EVENT_RETENTION}. */
     public ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, int port,
                            String advertisedHost, int streamThreads, String issuedTopic, String decisionsTopic) {
         this(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic, decisionsTopic,
-                Environment.ALL_INTERFACES);
+                Environment.ALL_INTERFACES, Environment.DEFAULT_EVENT_RETENTION);
+    }
+
+    /** The same settings with another {@code EVENT_RETENTION}. */
+    public ProcessorConfig withEventRetention(Duration retention) {
+        return new ProcessorConfig(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
+                decisionsTopic, httpHost, retention);
     }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
@@ -58,7 +68,8 @@ public record ProcessorConfig(
                 settings.integer("PROCESSOR_THREADS", 1),
                 env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED),
                 env.getOrDefault("PROCESSOR_DECISIONS_TOPIC", Topics.DECISIONS),
-                settings.httpHost());
+                settings.httpHost(),
+                settings.eventRetention());
     }
 
     public ProcessorConfig {
@@ -70,6 +81,9 @@ public record ProcessorConfig(
         Environment.requireText("PROCESSOR_DECISIONS_TOPIC", decisionsTopic);
         Environment.requireAtLeastOne("PROCESSOR_THREADS", streamThreads);
         Environment.requireHost("HTTP_HOST", httpHost);
+        if (eventRetention == null || eventRetention.isNegative()) {
+            throw new IllegalArgumentException("EVENT_RETENTION must be a duration of 0 or more, was " + eventRetention);
+        }
     }
 
     public String bootstrapServers() {

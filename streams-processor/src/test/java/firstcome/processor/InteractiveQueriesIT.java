@@ -222,6 +222,65 @@ class InteractiveQueriesIT {
         assertThat(notYet.headers().firstValue("Retry-After")).isPresent();
     }
 
+    @Test
+    void answersEveryLookUpOfARetiredEventWith410FromEitherInstance(@TempDir Path firstDir, @TempDir Path secondDir)
+            throws Exception {
+        infrastructure.createTopics(topics, PARTITIONS);
+        String applicationId = "it-retired-" + UUID.randomUUID();
+        int firstPort = FreePorts.next();
+        int secondPort = FreePorts.next();
+        Duration retention = Duration.ofMinutes(1);
+        first = App.start(config(applicationId, firstDir, firstPort).withEventRetention(retention), topics);
+        second = App.start(config(applicationId, secondDir, secondPort).withEventRetention(retention), topics);
+        Instant closes = T0.plus(Duration.ofMinutes(1));
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (String event : EVENTS) {
+                byte[] definition = topics.events().valueSerde().serializer()
+                        .serialize("", new EventDefinition(event, 1, T0, closes));
+                producer.send(new ProducerRecord<>(topics.events().name(), null, T0.toEpochMilli(), event, definition));
+                send(producer, event, "winner", T0.plusMillis(1));
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int port : new int[] {firstPort, secondPort}) {
+                for (String event : EVENTS) {
+                    assertThat(get(port, event, "winner")).isEqualTo("200 {\"outcome\":\"ISSUED\",\"couponNo\":1}");
+                }
+            }
+        });
+
+        // A request an hour later moves each partition's stream time past the retirement instant.
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (String event : EVENTS) {
+                send(producer, event, "late", T0.plus(Duration.ofHours(1)));
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int port : new int[] {firstPort, secondPort}) {
+                for (String event : EVENTS) {
+                    String gone = "410 {\"outcome\":\"RETIRED\",\"message\":\"Event " + event + " closed at 2026-11-24T10:01:00Z"
+                            + " and its results were retired at 2026-11-24T10:02:00Z; the shop's records keep its coupons.\"}";
+                    assertThat(get(port, event, "winner")).isEqualTo(gone);
+                    assertThat(get(port, event, "late")).isEqualTo(gone);
+                    assertThat(tally(port, event)).isEqualTo(gone);
+                    assertThat(get(port, QueryRoutes.holders(event, 0))).isEqualTo(gone);
+                }
+            }
+        });
+    }
+
+    private void send(KafkaProducer<String, byte[]> producer, String event, String user, Instant at) {
+        byte[] request = topics.requests().valueSerde().serializer()
+                .serialize("", new CouponRequest(UUID.randomUUID().toString(), event, user, at));
+        producer.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event, request));
+    }
+
     private ProcessorConfig config(String applicationId, Path stateDir, int port) {
         return new ProcessorConfig(infrastructure.kafkaBootstrapServers(), applicationId, stateDir, port, "localhost", 1);
     }

@@ -67,6 +67,46 @@ class IssuingProcessorIT {
     }
 
     @Test
+    void keepsARetiredEventRetiredAfterARestartRestoresTheStoresFromTheirChangelogs(@TempDir Path stateDir,
+            @TempDir Path freshStateDir) {
+        var config = new ProcessorConfig(infrastructure.kafkaBootstrapServers(), "it-retire-" + UUID.randomUUID(), stateDir,
+                0, "localhost", 1).withEventRetention(Duration.ofMinutes(1));
+        app = App.start(config, topics);
+        Instant closes = T0.plus(Duration.ofMinutes(1));
+        try (var producer = producer()) {
+            send(producer, topics.events().name(), "old", topics.events().valueSerde().serializer()
+                    .serialize("", new EventDefinition("old", 2, T0, closes)), T0);
+            send(producer, topics.events().name(), "open", definition("open", 5), T0);
+            send(producer, topics.requests().name(), "old", request("old", "u-1", T0.plusMillis(1)), T0.plusMillis(1));
+            send(producer, topics.requests().name(), "open", request("open", "u-1", T0.plusMillis(2)), T0.plusMillis(2));
+            // An hour later: past the retirement of "old" in every partition's stream time.
+            for (String event : List.of("old", "open")) {
+                Instant late = T0.plus(Duration.ofHours(1));
+                send(producer, topics.requests().name(), event, request(event, "u-2", late), late);
+            }
+        }
+        awaitRecords(topics.decisions().name(), 4);
+        app.close();
+
+        // The same application on an empty state directory: every store comes back from its changelog.
+        app = App.start(new ProcessorConfig(config.bootstrapServers(), config.applicationId(), freshStateDir, 0, "localhost", 1)
+                .withEventRetention(config.eventRetention()), topics);
+        Instant later = T0.plus(Duration.ofHours(2));
+        try (var producer = producer()) {
+            send(producer, topics.events().name(), "old", definition("old", 100), later);
+            send(producer, topics.requests().name(), "old", request("old", "u-3", later.plusMillis(1)), later.plusMillis(1));
+            send(producer, topics.requests().name(), "open", request("open", "u-3", later.plusMillis(2)), later.plusMillis(2));
+        }
+
+        var decisions = topics.decisions().valueSerde().deserializer();
+        assertThat(awaitRecords(topics.decisions().name(), 6).stream()
+                        .map(r -> decisions.deserialize("", r.value()))
+                        .map(d -> d.eventId() + "/" + d.userId() + ":" + d.outcome()))
+                .containsExactlyInAnyOrder("old/u-1:ISSUED", "open/u-1:ISSUED", "old/u-2:CLOSED", "open/u-2:ISSUED",
+                        "old/u-3:CLOSED", "open/u-3:ISSUED");
+    }
+
+    @Test
     void issuesExactlyTheLimitToTheFirstRequestsUnderExactlyOnce(@TempDir Path stateDir) {
         startProcessor(stateDir);
         try (var producer = producer()) {

@@ -6,6 +6,7 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +96,30 @@ class IssuingRulesTest {
 
         assertThat(ruling.redelivery()).isFalse();
         assertThat(ruling.decision().outcome()).isEqualTo(IssuingOutcome.ISSUED);
+    }
+
+    @Test
+    void retiresAnEventTheRetentionPastItsClosingAndOneThatNeverClosesNever() {
+        Duration week = Duration.ofDays(7);
+        Instant retires = CLOSES.plus(week);
+
+        assertThat(IssuingRules.retirementOf(EVENT, week)).isEqualTo(new RetiredEvent(CLOSES, retires));
+        assertThat(IssuingRules.retiredBy(EVENT, week, retires.minusMillis(1))).isFalse();
+        assertThat(IssuingRules.retiredBy(EVENT, week, retires)).isTrue();
+        assertThat(IssuingRules.retiredBy(EVENT, Duration.ZERO, CLOSES)).isTrue();
+        var neverCloses = new EventDefinition("e", 2, OPENS, null);
+        assertThat(IssuingRules.retirementOf(neverCloses, week)).isNull();
+        assertThat(IssuingRules.retiredBy(neverCloses, week, Instant.MAX)).isFalse();
+        assertThat(IssuingRules.retiredBy(null, week, Instant.MAX)).isFalse();
+        // A retention past the last instant there is: never.
+        assertThat(IssuingRules.retirementOf(EVENT, Duration.ofSeconds(Long.MAX_VALUE))).isNull();
+    }
+
+    @Test
+    void refusesARequestToARetiredEventAsClosedAtItsRecordTime() {
+        var request = new CouponRequest("r-9", "e", "u-1", CLOSES);
+
+        assertThat(IssuingRules.retired(request, CLOSES.plusSeconds(1)))
+                .isEqualTo(new CouponDecision("r-9", "e", "u-1", IssuingOutcome.CLOSED, null, CLOSES.plusSeconds(1)));
     }
 }

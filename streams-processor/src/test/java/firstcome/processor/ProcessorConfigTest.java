@@ -8,6 +8,7 @@ import firstcome.contract.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ class ProcessorConfigTest {
 
     @Test
     void takesTheContractDefaultsFromAnEmptyEnvironment() {
+        assertThat(ProcessorConfig.fromEnv(Map.of()).eventRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(ProcessorConfig.fromEnv(Map.of())).isEqualTo(new ProcessorConfig("localhost:9092", "firstcome-processor",
                 Path.of(".local/streams"), 8081, "localhost", 1, Topics.ISSUED, Topics.DECISIONS));
     }
@@ -31,10 +33,11 @@ class ProcessorConfigTest {
                 "PROCESSOR_HOST", "processor-0",
                 "PROCESSOR_THREADS", "4",
                 "PROCESSOR_ISSUED_TOPIC", "coupon-issued-replay",
-                "PROCESSOR_DECISIONS_TOPIC", "coupon-decisions-replay"));
+                "PROCESSOR_DECISIONS_TOPIC", "coupon-decisions-replay",
+                "EVENT_RETENTION", "PT12H"));
 
         assertThat(config).isEqualTo(new ProcessorConfig("broker:29092", "replay-1", Path.of("/var/streams"), 9081,
-                "processor-0", 4, "coupon-issued-replay", "coupon-decisions-replay"));
+                "processor-0", 4, "coupon-issued-replay", "coupon-decisions-replay").withEventRetention(Duration.ofHours(12)));
     }
 
     @Test
@@ -54,6 +57,8 @@ class ProcessorConfigTest {
                 .hasMessageContaining("PROCESSOR_THREADS");
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", " ")))
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("EVENT_RETENTION", "a week")))
+                .hasMessageContaining("EVENT_RETENTION");
     }
 
     @Test

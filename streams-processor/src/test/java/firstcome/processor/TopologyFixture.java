@@ -2,11 +2,14 @@ package firstcome.processor;
 
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,16 @@ final class TopologyFixture implements AutoCloseable {
     private int requestSequence;
 
     TopologyFixture(Path stateDir) {
+        this(stateDir, Environment.DEFAULT_EVENT_RETENTION, IssuingProcessor.SWEEP_INTERVAL);
+    }
+
+    /** Events retire {@code retention} past their closing; the stores are swept every {@code sweepInterval} of stream time. */
+    TopologyFixture(Path stateDir, Duration retention, Duration sweepInterval) {
+        this(stateDir, retention, sweepInterval, IssuingProcessor.KEYS_PER_SWEEP);
+    }
+
+    /** ... and each sweep deletes at most {@code keysPerSweep} decisions. */
+    TopologyFixture(Path stateDir, Duration retention, Duration sweepInterval, long keysPerSweep) {
         var config = new ProcessorConfig("unused:9092", "firstcome-processor-test", stateDir, 0, "localhost", 1);
         Properties props = StreamsSettings.of(config, topics);
         // The driver's mock producer never commits the transaction that a dead letter written
@@ -54,7 +67,7 @@ final class TopologyFixture implements AutoCloseable {
         // here. The driver processes one record at a time either way; exactly-once itself is
         // proven against a real broker in the integration tests.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(IssuingTopology.build(topics), props);
+        driver = new TopologyTestDriver(IssuingTopology.build(topics, retention, sweepInterval, keysPerSweep), props);
         events = driver.createInputTopic(topics.events().name(),
                 new StringSerializer(), topics.events().valueSerde().serializer());
         requests = driver.createInputTopic(topics.requests().name(),
@@ -118,6 +131,21 @@ final class TopologyFixture implements AutoCloseable {
         KeyValueStore<String, EventTally> tallies = driver.getKeyValueStore(IssuingTopology.TALLIES_STORE);
         EventTally tally = tallies.get(eventId);
         return tally == null ? EventTally.NONE : tally;
+    }
+
+    RetiredEvent retiredMarkerOf(String eventId) {
+        KeyValueStore<String, RetiredEvent> retired = driver.getKeyValueStore(IssuingTopology.RETIRED_STORE);
+        return retired.get(eventId);
+    }
+
+    /** Every key {@code storeName} holds, in key order. */
+    List<String> keysIn(String storeName) {
+        List<String> keys = new ArrayList<>();
+        KeyValueStore<String, ?> store = driver.getKeyValueStore(storeName);
+        try (var all = store.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
     }
 
     @Override

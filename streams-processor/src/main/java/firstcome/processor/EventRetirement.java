@@ -1,0 +1,148 @@
+package firstcome.processor;
+
+import firstcome.contract.EventDefinition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retires the events of one task: once stream time passes an event's {@code closesAt +
+ * EVENT_RETENTION}, its definition, tally and every user's decision leave the stores, and a
+ * {@link RetiredEvent} marker stays under its id.
+ *
+ * <p>Whether an event is retired is decided by {@link #isRetired} from stream time alone, so a record
+ * is decided the same whether or not {@link #sweep} has dropped the event's state yet; the sweep
+ * (a stream-time punctuation) only frees space, and when it runs changes no output.
+ */
+final class EventRetirement {
+
+    private static final Logger log = LoggerFactory.getLogger(EventRetirement.class);
+
+    /** Decisions deleted per write batch: bounds the keys held in memory while an event with many users retires. */
+    private static final int DELETE_BATCH = 10_000;
+    /** Sorts after every character an id may hold ({@code [A-Za-z0-9_.:@-]}, all below it in ASCII). */
+    private static final String AFTER_EVERY_ID = "\u007f";
+
+    private final Duration retention;
+    private final KeyValueStore<String, EventDefinition> definitions;
+    private final KeyValueStore<String, EventTally> tallies;
+    private final KeyValueStore<String, Decision> decisions;
+    private final KeyValueStore<String, RetiredEvent> retired;
+
+    EventRetirement(Duration retention, KeyValueStore<String, EventDefinition> definitions,
+            KeyValueStore<String, EventTally> tallies, KeyValueStore<String, Decision> decisions,
+            KeyValueStore<String, RetiredEvent> retired) {
+        this.retention = retention;
+        this.definitions = definitions;
+        this.tallies = tallies;
+        this.decisions = decisions;
+        this.retired = retired;
+    }
+
+    /**
+     * Whether {@code eventId}, whose stored definition is {@code definition} ({@code null}: none),
+     * is retired at {@code streamTime}: it has a marker, or its retirement instant has passed even if
+     * the sweep has not dropped its state yet.
+     */
+    boolean isRetired(String eventId, EventDefinition definition, Instant streamTime) {
+        if (definition != null) {
+            // A retired event has no definition left: while there is one, only the instant can tell.
+            return IssuingRules.retiredBy(definition, retention, streamTime);
+        }
+        return retired.get(eventId) != null;
+    }
+
+    /**
+     * Retires the events of this task whose retirement instant is at or before {@code streamTime}:
+     * each gets its marker at once, but at most {@code keysPerSweep} decisions are deleted in all, and
+     * the next sweeps finish the events with more. One scan of the definitions (one entry per event
+     * of the task not retired yet, or not finished), then per retiring event only its own keys: never
+     * a scan of every user of every event.
+     */
+    void sweep(Instant streamTime, long keysPerSweep) {
+        Map<String, RetiredEvent> due = new TreeMap<>();
+        try (KeyValueIterator<String, EventDefinition> all = definitions.all()) {
+            all.forEachRemaining(entry -> {
+                RetiredEvent retirement = IssuingRules.retirementOf(entry.value, retention);
+                if (retirement != null && !streamTime.isBefore(retirement.retiredAt())) {
+                    due.put(entry.key, retirement);
+                }
+            });
+        }
+        long budget = keysPerSweep;
+        for (Map.Entry<String, RetiredEvent> event : due.entrySet()) {
+            budget -= retire(event.getKey(), event.getValue(), budget);
+        }
+    }
+
+    /**
+     * Drops the state of {@code eventId}, at most {@code budget} of its decisions this time, and keeps
+     * its marker; returns how many decisions it deleted. The marker is written first: a query that
+     * reads the event's decisions and then the marker either sees the state whole or hears 410. The
+     * definition goes last, once no decision is left: until then it marks the retirement as
+     * unfinished, for the next sweep (a retired event's definition is never written again).
+     * <p>
+     * Why a budget: the deletions go to the changelog in the task's transaction, which the broker
+     * aborts after {@code transaction.timeout.ms} (10 s under exactly-once); an event with millions of
+     * users must not be deleted in one punctuation.
+     */
+    private long retire(String eventId, RetiredEvent retirement, long budget) {
+        long started = System.nanoTime();
+        boolean marked = retired.get(eventId) == null;
+        if (marked) {
+            retired.put(eventId, retirement);
+            tallies.delete(eventId);
+        }
+        long dropped = deleteDecisions(eventId, budget);
+        boolean finished = dropped < budget;
+        if (finished) {
+            definitions.delete(eventId);
+        }
+        if (marked || dropped > 0) {
+            log.info("{} event {} (closed at {}, retired at {}): dropped {} decisions in {} ms{}",
+                    finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
+                    (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
+        }
+        return dropped;
+    }
+
+    /**
+     * Deletes up to {@code budget} of the event's decisions, which lie together under the key prefix
+     * {@code eventId/}: range scans of that key range only, in batches, each written as one batch of
+     * deletions. Returns how many it deleted.
+     */
+    private long deleteDecisions(String eventId, long budget) {
+        String from = Decision.key(eventId, "");
+        String to = from + AFTER_EVERY_ID;
+        long dropped = 0;
+        while (dropped < budget) {
+            List<KeyValue<String, Decision>> batch = new ArrayList<>();
+            long size = Math.min(DELETE_BATCH, budget - dropped);
+            try (KeyValueIterator<String, Decision> range = decisions.range(from, to)) {
+                while (range.hasNext() && batch.size() < size) {
+                    // A null value deletes the key without reading it first (KeyValueStore#put).
+                    batch.add(KeyValue.pair(range.next().key, null));
+                }
+            }
+            if (batch.isEmpty()) {
+                return dropped;
+            }
+            decisions.putAll(batch);
+            dropped += batch.size();
+            if (batch.size() < size) {
+                return dropped;
+            }
+            // The next range starts at the last key deleted, which is gone: the scan seeks past it.
+            from = batch.get(batch.size() - 1).key;
+        }
+        return dropped;
+    }
+}
