@@ -54,13 +54,23 @@ public final class GateReconciler implements AutoCloseable {
     /** The longest wait between two publications of one request, in multiples of {@code after}. */
     static final int MAX_BACKOFF = 16;
 
+    /**
+     * The live events found with state at the last sweep, and those found without. An event without
+     * state is called lost when a sweep had found it with state, or when the sweep before found it
+     * without state too: between an event's definition reaching the catalog (the admin call, or the
+     * catalog follower, which may read the record first) and the gate's priming of it, its state is
+     * missing without being lost, and rebuilding it then would count a release that never happened.
+     * Both sets hold live events only (pruned at each sweep).
+     */
+    private final Set<EventId> known = ConcurrentHashMap.newKeySet();
+    private final Set<EventId> missing = ConcurrentHashMap.newKeySet();
     /** requestId → when it may be published (again) and how many times it was; set at the first sighting and at each publication. */
     private final Map<String, Due> due = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
     /**
      * {@code onLost} is told of every event whose state the gate lost (Redis lost its data), so it is
-     * rebuilt within a sweep even when nobody applies to it (its {@code remaining} and the audit
+     * rebuilt within two sweeps even when nobody applies to it (its {@code remaining} and the audit
      * read the gate too).
      */
     public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
@@ -107,6 +117,8 @@ public final class GateReconciler implements AutoCloseable {
         long now = nanoTime.getAsLong();
         Instant wallNow = clock.instant();
         Set<String> stillPending = new HashSet<>();
+        Set<EventId> stillKnown = new HashSet<>();
+        Set<EventId> stillMissing = new HashSet<>();
         int count = 0;
         for (EventDefinition definition : catalog.live(wallNow)) {
             EventId event = new EventId(definition.eventId());
@@ -114,10 +126,14 @@ public final class GateReconciler implements AutoCloseable {
                 // Redis's clock may reach the retirement instant, and expire the keys, a moment before
                 // this one does: that is no loss to rebuild.
                 if (catalog.retiresAt(event).map(at -> wallNow.plus(CLOCK_SKEW).isBefore(at)).orElse(true)) {
-                    onLost.accept(event);
+                    stillMissing.add(event);
+                    if (known.contains(event) || missing.contains(event)) {
+                        onLost.accept(event);
+                    }
                 }
                 continue;
             }
+            stillKnown.add(event);
             for (CouponRequest request : gate.pending(event)) {
                 String id = request.requestId();
                 stillPending.add(id);
@@ -130,6 +146,10 @@ public final class GateReconciler implements AutoCloseable {
             }
         }
         due.keySet().retainAll(stillPending);
+        known.retainAll(stillKnown);
+        known.addAll(stillKnown);
+        missing.retainAll(stillMissing);
+        missing.addAll(stillMissing);
         return count;
     }
 

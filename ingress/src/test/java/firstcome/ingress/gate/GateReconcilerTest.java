@@ -138,11 +138,36 @@ class GateReconcilerTest {
         GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
                 new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
 
-        // when: neither has keys at the gate
+        // when: neither has keys at the gate, two sweeps in a row
+        reconciler.sweep();
         reconciler.sweep();
 
         // then
         assertThat(lost).containsExactly(new EventId("later"));
+    }
+
+    @Test
+    void givesAnEventJustDefinedOneSweepToBePrimedBeforeCallingItLost() {
+        // given: the catalog holds a new event whose gate has not been primed yet
+        EventId fresh = new EventId("fresh");
+        catalog.apply(fresh.value(), new EventDefinition(fresh.value(), 10, NOW.minusSeconds(60), null), 1);
+
+        // when: a sweep comes between the definition and the priming
+        reconciler.sweep();
+
+        // then: not a loss yet; once primed, never
+        assertThat(lost).isEmpty();
+        gate.created(fresh);
+        reconciler.sweep();
+        assertThat(lost).isEmpty();
+
+        // and: still missing at a second sweep in a row, it is
+        GateReconciler other = new GateReconciler(catalog, new FakeGate(), publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+        other.sweep();
+        assertThat(lost).isEmpty();
+        other.sweep();
+        assertThat(lost).contains(fresh);
     }
 
     @Test
