@@ -260,14 +260,19 @@ public final class Audit {
             List<TimedDefinition> definitions, PublishedDecisions published, long decided, long total) {
         Topic<CouponRequest> topic = topics.requests();
         int nextDefinition = 0;
+        // The task's stream time: the highest record time of the partition's definitions and requests read so far.
+        long streamTime = Long.MIN_VALUE;
         var log = PartitionLog.open(reader, partition, end);
         while (log.hasNext()) {
             ConsumerRecord<byte[], byte[]> record = log.next();
             decided++;
             progress.update(decided, total, "requests decided");
             while (nextDefinition < definitions.size() && definitions.get(nextDefinition).timestamp() <= record.timestamp()) {
-                define(definitions.get(nextDefinition++));
+                TimedDefinition next = definitions.get(nextDefinition++);
+                streamTime = Math.max(streamTime, next.timestamp());
+                define(next, streamTime);
             }
+            streamTime = Math.max(streamTime, record.timestamp());
             CouponRequest request;
             try {
                 request = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
@@ -283,14 +288,16 @@ public final class Audit {
             CouponDecision answer = published.takeIfFor(key, request.requestId());
             if (inScope(key)) {
                 EventAudit audit = audit(key);
-                EventAudit.Verdict verdict = audit.request(request.userId(), request.requestId(), record.timestamp(),
+                EventAudit.Verdict verdict = audit.request(request.userId(), request.requestId(), record.timestamp(), streamTime,
                         record.topic(), record.partition(), record.offset());
                 audit.decision(answer, request.userId(), request.requestId(), record.timestamp(), verdict, where(record),
                         answer == null ? null : published.lastTakenWhere());
             }
         }
         while (nextDefinition < definitions.size()) {
-            define(definitions.get(nextDefinition++));
+            TimedDefinition next = definitions.get(nextDefinition++);
+            streamTime = Math.max(streamTime, next.timestamp());
+            define(next, streamTime);
         }
         published.rest(this::strayDecision);
         return decided;
@@ -375,9 +382,9 @@ public final class Audit {
         }
     }
 
-    private void define(TimedDefinition definition) {
+    private void define(TimedDefinition definition, long streamTime) {
         if (inScope(definition.eventId())) {
-            audit(definition.eventId()).define(definition.definition());
+            audit(definition.eventId()).define(definition.definition(), streamTime);
         }
     }
 
@@ -541,7 +548,7 @@ public final class Audit {
     }
 
     private EventAudit audit(String eventId) {
-        return audits.computeIfAbsent(eventId, id -> new EventAudit(id, maxListed));
+        return audits.computeIfAbsent(eventId, id -> new EventAudit(id, maxListed, retention));
     }
 
     private void generalDiscrepancy(String description) {

@@ -1,9 +1,11 @@
 package firstcome.ops;
 
 import firstcome.contract.CouponDecision;
+import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -26,7 +28,11 @@ import java.util.Set;
  * coupon stays their decision) is a re-delivery and is decided as before, changing nothing;
  * otherwise a request is eligible when the event is defined, the user holds no coupon of it yet,
  * the request's record time lies in {@code [opensAt, closesAt)}, and fewer than {@code limit}
- * coupons were issued before it; coupon n belongs to the n-th eligible request.
+ * coupons were issued before it; coupon n belongs to the n-th eligible request. Once the stream
+ * time (the highest record time of the partition read so far, the record at hand included) reaches
+ * the event's retirement ({@code EVENT_RETENTION} past its closing), every request to it is refused
+ * {@code CLOSED}, a re-delivery too, and no later definition takes effect: the processor dropped
+ * the event's state and keeps only that it retired.
  */
 final class EventAudit {
 
@@ -57,7 +63,10 @@ final class EventAudit {
 
     private final String eventId;
     private final int maxListed;
+    private final Duration retention;
     private EventDefinition definition;
+    /** Set once the stream time reached the retirement of the definition in force. */
+    private Instant retiredAt;
     private int definitions;
     private long requests;
     private long duplicates;
@@ -84,10 +93,31 @@ final class EventAudit {
     private final List<String> listed = new ArrayList<>();
     private long discrepancies;
 
-    /** {@code maxListed} bounds the discrepancies described, not those counted. */
+    /** {@code maxListed} bounds the discrepancies described, not those counted; the default {@code EVENT_RETENTION}. */
     EventAudit(String eventId, int maxListed) {
+        this(eventId, maxListed, Environment.DEFAULT_EVENT_RETENTION);
+    }
+
+    EventAudit(String eventId, int maxListed, Duration retention) {
         this.eventId = eventId;
         this.maxListed = maxListed;
+        this.retention = retention;
+    }
+
+    /** Whether the event retired at or before {@code streamTime} (epoch ms); remembered once it did. */
+    private boolean retiredBy(long streamTime) {
+        if (retiredAt == null && definition != null && definition.closesAt() != null) {
+            Instant at;
+            try {
+                at = definition.closesAt().plus(retention);
+            } catch (java.time.DateTimeException | ArithmeticException never) {
+                return false;
+            }
+            if (streamTime >= at.toEpochMilli()) {
+                retiredAt = at;
+            }
+        }
+        return retiredAt != null;
     }
 
     String eventId() {
@@ -103,6 +133,14 @@ final class EventAudit {
 
     /** A definition takes effect for the requests after it; {@code null} (a tombstone) removes the event. */
     void define(EventDefinition newDefinition) {
+        define(newDefinition, Long.MIN_VALUE);
+    }
+
+    /** As {@link #define(EventDefinition)}, read at {@code streamTime}: a retired event takes no definition. */
+    void define(EventDefinition newDefinition, long streamTime) {
+        if (retiredBy(streamTime)) {
+            return;
+        }
         definition = newDefinition;
         if (newDefinition != null) {
             definitions++;
@@ -111,7 +149,16 @@ final class EventAudit {
 
     /** Decides one request and returns the decision the processor must have published for it. */
     Verdict request(String userId, String requestId, long timestamp, String topic, int partition, long offset) {
+        return request(userId, requestId, timestamp, timestamp, topic, partition, offset);
+    }
+
+    /** As above, read when the partition's stream time is {@code streamTime} (at least {@code timestamp}). */
+    Verdict request(String userId, String requestId, long timestamp, long streamTime, String topic, int partition, long offset) {
         requests++;
+        if (retiredBy(streamTime)) {
+            closed++;
+            return new Verdict(IssuingOutcome.CLOSED, null);
+        }
         LastDecided last = lastDecided.get(userId);
         if (last != null && last.requestId().equals(requestId)) {
             redelivered++;

@@ -215,6 +215,39 @@ class EventAuditTest {
         return audit.request(user, requestId(user, at), at.toEpochMilli(), "coupon-requests", 0, requestOffset++);
     }
 
+    @Test
+    void refusesEveryRequestAsClosedOnceTheStreamTimeReachedTheRetirementAndTakesNoLaterDefinition() {
+        // given: an event closing an hour after it opens, retired a day after that
+        EventAudit retiring = new EventAudit(EVENT, 20, java.time.Duration.ofDays(1));
+        Instant closes = OPENS.plusSeconds(3600);
+        Instant retires = closes.plus(java.time.Duration.ofDays(1));
+        retiring.define(new EventDefinition(EVENT, 2, OPENS, closes), OPENS.toEpochMilli());
+        long at = OPENS.plusSeconds(1).toEpochMilli();
+        assertThat(retiring.request("u-1", "r-1", at, at, "coupon-requests", 0, 0).outcome()).isEqualTo(IssuingOutcome.ISSUED);
+
+        // when: the stream time passes the retirement (another event's record moved it on)
+        long later = retires.toEpochMilli();
+
+        // then: the holder's re-delivered request reads CLOSED, no coupon, and a new definition opens nothing
+        assertThat(retiring.request("u-1", "r-1", at, later, "coupon-requests", 0, 1))
+                .isEqualTo(new EventAudit.Verdict(IssuingOutcome.CLOSED, null));
+        retiring.define(new EventDefinition(EVENT, 5, retires, null), later + 1);
+        assertThat(retiring.definition().closesAt()).isEqualTo(closes);
+        assertThat(retiring.request("u-2", "r-2", later + 2, later + 2, "coupon-requests", 0, 2).outcome())
+                .isEqualTo(IssuingOutcome.CLOSED);
+    }
+
+    @Test
+    void decidesAsBeforeWhileTheStreamTimeIsShortOfTheRetirement() {
+        EventAudit retiring = new EventAudit(EVENT, 20, java.time.Duration.ofDays(1));
+        Instant closes = OPENS.plusSeconds(3600);
+        retiring.define(new EventDefinition(EVENT, 2, OPENS, closes), OPENS.toEpochMilli());
+        long at = OPENS.plusSeconds(1).toEpochMilli();
+        long justBefore = closes.plus(java.time.Duration.ofDays(1)).toEpochMilli() - 1;
+
+        assertThat(retiring.request("u-1", "r-1", at, justBefore, "coupon-requests", 0, 0).outcome()).isEqualTo(IssuingOutcome.ISSUED);
+    }
+
     private static EventDefinition definition(int limit) {
         return new EventDefinition(EVENT, limit, OPENS, null);
     }
