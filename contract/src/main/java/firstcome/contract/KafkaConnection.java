@@ -91,7 +91,15 @@ public record KafkaConnection(String bootstrapServers, Optional<Path> clientConf
             "processing.exception.handler",
             "production.exception.handler",
             "default.production.exception.handler",
-            "errors.dead.letter.queue.topic.name");
+            "errors.dead.letter.queue.topic.name",
+            // Decisions follow record time, in the order the task reads its two partitions: a replay decides the same.
+            "default.timestamp.extractor",
+            "max.task.idle.ms",
+            // The state stores' changelogs are compacted and kept: a restore must find every decision.
+            "topic.cleanup.policy",
+            "topic.retention.ms",
+            "topic.retention.bytes",
+            "topic.delete.retention.ms");
 
     /** The prefixes by which a Kafka Streams configuration addresses one of its clients. */
     private static final List<String> STREAMS_CLIENT_PREFIXES =

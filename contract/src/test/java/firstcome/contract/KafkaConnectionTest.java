@@ -84,7 +84,9 @@ class KafkaConnectionTest {
     @ValueSource(strings = {"acks=1", "enable.idempotence=false", "isolation.level=read_uncommitted", "group.id=other",
             "enable.auto.commit=true", "auto.offset.reset=latest", "transactional.id=t", "partitioner.class=x.Y",
             "value.deserializer=x.Y", "processing.guarantee=at_least_once", "producer.acks=0",
-            "main.consumer.isolation.level=read_uncommitted", "application.id=other"})
+            "main.consumer.isolation.level=read_uncommitted", "application.id=other",
+            "default.timestamp.extractor=org.apache.kafka.streams.processor.WallclockTimestampExtractor", "max.task.idle.ms=-1",
+            "topic.cleanup.policy=delete", "topic.retention.ms=1000"})
     void refusesASettingTheGuaranteesRestOnNamingIt(String line) throws IOException {
         Path file = write("security.protocol=SASL_SSL\n" + line + "\n");
         String key = line.substring(0, line.indexOf('='));
