@@ -217,14 +217,73 @@ distro_units() {
   esac
 }
 
-# release_distro_units COMPONENT WHY — stops and disables each active distribution unit of
-# COMPONENT, with one line each; fails when none was active (or there is no systemd here).
+# The port the distribution's service of component $1 listens on unless configured otherwise.
+distro_default_port() {
+  case "$1" in
+    redis) echo 6379 ;;
+    mysql) echo 3306 ;;
+  esac
+}
+
+# The pids listening on TCP port $1, one a line, as ss reports them. Another user's process (the
+# distribution runs its servers as redis or mysql) is only shown to root: when we are not root and
+# see none, sudo is asked without a prompt (-n), which works when sudo needs no password (yet).
+port_listener_pids() {
+  local port=$1 out=""
+  command -v ss >/dev/null 2>&1 || return 0
+  out=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' || true)
+  if [ -z "$out" ] && [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    out=$(sudo -n ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' || true)
+  fi
+  printf '%s\n' "$out" | sed -n 's/^pid=//p' | sort -u
+}
+
+# The process tree of pid $1 (it and its descendants), separated by spaces: a unit whose main
+# process is a wrapper (mysqld_safe) listens through a child.
+process_tree() {
+  local tree=" $1 " size=0 table pid ppid
+  table=$(ps -e -o pid= -o ppid= 2>/dev/null) || { echo "$1"; return 0; }
+  while [ "$size" -ne "${#tree}" ]; do
+    size=${#tree}
+    while read -r pid ppid; do
+      case "$tree" in *" $pid "*) continue ;; *" $ppid "*) tree="$tree$pid " ;; esac
+    done <<EOF
+$table
+EOF
+  done
+  echo $tree
+}
+
+# unit_holds_port COMPONENT UNIT PORT — true when UNIT's main process (or one of its children) is
+# what listens on PORT. When the listener's pid cannot be seen (no ss, no root), only the
+# distribution's default port counts, and only while the unit has a main process.
+unit_holds_port() {
+  local name=$1 unit=$2 port=$3 main listeners pid
+  main=$(systemctl show -p MainPID --value "$unit" 2>/dev/null) || return 1
+  case "$main" in ''|0|*[!0-9]*) return 1 ;; esac
+  listeners=$(port_listener_pids "$port")
+  if [ -z "$listeners" ]; then
+    [ "$port" = "$(distro_default_port "$name")" ] && alive "$main"
+    return
+  fi
+  for pid in $(process_tree "$main"); do
+    printf '%s\n' "$listeners" | grep -qxF "$pid" && return 0
+  done
+  return 1
+}
+
+# release_distro_units COMPONENT WHY [PORT] — stops and disables each active distribution unit of
+# COMPONENT, with one line each; fails when none was released (or there is no systemd here). With
+# PORT, only a unit that is the listener of PORT is released: a system service on another port
+# (REDIS_URL moved the stack's Redis away from it) is none of make up's business. Without PORT
+# (right after scripts/deps.sh installed the package) every active unit is the one just started.
 release_distro_units() {
-  local name=$1 why=$2 unit released=no
+  local name=$1 why=$2 port=${3:-} unit released=no
   command -v systemctl >/dev/null 2>&1 || return 1
   for unit in $(distro_units "$name"); do
     # Not booted with systemd (a container), the unit unknown or stopped: not active.
     systemctl is-active --quiet "$unit" 2>/dev/null || continue
+    [ -z "$port" ] || unit_holds_port "$name" "$unit" "$port" || continue
     as_root systemctl disable --now --quiet "$unit" >/dev/null 2>&1 \
       || die "$name: could not stop the system service $unit ($why): stop it yourself (sudo systemctl disable --now $unit) and run make up again"
     say "$name: stopped and disabled the system service $unit ($why); make up runs its own under .local/$name; to get it back: sudo systemctl enable --now $unit"

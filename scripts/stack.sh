@@ -8,7 +8,7 @@
 # Each component has a *_start step (spawn if not running) and a *_ready step (wait until it
 # answers, then set it up). `up` runs every start first and every ready after, so the slow
 # broker boots while Redis and MariaDB come up. make up never silently uses a Redis or MySQL on
-# this machine that it did not start: the distribution's service holding the port (systemd) is
+# this machine that it did not start: the distribution's service listening on the port (systemd) is
 # stopped and disabled, anything else is refused (claim_port). A server elsewhere (REDIS_URL,
 # MYSQL_URL naming another host) is used as is; so is a broker that already answers. `down`
 # never stops what it did not start.
@@ -227,12 +227,13 @@ create_topics() {
 # A local port the stack's Redis or MySQL needs, taken by a process make up did not start
 # ===========================================================================================
 # claim_port NAME HOST PORT WHAT URL_VARIABLE EXAMPLE_URL PORT_VARIABLE — the distribution's
-# service (systemd) holding it is stopped and disabled, in one line; anything else (a server
+# service (systemd) that listens on it is stopped and disabled, in one line (one on another port
+# is left alone, release_distro_units); anything else (a server
 # started by hand, a container, another stack) is refused in one line naming the variable that
 # moves the stack's server. Either way make up never silently uses a server it did not start.
 claim_port() {
   local name=$1 host=$2 port=$3 what=$4 variable=$5 example=$6 port_variable=$7 deadline
-  if release_distro_units "$name" "it held $host:$port, $what"; then
+  if release_distro_units "$name" "it held $host:$port, $what" "$port"; then
     deadline=$((SECONDS + ${PORT_FREE_WAIT:-10}))
     while port_open "$host" "$port" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.25; done
     port_open "$host" "$port" || return 0

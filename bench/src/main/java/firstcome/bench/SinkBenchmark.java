@@ -8,7 +8,6 @@ import firstcome.sink.CouponDatabase;
 import firstcome.sink.CouponWriter;
 import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -206,15 +205,15 @@ public final class SinkBenchmark {
     }
 
     private static final String INSERT = "INSERT INTO " + SCRATCH + " (event_id, user_id, coupon_no, request_id, issued_at)"
-            + " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE id = id";
+            + " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
 
     private static void bind(PreparedStatement statement, IssuedCoupon coupon) throws SQLException {
         statement.setString(1, coupon.eventId());
         statement.setString(2, coupon.userId());
         statement.setInt(3, coupon.couponNo());
         statement.setString(4, coupon.requestId());
-        // Epoch seconds with milliseconds, as the sink binds them (FROM_UNIXTIME into TIMESTAMP(3)).
-        statement.setBigDecimal(5, BigDecimal.valueOf(coupon.issuedAt().toEpochMilli(), 3));
+        // The UTC wall time as text, as the sink binds it (issued_at is a DATETIME(3) holding UTC).
+        statement.setString(5, CouponWriter.issuedAtText(coupon.issuedAt()));
     }
 
     /** The ceiling: the driver rewrites each batch of 500 into one multi-row INSERT; no read-back. */

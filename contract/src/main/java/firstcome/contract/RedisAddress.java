@@ -78,12 +78,17 @@ public record RedisAddress(List<Node> nodes, Optional<String> user, Optional<Str
             throw refused(value, cluster, "it must start with redis:// or rediss://");
         }
         String rest = value.substring(schemeEnd + 3);
-        int pathStart = rest.indexOf('/');
-        String authority = pathStart < 0 ? rest : rest.substring(0, pathStart);
-        String path = pathStart < 0 ? "" : rest.substring(pathStart);
-        int at = authority.lastIndexOf('@');
-        String userInfo = at < 0 ? "" : authority.substring(0, at + 1);
-        String hosts = authority.substring(at + 1);
+        // Everything before the last '@' may be credentials: no refusal below quotes any of it (the
+        // value itself is shown redacted), so the host and path texts come only from after it.
+        int at = rest.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
+        if (userInfo.contains("/") || userInfo.contains("?") || userInfo.contains("#")) {
+            throw refused(value, cluster, "the credentials before '@' must percent-encode '/', '?' and '#' as %2F, %3F and %23");
+        }
+        String afterCredentials = rest.substring(at + 1);
+        int pathStart = afterCredentials.indexOf('/');
+        String hosts = pathStart < 0 ? afterCredentials : afterCredentials.substring(0, pathStart);
+        String path = pathStart < 0 ? "" : afterCredentials.substring(pathStart);
         if (hosts.isBlank()) {
             throw refused(value, cluster, "it names no host");
         }

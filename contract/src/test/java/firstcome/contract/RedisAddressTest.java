@@ -65,6 +65,46 @@ class RedisAddressTest {
     }
 
     @Test
+    void noRefusalQuotesAnyPartOfThePassword() {
+        // Each password is made of fragments that no message has in its own words (QZJ, XKW, VBQ).
+        List<String> urls = List.of(
+                "redis://:QZJ/XKW@host:6379",
+                "redis://:QZJ/XKW@host:6379/zero",
+                "redis://gate:QZJ/XKW/VBQ@host",
+                "redis://:QZJ?XKW@host:6379",
+                "redis://:QZJ#XKW@host:6379",
+                "redis://:QZJ/XKW@",
+                "redis://:QZJ@XKW/VBQ@host:6379",
+                "redis://:QZJ XKW@host:6379",
+                "redis://:QZJXKW@host:70x1",
+                "redis://:QZJXKW@host?db=1",
+                "redis://QZJXKW@host",
+                "http://:QZJXKW@host:6379",
+                "redis:/:QZJ/XKW@host");
+        for (String url : urls) {
+            assertThatThrownBy(() -> RedisAddress.parse(url, false)).as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("REDIS_URL must be a URL like")
+                    .hasMessageNotContaining("QZJ").hasMessageNotContaining("XKW").hasMessageNotContaining("VBQ");
+        }
+        List<String> clusterUrls = List.of(
+                "redis://app:QZJ/XKW@h1:7000,h2:7001",
+                "redis://app:QZJ,XKW@h1:7000,h2:70x1",
+                "redis://app:QZJ/XKW,h9:1@h1:7000,,h2:7001");
+        for (String url : clusterUrls) {
+            assertThatThrownBy(() -> RedisAddress.parse(url, true)).as(url)
+                    .hasMessageStartingWith("REDIS_URL must be a URL like redis://host1:7000")
+                    .hasMessageNotContaining("QZJ").hasMessageNotContaining("XKW");
+        }
+        assertThatThrownBy(() -> RedisAddress.parse("redis://:se/cret@host:6379", false))
+                .hasMessageContaining("percent-encode '/', '?' and '#'")
+                .hasMessageContaining("was 'redis://***@host:6379'")
+                .hasMessageNotContaining("'se'").hasMessageNotContaining("cret");
+        assertThat(RedisAddress.parse("redis://:se%2Fcret@host:6379", false).password()).as("percent-encoded")
+                .contains("se/cret");
+    }
+
+    @Test
     void takesSeveralNodesOnlyForACluster() {
         assertThatThrownBy(() -> RedisAddress.parse("redis://h1:7000,h2:7001", false))
                 .hasMessageContaining("only a Redis Cluster takes: set REDIS_CLUSTER=true");

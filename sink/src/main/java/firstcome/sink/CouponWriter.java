@@ -189,8 +189,11 @@ public final class CouponWriter {
                 && connection.unwrap(JdbcConnection.class).getPropertySet().getBooleanProperty(PropertyKey.useAffectedRows).getValue();
     }
 
-    /** The value written into issued_at: the instant's UTC wall time, to the millisecond. */
-    static String issuedAtText(Instant instant) {
+    /**
+     * The value written into issued_at: the instant's UTC wall time, to the millisecond, bound as text
+     * ({@link #SELECT_ISSUED_AT} says why). Public so that whatever else writes the table writes it alike.
+     */
+    public static String issuedAtText(Instant instant) {
         return WRITTEN.format(instant.atOffset(ZoneOffset.UTC));
     }
 
