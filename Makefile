@@ -114,8 +114,10 @@ test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush,
 
 # --- soak ------------------------------------------------------------------------------------
 # Events come, sell out, close and retire through the three service jars (e2e SoakIT, its own
-# servers on free ports) with EVENT_RETENTION=PT5S; the ingress heap after a full GC and Redis's
-# used_memory are recorded after every batch and must stay flat. The full run (200 events x 10,000
+# servers on free ports) with EVENT_RETENTION=PT1M (the least the services take), batches pipelined
+# so that a batch is sold while the ones before wait for their retirement; the ingress heap after a
+# full GC and Redis's used_memory are recorded after every batch, with the same number of batches
+# unretired each time, and must stay flat. The full run (200 events x 10,000
 # users) takes a while; scale it with ARGS, e.g. make soak ARGS="-Dsoak.events=20 -Dsoak.users=1000".
 # The figures line goes to e2e/target/soak-figures.txt (see BENCHMARKS.md, "Soak").
 .PHONY: soak

@@ -72,7 +72,8 @@ public final class Environment {
     /**
      * {@code EVENT_RETENTION}: how long after its {@code closesAt} an event's working state is kept
      * (gate keys, the processor's decision stores, the ingress's copies); after that the event is
-     * retired. An ISO-8601 duration ({@code P7D}, {@code PT12H}, {@code PT30S}); default 7 days.
+     * retired. An ISO-8601 duration ({@code P7D}, {@code PT12H}, {@code PT5M}); default 7 days, at
+     * least {@link #MIN_EVENT_RETENTION}.
      */
     public Duration eventRetention() {
         Optional<String> value = text("EVENT_RETENTION");
@@ -89,8 +90,20 @@ public final class Environment {
         if (retention.isNegative()) {
             throw new IllegalArgumentException("EVENT_RETENTION must not be negative, was '" + value.get() + "'");
         }
+        if (retention.compareTo(MIN_EVENT_RETENTION) < 0) {
+            throw new IllegalArgumentException("EVENT_RETENTION must be at least " + MIN_EVENT_RETENTION
+                    + ": requests received before the closing may still reach the log (clock skew between"
+                    + " ingresses, republished pending requests) and must not find their event retired; was '"
+                    + value.get() + "'");
+        }
         return retention;
     }
+
+    /**
+     * The least {@code EVENT_RETENTION}: a request received before the closing may reach the log later
+     * (clock skew between ingresses, a pending request republished), and must still be decided.
+     */
+    public static final Duration MIN_EVENT_RETENTION = Duration.ofMinutes(1);
 
     /** The default of {@code EVENT_RETENTION}. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +60,18 @@ class EnvironmentTest {
     @Test
     void eventRetentionIsAnIsoDurationOfSevenDaysByDefault() {
         assertThat(new Environment(Map.of()).eventRetention()).isEqualTo(Duration.ofDays(7));
-        assertThat(new Environment(Map.of("EVENT_RETENTION", "pt30s")).eventRetention()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(new Environment(Map.of("EVENT_RETENTION", "pt90s")).eventRetention()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(new Environment(Map.of("EVENT_RETENTION", "PT1M")).eventRetention()).isEqualTo(Duration.ofMinutes(1));
         assertThat(new Environment(Map.of("EVENT_RETENTION", "P2D")).eventRetention()).isEqualTo(Duration.ofDays(2));
         assertThatThrownBy(() -> new Environment(Map.of("EVENT_RETENTION", "7 days")).eventRetention())
                 .hasMessage("EVENT_RETENTION must be an ISO-8601 duration such as P7D or PT12H, was '7 days'");
         assertThatThrownBy(() -> new Environment(Map.of("EVENT_RETENTION", "-PT1S")).eventRetention())
                 .hasMessage("EVENT_RETENTION must not be negative, was '-PT1S'");
+        for (String tooShort : List.of("PT0S", "PT5S", "PT59.999S")) {
+            assertThatThrownBy(() -> new Environment(Map.of("EVENT_RETENTION", tooShort)).eventRetention())
+                    .as(tooShort)
+                    .hasMessageStartingWith("EVENT_RETENTION must be at least PT1M: ")
+                    .hasMessageEndingWith("; was '" + tooShort + "'");
+        }
     }
 }

@@ -4,6 +4,7 @@ import firstcome.contract.Environment;
 import firstcome.contract.KafkaConnection;
 import firstcome.contract.RedisAddress;
 import firstcome.ingress.edge.EdgeLimits;
+import firstcome.ingress.gate.GateReconciler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -132,6 +133,26 @@ public record IngressConfig(
             throw new IllegalArgumentException("INGRESS_RECONCILE_AFTER_MS must be at least "
                     + longestLiveWait.toMillis() + " (delivery timeout + max block + 1 s), was " + reconcileAfter.toMillis());
         }
+        // A pending request of a retired event is no longer published again (its keys expire, the
+        // processor refuses it CLOSED): the retention must outlast the longest wait between two
+        // publications of one request plus that publication's own send.
+        Duration horizon = republicationHorizon(reconcileAfter, deliveryTimeout, maxBlock);
+        if (eventRetention.compareTo(horizon) < 0) {
+            throw new IllegalArgumentException("EVENT_RETENTION (" + eventRetention + ") must be at least the ingress's"
+                    + " republication horizon, " + horizon.toMillis() + " ms (INGRESS_RECONCILE_AFTER_MS "
+                    + reconcileAfter.toMillis() + " x " + GateReconciler.MAX_BACKOFF
+                    + " + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS): raise EVENT_RETENTION,"
+                    + " or lower INGRESS_RECONCILE_AFTER_MS (and the delivery timeout it must exceed)");
+        }
+    }
+
+    /**
+     * How long a request received before its event's closing may still be published again: the longest
+     * wait between two publications ({@code reconcileAfter} times {@link GateReconciler#MAX_BACKOFF})
+     * plus that publication's send (delivery timeout and max block).
+     */
+    static Duration republicationHorizon(Duration reconcileAfter, Duration deliveryTimeout, Duration maxBlock) {
+        return reconcileAfter.multipliedBy(GateReconciler.MAX_BACKOFF).plus(deliveryTimeout).plus(maxBlock);
     }
 
     public String bootstrapServers() {

@@ -30,18 +30,37 @@ class IngressConfigTest {
 
     @Test
     void readsTheRetentionAndTheShortcutsOverallCap() {
-        IngressConfig config = IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT5S",
+        IngressConfig config = IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT2M",
                 "INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS", "1000"));
 
-        assertThat(config.eventRetention()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.eventRetention()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.soldOutShortcutMaxUsers()).isEqualTo(1000);
-        assertThat(config.toString()).contains("eventRetention=PT5S", "soldOutShortcutMaxUsers=1000");
+        assertThat(config.toString()).contains("eventRetention=PT2M", "soldOutShortcutMaxUsers=1000");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT5S")))
+                .hasMessageStartingWith("EVENT_RETENTION must be at least PT1M");
         assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "a week")))
                 .hasMessageContaining("EVENT_RETENTION").hasMessageContaining("a week");
         assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "-PT1S")))
                 .hasMessageContaining("EVENT_RETENTION");
         assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS", "-1")))
                 .hasMessageContaining("INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS");
+    }
+
+    @Test
+    void refusesARetentionShorterThanTheRepublicationHorizon() {
+        // defaults: reconcile after 5.25 s, x 16, + 3 s delivery timeout + 0.25 s max block = 87.25 s
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT1M")))
+                .hasMessage("EVENT_RETENTION (PT1M) must be at least the ingress's republication horizon, 87250 ms"
+                        + " (INGRESS_RECONCILE_AFTER_MS 5250 x 16 + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS):"
+                        + " raise EVENT_RETENTION, or lower INGRESS_RECONCILE_AFTER_MS (and the delivery timeout it must exceed)");
+        assertThat(IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT87.25S")).eventRetention())
+                .isEqualTo(Duration.ofMillis(87_250));
+
+        // a one-minute retention with a shorter republication: 2.5 s x 16 + 1 s + 0.25 s = 41.25 s
+        IngressConfig config = IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT1M",
+                "INGRESS_RECONCILE_AFTER_MS", "2500", "INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", "1000"));
+        assertThat(config.eventRetention()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.reconcileAfter()).isEqualTo(Duration.ofMillis(2500));
     }
 
     @Test

@@ -242,6 +242,31 @@ class EventRetirementTest {
     }
 
     @Test
+    void anEventWithAMarkerStaysRetiredWhileItsStateIsBeingDeletedEvenUnderALongerRetention(@TempDir Path smallSweeps) {
+        try (var f = new TopologyFixture(smallSweeps, RETENTION, IssuingProcessor.SWEEP_INTERVAL, 500)) {
+            f.define(new EventDefinition("big", 100, T0, CLOSES), T0);
+            f.define(new EventDefinition("open", 5, T0, null), T0);
+            for (int i = 1; i <= 1_200; i++) {
+                f.apply("big", String.format("u-%05d", i), T0.plusMillis(i));
+            }
+            f.apply("open", "u-1", AFTER_THE_SWEEP);
+            EventDefinition stillStored = f.<EventDefinition>store(IssuingTopology.DEFINITIONS_STORE).get("big");
+            assertThat(stillStored).as("the definition stays until the last sweep").isNotNull();
+            assertThat(f.retiredMarkerOf("big")).isNotNull();
+
+            // A processor restarted now with EVENT_RETENTION raised to a day judges from the same stores.
+            var longer = new EventRetirement(Duration.ofDays(1), f.store(IssuingTopology.DEFINITIONS_STORE),
+                    f.store(IssuingTopology.TALLIES_STORE), f.store(IssuingTopology.DECISIONS_STORE),
+                    f.store(IssuingTopology.RETIRED_STORE));
+            assertThat(IssuingRules.retiredBy(stillStored, Duration.ofDays(1), AFTER_THE_SWEEP))
+                    .as("by the instant alone it would be live again").isFalse();
+            assertThat(longer.isRetired("big", stillStored, AFTER_THE_SWEEP)).as("its marker keeps it retired").isTrue();
+            assertThat(longer.isRetired("open", f.<EventDefinition>store(IssuingTopology.DEFINITIONS_STORE).get("open"),
+                    AFTER_THE_SWEEP)).isFalse();
+        }
+    }
+
+    @Test
     void decidesTheSameInputIntoByteIdenticalDecisionsWhenTheStoresAreSweptAtOtherTimes(@TempDir Path everyRecord,
             @TempDir Path once) {
         // The third run sweeps once, three keys at most: its retired events keep most of their state.

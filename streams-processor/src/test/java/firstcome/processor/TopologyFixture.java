@@ -133,6 +133,11 @@ final class TopologyFixture implements AutoCloseable {
         return tally == null ? EventTally.NONE : tally;
     }
 
+    /** The state store {@code storeName} of the topology. */
+    <V> KeyValueStore<String, V> store(String storeName) {
+        return driver.getKeyValueStore(storeName);
+    }
+
     RetiredEvent retiredMarkerOf(String eventId) {
         KeyValueStore<String, RetiredEvent> retired = driver.getKeyValueStore(IssuingTopology.RETIRED_STORE);
         return retired.get(eventId);

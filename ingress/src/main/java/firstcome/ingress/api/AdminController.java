@@ -57,6 +57,15 @@ public final class AdminController {
         catalog.retiredAt(event, now).ifPresent(retiredAt -> {
             throw ApiException.invalidRequest("event " + event + " was retired at " + retiredAt + "; define a new event id");
         });
+        // A closed event cannot be changed, nor reopened: the ingresses judge a late definition by its
+        // record's time, the streams-processor by stream time, so a closing moved near the retirement
+        // could reopen the gates while the processor refuses every request CLOSED (202s never kept).
+        // The contract's "define or change" is about events still to run; a closed one's results
+        // stand as decided, and a new run is a new event id.
+        catalog.find(event).map(EventDefinition::closesAt).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
+            throw ApiException.invalidRequest("event " + event + " closed at " + closedAt
+                    + "; a closed event cannot be reopened or changed, define a new event id");
+        });
         // Only an event the catalog has never seen gets a count: for a redefinition a missing count
         // means Redis lost the event's state, and creating it would hide that (see Gate#prime).
         // Asked before publishing: the catalog's follower may read the record before install runs.
@@ -89,6 +98,9 @@ public final class AdminController {
         return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
     }
 
+    /** The latest {@code opensAt} or {@code closesAt} taken: the end of the year 9999. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     /** {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never. */
     static EventDefinition definition(EventId event, JsonNode body, Instant now) {
         JsonNode limit = body.get("limit");
@@ -114,10 +126,18 @@ public final class AdminController {
             return Optional.empty();
         }
         if (node.isTextual()) {
+            Instant instant;
             try {
-                return Optional.of(OffsetDateTime.parse(node.textValue()).toInstant());
+                instant = OffsetDateTime.parse(node.textValue()).toInstant();
             } catch (DateTimeException e) {
-                // fall through to the common message
+                instant = null; // the common message below
+            }
+            if (instant != null) {
+                // Later instants do not fit the gate's millisecond expiry nor the shop's date columns.
+                if (instant.isAfter(LATEST)) {
+                    throw ApiException.invalidRequest(field + " must be at or before " + LATEST + ", was " + node.textValue());
+                }
+                return Optional.of(instant);
             }
         }
         throw ApiException.invalidRequest(field + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");

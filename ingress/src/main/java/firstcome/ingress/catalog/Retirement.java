@@ -2,6 +2,7 @@ package firstcome.ingress.catalog;
 
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,9 +24,23 @@ public record Retirement(Duration retention) {
         }
     }
 
-    /** The instant the event retires, or empty when it never closes. */
+    /**
+     * The instant the event retires, or empty when it never closes or that instant cannot be
+     * represented (a closing so far off it retires never; the admin API refuses such dates, older
+     * records may hold them). The streams-processor judges the same ({@code IssuingRules#retirementOf}).
+     */
     public Optional<Instant> retiresAt(EventDefinition definition) {
-        return Optional.ofNullable(definition.closesAt()).map(closesAt -> closesAt.plus(retention));
+        Instant closesAt = definition.closesAt();
+        if (closesAt == null) {
+            return Optional.empty();
+        }
+        try {
+            Instant retiresAt = closesAt.plus(retention);
+            retiresAt.toEpochMilli(); // what Redis and the clocks compare: must fit in milliseconds
+            return Optional.of(retiresAt);
+        } catch (DateTimeException | ArithmeticException never) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the event is retired at {@code time}: its retirement instant is at or before it. */

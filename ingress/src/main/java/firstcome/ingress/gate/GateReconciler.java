@@ -52,7 +52,7 @@ public final class GateReconciler implements AutoCloseable {
     /** How far Redis's clock may run ahead of this one: keys gone this close to their retirement are not a loss. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
     /** The longest wait between two publications of one request, in multiples of {@code after}. */
-    static final int MAX_BACKOFF = 16;
+    public static final int MAX_BACKOFF = 16;
 
     /**
      * The live events found with state at the last sweep, and those found without. An event without
@@ -111,7 +111,8 @@ public final class GateReconciler implements AutoCloseable {
      * them, expired by design, so it is never rebuilt nor swept again. That set is bounded by the
      * events defined or closed within the last {@code EVENT_RETENTION}, not by every event ever
      * defined; an event without pending requests costs one check of its count and one empty read per
-     * sweep, and no memory here ({@code due} holds only requests seen pending).
+     * sweep, and no memory here ({@code due} holds only requests seen pending). Each event found
+     * with state also gets its keys' expiry set again ({@link Gate#expire}), one call per sweep.
      */
     int sweep() {
         long now = nanoTime.getAsLong();
@@ -134,6 +135,10 @@ public final class GateReconciler implements AutoCloseable {
                 continue;
             }
             stillKnown.add(event);
+            // Puts the keys' expiry where the catalog says, once per sweep: an admission that read the
+            // expiry before a concurrent move wrote the old one back, and a count primed without its
+            // expiry (a failure between the two calls), heal here.
+            gate.expire(event);
             for (CouponRequest request : gate.pending(event)) {
                 String id = request.requestId();
                 stillPending.add(id);

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -267,7 +268,15 @@ public final class RedisGate implements Gate, AutoCloseable {
 
     /** The event's retirement instant in epoch ms, as the scripts take it; '' when its keys never expire. */
     private String expireAt(EventId event) {
-        return expiry.of(event).map(at -> Long.toString(at.toEpochMilli())).orElse("");
+        Optional<Instant> at = expiry.of(event);
+        if (at.isEmpty()) {
+            return "";
+        }
+        try {
+            return Long.toString(at.get().toEpochMilli());
+        } catch (ArithmeticException beyondMilliseconds) {
+            return ""; // an instant too far off for milliseconds: never
+        }
     }
 
     @Override

@@ -76,6 +76,11 @@ class AdminControllerTest {
             "{\"limit\": 10, \"closesAt\": \"2026-11-24\"}",
             "{\"limit\": 10, \"opensAt\": \"2026-11-24T11:00:00Z\", \"closesAt\": \"2026-11-24T10:00:00Z\"}",
             "{\"limit\": 10, \"opensAt\": \"2026-11-24T11:00:00Z\", \"closesAt\": \"2026-11-24T11:00:00Z\"}",
+            "{\"limit\": 10, \"closesAt\": \"+300000000-01-01T00:00:00Z\"}",
+            "{\"limit\": 10, \"closesAt\": \"+10000-01-01T00:00:00Z\"}",
+            "{\"limit\": 10, \"closesAt\": \"9999-12-31T23:59:59.9991Z\"}",
+            "{\"limit\": 10, \"opensAt\": \"+300000000-01-01T00:00:00Z\"}",
+            "{\"limit\": 10, \"opensAt\": \"+999999999-12-31T23:59:59.999999999Z\"}",
             "[]",
             "not json",
     })
@@ -83,6 +88,42 @@ class AdminControllerTest {
         api.test((server, client) -> {
             assertProblem(define(client, "bad", body), 400, "INVALID_REQUEST");
             assertThat(api.publisher.definitions).isEmpty();
+        });
+    }
+
+    @Test
+    void takesInstantsUpToTheEndOfTheYear9999AndNamesTheFieldBeyond() {
+        api.test((server, client) -> {
+            Response latest = define(client, "far", "{\"limit\": 5, \"closesAt\": \"9999-12-31T23:59:59.999Z\"}");
+            assertThat(latest.code()).isEqualTo(200);
+            assertThat(json(latest).get("closesAt").asText()).isEqualTo("9999-12-31T23:59:59.999Z");
+            assertThat(api.gate.knows(new EventId("far"))).isTrue();
+
+            Response beyond = define(client, "farther", "{\"limit\": 5, \"closesAt\": \"+300000000-01-01T00:00:00Z\"}");
+            assertProblem(beyond, 400, "INVALID_REQUEST");
+            assertThat(json(beyond).get("message").asText())
+                    .isEqualTo("closesAt must be at or before 9999-12-31T23:59:59.999Z, was +300000000-01-01T00:00:00Z");
+        });
+    }
+
+    @Test
+    void refusesToChangeOrReopenAnEventThatHasClosed() {
+        api.test((server, client) -> {
+            Instant closesAt = NOW.minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+            String closed = "{\"limit\": 5, \"opensAt\": \"" + closesAt.minusSeconds(3600) + "\", \"closesAt\": \"" + closesAt + "\"}";
+            assertThat(define(client, "over", closed).code()).as("a new event may be defined closed").isEqualTo(200);
+
+            for (String change : new String[] {
+                    "{\"limit\": 5, \"closesAt\": \"" + NOW.plusSeconds(3600) + "\"}",
+                    "{\"limit\": 5}",
+                    "{\"limit\": 6, \"opensAt\": \"" + closesAt.minusSeconds(3600) + "\", \"closesAt\": \"" + closesAt + "\"}"}) {
+                Response response = define(client, "over", change);
+                assertProblem(response, 400, "INVALID_REQUEST");
+                assertThat(json(response).get("message").asText()).isEqualTo("event over closed at " + closesAt
+                        + "; a closed event cannot be reopened or changed, define a new event id");
+            }
+            assertThat(api.publisher.definitions).hasSize(1);
+            assertThat(api.catalog.find(new EventId("over")).orElseThrow().closesAt()).isEqualTo(closesAt);
         });
     }
 

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A real ingress with {@code EVENT_RETENTION=PT2S}: an event's gate keys carry its retirement instant
+ * A real ingress with the least {@code EVENT_RETENTION}, one minute (and a republication short enough
+ * for it): an event's gate keys carry its retirement instant
  * and are gone after it, its status look-ups then answer 410 RETIRED, and its id cannot be defined again.
  */
 @ExtendWith(InfrastructureExtension.class)
 class RetiredEventIT {
+
+    private static final Duration RETENTION = Duration.ofMinutes(1);
 
     private static RunningIngress ingress;
     private static RedisClient redis;
@@ -38,7 +41,8 @@ class RetiredEventIT {
         RunningIngress.createTopics(infrastructure);
         redis = RedisClient.create(URI.create(infrastructure.redisUrl()));
         ingress = RunningIngress.start(RunningIngress.config(infrastructure.kafkaBootstrapServers(),
-                infrastructure.redisUrl(), Map.of("EVENT_RETENTION", "PT2S")));
+                infrastructure.redisUrl(), Map.of("EVENT_RETENTION", RETENTION.toString(),
+                        "INGRESS_RECONCILE_AFTER_MS", "2500", "INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", "1000")));
     }
 
     @AfterAll
@@ -56,7 +60,7 @@ class RetiredEventIT {
         // given: an event closing in three seconds, one user through the gate
         String event = uniqueEventId("retiring");
         Instant closesAt = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.MILLIS);
-        Instant retiresAt = closesAt.plusSeconds(2);
+        Instant retiresAt = closesAt.plus(RETENTION);
         assertThat(ingress.define(event, "{\"limit\": 5, \"closesAt\": \"" + closesAt + "\"}").statusCode()).isEqualTo(200);
         assertThat(ingress.apply(event, "u-1").statusCode()).isEqualTo(202);
         List<String> keys = List.of("fc:{" + event + "}:users", "fc:{" + event + "}:count");
@@ -65,7 +69,7 @@ class RetiredEventIT {
         }
 
         // when: the retirement instant passes
-        await("the event retired").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await("the event retired").atMost(RETENTION.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> ingress.get("/events/" + event + "/applications/u-1").statusCode() == 410);
 
         // then
@@ -92,13 +96,13 @@ class RetiredEventIT {
         assertThat(ingress.apply(event, "u-1").statusCode()).isEqualTo(202);
         String users = "fc:{" + event + "}:users";
         String count = "fc:{" + event + "}:count";
-        assertThat(redis.pexpireTime(users)).isEqualTo(closesAt.plusSeconds(2).toEpochMilli());
+        assertThat(redis.pexpireTime(users)).isEqualTo(closesAt.plus(RETENTION).toEpochMilli());
 
         Instant later = closesAt.plus(Duration.ofDays(1));
         assertThat(ingress.define(event, "{\"limit\": 5, \"opensAt\": \"" + opensAt + "\", \"closesAt\": \"" + later + "\"}")
                 .statusCode()).isEqualTo(200);
-        assertThat(redis.pexpireTime(users)).isEqualTo(later.plusSeconds(2).toEpochMilli());
-        assertThat(redis.pexpireTime(count)).isEqualTo(later.plusSeconds(2).toEpochMilli());
+        assertThat(redis.pexpireTime(users)).isEqualTo(later.plus(RETENTION).toEpochMilli());
+        assertThat(redis.pexpireTime(count)).isEqualTo(later.plus(RETENTION).toEpochMilli());
 
         assertThat(ingress.define(event, "{\"limit\": 5, \"opensAt\": \"" + opensAt + "\"}").statusCode()).isEqualTo(200);
         assertThat(redis.pttl(users)).as("never expires").isEqualTo(-1);

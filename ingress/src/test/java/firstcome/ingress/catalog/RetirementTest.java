@@ -40,6 +40,16 @@ class RetirementTest {
     }
 
     @Test
+    void anEventClosingTooFarOffForMillisecondsOrInstantsNeverRetires() {
+        var beyondMillis = new EventDefinition("e1", 10, OPENS, Instant.parse("+300000000-01-01T00:00:00Z"));
+        var atTheEndOfTime = new EventDefinition("e2", 10, OPENS, Instant.MAX);
+
+        assertThat(retirement.retiresAt(beyondMillis)).isEmpty();
+        assertThat(retirement.retiresAt(atTheEndOfTime)).isEmpty();
+        assertThat(retirement.retiredAt(atTheEndOfTime, Instant.MAX)).isFalse();
+    }
+
+    @Test
     void aZeroRetentionRetiresAtTheClosing() {
         var definition = new EventDefinition("e1", 10, OPENS, CLOSES);
 

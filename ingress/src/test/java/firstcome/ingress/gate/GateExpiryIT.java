@@ -11,6 +11,9 @@ import firstcome.ingress.IngressConfig;
 import firstcome.ingress.RunningIngress;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
+import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.kafka.FakePublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.net.URI;
@@ -107,6 +110,33 @@ class GateExpiryIT {
         gate.expire(event);
         assertThat(redis.pttl(key(event, "count"))).as("no expiry").isEqualTo(-1);
         assertThat(redis.pttl(key(event, "users"))).as("no expiry").isEqualTo(-1);
+    }
+
+    @Test
+    void aSweepOfTheReconcilerPutsAStaleOrMissingExpiryBackAtTheRetirement() {
+        // given: an event closing in an hour, its keys' expiry set back (a stale admission) or lost
+        // (a count primed without its expiry)
+        EventId event = uniqueEvent();
+        Instant closesAt = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        var catalog = new EventCatalog();
+        catalog.apply(event.value(), new EventDefinition(event.value(), 10, Instant.now().minusSeconds(60), closesAt), 0);
+        catalog.markLoaded();
+        Instant retirement = catalog.retiresAt(event).orElseThrow();
+        retiresAt.set(Optional.of(retirement));
+        gate.prime(catalog.find(event).orElseThrow(), true);
+        admit(event, "a");
+        redis.pexpireAt(key(event, "users"), Instant.now().plusSeconds(600).toEpochMilli());
+        redis.persist(key(event, "count"));
+        redis.persist(key(event, "pending"));
+
+        // when
+        new GateReconciler(catalog, gate, new FakePublisher(), new OwnRequests(), lost -> { }, Duration.ofSeconds(5),
+                new SimpleMeterRegistry(), System::nanoTime).sweep();
+
+        // then
+        for (String key : List.of(key(event, "users"), key(event, "count"), key(event, "pending"))) {
+            assertThat(redis.pexpireTime(key)).as("expiry of %s", key).isEqualTo(retirement.toEpochMilli());
+        }
     }
 
     @Test

@@ -110,6 +110,24 @@ class GateReconcilerTest {
     }
 
     @Test
+    void setsTheKeysExpiryAgainOncePerSweepForEveryLiveEventWithState() {
+        EventId unprimed = new EventId("unprimed");
+        catalog.apply(unprimed.value(), new EventDefinition(unprimed.value(), 10, NOW.minusSeconds(60), null), 1);
+        EventId retired = new EventId("retired");
+        catalog.apply(retired.value(), new EventDefinition(retired.value(), 10, NOW.minus(Duration.ofDays(9)),
+                NOW.minus(Duration.ofDays(8))), 2);
+        gate.created(retired);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        reconciler.sweep();
+        assertThat(gate.expiryMoved).as("the live event with state, not the one without, nor the retired one")
+                .containsExactly(EVENT);
+        reconciler.sweep();
+        assertThat(gate.expiryMoved).containsExactly(EVENT, EVENT);
+    }
+
+    @Test
     void neverSweepsNorRebuildsARetiredEventWhoseKeysExpired() {
         // given: an event closed eight days ago (retention: seven), its keys gone by design
         EventId retired = new EventId("retired");
