@@ -62,7 +62,14 @@ public final class AdminController {
         // could reopen the gates while the processor refuses every request CLOSED (202s never kept).
         // The contract's "define or change" is about events still to run; a closed one's results
         // stand as decided, and a new run is a new event id.
-        catalog.find(event).map(EventDefinition::closesAt).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
+        // The very definition it holds, repeated (a retry of a call that answered late), changes nothing: answered as stored.
+        Optional<EventDefinition> stored = catalog.find(event);
+        if (stored.isPresent() && stored.get().equals(definition) && stored.get().closesAt() != null
+                && !now.isBefore(stored.get().closesAt())) {
+            Answer.ok(stored.get()).writeTo(ctx);
+            return;
+        }
+        stored.map(EventDefinition::closesAt).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
             throw ApiException.invalidRequest("event " + event + " closed at " + closedAt
                     + "; a closed event cannot be reopened or changed, define a new event id");
         });

@@ -124,6 +124,12 @@ class AdminControllerTest {
             }
             assertThat(api.publisher.definitions).hasSize(1);
             assertThat(api.catalog.find(new EventId("over")).orElseThrow().closesAt()).isEqualTo(closesAt);
+
+            // and: the very definition repeated (a retry) is answered as stored, and nothing is written
+            Response repeated = define(client, "over", closed);
+            assertThat(repeated.code()).isEqualTo(200);
+            assertThat(json(repeated).get("closesAt").asText()).isEqualTo(closesAt.toString());
+            assertThat(api.publisher.definitions).hasSize(1);
         });
     }
 
