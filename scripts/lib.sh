@@ -263,7 +263,8 @@ unit_holds_port() {
   case "$main" in ''|0|*[!0-9]*) return 1 ;; esac
   listeners=$(port_listener_pids "$port")
   if [ -z "$listeners" ]; then
-    [ "$port" = "$(distro_default_port "$name")" ] && alive "$main"
+    # kill -0 would fail with EPERM on another user's process, the very case here: ask ps instead.
+    [ "$port" = "$(distro_default_port "$name")" ] && ps -o stat= -p "$main" 2>/dev/null | grep -qv '^Z'
     return
   fi
   for pid in $(process_tree "$main"); do

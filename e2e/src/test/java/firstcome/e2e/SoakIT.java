@@ -38,7 +38,10 @@ import redis.clients.jedis.RedisClient;
  * most {@code soak.inflight} closed batches are left unretired: before the figures are taken after a
  * batch, the oldest beyond that are awaited until retired. Once the pipeline is full, after every
  * batch the ingress's heap (after a full GC) and Redis's {@code used_memory} are recorded, so every
- * figure is taken at the same phase (the same number of batches unretired); at the end the last
+ * figure is taken at the same phase (the same number of batches unretired) as long as selling
+ * {@code soak.inflight} batches takes less than the retention (with the default depth of one, each
+ * measurement holds exactly the batch just closed: the one before was awaited, this one retires a
+ * minute later); at the end the last
  * quarter's level may not exceed the first quarter's by more than a stated margin. Without
  * retirement each sold-out event would leave its users in the ingress's short-cut and in Redis for good.
  *
@@ -46,7 +49,7 @@ import redis.clients.jedis.RedisClient;
  * {@code -Dit.test=SoakIT}. Scale: {@code -Dsoak.events} (200), {@code -Dsoak.users} (10,000 coupons
  * per event, each sold to a different user), {@code -Dsoak.rejected} (users/20 more applicants who
  * hear SOLD_OUT), {@code -Dsoak.batches} (20), {@code -Dsoak.retention} (PT1M, the least the services take),
- * {@code -Dsoak.inflight} (4, at most a quarter of the batches), {@code -Dsoak.threads} (32). The ingress
+ * {@code -Dsoak.inflight} (1; at most a quarter of the batches), {@code -Dsoak.threads} (32). The ingress
  * republishes stranded requests sooner than by default ({@link #INGRESS_SETTINGS}), as it must for a
  * one-minute retention (its republication horizon must fit in the retention).
  *
@@ -63,10 +66,10 @@ class SoakIT {
     private static final int BATCHES = Math.min(EVENTS, Integer.getInteger("soak.batches", 20));
     private static final Duration RETENTION = Duration.parse(System.getProperty("soak.retention", "PT1M"));
     /** Closed batches left unretired when the figures are taken: the pipeline's depth. */
-    private static final int IN_FLIGHT = Math.max(1, Math.min(Integer.getInteger("soak.inflight", 4), BATCHES / 4));
+    private static final int IN_FLIGHT = Math.max(1, Math.min(Integer.getInteger("soak.inflight", 1), BATCHES / 4));
     /**
-     * A republication horizon within one minute: 3.25 s x 16 + 2 s delivery timeout + 0.25 s max block
-     * = 54.25 s (the defaults, 5.25 s and 3 s, make 87.25 s).
+     * A republication horizon within one minute: 3.25 s x 16 + 1.625 s (half a sweep period) + 2 s delivery
+     * timeout + 0.25 s max block = 55.875 s (the defaults, 5.25 s and 3 s, make 89.875 s).
      */
     private static final Map<String, String> INGRESS_SETTINGS = Map.of(
             "INGRESS_KAFKA_DELIVERY_TIMEOUT_MS", "2000", "INGRESS_RECONCILE_AFTER_MS", "3250");

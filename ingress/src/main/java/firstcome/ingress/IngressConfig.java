@@ -141,7 +141,7 @@ public record IngressConfig(
             throw new IllegalArgumentException("EVENT_RETENTION (" + eventRetention + ") must be at least the ingress's"
                     + " republication horizon, " + horizon.toMillis() + " ms (INGRESS_RECONCILE_AFTER_MS "
                     + reconcileAfter.toMillis() + " x " + GateReconciler.MAX_BACKOFF
-                    + " + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS): raise EVENT_RETENTION,"
+                    + " + half of it + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS): raise EVENT_RETENTION,"
                     + " or lower INGRESS_RECONCILE_AFTER_MS (and the delivery timeout it must exceed)");
         }
     }
@@ -152,7 +152,9 @@ public record IngressConfig(
      * plus that publication's send (delivery timeout and max block).
      */
     static Duration republicationHorizon(Duration reconcileAfter, Duration deliveryTimeout, Duration maxBlock) {
-        return reconcileAfter.multipliedBy(GateReconciler.MAX_BACKOFF).plus(deliveryTimeout).plus(maxBlock);
+        // The reconciler sweeps every half of reconcileAfter: a publication due at the longest backoff goes out up to that much later.
+        return reconcileAfter.multipliedBy(GateReconciler.MAX_BACKOFF).plus(reconcileAfter.dividedBy(2)).plus(deliveryTimeout)
+                .plus(maxBlock);
     }
 
     public String bootstrapServers() {

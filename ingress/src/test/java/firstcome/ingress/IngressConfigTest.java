@@ -48,13 +48,13 @@ class IngressConfigTest {
 
     @Test
     void refusesARetentionShorterThanTheRepublicationHorizon() {
-        // defaults: reconcile after 5.25 s, x 16, + 3 s delivery timeout + 0.25 s max block = 87.25 s
+        // defaults: reconcile after 5.25 s, x 16, + half a sweep period (2.625 s) + 3 s delivery timeout + 0.25 s max block = 89.875 s
         assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT1M")))
-                .hasMessage("EVENT_RETENTION (PT1M) must be at least the ingress's republication horizon, 87250 ms"
-                        + " (INGRESS_RECONCILE_AFTER_MS 5250 x 16 + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS):"
+                .hasMessage("EVENT_RETENTION (PT1M) must be at least the ingress's republication horizon, 89875 ms"
+                        + " (INGRESS_RECONCILE_AFTER_MS 5250 x 16 + half of it + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS):"
                         + " raise EVENT_RETENTION, or lower INGRESS_RECONCILE_AFTER_MS (and the delivery timeout it must exceed)");
-        assertThat(IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT87.25S")).eventRetention())
-                .isEqualTo(Duration.ofMillis(87_250));
+        assertThat(IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT89.875S")).eventRetention())
+                .isEqualTo(Duration.ofMillis(89_875));
 
         // a one-minute retention with a shorter republication: 2.5 s x 16 + 1 s + 0.25 s = 41.25 s
         IngressConfig config = IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT1M",

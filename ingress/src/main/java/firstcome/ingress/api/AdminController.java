@@ -47,7 +47,7 @@ public final class AdminController {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         JsonNode body = JsonBody.read(ctx);
         Instant now = clock.instant();
-        EventDefinition definition = definition(event, body, now);
+        EventDefinition asked = definition(event, body, now);
         // Until the catalog has read the topic it cannot tell a retired id, nor a new event from a known one.
         if (!catalog.isLoaded()) {
             throw ApiException.unavailable("the ingress is still reading the event definitions; repeat the call in a moment");
@@ -57,22 +57,25 @@ public final class AdminController {
         catalog.retiredAt(event, now).ifPresent(retiredAt -> {
             throw ApiException.invalidRequest("event " + event + " was retired at " + retiredAt + "; define a new event id");
         });
+        // The very definition it holds, repeated (a retry of a call that answered late), changes nothing: answered as stored.
+        Optional<EventDefinition> stored = catalog.find(event);
+        if (stored.isPresent() && stored.get().equals(asked) && stored.get().closesAt() != null
+                && !now.isBefore(stored.get().closesAt())) {
+            Answer.ok(stored.get()).writeTo(ctx);
+            return;
+        }
         // A closed event cannot be changed, nor reopened: the ingresses judge a late definition by its
         // record's time, the streams-processor by stream time, so a closing moved near the retirement
         // could reopen the gates while the processor refuses every request CLOSED (202s never kept).
         // The contract's "define or change" is about events still to run; a closed one's results
         // stand as decided, and a new run is a new event id.
-        // The very definition it holds, repeated (a retry of a call that answered late), changes nothing: answered as stored.
-        Optional<EventDefinition> stored = catalog.find(event);
-        if (stored.isPresent() && stored.get().equals(definition) && stored.get().closesAt() != null
-                && !now.isBefore(stored.get().closesAt())) {
-            Answer.ok(stored.get()).writeTo(ctx);
-            return;
-        }
         stored.map(EventDefinition::closesAt).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
             throw ApiException.invalidRequest("event " + event + " closed at " + closedAt
                     + "; a closed event cannot be reopened or changed, define a new event id");
         });
+        // An open event's closing moved into the past closes it now, not back then: a closing in the
+        // past would retire it at once, before the requests still pending at its gate were decided.
+        EventDefinition definition = stored.isPresent() ? closingNotBefore(asked, now) : asked;
         // Only an event the catalog has never seen gets a count: for a redefinition a missing count
         // means Redis lost the event's state, and creating it would hide that (see Gate#prime).
         // Asked before publishing: the catalog's follower may read the record before install runs.
@@ -83,6 +86,17 @@ public final class AdminController {
                         : CompletableFuture.completedFuture(notStored(definition, failure)))
                 .thenCompose(answer -> answer)
                 .thenAccept(answer -> answer.writeTo(ctx)));
+    }
+
+    private static EventDefinition closingNotBefore(EventDefinition definition, Instant now) {
+        if (definition.closesAt() == null || !definition.closesAt().isBefore(now)) {
+            return definition;
+        }
+        try {
+            return new EventDefinition(definition.eventId(), definition.limit(), definition.opensAt(), now);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest(e.getMessage());
+        }
     }
 
     private Answer install(EventDefinition definition, boolean newEvent, long offset, Instant writtenAt) {
@@ -107,6 +121,8 @@ public final class AdminController {
 
     /** The latest {@code opensAt} or {@code closesAt} taken: the end of the year 9999. */
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    /** The earliest instant taken: the shop's date columns start there, and nothing before it needs a coupon. */
+    static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
 
     /** {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never. */
     static EventDefinition definition(EventId event, JsonNode body, Instant now) {
@@ -143,6 +159,9 @@ public final class AdminController {
                 // Later instants do not fit the gate's millisecond expiry nor the shop's date columns.
                 if (instant.isAfter(LATEST)) {
                     throw ApiException.invalidRequest(field + " must be at or before " + LATEST + ", was " + node.textValue());
+                }
+                if (instant.isBefore(EARLIEST)) {
+                    throw ApiException.invalidRequest(field + " must be at or after " + EARLIEST + ", was " + node.textValue());
                 }
                 return Optional.of(instant);
             }

@@ -103,6 +103,12 @@ class AdminControllerTest {
             assertProblem(beyond, 400, "INVALID_REQUEST");
             assertThat(json(beyond).get("message").asText())
                     .isEqualTo("closesAt must be at or before 9999-12-31T23:59:59.999Z, was +300000000-01-01T00:00:00Z");
+
+            Response before = define(client, "ancient", "{\"limit\": 5, \"opensAt\": \"-300000000-01-01T00:00:00Z\"}");
+            assertProblem(before, 400, "INVALID_REQUEST");
+            assertThat(json(before).get("message").asText())
+                    .isEqualTo("opensAt must be at or after 1000-01-01T00:00:00Z, was -300000000-01-01T00:00:00Z");
+            assertThat(api.publisher.definitions).hasSize(1);
         });
     }
 
@@ -130,6 +136,23 @@ class AdminControllerTest {
             assertThat(repeated.code()).isEqualTo(200);
             assertThat(json(repeated).get("closesAt").asText()).isEqualTo(closesAt.toString());
             assertThat(api.publisher.definitions).hasSize(1);
+        });
+    }
+
+    @Test
+    void closesAnOpenEventNowWhenItsClosingIsMovedIntoThePast() {
+        api.test((server, client) -> {
+            String open = "{\"limit\": 5, \"opensAt\": \"" + NOW.minusSeconds(3600) + "\"}";
+            assertThat(define(client, "ending", open).code()).isEqualTo(200);
+
+            // when: the organiser sets a closing an hour ago
+            Response response = define(client, "ending",
+                    "{\"limit\": 5, \"opensAt\": \"" + NOW.minusSeconds(3600) + "\", \"closesAt\": \"" + NOW.minusSeconds(3000) + "\"}");
+
+            // then: it closes now, so it retires EVENT_RETENTION from now, after its pending requests were decided
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(json(response).get("closesAt").asText()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS).toString());
+            assertThat(api.catalog.find(new EventId("ending")).orElseThrow().closesAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS));
         });
     }
 
