@@ -190,7 +190,7 @@ kafka_ready() {
 # name[:cleanup.policy]; all with $PARTITIONS partitions (one event = one partition, so the
 # count bounds the parallelism of the streams processor). Declared in the contract (Topics);
 # LocalStackFilesTest keeps this list and the PARTITIONS default in step with it.
-TOPICS="coupon-events:compact coupon-requests coupon-issued coupon-decisions coupon-requests-dlq coupon-issued-dlq"
+TOPICS="coupon-events:compact coupon-requests coupon-actions coupon-issued coupon-changes coupon-decisions coupon-requests-dlq coupon-issued-dlq"
 
 create_topics() {
   local boot=127.0.0.1:$KAFKA_PORT existing entry name policy missing=""

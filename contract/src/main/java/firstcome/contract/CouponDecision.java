@@ -5,17 +5,30 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * What the streams-processor decided for one request: the value of {@code coupon-decisions}, keyed
- * by {@code eventId}, written in the same exactly-once transaction as the decision's state and its
- * coupon. Every request gets one, whatever the outcome, so the ingress can follow the authority:
- * settle the request at the gate, free the place of a request refused for a reason that can
- * change, learn a holder it does not know. {@code couponNo} is the user's coupon for
- * {@link IssuingOutcome#ISSUED} and {@link IssuingOutcome#DUPLICATE} (the one they already hold),
- * absent otherwise; {@code decidedAt} is the request's record time.
+ * What the streams-processor decided for one request or one shop action: the value of
+ * {@code coupon-decisions}, keyed by {@code eventId}, written in the same exactly-once transaction
+ * as the decision's state and its coupon. Every request and every action gets one, whatever the
+ * outcome, so the ingress can follow the authority: settle the request at the gate, free the place
+ * of a request refused for a reason that can change, learn a holder it does not know, give back the
+ * place of a returned coupon, answer the shop route that is waiting for the action.
+ *
+ * <p>A request's decision ({@code action} absent): {@code requestId} is the request's id;
+ * {@code couponNo} is the user's coupon for {@link IssuingOutcome#ISSUED} and
+ * {@link IssuingOutcome#DUPLICATE} (the one they hold; absent when they wait or returned theirs),
+ * absent otherwise. A waitlisted user served later gets a second decision of their request,
+ * {@link IssuingOutcome#ISSUED}, stamped with the time of the record that freed the coupon.
+ *
+ * <p>An action's decision ({@code action} set): {@code requestId} is the action's id
+ * ({@link CouponAction#actionId()}); {@code couponNo} is the user's coupon when they have one;
+ * {@code orderId} the order that holds the coupon redeemed (for {@link IssuingOutcome#REDEEMED}, and
+ * for {@link IssuingOutcome#ALREADY_REDEEMED} the other order).
+ *
+ * <p>{@code validUntil} is the coupon's validity when it has one. {@code decidedAt} is the record
+ * time of the request or action decided (or of the record that served a waitlisted user).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CouponDecision(String requestId, String eventId, String userId, IssuingOutcome outcome,
-        Integer couponNo, Instant decidedAt) {
+        Integer couponNo, Instant decidedAt, ActionType action, String orderId, Instant validUntil) {
 
     public CouponDecision {
         if (requestId == null || requestId.isBlank() || requestId.length() > 36) {
@@ -26,29 +39,70 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
         if (outcome == null) {
             throw new IllegalArgumentException("outcome is required");
         }
-        boolean holds = outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.DUPLICATE;
-        if (holds != (couponNo != null) || (couponNo != null && couponNo < 1)) {
-            throw new IllegalArgumentException("couponNo (1 or more) comes with ISSUED and DUPLICATE, and only with them");
+        if (couponNo != null && couponNo < 1) {
+            throw new IllegalArgumentException("couponNo must be 1 or more");
+        }
+        if (action == null) {
+            if (!outcome.isRequestOutcome()) {
+                throw new IllegalArgumentException(outcome + " is not a request's outcome");
+            }
+            if (outcome == IssuingOutcome.ISSUED && couponNo == null
+                    || outcome != IssuingOutcome.ISSUED && outcome != IssuingOutcome.DUPLICATE && couponNo != null) {
+                throw new IllegalArgumentException("couponNo comes with ISSUED (always) and DUPLICATE (a coupon held), only with them");
+            }
+            if (orderId != null) {
+                throw new IllegalArgumentException("a request's decision has no orderId");
+            }
+        } else if (!outcome.isActionOutcome()) {
+            throw new IllegalArgumentException(outcome + " is not an action's outcome");
+        }
+        if (orderId != null) {
+            Ids.requireLogged("orderId", orderId);
         }
         if (decidedAt == null) {
             throw new IllegalArgumentException("decidedAt is required");
         }
         decidedAt = decidedAt.truncatedTo(ChronoUnit.MILLIS);
+        validUntil = validUntil == null ? null : validUntil.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A request's decision without validity: the shape every decision had before the coupon lifecycle. */
+    public CouponDecision(String requestId, String eventId, String userId, IssuingOutcome outcome, Integer couponNo,
+            Instant decidedAt) {
+        this(requestId, eventId, userId, outcome, couponNo, decidedAt, null, null, null);
+    }
+
+    /** Whether this decides a shop's action (else a request). */
+    public boolean decidesAction() {
+        return action != null;
     }
 
     /**
      * Whether the user may apply again: the request was refused for a reason that can change
      * (the event was not open yet, closed, unknown, or full), so the gate must give its place back.
+     * An action never frees a user's place (a returned coupon's user stays applied; see
+     * {@link #returnsCoupon()}).
      */
     public boolean freesThePlace() {
+        if (decidesAction()) {
+            return false;
+        }
         return switch (outcome) {
             case NOT_OPEN, CLOSED, UNKNOWN_EVENT, SOLD_OUT -> true;
-            case ISSUED, DUPLICATE -> false;
+            default -> false;
         };
     }
 
-    /** Whether the user holds a coupon of the event after this decision. */
+    /**
+     * Whether this is a return's decision that took a coupon back to the pool (or the same return
+     * repeated): the gate counts one place fewer for the event, once per user, and keeps the user as applied.
+     */
+    public boolean returnsCoupon() {
+        return action == ActionType.RETURN && outcome == IssuingOutcome.RETURNED;
+    }
+
+    /** Whether the user holds a coupon of the event after this request's decision. */
     public boolean holdsCoupon() {
-        return couponNo != null;
+        return !decidesAction() && couponNo != null;
     }
 }

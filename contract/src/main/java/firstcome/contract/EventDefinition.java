@@ -1,16 +1,25 @@
 package firstcome.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * An event as defined by the organiser: at most {@code limit} coupons, handed out to
+ * An event as defined by the organiser: at most {@code limit} live coupons, handed out to
  * applications whose time lies in {@code [opensAt, closesAt)}. {@code closesAt} null means never.
- * The value of {@code coupon-events}, keyed by {@code eventId}.
+ * Up to {@code waitlist} applicants past the limit wait, in arrival order, for a returned coupon.
+ * Coupons issued while {@code couponsValidUntil} is set can be redeemed until then (null: no expiry);
+ * applications from then on are refused as closed, since a coupon issued then could not be used.
+ * The value of {@code coupon-events}, keyed by {@code eventId}; {@code waitlist} and
+ * {@code couponsValidUntil} appear in the JSON only when set, so a definition without them reads and
+ * writes as it did before the coupon lifecycle.
  */
-public record EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt) {
+public record EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
 
     public static final int MAX_LIMIT = 10_000_000;
+    public static final int MAX_WAITLIST = 1_000_000;
 
     public EventDefinition {
         Ids.requireLogged("eventId", eventId);
@@ -27,6 +36,23 @@ public record EventDefinition(String eventId, int limit, Instant opensAt, Instan
         if (closesAt != null && !closesAt.isAfter(opensAt)) {
             throw new IllegalArgumentException("closesAt must be after opensAt");
         }
+        if (waitlist < 0 || waitlist > MAX_WAITLIST) {
+            throw new IllegalArgumentException("waitlist must be between 0 and " + MAX_WAITLIST);
+        }
+        couponsValidUntil = couponsValidUntil == null ? null : couponsValidUntil.truncatedTo(ChronoUnit.MILLIS);
+        if (couponsValidUntil != null && !couponsValidUntil.isAfter(opensAt)) {
+            throw new IllegalArgumentException("couponsValidUntil must be after opensAt");
+        }
+    }
+
+    /** An event without waitlist and without expiry of its coupons. */
+    public EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt) {
+        this(eventId, limit, opensAt, closesAt, 0, null);
+    }
+
+    /** Whether a coupon of this event, issued now, can no longer be redeemed at {@code time}. */
+    public boolean expiredAt(Instant time) {
+        return couponsValidUntil != null && !time.isBefore(couponsValidUntil);
     }
 
     /** Whether an application made at {@code time} falls before the opening. */
@@ -34,8 +60,11 @@ public record EventDefinition(String eventId, int limit, Instant opensAt, Instan
         return time.isBefore(opensAt);
     }
 
-    /** Whether an application made at {@code time} falls at or after the closing. */
+    /**
+     * Whether an application made at {@code time} falls at or after the closing, or at or after the
+     * coupons' expiry (a coupon issued then could never be used).
+     */
     public boolean closedAt(Instant time) {
-        return closesAt != null && !time.isBefore(closesAt);
+        return closesAt != null && !time.isBefore(closesAt) || expiredAt(time);
     }
 }

@@ -1,15 +1,47 @@
 package firstcome.contract;
 
 /**
- * What the streams-processor decided for one request. Only {@link #ISSUED} produces a coupon; the
- * others are the reasons a status look-up gives for {@code REJECTED} ({@link #DUPLICATE} never is:
- * the user's coupon stays their status).
+ * What the streams-processor decided, for a request or for a shop's action.
+ *
+ * <p>For a request ({@link #isRequestOutcome()}): {@link #ISSUED} gives a coupon, {@link #WAITLISTED}
+ * a place in the event's waitlist (a coupon later, if one is returned in time); {@link #DUPLICATE}
+ * means the user holds, held or waits for a coupon already; the others are the reasons a status
+ * look-up gives for {@code REJECTED}. A waitlisted user who is served later gets a second decision
+ * for the same request: {@link #ISSUED}.
+ *
+ * <p>For an action ({@link #isActionOutcome()}): {@link #REDEEMED}, {@link #ISSUED} (a redemption
+ * cancelled: the coupon is usable again), {@link #RETURNED} and {@link #EXPIRED} are the 200 answers
+ * (EXPIRED also the 410 of a redeem); {@link #NOT_ISSUED}, {@link #ALREADY_REDEEMED},
+ * {@link #NOT_REDEEMED} the 409s; {@link #UNKNOWN_EVENT} the 404.
  */
 public enum IssuingOutcome {
     ISSUED,
     DUPLICATE,
+    WAITLISTED,
     SOLD_OUT,
     NOT_OPEN,
     CLOSED,
-    UNKNOWN_EVENT
+    UNKNOWN_EVENT,
+    REDEEMED,
+    RETURNED,
+    EXPIRED,
+    NOT_ISSUED,
+    ALREADY_REDEEMED,
+    NOT_REDEEMED;
+
+    /** Whether a request can be decided so. */
+    public boolean isRequestOutcome() {
+        return switch (this) {
+            case ISSUED, DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, UNKNOWN_EVENT -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether a shop's action can be decided so. */
+    public boolean isActionOutcome() {
+        return switch (this) {
+            case REDEEMED, ISSUED, RETURNED, EXPIRED, NOT_ISSUED, ALREADY_REDEEMED, NOT_REDEEMED, UNKNOWN_EVENT -> true;
+            default -> false;
+        };
+    }
 }

@@ -26,14 +26,20 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public record Topics(
         Topic<EventDefinition> events,
         Topic<CouponRequest> requests,
+        Topic<CouponAction> actions,
         Topic<IssuedCoupon> issued,
+        Topic<CouponChange> changes,
         Topic<CouponDecision> decisions,
         String requestsDeadLetters,
         String issuedDeadLetters) {
 
     public static final String EVENTS = "coupon-events";
     public static final String REQUESTS = "coupon-requests";
+    /** The shop's redeem / unredeem / return calls, co-partitioned with the requests. */
+    public static final String ACTIONS = "coupon-actions";
     public static final String ISSUED = "coupon-issued";
+    /** Every change of an issued coupon's state (redeemed, unredeemed, returned), the whole row each. */
+    public static final String CHANGES = "coupon-changes";
     public static final String DECISIONS = "coupon-decisions";
     public static final String REQUESTS_DLQ = "coupon-requests-dlq";
     public static final String ISSUED_DLQ = "coupon-issued-dlq";
@@ -57,7 +63,9 @@ public record Topics(
         return new Topics(
                 Topic.keyedByEvent(EVENTS, EventDefinition.class, COMPACTED),
                 Topic.keyedByEvent(REQUESTS, CouponRequest.class, Map.of()),
+                Topic.keyedByEvent(ACTIONS, CouponAction.class, Map.of()),
                 Topic.keyedByEvent(ISSUED, IssuedCoupon.class, Map.of()),
+                Topic.keyedByEvent(CHANGES, CouponChange.class, Map.of()),
                 Topic.keyedByEvent(DECISIONS, CouponDecision.class, Map.of()),
                 REQUESTS_DLQ,
                 ISSUED_DLQ);
@@ -65,12 +73,20 @@ public record Topics(
 
     /** The same topics, but issued coupons written to {@code name} (a replay's side topic). */
     public Topics withIssued(String name) {
-        return new Topics(events, requests, issued.renamed(name), decisions, requestsDeadLetters, issuedDeadLetters);
+        return new Topics(events, requests, actions, issued.renamed(name), changes, decisions, requestsDeadLetters,
+                issuedDeadLetters);
     }
 
     /** The same topics, but every decision written to {@code name} (a replay's side topic). */
     public Topics withDecisions(String name) {
-        return new Topics(events, requests, issued, decisions.renamed(name), requestsDeadLetters, issuedDeadLetters);
+        return new Topics(events, requests, actions, issued, changes, decisions.renamed(name), requestsDeadLetters,
+                issuedDeadLetters);
+    }
+
+    /** The same topics, but every coupon change written to {@code name} (a replay's side topic). */
+    public Topics withChanges(String name) {
+        return new Topics(events, requests, actions, issued, changes.renamed(name), decisions, requestsDeadLetters,
+                issuedDeadLetters);
     }
 
     /** The same topics with every name prefixed: isolated topics for a test or a side run. */
@@ -78,7 +94,9 @@ public record Topics(
         return new Topics(
                 events.renamed(prefix + events.name()),
                 requests.renamed(prefix + requests.name()),
+                actions.renamed(prefix + actions.name()),
                 issued.renamed(prefix + issued.name()),
+                changes.renamed(prefix + changes.name()),
                 decisions.renamed(prefix + decisions.name()),
                 prefix + requestsDeadLetters,
                 prefix + issuedDeadLetters);
@@ -86,8 +104,8 @@ public record Topics(
 
     /** Every topic name, for creating them. */
     public List<String> names() {
-        return List.of(events.name(), requests.name(), issued.name(), decisions.name(), requestsDeadLetters,
-                issuedDeadLetters);
+        return List.of(events.name(), requests.name(), actions.name(), issued.name(), changes.name(), decisions.name(),
+                requestsDeadLetters, issuedDeadLetters);
     }
 
     /**
@@ -98,7 +116,9 @@ public record Topics(
         return List.of(
                 newTopic(events.name(), events.configs(), partitions, replicationFactor),
                 newTopic(requests.name(), requests.configs(), partitions, replicationFactor),
+                newTopic(actions.name(), actions.configs(), partitions, replicationFactor),
                 newTopic(issued.name(), issued.configs(), partitions, replicationFactor),
+                newTopic(changes.name(), changes.configs(), partitions, replicationFactor),
                 newTopic(decisions.name(), decisions.configs(), partitions, replicationFactor),
                 newTopic(requestsDeadLetters, Map.of(), partitions, replicationFactor),
                 newTopic(issuedDeadLetters, Map.of(), partitions, replicationFactor));

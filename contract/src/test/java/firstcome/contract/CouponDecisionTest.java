@@ -27,12 +27,42 @@ class CouponDecisionTest {
     @Test
     void freesThePlaceOnlyForRefusalsThatCanChange() {
         for (IssuingOutcome outcome : IssuingOutcome.values()) {
+            if (!outcome.isRequestOutcome()) {
+                continue;
+            }
             boolean holds = outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.DUPLICATE;
             var decision = new CouponDecision("r", "e", "u", outcome, holds ? 1 : null, AT);
 
-            assertThat(decision.freesThePlace()).as("%s frees the place", outcome).isEqualTo(!holds);
+            assertThat(decision.freesThePlace()).as("%s frees the place", outcome)
+                    .isEqualTo(!holds && outcome != IssuingOutcome.WAITLISTED);
             assertThat(decision.holdsCoupon()).as("%s holds a coupon", outcome).isEqualTo(holds);
         }
+    }
+
+    @Test
+    void writesAnActionsDecisionWithItsActionAndOrderAndNeverFreesAPlace() {
+        var redeemed = new CouponDecision("a-1", "spring-sale", "u-42", IssuingOutcome.REDEEMED, 17, AT,
+                ActionType.REDEEM, "o-1", null);
+        var returned = new CouponDecision("a-2", "spring-sale", "u-42", IssuingOutcome.RETURNED, 17, AT,
+                ActionType.RETURN, null, null);
+
+        assertThat(json(redeemed)).isEqualTo("{\"requestId\":\"a-1\",\"eventId\":\"spring-sale\",\"userId\":\"u-42\","
+                + "\"outcome\":\"REDEEMED\",\"couponNo\":17,\"decidedAt\":\"2026-11-24T10:00:00.123Z\","
+                + "\"action\":\"REDEEM\",\"orderId\":\"o-1\"}");
+        assertThat(topic.valueSerde().deserializer().deserialize("t", json(redeemed).getBytes(UTF_8))).isEqualTo(redeemed);
+        assertThat(redeemed.freesThePlace()).isFalse();
+        assertThat(redeemed.holdsCoupon()).isFalse();
+        assertThat(redeemed.returnsCoupon()).isFalse();
+        assertThat(returned.returnsCoupon()).isTrue();
+        assertThat(returned.freesThePlace()).isFalse();
+    }
+
+    @Test
+    void refusesAnOutcomeOfTheOtherKind() {
+        assertThatThrownBy(() -> new CouponDecision("r", "e", "u", IssuingOutcome.REDEEMED, 1, AT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a request's outcome");
+        assertThatThrownBy(() -> new CouponDecision("a", "e", "u", IssuingOutcome.SOLD_OUT, null, AT, ActionType.RETURN, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an action's outcome");
     }
 
     @Test

@@ -122,7 +122,9 @@ public final class Replay {
         String applicationId = "firstcome-replay-" + stamp;
         // Everything the replay writes goes to topics of its own: its coupons, its decisions, and its
         // dead letters (the processor's settings would otherwise send rejected requests to the live DLQ again).
-        Topics side = new Topics(live.events(), live.requests(), live.issued().renamed(live.issued().name() + "-replay-" + stamp),
+        Topics side = new Topics(live.events(), live.requests(), live.actions(),
+                live.issued().renamed(live.issued().name() + "-replay-" + stamp),
+                live.changes().renamed(live.changes().name() + "-replay-" + stamp),
                 live.decisions().renamed(live.decisions().name() + "-replay-" + stamp),
                 live.requestsDeadLetters() + "-replay-" + stamp, live.issuedDeadLetters());
 

@@ -19,6 +19,7 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
             case NOT_OPEN -> new EventTally(issued, duplicates, soldOut, notOpen + 1, closed, unknownEvent);
             case CLOSED -> new EventTally(issued, duplicates, soldOut, notOpen, closed + 1, unknownEvent);
             case UNKNOWN_EVENT -> new EventTally(issued, duplicates, soldOut, notOpen, closed, unknownEvent + 1);
+            default -> throw new IllegalArgumentException(outcome + " is not counted yet");
         };
     }
 

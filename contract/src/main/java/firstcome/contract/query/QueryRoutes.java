@@ -23,6 +23,12 @@ public final class QueryRoutes {
     /** The query parameter of {@link #HOLDERS}: an end offset of the event's requests partition. */
     public static final String REQUESTS_END = "requestsEnd";
 
+    /**
+     * The optional query parameter of {@link #HOLDERS}: an end offset of the event's
+     * {@code coupon-actions} partition, whose returns must be decided too.
+     */
+    public static final String ACTIONS_END = "actionsEnd";
+
     private QueryRoutes() {
     }
 
@@ -36,5 +42,9 @@ public final class QueryRoutes {
 
     public static String holders(String eventId, long requestsEnd) {
         return "/events/" + eventId + "/holders?" + REQUESTS_END + "=" + requestsEnd;
+    }
+
+    public static String holders(String eventId, long requestsEnd, long actionsEnd) {
+        return holders(eventId, requestsEnd) + "&" + ACTIONS_END + "=" + actionsEnd;
     }
 }

@@ -41,7 +41,8 @@ class QueryAnswersTest {
         var tally = new Tally("e-1", 1, 0, 1, 0, 0, 0, 2);
 
         assertThat(json(tally)).isEqualTo("{\"eventId\":\"e-1\",\"issued\":1,\"duplicates\":0,\"soldOut\":1,"
-                + "\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}");
+                + "\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2,\"redeemed\":0,\"returned\":0,"
+                + "\"waitlisted\":0}");
         assertThat(Json.mapper().readValue(json(tally), Tally.class)).isEqualTo(tally);
     }
 
