@@ -70,6 +70,26 @@ final class Shoppers {
         return defineEvent(eventId, "{\"limit\":" + limit + "}");
     }
 
+    /**
+     * A shop route: {@code POST /shop/events/{event}/coupons/{user}/{action}} with {@code body}, as the
+     * shop's backend calls it ({@code token} null: no Authorization header).
+     */
+    HttpResponse<String> shop(String eventId, String userId, String action, String body, String token) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + "/shop/events/" + eventId + "/coupons/" + userId + "/" + action))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body, UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A shop route with the pipeline's shop token. */
+    HttpResponse<String> shop(String eventId, String userId, String action, String body) throws Exception {
+        return shop(eventId, userId, action, body, Pipeline.SHOP_TOKEN);
+    }
+
     /** Defines or changes the event with the admin route's JSON body as given. */
     HttpResponse<String> defineEvent(String eventId, String definition) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/events/" + eventId))
