@@ -3,8 +3,12 @@ package firstcome.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.CouponAction;
+import firstcome.contract.CouponDecision;
 import firstcome.contract.IssuedCoupon;
+import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
+import firstcome.contract.Topics;
 import firstcome.loadkit.ApplyClient;
 import firstcome.loadkit.CouponRow;
 import firstcome.stackkit.ChildProcess;
@@ -55,7 +59,8 @@ public final class Chaos {
         REDIS_FLUSHED("Redis loses all data mid-spike (FLUSHALL)"),
         MYSQL_STOPPED("MySQL stopped for the outage, then started"),
         KAFKA_STOPPED("Kafka broker stopped for the outage, then started"),
-        KAFKA_PAUSED("Kafka broker frozen (SIGSTOP) for the outage, then thawed: acknowledgements come too late");
+        KAFKA_PAUSED("Kafka broker frozen (SIGSTOP) for the outage, then thawed: acknowledgements come too late"),
+        LIFECYCLE_PROCESSOR_KILLED("redemptions and returns during the spike (event with a waitlist); kill -9 streams-processor, restart");
 
         final String description;
 
@@ -103,14 +108,19 @@ public final class Chaos {
 
     private final Settings settings;
     private final ChaosStack stack;
-    private final IssuedLog issued;
+    private final EventLog<IssuedCoupon> issued;
+    private final EventLog<CouponDecision> decisions;
+    private final EventLog<CouponAction> actions;
     private final ApplyClient prober;
     private int probes;
 
-    private Chaos(Settings settings, ChaosStack stack, IssuedLog issued) {
+    private Chaos(Settings settings, ChaosStack stack, EventLog<IssuedCoupon> issued, EventLog<CouponDecision> decisions,
+            EventLog<CouponAction> actions) {
         this.settings = settings;
         this.stack = stack;
         this.issued = issued;
+        this.decisions = decisions;
+        this.actions = actions;
         this.prober = new ApplyClient(stack.ingressUrl(), Duration.ofSeconds(5));
     }
 
@@ -125,9 +135,11 @@ public final class Chaos {
                     + settings.dir().resolve("logs") + ")");
             stack.start();
             progress("stack up: ingress " + stack.ingressUrl() + ", broker " + stack.bootstrapServers());
-            try (IssuedLog issued = new IssuedLog(stack.bootstrapServers())) {
-                Chaos chaos = new Chaos(settings, stack, issued);
-                chaos.define(PROBE_EVENT, 10_000_000);
+            try (var issued = new EventLog<>(stack.bootstrapServers(), Topics.standard().issued());
+                 var decisions = new EventLog<>(stack.bootstrapServers(), Topics.standard().decisions());
+                 var actions = new EventLog<>(stack.bootstrapServers(), Topics.standard().actions())) {
+                Chaos chaos = new Chaos(settings, stack, issued, decisions, actions);
+                chaos.define(PROBE_EVENT, 10_000_000, 0);
                 for (Fault fault : settings.faults()) {
                     Result result = chaos.run(fault);
                     results.add(result);
@@ -145,7 +157,12 @@ public final class Chaos {
 
     private Result run(Fault fault) throws Exception {
         String event = "chaos-" + fault.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + Long.toString(System.currentTimeMillis(), 36);
-        define(event, settings.limit());
+        boolean lifecycle = fault == Fault.LIFECYCLE_PROCESSOR_KILLED;
+        // The lifecycle cell: a waitlist of a tenth of the limit; a twentieth of the limit redeemed, as many returned.
+        int shopActions = lifecycle ? Math.max(1, settings.limit() / 20) : 0;
+        define(event, settings.limit(), lifecycle ? Math.max(1, settings.limit() / 10) : 0);
+        Checkout checkout = lifecycle
+                ? new Checkout(stack.ingressUrl(), ChaosStack.SHOP_TOKEN, event, shopActions, shopActions) : null;
         Map<String, Integer> restartsBefore = stack.unplannedRestarts();
         long republishedBefore = republished();
         long ingressBefore = stack.ingress.pid();
@@ -166,6 +183,13 @@ public final class Chaos {
         });
         try {
             int trigger = Math.max(1, settings.limit() * 3 / 10);
+            if (checkout != null) {
+                // The shop starts before the fault, so that its calls meet the dead processor.
+                int first = Math.max(1, settings.limit() / 10);
+                waitUntil("10% of the limit accepted", Duration.ofSeconds(120), () -> spike.acceptedAnswers() >= first);
+                progress("  " + fault + ": the shop starts redeeming and returning coupons of winners");
+                checkout.start(spike::acceptedUsers, user -> status(event, user));
+            }
             waitUntil("30% of the limit accepted", Duration.ofSeconds(120), () -> spike.acceptedAnswers() >= trigger);
             Instant healed = inject(fault);
             Duration recovery = recovery(fault, healed);
@@ -173,19 +197,27 @@ public final class Chaos {
             if (!spike.awaitDone(Duration.ofSeconds(300))) {
                 progress("  " + fault + ": the spike did not finish within 300 s");
             }
+            if (checkout != null && !checkout.awaitDone(Duration.ofSeconds(300))) {
+                progress("  " + fault + ": the shop's calls did not finish within 300 s");
+            }
             // The reconciler's count lives in the ingress process: a restarted one starts from zero.
             long republished = republished() - (stack.ingress.pid() == ingressBefore ? republishedBefore : 0);
-            return check(fault, event, spike, recovery, restartsBefore, republished);
+            return checkout != null
+                    ? checkLifecycle(fault, event, spike, checkout, shopActions, recovery, restartsBefore, republished)
+                    : check(fault, event, spike, recovery, restartsBefore, republished);
         } finally {
             ticks.cancel(true);
             ticker.shutdownNow();
+            if (checkout != null) {
+                checkout.stop();
+            }
         }
     }
 
     /** Injects the fault; returns when it was healed (the dead part started again, the data gone, the server back). */
     private Instant inject(Fault fault) throws IOException {
         switch (fault) {
-            case PROCESSOR_KILLED -> killAndRestart(stack.processor);
+            case PROCESSOR_KILLED, LIFECYCLE_PROCESSOR_KILLED -> killAndRestart(stack.processor);
             case SINK_KILLED -> killAndRestart(stack.sink);
             case INGRESS_KILLED -> killAndRestart(stack.ingress);
             case REDIS_FLUSHED -> {
@@ -258,11 +290,11 @@ public final class Chaos {
         int limit = settings.limit();
         progress("  " + fault + ": spike done; waiting until coupon-issued and MySQL agree");
         waitUntil("coupons settled", Duration.ofSeconds(120), () -> {
-            List<IssuedCoupon> coupons = issued.coupons(event);
+            List<IssuedCoupon> coupons = issued.records(event);
             return coupons.size() >= limit && rows(event).size() == coupons.size();
         });
         pause(Duration.ofSeconds(2)); // a surplus coupon would show up now
-        List<IssuedCoupon> coupons = issued.coupons(event);
+        List<IssuedCoupon> coupons = issued.records(event);
         List<CouponRow> rows = rows(event);
         Set<CouponRow> fromTopic = coupons.stream().map(c -> new CouponRow(c.userId(), c.couponNo())).collect(Collectors.toSet());
         int duplicates = duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
@@ -271,7 +303,7 @@ public final class Chaos {
                 + duplicates(rows.stream().map(CouponRow::couponNo).toList());
 
         progress("  " + fault + ": asking the status of all " + spike.acceptedUsers().size() + " accepted users");
-        Map<String, String> statuses = statuses(event, spike.acceptedUsers());
+        Map<String, String> statuses = statuses(event, spike.acceptedUsers(), Set.of("ISSUED"));
         int rejectedAfter202 = (int) statuses.values().stream().filter(s -> s.startsWith("REJECTED")).count();
         int undecided = (int) statuses.values().stream().filter(s -> !s.equals("ISSUED") && !s.startsWith("REJECTED")).count();
 
@@ -316,8 +348,178 @@ public final class Chaos {
                 spike.answers(ApplyClient.NO_ANSWER), spike.gaveUp(), restarts, republished, recovery, problems);
     }
 
-    /** Each accepted user's final status: ISSUED, REJECTED:reason, or what it still was at the deadline. */
-    private Map<String, String> statuses(String event, Set<String> users) throws InterruptedException {
+    /**
+     * The lifecycle cell's promise: never more live coupons than the limit at any point of the
+     * decisions' log; coupon numbers 1..n, each once, never reused; every returned coupon given to the
+     * next in line (n = limit + returns); every action in coupon-actions decided exactly once; every
+     * shop call finally answered as the rules say (a redemption repeated answers the same); every
+     * accepted user settled (issued, redeemed, returned or waiting, never told 202 and then rejected);
+     * MySQL's rows and states equal to the authority's.
+     */
+    private Result checkLifecycle(Fault fault, String event, Spike spike, Checkout checkout, int shopActions,
+            Duration recovery, Map<String, Integer> restartsBefore, long republished) throws Exception {
+        int limit = settings.limit();
+        int expected = limit + shopActions;
+        progress("  " + fault + ": spike and shop done; waiting until coupon-issued and MySQL agree");
+        waitUntil("coupons settled", Duration.ofSeconds(120), () -> {
+            List<IssuedCoupon> coupons = issued.records(event);
+            return coupons.size() >= expected && rows(event).size() == coupons.size()
+                    && stateCount(event, "RETURNED") >= shopActions && stateCount(event, "REDEEMED") >= shopActions;
+        });
+        List<IssuedCoupon> coupons = issued.records(event);
+        List<CouponRow> rows = rows(event);
+        Set<CouponRow> fromTopic = coupons.stream().map(c -> new CouponRow(c.userId(), c.couponNo())).collect(Collectors.toSet());
+        int duplicates = duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
+                + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
+                + duplicates(rows.stream().map(CouponRow::userId).toList())
+                + duplicates(rows.stream().map(CouponRow::couponNo).toList());
+        List<String> problems = new ArrayList<>();
+
+        // The authority's log, in order: live coupons never above the limit, numbers never reused.
+        int live = 0;
+        int mostLive = 0;
+        int highest = 0;
+        Set<Integer> issuedNumbers = new HashSet<>();
+        Set<Integer> returnedNumbers = new HashSet<>();
+        Map<String, Integer> decisionsOfAction = new HashMap<>();
+        for (CouponDecision decision : decisions.records(event)) {
+            if (decision.decidesAction()) {
+                decisionsOfAction.merge(decision.requestId(), 1, Integer::sum);
+                if (decision.outcome() == IssuingOutcome.RETURNED && returnedNumbers.add(decision.couponNo())) {
+                    live--;
+                }
+            } else if (decision.outcome() == IssuingOutcome.ISSUED && issuedNumbers.add(decision.couponNo())) {
+                // (a coupon number seen before is a re-delivered request's decision told again)
+                if (decision.couponNo() != highest + 1) {
+                    problems.add("coupon " + decision.couponNo() + " issued after coupon " + highest + " (numbers must run on, never reused)");
+                }
+                highest = Math.max(highest, decision.couponNo());
+                live++;
+                mostLive = Math.max(mostLive, live);
+            }
+        }
+        if (mostLive > limit) {
+            problems.add(mostLive + " live coupons at one point of the log (limit " + limit + ")");
+        }
+        Set<String> actionIds = actions.records(event).stream().map(CouponAction::actionId).collect(Collectors.toSet());
+        long twice = decisionsOfAction.values().stream().filter(count -> count > 1).count();
+        Set<String> undecidedActions = new HashSet<>(actionIds);
+        undecidedActions.removeAll(decisionsOfAction.keySet());
+        Set<String> strayDecisions = new HashSet<>(decisionsOfAction.keySet());
+        strayDecisions.removeAll(actionIds);
+        if (twice > 0 || !undecidedActions.isEmpty() || !strayDecisions.isEmpty()) {
+            problems.add(actionIds.size() + " actions: " + twice + " decided more than once, " + undecidedActions.size()
+                    + " never decided, " + strayDecisions.size() + " decisions without an action");
+        }
+        if (coupons.size() != expected || rows.size() != expected) {
+            problems.add(coupons.size() + " coupons in coupon-issued and " + rows.size() + " in MySQL, expected " + expected
+                    + " (the limit, plus one for each of the " + shopActions + " returned)");
+        }
+        if (duplicates > 0) {
+            problems.add(duplicates + " duplicate(s)");
+        }
+        if (!fromTopic.equals(new HashSet<>(rows))) {
+            problems.add("MySQL (" + rows.size() + " rows) differs from coupon-issued (" + coupons.size() + " records)");
+        }
+
+        // The shop's answers: every call final, as the rules say.
+        var done = checkout.done();
+        long redeemed = done.values().stream().filter(d -> d.action().equals("redeem")).count();
+        long returned = done.values().stream().filter(d -> d.action().equals("return")).count();
+        if (redeemed < shopActions || returned < shopActions) {
+            problems.add("the shop did " + redeemed + " redemptions and " + returned + " returns of " + shopActions + " each");
+        }
+        List<String> wrongAnswers = new ArrayList<>();
+        done.values().forEach(d -> {
+            ShopClient.Answer first = d.answers().get(0);
+            String want = d.action().equals("redeem") ? "REDEEMED" : "RETURNED";
+            boolean right = d.answers().stream().allMatch(a -> a.status() == 200 && a.outcome().equals(want)
+                    && a.body().path("couponNo").equals(first.body().path("couponNo")));
+            if (!right) {
+                wrongAnswers.add(d.user() + " " + d.action() + " -> " + d.answers());
+            }
+        });
+        if (!wrongAnswers.isEmpty()) {
+            problems.add(wrongAnswers.size() + " shop call(s) not answered as the rules say: "
+                    + wrongAnswers.subList(0, Math.min(3, wrongAnswers.size())));
+        }
+
+        // Every accepted user settled, and MySQL's state of every coupon the authority's.
+        progress("  " + fault + ": asking the status of all " + spike.acceptedUsers().size() + " accepted users");
+        Map<String, String> statuses = statuses(event, spike.acceptedUsers(), Set.of("ISSUED", "REDEEMED", "RETURNED", "WAITLISTED"));
+        int rejectedAfter202 = (int) statuses.values().stream().filter(s -> s.startsWith("REJECTED")).count();
+        int undecided = (int) statuses.values().stream()
+                .filter(s -> !Set.of("ISSUED", "REDEEMED", "RETURNED", "WAITLISTED").contains(s) && !s.startsWith("REJECTED")).count();
+        if (rejectedAfter202 > 0) {
+            problems.add(rejectedAfter202 + " user(s) told 202 and then REJECTED");
+        }
+        if (undecided > 0) {
+            problems.add(undecided + " accepted request(s) never decided");
+        }
+        Map<String, String> tableStates = states(event);
+        List<String> differ = new ArrayList<>();
+        tableStates.forEach((user, state) -> {
+            String authority = statuses.containsKey(user) ? statuses.get(user) : status(event, user);
+            Checkout.Done asked = done.get(user);
+            String order = asked != null && asked.action().equals("redeem") ? "o-" + user : "-";
+            String expectedRow = authority + " " + (authority.equals("REDEEMED") ? order : "-");
+            if (!state.equals(expectedRow)) {
+                differ.add(user + ": MySQL " + state + ", authority " + expectedRow);
+            }
+        });
+        if (!differ.isEmpty()) {
+            problems.add(differ.size() + " row(s) of MySQL differ from the authority: " + differ.subList(0, Math.min(3, differ.size())));
+        }
+        if (spike.serverErrorsOtherThan503() > 0) {
+            problems.add(spike.serverErrorsOtherThan503() + " 5xx answer(s) other than 503");
+        }
+        if (recovery == null) {
+            problems.add("the pipeline did not flow again within 180 s");
+        }
+        progress(String.format(Locale.ROOT, "  %s: %d redeemed (each twice), %d returned, %d shop calls repeated after a 503"
+                        + " or no answer (%d UNCONFIRMED), %d actions decided; at most %d live coupons; %d coupons issued",
+                fault, redeemed, returned, checkout.repeatedCalls(), checkout.unconfirmed(), decisionsOfAction.size(), mostLive,
+                coupons.size()));
+        Map<String, Integer> restarts = new HashMap<>(stack.unplannedRestarts());
+        restartsBefore.forEach((name, count) -> restarts.merge(name, -count, Integer::sum));
+        restarts.values().removeIf(count -> count == 0);
+        return new Result(fault, limit, rows.size(), coupons.size(), duplicates, fromTopic.equals(new HashSet<>(rows)),
+                spike.acceptedUsers().size(), rejectedAfter202, undecided, spike.serverErrorsOtherThan503(), spike.answers(503),
+                spike.answers(ApplyClient.NO_ANSWER), spike.gaveUp(), restarts, republished, recovery, problems);
+    }
+
+    /** user → "state order" of the event's rows in MySQL ({@code -} for no order). */
+    private Map<String, String> states(String event) {
+        Map<String, String> states = new HashMap<>();
+        try (Connection db = stack.database();
+             var statement = db.prepareStatement("SELECT user_id, state, order_id FROM coupon WHERE event_id = ?")) {
+            statement.setString(1, event);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    states.put(result.getString(1), result.getString(2) + " " + (result.getString(3) == null ? "-" : result.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            progress("  could not read the states of " + event + " from MySQL: " + e.getMessage());
+        }
+        return states;
+    }
+
+    private int stateCount(String event, String state) {
+        try (Connection db = stack.database();
+             var statement = db.prepareStatement("SELECT COUNT(*) FROM coupon WHERE event_id = ? AND state = ?")) {
+            statement.setString(1, event);
+            statement.setString(2, state);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            return 0; // MySQL is away; the caller polls again
+        }
+    }
+
+    /** Each accepted user's final status: one of {@code settled}, REJECTED:reason, or what it still was at the deadline. */
+    private Map<String, String> statuses(String event, Set<String> users, Set<String> settled) throws InterruptedException {
         Map<String, String> statuses = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -326,7 +528,7 @@ public final class Chaos {
                 String status = "NO_ANSWER";
                 while (System.nanoTime() < deadline) {
                     status = status(event, user);
-                    if (status.equals("ISSUED") || status.startsWith("REJECTED")) {
+                    if (settled.contains(status) || status.startsWith("REJECTED")) {
                         break;
                     }
                     pause(Duration.ofMillis(500));
@@ -370,12 +572,12 @@ public final class Chaos {
         }
     }
 
-    private void define(String event, int limit) throws Exception {
+    private void define(String event, int limit, int waitlist) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/admin/events/" + event))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + ChaosStack.ADMIN_TOKEN)
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + "}", UTF_8))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + ",\"waitlist\":" + waitlist + "}", UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("defining " + event + " failed: " + response.statusCode() + " " + response.body());

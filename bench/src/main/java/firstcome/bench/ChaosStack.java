@@ -46,6 +46,7 @@ import org.apache.kafka.common.Uuid;
 final class ChaosStack implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "chaos-admin-token";
+    static final String SHOP_TOKEN = "chaos-shop-token";
     private static final int PARTITIONS = Topics.DEFAULT_PARTITIONS;
     private static final Duration READY = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -105,6 +106,7 @@ final class ChaosStack implements AutoCloseable {
         env.put("MYSQL_USER", "coupon");
         env.put("MYSQL_PASSWORD", "coupon");
         env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("SHOP_TOKEN", SHOP_TOKEN);
         env.put("INGRESS_PORT", Integer.toString(ingressPort));
         // Every client here is 127.0.0.1: the per-address connection cap is for the world outside.
         env.put("INGRESS_MAX_CONNECTIONS_PER_CLIENT", "1000");

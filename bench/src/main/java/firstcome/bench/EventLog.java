@@ -1,8 +1,7 @@
 package firstcome.bench;
 
-import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topic;
-import firstcome.contract.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +13,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Everything the streams-processor committed to {@code coupon-issued}, read as the sink reads it
- * ({@code read_committed}, no consumer group), kept per event and caught up on demand.
+ * Everything committed to one of firstcome's topics keyed by event ({@code coupon-issued},
+ * {@code coupon-decisions}, {@code coupon-actions}, ...), read as the sink reads it
+ * ({@code read_committed}, no consumer group), kept per event in log order and caught up on demand.
  */
-final class IssuedLog implements AutoCloseable {
+final class EventLog<V> implements AutoCloseable {
 
-    private final Topic<IssuedCoupon> topic = Topics.standard().issued();
+    private final Topic<V> topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
-    private final Map<String, List<IssuedCoupon>> byEvent = new ConcurrentHashMap<>();
+    private final Map<String, List<V>> byEvent = new ConcurrentHashMap<>();
 
-    IssuedLog(String bootstrapServers) {
+    EventLog(String bootstrapServers, Topic<V> topic) {
+        this.topic = topic;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -37,14 +38,15 @@ final class IssuedLog implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
-    /** The event's coupons committed so far (up to the last stable offset at the time of the call). */
-    synchronized List<IssuedCoupon> coupons(String event) {
+    /** The event's records committed so far (up to the last stable offset at the time of the call), in log order. */
+    synchronized List<V> records(String event) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
             for (var record : consumer.poll(Duration.ofMillis(200))) {
-                IssuedCoupon coupon = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-                byEvent.computeIfAbsent(coupon.eventId(), e -> new ArrayList<>()).add(coupon);
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                byEvent.computeIfAbsent(key, e -> new ArrayList<>())
+                        .add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
             }
         }
         return List.copyOf(byEvent.getOrDefault(event, List.of()));
