@@ -45,7 +45,7 @@ import org.HdrHistogram.Histogram;
 public final class Bench {
 
     /** What one run does; the full run fits in 10 minutes on 2 cores, --quick in about 3. */
-    record Settings(boolean quick, boolean record, String ingressUrl, String adminToken, String jdbcUrl, String dbUser,
+    record Settings(boolean quick, boolean record, String ingressUrl, String adminToken, String shopToken, String jdbcUrl, String dbUser,
                     String dbPassword, String bootstrap, String redisHost, int redisPort, boolean redisCluster, int requests, int limit,
                     int connections, int rounds, int idleSeconds, int replayRecords, int sinkRows, int redisRequests,
                     int readsPerSecond, String command) {
@@ -56,6 +56,7 @@ public final class Bench {
             return new Settings(quick, args.contains("--record") || !quick,
                     env.getOrDefault("INGRESS_URL", "http://localhost:" + env.getOrDefault("INGRESS_PORT", "8080")),
                     env.getOrDefault("ADMIN_TOKEN", "local-admin-token"),
+                    env.getOrDefault("SHOP_TOKEN", "local-shop-token"),
                     env.getOrDefault("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon"),
                     env.getOrDefault("MYSQL_USER", "coupon"),
                     env.getOrDefault("MYSQL_PASSWORD", "coupon"),
@@ -159,13 +160,19 @@ public final class Bench {
                 bare.stop(Duration.ofSeconds(10));
             }
 
+            say(String.format("shop: %,d applications, then %,d redemptions of their coupons, %d connections",
+                    s.limit(), s.limit(), s.connections()));
+            List<ShopBenchmark.Phase> shop = new ShopBenchmark(s.ingressUrl(), s.shopToken(), s.jdbcUrl(), s.dbUser(),
+                    s.dbPassword(), s.connections()).run(defineEvent("bench-" + runId + "-shop"), s.limit());
+            shop.forEach(phase -> say("shop: " + phase.name() + ": " + phase.row()));
+
             reads.phase("replay");
             Replay replay = replay();
             reads.phase("sink");
             List<String> sinkTable = sinkBenchmark();
             reads.phase("done");
 
-            Report report = new Report(s, versions, redisRate, rounds, replay, sinkTable,
+            Report report = new Report(s, versions, redisRate, rounds, shop, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
                     elapsedSeconds());
             String table = report.markdown();

@@ -25,6 +25,7 @@ final class Report {
     private final double redisRate;
     private final List<Bench.Round> rounds;
     private final Bench.Round median;
+    private final List<ShopBenchmark.Phase> shop;
     private final Bench.Replay replay;
     private final List<String> sinkTable;
     private final Histogram idleReads;
@@ -35,7 +36,7 @@ final class Report {
     private final String load;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
-           Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
+           List<ShopBenchmark.Phase> shop, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
            Histogram spikeReads, Map<String, Long> rss, double seconds) {
         this.settings = settings;
         this.versions = versions;
@@ -44,6 +45,7 @@ final class Report {
         List<Bench.Round> byRatio = new ArrayList<>(rounds);
         byRatio.sort(Comparator.comparingDouble(Bench.Round::ratio));
         this.median = byRatio.get(byRatio.size() / 2);
+        this.shop = shop;
         this.replay = replay;
         this.sinkTable = sinkTable;
         this.idleReads = idleReads;
@@ -116,6 +118,15 @@ final class Report {
         rss.forEach((name, kb) -> mem.append(mem.length() == 0 ? "" : " · ").append(name).append(' ')
                 .append(kb < 0 ? "?" : String.format(Locale.ROOT, "%,d MB", kb / 1024)));
         rows.add(new String[] {"6. resident memory at the end of the spike", mem.toString(), "—", "—"});
+        if (shop.size() == 2) {
+            ShopBenchmark.Phase apply = shop.get(0);
+            ShopBenchmark.Phase redeem = shop.get(1);
+            rows.add(new String[] {"7. shop: redeem, answered once the processor decided (" + redeem.operations()
+                    + " coupons), CPU of the whole stack until MySQL shows it", redeem.row(),
+                    "apply, every application accepted, until its row is in MySQL: " + apply.row(),
+                    String.format(Locale.ROOT, "CPU %.2f× (at most 2×) · rate %.2f×",
+                            redeem.cpuMillisPerOperation() / apply.cpuMillisPerOperation(), redeem.rate() / apply.rate())});
+        }
         return rows;
     }
 
