@@ -36,6 +36,7 @@ export MYSQL_URL=${MYSQL_URL:-jdbc:mysql://localhost:$MYSQL_PORT/coupon}
 export MYSQL_USER=${MYSQL_USER:-coupon}
 export MYSQL_PASSWORD=${MYSQL_PASSWORD:-coupon}
 export ADMIN_TOKEN=${ADMIN_TOKEN:-local-admin-token}
+export SHOP_TOKEN=${SHOP_TOKEN:-local-shop-token}
 export INGRESS_PORT=${INGRESS_PORT:-8080}
 export PROCESSOR_PORT=${PROCESSOR_PORT:-8081}
 export SINK_PORT=${SINK_PORT:-8082}
@@ -416,7 +417,7 @@ provision_external_mysql() {
 # is ready and the topics exist, in list order, each waited for until GET /health answers 200;
 # `down` stops them before the infrastructure, in reverse order. They get the exported
 # configuration above (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MYSQL_URL, MYSQL_USER,
-# MYSQL_PASSWORD, ADMIN_TOKEN, *_PORT, PROCESSOR_URL).
+# MYSQL_PASSWORD, ADMIN_TOKEN, SHOP_TOKEN, *_PORT, PROCESSOR_URL).
 # ===========================================================================================
 export PROCESSOR_URL=${PROCESSOR_URL:-http://localhost:$PROCESSOR_PORT}
 export PROCESSOR_STATE_DIR=${PROCESSOR_STATE_DIR:-$LOCAL/streams}
@@ -497,7 +498,7 @@ summary() {
   say "  REDIS_URL=$REDIS_URL"
   say "  MYSQL_URL=$MYSQL_URL  (user $MYSQL_USER)"
   if [ -n "$SERVICES" ]; then
-    say "  ingress            http://localhost:$INGRESS_PORT   (admin token: $ADMIN_TOKEN)"
+    say "  ingress            http://localhost:$INGRESS_PORT   (admin token: $ADMIN_TOKEN, shop token: $SHOP_TOKEN)"
     say "  streams-processor  http://localhost:$PROCESSOR_PORT/health"
     say "  sink               http://localhost:$SINK_PORT/health"
     say "  event page         http://localhost:$INGRESS_PORT/   (or /e/<eventId>)"
@@ -506,6 +507,7 @@ summary() {
     say "  curl -s -X PUT localhost:$INGRESS_PORT/admin/events/spring-sale -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' -d '{\"limit\":100}'"
     say "  curl -s -X POST localhost:$INGRESS_PORT/events/spring-sale/applications -H 'Content-Type: application/json' -d '{\"userId\":\"u-42\"}'"
     say "  curl -s localhost:$INGRESS_PORT/events/spring-sale/applications/u-42"
+    say "  curl -s -X POST localhost:$INGRESS_PORT/shop/events/spring-sale/coupons/u-42/redeem -H 'Authorization: Bearer $SHOP_TOKEN' -H 'Content-Type: application/json' -d '{\"orderId\":\"o-1\"}'"
     say "  make demo"
   fi
   say "  logs in .local/logs/, stop with: make down"

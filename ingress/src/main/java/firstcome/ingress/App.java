@@ -7,15 +7,17 @@ import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
 import firstcome.contract.Topics;
 import firstcome.ingress.api.AdminController;
-import firstcome.ingress.api.AdminToken;
+import firstcome.ingress.api.ActionWaiters;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.ApplyAnswerCounts;
 import firstcome.ingress.api.ApplyController;
+import firstcome.ingress.api.BearerToken;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.EventStatsController;
 import firstcome.ingress.api.Failures;
 import firstcome.ingress.api.IngressMetrics;
 import firstcome.ingress.api.JsonErrorHandler;
+import firstcome.ingress.api.ShopController;
 import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.catalog.Retirement;
@@ -81,7 +83,10 @@ public final class App implements AutoCloseable {
     /** How often the catalog is asked which events retired: what the ingress holds for one goes within this. */
     private static final Duration RETIREMENT_CHECK = Duration.ofSeconds(1);
 
-    /** What the HTTP app talks to. {@code background} runs blocking follow-ups (slot releases, priming). */
+    /**
+     * What the HTTP app talks to. {@code background} runs blocking follow-ups (slot releases, priming);
+     * {@code actions} holds the shop calls waiting for their decisions, which the decision follower hands it.
+     */
     public record Dependencies(
             EventCatalog catalog,
             Gate gate,
@@ -93,7 +98,8 @@ public final class App implements AutoCloseable {
             Executor background,
             TallyLookup tallies,
             OwnRequests own,
-            GateRebuild rebuild) {
+            GateRebuild rebuild,
+            ActionWaiters actions) {
     }
 
     private final Javalin http;
@@ -118,9 +124,15 @@ public final class App implements AutoCloseable {
         deps.catalog().onRetired(answers::retire);
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), deps.rebuild(), shortcut, deps.statuses(),
                 metrics, answers, deps.clock(), deps.background());
-        var adminToken = new AdminToken(config.adminToken());
+        var adminToken = BearerToken.admin(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
+        var shop = new ShopController(BearerToken.shop(config.shopToken()), deps.catalog(), deps.publisher(), deps.actions(),
+                config.actionTimeout(), deps.clock(), deps.background());
+        Gauge.builder("ingress.shop.waiting", deps.actions(), ActionWaiters::size)
+                .description("Shop calls waiting for the decision of their action")
+                .strongReference(true)
+                .register(deps.registry());
         var pages = new PageController(deps.catalog(), deps.clock());
         var stats = new EventStatsController(adminToken, deps.catalog(), deps.gate(),
                 deps.tallies(), answers, deps.clock());
@@ -143,13 +155,19 @@ public final class App implements AutoCloseable {
             }
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
             cfg.http.prefer405over404 = true;
-            // A safety net only: every hand-off future ends within the delivery timeout.
-            cfg.http.asyncTimeout = config.deliveryTimeout().plus(config.maxBlock()).toMillis() + 5_000;
+            // A safety net only: every hand-off future ends within the delivery timeout, and a shop call's
+            // within the action timeout or, when its send takes longer, once the send ended.
+            cfg.http.asyncTimeout = Math.max(config.deliveryTimeout().plus(config.maxBlock()).toMillis(),
+                    config.actionTimeout().toMillis()) + 5_000;
 
             cfg.routes.get("/events/{eventId}", apply::event);
             cfg.routes.post("/events/{eventId}/applications", apply::apply);
             cfg.routes.get("/events/{eventId}/applications/{userId}", apply::status);
             cfg.routes.put("/admin/events/{eventId}", admin::define);
+            // The shop's backend (docs/lifecycle.md): each answers from the streams-processor's decision.
+            cfg.routes.post("/shop/events/{eventId}/coupons/{userId}/redeem", shop::redeem);
+            cfg.routes.post("/shop/events/{eventId}/coupons/{userId}/unredeem", shop::unredeem);
+            cfg.routes.post("/shop/events/{eventId}/coupons/{userId}/return", shop::giveBack);
             // The pages and the organiser's live view (see PageController, EventStatsController).
             cfg.routes.get("/", pages::eventPage);
             cfg.routes.get("/e/{eventId}", pages::eventPage);
@@ -255,8 +273,10 @@ public final class App implements AutoCloseable {
             catalog.onRetired(own::retire);
             var retirements = resources.open(new RetirementTimer(catalog, Clock.systemUTC(), RETIREMENT_CHECK));
             retirements.start();
+            var actions = new ActionWaiters(ActionWaiters.DEFAULT_MAX, background);
             var decisions = resources.open(new DecisionFollower(config.kafka(), topics.decisions(), gate, own,
-                    event -> catalog.retiredAt(event, Instant.now()).isPresent(), DECISIONS_LOOKBACK, Clock.systemUTC(), registry));
+                    event -> catalog.retiredAt(event, Instant.now()).isPresent(), DECISIONS_LOOKBACK, Clock.systemUTC(), registry,
+                    actions::decided));
             decisions.start();
             var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
             var requestsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.requests()));
@@ -266,7 +286,7 @@ public final class App implements AutoCloseable {
                     config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC()));
             reconciler.start();
             var deps = new Dependencies(catalog, gate, publisher,
-                    processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild);
+                    processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild, actions);
             Javalin http = create(config, deps);
             resources.onClose(http::stop);
             http.start();

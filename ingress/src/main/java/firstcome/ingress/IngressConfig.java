@@ -34,6 +34,9 @@ import java.util.Optional;
  * @param reconcileAfter   how long a request may stay pending at the gate (passed, not acknowledged
  *                         by Kafka) before it counts as stranded by a dead ingress and is published again
  * @param eventRetention   {@code EVENT_RETENTION}: an event retires this long after its {@code closesAt}
+ * @param shopToken        {@code SHOP_TOKEN}; empty: every shop route call is refused (never logged, never in {@link #toString()})
+ * @param actionTimeout    {@code INGRESS_ACTION_TIMEOUT_MS}: how long a shop route waits, from the call's arrival,
+ *                         for the streams-processor's decision of its action before answering 503 UNCONFIRMED
  */
 public record IngressConfig(
         KafkaConnection kafka,
@@ -54,7 +57,12 @@ public record IngressConfig(
         URI processorUrl,
         EdgeLimits edge,
         Duration reconcileAfter,
-        Duration eventRetention) {
+        Duration eventRetention,
+        Optional<String> shopToken,
+        Duration actionTimeout) {
+
+    /** The longest {@code INGRESS_ACTION_TIMEOUT_MS} taken: a shop's backend waits no longer for one call. */
+    public static final Duration MAX_ACTION_TIMEOUT = Duration.ofMinutes(1);
 
     public static IngressConfig fromEnv(Map<String, String> env) {
         var settings = new Environment(env);
@@ -87,7 +95,9 @@ public record IngressConfig(
                         settings.integer("INGRESS_MAX_CONNECTIONS", EdgeLimits.DEFAULT.maxConnections())),
                 // 0: derived from the Kafka timeouts (below)
                 settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO),
-                settings.eventRetention());
+                settings.eventRetention(),
+                settings.text("SHOP_TOKEN"),
+                settings.millis("INGRESS_ACTION_TIMEOUT_MS", Duration.ofMillis(3000)));
     }
 
     public IngressConfig {
@@ -98,6 +108,11 @@ public record IngressConfig(
             throw new IllegalArgumentException("REDIS_URL must not be empty");
         }
         adminToken = adminToken == null ? Optional.empty() : adminToken.filter(token -> !token.isBlank());
+        shopToken = shopToken == null ? Optional.empty() : shopToken.filter(token -> !token.isBlank());
+        if (actionTimeout == null || actionTimeout.toMillis() < 1 || actionTimeout.compareTo(MAX_ACTION_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("INGRESS_ACTION_TIMEOUT_MS must be from 1 to " + MAX_ACTION_TIMEOUT.toMillis()
+                    + ", was " + (actionTimeout == null ? null : actionTimeout.toMillis()));
+        }
         Environment.requirePort("INGRESS_PORT", port);
         Environment.requireHost("HTTP_HOST", httpHost);
         Environment.requireAtLeastOne("INGRESS_REDIS_TIMEOUT_MS", redisTimeout.toMillis());
@@ -181,7 +196,9 @@ public record IngressConfig(
                 + ", processorUrl=" + processorUrl
                 + ", " + edge
                 + ", reconcileAfter=" + reconcileAfter.toMillis() + "ms"
-                + ", eventRetention=" + eventRetention + "]";
+                + ", eventRetention=" + eventRetention
+                + ", shopToken=" + (shopToken.isPresent() ? "(set)" : "(unset: shop routes disabled)")
+                + ", actionTimeout=" + actionTimeout.toMillis() + "ms]";
     }
 
     private static URI httpUrl(String name, String value) {

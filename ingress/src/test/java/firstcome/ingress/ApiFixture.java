@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.CouponAction;
+import firstcome.contract.CouponDecision;
+import firstcome.ingress.api.ActionWaiters;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
 import firstcome.ingress.processor.TallyLookup;
@@ -35,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The HTTP app as {@link App#create} builds it, over an in-memory gate and publisher, a catalog
@@ -44,10 +48,18 @@ public final class ApiFixture {
 
     public static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
     public static final String TOKEN = "s3cret-token";
+    public static final String SHOP_TOKEN = "sh0p-token";
 
     public final FakeGate gate = new FakeGate();
     public final FakePublisher publisher = new FakePublisher();
     public final OwnRequests own = new OwnRequests();
+    /** The shop calls waiting for decisions; {@link #decide} answers them as the streams-processor would. */
+    public final ActionWaiters actions = new ActionWaiters(ActionWaiters.DEFAULT_MAX, Runnable::run);
+    /**
+     * The streams-processor's decision of each shop action the publisher acknowledged, handed to the waiting
+     * call as the decision follower would; empty: no decision comes (the call times out).
+     */
+    public volatile Function<CouponAction, Optional<CouponDecision>> decide = action -> Optional.empty();
     /** The streams-processor's coupon holders, as a rebuild after a Redis data loss asks them; none decided unless set. */
     public volatile HoldersLookup holders = (event, end) -> Optional.of(new CouponHolders(event.value(), List.of()));
     public final EventCatalog catalog = new EventCatalog();
@@ -64,6 +76,7 @@ public final class ApiFixture {
     }
 
     private ApiFixture(boolean loaded) {
+        publisher.onAction = action -> decide.apply(action).ifPresent(actions::decided);
         if (loaded) {
             catalog.markLoaded();
         }
@@ -82,14 +95,14 @@ public final class ApiFixture {
     }
 
     public Javalin app() {
-        return app(config(Map.of("ADMIN_TOKEN", TOKEN)));
+        return app(config(Map.of("ADMIN_TOKEN", TOKEN, "SHOP_TOKEN", SHOP_TOKEN)));
     }
 
     public Javalin app(IngressConfig config) {
         var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, this::kafkaProbe, registry,
                 Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own,
                 new GateRebuild(gate, own, event -> 0L, (event, end) -> holders.find(event, end), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), Runnable::run));
+                        Duration.ofSeconds(1), Runnable::run), actions);
         return App.create(config, deps);
     }
 

@@ -112,6 +112,23 @@ class IngressConfigTest {
     }
 
     @Test
+    void readsTheShopTokenAndTheActionTimeout() {
+        IngressConfig defaults = IngressConfig.fromEnv(Map.of());
+        IngressConfig set = IngressConfig.fromEnv(Map.of("SHOP_TOKEN", "shop-secret", "INGRESS_ACTION_TIMEOUT_MS", "750"));
+
+        assertThat(defaults.shopToken()).isEmpty();
+        assertThat(defaults.actionTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(set.shopToken()).contains("shop-secret");
+        assertThat(set.actionTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(set.toString()).doesNotContain("shop-secret").contains("shopToken=(set)", "actionTimeout=750ms");
+        assertThat(IngressConfig.fromEnv(Map.of("SHOP_TOKEN", " ")).shopToken()).isEmpty();
+        for (String bad : new String[] {"0", "-5", "60001", "soon"}) {
+            assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_ACTION_TIMEOUT_MS", bad)))
+                    .as(bad).hasMessageContaining("INGRESS_ACTION_TIMEOUT_MS");
+        }
+    }
+
+    @Test
     void treatsABlankTokenAsUnset() {
         assertThat(IngressConfig.fromEnv(Map.of("ADMIN_TOKEN", "  ")).adminToken()).isEmpty();
     }

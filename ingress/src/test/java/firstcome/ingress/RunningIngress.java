@@ -3,9 +3,11 @@ package firstcome.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.Json;
+import firstcome.contract.Topic;
 import firstcome.contract.Topics;
 import firstcome.testkit.Infrastructure;
 import java.io.IOException;
@@ -39,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class RunningIngress implements AutoCloseable {
 
     public static final String TOKEN = "it-admin-token";
+    public static final String SHOP_TOKEN = "it-shop-token";
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
     private static final Topics TOPICS = Topics.standard();
 
@@ -63,6 +66,7 @@ public final class RunningIngress implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("REDIS_URL", redisUrl);
         env.put("ADMIN_TOKEN", TOKEN);
+        env.putIfAbsent("SHOP_TOKEN", SHOP_TOKEN);
         env.putIfAbsent("PROCESSOR_URL", UndecidedProcessor.url());
         env.put("INGRESS_PORT", "0");
         return IngressConfig.fromEnv(env);
@@ -97,6 +101,14 @@ public final class RunningIngress implements AutoCloseable {
         return post("/events/" + eventId + "/applications", "{\"userId\":\"" + userId + "\"}");
     }
 
+    /** {@code POST /shop/events/{eventId}/coupons/{userId}/{route}} with the shop token. */
+    public HttpResponse<String> shop(String eventId, String userId, String route, String body) {
+        return send(HttpRequest.newBuilder(uri("/shop/events/" + eventId + "/coupons/" + userId + "/" + route))
+                .header("Authorization", "Bearer " + SHOP_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(body)));
+    }
+
     public HttpResponse<String> post(String path, String body) {
         return post(path, "application/json", body);
     }
@@ -128,7 +140,15 @@ public final class RunningIngress implements AutoCloseable {
 
     /** Every coupon-requests record of the event, read from the beginning up to the current end. */
     public static List<ConsumerRecord<String, CouponRequest>> requestRecords(String bootstrapServers, String eventId) {
-        var topic = TOPICS.requests();
+        return records(TOPICS.requests(), bootstrapServers, eventId);
+    }
+
+    /** Every coupon-actions record of the event, read from the beginning up to the current end. */
+    public static List<ConsumerRecord<String, CouponAction>> actionRecords(String bootstrapServers, String eventId) {
+        return records(TOPICS.actions(), bootstrapServers, eventId);
+    }
+
+    private static <V> List<ConsumerRecord<String, V>> records(Topic<V> topic, String bootstrapServers, String eventId) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
@@ -138,12 +158,12 @@ public final class RunningIngress implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, CouponRequest>> records = new ArrayList<>();
+            List<ConsumerRecord<String, V>> records = new ArrayList<>();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     String key = topic.keySerde().deserializer().deserialize(topic.name(), record.key());
                     if (eventId.equals(key)) {
-                        CouponRequest value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+                        V value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
                         records.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(),
                                 record.timestamp(), record.timestampType(), record.serializedKeySize(),
                                 record.serializedValueSize(), key, value, record.headers(), record.leaderEpoch()));

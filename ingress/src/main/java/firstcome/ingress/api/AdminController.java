@@ -26,14 +26,14 @@ public final class AdminController {
 
     private static final Logger log = LoggerFactory.getLogger(AdminController.class);
 
-    private final AdminToken token;
+    private final BearerToken token;
     private final EventCatalog catalog;
     private final Gate gate;
     private final Publisher publisher;
     private final Clock clock;
     private final Executor background;
 
-    public AdminController(AdminToken token, EventCatalog catalog, Gate gate, Publisher publisher, Clock clock, Executor background) {
+    public AdminController(BearerToken token, EventCatalog catalog, Gate gate, Publisher publisher, Clock clock, Executor background) {
         this.token = token;
         this.catalog = catalog;
         this.gate = gate;
@@ -59,8 +59,7 @@ public final class AdminController {
         });
         // The very definition it holds, repeated (a retry of a call that answered late), changes nothing: answered as stored.
         Optional<EventDefinition> stored = catalog.find(event);
-        if (stored.isPresent() && stored.get().equals(asked) && stored.get().closesAt() != null
-                && !now.isBefore(stored.get().closesAt())) {
+        if (stored.isPresent() && stored.get().equals(asked) && stored.get().closedAt(now)) {
             Answer.ok(stored.get()).writeTo(ctx);
             return;
         }
@@ -69,7 +68,9 @@ public final class AdminController {
         // could reopen the gates while the processor refuses every request CLOSED (202s never kept).
         // The contract's "define or change" is about events still to run; a closed one's results
         // stand as decided, and a new run is a new event id.
-        stored.map(EventDefinition::closesAt).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
+        // Past couponsValidUntil an event is closed as well: applications are refused CLOSED, and the
+        // coupons it issued keep the validity they were issued with.
+        stored.map(AdminController::closing).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
             throw ApiException.invalidRequest("event " + event + " closed at " + closedAt
                     + "; a closed event cannot be reopened or changed, define a new event id");
         });
@@ -88,15 +89,39 @@ public final class AdminController {
                 .thenAccept(answer -> answer.writeTo(ctx)));
     }
 
+    /**
+     * The closing ({@code closesAt}) and the coupons' expiry ({@code couponsValidUntil}, which also
+     * closes the applications) moved into the past, moved to now.
+     */
     private static EventDefinition closingNotBefore(EventDefinition definition, Instant now) {
-        if (definition.closesAt() == null || !definition.closesAt().isBefore(now)) {
+        Instant closesAt = notBefore(definition.closesAt(), now);
+        Instant validUntil = notBefore(definition.couponsValidUntil(), now);
+        if (closesAt == definition.closesAt() && validUntil == definition.couponsValidUntil()) {
             return definition;
         }
         try {
-            return new EventDefinition(definition.eventId(), definition.limit(), definition.opensAt(), now);
+            return new EventDefinition(definition.eventId(), definition.limit(), definition.opensAt(), closesAt,
+                    definition.waitlist(), validUntil);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }
+    }
+
+    private static Instant notBefore(Instant instant, Instant now) {
+        return instant == null || !instant.isBefore(now) ? instant : now;
+    }
+
+    /**
+     * When applications to the event end for good: the earlier of {@code closesAt} and
+     * {@code couponsValidUntil} (an application decided from then on is refused CLOSED); null: never.
+     */
+    static Instant closing(EventDefinition definition) {
+        Instant closesAt = definition.closesAt();
+        Instant validUntil = definition.couponsValidUntil();
+        if (closesAt == null || validUntil == null) {
+            return closesAt == null ? validUntil : closesAt;
+        }
+        return closesAt.isBefore(validUntil) ? closesAt : validUntil;
     }
 
     private Answer install(EventDefinition definition, boolean newEvent, long offset, Instant writtenAt) {
@@ -108,8 +133,10 @@ public final class AdminController {
             return Answer.problem(Outcome.UNAVAILABLE,
                     "the event was stored, but Redis did not answer, so applications cannot pass yet; repeat the call");
         }
-        log.info("event {} defined: limit {}, opens {}, closes {}", definition.eventId(), definition.limit(),
-                definition.opensAt(), definition.closesAt() == null ? "never" : definition.closesAt());
+        log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}", definition.eventId(),
+                definition.limit(), definition.waitlist(), definition.opensAt(),
+                definition.closesAt() == null ? "never" : definition.closesAt(),
+                definition.couponsValidUntil() == null ? "never expiring" : definition.couponsValidUntil());
         return Answer.ok(definition);
     }
 
@@ -119,12 +146,15 @@ public final class AdminController {
         return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
     }
 
-    /** The latest {@code opensAt} or {@code closesAt} taken: the end of the year 9999. */
+    /** The latest {@code opensAt}, {@code closesAt} or {@code couponsValidUntil} taken: the end of the year 9999. */
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     /** The earliest instant taken: the shop's date columns start there, and nothing before it needs a coupon. */
     static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
 
-    /** {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never. */
+    /**
+     * {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never;
+     * {@code waitlist} 0..1,000,000, default 0; {@code couponsValidUntil} after {@code opensAt}, default never.
+     */
     static EventDefinition definition(EventId event, JsonNode body, Instant now) {
         JsonNode limit = body.get("limit");
         if (limit == null || limit.isNull()) {
@@ -134,13 +164,32 @@ public final class AdminController {
                 || limit.intValue() < 1 || limit.intValue() > EventDefinition.MAX_LIMIT) {
             throw ApiException.invalidRequest("limit must be a whole number from 1 to " + EventDefinition.MAX_LIMIT);
         }
+        int waitlist = waitlist(body);
         Instant opensAt = instant(body, "opensAt").orElse(now);
         Instant closesAt = instant(body, "closesAt").orElse(null);
+        Instant couponsValidUntil = instant(body, "couponsValidUntil").orElse(null);
+        if (couponsValidUntil != null && !couponsValidUntil.isAfter(opensAt)) {
+            throw ApiException.invalidRequest("couponsValidUntil must be after opensAt (" + opensAt + "), was "
+                    + body.get("couponsValidUntil").textValue());
+        }
         try {
-            return new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt);
+            return new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt, waitlist, couponsValidUntil);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }
+    }
+
+    private static int waitlist(JsonNode body) {
+        JsonNode waitlist = body.get("waitlist");
+        if (waitlist == null || waitlist.isNull()) {
+            return 0;
+        }
+        if (!waitlist.isIntegralNumber() || !waitlist.canConvertToInt()
+                || waitlist.intValue() < 0 || waitlist.intValue() > EventDefinition.MAX_WAITLIST) {
+            throw ApiException.invalidRequest("waitlist must be a whole number from 0 to " + EventDefinition.MAX_WAITLIST
+                    + ", was " + waitlist);
+        }
+        return waitlist.intValue();
     }
 
     private static Optional<Instant> instant(JsonNode body, String field) {

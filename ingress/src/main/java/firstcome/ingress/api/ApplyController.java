@@ -1,5 +1,6 @@
 package firstcome.ingress.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
@@ -73,8 +74,7 @@ public final class ApplyController {
         long remaining = catalog.retiredAt(event, clock.instant()).isPresent()
                 ? 0
                 : Math.max(0, definition.limit() - gate.count(event));
-        Answer.ok(new EventInfo(definition.eventId(), definition.limit(),
-                definition.opensAt(), definition.closesAt(), remaining)).writeTo(ctx);
+        Answer.ok(EventInfo.of(definition, remaining)).writeTo(ctx);
     }
 
     /**
@@ -292,7 +292,14 @@ public final class ApplyController {
     record Accepted(String outcome, String eventId, String userId, long position) {
     }
 
-    /** The public event info. */
-    record EventInfo(String eventId, int limit, Instant opensAt, Instant closesAt, long remaining) {
+    /** The public event info; {@code waitlist} and {@code couponsValidUntil} only when the event has them. */
+    record EventInfo(String eventId, int limit, Instant opensAt, Instant closesAt, long remaining,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
+
+        static EventInfo of(EventDefinition definition, long remaining) {
+            return new EventInfo(definition.eventId(), definition.limit(), definition.opensAt(), definition.closesAt(), remaining,
+                    definition.waitlist(), definition.couponsValidUntil());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package firstcome.ingress.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.catalog.EventCatalog;
@@ -28,14 +29,14 @@ public final class EventStatsController {
     /** The list shows at most this many events, most recently opened first. */
     static final int LISTED_EVENTS = 50;
 
-    private final AdminToken token;
+    private final BearerToken token;
     private final EventCatalog catalog;
     private final Gate gate;
     private final TallyLookup tallies;
     private final ApplyAnswerCounts answers;
     private final Clock clock;
 
-    public EventStatsController(AdminToken token, EventCatalog catalog, Gate gate, TallyLookup tallies,
+    public EventStatsController(BearerToken token, EventCatalog catalog, Gate gate, TallyLookup tallies,
             ApplyAnswerCounts answers, Clock clock) {
         this.token = token;
         this.catalog = catalog;
@@ -58,7 +59,8 @@ public final class EventStatsController {
                     Instant retiredAt = catalog.retiredAt(event, now).orElse(null);
                     Long accepted = retiredAt == null ? accepted(event) : null;
                     return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
-                            definition.closesAt(), accepted, remaining(definition, accepted), retiredAt);
+                            definition.closesAt(), accepted, remaining(definition, accepted), retiredAt,
+                            definition.waitlist(), definition.couponsValidUntil());
                 })
                 .toList();
         ctx.header("Cache-Control", "no-store");
@@ -85,7 +87,8 @@ public final class EventStatsController {
         var tallied = retiredAt == null ? tallies.find(event) : CompletableFuture.completedFuture(Optional.<Tally>empty());
         ctx.future(() -> tallied.thenAccept(tally -> Answer.ok(new EventStats(definition.eventId(),
                 definition.limit(), definition.opensAt(), definition.closesAt(), accepted, remaining(definition, accepted),
-                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt)).writeTo(ctx)));
+                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt,
+                definition.waitlist(), definition.couponsValidUntil())).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {
@@ -105,7 +108,8 @@ public final class EventStatsController {
      * and for a retired event ({@code retiredAt} set: its gate state is gone).
      */
     record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
-            Instant retiredAt) {
+            Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -116,10 +120,12 @@ public final class EventStatsController {
      * and {@code decided}: the streams-processor's tally (null while it does not answer); {@code decided}
      * shows its six counts, without the event id and total the processor's answer also carries.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
-     * {@code retiredAt}: set once the event retired; then only the definition is shown.
+     * {@code retiredAt}: set once the event retired; then only the definition is shown. {@code waitlist} and
+     * {@code couponsValidUntil} only when the event has them, as in the public event info.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Long issued, @JsonIgnoreProperties({"eventId", "decided"}) Tally decided, Map<String, Long> answers,
-            Instant at, Instant retiredAt) {
+            Instant at, Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
     }
 }

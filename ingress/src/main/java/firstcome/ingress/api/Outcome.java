@@ -2,7 +2,8 @@ package firstcome.ingress.api;
 
 /**
  * Every {@code outcome} the ingress puts in a body, with the HTTP status it travels with. The first
- * block is the contract's apply table; the rest are the other routes' answers.
+ * block is the contract's apply table; the rest are the other routes' answers (the shop routes' 200s
+ * report the coupon's state, not one of these).
  */
 public enum Outcome {
     ACCEPTED(202),
@@ -23,6 +24,11 @@ public enum Outcome {
     /** A status look-up of an event whose results were retired ({@code EVENT_RETENTION} past its closing). */
     RETIRED(410),
     METHOD_NOT_ALLOWED(405),
+    /** The shop routes' refusals (docs/lifecycle.md): no live coupon, redeemed by another order, not redeemed by this one, past its validity. */
+    NOT_ISSUED(409),
+    ALREADY_REDEEMED(409),
+    NOT_REDEEMED(409),
+    EXPIRED(410),
     INTERNAL_ERROR(500);
 
     private final int status;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,6 +68,7 @@ public final class DecisionFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final FollowerThread follower;
     private final Counter read;
+    private final Consumer<CouponDecision> actionDecisions;
 
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Duration lookback, Clock clock, MeterRegistry registry) {
@@ -76,7 +78,18 @@ public final class DecisionFollower implements AutoCloseable {
     /** {@code retired}: the events retired by now, whose decisions are only forgotten (see {@link DecisionApplier}). */
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry) {
+        this(kafka, topic, gate, own, retired, lookback, clock, registry, decision -> { });
+    }
+
+    /**
+     * {@code actionDecisions} hears every decision of a shop's action once its batch was applied to the
+     * gate (so a shop call answered from it finds the gate already following it, e.g. a returned place).
+     */
+    public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
+            Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry,
+            Consumer<CouponDecision> actionDecisions) {
         this.topic = topic;
+        this.actionDecisions = actionDecisions;
         this.lookback = lookback;
         this.clock = clock;
         this.consumer = new KafkaConsumer<>(kafka.settings(Map.of(
@@ -114,7 +127,9 @@ public final class DecisionFollower implements AutoCloseable {
                     positioned = true;
                     log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
                 }
-                applier.apply(decisions(consumer.poll(POLL)));
+                Map<EventId, List<CouponDecision>> batch = decisions(consumer.poll(POLL));
+                applier.apply(batch);
+                handOnActions(batch);
                 backoff = FAILURE_BACKOFF_MIN_MS;
             } catch (WakeupException | InterruptException e) {
                 throw e;
@@ -122,6 +137,20 @@ public final class DecisionFollower implements AutoCloseable {
                 failureLog.error("decision follower failed; following {} on in {} ms", topic.name(), backoff, e);
                 TimeUnit.MILLISECONDS.sleep(backoff);
                 backoff = Math.min(FAILURE_BACKOFF_MAX_MS, backoff * 2);
+            }
+        }
+    }
+
+    private void handOnActions(Map<EventId, List<CouponDecision>> batch) {
+        for (List<CouponDecision> decisions : batch.values()) {
+            for (CouponDecision decision : decisions) {
+                if (decision.decidesAction()) {
+                    try {
+                        actionDecisions.accept(decision);
+                    } catch (RuntimeException e) {
+                        failureLog.error("handing on the decision of action {} failed", decision.requestId(), e);
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package firstcome.ingress.kafka;
 
+import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import java.time.Instant;
@@ -19,4 +20,7 @@ public interface Publisher {
 
     /** Writes the definition to coupon-events, keyed by event, with record time {@code at}. */
     CompletableFuture<Long> publish(EventDefinition definition, Instant at);
+
+    /** Writes the shop's action to coupon-actions, keyed by event, with record time = receivedAt. */
+    CompletableFuture<Long> publish(CouponAction action);
 }

@@ -1,5 +1,6 @@
 package firstcome.ingress.kafka;
 
+import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Topic;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes accepted requests and event definitions to Kafka with one idempotent producer
+ * Writes accepted requests, event definitions and the shop's actions to Kafka with one idempotent producer
  * ({@code acks=all}): a future completes only from the broker's acknowledgement, so a 202 means the
  * record is in the in-sync replicas. The buffer and every timeout are bounded, so while the broker
  * is away requests fail within {@code deliveryTimeout} instead of queueing without end.
@@ -86,6 +87,7 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
         try {
             producer.partitionsFor(topics.requests().name());
             producer.partitionsFor(topics.events().name());
+            producer.partitionsFor(topics.actions().name());
         } catch (RuntimeException e) {
             log.warn("Kafka metadata not available at start ({}); the first sends will fetch it", e.getMessage());
         }
@@ -99,6 +101,11 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
     @Override
     public CompletableFuture<Long> publish(EventDefinition definition, Instant at) {
         return send(topics.events(), definition.eventId(), definition, at);
+    }
+
+    @Override
+    public CompletableFuture<Long> publish(CouponAction action) {
+        return send(topics.actions(), action.eventId(), action, action.receivedAt());
     }
 
     private <V> CompletableFuture<Long> send(Topic<V> topic, String key, V value, Instant timestamp) {

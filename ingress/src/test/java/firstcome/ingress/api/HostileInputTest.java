@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponDecision;
 import firstcome.contract.Ids;
+import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
 import firstcome.ingress.ApiFixture;
 import firstcome.ingress.App;
@@ -31,6 +34,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -45,6 +49,8 @@ class HostileInputTest {
 
     private static final String EVENT = "e1";
     private static final Set<Integer> APPLY_STATUSES = Set.of(202, 400, 409, 410, 413, 415, 431);
+    /** The shop routes' answers when every action taken is decided in the coupon's favour (no 409/410 then). */
+    private static final Set<Integer> SHOP_STATUSES = Set.of(200, 400, 401, 404, 405, 413, 415, 431);
 
     private static ApiFixture api;
     private static Javalin server;
@@ -53,6 +59,13 @@ class HostileInputTest {
     static void startTheIngress() {
         api = new ApiFixture();
         api.defineOpen(EVENT, 1_000_000);
+        // The streams-processor's stand-in: every action written is decided at once, in the coupon's favour.
+        api.decide = action -> Optional.of(new CouponDecision(action.actionId(), action.eventId(), action.userId(),
+                switch (action.action()) {
+                    case REDEEM -> IssuingOutcome.REDEEMED;
+                    case UNREDEEM -> IssuingOutcome.ISSUED;
+                    case RETURN -> IssuingOutcome.RETURNED;
+                }, 1, action.receivedAt(), action.action(), action.action() == ActionType.REDEEM ? action.orderId() : null, null));
         server = api.app().start(0);
     }
 
@@ -149,6 +162,36 @@ class HostileInputTest {
         }
     }
 
+    @Property(tries = 400)
+    void answersEveryShopCallWithinTheContractAndWritesOnlyTheActionsItTook(@ForAll("shopPaths") String path,
+            @ForAll("shopTokens") String token, @ForAll("shopBodies") String body, @ForAll("contentTypes") String contentType) {
+        int actionsBefore = api.publisher.actions.size();
+        long countBefore = api.gate.count(new EventId(EVENT));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+        Optional<Reply> answered = send(head("POST", path, Map.of("Authorization", token, "Content-Type", contentType,
+                "Content-Length", Integer.toString(bytes.length))), bytes);
+
+        Reply reply = answered.orElseThrow();
+        assertThat(SHOP_STATUSES).as("status for %s %s %s", path, token, body).contains(reply.status);
+        Statistics.label("shop status").collect(reply.status);
+        Statistics.label("shop status").coverage(coverage -> {
+            coverage.check(200).count(taken -> taken > 0);
+            coverage.check(400).count(refused -> refused > 0);
+            coverage.check(401).count(refused -> refused > 0);
+        });
+        if (reply.status == 200) {
+            assertThat(reply.json().get("outcome").asText()).isIn("REDEEMED", "ISSUED", "RETURNED");
+            assertThat(api.publisher.actions).hasSize(actionsBefore + 1);
+            assertThat(token).as("only the shop token opens the shop routes").isEqualTo("Bearer " + ApiFixture.SHOP_TOKEN);
+        } else {
+            reply.assertContractProblem();
+            assertThat(api.publisher.actions).as("a refusal writes nothing").hasSize(actionsBefore);
+        }
+        assertThat(api.gate.count(new EventId(EVENT))).as("an action never counts at the gate").isEqualTo(countBefore);
+        assertThat(api.actions.size()).as("no call is left waiting").isZero();
+    }
+
     @Example
     void answersAnIllegalHeaderByteWithTheContractBodyWhateverTheMethod() {
         for (String method : List.of("PUT", "DELETE", "PATCH", "POST", "GET")) {
@@ -240,6 +283,51 @@ class HostileInputTest {
                 Tuple.of(1, unicode),
                 Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(6000)),
                 Tuple.of(1, Arbitraries.of("", "[]", "null", "42", "\"a\"", "{}{}", "{\"userId\":\"a\"} x")));
+    }
+
+    @Provide
+    Arbitrary<String> shopPaths() {
+        Arbitrary<String> event = Arbitraries.oneOf(Arbitraries.just(EVENT).injectDuplicates(0.5), eventIds(),
+                Arbitraries.of("%2e%2e", ".", "", "%00"));
+        Arbitrary<String> user = Arbitraries.oneOf(
+                Arbitraries.strings().withChars("ABCxyz019_.:@-").ofMinLength(1).ofMaxLength(64),
+                Arbitraries.strings().withChars("u").ofMinLength(65).ofMaxLength(400),
+                Arbitraries.strings().all().ofMaxLength(10).map(HostileInputTest::percentEncoded),
+                Arbitraries.of("..", "%2E", "", "u-1;x=1"));
+        Arbitrary<String> route = Arbitraries.oneOf(Arbitraries.of("redeem", "unredeem", "return").injectDuplicates(0.8),
+                Arbitraries.of("REDEEM", "", "redeem/", "return/x", "cancel"));
+        return Combinators.combine(event, user, route)
+                .as((e, u, r) -> "/shop/events/" + e + "/coupons/" + u + "/" + r)
+                .flatMap(path -> Arbitraries.of("", "?orderId=o-1", "#frag").map(path::concat));
+    }
+
+    @Provide
+    Arbitrary<String> shopTokens() {
+        return Arbitraries.oneOf(
+                Arbitraries.just("Bearer " + ApiFixture.SHOP_TOKEN).injectDuplicates(0.6),
+                Arbitraries.of("", "Bearer " + ApiFixture.TOKEN, "Bearer", "Basic " + ApiFixture.SHOP_TOKEN,
+                        "Bearer " + ApiFixture.SHOP_TOKEN + "x", "bearer " + ApiFixture.SHOP_TOKEN.substring(1)),
+                Arbitraries.strings().ascii().ofMaxLength(100).map(text -> "Bearer " + text.replaceAll("[\r\n]", "")));
+    }
+
+    @Provide
+    Arbitrary<String> shopBodies() {
+        Arbitrary<String> values = Arbitraries.oneOf(
+                Arbitraries.strings().withChars("ABCxyz019_.:@-").ofMinLength(1).ofMaxLength(64).map(HostileInputTest::quoted),
+                Arbitraries.strings().withChars("r").ofMinLength(190).ofMaxLength(210).map(HostileInputTest::quoted),
+                Arbitraries.strings().all().ofMaxLength(80).map(HostileInputTest::quoted),
+                Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.TEN.pow(80)).map(String::valueOf),
+                Arbitraries.longs().map(String::valueOf),
+                Arbitraries.doubles().map(String::valueOf),
+                Arbitraries.of("true", "null", "[]", "{}", "\"\"", "\"..\"", "\"\\u0000\"", "1e999999", "NaN"));
+        Arbitrary<String> objects = Combinators.combine(Arbitraries.of("orderId", "reason", "orderid", "userId", ""), values,
+                Arbitraries.of("", ",\"reason\":\"lost\"", ",\"orderId\":\"o-2\"", ",\"extra\":[1,2]",
+                        ",\"pad\":\"" + "p".repeat(4100) + "\""))
+                .as((key, value, rest) -> "{\"" + key + "\":" + value + rest + "}");
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, objects),
+                Tuple.of(1, Arbitraries.of("{}", "", "[]", "null", "{\"orderId\":\"o-1\"} x", "{\"orderId\":")),
+                Tuple.of(2, bodies()));
     }
 
     @Provide

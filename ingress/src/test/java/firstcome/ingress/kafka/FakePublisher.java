@@ -1,5 +1,6 @@
 package firstcome.ingress.kafka;
 
+import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import java.time.Instant;
@@ -21,6 +22,9 @@ public final class FakePublisher implements Publisher {
 
     public final List<Sent<CouponRequest>> requests = new CopyOnWriteArrayList<>();
     public final List<Sent<EventDefinition>> definitions = new CopyOnWriteArrayList<>();
+    public final List<Sent<CouponAction>> actions = new CopyOnWriteArrayList<>();
+    /** Runs once an action was acknowledged, before its future completes (a test's stand-in for the streams-processor). */
+    public volatile java.util.function.Consumer<CouponAction> onAction = action -> { };
     private final AtomicLong offsets = new AtomicLong();
     public volatile boolean failing;
     public volatile boolean timingOut;
@@ -46,6 +50,19 @@ public final class FakePublisher implements Publisher {
             return CompletableFuture.failedFuture(new TimeoutException("switched off by the test"));
         }
         definitions.add(new Sent<>(definition, at));
+        return CompletableFuture.completedFuture(offsets.getAndIncrement());
+    }
+
+    @Override
+    public CompletableFuture<Long> publish(CouponAction action) {
+        if (failing) {
+            return CompletableFuture.failedFuture(new NeverSentException(new TimeoutException("switched off by the test")));
+        }
+        if (timingOut) {
+            return CompletableFuture.failedFuture(new TimeoutException("Expiring 1 record(s): delivery timeout (the test)"));
+        }
+        actions.add(new Sent<>(action, action.receivedAt()));
+        onAction.accept(action);
         return CompletableFuture.completedFuture(offsets.getAndIncrement());
     }
 }
