@@ -35,7 +35,7 @@ class CouponBatchTest {
     }
 
     private static CouponBatch decode(Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
-        return CouponBatch.decode(new ConsumerRecords<>(records, Map.of()), TOPICS.issued());
+        return CouponBatch.decode(new ConsumerRecords<>(records, Map.of()), TOPICS.issued(), TOPICS.changes());
     }
 
     @Test
@@ -49,7 +49,7 @@ class CouponBatchTest {
 
         CouponBatch batch = decode(records);
 
-        assertThat(batch.coupons()).containsExactly(first, second, third);
+        assertThat(batch.rows()).containsExactly(CouponRow.of(first), CouponRow.of(second), CouponRow.of(third));
         assertThat(batch.unreadable()).isEmpty();
         assertThat(batch.size()).isEqualTo(3);
         assertThat(batch.nextOffsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -74,7 +74,7 @@ class CouponBatchTest {
 
         CouponBatch batch = decode(records);
 
-        assertThat(batch.coupons()).containsExactly(good);
+        assertThat(batch.rows()).containsExactly(CouponRow.of(good));
         assertThat(batch.unreadable()).extracting(rejection -> rejection.record().offset()).containsExactly(0L, 1L, 2L, 3L);
         assertThat(batch.unreadable()).allSatisfy(rejection -> assertThat(rejection.reason()).isEqualTo(DeadLetterReason.UNREADABLE));
         assertThat(batch.unreadable().get(1).detail()).contains("userId");
@@ -87,7 +87,7 @@ class CouponBatchTest {
 
         CouponBatch batch = decode(Map.of(P0, List.of(record(P0, 0, "e2", json(coupon)), record(P0, 1, null, json(coupon)))));
 
-        assertThat(batch.coupons()).isEmpty();
+        assertThat(batch.rows()).isEmpty();
         assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
                 .containsExactly(DeadLetterReason.KEY_MISMATCH, DeadLetterReason.KEY_MISMATCH);
     }
@@ -103,7 +103,7 @@ class CouponBatchTest {
                 record(P0, 0, "e1", json(tooLate)), record(P0, 1, "e1", json(tooEarly)), record(P0, 2, "e1", json(lastPossible)),
                 record(P0, 3, "e1", json(after2038)))));
 
-        assertThat(batch.coupons()).containsExactly(lastPossible, after2038);
+        assertThat(batch.rows()).containsExactly(CouponRow.of(lastPossible), CouponRow.of(after2038));
         assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
                 .containsExactly(DeadLetterReason.ISSUED_AT_OUT_OF_RANGE, DeadLetterReason.ISSUED_AT_OUT_OF_RANGE);
     }

@@ -12,8 +12,8 @@ class CouponConflictsTest {
 
     private static final Instant AT = Instant.parse("2026-11-24T10:00:00.123Z");
 
-    private static IssuedCoupon coupon(String user, int number, String request) {
-        return new IssuedCoupon("e1", user, number, request, AT);
+    private static CouponRow coupon(String user, int number, String request) {
+        return CouponRow.of(new IssuedCoupon("e1", user, number, request, AT));
     }
 
     private static CouponRow row(String user, int number, String request, Instant at) {
@@ -22,9 +22,9 @@ class CouponConflictsTest {
 
     @Test
     void findsNothingWhenEveryCouponIsStoredAsItIs() {
-        List<IssuedCoupon> batch = List.of(coupon("u1", 1, "r1"), coupon("u2", 2, "r2"), coupon("u1", 1, "r1"));
+        List<CouponRow> batch = List.of(coupon("u1", 1, "r1"), coupon("u2", 2, "r2"), coupon("u1", 1, "r1"));
 
-        var conflicts = CouponConflicts.find(batch, List.of(CouponRow.of(batch.get(0)), CouponRow.of(batch.get(1))));
+        var conflicts = CouponConflicts.find(batch, List.of(batch.get(0), batch.get(1)));
 
         assertThat(conflicts).isEmpty();
     }
@@ -50,7 +50,7 @@ class CouponConflictsTest {
     @Test
     void reportsTheSameCouponFromAnotherRequestOrTime() {
         var conflicts = CouponConflicts.find(
-                List.of(coupon("u1", 1, "r-other"), new IssuedCoupon("e1", "u2", 2, "r2", AT.plusMillis(1))),
+                List.of(coupon("u1", 1, "r-other"), CouponRow.of(new IssuedCoupon("e1", "u2", 2, "r2", AT.plusMillis(1)))),
                 List.of(row("u1", 1, "r1", AT), row("u2", 2, "r2", AT)));
 
         assertThat(conflicts).extracting(CouponConflicts.Conflict::index, CouponConflicts.Conflict::reason)
@@ -62,9 +62,9 @@ class CouponConflictsTest {
     @Test
     void keepsTheFirstOfTwoContradictingCouponsInOneBatch() {
         // The upsert stores the first; the read-back then shows the second contradicts it.
-        List<IssuedCoupon> batch = List.of(coupon("u1", 1, "r1"), coupon("u2", 1, "r2"));
+        List<CouponRow> batch = List.of(coupon("u1", 1, "r1"), coupon("u2", 1, "r2"));
 
-        var conflicts = CouponConflicts.find(batch, List.of(CouponRow.of(batch.get(0))));
+        var conflicts = CouponConflicts.find(batch, List.of(batch.get(0)));
 
         assertThat(conflicts).extracting(CouponConflicts.Conflict::index).containsExactly(1);
     }

@@ -46,8 +46,8 @@ class CouponWriterIT {
         var idsAfterFirst = fixture.rowIds(event);
         CouponWriter.Result second = writer.write(coupons);
 
-        assertThat(first).isEqualTo(new CouponWriter.Result(700, 0, List.of()));
-        assertThat(second).isEqualTo(new CouponWriter.Result(0, 700, List.of()));
+        assertThat(first).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(700, 0), CouponWriter.Counts.NONE, List.of()));
+        assertThat(second).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(0, 700), CouponWriter.Counts.NONE, List.of()));
         assertThat(fixture.rows(event)).containsExactlyElementsOf(SinkFixture.asRows(coupons));
         assertThat(fixture.rowIds(event)).isEqualTo(idsAfterFirst);
     }
@@ -119,7 +119,7 @@ class CouponWriterIT {
 
         CouponWriter.Result result = writer.write(coupons);
 
-        assertThat(result).isEqualTo(new CouponWriter.Result(2, 0, List.of()));
+        assertThat(result).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(2, 0), CouponWriter.Counts.NONE, List.of()));
     }
 
     @Test
