@@ -5,8 +5,11 @@
 --  * updated_at: when the row's state last changed (UTC); existing rows: their issued_at.
 --  * version: how many times the coupon's state changed (its issue is 0); a row is only ever
 --    replaced by a higher version, so a re-delivered or out-of-date change never moves it back.
--- updated_at is added NULL, filled, then made NOT NULL: a DATETIME default would be the writer's
--- session time, not UTC for every client, and the sink always supplies the value. Portable between
+-- updated_at is added NULL, filled, then made NOT NULL with the row's own issued_at as its default
+-- (an expression default naming another column: MySQL 8.0.13+, MariaDB 10.2+): a row inserted
+-- without it (a sink of the previous release during an upgrade, a hand edit) reads as never changed
+-- since its issue, as the migrated rows do; the sink always supplies the value. Not the time of the
+-- insert: that would be the writer's session time, not UTC for every client. Portable between
 -- MySQL 8.0.16+ and MariaDB 10.11+ (both enforce the CHECK). Adding columns copies the table on
 -- either server: writes wait for the copy, and the sink retries its batches meanwhile.
 SET time_zone = '+00:00';
@@ -21,4 +24,4 @@ ALTER TABLE coupon
 
 UPDATE coupon SET updated_at = issued_at WHERE updated_at IS NULL;
 
-ALTER TABLE coupon MODIFY updated_at DATETIME(3) NOT NULL;
+ALTER TABLE coupon MODIFY updated_at DATETIME(3) NOT NULL DEFAULT (issued_at);
