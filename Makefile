@@ -87,7 +87,7 @@ endef
 replay: ## decide coupon-events + coupon-requests again from the start into side topics; compare with coupon-issued and coupon-decisions
 	$(call ops,replay --state-dir $(OPS_DIR)/replay)
 
-rebuild-db: ## write coupon-issued from the start into an empty copy of the coupon table; compare with the live table
+rebuild-db: ## write coupon-issued and coupon-changes from the start into an empty copy of the coupon table; compare with the live table
 	$(call ops,rebuild-db)
 
 audit: ## per event: were the coupons given to the first comers? requests vs decisions vs coupon-issued vs table vs the Redis gate; non-zero on any discrepancy

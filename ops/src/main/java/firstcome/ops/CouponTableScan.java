@@ -1,6 +1,8 @@
 package firstcome.ops;
 
+import firstcome.contract.CouponState;
 import firstcome.sink.CouponDatabase;
+import firstcome.sink.CouponRow;
 import firstcome.sink.CouponWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +13,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,17 +24,35 @@ import java.util.Set;
 final class CouponTableScan implements Iterator<CouponTableScan.Row>, AutoCloseable {
 
     /** One stored row, with its id, so that a report can name it. */
-    record Row(long id, String eventId, String userId, int couponNo, String requestId, Instant issuedAt) {
+    record Row(long id, String eventId, String userId, int couponNo, String requestId, Instant issuedAt,
+            Instant validUntil, String state, String orderId, Instant updatedAt, int version) {
 
-        /** The same coupon, whatever the id: {@code request_id} is a {@code CHAR(36)}, so trailing spaces do not count. */
+        /** A coupon as issued, never changed since: {@code ISSUED} at version 0, updated when issued, no expiry. */
+        Row(long id, String eventId, String userId, int couponNo, String requestId, Instant issuedAt) {
+            this(id, eventId, userId, couponNo, requestId, issuedAt, null, CouponState.ISSUED.name(), null, issuedAt, 0);
+        }
+
+        private static Row of(long id, CouponRow row) {
+            return new Row(id, row.eventId(), row.userId(), row.couponNo(), row.requestId(), row.issuedAt(), row.validUntil(),
+                    row.state(), row.orderId(), row.updatedAt(), row.version());
+        }
+
+        /**
+         * The same row, whatever the id: every other column equal, the coupon's state and version
+         * included. {@code request_id} is a {@code CHAR(36)}, so trailing spaces do not count.
+         */
         boolean sameCouponAs(Row other) {
             return eventId.equals(other.eventId) && userId.equals(other.userId) && couponNo == other.couponNo
-                    && requestId.stripTrailing().equals(other.requestId.stripTrailing()) && issuedAt.equals(other.issuedAt);
+                    && requestId.stripTrailing().equals(other.requestId.stripTrailing()) && issuedAt.equals(other.issuedAt)
+                    && Objects.equals(validUntil, other.validUntil) && Objects.equals(state, other.state)
+                    && Objects.equals(orderId, other.orderId) && Objects.equals(updatedAt, other.updatedAt) && version == other.version;
         }
 
         /** The row without its id (a rebuilt copy's ids mean nothing). */
         String coupon() {
-            return "coupon " + couponNo + " of event " + eventId + " for user " + userId + ", request " + requestId + ", issued at " + issuedAt;
+            return "coupon " + couponNo + " of event " + eventId + " for user " + userId + ", request " + requestId + ", issued at " + issuedAt
+                    + (validUntil == null ? "" : ", valid until " + validUntil)
+                    + ", " + state + (orderId == null ? "" : " by order " + orderId) + " at " + updatedAt + ", version " + version;
         }
 
         @Override
@@ -57,9 +78,9 @@ final class CouponTableScan implements Iterator<CouponTableScan.Row>, AutoClosea
     static CouponTableScan open(Connection connection, String table, Set<String> events) throws SQLException {
         List<String> ids = events.stream().sorted().toList();
         String where = ids.isEmpty() ? "" : " WHERE event_id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
-        // issued_at as text, as CouponWriter reads it: the driver would drop MariaDB's milliseconds.
+        // Times as text, as CouponWriter reads them: the driver would drop MariaDB's milliseconds.
         PreparedStatement statement = connection.prepareStatement(
-                "SELECT id, event_id, user_id, coupon_no, request_id, " + CouponWriter.SELECT_ISSUED_AT + " FROM " + table + where
+                "SELECT id, " + CouponWriter.READ_COLUMNS + " FROM " + table + where
                         + " ORDER BY event_id, coupon_no",
                 ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         try {
@@ -88,8 +109,7 @@ final class CouponTableScan implements Iterator<CouponTableScan.Row>, AutoClosea
                 finished = true;
                 return false;
             }
-            next = new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4),
-                    result.getString(5), CouponWriter.issuedAt(result.getString(6)));
+            next = Row.of(result.getLong(1), CouponWriter.readRow(result, 2));
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("reading the coupon table failed: " + e.getMessage(), e);

@@ -1,11 +1,11 @@
 package firstcome.ops;
 
-import firstcome.contract.IssuedCoupon;
 import firstcome.contract.StartupFailure;
 import firstcome.contract.Topics;
 import firstcome.sink.CouponBatch;
 import firstcome.sink.CouponConflicts;
 import firstcome.sink.CouponDatabase;
+import firstcome.sink.CouponRow;
 import firstcome.sink.CouponWriter;
 import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +29,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code make rebuild-db}: writes {@code coupon-issued}, from the start of the log, through the
- * sink's own decoding ({@link CouponBatch}) and {@link CouponWriter} into an empty copy of the
- * {@code coupon} table, then compares the copy with the live table, every column but the id.
+ * {@code make rebuild-db}: writes {@code coupon-issued} and {@code coupon-changes}, from the start of
+ * the logs, through the sink's own decoding ({@link CouponBatch}) and {@link CouponWriter} into an
+ * empty copy of the {@code coupon} table, then compares the copy with the live table, every column
+ * but the id (the coupons' state, order, validity, update time and version included).
  * Exit status 0 identical, 1 different, 2 could not compare.
  *
  * <p>The copy is a table {@code coupon_rebuild_<time>} in the same database, created with
@@ -66,6 +68,11 @@ public final class RebuildDatabase {
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
+        return run(env, args, out, err, Topics.standard());
+    }
+
+    /** The command on {@code topics} (the contract's, or a test's own). */
+    static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err, Topics topics) {
         CommandOptions options;
         SinkConfig config;
         try {
@@ -79,7 +86,7 @@ public final class RebuildDatabase {
             return CANNOT_COMPARE;
         }
         try {
-            return new RebuildDatabase(config, out, err).run(options.eventIds("--event"),
+            return new RebuildDatabase(config, out, err).run(topics, options.eventIds("--event"),
                     options.seconds("--wait", Duration.ofSeconds(120)), options.flag("--keep"), options.integer("--max-listed", 20));
         } catch (StartupFailure e) {
             // A setting to change or credentials Kafka refused: the line says it all, a stack trace would bury it.
@@ -92,23 +99,26 @@ public final class RebuildDatabase {
         }
     }
 
-    private int run(Set<String> events, Duration wait, boolean keep, int maxListed) throws SQLException {
-        Topics topics = Topics.standard();
+    private int run(Topics topics, Set<String> events, Duration wait, boolean keep, int maxListed) throws SQLException {
         String table = "coupon_rebuild_" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
         config.kafka().checkAtStart();
         try (var positions = new LogPositions(config.kafka(), "firstcome-rebuild-db");
              var database = CouponDatabase.connect(config, new SimpleMeterRegistry())) {
-            String issued = topics.issued().name();
+            List<String> logs = List.of(topics.issued().name(), topics.changes().name());
+            String logNames = String.join(" and ", logs);
             String[] lastObservation = {"no answer from Kafka"};
             Optional<Map<TopicPartition, Long>> settled = positions.awaitSettled(wait, () -> {
-                Map<TopicPartition, Long> ends = positions.ends(issued);
-                long behind = positions.behind(config.groupId(), ends);
+                Map<TopicPartition, Long> ends = ends(positions, logs);
+                long behind = 0;
+                for (String log : logs) {
+                    behind += positions.behind(config.groupId(), ends(positions, List.of(log)));
+                }
                 if (behind > 0) {
                     lastObservation[0] = String.format("the live sink (group %s) has %,d record(s) to store", config.groupId(), behind);
                     progress.sayNowAndThen("waiting: " + lastObservation[0]);
                     return Optional.empty();
                 }
-                lastObservation[0] = "new coupons kept arriving in " + issued;
+                lastObservation[0] = "new records kept arriving in " + logNames;
                 return Optional.of(ends);
             });
             if (settled.isEmpty()) {
@@ -117,17 +127,20 @@ public final class RebuildDatabase {
                 return CANNOT_COMPARE;
             }
             Map<TopicPartition, Long> ends = settled.get();
-            Map<TopicPartition, Long> starts = positions.starts(issued);
-            progress.say(String.format("snapshot: %s up to %,d offsets; writing it into table %s",
-                    issued, LogPositions.span(starts, ends), table));
+            Map<TopicPartition, Long> starts = new LinkedHashMap<>();
+            for (String log : logs) {
+                starts.putAll(positions.starts(log));
+            }
+            progress.say(String.format("snapshot: %s up to %,d offsets; writing them into table %s",
+                    logNames, LogPositions.span(starts, ends), table));
 
             execute(database, "CREATE TABLE " + table + " LIKE " + CouponWriter.TABLE);
             try {
                 write(topics, starts, ends, events, new CouponWriter(database.dataSource(), table));
                 long differences = compare(database, table, events, maxListed);
-                if (differences > 0 && !positions.ends(issued).equals(ends)) {
-                    out.println("rebuild-db: note: coupons were issued while it ran; rows for them show as only in coupon."
-                            + " Run it again when traffic stops.");
+                if (differences > 0 && !ends(positions, logs).equals(ends)) {
+                    out.println("rebuild-db: note: coupons were issued or changed while it ran; their rows show as only in coupon"
+                            + " or as different. Run it again when traffic stops.");
                 }
                 return differences == 0 ? IDENTICAL : DIFFERENT;
             } finally {
@@ -138,6 +151,15 @@ public final class RebuildDatabase {
                 }
             }
         }
+    }
+
+    /** The last stable offsets of every partition of {@code logs}, topic after topic. */
+    private static Map<TopicPartition, Long> ends(LogPositions positions, List<String> logs) {
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+        for (String log : logs) {
+            ends.putAll(positions.ends(log));
+        }
+        return ends;
     }
 
     /** What the rebuild wrote, and what it set aside as the live sink would. */
@@ -155,7 +177,11 @@ public final class RebuildDatabase {
         }
     }
 
-    /** Writes every record up to the snapshot, partition by partition, as the sink would (one event's records all live in one partition). */
+    /**
+     * Writes every record up to the snapshot, partition by partition, the issues' then the changes',
+     * as the sink would. The writer keeps each coupon's highest version whatever the order, so the
+     * order between the two topics does not matter.
+     */
     private void write(Topics topics, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Set<String> events,
             CouponWriter writer) throws SQLException {
         // Progress counts offsets: a transactional log has a commit marker between the records.
@@ -172,7 +198,7 @@ public final class RebuildDatabase {
                     if (chunk.size() == RECORDS_PER_BATCH || !log.hasNext()) {
                         writeChunk(topics, end.getKey(), chunk, events, writer, tally);
                         long covered = chunk.get(chunk.size() - 1).offset() + 1 - start;
-                        progress.update(coveredBefore + covered, total, "offsets of " + Topics.ISSUED + " written");
+                        progress.update(coveredBefore + covered, total, "offsets of " + Topics.ISSUED + " and " + Topics.CHANGES + " written");
                         chunk = new ArrayList<>(RECORDS_PER_BATCH);
                     }
                 }
@@ -189,21 +215,22 @@ public final class RebuildDatabase {
     /** One transaction of the writer, decoded as the sink decodes a poll. */
     private static void writeChunk(Topics topics, TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> chunk,
             Set<String> events, CouponWriter writer, Tally tally) throws SQLException {
-        CouponBatch batch = CouponBatch.decode(new ConsumerRecords<>(Map.of(partition, chunk), Map.of()), topics.issued());
+        CouponBatch batch = CouponBatch.decode(new ConsumerRecords<>(Map.of(partition, chunk), Map.of()), topics.issued(), topics.changes());
         for (CouponBatch.Rejection rejection : batch.unreadable()) {
             ConsumerRecord<byte[], byte[]> record = rejection.record();
             tally.note(record.topic() + " partition " + record.partition() + " offset " + record.offset() + ": "
                     + rejection.reason() + ": " + rejection.detail());
         }
-        List<IssuedCoupon> coupons = batch.coupons().stream()
-                .filter(coupon -> events.isEmpty() || events.contains(coupon.eventId()))
+        List<CouponRow> rows = batch.rows().stream()
+                .filter(row -> events.isEmpty() || events.contains(row.eventId()))
                 .toList();
-        CouponWriter.Result result = writer.write(coupons);
+        CouponWriter.Result result = writer.writeRows(rows);
         tally.read += chunk.size();
         tally.written += result.written();
         for (CouponConflicts.Conflict conflict : result.conflicts()) {
-            IssuedCoupon coupon = coupons.get(conflict.index());
-            tally.note("coupon " + coupon.couponNo() + " of event " + coupon.eventId() + " (" + conflict.reason() + "): " + conflict.detail());
+            CouponRow row = rows.get(conflict.index());
+            tally.note(partition.topic() + ": coupon " + row.couponNo() + " of event " + row.eventId() + " version " + row.version()
+                    + " (" + conflict.reason() + "): " + conflict.detail());
         }
     }
 

@@ -76,7 +76,7 @@ public final class App implements AutoCloseable {
 
             SinkMetrics metrics = new SinkMetrics(registry);
             Backoff backoff = new Backoff(config.retryFirst(), config.retryMax());
-            var loop = new IssuedCouponConsumer(consumer, topics.issued(), new CouponWriter(database.dataSource()),
+            var loop = new IssuedCouponConsumer(consumer, topics.issued(), topics.changes(), new CouponWriter(database.dataSource()),
                     new DeadLetters(deadLetterProducer, topics.issuedDeadLetters(), metrics), backoff, metrics);
 
             Javalin http = Javalin.create(cfg -> {

@@ -1,5 +1,6 @@
 package firstcome.sink;
 
+import firstcome.contract.CouponChange;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topic;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's poll loop: each poll's records become one batch, written in one transaction, then
+ * The sink's poll loop over {@code coupon-issued} and {@code coupon-changes} (one consumer, one
+ * group, both topics): each poll's records, of either topic, become one batch, written in one transaction, then
  * any record that can never be written is set aside on the dead-letter topic, then the offsets
  * are committed. Nothing is committed that is not in the table or the dead-letter topic, so a
  * crash anywhere means re-delivery, which the writer makes harmless.
@@ -54,7 +57,8 @@ public final class IssuedCouponConsumer implements Runnable {
     private static final Duration REPEAT_WARNING_AFTER = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Topic<IssuedCoupon> topic;
+    private final Topic<IssuedCoupon> issued;
+    private final Topic<CouponChange> changes;
     private final CouponWriter writer;
     private final DeadLetters deadLetters;
     private final Backoff backoff;
@@ -68,10 +72,11 @@ public final class IssuedCouponConsumer implements Runnable {
     private final Set<TopicPartition> takenAwayDuringBatch = new HashSet<>();
     private long lagRefreshedAt = System.nanoTime() - LAG_INTERVAL.toNanos();
 
-    IssuedCouponConsumer(Consumer<byte[], byte[]> consumer, Topic<IssuedCoupon> topic, CouponWriter writer,
-            DeadLetters deadLetters, Backoff backoff, SinkMetrics metrics) {
+    IssuedCouponConsumer(Consumer<byte[], byte[]> consumer, Topic<IssuedCoupon> issued, Topic<CouponChange> changes,
+            CouponWriter writer, DeadLetters deadLetters, Backoff backoff, SinkMetrics metrics) {
         this.consumer = consumer;
-        this.topic = topic;
+        this.issued = issued;
+        this.changes = changes;
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.backoff = backoff;
@@ -81,13 +86,16 @@ public final class IssuedCouponConsumer implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topic.name()), new Rebalance());
+            // Both topics in one subscription: an event's issues and changes share a partition number,
+            // which the default (range) assignment gives to one member; correctness never depends on it.
+            consumer.subscribe(List.of(issued.name(), changes.name()), new Rebalance());
+            metrics.lag(Map.of(issued.name(), 0L, changes.name(), 0L));
             state = State.POLLING;
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
                 if (!records.isEmpty()) {
                     long polledAt = System.nanoTime();
-                    store(CouponBatch.decode(records, topic), polledAt);
+                    store(CouponBatch.decode(records, issued, changes), polledAt);
                 }
                 refreshLag(Optional.empty());
             }
@@ -102,7 +110,7 @@ public final class IssuedCouponConsumer implements Runnable {
                 consumer.close();
             } finally {
                 finished.countDown();
-                log.info("consumer of {} stopped", topic.name());
+                log.info("consumer of {} and {} stopped", issued.name(), changes.name());
             }
         }
     }
@@ -131,7 +139,7 @@ public final class IssuedCouponConsumer implements Runnable {
             SinkMetrics.Stage stage = SinkMetrics.Stage.WRITE;
             try {
                 if (written == null) {
-                    written = writer.write(batch.coupons());
+                    written = writer.writeRows(batch.rows());
                     toSetAside = new ArrayList<>(batch.unreadable());
                     for (CouponConflicts.Conflict conflict : written.conflicts()) {
                         toSetAside.add(batch.reject(conflict.index(), conflict.reason(), conflict.detail()));
@@ -147,7 +155,7 @@ public final class IssuedCouponConsumer implements Runnable {
                 }
                 stage = SinkMetrics.Stage.COMMIT;
                 commit(batch);
-                metrics.batchStored(batch.size(), written.written(), written.alreadyStored(), Duration.ofNanos(System.nanoTime() - polledAt));
+                metrics.batchStored(batch.size(), written, Duration.ofNanos(System.nanoTime() - polledAt));
                 if (attempt > 1) {
                     log.info("batch of {} records stored after {} retries ({} ms); resuming", batch.size(), attempt - 1,
                             (System.nanoTime() - polledAt) / 1_000_000);
@@ -251,19 +259,21 @@ public final class IssuedCouponConsumer implements Runnable {
             return;
         }
         lagRefreshedAt = now;
+        Map<String, Long> lag = new LinkedHashMap<>();
+        lag.put(issued.name(), 0L);
+        lag.put(changes.name(), 0L);
         Set<TopicPartition> assigned = consumer.assignment();
         if (assigned.isEmpty()) {
-            metrics.lag(0);
+            metrics.lag(lag);
             return;
         }
         try {
             Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, LAG_QUERY_TIMEOUT);
-            long lag = 0;
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
                 TopicPartition partition = end.getKey();
                 Optional<Long> batchStart = inFlight.flatMap(batch -> batch.firstOffset(partition));
                 long from = batchStart.isPresent() ? batchStart.get() : consumer.position(partition, LAG_QUERY_TIMEOUT);
-                lag += Math.max(0, end.getValue() - from);
+                lag.merge(partition.topic(), Math.max(0, end.getValue() - from), Long::sum);
             }
             metrics.lag(lag);
         } catch (WakeupException | InterruptException e) {

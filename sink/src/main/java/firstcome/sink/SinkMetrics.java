@@ -6,15 +6,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sink's own meters (Prometheus names in brackets): rows written
- * ({@code sink_rows_written_total}), re-deliveries found already stored
- * ({@code sink_rows_already_stored_total}), batch sizes ({@code sink_batch_records}), batch time
+ * The sink's own meters (Prometheus names in brackets), over both topics it reads: rows written
+ * ({@code sink_rows_written_total}), records found already stored
+ * ({@code sink_rows_already_stored_total}), the part of both that came from {@code coupon-changes}
+ * ({@code sink_changes_written_total}, {@code sink_changes_already_stored_total}), batch sizes ({@code sink_batch_records}), batch time
  * from poll to commit ({@code sink_batch_seconds}), retries by stage ({@code sink_retries_total}),
  * dead letters by reason ({@code sink_dead_letters_total}) and the consumer lag
- * ({@code sink_consumer_lag_records}).
+ * ({@code sink_consumer_lag_records}, and by topic {@code sink_consumer_topic_lag_records{topic}}).
  */
 final class SinkMetrics {
 
@@ -24,16 +27,24 @@ final class SinkMetrics {
     private final MeterRegistry registry;
     private final Counter rowsWritten;
     private final Counter alreadyStored;
+    private final Counter changesWritten;
+    private final Counter changesAlreadyStored;
     private final DistributionSummary batchRecords;
     private final Timer batchTime;
     private final AtomicLong lag = new AtomicLong();
+    private final Map<String, AtomicLong> lagByTopic = new ConcurrentHashMap<>();
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
         rowsWritten = Counter.builder("sink.rows.written")
-                .description("rows inserted into the coupon table").register(registry);
+                .description("rows inserted into the coupon table, or replaced by a higher version (both topics)").register(registry);
         alreadyStored = Counter.builder("sink.rows.already.stored")
-                .description("coupons found already stored exactly as delivered (re-deliveries)").register(registry);
+                .description("records whose row was stored already as delivered or at a later version (re-deliveries, out-of-date changes)")
+                .register(registry);
+        changesWritten = Counter.builder("sink.changes.written")
+                .description("coupon-changes records that inserted or replaced their row").register(registry);
+        changesAlreadyStored = Counter.builder("sink.changes.already.stored")
+                .description("coupon-changes records whose row was at their version or a later one already").register(registry);
         batchRecords = DistributionSummary.builder("sink.batch.records")
                 .description("records per batch (one poll, one transaction)")
                 .serviceLevelObjectives(1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -54,10 +65,12 @@ final class SinkMetrics {
         }
     }
 
-    void batchStored(int records, int written, int alreadyStoredRows, Duration took) {
+    void batchStored(int records, CouponWriter.Result result, Duration took) {
         batchRecords.record(records);
-        rowsWritten.increment(written);
-        alreadyStored.increment(alreadyStoredRows);
+        rowsWritten.increment(result.written());
+        alreadyStored.increment(result.alreadyStored());
+        changesWritten.increment(result.changes().written());
+        changesAlreadyStored.increment(result.changes().alreadyStored());
         batchTime.record(took);
     }
 
@@ -69,8 +82,19 @@ final class SinkMetrics {
         deadLetters(reason).increment();
     }
 
-    void lag(long records) {
-        lag.set(records);
+    /** Records not yet committed, by topic; the total is their sum. */
+    void lag(Map<String, Long> byTopic) {
+        long total = 0;
+        for (Map.Entry<String, Long> topic : byTopic.entrySet()) {
+            lagByTopic.computeIfAbsent(topic.getKey(), name -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder("sink.consumer.topic.lag", value, AtomicLong::get).baseUnit("records").tag("topic", name)
+                        .description("records of the topic's assigned partitions not yet committed").register(registry);
+                return value;
+            }).set(topic.getValue());
+            total += topic.getValue();
+        }
+        lag.set(total);
     }
 
     private Counter retries(Stage stage) {

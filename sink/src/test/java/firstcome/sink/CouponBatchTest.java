@@ -2,6 +2,8 @@ package firstcome.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.CouponChange;
+import firstcome.contract.CouponState;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topics;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ class CouponBatchTest {
     private static final Topics TOPICS = Topics.standard();
     private static final TopicPartition P0 = new TopicPartition(Topics.ISSUED, 0);
     private static final TopicPartition P1 = new TopicPartition(Topics.ISSUED, 1);
+    private static final TopicPartition C0 = new TopicPartition(Topics.CHANGES, 0);
     private static final Instant AT = Instant.parse("2026-11-24T10:00:00.123Z");
 
     private static ConsumerRecord<byte[], byte[]> record(TopicPartition partition, long offset, String key, byte[] value) {
@@ -35,7 +38,7 @@ class CouponBatchTest {
     }
 
     private static CouponBatch decode(Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
-        return CouponBatch.decode(new ConsumerRecords<>(records, Map.of()), TOPICS.issued());
+        return CouponBatch.decode(new ConsumerRecords<>(records, Map.of()), TOPICS.issued(), TOPICS.changes());
     }
 
     @Test
@@ -49,7 +52,7 @@ class CouponBatchTest {
 
         CouponBatch batch = decode(records);
 
-        assertThat(batch.coupons()).containsExactly(first, second, third);
+        assertThat(batch.rows()).containsExactly(CouponRow.of(first), CouponRow.of(second), CouponRow.of(third));
         assertThat(batch.unreadable()).isEmpty();
         assertThat(batch.size()).isEqualTo(3);
         assertThat(batch.nextOffsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -74,7 +77,7 @@ class CouponBatchTest {
 
         CouponBatch batch = decode(records);
 
-        assertThat(batch.coupons()).containsExactly(good);
+        assertThat(batch.rows()).containsExactly(CouponRow.of(good));
         assertThat(batch.unreadable()).extracting(rejection -> rejection.record().offset()).containsExactly(0L, 1L, 2L, 3L);
         assertThat(batch.unreadable()).allSatisfy(rejection -> assertThat(rejection.reason()).isEqualTo(DeadLetterReason.UNREADABLE));
         assertThat(batch.unreadable().get(1).detail()).contains("userId");
@@ -87,7 +90,7 @@ class CouponBatchTest {
 
         CouponBatch batch = decode(Map.of(P0, List.of(record(P0, 0, "e2", json(coupon)), record(P0, 1, null, json(coupon)))));
 
-        assertThat(batch.coupons()).isEmpty();
+        assertThat(batch.rows()).isEmpty();
         assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
                 .containsExactly(DeadLetterReason.KEY_MISMATCH, DeadLetterReason.KEY_MISMATCH);
     }
@@ -103,7 +106,7 @@ class CouponBatchTest {
                 record(P0, 0, "e1", json(tooLate)), record(P0, 1, "e1", json(tooEarly)), record(P0, 2, "e1", json(lastPossible)),
                 record(P0, 3, "e1", json(after2038)))));
 
-        assertThat(batch.coupons()).containsExactly(lastPossible, after2038);
+        assertThat(batch.rows()).containsExactly(CouponRow.of(lastPossible), CouponRow.of(after2038));
         assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason)
                 .containsExactly(DeadLetterReason.ISSUED_AT_OUT_OF_RANGE, DeadLetterReason.ISSUED_AT_OUT_OF_RANGE);
     }
@@ -118,5 +121,60 @@ class CouponBatchTest {
 
         assertThat(rejection.record()).isSameAs(source);
         assertThat(rejection.reason()).isEqualTo(DeadLetterReason.COUPON_NO_TAKEN);
+    }
+
+    private static byte[] json(CouponChange change) {
+        return TOPICS.changes().valueSerde().serializer().serialize(Topics.CHANGES, change);
+    }
+
+    @Test
+    void decodesEachRecordByItsTopicIntoTheRowItAsksFor() {
+        IssuedCoupon coupon = new IssuedCoupon("e1", "u1", 1, "r1", AT, AT.plusSeconds(3600));
+        CouponChange redeemed = new CouponChange("e1", "u1", 1, "r1", AT, AT.plusSeconds(3600), CouponState.REDEEMED, "o-1", 1,
+                AT.plusSeconds(60));
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records = new LinkedHashMap<>();
+        records.put(C0, List.of(record(C0, 3, "e1", json(redeemed))));
+        records.put(P0, List.of(record(P0, 8, "e1", json(coupon))));
+
+        CouponBatch batch = decode(records);
+
+        assertThat(batch.rows()).containsExactly(
+                new CouponRow("e1", "u1", 1, "r1", AT, AT.plusSeconds(3600), "REDEEMED", "o-1", AT.plusSeconds(60), 1),
+                new CouponRow("e1", "u1", 1, "r1", AT, AT.plusSeconds(3600), "ISSUED", null, AT, 0));
+        assertThat(batch.nextOffsets()).containsOnlyKeys(C0, P0);
+        assertThat(batch.nextOffsets().get(C0).offset()).isEqualTo(4);
+    }
+
+    @Test
+    void setsAsideAChangeThatCannotBeReadOrStored() {
+        CouponChange good = new CouponChange("e1", "u1", 1, "r1", AT, null, CouponState.RETURNED, null, 1, AT);
+        CouponChange changedTooLate = new CouponChange("e1", "u2", 2, "r2", AT, null, CouponState.RETURNED, null, 1,
+                Instant.parse("+10000-01-01T00:00:00Z"));
+        CouponChange validTooLong = new CouponChange("e1", "u3", 3, "r3", AT, Instant.parse("+10000-01-01T00:00:00Z"),
+                CouponState.RETURNED, null, 1, AT);
+        byte[] versionZero = "{\"eventId\":\"e1\",\"userId\":\"u4\",\"couponNo\":4,\"requestId\":\"r4\",\"issuedAt\":\"2026-11-24T10:00:00Z\",\"state\":\"ISSUED\",\"version\":0,\"changedAt\":\"2026-11-24T10:00:00Z\"}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        CouponBatch batch = decode(Map.of(C0, List.of(
+                record(C0, 0, "e1", json(changedTooLate)), record(C0, 1, "e1", json(validTooLong)), record(C0, 2, "e1", versionZero),
+                record(C0, 3, "e2", json(good)), record(C0, 4, "e1", json(good)))));
+
+        assertThat(batch.rows()).containsExactly(CouponRow.of(good));
+        assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason).containsExactly(
+                DeadLetterReason.TIME_OUT_OF_RANGE, DeadLetterReason.TIME_OUT_OF_RANGE, DeadLetterReason.UNREADABLE,
+                DeadLetterReason.KEY_MISMATCH);
+        assertThat(batch.unreadable().get(0).detail()).contains("changedAt");
+        assertThat(batch.unreadable().get(1).detail()).contains("validUntil");
+        assertThat(batch.unreadable().get(2).detail()).contains("version");
+    }
+
+    @Test
+    void setsAsideARecordOfATopicTheSinkDoesNotRead() {
+        TopicPartition elsewhere = new TopicPartition("coupon-decisions", 0);
+
+        CouponBatch batch = decode(Map.of(elsewhere, List.of(record(elsewhere, 0, "e1", json(new IssuedCoupon("e1", "u1", 1, "r1", AT))))));
+
+        assertThat(batch.rows()).isEmpty();
+        assertThat(batch.unreadable()).extracting(CouponBatch.Rejection::reason).containsExactly(DeadLetterReason.UNREADABLE);
     }
 }

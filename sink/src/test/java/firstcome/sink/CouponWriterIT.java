@@ -4,18 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import firstcome.contract.CouponChange;
+import firstcome.contract.CouponState;
 import firstcome.contract.IssuedCoupon;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The writer against a real MariaDB: idempotent upserts, contradictions found, instants kept. */
+/**
+ * The writer against a real MariaDB: idempotent upserts, contradictions found, instants kept, and a
+ * coupon's changes applied by version whatever order the issues and changes come in.
+ */
 @ExtendWith(InfrastructureExtension.class)
 class CouponWriterIT {
 
@@ -46,8 +54,8 @@ class CouponWriterIT {
         var idsAfterFirst = fixture.rowIds(event);
         CouponWriter.Result second = writer.write(coupons);
 
-        assertThat(first).isEqualTo(new CouponWriter.Result(700, 0, List.of()));
-        assertThat(second).isEqualTo(new CouponWriter.Result(0, 700, List.of()));
+        assertThat(first).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(700, 0), CouponWriter.Counts.NONE, List.of()));
+        assertThat(second).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(0, 700), CouponWriter.Counts.NONE, List.of()));
         assertThat(fixture.rows(event)).containsExactlyElementsOf(SinkFixture.asRows(coupons));
         assertThat(fixture.rowIds(event)).isEqualTo(idsAfterFirst);
     }
@@ -119,11 +127,137 @@ class CouponWriterIT {
 
         CouponWriter.Result result = writer.write(coupons);
 
-        assertThat(result).isEqualTo(new CouponWriter.Result(2, 0, List.of()));
+        assertThat(result).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(2, 0), CouponWriter.Counts.NONE, List.of()));
     }
 
     @Test
     void migratesAnAlreadyMigratedSchemaWithoutChange() {
         assertThat(database.migrate().migrationsExecuted).isZero();
+    }
+
+    private static final Instant VALID_UNTIL = SinkFixture.ISSUED_AT.plusSeconds(86_400);
+
+    /** The issue of {@code user}'s coupon {@code n}, valid for a day. */
+    private static IssuedCoupon issue(String event, String user, int n) {
+        return new IssuedCoupon(event, user, n, "r-" + user, SinkFixture.ISSUED_AT, VALID_UNTIL);
+    }
+
+    /** Change {@code version} of that coupon: redeemed by o-{version} when odd, given back when even. */
+    private static CouponChange change(IssuedCoupon coupon, int version) {
+        boolean redeemed = version % 2 == 1;
+        return new CouponChange(coupon.eventId(), coupon.userId(), coupon.couponNo(), coupon.requestId(), coupon.issuedAt(),
+                coupon.validUntil(), redeemed ? CouponState.REDEEMED : CouponState.ISSUED, redeemed ? "o-" + version : null, version,
+                coupon.issuedAt().plusSeconds(version));
+    }
+
+    private static CouponChange returned(IssuedCoupon coupon, int version) {
+        return new CouponChange(coupon.eventId(), coupon.userId(), coupon.couponNo(), coupon.requestId(), coupon.issuedAt(),
+                coupon.validUntil(), CouponState.RETURNED, null, version, coupon.issuedAt().plusSeconds(version));
+    }
+
+    @Test
+    void writesTheWholeRowOfAChangeReadBeforeItsIssueAndKeepsItWhenTheIssueArrives() throws Exception {
+        String event = fixture.event("change-first");
+        IssuedCoupon coupon = issue(event, "u1", 1);
+        CouponChange redeemed = change(coupon, 1);
+
+        CouponWriter.Result changeFirst = writer.writeRows(List.of(CouponRow.of(redeemed)));
+        var ids = fixture.rowIds(event);
+        CouponWriter.Result issueAfter = writer.write(List.of(coupon));
+
+        assertThat(changeFirst).isEqualTo(new CouponWriter.Result(CouponWriter.Counts.NONE, new CouponWriter.Counts(1, 0), List.of()));
+        assertThat(issueAfter).isEqualTo(new CouponWriter.Result(new CouponWriter.Counts(0, 1), CouponWriter.Counts.NONE, List.of()));
+        assertThat(fixture.rows(event)).containsExactly(
+                new CouponRow(event, "u1", 1, "r-u1", SinkFixture.ISSUED_AT, VALID_UNTIL, "REDEEMED", "o-1", SinkFixture.ISSUED_AT.plusSeconds(1), 1));
+        assertThat(fixture.rowIds(event)).isEqualTo(ids);
+    }
+
+    @Test
+    void replacesARowOnlyByAHigherVersionAcrossBatches() throws Exception {
+        String event = fixture.event("versions");
+        IssuedCoupon coupon = issue(event, "u1", 1);
+        writer.write(List.of(coupon));
+
+        CouponWriter.Result third = writer.writeRows(List.of(CouponRow.of(returned(coupon, 3))));
+        CouponWriter.Result first = writer.writeRows(List.of(CouponRow.of(change(coupon, 1))));
+        CouponWriter.Result secondTwice = writer.writeRows(List.of(CouponRow.of(change(coupon, 2)), CouponRow.of(change(coupon, 2))));
+        CouponWriter.Result issueAgain = writer.write(List.of(coupon));
+
+        assertThat(third.changes()).isEqualTo(new CouponWriter.Counts(1, 0));
+        assertThat(first.changes()).isEqualTo(new CouponWriter.Counts(0, 1));
+        assertThat(secondTwice.changes()).isEqualTo(new CouponWriter.Counts(0, 2));
+        assertThat(issueAgain.issues()).isEqualTo(new CouponWriter.Counts(0, 1));
+        assertThat(fixture.rows(event)).containsExactly(CouponRow.of(returned(coupon, 3)));
+    }
+
+    @Test
+    void appliesEveryVersionOfACouponInOneBatchInWhateverOrder() throws Exception {
+        String event = fixture.event("one-batch");
+        IssuedCoupon coupon = issue(event, "u1", 1);
+
+        CouponWriter.Result result = writer.writeRows(List.of(
+                CouponRow.of(change(coupon, 2)), CouponRow.of(change(coupon, 3)), CouponRow.of(coupon), CouponRow.of(change(coupon, 1))));
+
+        assertThat(result.conflicts()).isEmpty();
+        assertThat(result.written() + result.alreadyStored()).isEqualTo(4);
+        assertThat(fixture.rows(event)).containsExactly(CouponRow.of(change(coupon, 3)));
+    }
+
+    @Test
+    void neverChangesAnotherCouponsRowForAChangeThatContradictsIt() throws Exception {
+        String event = fixture.event("change-conflicts");
+        IssuedCoupon stored = issue(event, "u1", 1);
+        writer.write(List.of(stored));
+        IssuedCoupon otherUserSameNumber = issue(event, "u2", 1);
+        IssuedCoupon sameUserOtherNumber = issue(event, "u1", 2);
+        IssuedCoupon otherRequest = new IssuedCoupon(event, "u1", 1, "r-other", SinkFixture.ISSUED_AT, VALID_UNTIL);
+        IssuedCoupon otherValidity = new IssuedCoupon(event, "u1", 1, "r-u1", SinkFixture.ISSUED_AT, null);
+
+        CouponWriter.Result result = writer.writeRows(List.of(
+                CouponRow.of(returned(otherUserSameNumber, 5)), CouponRow.of(returned(sameUserOtherNumber, 5)),
+                CouponRow.of(returned(otherRequest, 5)), CouponRow.of(returned(otherValidity, 5)),
+                CouponRow.of(change(issue(event, "u3", 3), 1))));
+
+        assertThat(result.conflicts()).extracting(CouponConflicts.Conflict::index, CouponConflicts.Conflict::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, DeadLetterReason.COUPON_NO_TAKEN),
+                        org.assertj.core.groups.Tuple.tuple(1, DeadLetterReason.USER_HOLDS_OTHER_COUPON),
+                        org.assertj.core.groups.Tuple.tuple(2, DeadLetterReason.DIFFERS_FROM_STORED),
+                        org.assertj.core.groups.Tuple.tuple(3, DeadLetterReason.DIFFERS_FROM_STORED));
+        assertThat(result.changes()).isEqualTo(new CouponWriter.Counts(1, 0));
+        assertThat(fixture.rows(event)).containsExactly(CouponRow.of(stored), CouponRow.of(change(issue(event, "u3", 3), 1)));
+    }
+
+    @Test
+    void endsInTheSameTableWhateverTheOrderBatchesAndRedeliveriesOfIssuesAndChanges() throws Exception {
+        for (int seed = 1; seed <= 8; seed++) {
+            Random random = new Random(seed);
+            String event = fixture.event("any-order-" + seed);
+            List<CouponRow> records = new ArrayList<>();
+            List<CouponRow> expected = new ArrayList<>();
+            for (int n = 1; n <= 40; n++) {
+                IssuedCoupon coupon = issue(event, "u" + n, n);
+                records.add(CouponRow.of(coupon));
+                int versions = random.nextInt(5);
+                for (int v = 1; v <= versions; v++) {
+                    records.add(CouponRow.of(v == 4 ? returned(coupon, v) : change(coupon, v)));
+                }
+                expected.add(records.get(records.size() - 1));
+            }
+            // Re-deliveries: a random quarter of the records again, then everything shuffled.
+            for (int i = records.size() / 4; i > 0; i--) {
+                records.add(records.get(random.nextInt(records.size())));
+            }
+            Collections.shuffle(records, random);
+
+            int from = 0;
+            while (from < records.size()) {
+                int to = Math.min(records.size(), from + 1 + random.nextInt(30));
+                assertThat(writer.writeRows(records.subList(from, to)).conflicts()).isEmpty();
+                from = to;
+            }
+
+            assertThat(fixture.rows(event)).as("seed " + seed).containsExactlyElementsOf(expected);
+        }
     }
 }

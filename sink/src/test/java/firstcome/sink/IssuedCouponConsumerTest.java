@@ -43,7 +43,7 @@ class IssuedCouponConsumerTest {
     @BeforeEach
     void startWithTheDatabaseDown() {
         SinkMetrics metrics = new SinkMetrics(registry);
-        loop = new IssuedCouponConsumer(consumer, TOPICS.issued(), new CouponWriter(new UnreachableDatabase()),
+        loop = new IssuedCouponConsumer(consumer, TOPICS.issued(), TOPICS.changes(), new CouponWriter(new UnreachableDatabase()),
                 new DeadLetters(new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()), Topics.ISSUED_DLQ, metrics),
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(40)), metrics);
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));

@@ -2,6 +2,7 @@ package firstcome.sink;
 
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.CouponChange;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.Topics;
 import firstcome.testkit.Infrastructure;
@@ -38,7 +39,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * One integration test's world: its own {@code coupon-issued} topic and event ids (the broker,
+ * One integration test's world: its own {@code coupon-issued} and {@code coupon-changes} topics and event ids (the broker,
  * the database and the dead-letter topic are shared by the whole run), a producer playing the
  * streams-processor, sinks started on free ports, and look-ups of rows, dead letters and metrics.
  */
@@ -56,7 +57,7 @@ final class SinkFixture implements AutoCloseable {
 
     SinkFixture(Infrastructure infrastructure) {
         this.infrastructure = infrastructure;
-        this.topics = Topics.standard().withIssued(Topics.ISSUED + "-" + name);
+        this.topics = Topics.standard().withIssued(Topics.ISSUED + "-" + name).withChanges(Topics.CHANGES + "-" + name);
         infrastructure.createTopics(topics, PARTITIONS);
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers(),
@@ -122,19 +123,57 @@ final class SinkFixture implements AutoCloseable {
         producer.flush();
     }
 
+    void sendChanges(List<CouponChange> changes) {
+        for (CouponChange change : changes) {
+            producer.send(new ProducerRecord<>(topics.changes().name(), utf8(change.eventId()),
+                    topics.changes().valueSerde().serializer().serialize(topics.changes().name(), change)));
+        }
+        producer.flush();
+    }
+
     void sendRaw(String key, byte[] value) {
+        sendRaw(topics.issued().name(), key, value);
+    }
+
+    void sendRaw(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topics.issued().name(), utf8(key), value)).get();
+            producer.send(new ProducerRecord<>(topic, utf8(key), value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /**
-     * The stored rows of an event, by coupon number; issued_at as the server prints it (a UTC wall
-     * time to the microsecond), read with a plain connection in the server's default session zone.
+     * The stored rows of an event, by coupon number, every column but the id; times as the server
+     * prints them (UTC wall times to the microsecond), read with a plain connection in the server's
+     * default session zone.
      */
     List<CouponRow> rows(String eventId) {
+        String sql = "SELECT event_id, user_id, coupon_no, request_id, " + instant("issued_at") + ", " + instant("valid_until")
+                + ", state, order_id, " + instant("updated_at") + ", version FROM coupon WHERE event_id = ? ORDER BY coupon_no";
+        try (Connection db = DriverManager.getConnection(infrastructure.mysqlJdbcUrl(), infrastructure.mysqlUser(), infrastructure.mysqlPassword());
+             PreparedStatement query = db.prepareStatement(sql)) {
+            query.setString(1, eventId);
+            List<CouponRow> rows = new ArrayList<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new CouponRow(result.getString(1), result.getString(2), result.getInt(3), result.getString(4),
+                            Instant.parse(result.getString(5)), result.getString(6) == null ? null : Instant.parse(result.getString(6)),
+                            result.getString(7), result.getString(8), Instant.parse(result.getString(9)), result.getInt(10)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String instant(String column) {
+        return "DATE_FORMAT(" + column + ", '%Y-%m-%dT%H:%i:%s.%fZ')";
+    }
+
+    /** The stored coupons of an event as the table held them before V3 (the columns V1 created), by coupon number. */
+    List<CouponRow> couponsAsBeforeV3(String eventId) {
         String sql = "SELECT event_id, user_id, coupon_no, request_id, DATE_FORMAT(issued_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
                 + " FROM coupon WHERE event_id = ? ORDER BY coupon_no";
         try (Connection db = DriverManager.getConnection(infrastructure.mysqlJdbcUrl(), infrastructure.mysqlUser(), infrastructure.mysqlPassword());
@@ -188,7 +227,8 @@ final class SinkFixture implements AutoCloseable {
             List<ConsumerRecord<byte[], byte[]>> ours = new ArrayList<>();
             await("dead-letter topic read to its end").atMost(Duration.ofSeconds(20)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (topics.issued().name().equals(header(record, DeadLetters.TOPIC))) {
+                    String from = header(record, DeadLetters.TOPIC);
+                    if (topics.issued().name().equals(from) || topics.changes().name().equals(from)) {
                         ours.add(record);
                     }
                 }
