@@ -58,7 +58,8 @@ public final class EventStatsController {
                     Instant retiredAt = catalog.retiredAt(event, now).orElse(null);
                     Long accepted = retiredAt == null ? accepted(event) : null;
                     return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
-                            definition.closesAt(), accepted, remaining(definition, accepted), retiredAt);
+                            definition.closesAt(), accepted, remaining(definition, accepted), retiredAt,
+                            definition.waitlist(), definition.couponsValidUntil());
                 })
                 .toList();
         ctx.header("Cache-Control", "no-store");
@@ -85,7 +86,9 @@ public final class EventStatsController {
         var tallied = retiredAt == null ? tallies.find(event) : CompletableFuture.completedFuture(Optional.<Tally>empty());
         ctx.future(() -> tallied.thenAccept(tally -> Answer.ok(new EventStats(definition.eventId(),
                 definition.limit(), definition.opensAt(), definition.closesAt(), accepted, remaining(definition, accepted),
-                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt)).writeTo(ctx)));
+                tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt,
+                definition.waitlist(), definition.couponsValidUntil(), tally.map(Tally::redeemed).orElse(null),
+                tally.map(Tally::returned).orElse(null), tally.map(Tally::waitlisted).orElse(null))).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {
@@ -102,10 +105,11 @@ public final class EventStatsController {
 
     /**
      * One row of the list; {@code accepted} and {@code remaining} are null while Redis does not answer
-     * and for a retired event ({@code retiredAt} set: its gate state is gone).
+     * and for a retired event ({@code retiredAt} set: its gate state is gone). {@code waitlist} 0 and
+     * {@code couponsValidUntil} null: the event has none.
      */
     record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
-            Instant retiredAt) {
+            Instant retiredAt, int waitlist, Instant couponsValidUntil) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -114,12 +118,18 @@ public final class EventStatsController {
     /**
      * The live figures. {@code accepted}: users holding a slot at the gate (Redis). {@code issued}
      * and {@code decided}: the streams-processor's tally (null while it does not answer); {@code decided}
-     * shows its six counts, without the event id and total the processor's answer also carries.
+     * shows its six counts of requests, without the event id and total the processor's answer also
+     * carries, and without the coupons' states now, which are {@code redeemed} (coupons redeemed now),
+     * {@code returned} (coupons returned to the pool) and {@code waitlisted} (users waiting now), null
+     * like {@code issued} while the processor does not answer.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
      * {@code retiredAt}: set once the event retired; then only the definition is shown.
+     * {@code waitlist} and {@code couponsValidUntil}: the definition's (0 and null: none).
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
-            Long issued, @JsonIgnoreProperties({"eventId", "decided"}) Tally decided, Map<String, Long> answers,
-            Instant at, Instant retiredAt) {
+            Long issued,
+            @JsonIgnoreProperties({"eventId", "decided", "redeemed", "returned", "waitlisted"}) Tally decided,
+            Map<String, Long> answers, Instant at, Instant retiredAt, int waitlist, Instant couponsValidUntil,
+            Long redeemed, Long returned, Long waitlisted) {
     }
 }
