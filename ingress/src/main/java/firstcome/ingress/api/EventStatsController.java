@@ -1,6 +1,7 @@
 package firstcome.ingress.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.catalog.EventCatalog;
@@ -105,11 +106,11 @@ public final class EventStatsController {
 
     /**
      * One row of the list; {@code accepted} and {@code remaining} are null while Redis does not answer
-     * and for a retired event ({@code retiredAt} set: its gate state is gone). {@code waitlist} 0 and
-     * {@code couponsValidUntil} null: the event has none.
+     * and for a retired event ({@code retiredAt} set: its gate state is gone).
      */
     record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
-            Instant retiredAt, int waitlist, Instant couponsValidUntil) {
+            Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -123,13 +124,15 @@ public final class EventStatsController {
      * {@code returned} (coupons returned to the pool) and {@code waitlisted} (users waiting now), null
      * like {@code issued} while the processor does not answer.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
-     * {@code retiredAt}: set once the event retired; then only the definition is shown.
-     * {@code waitlist} and {@code couponsValidUntil}: the definition's (0 and null: none).
+     * {@code retiredAt}: set once the event retired; then only the definition is shown. {@code waitlist} and
+     * {@code couponsValidUntil} only when the event has them, as in the public event info.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Long issued,
             @JsonIgnoreProperties({"eventId", "decided", "redeemed", "returned", "waitlisted"}) Tally decided,
-            Map<String, Long> answers, Instant at, Instant retiredAt, int waitlist, Instant couponsValidUntil,
+            Map<String, Long> answers, Instant at, Instant retiredAt,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
             Long redeemed, Long returned, Long waitlisted) {
     }
 }
