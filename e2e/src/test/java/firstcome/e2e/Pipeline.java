@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 final class Pipeline implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "e2e-admin-token";
+    static final String SHOP_TOKEN = "e2e-shop-token";
     /** The services' defaults, set here because {@link #awaitQuiescence} reads these groups' offsets. */
     static final String PROCESSOR_GROUP = "firstcome-processor";
     static final String SINK_GROUP = "coupon-sink";
@@ -69,6 +70,7 @@ final class Pipeline implements AutoCloseable {
         common.put("MYSQL_USER", infrastructure.mysqlUser());
         common.put("MYSQL_PASSWORD", infrastructure.mysqlPassword());
         common.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        common.put("SHOP_TOKEN", SHOP_TOKEN);
         // Every shopper of a test is 127.0.0.1: the per-address connection cap is for the world outside.
         common.put("INGRESS_MAX_CONNECTIONS_PER_CLIENT", "1000");
         common.put("PROCESSOR_APPLICATION_ID", PROCESSOR_GROUP);
