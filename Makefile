@@ -50,7 +50,7 @@ image-check: ## build the Dockerfile's build stage as docker build would, withou
 stack-check: ## make up on a systemd host (a fake systemctl): the distribution's Redis/MariaDB on the ports is stopped, anything else refused
 	@scripts/test-stack-systemd.sh
 
-demo: ## against the running stack: limit 100, 1000 users, 32 at a time; prints what happened
+demo: ## against the running stack: limit 100, waitlist 10, 1000 users, 32 at a time, then returns and redemptions; prints what happened
 	@[ -f bench/target/bench.jar ] || $(MVN) -q -pl bench -am -DskipTests package
 	@java -jar bench/target/bench.jar
 

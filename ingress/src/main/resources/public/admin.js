@@ -115,14 +115,21 @@
     const closesAt = instantOf($('define-closes').value);
     if (opensAt) body.opensAt = opensAt;
     if (closesAt) body.closesAt = closesAt;
+    const waitlist = $('define-waitlist').value.trim();
+    if (waitlist !== '') body.waitlist = Number(waitlist);
+    const couponsValidUntil = instantOf($('define-valid-until').value);
+    if (couponsValidUntil) body.couponsValidUntil = couponsValidUntil;
     const button = $('define-submit');
     button.disabled = true;
     say(result, 'info', 'Saving…');
     try {
       const answer = await call('PUT', path('admin', 'events', eventId), body);
       if (answer.status === 200) {
-        say(result, 'ok', 'Saved ' + answer.body.eventId + ': ' + answer.body.limit + ' coupons, opens '
-          + new Date(answer.body.opensAt).toLocaleString() + '.');
+        say(result, 'ok', 'Saved ' + answer.body.eventId + ': ' + answer.body.limit + ' coupons'
+          + (answer.body.waitlist > 0 ? ', a waitlist of ' + answer.body.waitlist : '')
+          + ', opens ' + new Date(answer.body.opensAt).toLocaleString()
+          + (answer.body.couponsValidUntil ? ', coupons valid until ' + new Date(answer.body.couponsValidUntil).toLocaleString() : '')
+          + '.');
         watch(answer.body.eventId);
         await refreshList();
       } else if (answer.status !== 401) {
@@ -160,6 +167,7 @@
       cell(tr, row.limit, true);
       cell(tr, row.accepted ?? '–', true);
       cell(tr, row.remaining ?? '–', true);
+      cell(tr, row.waitlist || '–', true);
       cell(tr, new Date(row.opensAt).toLocaleString());
       cell(tr, (row.closesAt ? new Date(row.closesAt).toLocaleString() : 'never')
         + (row.retiredAt ? ' (retired ' + new Date(row.retiredAt).toLocaleString() + ')' : ''));
@@ -218,6 +226,10 @@
     $('live-accepted').textContent = stats.accepted ?? '–';
     $('live-issued').textContent = stats.issued ?? '–';
     $('live-remaining').textContent = stats.remaining === null ? '–' : stats.remaining + ' of ' + stats.limit;
+    $('live-redeemed').textContent = stats.redeemed ?? '–';
+    $('live-returned').textContent = stats.returned ?? '–';
+    $('live-waitlisted').textContent = stats.waitlisted === null || stats.waitlisted === undefined ? '–'
+      : stats.waitlisted + (stats.waitlist > 0 ? ' of ' + stats.waitlist : '');
     const notes = [];
     if (stats.accepted === null) notes.push('the gate (Redis) does not answer');
     if (stats.issued === null) notes.push('the streams-processor does not answer');

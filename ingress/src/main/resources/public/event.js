@@ -1,5 +1,7 @@
 // The shopper's event page: shows one event (countdown, coupons left) and applies for a coupon.
 // The event comes from the address (/e/{eventId} or /?event={eventId}), else from /featured-event.
+// Once a shopper has applied, the page says what became of it (issued, redeemed, returned, expired,
+// waitlisted, rejected) and keeps asking while the answer can still change (pending, waitlisted).
 (() => {
   'use strict';
 
@@ -8,12 +10,14 @@
   const REFRESH_MS = 3000;          // coupons left, while the page is visible
   const DECISION_POLL_MS = 400;     // after a 202, until the processor has decided
   const DECISION_DEADLINE_MS = 20000;
+  const WAITING_POLL_MAX_MS = 10000; // the slowest re-check of a waiting shopper (back-off from DECISION_POLL_MS)
   const REQUEST_TIMEOUT_MS = 10000;
 
   const $ = (id) => document.getElementById(id);
   const page = {
     name: $('event-name'), opensAt: $('opens-at'), countdown: $('countdown'), remaining: $('remaining'),
     meter: $('meter-fill'), form: $('apply-form'), user: $('user-id'), button: $('apply'), outcome: $('outcome'),
+    waitlistFact: $('waitlist-fact'), waitlist: $('waitlist'), validFact: $('valid-fact'), validUntil: $('valid-until'),
   };
 
   let eventId = null;
@@ -21,6 +25,8 @@
   let clockSkewMs = 0;      // server time - this device's time, from the Date header
   let inFlight = false;
   let missing = false;      // showing "no such event" / "could not be loaded"
+  let watching = 0;         // the current watch of a shopper's status; a newer one ends the older
+  let lookedUpOnOpen = false;
 
   // --- talking to the ingress ------------------------------------------------------------------
 
@@ -79,6 +85,10 @@
     if (answer.status === 200) {
       event = answer.body;
       render();
+      if (!lookedUpOnOpen) {
+        lookedUpOnOpen = true;
+        showEarlierApplication();
+      }
     } else if (answer.status === 404 || answer.status === 400) {
       showMissing('No such event', 'There is no coupon event called “' + eventId + '”.');
     } else if (event === null) {
@@ -105,20 +115,26 @@
     page.opensAt.textContent = formatInstant(event.opensAt);
     page.remaining.textContent = event.remaining + ' of ' + event.limit;
     page.meter.style.width = Math.max(0, Math.min(100, 100 * event.remaining / event.limit)) + '%';
+    page.waitlistFact.hidden = !(event.waitlist > 0);
+    page.waitlist.textContent = event.waitlist > 0 ? event.waitlist + (event.waitlist === 1 ? ' place' : ' places') : '–';
+    page.validFact.hidden = !event.couponsValidUntil;
+    page.validUntil.textContent = formatInstant(event.couponsValidUntil);
     renderCountdown();
   }
 
   function renderCountdown() {
     if (!event) return;
     const opens = Date.parse(event.opensAt);
-    const closes = event.closesAt ? Date.parse(event.closesAt) : null;
+    // Applications end at the closing or when the coupons stop being valid, whichever comes first.
+    const ends = [event.closesAt, event.couponsValidUntil].filter(Boolean).map((iso) => Date.parse(iso));
+    const closes = ends.length ? Math.min(...ends) : null;
     const t = now();
     if (t < opens) {
       page.countdown.textContent = 'Opens in ' + duration(opens - t);
     } else if (closes !== null && t >= closes) {
       page.countdown.textContent = 'Closed';
     } else if (event.remaining === 0) {
-      page.countdown.textContent = 'Sold out';
+      page.countdown.textContent = event.waitlist > 0 ? 'Waitlist only' : 'Sold out';
     } else {
       page.countdown.textContent = 'Open now';
     }
@@ -181,6 +197,7 @@
       return;
     }
     rememberShopper(userId);
+    watching++;               // a watch of an earlier answer ends: this application's answer follows
     setBusy(true);
     say('info', 'Applying…');
     try {
@@ -196,7 +213,10 @@
 
   async function explain(answer, userId) {
     const outcome = answer.body.outcome;
-    if (answer.status === 202) {
+    if (answer.status === 202 && answer.body.waitlisted === true) {
+      say('info', 'You are on the waitlist (number ' + answer.body.position + ' in the queue). Confirming your place…');
+      await awaitDecision(userId);
+    } else if (answer.status === 202) {
       say('info', 'You are in the queue (number ' + answer.body.position + '). Confirming your coupon…');
       await awaitDecision(userId);
     } else if (outcome === 'ALREADY_APPLIED') {
@@ -221,32 +241,119 @@
     }
   }
 
-  /** After a 202: ask for the decision until it is there or the deadline passes. */
+  /**
+   * After a 202: ask for the decision until it is there. A pending application is asked for every
+   * DECISION_POLL_MS up to DECISION_DEADLINE_MS; the button comes back then, and the watch goes on
+   * in the background (see watch).
+   */
   async function awaitDecision(userId) {
     const deadline = Date.now() + DECISION_DEADLINE_MS;
-    while (Date.now() < deadline) {
+    const mine = ++watching;
+    while (Date.now() < deadline && mine === watching) {
       const status = await lookUp(userId);
-      if (status && status.outcome === 'ISSUED') {
-        say('ok', 'You got coupon ' + status.couponNo + '!');
+      if (status && status.outcome !== 'PENDING') {
+        show(status, '');
+        if (status.outcome === 'WAITLISTED') watch(userId, mine, status);
         return;
       }
-      if (status && status.outcome === 'REJECTED') {
-        say('warn', rejection(status.reason));
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, DECISION_POLL_MS));
+      await pause(DECISION_POLL_MS);
     }
-    say('info', 'Your application is in, but its coupon number is not confirmed yet. Press the button again in a moment to check.');
+    if (mine !== watching) return;
+    say('info', 'Your application is in, but its coupon number is not confirmed yet. We keep checking; this page will say when it is.');
+    watch(userId, mine, { outcome: 'PENDING' });
   }
+
+  /**
+   * Keeps asking while the answer can still change (PENDING, WAITLISTED: the place moves as users
+   * ahead are served, and a returned coupon may come any time). Backs off from DECISION_POLL_MS to
+   * WAITING_POLL_MAX_MS while nothing changes, asks sooner again once something did, and asks
+   * nothing while the page is hidden. Ends when a newer watch starts or the answer is final.
+   */
+  async function watch(userId, mine, last) {
+    let delay = DECISION_POLL_MS;
+    let seen = JSON.stringify(last);
+    while (mine === watching) {
+      await pause(delay);
+      if (mine !== watching) return;
+      if (document.visibilityState !== 'visible') continue;
+      const status = await lookUp(userId);
+      if (mine !== watching) return;
+      if (!status) {
+        delay = Math.min(WAITING_POLL_MAX_MS, delay * 2);
+        continue;
+      }
+      const now = JSON.stringify(status);
+      if (now !== seen) {
+        seen = now;
+        delay = DECISION_POLL_MS;
+        if (status.outcome !== 'PENDING') show(status, '');
+        if (status.outcome !== 'PENDING' && status.outcome !== 'WAITLISTED') {
+          loadEvent().catch(() => {});
+          return;
+        }
+      } else {
+        delay = Math.min(WAITING_POLL_MAX_MS, Math.round(delay * 1.5));
+      }
+    }
+  }
+
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function explainEarlierApplication(userId) {
     const status = await lookUp(userId);
     if (status && status.outcome === 'ISSUED') {
-      say('warn', 'You have already applied. Your coupon is number ' + status.couponNo + '.');
-    } else if (status && status.outcome === 'REJECTED') {
-      say('warn', 'You have already applied. ' + rejection(status.reason));
+      say('warn', 'You have already applied. Your coupon is number ' + status.couponNo + '.'
+        + (status.validUntil ? ' It is valid until ' + formatInstant(status.validUntil) + '.' : ''));
+    } else if (status && status.outcome !== 'PENDING') {
+      show(status, 'You have already applied. ', 'warn');
+      if (status.outcome === 'WAITLISTED') watch(userId, ++watching, status);
     } else {
       say('warn', 'You have already applied. Your coupon is being confirmed.');
+      watch(userId, ++watching, status || { outcome: 'PENDING' });
+    }
+  }
+
+  /** Opening the page again: what became of this shopper's application, if there was one. */
+  async function showEarlierApplication() {
+    const userId = page.user.value.trim();
+    if (!ID.test(userId) || inFlight) return;
+    const mine = ++watching;
+    const status = await lookUp(userId);
+    if (!status || mine !== watching || inFlight) return;
+    if (status.outcome === 'PENDING') {
+      say('info', 'Your application is in. Confirming your coupon…');
+      watch(userId, mine, status);
+    } else {
+      show(status, '');
+      if (status.outcome === 'WAITLISTED') watch(userId, mine, status);
+    }
+  }
+
+  /** Says what the status means, in words, after {@code prefix}; {@code kind} overrides the colour. */
+  function show(status, prefix, kind) {
+    const words = describe(status);
+    say(kind || words.kind, prefix + words.text);
+  }
+
+  function describe(status) {
+    const until = status.validUntil ? ' It is valid until ' + formatInstant(status.validUntil) + '.' : '';
+    switch (status.outcome) {
+      case 'ISSUED':
+        return { kind: 'ok', text: 'You got coupon ' + status.couponNo + '!' + until };
+      case 'REDEEMED':
+        return { kind: 'ok', text: 'Your coupon ' + status.couponNo + ' was used for order ' + status.orderId + '.' };
+      case 'RETURNED':
+        return { kind: 'info', text: 'Your coupon ' + status.couponNo + ' was returned: it went back to the pool for someone else.' };
+      case 'EXPIRED':
+        return { kind: 'warn', text: 'Your coupon ' + status.couponNo + ' expired'
+          + (status.validUntil ? ' on ' + formatInstant(status.validUntil) : '') + ' without being used.' };
+      case 'WAITLISTED':
+        return { kind: 'info', text: 'You are on the waitlist: number ' + status.place + ' in line.'
+          + (status.place === 1 ? ' You are next:' : '') + ' you get a coupon as soon as one is returned.' };
+      case 'REJECTED':
+        return { kind: 'warn', text: rejection(status.reason) };
+      default:
+        return { kind: 'info', text: 'Your application is in. Confirming your coupon…' };
     }
   }
 
@@ -265,7 +372,9 @@
       case 'SOLD_OUT': return 'Sold out: every coupon had been given out.';
       case 'DUPLICATE': return 'You have already applied: one coupon per shopper.';
       case 'NOT_OPEN': return 'Not open yet when your application arrived.';
-      case 'CLOSED': return 'The event had closed when your application arrived.';
+      case 'CLOSED': return 'The event closed before you got a coupon.';
+      case 'UNKNOWN_EVENT': return 'The event did not exist when your application arrived.';
+      case 'NOT_DRAWN': return 'Not drawn: the draw gave the coupons to other shoppers.';
       default: return 'Your application was not successful (' + reason + ').';
     }
   }

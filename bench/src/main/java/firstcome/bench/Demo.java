@@ -11,6 +11,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,22 +28,26 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code make demo}: the seed's scenario against a running stack over HTTP. Defines an event
- * with a limit, lets distinct users apply from a fixed number of threads, then reports what
- * the clients were told, what MySQL holds, and how long persisting took after the last answer.
+ * with a limit and a waitlist, lets distinct users apply from a fixed number of threads, then reports
+ * what the clients were told, what MySQL holds, and how long persisting took after the last answer.
+ * Then the coupon lifecycle ({@link LifecycleScenario}): returns serve the waitlist, coupons are
+ * redeemed, an order is cancelled, and MySQL's coupon states are counted.
  */
 public final class Demo {
 
-    private record Settings(String ingressUrl, String adminToken, String jdbcUrl, String dbUser, String dbPassword,
-                            int limit, int users, int concurrency) {
+    private record Settings(String ingressUrl, String adminToken, String shopToken, String jdbcUrl, String dbUser,
+                            String dbPassword, int limit, int waitlist, int users, int concurrency) {
 
         static Settings fromEnv(Map<String, String> env) {
             return new Settings(
                     env.getOrDefault("INGRESS_URL", "http://localhost:" + env.getOrDefault("INGRESS_PORT", "8080")),
                     env.getOrDefault("ADMIN_TOKEN", "local-admin-token"),
+                    env.getOrDefault("SHOP_TOKEN", "local-shop-token"),
                     env.getOrDefault("MYSQL_URL", "jdbc:mysql://localhost:3306/coupon"),
                     env.getOrDefault("MYSQL_USER", "coupon"),
                     env.getOrDefault("MYSQL_PASSWORD", "coupon"),
                     Integer.parseInt(env.getOrDefault("DEMO_LIMIT", "100")),
+                    Integer.parseInt(env.getOrDefault("DEMO_WAITLIST", "10")),
                     Integer.parseInt(env.getOrDefault("DEMO_USERS", "1000")),
                     Integer.parseInt(env.getOrDefault("DEMO_CONCURRENCY", "32")));
         }
@@ -56,27 +63,37 @@ public final class Demo {
                         URI.create(settings.ingressUrl() + "/admin/events/" + event))
                 .header("Authorization", "Bearer " + settings.adminToken())
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + settings.limit() + "}", UTF_8))
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"limit\":" + settings.limit() + ",\"waitlist\":" + settings.waitlist() + "}", UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (defined.statusCode() != 200) {
             System.err.println("demo: defining the event failed: " + defined.statusCode() + " " + defined.body());
             System.exit(1);
         }
-        System.out.printf("demo: event %s, limit %d, %d users, %d at a time, against %s%n",
-                event, settings.limit(), settings.users(), settings.concurrency(), settings.ingressUrl());
+        System.out.printf("demo: event %s, limit %d, waitlist %d, %d users, %d at a time, against %s%n",
+                event, settings.limit(), settings.waitlist(), settings.users(), settings.concurrency(), settings.ingressUrl());
 
         Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         AtomicInteger done = new AtomicInteger();
         AtomicLong lastAnswerNanos = new AtomicLong();
+        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        LongAdder flaggedWaitlisted = new LongAdder();
         ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
         long started = System.nanoTime();
         for (int i = 1; i <= settings.users(); i++) {
             String user = "demo-user-" + i;
             pool.execute(() -> {
                 long sent = System.nanoTime();
-                String outcome = apply(http, settings.ingressUrl(), event, user);
+                DemoAnswer answer = apply(http, settings.ingressUrl(), event, user);
                 long answered = System.nanoTime();
+                if (answer.status() == 202) {
+                    accepted.add(user);
+                    if (answer.waitlisted()) {
+                        flaggedWaitlisted.increment();
+                    }
+                }
+                String outcome = answer.key();
                 latency.recordValue(TimeUnit.NANOSECONDS.toMicros(answered - sent));
                 lastAnswerNanos.accumulateAndGet(answered, Math::max);
                 outcomes.computeIfAbsent(outcome, o -> new LongAdder()).increment();
@@ -101,12 +118,22 @@ public final class Demo {
                 rows = CouponRows.count(db, event);
             }
             persistedNanos = System.nanoTime();
-            printSummary(settings, outcomes, rows, duplicates(db, event), latency,
+            boolean spikeOk = printSummary(settings, outcomes, rows, duplicates(db, event), latency,
                     (persistedNanos - lastAnswerNanos.get()) / 1e6, rows >= expectedRows);
+
+            System.out.printf("demo: the coupon lifecycle: %d winners return their coupons, %d are redeemed%n",
+                    LifecycleScenario.RETURNS, LifecycleScenario.REDEMPTIONS);
+            LifecycleSummary lifecycle = new LifecycleScenario(http, settings.ingressUrl(), settings.shopToken(), event)
+                    .run(List.copyOf(accepted), flaggedWaitlisted.sum(), settings.waitlist(), db);
+            System.out.println();
+            lifecycle.lines().forEach(System.out::println);
+            if (!spikeOk || !lifecycle.ok()) {
+                System.exit(1);
+            }
         }
     }
 
-    private static String apply(HttpClient http, String baseUrl, String event, String user) {
+    private static DemoAnswer apply(HttpClient http, String baseUrl, String event, String user) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                             URI.create(baseUrl + "/events/" + event + "/applications"))
@@ -114,19 +141,10 @@ public final class Demo {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}", UTF_8))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() + " " + outcomeOf(response.body());
+            return DemoAnswer.parse(response.statusCode(), response.body());
         } catch (Exception e) {
-            return "error " + e.getClass().getSimpleName();
+            return new DemoAnswer(0, "error " + e.getClass().getSimpleName(), null, null, null, false, e.toString());
         }
-    }
-
-    private static String outcomeOf(String body) {
-        int at = body.indexOf("\"outcome\":\"");
-        if (at < 0) {
-            return "?";
-        }
-        int start = at + "\"outcome\":\"".length();
-        return body.substring(start, body.indexOf('"', start));
     }
 
     private static long duplicates(Connection db, String event) throws SQLException {
@@ -142,7 +160,8 @@ public final class Demo {
         }
     }
 
-    private static void printSummary(Settings settings, Map<String, LongAdder> outcomes, long rows, long duplicates,
+    /** Prints the spike's summary; false when MySQL holds too few, too many or duplicate coupons. */
+    private static boolean printSummary(Settings settings, Map<String, LongAdder> outcomes, long rows, long duplicates,
                                      Histogram latency, double persistMillis, boolean complete) {
         Map<String, Long> sorted = new TreeMap<>();
         outcomes.forEach((k, v) -> sorted.put(k, v.sum()));
@@ -159,9 +178,7 @@ public final class Demo {
         System.out.printf("  latency p50 / p99         %.1f ms / %.1f ms%n",
                 latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0);
         System.out.printf("  last answer -> last row   %.0f ms%s%n", persistMillis, complete ? "" : " (not all rows arrived!)");
-        if (!complete || duplicates != 0 || rows > settings.limit()) {
-            System.exit(1);
-        }
+        return complete && duplicates == 0 && rows <= settings.limit();
     }
 
     private static String otherAnswers(Map<String, Long> sorted) {

@@ -162,6 +162,90 @@ class EventPageIT {
         browser.screenshot("8-not-open-yet-360px");
     }
 
+    @Test
+    void aWaitlistedShopperWatchesTheirPlaceAndGetsAReturnedCouponThenSeesItRedeemed() throws Exception {
+        String event = "wait-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant validUntil = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        assertThat(shoppers.defineEvent(event, "{\"limit\":1,\"waitlist\":2,\"couponsValidUntil\":\"" + validUntil + "\"}")
+                .statusCode()).isEqualTo(200);
+        browser.viewport(360, 740);
+
+        open("/e/" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("event-name"), event));
+        wait.until(ExpectedConditions.textToBe(By.id("waitlist"), "2 places"));
+        assertThat(text("valid-until")).isNotEqualTo("–").isNotBlank();
+        typeShopper("winner");
+        button().click();
+        wait.until(ExpectedConditions.textMatches(By.id("outcome"),
+                Pattern.compile("You got coupon 1! It is valid until .+\\.")));
+        wait.until(ExpectedConditions.textToBe(By.id("countdown"), "Waitlist only"));
+        assertFitsTheViewport();
+        browser.screenshot("9-coupon-valid-until-360px");
+
+        typeShopper("waiter");
+        button().click();
+        awaitOutcome("You are on the waitlist: number 1 in line. You are next: you get a coupon as soon as one is returned.");
+        browser.screenshot("10-waitlisted-360px");
+
+        // The shop: the winner's order redeems the coupon, is cancelled, and the coupon goes back to the pool.
+        assertThat(shoppers.shop(event, "winner", "redeem", "{\"orderId\":\"o-1\"}").statusCode()).isEqualTo(200);
+        assertThat(shoppers.shop(event, "winner", "unredeem", "{\"orderId\":\"o-1\"}").statusCode()).isEqualTo(200);
+        assertThat(shoppers.shop(event, "winner", "return", "{}").statusCode()).isEqualTo(200);
+
+        // The waiting page keeps asking: the returned coupon's replacement shows without a click.
+        wait.until(ExpectedConditions.textMatches(By.id("outcome"),
+                Pattern.compile("You got coupon 2! It is valid until .+\\.")));
+        browser.screenshot("11-served-from-the-waitlist-360px");
+
+        assertThat(shoppers.shop(event, "waiter", "redeem", "{\"orderId\":\"o-2\"}").statusCode()).isEqualTo(200);
+        openAs("waiter", "/e/" + event);
+        awaitOutcome("Your coupon 2 was used for order o-2.");
+        browser.screenshot("12-redeemed-360px");
+
+        openAs("winner", "/e/" + event);
+        awaitOutcome("Your coupon 1 was returned: it went back to the pool for someone else.");
+        button().click();
+        awaitOutcome("You have already applied. Your coupon 1 was returned: it went back to the pool for someone else.");
+        browser.screenshot("13-returned-360px");
+    }
+
+    @Test
+    void theOrganiserDefinesAWaitlistAndWatchesAReturnedCouponServeIt() throws Exception {
+        String event = "pool-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.viewport(1280, 900);
+
+        open("/admin");
+        browser.driver.findElement(By.id("token")).sendKeys(Pipeline.ADMIN_TOKEN);
+        browser.driver.findElement(By.id("unlock")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("token-status"), "Unlocked."));
+        browser.driver.findElement(By.id("define-id")).sendKeys(event);
+        browser.driver.findElement(By.id("define-limit")).sendKeys("1");
+        browser.driver.findElement(By.id("define-waitlist")).sendKeys("1");
+        // datetime-local takes typed digits in the browser's locale order: set the value as a picker would.
+        browser.driver.executeScript("document.getElementById('define-valid-until').value = arguments[0];",
+                java.time.LocalDateTime.now().plusDays(2).truncatedTo(ChronoUnit.SECONDS).toString());
+        browser.driver.findElement(By.id("define-submit")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("define-result"),
+                Pattern.compile("Saved " + event + ": 1 coupons, a waitlist of 1, opens .+, coupons valid until .+\\.")));
+        wait.until(ExpectedConditions.textToBe(By.id("live-event"), event));
+        assertThat(shoppers.get("/events/" + event).body()).contains("\"waitlist\":1").contains("\"couponsValidUntil\"");
+
+        assertThat(shoppers.apply(event, "ann").status()).isEqualTo(202);
+        assertThat(shoppers.apply(event, "ben").status()).isEqualTo(202);
+        wait.until(ExpectedConditions.textToBe(By.id("live-issued"), "1"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-waitlisted"), "1 of 1"));
+        assertThat(shoppers.shop(event, "ann", "redeem", "{\"orderId\":\"o-1\"}").statusCode()).isEqualTo(200);
+        wait.until(ExpectedConditions.textToBe(By.id("live-redeemed"), "1"));
+        assertThat(shoppers.shop(event, "ann", "unredeem", "{\"orderId\":\"o-1\"}").statusCode()).isEqualTo(200);
+        assertThat(shoppers.shop(event, "ann", "return", "{}").statusCode()).isEqualTo(200);
+
+        wait.until(ExpectedConditions.textToBe(By.id("live-returned"), "1"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-issued"), "2"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-waitlisted"), "0 of 1"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-redeemed"), "0"));
+        browser.screenshot("14-admin-lifecycle-desktop");
+    }
+
     private HttpResponse<String> define(String event, int limit, Instant opensAt) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(pipeline.ingress.url() + "/admin/events/" + event))
                 .header("Content-Type", "application/json")
@@ -173,6 +257,13 @@ class EventPageIT {
 
     private void open(String path) {
         browser.driver.get(pipeline.ingress.url() + path);
+    }
+
+    /** Opens the page as the shopper the demo's cookie names, as when a shopper comes back later. */
+    private void openAs(String userId, String path) {
+        browser.driver.manage().deleteAllCookies();
+        browser.driver.manage().addCookie(new org.openqa.selenium.Cookie("firstcome_shopper", userId, "/"));
+        open(path);
     }
 
     private WebElement button() {

@@ -88,7 +88,8 @@ public final class EventStatsController {
         ctx.future(() -> tallied.thenAccept(tally -> Answer.ok(new EventStats(definition.eventId(),
                 definition.limit(), definition.opensAt(), definition.closesAt(), accepted, remaining(definition, accepted),
                 tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt,
-                definition.waitlist(), definition.couponsValidUntil())).writeTo(ctx)));
+                definition.waitlist(), definition.couponsValidUntil(), tally.map(Tally::redeemed).orElse(null),
+                tally.map(Tally::returned).orElse(null), tally.map(Tally::waitlisted).orElse(null))).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {
@@ -118,14 +119,20 @@ public final class EventStatsController {
     /**
      * The live figures. {@code accepted}: users holding a slot at the gate (Redis). {@code issued}
      * and {@code decided}: the streams-processor's tally (null while it does not answer); {@code decided}
-     * shows its six counts, without the event id and total the processor's answer also carries.
+     * shows its six counts of requests, without the event id and total the processor's answer also
+     * carries, and without the coupons' states now, which are {@code redeemed} (coupons redeemed now),
+     * {@code returned} (coupons returned to the pool) and {@code waitlisted} (users waiting now), null
+     * like {@code issued} while the processor does not answer.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
      * {@code retiredAt}: set once the event retired; then only the definition is shown. {@code waitlist} and
      * {@code couponsValidUntil} only when the event has them, as in the public event info.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
-            Long issued, @JsonIgnoreProperties({"eventId", "decided"}) Tally decided, Map<String, Long> answers,
-            Instant at, Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
+            Long issued,
+            @JsonIgnoreProperties({"eventId", "decided", "redeemed", "returned", "waitlisted"}) Tally decided,
+            Map<String, Long> answers, Instant at, Instant retiredAt,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
+            Long redeemed, Long returned, Long waitlisted) {
     }
 }

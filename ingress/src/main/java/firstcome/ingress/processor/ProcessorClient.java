@@ -95,9 +95,11 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         } catch (IOException e) {
             throw ApiException.unavailable("the streams-processor gave an unreadable answer");
         }
+        // Every state of the coupon lifecycle is passed on as the processor holds it; PENDING is the
+        // ingress's own answer and NOT_APPLIED comes as a 404, so neither is expected in a 200.
         return switch (status.outcome()) {
-            case ISSUED, REJECTED -> Optional.of(status);
-            default -> throw ApiException.unavailable("the streams-processor gave an unexpected answer");
+            case ISSUED, REDEEMED, RETURNED, EXPIRED, WAITLISTED, REJECTED -> Optional.of(status);
+            case PENDING, NOT_APPLIED -> throw ApiException.unavailable("the streams-processor gave an unexpected answer");
         };
     }
 

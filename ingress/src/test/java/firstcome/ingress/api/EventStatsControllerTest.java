@@ -8,11 +8,13 @@ import static firstcome.ingress.ApiFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.ApiFixture;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.Response;
 import io.javalin.testtools.TestCase;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,45 @@ class EventStatsControllerTest {
                     "{\"issued\":2,\"duplicates\":0,\"soldOut\":0,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0}"));
             assertThat(stats.get("answers")).isEqualTo(parse("{\"ACCEPTED\":2,\"ALREADY_APPLIED\":1,\"SOLD_OUT\":2}"));
             assertThat(stats.get("at").asText()).isEqualTo(NOW.toString());
+        });
+    }
+
+    @Test
+    void reportsTheCouponsRedeemedReturnedAndTheUsersWaitingBesideTheDefinitionsWaitlistAndValidity() {
+        Instant validUntil = NOW.plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        api.catalog.apply("launch", new EventDefinition("launch", 2, NOW.minusSeconds(60), null, 5, validUntil), 0);
+        api.gate.created(new EventId("launch"));
+        tally = Optional.of(new Tally("launch", 3, 0, 0, 0, 0, 0, 5, 1, 1, 2));
+        test((server, client) -> {
+            Response stats = get(client, "/admin/events/launch/stats", "Bearer " + TOKEN);
+            Response list = get(client, "/admin/events", "Bearer " + TOKEN);
+
+            assertThat(stats.code()).isEqualTo(200);
+            JsonNode body = json(stats);
+            assertThat(body.get("issued").asLong()).isEqualTo(3);
+            assertThat(body.get("redeemed").asLong()).isEqualTo(1);
+            assertThat(body.get("returned").asLong()).isEqualTo(1);
+            assertThat(body.get("waitlisted").asLong()).isEqualTo(2);
+            assertThat(body.get("waitlist").asInt()).isEqualTo(5);
+            assertThat(body.get("couponsValidUntil").asText()).isEqualTo(validUntil.toString());
+            assertThat(body.get("decided")).isEqualTo(parse(
+                    "{\"issued\":3,\"duplicates\":0,\"soldOut\":0,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0}"));
+            JsonNode row = json(list).get("events").get(0);
+            assertThat(row.get("waitlist").asInt()).isEqualTo(5);
+            assertThat(row.get("couponsValidUntil").asText()).isEqualTo(validUntil.toString());
+        });
+    }
+
+    @Test
+    void showsNoLifecycleCountsWhileTheProcessorDoesNotAnswer() {
+        api.defineOpen("launch", 2);
+        test((server, client) -> {
+            JsonNode stats = json(get(client, "/admin/events/launch/stats", "Bearer " + TOKEN));
+
+            assertThat(stats.get("redeemed").isNull()).isTrue();
+            assertThat(stats.get("returned").isNull()).isTrue();
+            assertThat(stats.get("waitlisted").isNull()).isTrue();
+            assertThat(stats.has("waitlist")).as("no waitlist: no field, as in the public event info").isFalse();
         });
     }
 

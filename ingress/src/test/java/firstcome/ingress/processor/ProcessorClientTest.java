@@ -16,6 +16,7 @@ import firstcome.ingress.gate.FakeGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import io.javalin.Javalin;
@@ -73,6 +74,32 @@ class ProcessorClientTest {
         var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}"), gate);
 
         assertThat(lookup.find(EVENT, USER).join()).contains(ApplicationStatus.rejected(IssuingOutcome.SOLD_OUT));
+    }
+
+    @Test
+    void passesOnEveryStateOfTheCouponLifecycle() {
+        Instant validUntil = Instant.parse("2026-12-24T18:00:00Z");
+        Map<String, ApplicationStatus> answers = Map.of(
+                "{\"outcome\":\"ISSUED\",\"couponNo\":17,\"validUntil\":\"2026-12-24T18:00:00Z\"}", ApplicationStatus.issued(17, validUntil),
+                "{\"outcome\":\"REDEEMED\",\"couponNo\":17,\"orderId\":\"o-1\"}", ApplicationStatus.redeemed(17, "o-1"),
+                "{\"outcome\":\"RETURNED\",\"couponNo\":17}", ApplicationStatus.returned(17),
+                "{\"outcome\":\"EXPIRED\",\"couponNo\":17,\"validUntil\":\"2026-12-24T18:00:00Z\"}", ApplicationStatus.expired(17, validUntil),
+                "{\"outcome\":\"WAITLISTED\",\"place\":3}", ApplicationStatus.waitlisted(3));
+        answers.forEach((body, expected) -> {
+            var lookup = new ProcessorClient(processorAnswering(200, body), gate);
+
+            assertThat(lookup.find(EVENT, USER).join()).as(body).contains(expected);
+            processor.stop();
+            processor = null;
+        });
+    }
+
+    @Test
+    void answersUnavailableForAPendingStatusWhichOnlyTheIngressGives() {
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"PENDING\"}"), gate);
+
+        assertThatThrownBy(() -> lookup.find(EVENT, USER).join()).cause()
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
     }
 
     @Test
