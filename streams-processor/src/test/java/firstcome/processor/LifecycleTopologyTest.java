@@ -13,6 +13,7 @@ import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
+import firstcome.contract.query.ApplicationStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +132,7 @@ class LifecycleTopologyTest {
                 new CouponChange("e", "u-1", 1, request, at(1), VALID_UNTIL, CouponState.REDEEMED, "o-2", 3, at(9)));
         assertThat(fixture.tallyOf("e").redeemed()).isEqualTo(1);
         assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-1"), null, null, at(10)))
-                .isEqualTo(firstcome.contract.query.ApplicationStatus.redeemed(1, "o-2"));
+                .isEqualTo(ApplicationStatus.redeemed(1, "o-2"));
     }
 
     @Test
@@ -156,7 +157,7 @@ class LifecycleTopologyTest {
                 .containsExactly(tuple("u-2", CouponState.ISSUED, 2), tuple("u-1", CouponState.RETURNED, 1));
         assertThat(fixture.issuedCoupons()).isEmpty();
         assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-2"), null, null, VALID_UNTIL))
-                .isEqualTo(firstcome.contract.query.ApplicationStatus.expired(2, VALID_UNTIL));
+                .isEqualTo(ApplicationStatus.expired(2, VALID_UNTIL));
     }
 
     @Test
@@ -215,9 +216,9 @@ class LifecycleTopologyTest {
                 .containsExactly(tuple("u-1", IssuingOutcome.RETURNED));
         assertThat(fixture.issued.isEmpty()).isTrue();
         assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-2"), new EventDefinition("e", 1, T0, closes, 3, null),
-                fixture.tallyOf("e"), closes)).isEqualTo(firstcome.contract.query.ApplicationStatus.rejected(IssuingOutcome.CLOSED));
+                fixture.tallyOf("e"), closes)).isEqualTo(ApplicationStatus.rejected(IssuingOutcome.CLOSED));
         assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-2"), new EventDefinition("e", 1, T0, closes, 3, null),
-                fixture.tallyOf("e"), closes.minusMillis(1))).isEqualTo(firstcome.contract.query.ApplicationStatus.waitlisted(1));
+                fixture.tallyOf("e"), closes.minusMillis(1))).isEqualTo(ApplicationStatus.waitlisted(1));
     }
 
     @Test
@@ -242,6 +243,56 @@ class LifecycleTopologyTest {
         assertThat(header(dead.get(1), "__streams.errors.message")).contains("orderId");
         assertThat(header(dead.get(2), "__streams.errors.message")).contains("does not match eventId 'other'");
         assertThat(fixture.decisionsPublished()).extracting(CouponDecision::outcome).containsExactly(IssuingOutcome.REDEEMED);
+    }
+
+    @Test
+    void dropsAnEventsWaitlistAndCouponStatesAtRetirementAndDecidesLaterActionsUnknownEvent(@TempDir Path retiring) {
+        Duration retention = Duration.ofHours(1);
+        Instant closes = T0.plus(Duration.ofMinutes(10));
+        Instant afterTheSweep = closes.plus(retention).plus(IssuingProcessor.SWEEP_INTERVAL);
+        try (var f = new TopologyFixture(retiring, retention, IssuingProcessor.SWEEP_INTERVAL)) {
+            f.define(new EventDefinition("old", 1, T0, closes, 2, null), T0);
+            f.define("open", 5);
+            f.apply("old", "u-1", at(1));
+            f.apply("old", "u-2", at(2));
+            f.act("old", "u-1", ActionType.REDEEM, "o-1", at(3));
+            f.apply("open", "u-1", at(4));
+            assertThat(f.keysIn(IssuingTopology.WAITLIST_STORE)).containsExactly(WaitingUser.key("old", 0));
+            f.decisionsPublished();
+
+            f.apply("open", "u-2", afterTheSweep);
+            String late = f.act("old", "u-1", ActionType.UNREDEEM, "o-1", afterTheSweep.plusMillis(1));
+
+            assertThat(f.keysIn(IssuingTopology.WAITLIST_STORE)).isEmpty();
+            assertThat(f.keysIn(IssuingTopology.DECISIONS_STORE)).containsExactly("open/u-1", "open/u-2");
+            assertThat(f.keysIn(IssuingTopology.TALLIES_STORE)).containsExactly("open");
+            assertThat(f.decisionsPublished()).extracting(CouponDecision::userId, CouponDecision::requestId, CouponDecision::outcome)
+                    .endsWith(tuple("u-1", late, IssuingOutcome.UNKNOWN_EVENT));
+            assertThat(f.changesPublished()).extracting(CouponChange::version).containsExactly(1);
+            assertThat(f.keysIn(IssuingTopology.DECISIONS_STORE)).containsExactly("open/u-1", "open/u-2");
+        }
+    }
+
+    @Test
+    void answersAWaitingUsersPlaceAsTheUsersAheadAreServed() {
+        defineWithWaitlist("e", 1, 3);
+        fixture.apply("e", "u-1", at(1));
+        fixture.apply("e", "u-2", at(2));
+        fixture.apply("e", "u-3", at(3));
+        EventDefinition event = new EventDefinition("e", 1, T0, null, 3, null);
+        assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-3"), event, fixture.tallyOf("e"), at(4)))
+                .isEqualTo(ApplicationStatus.waitlisted(2));
+
+        fixture.act("e", "u-1", ActionType.RETURN, null, at(5));
+
+        assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-3"), event, fixture.tallyOf("e"), at(6)))
+                .isEqualTo(ApplicationStatus.waitlisted(1));
+        assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-2"), event, fixture.tallyOf("e"), at(6)))
+                .isEqualTo(ApplicationStatus.issued(2));
+        assertThat(LifecycleRules.status(fixture.decisionOf("e", "u-1"), event, fixture.tallyOf("e"), at(6)))
+                .isEqualTo(ApplicationStatus.returned(1));
+        assertThat(LifecycleRules.status(null, event, fixture.tallyOf("e"), at(6)))
+                .isEqualTo(ApplicationStatus.notApplied());
     }
 
     @Test
