@@ -101,7 +101,8 @@ class InteractiveQueriesIT {
                     assertThat(get(port, event, "loser")).isEqualTo("200 {\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}");
                     assertThat(get(port, event, "stranger")).isEqualTo("404 {\"outcome\":\"NOT_APPLIED\"}");
                     assertThat(tally(port, event)).isEqualTo("200 {\"eventId\":\"" + event + "\",\"issued\":1,\"duplicates\":0,"
-                            + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}");
+                            + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2,"
+                            + "\"redeemed\":0,\"returned\":0,\"waitlisted\":0}");
                 }
             }
         });
