@@ -296,6 +296,30 @@ class LifecycleTopologyTest {
     }
 
     @Test
+    void writesTheDecisionsAndCouponsOfAnEventWithoutWaitlistOrValidityAsBefore() {
+        fixture.define("e", 1);
+        String id = fixture.apply("e", "u-1", at(1));
+
+        assertThat(new String(fixture.rawDecided.readRecord().value(), UTF_8)).isEqualTo("{\"requestId\":\"" + id
+                + "\",\"eventId\":\"e\",\"userId\":\"u-1\",\"outcome\":\"ISSUED\",\"couponNo\":1,"
+                + "\"decidedAt\":\"2026-11-24T10:00:00.001Z\"}");
+        assertThat(new String(fixture.rawIssued.readRecord().value(), UTF_8)).isEqualTo("{\"eventId\":\"e\",\"userId\":\"u-1\","
+                + "\"couponNo\":1,\"requestId\":\"" + id + "\",\"issuedAt\":\"2026-11-24T10:00:00.001Z\"}");
+    }
+
+    @Test
+    void writesAChangesWholeRow() {
+        fixture.define(new EventDefinition("e", 1, T0, null, 0, VALID_UNTIL), T0);
+        String id = fixture.apply("e", "u-1", at(1));
+        fixture.act("e", "u-1", ActionType.REDEEM, "o-1", at(2));
+
+        assertThat(new String(fixture.rawChanges.readRecord().value(), UTF_8)).isEqualTo("{\"eventId\":\"e\",\"userId\":\"u-1\","
+                + "\"couponNo\":1,\"requestId\":\"" + id + "\",\"issuedAt\":\"2026-11-24T10:00:00.001Z\","
+                + "\"validUntil\":\"2026-11-24T11:00:00Z\",\"state\":\"REDEEMED\",\"orderId\":\"o-1\",\"version\":1,"
+                + "\"changedAt\":\"2026-11-24T10:00:00.002Z\"}");
+    }
+
+    @Test
     void readsTalliesAndDecisionsStoredBeforeTheLifecycle() throws Exception {
         EventTally tally = Json.mapper().readValue("{\"issued\":3,\"duplicates\":1,\"soldOut\":2,\"notOpen\":0,\"closed\":0,"
                 + "\"unknownEvent\":0}", EventTally.class);
