@@ -16,6 +16,7 @@ import firstcome.contract.Topic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -226,6 +227,83 @@ class LifecyclePropertiesTest {
             for (String eventId : EVENTS) {
                 if (compare) {
                     assertThat(fixture.tallyOf(eventId)).isEqualTo(ledger.tally(eventId));
+                }
+            }
+            return bytes;
+        } finally {
+            try (Stream<Path> paths = Files.walk(stateDir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Short enough that events with a closing retire half-way through most scenarios (steps are a millisecond apart). */
+    private static final Duration RETENTION = Duration.ofMillis(10);
+
+    @Property(tries = 40)
+    void decidesTheSameWhenEverTheStoresAreSweptAndNothingChangesPastRetirement(@ForAll("scenarios") Scenario scenario)
+            throws IOException {
+        List<byte[]> sweptEveryRecord = runRetiring(scenario, Duration.ofMillis(1), Long.MAX_VALUE);
+        List<byte[]> sweptRarely = runRetiring(scenario, Duration.ofDays(1), 2);
+
+        assertThat(sweptRarely).hasSameSizeAs(sweptEveryRecord);
+        for (int i = 0; i < sweptEveryRecord.size(); i++) {
+            assertThat(sweptRarely.get(i)).as("output %d", i).isEqualTo(sweptEveryRecord.get(i));
+        }
+    }
+
+    /**
+     * Runs the scenario through a topology whose events retire {@link #RETENTION} past their closing:
+     * past its retirement (by stream time) an event's requests are refused {@code CLOSED}, its actions
+     * {@code UNKNOWN_EVENT}, and it issues and changes nothing; with a sweep after every record its keys
+     * are gone from every store. Returns every output's bytes.
+     */
+    private static List<byte[]> runRetiring(Scenario scenario, Duration sweepInterval, long keysPerSweep) throws IOException {
+        Path stateDir = Files.createTempDirectory("lifecycle-retirement");
+        try (var fixture = new TopologyFixture(stateDir, RETENTION, sweepInterval, keysPerSweep)) {
+            List<byte[]> bytes = new ArrayList<>();
+            List<CouponRequest> sent = new ArrayList<>();
+            int actions = 0;
+            Instant streamTime = Instant.MIN;
+            for (int i = 0; i < scenario.steps().size(); i++) {
+                Instant at = T0.plusMillis(i);
+                Step step = scenario.steps().get(i);
+                String eventId = null;
+                if (step instanceof Define define) {
+                    fixture.define(definitionOf(define, scenario.windows().get(define.eventId())), at);
+                    streamTime = at.isAfter(streamTime) ? at : streamTime;
+                } else if (step instanceof Apply apply) {
+                    var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), apply.eventId(), apply.userId(), at);
+                    sent.add(request);
+                    fixture.requests.pipeInput(new TestRecord<>(request.eventId(), request, at));
+                    streamTime = at.isAfter(streamTime) ? at : streamTime;
+                    eventId = apply.eventId();
+                } else if (step instanceof Redeliver redeliver && !sent.isEmpty()) {
+                    CouponRequest request = sent.get(redeliver.pick() % sent.size());
+                    fixture.requests.pipeInput(new TestRecord<>(request.eventId(), request, request.receivedAt()));
+                    eventId = request.eventId();
+                } else if (step instanceof Act act) {
+                    fixture.act(new CouponAction(new UUID(1, ++actions).toString(), act.eventId(), act.userId(), act.action(),
+                            act.orderId(), null, at));
+                    streamTime = at.isAfter(streamTime) ? at : streamTime;
+                    eventId = act.eventId();
+                }
+                List<CouponDecision> decisions = read(fixture.rawDecided, fixture.topics.decisions(), bytes);
+                List<IssuedCoupon> coupons = read(fixture.rawIssued, fixture.topics.issued(), bytes);
+                List<CouponChange> changes = read(fixture.rawChanges, fixture.topics.changes(), bytes);
+                Integer closesAfter = eventId == null ? null : scenario.windows().get(eventId).closesAfter();
+                if (closesAfter != null && !streamTime.isBefore(T0.plusMillis(closesAfter).plus(RETENTION))) {
+                    String retired = eventId;
+                    assertThat(decisions).filteredOn(d -> d.eventId().equals(retired)).extracting(CouponDecision::outcome)
+                            .allMatch(o -> o == IssuingOutcome.CLOSED || o == IssuingOutcome.UNKNOWN_EVENT);
+                    assertThat(coupons).noneMatch(c -> c.eventId().equals(retired));
+                    assertThat(changes).noneMatch(c -> c.eventId().equals(retired));
+                    if (keysPerSweep == Long.MAX_VALUE && sweepInterval.equals(Duration.ofMillis(1))) {
+                        assertThat(fixture.keysIn(IssuingTopology.WAITLIST_STORE)).noneMatch(k -> k.startsWith(retired + "/"));
+                        assertThat(fixture.keysIn(IssuingTopology.DECISIONS_STORE)).noneMatch(k -> k.startsWith(retired + "/"));
+                    }
                 }
             }
             return bytes;
