@@ -158,8 +158,9 @@ final class InteractiveQueries {
 
     /**
      * Whether the active task of this instance that reads {@code partition} of {@code topic} (the
-     * requests, the actions) has committed its processing up to {@code end}: under exactly-once, its decisions of every record
-     * before {@code end} are then in the stores for good, whatever happens to this instance.
+     * requests, the actions) has committed its processing up to {@code end}: under exactly-once, its
+     * decisions of every record before {@code end} are then in the stores for good, whatever happens
+     * to this instance.
      * The task's metadata shows the offsets of its latest commit (a live view, refreshed by each
      * commit); a stale read only answers 503 once more.
      * <p>
@@ -173,15 +174,15 @@ final class InteractiveQueries {
         if (end == 0) {
             return true;
         }
-        var requests = new TopicPartition(topic, partition);
+        var read = new TopicPartition(topic, partition);
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
-                if (task.topicPartitions().contains(requests)) {
-                    Long committed = task.committedOffsets().get(requests);
+                if (task.topicPartitions().contains(read)) {
+                    Long committed = task.committedOffsets().get(read);
                     if (committed != null && committed >= 0) {
                         return committed >= end;
                     }
-                    return groupCommitted(requests) >= end;
+                    return groupCommitted(read) >= end;
                 }
             }
         }
@@ -189,16 +190,16 @@ final class InteractiveQueries {
     }
 
     /**
-     * The offset of {@code requests} that the application's consumer group committed, or -1 when
+     * The offset of {@code partition} that the application's consumer group committed, or -1 when
      * there is none or the broker does not answer in time. One answer serves for a second, so a
      * burst of look-ups asks the broker once.
      */
-    private synchronized long groupCommitted(TopicPartition requests) {
+    private synchronized long groupCommitted(TopicPartition partition) {
         long now = System.nanoTime();
         if (now - groupOffsets.fetchedAt() > GROUP_OFFSETS_MAX_AGE.toNanos() || groupOffsets == GroupOffsets.NONE) {
             groupOffsets = fetchGroupOffsets(now);
         }
-        OffsetAndMetadata committed = groupOffsets.offsets().get(requests);
+        OffsetAndMetadata committed = groupOffsets.offsets().get(partition);
         return committed == null ? -1 : committed.offset();
     }
 
