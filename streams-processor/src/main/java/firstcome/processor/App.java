@@ -15,6 +15,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class App implements AutoCloseable {
             var admin = resources.open(Admin.create(config.kafka().settings(Map.of(
                     AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-admin"))));
             var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
-                    topics.requests().name(), admin, config.applicationId());
+                    topics.requests().name(), topics.actions().name(), admin, config.applicationId(), Clock.systemUTC());
             var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));
             Javalin http = http(config, streams, brokerCheck, registry, queries);
 
@@ -138,12 +139,14 @@ public final class App implements AutoCloseable {
             cfg.routes.get(QueryRoutes.HOLDERS, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 Long requestsEnd = offset(ctx.queryParam(QueryRoutes.REQUESTS_END));
-                if (!Ids.isValid(eventId) || requestsEnd == null) {
-                    invalid(ctx, "eventId must be " + Ids.RULE + " and " + QueryRoutes.REQUESTS_END
-                            + " an offset (0 or more)");
+                String actionsEndText = ctx.queryParam(QueryRoutes.ACTIONS_END);
+                Long actionsEnd = actionsEndText == null ? Long.valueOf(0) : offset(actionsEndText);
+                if (!Ids.isValid(eventId) || requestsEnd == null || actionsEnd == null) {
+                    invalid(ctx, "eventId must be " + Ids.RULE + ", " + QueryRoutes.REQUESTS_END
+                            + " an offset (0 or more) and " + QueryRoutes.ACTIONS_END + ", if given, an offset (0 or more)");
                     return;
                 }
-                answer(ctx, queries.holders(eventId, requestsEnd, forwarded(ctx)),
+                answer(ctx, queries.holders(eventId, requestsEnd, actionsEnd, forwarded(ctx)),
                         holders -> ctx.status(200).json(holders),
                         "The decisions up to that offset are not committed yet; try again in a moment.");
             });

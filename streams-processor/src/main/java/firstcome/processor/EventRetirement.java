@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retires the events of one task: once stream time passes an event's {@code closesAt +
- * EVENT_RETENTION}, its definition, tally and every user's decision leave the stores, and a
- * {@link RetiredEvent} marker stays under its id.
+ * EVENT_RETENTION}, its definition, tally, every user's decision (and so their coupon's state) and
+ * its waitlist leave the stores, and a {@link RetiredEvent} marker stays under its id.
  *
  * <p>Whether an event is retired is decided by {@link #isRetired} from stream time alone, so a record
  * is decided the same whether or not {@link #sweep} has dropped the event's state yet; the sweep
@@ -36,15 +36,24 @@ final class EventRetirement {
     private final KeyValueStore<String, EventTally> tallies;
     private final KeyValueStore<String, Decision> decisions;
     private final KeyValueStore<String, RetiredEvent> retired;
+    private final KeyValueStore<String, WaitingUser> waitlist;
 
+    /** Without waitlists: only for looking at retirement, never for sweeping a topology's stores. */
     EventRetirement(Duration retention, KeyValueStore<String, EventDefinition> definitions,
             KeyValueStore<String, EventTally> tallies, KeyValueStore<String, Decision> decisions,
             KeyValueStore<String, RetiredEvent> retired) {
+        this(retention, definitions, tallies, decisions, retired, null);
+    }
+
+    EventRetirement(Duration retention, KeyValueStore<String, EventDefinition> definitions,
+            KeyValueStore<String, EventTally> tallies, KeyValueStore<String, Decision> decisions,
+            KeyValueStore<String, RetiredEvent> retired, KeyValueStore<String, WaitingUser> waitlist) {
         this.retention = retention;
         this.definitions = definitions;
         this.tallies = tallies;
         this.decisions = decisions;
         this.retired = retired;
+        this.waitlist = waitlist;
     }
 
     /**
@@ -103,13 +112,16 @@ final class EventRetirement {
             retired.put(eventId, retirement);
             tallies.delete(eventId);
         }
-        long dropped = deleteDecisions(eventId, budget);
+        // The waitlist first: its keys are few next to the decisions, and the definition (deleted last)
+        // marks an unfinished retirement until both are gone.
+        long dropped = waitlist == null ? 0 : deleteRange(waitlist, eventId, budget);
+        dropped += deleteRange(decisions, eventId, budget - dropped);
         boolean finished = dropped < budget;
         if (finished) {
             definitions.delete(eventId);
         }
         if (marked || dropped > 0) {
-            log.info("{} event {} (closed at {}, retired at {}): dropped {} decisions in {} ms{}",
+            log.info("{} event {} (closed at {}, retired at {}): dropped {} keys in {} ms{}",
                     finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
                     (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
         }
@@ -117,18 +129,18 @@ final class EventRetirement {
     }
 
     /**
-     * Deletes up to {@code budget} of the event's decisions, which lie together under the key prefix
-     * {@code eventId/}: range scans of that key range only, in batches, each written as one batch of
-     * deletions. Returns how many it deleted.
+     * Deletes up to {@code budget} of the event's keys in {@code store} (its decisions, its waitlist),
+     * which lie together under the key prefix {@code eventId/}: range scans of that key range only, in
+     * batches, each written as one batch of deletions. Returns how many it deleted.
      */
-    private long deleteDecisions(String eventId, long budget) {
+    private static <V> long deleteRange(KeyValueStore<String, V> store, String eventId, long budget) {
         String from = Decision.key(eventId, "");
         String to = from + AFTER_EVERY_ID;
         long dropped = 0;
         while (dropped < budget) {
-            List<KeyValue<String, Decision>> batch = new ArrayList<>();
+            List<KeyValue<String, V>> batch = new ArrayList<>();
             long size = Math.min(DELETE_BATCH, budget - dropped);
-            try (KeyValueIterator<String, Decision> range = decisions.range(from, to)) {
+            try (KeyValueIterator<String, V> range = store.range(from, to)) {
                 while (range.hasNext() && batch.size() < size) {
                     // A null value deletes the key without reading it first (KeyValueStore#put).
                     batch.add(KeyValue.pair(range.next().key, null));
@@ -137,7 +149,7 @@ final class EventRetirement {
             if (batch.isEmpty()) {
                 return dropped;
             }
-            decisions.putAll(batch);
+            store.putAll(batch);
             dropped += batch.size();
             if (batch.size() < size) {
                 return dropped;

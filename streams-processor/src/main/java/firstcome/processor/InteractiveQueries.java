@@ -1,5 +1,6 @@
 package firstcome.processor;
 
+import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.contract.query.ApplicationStatus;
 import firstcome.contract.query.CouponHolders;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,8 @@ final class InteractiveQueries {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final String requestsTopic;
+    private final String actionsTopic;
+    private final Clock clock;
     private final Admin admin;
     private final String applicationId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -66,11 +70,15 @@ final class InteractiveQueries {
     /**
      * @param admin         asks the broker for the offsets the application's consumer group committed
      * @param applicationId the Streams application id, which is that group's id
+     * @param clock         the look-ups' clock: whether a coupon has expired, or a waiting user's event closed
      */
-    InteractiveQueries(KafkaStreams streams, HostInfo self, String requestsTopic, Admin admin, String applicationId) {
+    InteractiveQueries(KafkaStreams streams, HostInfo self, String requestsTopic, String actionsTopic, Admin admin,
+            String applicationId, Clock clock) {
         this.streams = streams;
         this.self = self;
         this.requestsTopic = requestsTopic;
+        this.actionsTopic = actionsTopic;
+        this.clock = clock;
         this.admin = admin;
         this.applicationId = applicationId;
     }
@@ -90,48 +98,69 @@ final class InteractiveQueries {
         }
     }
 
-    /** The user's latest decision for the event ({@code NOT_APPLIED}: none), or empty while the state is not queryable. */
+    /**
+     * What became of the user's application and coupon ({@code NOT_APPLIED}: nothing), by this instance's
+     * clock for expiry and closing; empty while the state is not queryable.
+     */
     Optional<Answer<ApplicationStatus>> status(String eventId, String userId, boolean forwarded) {
         return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.status(eventId, userId),
                 ApplicationStatus.class, ANY_TIME,
-                (ReadOnlyKeyValueStore<String, Decision> decisions) -> status(decisions.get(Decision.key(eventId, userId))));
+                stores -> {
+                    Decision decision = stores.<Decision>get(IssuingTopology.DECISIONS_STORE).get(Decision.key(eventId, userId));
+                    if (decision == null || !decision.waiting() && !decision.wasIssued()) {
+                        return LifecycleRules.status(decision, null, null, clock.instant());
+                    }
+                    EventDefinition event = stores.<EventDefinition>get(IssuingTopology.DEFINITIONS_STORE).get(eventId);
+                    EventTally tally = stores.<EventTally>get(IssuingTopology.TALLIES_STORE).get(eventId);
+                    return LifecycleRules.status(decision, event, tally, clock.instant());
+                });
     }
 
     /** How the event's requests were decided so far (all 0 before the first), or empty while the state is not queryable. */
     Optional<Answer<Tally>> tally(String eventId, boolean forwarded) {
         return route(IssuingTopology.TALLIES_STORE, eventId, forwarded, QueryRoutes.tally(eventId), Tally.class, ANY_TIME,
-                (ReadOnlyKeyValueStore<String, EventTally> tallies) -> {
-                    EventTally tally = tallies.get(eventId);
+                stores -> {
+                    EventTally tally = stores.<EventTally>get(IssuingTopology.TALLIES_STORE).get(eventId);
                     return (tally == null ? EventTally.NONE : tally).answer(eventId);
                 });
     }
 
     /**
-     * The users whose latest decision for the event holds a coupon, once the event's task has
-     * committed its processing of the event's requests partition up to {@code requestsEnd}; empty
-     * before that, and while the state is not queryable. One prefix scan of the event's keys.
+     * The users who take a place at the event's gate (they hold a live coupon or wait in its waitlist)
+     * and those who returned theirs, once the event's task has committed its processing of the event's
+     * requests partition up to {@code requestsEnd} and of its actions partition up to {@code actionsEnd}
+     * (0: no condition); empty before that, and while the state is not queryable. One prefix scan of the
+     * event's keys.
      */
-    Optional<Answer<CouponHolders>> holders(String eventId, long requestsEnd, boolean forwarded) {
-        return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, QueryRoutes.holders(eventId, requestsEnd),
-                CouponHolders.class, partition -> committedUpTo(partition, requestsEnd),
-                (ReadOnlyKeyValueStore<String, Decision> decisions) -> {
+    Optional<Answer<CouponHolders>> holders(String eventId, long requestsEnd, long actionsEnd, boolean forwarded) {
+        String path = actionsEnd == 0 ? QueryRoutes.holders(eventId, requestsEnd)
+                : QueryRoutes.holders(eventId, requestsEnd, actionsEnd);
+        return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, path, CouponHolders.class,
+                partition -> committedUpTo(requestsTopic, partition, requestsEnd)
+                        && committedUpTo(actionsTopic, partition, actionsEnd),
+                stores -> {
                     String prefix = Decision.key(eventId, "");
                     List<String> users = new ArrayList<>();
-                    try (KeyValueIterator<String, Decision> scan = decisions.prefixScan(prefix, EVENT_KEY)) {
+                    List<String> returned = new ArrayList<>();
+                    try (KeyValueIterator<String, Decision> scan = stores.<Decision>get(IssuingTopology.DECISIONS_STORE)
+                            .prefixScan(prefix, EVENT_KEY)) {
                         scan.forEachRemaining(entry -> {
-                            if (entry.value.holdsCoupon()) {
+                            if (entry.value.holdsCoupon() || entry.value.waiting()) {
                                 users.add(entry.key.substring(prefix.length()));
+                            } else if (entry.value.wasIssued()) {
+                                returned.add(entry.key.substring(prefix.length()));
                             }
                         });
                     }
-                    return new CouponHolders(eventId, users);
+                    return new CouponHolders(eventId, users, returned);
                 });
     }
 
     /**
-     * Whether the active task of this instance that reads {@code partition} of the requests has
-     * committed its processing up to {@code end}: under exactly-once, its decisions of every record
-     * before {@code end} are then in the stores for good, whatever happens to this instance.
+     * Whether the active task of this instance that reads {@code partition} of {@code topic} (the
+     * requests, the actions) has committed its processing up to {@code end}: under exactly-once, its
+     * decisions of every record before {@code end} are then in the stores for good, whatever happens
+     * to this instance.
      * The task's metadata shows the offsets of its latest commit (a live view, refreshed by each
      * commit); a stale read only answers 503 once more.
      * <p>
@@ -141,19 +170,19 @@ final class InteractiveQueries {
      * transaction as the stores' changelog, and a task is active here only once its stores are
      * restored, so the local store holds every decision before the group's offset.
      */
-    private boolean committedUpTo(int partition, long end) {
+    private boolean committedUpTo(String topic, int partition, long end) {
         if (end == 0) {
             return true;
         }
-        var requests = new TopicPartition(requestsTopic, partition);
+        var read = new TopicPartition(topic, partition);
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
-                if (task.topicPartitions().contains(requests)) {
-                    Long committed = task.committedOffsets().get(requests);
+                if (task.topicPartitions().contains(read)) {
+                    Long committed = task.committedOffsets().get(read);
                     if (committed != null && committed >= 0) {
                         return committed >= end;
                     }
-                    return groupCommitted(requests) >= end;
+                    return groupCommitted(read) >= end;
                 }
             }
         }
@@ -161,16 +190,16 @@ final class InteractiveQueries {
     }
 
     /**
-     * The offset of {@code requests} that the application's consumer group committed, or -1 when
+     * The offset of {@code partition} that the application's consumer group committed, or -1 when
      * there is none or the broker does not answer in time. One answer serves for a second, so a
      * burst of look-ups asks the broker once.
      */
-    private synchronized long groupCommitted(TopicPartition requests) {
+    private synchronized long groupCommitted(TopicPartition partition) {
         long now = System.nanoTime();
         if (now - groupOffsets.fetchedAt() > GROUP_OFFSETS_MAX_AGE.toNanos() || groupOffsets == GroupOffsets.NONE) {
             groupOffsets = fetchGroupOffsets(now);
         }
-        OffsetAndMetadata committed = groupOffsets.offsets().get(requests);
+        OffsetAndMetadata committed = groupOffsets.offsets().get(partition);
         return committed == null ? -1 : committed.offset();
     }
 
@@ -196,28 +225,19 @@ final class InteractiveQueries {
         static final GroupOffsets NONE = new GroupOffsets(Map.of(), 0);
     }
 
-    private static ApplicationStatus status(Decision decision) {
-        if (decision == null) {
-            return ApplicationStatus.notApplied();
-        }
-        return decision.holdsCoupon()
-                ? ApplicationStatus.issued(decision.couponNo())
-                : ApplicationStatus.rejected(decision.outcome());
-    }
-
     /**
      * Answers from {@code storeName}'s partition of the event here, or asks its owner at {@code path}.
      * A forwarded query is always answered here: the sender's metadata said this instance owns it.
      */
-    private <V, T> Optional<Answer<T>> route(String storeName, String eventId, boolean forwarded, String path,
-            Class<T> answer, IntPredicate ready, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+    private <T> Optional<Answer<T>> route(String storeName, String eventId, boolean forwarded, String path,
+            Class<T> answer, IntPredicate ready, Function<PartitionStores, T> query) {
         KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, eventId, EVENT_KEY);
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return Optional.empty();
         }
         HostInfo owner = metadata.activeHost();
         if (owner.equals(self) || forwarded) {
-            return local(storeName, eventId, metadata.partition(), ready, query);
+            return local(eventId, metadata.partition(), ready, query);
         }
         return forward(owner, path, answer);
     }
@@ -227,15 +247,15 @@ final class InteractiveQueries {
      * the task writes the marker before it deletes the state, so a read that overlaps a retirement
      * either saw the whole state before it or ends in the marker (410), never a half-deleted event.
      */
-    private <V, T> Optional<Answer<T>> local(String storeName, String eventId, int partition, IntPredicate ready,
-            Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+    private <T> Optional<Answer<T>> local(String eventId, int partition, IntPredicate ready,
+            Function<PartitionStores, T> query) {
         try {
             RetiredEvent retired = retiredHere(eventId, partition);
             if (retired == null) {
                 if (!ready.test(partition)) {
                     return Optional.empty();
                 }
-                T found = query.apply(store(storeName, partition));
+                T found = query.apply(new PartitionStores(partition));
                 retired = retiredHere(eventId, partition);
                 if (retired == null) {
                     return Optional.of(Answer.found(found));
@@ -245,6 +265,20 @@ final class InteractiveQueries {
         } catch (RuntimeException e) {
             // Rebalancing or restoring: the caller answers 503 and the client asks again.
             return Optional.empty();
+        }
+    }
+
+    /** The stores of one partition here, each opened when the query first asks for it. */
+    private final class PartitionStores {
+
+        private final int partition;
+
+        PartitionStores(int partition) {
+            this.partition = partition;
+        }
+
+        <V> ReadOnlyKeyValueStore<String, V> get(String storeName) {
+            return store(storeName, partition);
         }
     }
 

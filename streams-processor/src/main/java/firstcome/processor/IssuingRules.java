@@ -42,7 +42,7 @@ public final class IssuingRules {
             return new Ruling(new CouponDecision(request.requestId(), request.eventId(), request.userId(),
                     latest.outcome(), latest.couponNo(), latest.decidedAt()), true);
         }
-        boolean holds = latest != null && latest.holdsCoupon();
+        boolean holds = latest != null && latest.takesAPlace();
         IssuingOutcome outcome = decide(event, issued, holds, at);
         Integer couponNo = switch (outcome) {
             case ISSUED -> Math.toIntExact(issued + 1);
@@ -86,7 +86,12 @@ public final class IssuingRules {
         return retirement != null && !streamTime.isBefore(retirement.retiredAt());
     }
 
-    public static IssuingOutcome decide(EventDefinition event, long issued, boolean userHoldsCoupon, Instant at) {
+    /**
+     * The outcome of a new application at {@code at}, {@code live} coupons of the event being held
+     * ({@code userHoldsCoupon}: the user holds, held or waits for one). The waitlist comes on top of
+     * this in {@link LifecycleRules#request}.
+     */
+    public static IssuingOutcome decide(EventDefinition event, long live, boolean userHoldsCoupon, Instant at) {
         if (event == null) {
             return IssuingOutcome.UNKNOWN_EVENT;
         }
@@ -99,8 +104,8 @@ public final class IssuingRules {
         if (event.closedAt(at)) {
             return IssuingOutcome.CLOSED;
         }
-        // A lowered limit leaves issued > limit: those coupons stay, nobody new gets one.
-        if (issued >= event.limit()) {
+        // A lowered limit leaves live > limit: those coupons stay, nobody new gets one.
+        if (live >= event.limit()) {
             return IssuingOutcome.SOLD_OUT;
         }
         return IssuingOutcome.ISSUED;

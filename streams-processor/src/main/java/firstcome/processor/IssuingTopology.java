@@ -14,16 +14,19 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The issuing topology: definitions from {@code coupon-events} and applications from
- * {@code coupon-requests} (co-partitioned, both keyed by event id) meet in one task per
- * partition, which decides every request, writes every decision to {@code coupon-decisions} and
- * the coupons it issues to {@code coupon-issued} (a re-delivered request: its decision again, no
- * coupon). Keyed by event id like their input, both outputs are co-partitioned with it.
+ * The issuing topology: definitions from {@code coupon-events}, applications from
+ * {@code coupon-requests} and the shop's actions from {@code coupon-actions} (co-partitioned, all
+ * keyed by event id) are merged, without repartitioning, into one stream of {@link EventInput} that
+ * one processor decides ({@link IssuingProcessor}), so every record of an event is decided by the one
+ * node that holds the event's state. It writes every decision to {@code coupon-decisions}, the
+ * coupons it issues to {@code coupon-issued} (a re-delivered request: its decision again, no coupon)
+ * and every change of a coupon's state to {@code coupon-changes}. Keyed by event id like their input,
+ * the outputs are co-partitioned with it.
  *
- * <p>Order across the two topics: a task picks, among its partitions' buffered records, the one
+ * <p>Order across the three topics: a task picks, among its partitions' buffered records, the one
  * with the smallest timestamp, and by default ({@code max.task.idle.ms=0}) waits for a partition
  * that is known to have unfetched data. A definition therefore reaches the processor before
- * the requests stamped after it, whichever topic was fetched first.
+ * the requests and actions stamped after it, whichever topic was fetched first.
  *
  * <p>Events retire {@code eventRetention} past their {@code closesAt}, by stream time
  * ({@link EventRetirement}): their state leaves the stores, a small marker in {@code retired-events}
@@ -35,6 +38,8 @@ public final class IssuingTopology {
     public static final String TALLIES_STORE = "event-tallies";
     public static final String DECISIONS_STORE = "decisions";
     public static final String RETIRED_STORE = "retired-events";
+    /** The events' waitlists: {@link WaitingUser#key} (event id and sequence number) to the user waiting there. */
+    public static final String WAITLIST_STORE = "waitlist";
 
     private IssuingTopology() {
     }
@@ -65,22 +70,37 @@ public final class IssuingTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RETIRED_STORE), Serdes.String(), new JsonSerde<>(RetiredEvent.class)));
 
-        builder.stream(topics.events().name(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WAITLIST_STORE), Serdes.String(), new JsonSerde<>(WaitingUser.class)));
+
+        KStream<String, EventInput> definitions = builder.stream(topics.events().name(),
                         Consumed.with(topics.events().keySerde(), topics.events().valueSerde())
                                 .withName("read-event-definitions"))
-                .process(() -> new DefinitionProcessor(eventRetention), Named.as("keep-definitions"),
-                        DEFINITIONS_STORE, RETIRED_STORE);
-
-        KStream<String, Decided> decided = builder.stream(topics.requests().name(),
+                .mapValues(EventInput.Definition::new, Named.as("definition-input"));
+        KStream<String, EventInput> requests = builder.stream(topics.requests().name(),
                         Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
                                 .withName("read-requests"))
-                .process(() -> new IssuingProcessor(eventRetention, sweepInterval, keysPerSweep), Named.as("decide-requests"),
-                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE, RETIRED_STORE);
+                .mapValues(EventInput.Request::new, Named.as("request-input"));
+        KStream<String, EventInput> actions = builder.stream(topics.actions().name(),
+                        Consumed.with(topics.actions().keySerde(), topics.actions().valueSerde())
+                                .withName("read-actions"))
+                .mapValues(EventInput.Action::new, Named.as("action-input"));
+
+        KStream<String, Decided> decided = definitions
+                .merge(requests, Named.as("merge-requests"))
+                .merge(actions, Named.as("merge-actions"))
+                .process(() -> new IssuingProcessor(eventRetention, sweepInterval, keysPerSweep), Named.as("decide"),
+                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE, WAITLIST_STORE, RETIRED_STORE);
         decided.filter((eventId, d) -> d.issuedCoupon(), Named.as("keep-issued"))
                 .mapValues(Decided::coupon, Named.as("issued-coupon"))
                 .to(topics.issued().name(),
                         Produced.with(topics.issued().keySerde(), topics.issued().valueSerde())
                                 .withName("write-issued"));
+        decided.filter((eventId, d) -> d.changedCoupon(), Named.as("keep-changes"))
+                .mapValues(Decided::change, Named.as("coupon-change"))
+                .to(topics.changes().name(),
+                        Produced.with(topics.changes().keySerde(), topics.changes().valueSerde())
+                                .withName("write-changes"));
         decided.mapValues(Decided::decision, Named.as("decision"))
                 .to(topics.decisions().name(),
                         Produced.with(topics.decisions().keySerde(), topics.decisions().valueSerde())

@@ -3,6 +3,8 @@ package firstcome.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
@@ -274,6 +276,79 @@ class InteractiveQueriesIT {
                 }
             }
         });
+    }
+
+    @Test
+    void answersTheCouponsLifecycleByTheLookUpsClockAndTheHoldersOnceTheActionsUpToTheOffsetAreCommitted(
+            @TempDir Path stateDir) throws Exception {
+        infrastructure.createTopics(topics, PARTITIONS);
+        int port = FreePorts.next();
+        first = App.start(config("it-lifecycle-" + UUID.randomUUID(), stateDir, port), topics);
+        long requestsEnd = 0;
+        long actionsEnd = 0;
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            // "life" keeps its coupons; "expiring"'s expired long before this look-up's clock.
+            define(producer, new EventDefinition("life", 2, T0, null, 2, null));
+            define(producer, new EventDefinition("expiring", 1, T0, null, 1, T0.plus(Duration.ofHours(1))));
+            for (int i = 1; i <= 4; i++) {
+                requestsEnd = Math.max(requestsEnd, sendAndGetOffset(producer, "life", "u-" + i, T0.plusMillis(i)) + 1);
+            }
+            send(producer, "expiring", "x-1", T0.plusMillis(1));
+            send(producer, "expiring", "x-2", T0.plusMillis(2));
+            actionsEnd = Math.max(actionsEnd, act(producer, "life", "u-1", ActionType.REDEEM, "o-1", T0.plusMillis(10)) + 1);
+            actionsEnd = Math.max(actionsEnd, act(producer, "life", "u-2", ActionType.RETURN, null, T0.plusMillis(11)) + 1);
+        }
+        long requests = requestsEnd;
+        long actions = actionsEnd;
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + QueryRoutes.holders("life", requests, actions))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(Json.mapper().readValue(response.body(), CouponHolders.class))
+                    .isEqualTo(new CouponHolders("life", List.of("u-1", "u-3", "u-4"), List.of("u-2")));
+        });
+        assertThat(get(port, "life", "u-1")).isEqualTo("200 {\"outcome\":\"REDEEMED\",\"couponNo\":1,\"orderId\":\"o-1\"}");
+        assertThat(get(port, "life", "u-2")).isEqualTo("200 {\"outcome\":\"RETURNED\",\"couponNo\":2}");
+        assertThat(get(port, "life", "u-3")).isEqualTo("200 {\"outcome\":\"ISSUED\",\"couponNo\":3}");
+        assertThat(get(port, "life", "u-4")).isEqualTo("200 {\"outcome\":\"WAITLISTED\",\"place\":1}");
+        assertThat(tally(port, "life")).isEqualTo("200 {\"eventId\":\"life\",\"issued\":3,\"duplicates\":0,"
+                + "\"soldOut\":0,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":5,"
+                + "\"redeemed\":1,\"returned\":1,\"waitlisted\":1}");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(get(port, "expiring", "x-1"))
+                    .isEqualTo("200 {\"outcome\":\"EXPIRED\",\"couponNo\":1,\"validUntil\":\"2026-11-24T11:00:00Z\"}");
+            assertThat(get(port, "expiring", "x-2")).isEqualTo("200 {\"outcome\":\"REJECTED\",\"reason\":\"CLOSED\"}");
+        });
+        HttpResponse<String> notYet = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + QueryRoutes.holders("life", requests, actions + 1_000_000))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(notYet.statusCode()).isEqualTo(503);
+        assertThat(get(port, "/events/life/holders?requestsEnd=1&actionsEnd=-1")).startsWith("400 ");
+        assertThat(get(port, "/events/life/holders?requestsEnd=1&actionsEnd=")).startsWith("400 ");
+    }
+
+    private void define(KafkaProducer<String, byte[]> producer, EventDefinition definition) {
+        producer.send(new ProducerRecord<>(topics.events().name(), null, T0.toEpochMilli(), definition.eventId(),
+                topics.events().valueSerde().serializer().serialize("", definition)));
+    }
+
+    private long sendAndGetOffset(KafkaProducer<String, byte[]> producer, String event, String user, Instant at)
+            throws Exception {
+        byte[] request = topics.requests().valueSerde().serializer()
+                .serialize("", new CouponRequest(UUID.randomUUID().toString(), event, user, at));
+        return producer.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event, request))
+                .get().offset();
+    }
+
+    private long act(KafkaProducer<String, byte[]> producer, String event, String user, ActionType type, String orderId,
+            Instant at) throws Exception {
+        byte[] action = topics.actions().valueSerde().serializer()
+                .serialize("", new CouponAction(UUID.randomUUID().toString(), event, user, type, orderId, null, at));
+        return producer.send(new ProducerRecord<>(topics.actions().name(), null, at.toEpochMilli(), event, action))
+                .get().offset();
     }
 
     private void send(KafkaProducer<String, byte[]> producer, String event, String user, Instant at) {

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -164,6 +166,43 @@ class IssuingProcessorIT {
                 .isEqualTo(topics.requests().name());
         assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.message").value(), UTF_8))
                 .contains("not a valid CouponRequest");
+    }
+
+    @Test
+    void servesTheWaitlistFromReturnsUnderExactlyOnceAndAfterARestartFromTheChangelogs(@TempDir Path stateDir,
+            @TempDir Path freshStateDir) {
+        var config = new ProcessorConfig(infrastructure.kafkaBootstrapServers(), "it-lifecycle-" + UUID.randomUUID(), stateDir,
+                0, "localhost", 1);
+        app = App.start(config, topics);
+        try (var producer = producer()) {
+            send(producer, topics.events().name(), "wl", topics.events().valueSerde().serializer()
+                    .serialize("", new EventDefinition("wl", 1, T0, null, 2, null)), T0);
+            for (int user = 1; user <= 3; user++) {
+                send(producer, topics.requests().name(), "wl", request("wl", "u-" + user, T0.plusMillis(user)), T0.plusMillis(user));
+            }
+            send(producer, topics.actions().name(), "wl", action("wl", "u-1", T0.plusMillis(10)), T0.plusMillis(10));
+        }
+        awaitRecords(topics.changes().name(), 1);
+        app.close();
+
+        // An empty state directory: the waitlist comes back from its changelog with the rest.
+        app = App.start(new ProcessorConfig(config.bootstrapServers(), config.applicationId(), freshStateDir, 0, "localhost", 1),
+                topics);
+        try (var producer = producer()) {
+            send(producer, topics.actions().name(), "wl", action("wl", "u-2", T0.plusMillis(20)), T0.plusMillis(20));
+        }
+
+        assertThat(awaitIssued(3)).extracting(c -> c.userId() + "#" + c.couponNo()).containsExactly("u-1#1", "u-2#2", "u-3#3");
+        var changes = topics.changes().valueSerde().deserializer();
+        assertThat(awaitRecords(topics.changes().name(), 2).stream()
+                        .map(r -> changes.deserialize("", r.value()))
+                        .map(c -> c.userId() + ":" + c.state() + ":" + c.version()))
+                .containsExactly("u-1:RETURNED:1", "u-2:RETURNED:1");
+    }
+
+    private byte[] action(String eventId, String userId, Instant at) {
+        return topics.actions().valueSerde().serializer().serialize("",
+                new CouponAction(UUID.randomUUID().toString(), eventId, userId, ActionType.RETURN, null, null, at));
     }
 
     private List<IssuedCoupon> awaitIssued(int expected) {

@@ -1,5 +1,8 @@
 package firstcome.processor;
 
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponAction;
+import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.Environment;
@@ -29,7 +32,7 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The production topology and settings in a {@link TopologyTestDriver}, with the contract's
- * topics as named inputs and outputs. Each request's record time is its {@code receivedAt}.
+ * topics as named inputs and outputs. Each request's and action's record time is its {@code receivedAt}.
  */
 final class TopologyFixture implements AutoCloseable {
 
@@ -40,6 +43,10 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, EventDefinition> events;
     final TestInputTopic<String, CouponRequest> requests;
     final TestInputTopic<String, byte[]> rawRequests;
+    final TestInputTopic<String, CouponAction> actions;
+    final TestInputTopic<String, byte[]> rawActions;
+    final TestOutputTopic<String, CouponChange> changes;
+    final TestOutputTopic<byte[], byte[]> rawChanges;
     final TestOutputTopic<String, IssuedCoupon> issued;
     final TestOutputTopic<byte[], byte[]> rawIssued;
     final TestOutputTopic<String, CouponDecision> decided;
@@ -48,6 +55,7 @@ final class TopologyFixture implements AutoCloseable {
 
     private final Map<String, CouponRequest> sent = new HashMap<>();
     private int requestSequence;
+    private int actionSequence;
 
     TopologyFixture(Path stateDir) {
         this(stateDir, Environment.DEFAULT_EVENT_RETENTION, IssuingProcessor.SWEEP_INTERVAL);
@@ -73,6 +81,12 @@ final class TopologyFixture implements AutoCloseable {
         requests = driver.createInputTopic(topics.requests().name(),
                 new StringSerializer(), topics.requests().valueSerde().serializer());
         rawRequests = driver.createInputTopic(topics.requests().name(), new StringSerializer(), new ByteArraySerializer());
+        actions = driver.createInputTopic(topics.actions().name(),
+                new StringSerializer(), topics.actions().valueSerde().serializer());
+        rawActions = driver.createInputTopic(topics.actions().name(), new StringSerializer(), new ByteArraySerializer());
+        changes = driver.createOutputTopic(topics.changes().name(),
+                new StringDeserializer(), topics.changes().valueSerde().deserializer());
+        rawChanges = driver.createOutputTopic(topics.changes().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         issued = driver.createOutputTopic(topics.issued().name(),
                 new StringDeserializer(), topics.issued().valueSerde().deserializer());
         rawIssued = driver.createOutputTopic(topics.issued().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -105,6 +119,26 @@ final class TopologyFixture implements AutoCloseable {
     void redeliver(String requestId) {
         CouponRequest request = sent.get(requestId);
         requests.pipeInput(new TestRecord<>(request.eventId(), request, request.receivedAt()));
+    }
+
+    /** The shop's {@code action} on {@code userId}'s coupon at {@code at} ({@code orderId} with REDEEM and UNREDEEM); returns its id. */
+    String act(String eventId, String userId, ActionType action, String orderId, Instant at) {
+        String actionId = new UUID(1, ++actionSequence).toString();
+        act(new CouponAction(actionId, eventId, userId, action, orderId, null, at));
+        return actionId;
+    }
+
+    void act(CouponAction action) {
+        actions.pipeInput(new TestRecord<>(action.eventId(), action, action.receivedAt()));
+    }
+
+    List<CouponChange> changesPublished() {
+        return changes.readValuesToList();
+    }
+
+    WaitingUser waitingAt(String eventId, long seq) {
+        KeyValueStore<String, WaitingUser> waitlist = driver.getKeyValueStore(IssuingTopology.WAITLIST_STORE);
+        return waitlist.get(WaitingUser.key(eventId, seq));
     }
 
     List<CouponDecision> decisionsPublished() {

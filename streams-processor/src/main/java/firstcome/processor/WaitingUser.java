@@ -1,0 +1,14 @@
+package firstcome.processor;
+
+/**
+ * One place in an event's waitlist: the user and the request that put them there, kept in the
+ * {@code waitlist} store under {@link #key(String, long)}. The keys of one event sort by sequence
+ * number, so the queue's head is one look-up and a retired event's places are one key range.
+ */
+public record WaitingUser(String userId, String requestId) {
+
+    /** The event id, '/' (outside the id alphabet) and the sequence number, zero-padded to sort as numbers do. */
+    public static String key(String eventId, long seq) {
+        return String.format("%s/%019d", eventId, seq);
+    }
+}
