@@ -66,17 +66,6 @@ final class Shoppers {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The shop's backend: {@code POST /shop/events/{eventId}/coupons/{userId}/{action}} with the shop token. */
-    HttpResponse<String> shop(String eventId, String userId, String action, String body) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(baseUrl + "/shop/events/" + eventId + "/coupons/" + userId + "/" + action))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + Pipeline.SHOP_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     HttpResponse<String> defineEvent(String eventId, int limit) throws Exception {
         return defineEvent(eventId, "{\"limit\":" + limit + "}");
     }
