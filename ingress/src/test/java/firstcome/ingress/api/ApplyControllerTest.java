@@ -210,7 +210,7 @@ class ApplyControllerTest {
     @Test
     void answersUnavailableAfterARedisDataLossAndRebuildsTheEventFromTheHoldersBeforeAdmittingAnyone() {
         api.defineOpen("e1", 3);
-        api.holders = (event, end) -> Optional.of(new CouponHolders("e1", List.of("h1", "h2")));
+        api.holders = (event, requestsEnd, actionsEnd) -> Optional.of(new CouponHolders("e1", List.of("h1", "h2")));
         api.test((server, client) -> {
             assertThat(apply(client, "e1", "h1").code()).isEqualTo(202);
             api.gate.loseEverything();
