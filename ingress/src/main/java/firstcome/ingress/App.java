@@ -280,7 +280,8 @@ public final class App implements AutoCloseable {
             decisions.start();
             var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
             var requestsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.requests()));
-            var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, processor,
+            var actionsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.actions()));
+            var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, actionsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
             var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,
                     config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC()));

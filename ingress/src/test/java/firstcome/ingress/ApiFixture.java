@@ -61,7 +61,7 @@ public final class ApiFixture {
      */
     public volatile Function<CouponAction, Optional<CouponDecision>> decide = action -> Optional.empty();
     /** The streams-processor's coupon holders, as a rebuild after a Redis data loss asks them; none decided unless set. */
-    public volatile HoldersLookup holders = (event, end) -> Optional.of(new CouponHolders(event.value(), List.of()));
+    public volatile HoldersLookup holders = (event, requestsEnd, actionsEnd) -> Optional.of(new CouponHolders(event.value(), List.of()));
     public final EventCatalog catalog = new EventCatalog();
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
@@ -101,8 +101,9 @@ public final class ApiFixture {
     public Javalin app(IngressConfig config) {
         var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, this::kafkaProbe, registry,
                 Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own,
-                new GateRebuild(gate, own, event -> 0L, (event, end) -> holders.find(event, end), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), Runnable::run), actions);
+                new GateRebuild(gate, own, event -> 0L, event -> 0L,
+                        (event, requestsEnd, actionsEnd) -> holders.find(event, requestsEnd, actionsEnd),
+                        Duration.ofSeconds(1), Duration.ofSeconds(1), Runnable::run), actions);
         return App.create(config, deps);
     }
 

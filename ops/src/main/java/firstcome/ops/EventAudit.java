@@ -318,6 +318,19 @@ final class EventAudit {
         return Set.copyOf(recordedUsers.keySet());
     }
 
+    /**
+     * The users waiting for a returned coupon now. The audit replays the issuing rules only: until it
+     * replays the lifecycle (waitlist, returns), nobody waits in it.
+     */
+    Set<String> waitingUsers() {
+        return Set.of();
+    }
+
+    /** The users who returned their coupon (they stay applied at the gate without a place); none until the audit replays returns. */
+    Set<String> returnedUsers() {
+        return Set.of();
+    }
+
     /** What the authority says of a user, in words, for a difference with the gate. */
     String authorityOn(String userId) {
         Integer couponNo = recordedUsers.get(userId);

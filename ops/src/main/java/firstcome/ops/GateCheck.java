@@ -28,8 +28,17 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class GateCheck implements AutoCloseable {
 
-    /** What the gate holds for one event; missing keys read as empty. */
-    record GateState(Set<String> users, long count, Map<String, String> pending) {
+    /**
+     * What the gate holds for one event; missing keys read as empty. {@code users} are the users
+     * applied (holders, waiting users, and those who returned their coupon), {@code returned} those
+     * who returned it: {@code count} is the places taken, users minus returned.
+     */
+    record GateState(Set<String> users, long count, Map<String, String> pending, Set<String> returned) {
+
+        /** Where nobody returned a coupon. */
+        GateState(Set<String> users, long count, Map<String, String> pending) {
+            this(users, count, pending, Set.of());
+        }
     }
 
     private static final int TIMEOUT_MILLIS = 2_000;
@@ -79,7 +88,7 @@ final class GateCheck implements AutoCloseable {
         String prefix = "fc:{" + eventId + "}:";
         String count = redis.get(prefix + "count");
         return new GateState(redis.smembers(prefix + "users"), count == null ? 0 : Long.parseLong(count),
-                redis.hgetAll(prefix + "pending"));
+                redis.hgetAll(prefix + "pending"), redis.smembers(prefix + "returned"));
     }
 
     /**
@@ -91,26 +100,46 @@ final class GateCheck implements AutoCloseable {
         return definition != null && definition.closesAt() != null && !now.isBefore(definition.closesAt().plus(retention));
     }
 
-    /** Every difference between the gate and the authority for one event, each naming the user, the gate's word and the authority's. */
+    /**
+     * Every difference between the gate and the authority for one event, each naming the user, the
+     * gate's word and the authority's. The gate lists every user who holds, held or waits for a
+     * coupon, marks those who returned theirs, and counts the places: live coupons plus waiting users.
+     */
     static List<String> differences(EventAudit authority, GateState gate) {
         String event = authority.eventId();
-        Set<String> holders = authority.couponHolders();
+        Set<String> applied = new TreeSet<>(authority.couponHolders());
+        applied.addAll(authority.waitingUsers());
+        Set<String> returned = authority.returnedUsers();
         List<String> differences = new ArrayList<>();
         for (String user : new TreeSet<>(gate.users())) {
-            if (!holders.contains(user)) {
+            if (!applied.contains(user)) {
                 differences.add("event " + event + ", user " + user + ": the gate holds a place for them, the authority: "
                         + authority.authorityOn(user));
             }
         }
-        for (String user : new TreeSet<>(holders)) {
+        for (String user : applied) {
             if (!gate.users().contains(user)) {
                 differences.add("event " + event + ", user " + user + ": the gate does not list them, the authority: "
                         + authority.authorityOn(user));
             }
         }
-        if (gate.count() != holders.size()) {
-            differences.add("event " + event + ": the gate counts " + gate.count() + " place(s), the authority " + holders.size()
-                    + " coupon holder(s)");
+        for (String user : new TreeSet<>(gate.returned())) {
+            if (!returned.contains(user)) {
+                differences.add("event " + event + ", user " + user + ": the gate says they returned their coupon, the authority: "
+                        + authority.authorityOn(user));
+            }
+        }
+        for (String user : new TreeSet<>(returned)) {
+            if (!gate.returned().contains(user)) {
+                differences.add("event " + event + ", user " + user + ": returned their coupon, the gate does not say so");
+            }
+        }
+        long places = applied.size() - returned.size();
+        if (gate.count() != places) {
+            differences.add("event " + event + ": the gate counts " + gate.count() + " place(s), the authority " + places
+                    + (authority.waitingUsers().isEmpty() && returned.isEmpty()
+                            ? " coupon holder(s)"
+                            : " (live coupons and waiting users)"));
         }
         for (String user : new TreeSet<>(gate.pending().keySet())) {
             differences.add("event " + event + ", user " + user + ": the gate still waits for the decision of "

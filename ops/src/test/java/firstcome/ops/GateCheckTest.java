@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import firstcome.contract.EventDefinition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Which events the audit leaves out of the gate comparison: those whose gate keys expired by design. */
@@ -26,5 +28,17 @@ class GateCheckTest {
     void anEventThatNeverClosesOrIsNotDefinedIsAlwaysCompared() {
         assertThat(GateCheck.retired(new EventDefinition("e1", 10, OPENS, null), RETENTION, Instant.MAX)).isFalse();
         assertThat(GateCheck.retired(null, RETENTION, Instant.MAX)).isFalse();
+    }
+
+    @Test
+    void readsAReturnedUserAsAppliedWithoutAPlaceAndNamesAReturnTheAuthorityDoesNotKnow() {
+        var audit = new EventAudit("e1", 10, RETENTION);
+        audit.define(new EventDefinition("e1", 10, OPENS, null), OPENS.toEpochMilli());
+
+        var returnedOnlyAtTheGate = new GateCheck.GateState(Set.of("u-1"), 0, Map.of(), Set.of("u-1"));
+
+        assertThat(GateCheck.differences(audit, returnedOnlyAtTheGate)).containsExactly(
+                "event e1, user u-1: the gate holds a place for them, the authority: no request of this user was decided",
+                "event e1, user u-1: the gate says they returned their coupon, the authority: no request of this user was decided");
     }
 }

@@ -118,7 +118,7 @@ public final class ApplyController {
         var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
         Gate.Admission admission;
         try {
-            admission = gate.admit(event, user, definition.limit(), request);
+            admission = gate.admit(event, user, capacity(definition), request);
         } catch (GateUnavailableException e) {
             if (!e.maybeApplied()) {
                 throw e; // nothing was sent to Redis: nothing was counted
@@ -132,13 +132,13 @@ public final class ApplyController {
             counted(eventId, lost(), started).writeTo(ctx);
             return;
         }
-        shortcut.observe(event, definition.limit(), admission);
+        shortcut.observe(event, capacity(definition), admission);
         if (admission.outcome() != Outcome.ACCEPTED) {
             counted(eventId, refusal(admission.outcome()), started).writeTo(ctx);
             return;
         }
 
-        var accepted = Answer.of(Outcome.ACCEPTED, new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), admission.position()));
+        var accepted = Answer.of(Outcome.ACCEPTED, Accepted.at(event, user, admission.position(), definition.limit()));
         // The request stays pending at the gate until its decision comes back (DecisionFollower):
         // the broker's acknowledgement alone changes nothing in Redis.
         ctx.future(() -> own.send(request, () -> publisher.publish(request))
@@ -288,8 +288,22 @@ public final class ApplyController {
         };
     }
 
-    /** The 202 body. */
-    record Accepted(String outcome, String eventId, String userId, long position) {
+    /**
+     * How many users the gate admits to the event: the limit, plus the waitlist's places for those
+     * who wait for a returned coupon.
+     */
+    static int capacity(EventDefinition definition) {
+        // At most 10,000,000 + 1,000,000: no overflow.
+        return definition.limit() + definition.waitlist();
+    }
+
+    /** The 202 body; {@code waitlisted} (true) only for a position past the limit, absent otherwise. */
+    record Accepted(String outcome, String eventId, String userId, long position,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean waitlisted) {
+
+        static Accepted at(EventId event, UserId user, long position, int limit) {
+            return new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), position, position > limit ? Boolean.TRUE : null);
+        }
     }
 
     /** The public event info; {@code waitlist} and {@code couponsValidUntil} only when the event has them. */

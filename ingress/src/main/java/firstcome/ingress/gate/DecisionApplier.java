@@ -44,6 +44,7 @@ final class DecisionApplier {
     private final Counter settled;
     private final Counter freed;
     private final Counter learned;
+    private final Counter returned;
     /** Decisions of events whose state was lost, in log order, to apply again. */
     private Map<EventId, List<CouponDecision>> held = new LinkedHashMap<>();
     private int heldCount;
@@ -65,7 +66,8 @@ final class DecisionApplier {
         this.running = running;
         this.settled = correction(registry, "settled", "a decided request is no longer pending");
         this.freed = correction(registry, "freed", "a place given back after a refusal that can change");
-        this.learned = correction(registry, "learned", "a coupon holder the gate did not know");
+        this.learned = correction(registry, "learned", "a coupon holder or waiting user the gate did not know");
+        this.returned = correction(registry, "returned", "a returned coupon: its user's place given back, once");
     }
 
     private static Counter correction(MeterRegistry registry, String kind, String what) {
@@ -112,6 +114,7 @@ final class DecisionApplier {
                     settled.increment(corrections.settled());
                     freed.increment(corrections.freed());
                     learned.increment(corrections.learned());
+                    returned.increment(corrections.returned());
                     chunk.forEach(decision -> own.forget(decision.requestId()));
                     break;
                 } catch (GateUnavailableException e) {

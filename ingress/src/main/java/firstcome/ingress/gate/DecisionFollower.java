@@ -173,29 +173,36 @@ public final class DecisionFollower implements AutoCloseable {
         return byEvent;
     }
 
-    /** From the first record stamped {@code lookback} before now; partitions without one start at their end. */
+    /**
+     * From the first record stamped {@code lookback} before now; partitions without one start at the
+     * end they had before that look-up. Taken before, not resolved lazily at the first poll: a
+     * decision written between the look-up and the first poll is then read, not skipped.
+     */
     private void seekToLookback(List<TopicPartition> partitions) {
         long since = clock.instant().minus(lookback).toEpochMilli();
         Map<TopicPartition, Long> query = new HashMap<>();
         partitions.forEach(partition -> query.put(partition, since));
+        Map<TopicPartition, Long> ends;
         Map<TopicPartition, OffsetAndTimestamp> found;
         try {
+            ends = consumer.endOffsets(partitions, METADATA_WAIT);
             found = consumer.offsetsForTimes(query, METADATA_WAIT);
         } catch (TimeoutException e) {
             log.warn("could not look up where {} was {} ago; following from its end", topic.name(), lookback);
             consumer.seekToEnd(partitions);
             return;
         }
-        List<TopicPartition> atEnd = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             OffsetAndTimestamp offset = found.get(partition);
-            if (offset == null) {
-                atEnd.add(partition);
-            } else {
+            Long end = ends.get(partition);
+            if (offset != null) {
                 consumer.seek(partition, offset.offset());
+            } else if (end != null) {
+                consumer.seek(partition, end);
+            } else {
+                consumer.seekToEnd(List.of(partition));
             }
         }
-        consumer.seekToEnd(atEnd);
     }
 
     @Override

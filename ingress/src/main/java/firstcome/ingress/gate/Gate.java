@@ -19,7 +19,8 @@ import java.util.Set;
 public interface Gate {
 
     /**
-     * Lets the user through unless already through or {@code limit} users are, and when the user is
+     * Lets the user through unless already through (a user who returned their coupon too) or
+     * {@code capacity} users hold a place (the event's limit plus its waitlist), and when the user is
      * let through, remembers {@code request} as pending: one atomic step, so a place is never taken
      * without a record of what should reach Kafka for it. The request stays pending until its
      * decision comes back ({@link #follow}); one still pending long after it passed the gate is
@@ -27,24 +28,32 @@ public interface Gate {
      * missing: the store lost the event's state, and nobody may pass until it is rebuilt
      * ({@link #restore}).
      */
-    Admission admit(EventId event, UserId user, int limit, CouponRequest request);
+    Admission admit(EventId event, UserId user, int capacity, CouponRequest request);
 
     /**
      * Applies the streams-processor's decisions of one event, atomically: a decided request is no
      * longer pending; a refusal that can change ({@link CouponDecision#freesThePlace()}) gives its
      * place back, but only while that very request is the user's pending one (so a user freed and
-     * admitted again with a new request keeps the new place); a holder the gate does not know is
-     * learned. Applying the same decisions twice, or late, changes nothing more. Touches nothing
-     * while the event's state is lost.
+     * admitted again with a new request keeps the new place); a holder or waiting user the gate does
+     * not know is learned ({@code WAITLISTED} keeps the place, a waiting user's later {@code ISSUED}
+     * changes nothing); a returned coupon ({@link CouponDecision#returnsCoupon()}) gives its place
+     * back once per user, who stays applied. Applying the same decisions twice, or late, changes
+     * nothing more. Touches nothing while the event's state is lost.
      */
     Corrections follow(EventId event, List<CouponDecision> decisions);
 
     /**
-     * Rebuilds an event whose state was lost: the coupon holders, plus {@code undecided} requests
-     * (pending again, with their users' places), count = the set's size, and a new release
-     * generation. Safe to run twice or on an event that was rebuilt meanwhile; returns the count.
+     * Rebuilds an event whose state was lost: the {@code users} taking a place (live coupon holders
+     * and waiting users), the {@code returned} users (applied, no place), plus {@code undecided}
+     * requests (pending again, with their users' places), count = users + undecided, and a new
+     * release generation. Safe to run twice or on an event that was rebuilt meanwhile; returns the count.
      */
-    long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided);
+    long restore(EventId event, Collection<String> users, Collection<String> returned, Collection<CouponRequest> undecided);
+
+    /** {@link #restore(EventId, Collection, Collection, Collection)} of an event where nobody returned a coupon. */
+    default long restore(EventId event, Collection<String> users, Collection<CouponRequest> undecided) {
+        return restore(event, users, List.of(), undecided);
+    }
 
     /** The event's requests that passed the gate and were neither decided nor released. */
     List<CouponRequest> pending(EventId event);
@@ -73,7 +82,7 @@ public interface Gate {
     /** Whether {@code request} is the one pending for its user: the gate let it through and it is undecided. */
     boolean isPending(CouponRequest request);
 
-    /** How many users hold a slot (the count decides SOLD_OUT). */
+    /** How many users hold a place: live coupons and waiting users once all is decided (the count decides SOLD_OUT). */
     long count(EventId event);
 
     /**
@@ -86,10 +95,11 @@ public interface Gate {
     boolean holds(EventId event, UserId user);
 
     /**
-     * The users of a sold-out event, read consistently: empty when the event is not sold out at
-     * {@code limit}, holds more than {@code maxUsers}, or changed while it was read.
+     * The users of a sold-out event (every applied user, returned ones too), read consistently: empty
+     * when the event is not sold out at {@code capacity}, holds more than {@code maxUsers}, or changed
+     * while it was read (a place given back moves the release generation).
      */
-    Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int limit, int maxUsers);
+    Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int capacity, int maxUsers);
 
     /** Whether the store answers right now. */
     boolean ping();
@@ -122,16 +132,22 @@ public interface Gate {
     }
 
     /**
-     * What applying decisions changed: requests no longer pending, places given back, holders
-     * learned; {@code stateLost} when the event's count was missing and nothing was touched.
+     * What applying decisions changed: requests no longer pending, places given back after a
+     * refusal, holders (or waiting users) learned, returns taken in (each gives its user's place back
+     * if the gate counted one); {@code stateLost} when the event's count was missing and nothing was touched.
      */
-    record Corrections(boolean stateLost, int settled, int freed, int learned) {
+    record Corrections(boolean stateLost, int settled, int freed, int learned, int returned) {
 
-        public static final Corrections NONE = new Corrections(false, 0, 0, 0);
+        public static final Corrections NONE = new Corrections(false, 0, 0, 0, 0);
+
+        /** Without returns. */
+        public Corrections(boolean stateLost, int settled, int freed, int learned) {
+            this(stateLost, settled, freed, learned, 0);
+        }
 
         public Corrections plus(Corrections other) {
             return new Corrections(stateLost || other.stateLost, settled + other.settled, freed + other.freed,
-                    learned + other.learned);
+                    learned + other.learned, returned + other.returned);
         }
     }
 

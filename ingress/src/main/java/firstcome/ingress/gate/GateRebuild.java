@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds an event the gate lost (Redis lost its data) from the authority, once per event at a
  * time: waits for this ingress's sends of the event to end, takes the end of the event's
- * coupon-requests partition, asks the streams-processor for the coupon holders decided up to
- * there, and restores them with this ingress's undecided requests in one script. Until then the
- * event's applications get 503 and nothing is counted.
+ * coupon-requests and coupon-actions partitions, asks the streams-processor for the users decided up
+ * to there (those taking a place: live coupon holders and waiting users; and those who returned
+ * their coupon: applied, no place), and restores them with this ingress's undecided requests in one
+ * script. A return decided after the answer is applied by the decision follower, once (the gate
+ * remembers the returned users). Until then the event's applications get 503 and nothing is counted.
  */
 public final class GateRebuild {
 
@@ -29,6 +31,7 @@ public final class GateRebuild {
     private final Gate gate;
     private final OwnRequests own;
     private final ToLongFunction<EventId> requestsEnd;
+    private final ToLongFunction<EventId> actionsEnd;
     private final HoldersLookup holders;
     private final Duration sendsWait;
     private final Duration holdersDeadline;
@@ -36,11 +39,13 @@ public final class GateRebuild {
     /** One entry per rebuild in flight, removed when it ends: bounded by the events being rebuilt, not by all events. */
     private final Map<EventId, CompletableFuture<Long>> running = new ConcurrentHashMap<>();
 
-    public GateRebuild(Gate gate, OwnRequests own, ToLongFunction<EventId> requestsEnd, HoldersLookup holders,
-            Duration sendsWait, Duration holdersDeadline, Executor executor) {
+    /** {@code requestsEnd} and {@code actionsEnd}: the end offsets of the event's coupon-requests and coupon-actions partitions. */
+    public GateRebuild(Gate gate, OwnRequests own, ToLongFunction<EventId> requestsEnd, ToLongFunction<EventId> actionsEnd,
+            HoldersLookup holders, Duration sendsWait, Duration holdersDeadline, Executor executor) {
         this.gate = gate;
         this.own = own;
         this.requestsEnd = requestsEnd;
+        this.actionsEnd = actionsEnd;
         this.holders = holders;
         this.sendsWait = sendsWait;
         this.holdersDeadline = holdersDeadline;
@@ -74,16 +79,18 @@ public final class GateRebuild {
     }
 
     private long restore(EventId event) {
-        long end = requestsEnd.applyAsLong(event);
+        long requests = requestsEnd.applyAsLong(event);
+        long actions = actionsEnd.applyAsLong(event);
         long deadline = System.nanoTime() + holdersDeadline.toNanos();
         while (true) {
-            Optional<CouponHolders> answer = holders.find(event, end);
+            Optional<CouponHolders> answer = holders.find(event, requests, actions);
             if (answer.isPresent()) {
-                return gate.restore(event, answer.get().users(), own.undecided(event));
+                return gate.restore(event, answer.get().users(), answer.get().returned(), own.undecided(event));
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new IllegalStateException("the streams-processor did not name the holders of " + event
-                        + " up to offset " + end + " within " + holdersDeadline.toMillis() + " ms");
+                        + " up to offset " + requests + " of its requests and " + actions + " of its actions within "
+                        + holdersDeadline.toMillis() + " ms");
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(ASK_EVERY_MS);

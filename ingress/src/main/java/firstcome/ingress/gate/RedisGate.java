@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
 import firstcome.contract.RedisAddress;
 import firstcome.ingress.IngressConfig;
@@ -49,12 +50,14 @@ import redis.clients.jedis.resps.ScanResult;
  * "check, remember, count" atomic, so no crash or race between steps can let limit + 1 through.
  * Rejected requests store nothing: an event's memory is bounded by its limit.
  *
- * <p>Keys are {@code fc:{eventId}:users|count|releases|pending}; the braces are a Redis Cluster hash
+ * <p>Keys are {@code fc:{eventId}:users|count|releases|pending|returned}; the braces are a Redis Cluster hash
  * tag, so the keys a script touches always live in one slot, and on a cluster every call of an event
  * goes to the master of that slot (a script is loaded there, again after a NOSCRIPT). Nothing here
  * reads more than one event's keys, so no call needs every master but {@link #ping()}. {@code pending}
  * maps a user to the request (JSON) taken for their place until its decision comes back: the trace a
- * crash leaves behind.
+ * crash leaves behind. {@code users} holds every user applied (and not freed); {@code returned} those
+ * of them who gave their coupon back: they take no place but stay applied, so {@code count} is
+ * {@code users} minus {@code returned}, live coupons plus waiting users once everything is decided.
  *
  * <p>Every key expires at the event's retirement instant ({@link KeyExpiry}): each script that writes
  * a key sets it (PEXPIREAT), since a set or hash emptied and filled again is a new key, and
@@ -65,21 +68,21 @@ public final class RedisGate implements Gate, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
 
     /**
-     * KEYS users, count, releases, pending; ARGV userId, limit, request ('' = none), expireAt ('' = never). Replies
+     * KEYS users, count, releases, pending, returned; ARGV userId, capacity, request ('' = none), expireAt ('' = never). Replies
      * {0, position} | {1, 0} | {2, generation} | {3, 0} (the count is missing: state lost).
      */
     static final String ADMIT = script("admit.lua");
 
-    /** KEYS users, count, releases, pending; ARGV userId, expireAt. The count only drops if this user held a slot. */
+    /** KEYS users, count, releases, pending, returned; ARGV userId, expireAt. The count only drops if this user held a slot. */
     static final String RELEASE = script("release.lua");
 
-    /** KEYS users, count, releases, pending; ARGV expireAt, then triples userId, requestId, effect. The decisions of one event. */
+    /** KEYS users, count, releases, pending, returned; ARGV expireAt, then triples userId, requestId, effect. The decisions of one event. */
     static final String DECIDE = script("decide.lua");
 
-    /** KEYS users, count, releases, pending; ARGV expireAt, holder count, holders, pairs userId, request. */
+    /** KEYS users, count, releases, pending, returned; ARGV expireAt, user count, users, returned count, returned, pairs userId, request. */
     static final String RESTORE = script("restore.lua");
 
-    /** KEYS users, count, releases, pending; ARGV expireAt ('' = never, PERSIST). Moves the keys' expiry. */
+    /** KEYS users, count, releases, pending, returned; ARGV expireAt ('' = never, PERSIST). Moves the keys' expiry. */
     static final String EXPIRE = script("expire.lua");
 
     private static final int SCAN_BATCH = 1000;
@@ -176,9 +179,9 @@ public final class RedisGate implements Gate, AutoCloseable {
     }
 
     @Override
-    public Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
+    public Admission admit(EventId event, UserId user, int capacity, CouponRequest request) {
         Keys keys = Keys.of(event);
-        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(limit), json(request), expireAt(event)));
+        List<?> reply = (List<?>) run(admit, keys.all(), List.of(user.value(), Integer.toString(capacity), json(request), expireAt(event)));
         long code = (Long) reply.get(0);
         long value = (Long) reply.get(1);
         return switch ((int) code) {
@@ -204,19 +207,37 @@ public final class RedisGate implements Gate, AutoCloseable {
         for (CouponDecision decision : decisions) {
             args.add(decision.userId());
             args.add(decision.requestId());
-            args.add(decision.freesThePlace() ? "free" : decision.holdsCoupon() ? "hold" : "");
+            args.add(effect(decision));
         }
         List<?> reply = (List<?>) run(decide, Keys.of(event).all(), args);
         return new Corrections((Long) reply.get(0) < 0, ((Long) reply.get(1)).intValue(),
-                ((Long) reply.get(2)).intValue(), ((Long) reply.get(3)).intValue());
+                ((Long) reply.get(2)).intValue(), ((Long) reply.get(3)).intValue(), ((Long) reply.get(4)).intValue());
+    }
+
+    /** What {@code decide.lua} does with a decision besides settling its request. */
+    private static String effect(CouponDecision decision) {
+        if (decision.returnsCoupon()) {
+            return "return";
+        }
+        if (decision.freesThePlace()) {
+            return "free";
+        }
+        return decision.holdsCoupon() || waits(decision) ? "hold" : "";
+    }
+
+    /** A request's WAITLISTED: the user waits for a returned coupon and keeps their place meanwhile. */
+    static boolean waits(CouponDecision decision) {
+        return !decision.decidesAction() && decision.outcome() == IssuingOutcome.WAITLISTED;
     }
 
     @Override
-    public long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided) {
-        List<String> args = new ArrayList<>(2 + holders.size() + 2 * undecided.size());
+    public long restore(EventId event, Collection<String> users, Collection<String> returned, Collection<CouponRequest> undecided) {
+        List<String> args = new ArrayList<>(3 + users.size() + returned.size() + 2 * undecided.size());
         args.add(expireAt(event));
-        args.add(Integer.toString(holders.size()));
-        args.addAll(holders);
+        args.add(Integer.toString(users.size()));
+        args.addAll(users);
+        args.add(Integer.toString(returned.size()));
+        args.addAll(returned);
         for (CouponRequest request : undecided) {
             args.add(request.userId());
             args.add(json(request));
@@ -314,12 +335,12 @@ public final class RedisGate implements Gate, AutoCloseable {
      * counter did not move during it: no slot was given back, so none could be taken either.
      */
     @Override
-    public Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int limit, int maxUsers) {
+    public Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int capacity, int maxUsers) {
         Keys keys = Keys.of(event);
         return call(() -> {
             List<String> before = redis.mget(keys.count(), keys.releases());
             long count = before.get(0) == null ? 0 : Long.parseLong(before.get(0));
-            if (count < limit || count > maxUsers) {
+            if (count < capacity || count > maxUsers) {
                 return Optional.empty();
             }
             Set<String> users = new HashSet<>((int) (count * 4 / 3) + 1);
@@ -434,15 +455,15 @@ public final class RedisGate implements Gate, AutoCloseable {
         }
     }
 
-    private record Keys(String users, String count, String releases, String pending) {
+    private record Keys(String users, String count, String releases, String pending, String returned) {
 
         static Keys of(EventId event) {
             String prefix = "fc:{" + event.value() + "}:";
-            return new Keys(prefix + "users", prefix + "count", prefix + "releases", prefix + "pending");
+            return new Keys(prefix + "users", prefix + "count", prefix + "releases", prefix + "pending", prefix + "returned");
         }
 
         List<String> all() {
-            return List.of(users, count, releases, pending);
+            return List.of(users, count, releases, pending, returned);
         }
     }
 

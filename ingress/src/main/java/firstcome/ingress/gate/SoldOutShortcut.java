@@ -21,17 +21,18 @@ import org.slf4j.LoggerFactory;
  * Answers applications to a sold-out event from memory, so the long tail of a spike does not cost
  * a Redis round trip each. Once the gate says SOLD_OUT, the event's users are copied (in the
  * background) and later applications are answered SOLD_OUT, or ALREADY_APPLIED for a user in the
- * copy: the same answer the gate would give, since a sold-out event's set only changes when a slot
- * is released.
+ * copy (a user who returned their coupon too): the same answer the gate would give, since a sold-out
+ * event's set only changes when a slot is released or a coupon returned, and either moves the
+ * event's release generation.
  *
  * <p>Staleness is bounded: at most every {@code recheck} one application per event goes to the
  * gate again; if the gate then accepts, or reports another release generation, the copy is
  * dropped. A slot released by another ingress can therefore be refused here for up to
  * {@code recheck}. The copy is also dropped when the event's definition changes and when this
- * ingress releases a slot. Events whose limit exceeds {@code maxUsers} never use the short-cut.
+ * ingress releases a slot. Events whose capacity (limit + waitlist) exceeds {@code maxUsers} never use the short-cut.
  *
  * <p>Memory is bounded twice: per event by {@code maxUsers}, and across events by {@code maxTotalUsers}
- * (a copy reserves its event's limit before it is made, then holds its size). Past that cap further
+ * (a copy reserves its event's capacity before it is made, then holds its size). Past that cap further
  * sold-out events are not copied and go to the gate as usual (logged once). A retired event's copy
  * goes ({@link #retire}), as does the copy of any event whose definition changes.
  */
@@ -87,13 +88,13 @@ public final class SoldOutShortcut {
         return Optional.of(entry.users.contains(user.value()) ? Outcome.ALREADY_APPLIED : Outcome.SOLD_OUT);
     }
 
-    /** Takes note of what the gate said for an event with this limit. */
-    public void observe(EventId event, int limit, Gate.Admission admission) {
+    /** Takes note of what the gate said for an event with this capacity (limit + waitlist: how many users it admits). */
+    public void observe(EventId event, int capacity, Gate.Admission admission) {
         if (!enabled) {
             return;
         }
         switch (admission.outcome()) {
-            case SOLD_OUT -> soldOut(event, limit, admission.generation());
+            case SOLD_OUT -> soldOut(event, capacity, admission.generation());
             case ACCEPTED -> drop(event);
             default -> {
                 // ALREADY_APPLIED says nothing about the count.
@@ -151,7 +152,7 @@ public final class SoldOutShortcut {
         return true;
     }
 
-    private void soldOut(EventId event, int limit, long generation) {
+    private void soldOut(EventId event, int capacity, long generation) {
         Entry current = entries.get(event);
         if (current != null) {
             if (current.users == null) {
@@ -163,24 +164,24 @@ public final class SoldOutShortcut {
             }
             drop(event, current); // slots were released and taken again: copy anew
         }
-        if (limit > maxUsers || !reserve(limit)) {
+        if (capacity > maxUsers || !reserve(capacity)) {
             return;
         }
-        Entry loading = Entry.loading(limit);
+        Entry loading = Entry.loading(capacity);
         if (entries.putIfAbsent(event, loading) != null) {
-            heldUsers.addAndGet(-limit);
+            heldUsers.addAndGet(-capacity);
             return;
         }
         try {
-            loader.execute(() -> load(event, limit, loading));
+            loader.execute(() -> load(event, capacity, loading));
         } catch (RejectedExecutionException shuttingDown) {
             drop(event, loading);
         }
     }
 
-    private void load(EventId event, int limit, Entry loading) {
+    private void load(EventId event, int capacity, Entry loading) {
         try {
-            Optional<Gate.SoldOutSnapshot> snapshot = gate.soldOutSnapshot(event, limit, maxUsers);
+            Optional<Gate.SoldOutSnapshot> snapshot = gate.soldOutSnapshot(event, capacity, maxUsers);
             if (snapshot.isPresent()) {
                 Entry loaded = new Entry(snapshot.get().generation(), snapshot.get().users(), nanoTime.getAsLong());
                 // Only if nothing dropped the placeholder meanwhile (an accept, a release, a new definition,
@@ -201,7 +202,7 @@ public final class SoldOutShortcut {
         final long generation;
         final Set<String> users;
         final AtomicLong checkedAt;
-        /** The users this entry counts against the overall cap: its event's limit while loading, then its size. */
+        /** The users this entry counts against the overall cap: its event's capacity while loading, then its size. */
         final long reserved;
 
         Entry(long generation, Set<String> users, long checkedAt) {
@@ -215,8 +216,8 @@ public final class SoldOutShortcut {
             this.reserved = reserved;
         }
 
-        static Entry loading(int limit) {
-            return new Entry(-1, null, 0, limit);
+        static Entry loading(int capacity) {
+            return new Entry(-1, null, 0, capacity);
         }
     }
 }

@@ -1,6 +1,5 @@
 package firstcome.ingress.kafka;
 
-import firstcome.contract.CouponRequest;
 import firstcome.contract.KafkaConnection;
 import firstcome.contract.Topic;
 import firstcome.ingress.api.EventId;
@@ -14,20 +13,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Where an event's coupon-requests partition ends right now: the partition the default partitioner
- * picks for the event's key ({@code toPositive(murmur2(key)) % partitions}), and its end offset.
+ * Where an event's partition of a topic keyed by event ends right now (coupon-requests, and
+ * coupon-actions for the shop's returns): the partition the default partitioner picks for the
+ * event's key ({@code toPositive(murmur2(key)) % partitions}), and its end offset.
  */
 public final class RequestsLogEnd implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(2);
 
-    private final Topic<CouponRequest> topic;
+    private final Topic<?> topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    public RequestsLogEnd(KafkaConnection kafka, Topic<CouponRequest> topic) {
+    public RequestsLogEnd(KafkaConnection kafka, Topic<?> topic) {
         this.topic = topic;
         this.consumer = new KafkaConsumer<>(kafka.settings(Map.of(
-                ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-requests-end",
+                ConsumerConfig.CLIENT_ID_CONFIG, "firstcome-ingress-end-of-" + topic.name(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

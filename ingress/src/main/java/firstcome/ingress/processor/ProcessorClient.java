@@ -113,9 +113,9 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
 
     /** Called off the request path (a rebuild after a Redis data loss), so it may wait. */
     @Override
-    public Optional<CouponHolders> find(EventId event, long requestsEnd) {
+    public Optional<CouponHolders> find(EventId event, long requestsEnd, long actionsEnd) {
         try {
-            return ask(QueryRoutes.holders(event.value(), requestsEnd), TALLY_TIMEOUT)
+            return ask(QueryRoutes.holders(event.value(), requestsEnd, actionsEnd), TALLY_TIMEOUT)
                     .thenApply(response -> read(response, CouponHolders.class))
                     .get();
         } catch (ExecutionException e) {

@@ -1,16 +1,21 @@
--- KEYS users, count, releases, pending; ARGV expireAt (epoch ms of the event's retirement; '' = never),
--- then triples userId, requestId, effect ('free' | 'hold' | '').
+-- KEYS users, count, releases, pending, returned; ARGV expireAt (epoch ms of the event's retirement;
+-- '' = never), then triples userId, requestId, effect ('free' | 'hold' | 'return' | '').
 -- Applies the streams-processor's decisions of one event; each step is idempotent and safe late:
 --   the user's pending request is this one   -> forget it (the request is decided);
 --   'free' and the pending request was this  -> give the place back (SREM, DECR count, INCR releases),
 --                                               never the place of a newer request of the same user;
---   'hold' and the user is not in the set     -> learn the holder (SADD, INCR count).
--- Replies {-1, 0, 0, 0} without touching anything when the count is missing (lost state: the
--- rebuild restores it), else {0, settled, freed, learned}.
+--   'hold' and the user is not in the set     -> learn the holder or waiting user (SADD, INCR count);
+--   'return' and the user not yet returned    -> remember the return (SADD returned), keep the user
+--                                               applied (SADD users) and, if they held a place, give
+--                                               it back (DECR count, INCR releases): once per user,
+--                                               however often the return is applied; a pending
+--                                               request of the user is decided by now (HDEL).
+-- Replies {-1, 0, 0, 0, 0} without touching anything when the count is missing (lost state: the
+-- rebuild restores it), else {0, settled, freed, learned, returned}.
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  return {-1, 0, 0, 0}
+  return {-1, 0, 0, 0, 0}
 end
-local settled, freed, learned = 0, 0, 0
+local settled, freed, learned, returned = 0, 0, 0, 0
 for i = 2, #ARGV, 3 do
   local user, request, effect = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local pending = redis.call('HGET', KEYS[4], user)
@@ -30,12 +35,24 @@ for i = 2, #ARGV, 3 do
       redis.call('INCR', KEYS[2])
       learned = learned + 1
     end
+  elseif effect == 'return' then
+    if redis.call('SADD', KEYS[5], user) == 1 then
+      if pending and redis.call('HDEL', KEYS[4], user) == 1 then
+        settled = settled + 1
+      end
+      -- SADD answers 0 when the user was in the set: they held a place, which goes back.
+      if redis.call('SADD', KEYS[1], user) == 0 then
+        redis.call('DECR', KEYS[2])
+        redis.call('INCR', KEYS[3])
+      end
+      returned = returned + 1
+    end
   end
 end
-if (freed > 0 or learned > 0) and ARGV[1] ~= '' then
-  -- INCR may have created the releases counter, SADD the set: they retire with the event.
-  for i = 1, 3 do
+if (freed > 0 or learned > 0 or returned > 0) and ARGV[1] ~= '' then
+  -- INCR may have created the releases counter, SADD the sets: they retire with the event.
+  for i = 1, 5 do
     redis.call('PEXPIREAT', KEYS[i], ARGV[1])
   end
 end
-return {0, settled, freed, learned}
+return {0, settled, freed, learned, returned}

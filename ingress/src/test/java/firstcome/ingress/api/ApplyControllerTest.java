@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.EventDefinition;
 import firstcome.contract.query.CouponHolders;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +41,28 @@ class ApplyControllerTest {
             assertThat(request.requestId()).hasSize(36);
             assertThat(request.receivedAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS));
             assertThat(api.publisher.requests.get(0).timestamp()).isEqualTo(request.receivedAt());
+        });
+    }
+
+    @Test
+    void admitsTheWaitlistPastTheLimitAndSaysSoOnlyToThem() {
+        // given: limit 2, waitlist 1
+        var definition = new EventDefinition("wl", 2, NOW.minusSeconds(60), null, 1, null);
+        api.catalog.apply("wl", definition, 0);
+        api.gate.created(new EventId("wl"));
+        api.test((server, client) -> {
+            // when / then: the first two as before, without the field
+            assertThat(json(apply(client, "wl", "a"))).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"wl\",\"userId\":\"a\",\"position\":1}"));
+            assertThat(json(apply(client, "wl", "b")).has("waitlisted")).isFalse();
+            // the third waits
+            Response third = apply(client, "wl", "c");
+            assertThat(third.code()).isEqualTo(202);
+            assertThat(json(third)).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"wl\",\"userId\":\"c\",\"position\":3,\"waitlisted\":true}"));
+            // past limit + waitlist: sold out
+            assertProblem(apply(client, "wl", "d"), 410, "SOLD_OUT");
+            assertThat(api.publisher.requests).hasSize(3);
         });
     }
 
@@ -210,7 +233,7 @@ class ApplyControllerTest {
     @Test
     void answersUnavailableAfterARedisDataLossAndRebuildsTheEventFromTheHoldersBeforeAdmittingAnyone() {
         api.defineOpen("e1", 3);
-        api.holders = (event, end) -> Optional.of(new CouponHolders("e1", List.of("h1", "h2")));
+        api.holders = (event, requestsEnd, actionsEnd) -> Optional.of(new CouponHolders("e1", List.of("h1", "h2")));
         api.test((server, client) -> {
             assertThat(apply(client, "e1", "h1").code()).isEqualTo(202);
             api.gate.loseEverything();

@@ -5,6 +5,7 @@ import static firstcome.ingress.RunningIngress.uniqueEventId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.ActionType;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.IssuingOutcome;
@@ -76,6 +77,67 @@ class DecisionFollowerIT {
             assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
             assertOutcome(ingress.apply(event, "stranger"), 409, "ALREADY_APPLIED");
         }
+    }
+
+    @Test
+    void givesAReturnedCouponsPlaceBackOnceAndKeepsItsUserApplied(Infrastructure infrastructure) throws Exception {
+        RunningIngress.createTopics(infrastructure);
+        String bootstrap = infrastructure.kafkaBootstrapServers();
+        String event = uniqueEventId("returned");
+        try (RedisClient redis = RedisClient.create(URI.create(infrastructure.redisUrl()))) {
+            Map<String, CouponRequest> sent;
+            try (RunningIngress ingress = RunningIngress.start(RunningIngress.config(infrastructure))) {
+                // given: both coupons issued, the event sold out (the short-cut has a copy)
+                ingress.define(event, "{\"limit\": 2}");
+                assertOutcome(ingress.apply(event, "a"), 202, "ACCEPTED");
+                assertOutcome(ingress.apply(event, "b"), 202, "ACCEPTED");
+                sent = RunningIngress.requestRecords(bootstrap, event).stream()
+                        .map(ConsumerRecord::value)
+                        .collect(Collectors.toMap(CouponRequest::userId, Function.identity()));
+                RunningIngress.decide(bootstrap,
+                        decision(sent.get("a"), IssuingOutcome.ISSUED, 1),
+                        decision(sent.get("b"), IssuingOutcome.ISSUED, 2));
+                await("settled").atMost(Duration.ofSeconds(10)).until(() -> redis.hlen(key(event, "pending")) == 0);
+                assertOutcome(ingress.apply(event, "c"), 410, "SOLD_OUT");
+                assertOutcome(ingress.apply(event, "c"), 410, "SOLD_OUT");
+
+                // when: a's return is decided three times (the shop repeated it: a second action, and a re-delivery)
+                CouponDecision returned = returned(event, "a", "act-1");
+                RunningIngress.decide(bootstrap, returned, returned, returned(event, "a", "act-2"));
+
+                // then: one place went back, a stays applied, and the next applicant gets the place
+                await("the return followed").atMost(Duration.ofSeconds(10))
+                        .until(() -> redis.sismember(key(event, "returned"), "a"));
+                assertThat(redis.get(key(event, "count"))).isEqualTo("1");
+                assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
+                assertOutcome(ingress.apply(event, "a"), 409, "ALREADY_APPLIED");
+                await("the sold-out short-cut lets the next applicant through").atMost(Duration.ofSeconds(10))
+                        .until(() -> ingress.apply(event, "c").statusCode() == 202);
+                assertOutcome(ingress.apply(event, "d"), 410, "SOLD_OUT");
+                RunningIngress.decide(bootstrap, decision(RunningIngress.requestRecords(bootstrap, event).stream()
+                        .map(ConsumerRecord::value).filter(request -> request.userId().equals("c")).findFirst().orElseThrow(),
+                        IssuingOutcome.ISSUED, 3));
+                await("c settled").atMost(Duration.ofSeconds(10)).until(() -> redis.hlen(key(event, "pending")) == 0);
+            }
+
+            // and when: another ingress starts alone and reads every decision of its look-back again, then a waiting user's
+            try (RunningIngress second = RunningIngress.start(RunningIngress.config(infrastructure))) {
+                RunningIngress.decide(bootstrap, decision(new CouponRequest("r-waiting", event, "waiting",
+                        sent.get("a").receivedAt()), IssuingOutcome.WAITLISTED, null));
+
+                // then: the return read again changes nothing; the waiting user takes a place
+                await("the other ingress followed").atMost(Duration.ofSeconds(20))
+                        .until(() -> redis.sismember(key(event, "users"), "waiting"));
+                assertThat(redis.get(key(event, "count"))).as("b, c and the waiting user").isEqualTo("3");
+                assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
+                assertOutcome(second.apply(event, "a"), 409, "ALREADY_APPLIED");
+            }
+        }
+    }
+
+    private static CouponDecision returned(String event, String user, String actionId) {
+        return new CouponDecision(actionId, event, user, IssuingOutcome.RETURNED, 1, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                ActionType.RETURN, null, null);
     }
 
     @Test

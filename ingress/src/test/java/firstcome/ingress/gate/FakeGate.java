@@ -26,6 +26,8 @@ public final class FakeGate implements Gate {
 
     private final Set<EventId> counted = new HashSet<>();
     private final Map<EventId, Set<String>> users = new HashMap<>();
+    /** Users who returned their coupon: still in {@link #users} (applied), without a place. */
+    private final Map<EventId, Set<String>> returned = new HashMap<>();
     private final Map<EventId, Long> releases = new HashMap<>();
     private final Map<EventId, Map<String, CouponRequest>> pending = new HashMap<>();
     public final Set<EventId> primed = ConcurrentHashMap.newKeySet();
@@ -45,12 +47,12 @@ public final class FakeGate implements Gate {
     public final AtomicReference<RuntimeException> nextFollowFails = new AtomicReference<>();
 
     @Override
-    public synchronized Admission admit(EventId event, UserId user, int limit, CouponRequest request) {
+    public synchronized Admission admit(EventId event, UserId user, int capacity, CouponRequest request) {
         ReplyLost lost = nextAdmitReplyLost;
         if (lost != null) {
             nextAdmitReplyLost = null;
             if (lost == ReplyLost.RAN) {
-                admit(event, user, limit, request);
+                admit(event, user, capacity, request);
             }
             down = downAfterLostReply;
             throw new GateUnavailableException("Redis did not answer: Read timed out", null, true);
@@ -64,12 +66,12 @@ public final class FakeGate implements Gate {
         if (holders.contains(user.value())) {
             return Admission.alreadyApplied();
         }
-        if (holders.size() >= limit) {
+        if (places(event) >= capacity) {
             return Admission.soldOut(releases.getOrDefault(event, 0L));
         }
         holders.add(user.value());
         pendingOf(event).put(user.value(), request);
-        return Admission.accepted(holders.size());
+        return Admission.accepted(places(event));
     }
 
     @Override
@@ -85,6 +87,7 @@ public final class FakeGate implements Gate {
         int settled = 0;
         int freed = 0;
         int learned = 0;
+        int returns = 0;
         for (CouponDecision decision : decisions) {
             CouponRequest current = pendingOf(event).get(decision.userId());
             boolean mine = current != null && current.requestId().equals(decision.requestId());
@@ -92,29 +95,44 @@ public final class FakeGate implements Gate {
                 pendingOf(event).remove(decision.userId());
                 settled++;
             }
-            if (decision.freesThePlace()) {
+            if (decision.returnsCoupon()) {
+                if (returned(event).add(decision.userId())) {
+                    if (!mine && pendingOf(event).remove(decision.userId()) != null) {
+                        settled++;
+                    }
+                    if (!users(event).add(decision.userId())) {
+                        releases.merge(event, 1L, Long::sum);
+                    }
+                    returns++;
+                }
+            } else if (decision.freesThePlace()) {
                 if (mine && users(event).remove(decision.userId())) {
                     releases.merge(event, 1L, Long::sum);
                     freed++;
                 }
-            } else if (decision.holdsCoupon() && users(event).add(decision.userId())) {
+            } else if ((decision.holdsCoupon() || RedisGate.waits(decision)) && users(event).add(decision.userId())) {
                 learned++;
             }
         }
-        return new Corrections(false, settled, freed, learned);
+        return new Corrections(false, settled, freed, learned, returns);
     }
 
     @Override
-    public synchronized long restore(EventId event, Collection<String> holders, Collection<CouponRequest> undecided) {
+    public synchronized long restore(EventId event, Collection<String> holders, Collection<String> gaveBack,
+            Collection<CouponRequest> undecided) {
         failIfDown();
         users(event).addAll(holders);
+        users(event).addAll(gaveBack);
+        returned(event).addAll(gaveBack);
         for (CouponRequest request : undecided) {
-            users(event).add(request.userId());
-            pendingOf(event).putIfAbsent(request.userId(), request);
+            if (!returned(event).contains(request.userId())) {
+                users(event).add(request.userId());
+                pendingOf(event).putIfAbsent(request.userId(), request);
+            }
         }
         counted.add(event);
         releases.merge(event, 1L, Long::sum);
-        return users(event).size();
+        return places(event);
     }
 
     @Override
@@ -147,7 +165,7 @@ public final class FakeGate implements Gate {
     @Override
     public synchronized long count(EventId event) {
         failIfDown();
-        return users(event).size();
+        return places(event);
     }
 
     @Override
@@ -157,10 +175,10 @@ public final class FakeGate implements Gate {
     }
 
     @Override
-    public synchronized Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int limit, int maxUsers) {
+    public synchronized Optional<SoldOutSnapshot> soldOutSnapshot(EventId event, int capacity, int maxUsers) {
         failIfDown();
         Set<String> holders = users(event);
-        if (holders.size() < limit || holders.size() > maxUsers) {
+        if (places(event) < capacity || holders.size() > maxUsers) {
             return Optional.empty();
         }
         return Optional.of(new SoldOutSnapshot(releases.getOrDefault(event, 0L), Set.copyOf(holders)));
@@ -202,12 +220,22 @@ public final class FakeGate implements Gate {
     public synchronized void loseEverything() {
         counted.clear();
         users.clear();
+        returned.clear();
         releases.clear();
         pending.clear();
     }
 
     private Set<String> users(EventId event) {
         return users.computeIfAbsent(event, e -> new HashSet<>());
+    }
+
+    private Set<String> returned(EventId event) {
+        return returned.computeIfAbsent(event, e -> new HashSet<>());
+    }
+
+    /** The places taken: applied users who did not return a coupon. */
+    private long places(EventId event) {
+        return users(event).size() - returned(event).size();
     }
 
     private Map<String, CouponRequest> pendingOf(EventId event) {

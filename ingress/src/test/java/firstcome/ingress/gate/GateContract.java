@@ -2,6 +2,7 @@ package firstcome.ingress.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.ActionType;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
@@ -10,7 +11,11 @@ import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -310,6 +315,206 @@ abstract class GateContract {
         assertThat(gate.ping()).isTrue();
     }
 
+    // ---- the coupon lifecycle: waitlist and returned coupons ----
+
+    @Test
+    void admitsUpToTheLimitPlusTheWaitlist() {
+        // given: limit 2, waitlist 1: the gate's capacity is 3
+        assertThat(admit("a", 3)).isEqualTo(Gate.Admission.accepted(1));
+        assertThat(admit("b", 3)).isEqualTo(Gate.Admission.accepted(2));
+
+        // when / then: the third is let through (to wait), the fourth is not
+        assertThat(admit("w", 3)).isEqualTo(Gate.Admission.accepted(3));
+        assertThat(admit("late", 3)).isEqualTo(Gate.Admission.soldOut(0));
+        assertThat(gate.count(event)).isEqualTo(3);
+    }
+
+    @Test
+    void keepsTheWaitingUsersPlaceAndChangesNothingWhenTheyAreServedLater() {
+        CouponRequest issued = request("a");
+        CouponRequest waiting = request("w");
+        gate.admit(event, user("a"), 2, issued);
+        gate.admit(event, user("w"), 2, waiting);
+
+        assertThat(gate.follow(event, List.of(decided(issued, IssuingOutcome.ISSUED), decided(waiting, IssuingOutcome.WAITLISTED))))
+                .isEqualTo(new Gate.Corrections(false, 2, 0, 0));
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(gate.holds(event, user("w"))).isTrue();
+        assertThat(gate.pending(event)).isEmpty();
+
+        // when: the waiting user is served (a second decision of the same request)
+        assertThat(gate.follow(event, List.of(decided(waiting, IssuingOutcome.ISSUED)))).isEqualTo(Gate.Corrections.NONE);
+
+        // then
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(admit("w", 2)).isEqualTo(Gate.Admission.alreadyApplied());
+    }
+
+    @Test
+    void learnsAWaitingUserItDoesNotKnow() {
+        admit("a", 5);
+
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(request("stranger"), IssuingOutcome.WAITLISTED)));
+
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 0, 0, 1));
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(admit("stranger", 5)).isEqualTo(Gate.Admission.alreadyApplied());
+    }
+
+    @Test
+    void givesAReturnedCouponsPlaceBackOnceEvenWhenItsDecisionIsAppliedThreeTimes() {
+        // given: a and b hold the two coupons
+        CouponRequest a = request("a");
+        CouponRequest b = request("b");
+        gate.admit(event, user("a"), 2, a);
+        gate.admit(event, user("b"), 2, b);
+        gate.follow(event, List.of(decided(a, IssuingOutcome.ISSUED), decided(b, IssuingOutcome.ISSUED)));
+        CouponDecision returned = returned("a");
+
+        // when: the return is applied three times (twice in one batch, as a repeated return and a re-read would)
+        assertThat(gate.follow(event, List.of(returned, returned))).isEqualTo(new Gate.Corrections(false, 0, 0, 0, 1));
+        assertThat(gate.follow(event, List.of(returned))).isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.follow(event, List.of(decided(a, IssuingOutcome.ISSUED)))).as("a re-read issue").isEqualTo(Gate.Corrections.NONE);
+
+        // then: exactly one place went back, and a stays applied
+        assertThat(gate.count(event)).isEqualTo(1);
+        assertThat(admit("a", 2)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(admit("c", 2)).isEqualTo(Gate.Admission.accepted(2));
+        assertThat(admit("d", 2).outcome()).isEqualTo(Outcome.SOLD_OUT);
+    }
+
+    @Test
+    void movesTheReleaseGenerationWhenACouponIsReturnedSoASoldOutCopyIsDropped() {
+        CouponRequest a = request("a");
+        gate.admit(event, user("a"), 1, a);
+        gate.follow(event, List.of(decided(a, IssuingOutcome.ISSUED)));
+        assertThat(admit("late", 1)).isEqualTo(Gate.Admission.soldOut(0));
+        assertThat(gate.soldOutSnapshot(event, 1, 100)).contains(new Gate.SoldOutSnapshot(0, Set.of("a")));
+
+        gate.follow(event, List.of(returned("a")));
+
+        assertThat(gate.soldOutSnapshot(event, 1, 100)).as("no longer sold out").isEmpty();
+        assertThat(admit("b", 1)).isEqualTo(Gate.Admission.accepted(1));
+        assertThat(admit("later", 1)).isEqualTo(Gate.Admission.soldOut(1));
+        assertThat(gate.soldOutSnapshot(event, 1, 100)).as("the returned user stays in the copy: ALREADY_APPLIED")
+                .contains(new Gate.SoldOutSnapshot(1, Set.of("a", "b")));
+    }
+
+    @Test
+    void takesAReturnOfAUserItNeverCountedWithoutFreeingAPlaceAndSettlesTheirPendingRequest() {
+        // given: a's request passed here, its ISSUED decision was missed
+        CouponRequest a = request("a");
+        gate.admit(event, user("a"), 5, a);
+        admit("b", 5);
+
+        // when: a's return comes, and a stranger's (whom the gate never counted)
+        Gate.Corrections corrections = gate.follow(event, List.of(returned("a"), returned("stranger")));
+
+        // then
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 1, 0, 0, 2));
+        assertThat(gate.pending(event)).extracting(CouponRequest::userId).containsExactly("b");
+        assertThat(gate.count(event)).as("b only").isEqualTo(1);
+        assertThat(admit("stranger", 5)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(gate.follow(event, List.of(decided(request("stranger"), IssuingOutcome.ISSUED)))).isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.count(event)).isEqualTo(1);
+    }
+
+    @Test
+    void rebuildsALostEventWithItsReturnedUsersApplied() {
+        admit("a", 3);
+        loseTheStateOf(event);
+        CouponRequest undecided = request("u");
+
+        assertThat(gate.restore(event, List.of("h1", "w1"), List.of("r1"), List.of(undecided))).isEqualTo(3);
+        assertThat(gate.restore(event, List.of("h1", "w1"), List.of("r1"), List.of(undecided))).as("again").isEqualTo(3);
+
+        assertThat(gate.count(event)).isEqualTo(3);
+        assertThat(admit("r1", 4)).as("a returned user stays applied").isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(gate.follow(event, List.of(returned("r1")))).as("its return, read again").isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.follow(event, List.of(returned("h1")))).as("a return decided after the answer")
+                .isEqualTo(new Gate.Corrections(false, 0, 0, 0, 1));
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(admit("b", 4)).isEqualTo(Gate.Admission.accepted(3));
+        assertThat(admit("c", 4)).isEqualTo(Gate.Admission.accepted(4));
+        assertThat(admit("d", 4).outcome()).isEqualTo(Outcome.SOLD_OUT);
+    }
+
+    /**
+     * Property: however the decisions of an event are ordered, repeated and cut into batches, the
+     * gate ends with one place per user who holds a live coupon or waits, and everyone who applied
+     * and was not refused stays applied.
+     */
+    @Test
+    void endsWithOnePlacePerLiveOrWaitingUserWhateverTheOrderAndRepetitionOfTheDecisions() {
+        Random random = new Random(20261130L);
+        for (int round = 0; round < 20; round++) {
+            EventId roundEvent = new EventId(event.value() + "-" + round);
+            gate.prime(new EventDefinition(roundEvent.value(), 1, AT, null), true);
+            List<CouponDecision> decisions = new ArrayList<>();
+            Set<String> places = new HashSet<>();
+            Set<String> applied = new HashSet<>();
+            Set<String> refused = new HashSet<>();
+            for (int u = 0; u < 12; u++) {
+                String user = "u" + u;
+                CouponRequest request = new CouponRequest(UUID.randomUUID().toString(), roundEvent.value(), user, AT);
+                boolean passedHere = random.nextInt(4) > 0; // else another ingress admitted it before a loss
+                if (passedHere) {
+                    assertThat(gate.admit(roundEvent, user(user), 100, request).outcome()).isEqualTo(Outcome.ACCEPTED);
+                }
+                int fate = random.nextInt(5);
+                switch (fate) {
+                    case 0 -> { // issued, kept
+                        decisions.add(decided(request, IssuingOutcome.ISSUED));
+                        places.add(user);
+                    }
+                    case 1 -> { // waits
+                        decisions.add(decided(request, IssuingOutcome.WAITLISTED));
+                        places.add(user);
+                    }
+                    case 2 -> { // waited, served, returned
+                        decisions.add(decided(request, IssuingOutcome.WAITLISTED));
+                        decisions.add(decided(request, IssuingOutcome.ISSUED));
+                        decisions.add(returned(roundEvent, user));
+                    }
+                    case 3 -> { // issued, returned
+                        decisions.add(decided(request, IssuingOutcome.ISSUED));
+                        decisions.add(returned(roundEvent, user));
+                    }
+                    default -> { // refused for a reason that can change (a request this gate never saw is left out)
+                        if (passedHere) {
+                            decisions.add(decided(request, IssuingOutcome.SOLD_OUT));
+                            refused.add(user);
+                        }
+                    }
+                }
+                if (fate < 4) {
+                    applied.add(user);
+                }
+            }
+            List<CouponDecision> shuffled = new ArrayList<>();
+            for (CouponDecision decision : decisions) {
+                for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
+                    shuffled.add(decision);
+                }
+            }
+            Collections.shuffle(shuffled, random);
+            for (int from = 0; from < shuffled.size(); ) {
+                int to = Math.min(shuffled.size(), from + 1 + random.nextInt(6));
+                assertThat(gate.follow(roundEvent, shuffled.subList(from, to)).stateLost()).isFalse();
+                from = to;
+            }
+
+            assertThat(gate.count(roundEvent)).as("round %d: %s", round, decisions).isEqualTo(places.size());
+            assertThat(gate.pending(roundEvent)).as("round %d", round).isEmpty();
+            for (String user : applied) {
+                assertThat(gate.holds(roundEvent, user(user))).as("round %d: %s stays applied", round, user).isTrue();
+            }
+            for (String user : refused) {
+                assertThat(gate.holds(roundEvent, user(user))).as("round %d: %s may apply again", round, user).isFalse();
+            }
+        }
+    }
+
     private Gate.Admission admit(String userId, int limit) {
         return gate.admit(event, user(userId), limit, request(userId));
     }
@@ -317,6 +522,16 @@ abstract class GateContract {
     private static CouponDecision decided(CouponRequest request, IssuingOutcome outcome) {
         boolean holds = outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.DUPLICATE;
         return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, holds ? 1 : null, AT);
+    }
+
+    /** The RETURNED decision of a return of the user's coupon (a new action id each time, as the shop repeating it). */
+    private CouponDecision returned(String userId) {
+        return returned(event, userId);
+    }
+
+    private static CouponDecision returned(EventId event, String userId) {
+        return new CouponDecision(UUID.randomUUID().toString(), event.value(), userId, IssuingOutcome.RETURNED, 7, AT,
+                ActionType.RETURN, null, null);
     }
 
     private CouponRequest request(String userId) {

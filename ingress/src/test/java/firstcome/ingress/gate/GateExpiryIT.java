@@ -3,6 +3,7 @@ package firstcome.ingress.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.ActionType;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
@@ -91,6 +92,35 @@ class GateExpiryIT {
         for (String key : keys(event)) {
             assertThat(redis.pexpireTime(key)).as("expiry of %s", key).isEqualTo(retirement.toEpochMilli());
         }
+    }
+
+    @Test
+    void theReturnedUsersOfAnEventExpireAtItsRetirementAndMoveWithIt() {
+        // given
+        EventId event = uniqueEvent();
+        Instant retirement = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        retiresAt.set(Optional.of(retirement));
+        gate.prime(definition(event), true);
+        CouponRequest a = admit(event, "a");
+        gate.follow(event, List.of(decision(a)));
+
+        // when: a returns the coupon
+        gate.follow(event, List.of(new CouponDecision(UUID.randomUUID().toString(), event.value(), "a", IssuingOutcome.RETURNED, 1,
+                Instant.now(), ActionType.RETURN, null, null)));
+
+        // then
+        for (String key : List.of(key(event, "users"), key(event, "count"), key(event, "releases"), key(event, "returned"))) {
+            assertThat(redis.pexpireTime(key)).as("expiry of %s", key).isEqualTo(retirement.toEpochMilli());
+        }
+        Instant later = retirement.plus(Duration.ofHours(1));
+        retiresAt.set(Optional.of(later));
+        gate.expire(event);
+        assertThat(redis.pexpireTime(key(event, "returned"))).isEqualTo(later.toEpochMilli());
+
+        // and a rebuild writes it with the same expiry
+        EventId rebuilt = uniqueEvent();
+        gate.restore(rebuilt, List.of("h1"), List.of("r1"), List.of());
+        assertThat(redis.pexpireTime(key(rebuilt, "returned"))).isEqualTo(later.toEpochMilli());
     }
 
     @Test

@@ -175,7 +175,7 @@ class RedisGateLoadIT {
 
             // and when: the lost events are rebuilding (the authority has not answered yet) and new users rush in
             CountDownLatch authorityAnswers = new CountDownLatch(1);
-            HoldersLookup authority = (event, end) -> {
+            HoldersLookup authority = (event, requestsEnd, actionsEnd) -> {
                 try {
                     authorityAnswers.await();
                 } catch (InterruptedException e) {
@@ -184,7 +184,7 @@ class RedisGateLoadIT {
                 }
                 return Optional.of(new CouponHolders(event.value(), List.of("h0", "h1", "h2")));
             };
-            GateRebuild rebuild = new GateRebuild(gate, new OwnRequests(), event -> 0L, authority, Duration.ofSeconds(1),
+            GateRebuild rebuild = new GateRebuild(gate, new OwnRequests(), event -> 0L, event -> 0L, authority, Duration.ofSeconds(1),
                     Duration.ofSeconds(20), rebuilds);
             List<CompletableFuture<Long>> rebuilt = lost.stream().map(rebuild::rebuild).toList();
             List<Application> during = new ArrayList<>();

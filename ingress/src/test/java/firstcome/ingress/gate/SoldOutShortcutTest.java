@@ -2,13 +2,17 @@ package firstcome.ingress.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.IssuingOutcome;
 import firstcome.ingress.CapturedLogs;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,6 +92,28 @@ class SoldOutShortcutTest {
 
         assertThat(shortcut.answer(EVENT, user("newcomer"))).contains(Outcome.ALREADY_APPLIED);
         assertThat(shortcut.answer(EVENT, user("winner"))).contains(Outcome.SOLD_OUT);
+    }
+
+    @Test
+    void isReleasedByAReturnedCouponAndKeepsTheReturnedUserApplied() {
+        // given: limit 1 + waitlist 1, the winner and a waiting user; sold out
+        admit("winner", 2);
+        admit("waiting", 2);
+        shortcut.observe(EVENT, 2, admit("late", 2));
+        assertThat(shortcut.answer(EVENT, user("x"))).contains(Outcome.SOLD_OUT);
+
+        // when: the winner returns the coupon (decided at any ingress: the release generation moves)
+        gate.follow(EVENT, List.of(new CouponDecision(UUID.randomUUID().toString(), EVENT.value(), "winner",
+                IssuingOutcome.RETURNED, 1, Instant.parse("2026-11-24T10:05:00Z"), ActionType.RETURN, null, null)));
+        nanos.addAndGet(RECHECK.toNanos());
+
+        // then: the next check asks the gate, which takes the next applicant
+        assertThat(shortcut.answer(EVENT, user("x"))).isEmpty();
+        shortcut.observe(EVENT, 2, admit("x", 2));
+        assertThat(shortcut.answer(EVENT, user("y"))).as("the copy is dropped").isEmpty();
+        shortcut.observe(EVENT, 2, admit("y", 2));
+        assertThat(shortcut.answer(EVENT, user("z"))).contains(Outcome.SOLD_OUT);
+        assertThat(shortcut.answer(EVENT, user("winner"))).as("a returned user cannot apply again").contains(Outcome.ALREADY_APPLIED);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.IssuingOutcome;
 import firstcome.contract.query.ApplicationStatus;
+import firstcome.contract.query.CouponHolders;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.api.ApiException;
 import firstcome.ingress.api.EventId;
@@ -162,6 +163,23 @@ class ProcessorClientTest {
                 + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}"), gate);
 
         assertThat(lookup.find(EVENT).join()).contains(new Tally("e", 1, 0, 1, 0, 0, 0, 2));
+    }
+
+    @Test
+    void asksForTheHoldersUpToTheEndsOfRequestsAndActionsAndReadsTheReturnedUsers() {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        processor = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.port = 0;
+            cfg.routes.get("/events/{eventId}/holders", ctx -> {
+                asked.add(ctx.queryParam("requestsEnd") + "/" + ctx.queryParam("actionsEnd"));
+                ctx.contentType("application/json").result("{\"eventId\":\"e\",\"users\":[\"h\",\"w\"],\"returned\":[\"r\"]}");
+            });
+        }).start();
+        var lookup = new ProcessorClient(URI.create("http://localhost:" + processor.port()), gate);
+
+        assertThat(lookup.find(EVENT, 12, 3)).contains(new CouponHolders("e", List.of("h", "w"), List.of("r")));
+        assertThat(asked).containsExactly("12/3");
     }
 
     @Test
