@@ -63,25 +63,33 @@ public final class Replay {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaConnection kafka;
+    /** The live topics: the contract's names ({@link Topics#standard()}), or a test's own. */
+    private final Topics live;
     /** The live processor's: events retire at the same stream time in the replay, so it decides the same. */
     private final Duration eventRetention;
     private final PrintStream out;
     private final Progress progress;
     private String lastObservation = "no answer from Kafka";
 
-    private Replay(KafkaConnection kafka, Duration eventRetention, PrintStream out, PrintStream err) {
+    private Replay(KafkaConnection kafka, Topics live, Duration eventRetention, PrintStream out, PrintStream err) {
         this.kafka = kafka;
+        this.live = live;
         this.eventRetention = eventRetention;
         this.out = out;
         this.progress = new Progress(err, "replay");
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
+        return run(env, args, out, err, Topics.standard());
+    }
+
+    /** As {@link #run(Map, String[], PrintStream, PrintStream)}, against the topics {@code live} (a test's own). */
+    static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err, Topics live) {
         CommandOptions options;
         Replay replay;
         try {
             options = CommandOptions.parse(args, Set.of("--keep"), Set.of("--event", "--wait", "--max-listed", "--live-group", "--state-dir"));
-            replay = new Replay(KafkaConnection.fromEnv(env), new Environment(env).eventRetention(), out, err);
+            replay = new Replay(KafkaConnection.fromEnv(env), live, new Environment(env).eventRetention(), out, err);
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_COMPARE;
@@ -118,7 +126,6 @@ public final class Replay {
 
     private int run(String liveGroup, Set<String> events, Duration wait, boolean keep, int maxListed, String stateParent) {
         kafka.checkAtStart();
-        Topics live = Topics.standard();
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String applicationId = "firstcome-replay-" + stamp;
         // Everything the replay writes goes to topics of its own: its coupons, its decisions, and its
