@@ -38,17 +38,22 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code make audit}: answers "were the coupons really given to the first comers?" per event, from
- * the request log, the decisions log, the issued log, the table and the Redis gate. It decides
- * every request again itself ({@link EventAudit}), then checks: one decision on
- * {@code coupon-decisions} per request, equal to its own; numbers 1..k without gaps, one per user,
- * k = min(limit, distinct users who applied while open), coupon n to the n-th eligible request in
- * log order, every row a record and every record a row; the gate holding exactly the coupon
- * holders, nothing pending ({@link GateCheck}). Exit status 0 consistent, 1 any discrepancy, 2
- * could not audit (or could not read the gate and found nothing else).
+ * {@code make audit}: answers "were the coupons really given to the first comers, and was each
+ * coupon's lifecycle kept?" per event, from the input logs (definitions, requests, the shop's
+ * actions), the output logs (decisions, issued coupons, coupon changes), the table and the Redis
+ * gate. It decides every request and action again itself with a model of the lifecycle written
+ * from docs/lifecycle.md ({@link EventAudit}), then checks: each of its decisions on
+ * {@code coupon-decisions}, in order, equal field by field; numbers 1..n without gaps and never
+ * reused, one per user ever, coupon n to the user the model gave it; each change of
+ * {@code coupon-changes} the model's, with no redemption at or after validity and no second order
+ * at once; live coupons never above the limit when one is issued; the waitlist served in arrival
+ * order; every row a record and every record a row, its state, order, validity and version the
+ * coupon's latest; the gate holding the users who hold, held or wait for a coupon, counting the
+ * live ones plus the waiting, nothing pending ({@link GateCheck}). Exit status 0 consistent, 1 any
+ * discrepancy, 2 could not audit (or could not read the gate and found nothing else).
  *
- * <p>Memory grows with the coupons issued, not with the requests: each partition is streamed,
- * and only per-event state is kept. Run it from the ops jar:
+ * <p>Memory grows with the users who applied and the changes, not with the requests: each
+ * partition is streamed, and only per-event state is kept. Run it from the ops jar:
  * {@code java -jar ops.jar audit [options]}.
  */
 public final class Audit {
@@ -61,7 +66,7 @@ public final class Audit {
             usage: Audit [--event ID]... [--wait SECONDS] [--max-listed N] [--processor-group ID] [--sink-group ID] [--no-gate]
               --event ID             audit only this event (repeatable; default: every event)
               --max-listed N         discrepancies described per event (default 20; all are counted)
-              --wait SECONDS         how long to wait for the processor and the sink to catch up (default 120)
+              --wait SECONDS         how long to wait for the processor (requests, actions) and the sink (coupons, changes) to catch up (default 120)
               --processor-group ID   the processor's application id (default PROCESSOR_APPLICATION_ID or firstcome-processor)
               --sink-group ID        the sink's consumer group (default SINK_GROUP_ID or coupon-sink)
               --no-gate              do not compare the Redis gate with the authority
