@@ -198,6 +198,48 @@ class LifecycleAuditTest {
         assertThat(audit.takeExpectedDecisions()).containsExactly(decision("r-u-3", "u-3", IssuingOutcome.ISSUED, 3, 20));
     }
 
+    @Test
+    void answersEveryActionOfARetiredEventUnknownAndEveryRequestClosed() {
+        // given: an event closing an hour after it opens, retired a day after that, with one coupon issued
+        EventAudit retiring = new EventAudit(EVENT, 20, java.time.Duration.ofDays(1));
+        Instant closes = OPENS.plusSeconds(3600);
+        retiring.define(new EventDefinition(EVENT, 2, OPENS, closes, 1, null), OPENS.toEpochMilli(), OPENS.toEpochMilli());
+        retiring.request("u-1", "r-1", at(1).toEpochMilli(), at(1).toEpochMilli(), "coupon-requests", 0, 0);
+        retiring.takeExpectedDecisions();
+        long retired = closes.plus(java.time.Duration.ofDays(1)).toEpochMilli();
+
+        // when
+        IssuingOutcome redeem = retiring.action("u-1", "a-1", ActionType.REDEEM, "o-1", retired, retired);
+        EventAudit.Verdict request = retiring.request("u-2", "r-2", retired, retired, "coupon-requests", 0, 1);
+
+        // then
+        assertThat(redeem).isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
+        assertThat(request).isEqualTo(new EventAudit.Verdict(IssuingOutcome.CLOSED, null));
+        assertThat(retiring.takeExpectedDecisions()).containsExactly(
+                new CouponDecision("a-1", EVENT, "u-1", IssuingOutcome.UNKNOWN_EVENT, null, Instant.ofEpochMilli(retired),
+                        ActionType.REDEEM, null, null),
+                new CouponDecision("r-2", EVENT, "u-2", IssuingOutcome.CLOSED, null, Instant.ofEpochMilli(retired)));
+    }
+
+    @Test
+    void refusesApplicationsFromTheCouponsValidityOnAndServesNobodyThen() {
+        twoIssuedTwoWaiting();
+        long expiry = VALID_UNTIL.toEpochMilli() - OPENS.toEpochMilli();
+
+        act("a-1", "u-1", ActionType.RETURN, null, expiry,
+                actionDecision("a-1", "u-1", ActionType.RETURN, IssuingOutcome.RETURNED, 1, null, expiry));
+        apply("u-6", expiry + 1, decision("r-u-6", "u-6", IssuingOutcome.CLOSED, null, expiry + 1));
+        issued(1, "u-1", 1);
+        issued(2, "u-2", 2);
+        audit.issuedDone();
+        changed(1, "u-1", 1, CouponState.RETURNED, null, 1, expiry);
+        audit.changesDone();
+
+        assertThat(audit.listedDiscrepancies()).isEmpty();
+        // one live coupon and both waiting users, who still count at the gate
+        assertThat(audit.gateCount()).isEqualTo(1 + 2);
+    }
+
     // ---- the crafted logs ----
 
     private static Instant at(long millisAfterOpening) {
