@@ -84,13 +84,13 @@ define ops
 	@$(OPS_JAVA) -jar $(OPS_DIR)/$(firstword $(1)).jar $(1) $(ARGS)
 endef
 
-replay: ## decide coupon-events + coupon-requests again from the start into side topics; compare with coupon-issued and coupon-decisions
+replay: ## decide coupon-events + coupon-requests + coupon-actions again from the start into side topics; compare with coupon-issued, coupon-changes and coupon-decisions
 	$(call ops,replay --state-dir $(OPS_DIR)/replay)
 
 rebuild-db: ## write coupon-issued and coupon-changes from the start into an empty copy of the coupon table; compare with the live table
 	$(call ops,rebuild-db)
 
-audit: ## per event: were the coupons given to the first comers? requests vs decisions vs coupon-issued vs table vs the Redis gate; non-zero on any discrepancy
+audit: ## per event: were the coupons given to the first comers, was the lifecycle kept? requests + actions vs decisions vs coupon-issued + coupon-changes vs table vs the Redis gate; non-zero on any discrepancy
 	$(call ops,audit)
 
 # --- chaos -----------------------------------------------------------------------------------

@@ -1,14 +1,20 @@
 package firstcome.ops;
 
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponState;
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,40 +22,53 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The audit of one event, fed in three passes: its requests in log order (with the definition in
- * force at each), which it decides itself and whose decisions on {@code coupon-decisions} it
- * checks; then its records of {@code coupon-issued}; then its rows of the table in coupon order;
- * and last what the Redis gate holds for it. It keeps what it expects and what it found per coupon
- * number, and each user's last decision, so its memory grows with the users who applied, never
- * with the requests.
+ * The audit of one event, fed in passes: its definitions, requests and actions in the order the
+ * processor's task takes them, which it decides itself (the model of the lifecycle below) and
+ * whose decisions on {@code coupon-decisions} it checks; then its records of {@code coupon-issued}
+ * and {@code coupon-changes}, each checked against the model and against the lifecycle's
+ * invariants on its own; then its rows of the table in coupon order; and last what the Redis gate
+ * holds for it. Its memory grows with the users who applied and the changes, never with the
+ * requests.
  *
- * <p>The rule is written out here on purpose, not taken from the streams-processor: a request
- * with the request id of the user's last decided request (a duplicate is not one: the user's
- * coupon stays their decision) is a re-delivery and is decided as before, changing nothing;
- * otherwise a request is eligible when the event is defined, the user holds no coupon of it yet,
- * the request's record time lies in {@code [opensAt, closesAt)}, and fewer than {@code limit}
- * coupons were issued before it; coupon n belongs to the n-th eligible request. Once the stream
- * time (the highest record time of the partition read so far, the record at hand included) reaches
- * the event's retirement ({@code EVENT_RETENTION} past its closing), every request to it is refused
- * {@code CLOSED}, a re-delivery too, and no later definition takes effect: the processor dropped
+ * <p>The rules are written out here on purpose, from docs/lifecycle.md, not taken from the
+ * streams-processor: it is a check, not a copy. A request with the request id of the user's last
+ * decided request (a duplicate is not one) is a re-delivery and is answered as that request was
+ * last decided (a waitlisted user's served coupon included), changing nothing. Otherwise the
+ * event must be defined; a user who holds, held or waits for a coupon is a duplicate; the
+ * request's record time must lie in {@code [opensAt, closesAt)} and before
+ * {@code couponsValidUntil}; then it gets coupon {@code issued + 1} while fewer than {@code limit}
+ * coupons are live and nobody waits, else a place at the tail of the waitlist while fewer than
+ * {@code waitlist} wait, else it is sold out. Before any record of the event is decided (and after
+ * a return, and after a new definition) the waitlist is served in arrival order while coupons are
+ * free and the record's time is before the closing. Once the stream time (the highest record time
+ * of the partition read so far, the record at hand included) reaches the event's retirement
+ * ({@code EVENT_RETENTION} past its closing), every request to it is refused {@code CLOSED} and
+ * every action {@code UNKNOWN_EVENT}, and no later definition takes effect: the processor dropped
  * the event's state and keeps only that it retired.
  */
 final class EventAudit {
 
-    /** One coupon as the audit knows it: who, for which request, when, and where in Kafka it was found. */
-    record Coupon(String userId, String requestId, long issuedAtMillis, String topic, int partition, long offset) {
+    /** One coupon as the audit knows it: who, for which request, when, until when, and where in Kafka it was found. */
+    record Coupon(String userId, String requestId, long issuedAtMillis, Instant validUntil, String topic, int partition,
+            long offset) {
+
+        Coupon(String userId, String requestId, long issuedAtMillis, String topic, int partition, long offset) {
+            this(userId, requestId, issuedAtMillis, null, topic, partition, offset);
+        }
 
         boolean sameCouponAs(Coupon other) {
-            return userId.equals(other.userId) && requestId.equals(other.requestId) && issuedAtMillis == other.issuedAtMillis;
+            return userId.equals(other.userId) && requestId.equals(other.requestId) && issuedAtMillis == other.issuedAtMillis
+                    && Objects.equals(validUntil, other.validUntil);
         }
 
         String where() {
-            return topic + " partition " + partition + " offset " + offset;
+            return partition < 0 ? topic : topic + " partition " + partition + " offset " + offset;
         }
 
         @Override
         public String toString() {
-            return "user " + userId + ", request " + requestId + ", at " + Instant.ofEpochMilli(issuedAtMillis);
+            return "user " + userId + ", request " + requestId + ", at " + Instant.ofEpochMilli(issuedAtMillis)
+                    + (validUntil == null ? "" : ", valid until " + validUntil);
         }
     }
 
@@ -57,8 +76,18 @@ final class EventAudit {
     record Verdict(IssuingOutcome outcome, Integer couponNo) {
     }
 
-    /** The user's last decided request (not a duplicate, not a re-delivery) and its verdict. */
-    private record LastDecided(String requestId, Verdict verdict) {
+    /** What the model knows of one user of the event. */
+    private static final class User {
+        /** The user's last decided request (not a duplicate, not a re-delivery) and its latest decision. */
+        String requestId;
+        Verdict verdict;
+        /** The coupon, once issued: its number, its state, the order that redeemed it, the last order cancelled, its version. */
+        Integer couponNo;
+        CouponState state;
+        String orderId;
+        String lastCancelledOrder;
+        int version;
+        boolean waiting;
     }
 
     private final String eventId;
@@ -68,6 +97,8 @@ final class EventAudit {
     /** Set once the stream time reached the retirement of the definition in force. */
     private Instant retiredAt;
     private int definitions;
+    /** The limit in force from each definition's record time on, for the check that live coupons never exceed it. */
+    private final List<long[]> limits = new ArrayList<>();
     private long requests;
     private long duplicates;
     private long notOpen;
@@ -75,15 +106,32 @@ final class EventAudit {
     private long soldOut;
     private long undefined;
     private long redelivered;
-    private final Map<String, LastDecided> lastDecided = new HashMap<>();
+    private long waitlisted;
+    private long served;
+    private long actions;
+    private final Map<String, User> users = new HashMap<>();
+    private final Deque<String> waitlist = new ArrayDeque<>();
+    private int returned;
     private long decisions;
+    /** The decisions the model made since they were last taken ({@link #takeExpectedDecisions}). */
+    private final List<CouponDecision> pending = new ArrayList<>();
 
     private final List<Coupon> expected = new ArrayList<>();
-    private final Map<String, Integer> holders = new HashMap<>();
+    private final List<CouponChange> expectedChanges = new ArrayList<>();
     private final List<Coupon> recorded = new ArrayList<>();
     private final Map<String, Integer> recordedUsers = new HashMap<>();
     private int lastRecordedNo;
     private long records;
+
+    /** coupon-changes as published: each coupon's latest change, and the times of the returns. */
+    private final Map<Integer, CouponChange> latestChange = new HashMap<>();
+    private final Map<Integer, String> latestChangeWhere = new HashMap<>();
+    private final List<Long> returnTimes = new ArrayList<>();
+    private int changeIndex;
+    private long changeRecords;
+
+    /** coupon-decisions as published: the waiting requests in the order they were put on the waitlist. */
+    private final LinkedHashSet<String> publishedWaiting = new LinkedHashSet<>();
 
     private final BitSet rowSeen = new BitSet();
     private final Map<String, Long> rowUsers = new HashMap<>();
@@ -124,7 +172,7 @@ final class EventAudit {
         return eventId;
     }
 
-    // ---- pass 1: coupon-events and coupon-requests, merged in record-time order per partition ----
+    // ---- pass 1: coupon-events, coupon-requests and coupon-actions, merged in record-time order per partition ----
 
     /** The definition in force after the last one read; null when none (or a tombstone). */
     EventDefinition definition() {
@@ -138,16 +186,55 @@ final class EventAudit {
 
     /** As {@link #define(EventDefinition)}, read at {@code streamTime}: a retired event takes no definition. */
     void define(EventDefinition newDefinition, long streamTime) {
+        define(newDefinition, streamTime, streamTime);
+    }
+
+    /** As above, the definition's record time {@code timestamp}: a raised limit serves the waitlist at that time. */
+    void define(EventDefinition newDefinition, long timestamp, long streamTime) {
         if (retiredBy(streamTime)) {
             return;
         }
         definition = newDefinition;
         if (newDefinition != null) {
             definitions++;
+            limits.add(new long[] {timestamp, newDefinition.limit()});
+            serveWaitlist(timestamp);
         }
     }
 
-    /** Decides one request and returns the decision the processor must have published for it. */
+    private int live() {
+        return expected.size() - returned;
+    }
+
+    /**
+     * While a coupon is free, somebody waits and {@code timestamp} is before the closing, the user
+     * at the head of the waitlist gets the next coupon: a second decision of their request.
+     */
+    private void serveWaitlist(long timestamp) {
+        if (definition == null) {
+            return;
+        }
+        Instant at = Instant.ofEpochMilli(timestamp);
+        while (live() < definition.limit() && !waitlist.isEmpty() && !definition.closedAt(at)) {
+            String userId = waitlist.poll();
+            User user = users.get(userId);
+            user.waiting = false;
+            issue(userId, user, timestamp, "the waitlist served at " + at);
+            served++;
+            pending.add(new CouponDecision(user.requestId, eventId, userId, IssuingOutcome.ISSUED, user.couponNo, at, null, null,
+                    definition.couponsValidUntil()));
+        }
+    }
+
+    private void issue(String userId, User user, long timestamp, String where) {
+        expected.add(new Coupon(userId, user.requestId, timestamp, definition.couponsValidUntil(), where, -1, -1));
+        user.couponNo = expected.size();
+        user.state = CouponState.ISSUED;
+        user.version = 0;
+        user.verdict = new Verdict(IssuingOutcome.ISSUED, user.couponNo);
+    }
+
+    /** Decides one request and returns its own decision (the waitlist served before it: {@link #takeExpectedDecisions}). */
     Verdict request(String userId, String requestId, long timestamp, String topic, int partition, long offset) {
         return request(userId, requestId, timestamp, timestamp, topic, partition, offset);
     }
@@ -155,40 +242,200 @@ final class EventAudit {
     /** As above, read when the partition's stream time is {@code streamTime} (at least {@code timestamp}). */
     Verdict request(String userId, String requestId, long timestamp, long streamTime, String topic, int partition, long offset) {
         requests++;
+        Instant at = Instant.ofEpochMilli(timestamp);
         if (retiredBy(streamTime)) {
             closed++;
-            return new Verdict(IssuingOutcome.CLOSED, null);
+            return decided(requestId, userId, new Verdict(IssuingOutcome.CLOSED, null), at);
         }
-        LastDecided last = lastDecided.get(userId);
-        if (last != null && last.requestId().equals(requestId)) {
+        serveWaitlist(timestamp);
+        User user = users.get(userId);
+        if (user != null && requestId.equals(user.requestId)) {
             redelivered++;
-            return last.verdict();
+            return decided(requestId, userId, user.verdict, at);
         }
-        Instant at = Instant.ofEpochMilli(timestamp);
         IssuingOutcome outcome;
         if (definition == null) {
             undefined++;
             outcome = IssuingOutcome.UNKNOWN_EVENT;
-        } else if (holders.containsKey(userId)) {
+        } else if (user != null && (user.couponNo != null || user.waiting)) {
             duplicates++;
-            return new Verdict(IssuingOutcome.DUPLICATE, holders.get(userId));
-        } else if (at.isBefore(definition.opensAt())) {
+            return decided(requestId, userId, new Verdict(IssuingOutcome.DUPLICATE,
+                    user.couponNo != null && user.state.live() ? user.couponNo : null), at);
+        } else if (definition.notYetOpenAt(at)) {
             notOpen++;
             outcome = IssuingOutcome.NOT_OPEN;
-        } else if (definition.closesAt() != null && !at.isBefore(definition.closesAt())) {
+        } else if (definition.closedAt(at)) {
             closed++;
             outcome = IssuingOutcome.CLOSED;
-        } else if (expected.size() >= definition.limit()) {
+        } else if (live() < definition.limit() && waitlist.isEmpty()) {
+            outcome = IssuingOutcome.ISSUED;
+        } else if (waitlist.size() < definition.waitlist()) {
+            waitlisted++;
+            outcome = IssuingOutcome.WAITLISTED;
+        } else {
             soldOut++;
             outcome = IssuingOutcome.SOLD_OUT;
-        } else {
-            expected.add(new Coupon(userId, requestId, timestamp, topic, partition, offset));
-            holders.put(userId, expected.size());
-            outcome = IssuingOutcome.ISSUED;
         }
-        var verdict = new Verdict(outcome, outcome == IssuingOutcome.ISSUED ? holders.get(userId) : null);
-        lastDecided.put(userId, new LastDecided(requestId, verdict));
+        if (user == null) {
+            user = new User();
+            users.put(userId, user);
+        }
+        user.requestId = requestId;
+        if (outcome == IssuingOutcome.ISSUED) {
+            issue(userId, user, timestamp, topic + " partition " + partition + " offset " + offset);
+            expected.set(expected.size() - 1, new Coupon(userId, requestId, timestamp, definition.couponsValidUntil(), topic,
+                    partition, offset));
+        } else {
+            user.verdict = new Verdict(outcome, null);
+            if (outcome == IssuingOutcome.WAITLISTED) {
+                user.waiting = true;
+                waitlist.add(userId);
+            }
+        }
+        return decided(requestId, userId, user.verdict, at);
+    }
+
+    private Verdict decided(String requestId, String userId, Verdict verdict, Instant at) {
+        User user = users.get(userId);
+        Instant validUntil = verdict.couponNo() == null || user == null ? null : expected.get(verdict.couponNo() - 1).validUntil();
+        pending.add(new CouponDecision(requestId, eventId, userId, verdict.outcome(), verdict.couponNo(), at, null, null, validUntil));
         return verdict;
+    }
+
+    /**
+     * Decides one shop's action ({@code orderId} with REDEEM and UNREDEEM) at record time
+     * {@code timestamp} and returns its decision; the decisions of the waitlist served before
+     * and after it come with it from {@link #takeExpectedDecisions}.
+     */
+    IssuingOutcome action(String userId, String actionId, ActionType type, String orderId, long timestamp, long streamTime) {
+        actions++;
+        Instant at = Instant.ofEpochMilli(timestamp);
+        if (retiredBy(streamTime) || definition == null) {
+            pending.add(new CouponDecision(actionId, eventId, userId, IssuingOutcome.UNKNOWN_EVENT, null, at, type, null, null));
+            return IssuingOutcome.UNKNOWN_EVENT;
+        }
+        serveWaitlist(timestamp);
+        User user = users.get(userId);
+        if (user == null || user.couponNo == null) {
+            pending.add(new CouponDecision(actionId, eventId, userId, IssuingOutcome.NOT_ISSUED, null, at, type, null, null));
+            return IssuingOutcome.NOT_ISSUED;
+        }
+        Coupon coupon = expected.get(user.couponNo - 1);
+        boolean expired = coupon.validUntil() != null && !at.isBefore(coupon.validUntil());
+        IssuingOutcome outcome;
+        String answeredOrder = null;
+        switch (type) {
+            case REDEEM -> {
+                if (user.state == CouponState.ISSUED && !expired) {
+                    change(userId, user, coupon, CouponState.REDEEMED, orderId, at);
+                    outcome = IssuingOutcome.REDEEMED;
+                    answeredOrder = orderId;
+                } else if (user.state == CouponState.ISSUED) {
+                    outcome = IssuingOutcome.EXPIRED;
+                } else if (user.state == CouponState.REDEEMED && user.orderId.equals(orderId)) {
+                    outcome = IssuingOutcome.REDEEMED;
+                    answeredOrder = orderId;
+                } else if (user.state == CouponState.REDEEMED) {
+                    outcome = IssuingOutcome.ALREADY_REDEEMED;
+                    answeredOrder = user.orderId;
+                } else {
+                    outcome = IssuingOutcome.NOT_ISSUED;
+                }
+            }
+            case UNREDEEM -> {
+                if (user.state == CouponState.REDEEMED && user.orderId.equals(orderId)) {
+                    user.lastCancelledOrder = orderId;
+                    change(userId, user, coupon, CouponState.ISSUED, null, at);
+                    outcome = expired ? IssuingOutcome.EXPIRED : IssuingOutcome.ISSUED;
+                } else if (user.state == CouponState.ISSUED && orderId.equals(user.lastCancelledOrder)) {
+                    outcome = expired ? IssuingOutcome.EXPIRED : IssuingOutcome.ISSUED;
+                } else {
+                    outcome = IssuingOutcome.NOT_REDEEMED;
+                }
+            }
+            case RETURN -> {
+                if (user.state == CouponState.ISSUED) {
+                    change(userId, user, coupon, CouponState.RETURNED, null, at);
+                    returned++;
+                    outcome = IssuingOutcome.RETURNED;
+                } else if (user.state == CouponState.RETURNED) {
+                    outcome = IssuingOutcome.RETURNED;
+                } else {
+                    outcome = IssuingOutcome.ALREADY_REDEEMED;
+                    answeredOrder = user.orderId;
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown action " + type);
+        }
+        pending.add(new CouponDecision(actionId, eventId, userId, outcome, user.couponNo, at, type, answeredOrder,
+                coupon.validUntil()));
+        if (outcome == IssuingOutcome.RETURNED) {
+            serveWaitlist(timestamp);
+        }
+        return outcome;
+    }
+
+    private void change(String userId, User user, Coupon coupon, CouponState state, String orderId, Instant at) {
+        user.state = state;
+        user.orderId = orderId;
+        user.version++;
+        expectedChanges.add(new CouponChange(eventId, userId, user.couponNo, coupon.requestId(),
+                Instant.ofEpochMilli(coupon.issuedAtMillis()), coupon.validUntil(), state, orderId, user.version, at));
+    }
+
+    /** The decisions the model made since the last call, in the order the processor must have published them. */
+    List<CouponDecision> takeExpectedDecisions() {
+        List<CouponDecision> taken = List.copyOf(pending);
+        pending.clear();
+        return taken;
+    }
+
+    /**
+     * The record of {@code coupon-decisions} taken for {@code expected} ({@code null}: none there);
+     * {@code where} names the record that was decided, {@code decisionWhere} the decision's record.
+     */
+    void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere) {
+        if (published == null) {
+            discrepancy(where + ": no decision on coupon-decisions for " + (expected.decidesAction() ? "action " : "request ")
+                    + expected.requestId() + " of user " + expected.userId() + " (the audit decides " + show(expected) + ")");
+            return;
+        }
+        decisions++;
+        published(published, decisionWhere);
+        if (!expected.equals(published)) {
+            discrepancy(decisionWhere + ": decision " + show(published) + " for user " + published.userId() + " at "
+                    + published.decidedAt() + ", but the audit decides " + (expected.decidesAction() ? "action " : "request ")
+                    + expected.requestId() + " (" + where + ") of user " + expected.userId() + " at " + expected.decidedAt() + " "
+                    + show(expected));
+        }
+    }
+
+    /**
+     * The invariant the published decisions must keep on their own: the waitlist is served in
+     * arrival order (a waiting request's ISSUED comes for the longest-waiting one first).
+     */
+    private void published(CouponDecision decision, String decisionWhere) {
+        if (decision.decidesAction()) {
+            return;
+        }
+        if (decision.outcome() == IssuingOutcome.WAITLISTED) {
+            publishedWaiting.add(decision.requestId());
+        } else if (decision.outcome() == IssuingOutcome.ISSUED && publishedWaiting.contains(decision.requestId())) {
+            String first = publishedWaiting.iterator().next();
+            if (!first.equals(decision.requestId())) {
+                discrepancy(decisionWhere + ": waitlist served out of order: request " + decision.requestId() + " of user "
+                        + decision.userId() + " got coupon " + decision.couponNo() + " while request " + first
+                        + " had waited longer");
+            }
+            publishedWaiting.remove(decision.requestId());
+        }
+    }
+
+    private static String show(CouponDecision decision) {
+        return (decision.action() == null ? "" : decision.action() + " ") + decision.outcome()
+                + (decision.couponNo() == null ? "" : " (coupon " + decision.couponNo() + ")")
+                + (decision.orderId() == null ? "" : " order " + decision.orderId())
+                + (decision.validUntil() == null ? "" : " valid until " + decision.validUntil());
     }
 
     /**
@@ -212,10 +459,11 @@ final class EventAudit {
         }
     }
 
-    /** A record of coupon-decisions that answers no request of coupon-requests. */
+    /** A record of coupon-decisions that answers no request or action of the input logs. */
     void strayDecision(CouponDecision published, String decisionWhere) {
-        discrepancy(decisionWhere + ": decision " + show(new Verdict(published.outcome(), published.couponNo())) + " for request "
-                + published.requestId() + " of user " + published.userId() + " answers no request in coupon-requests at that point");
+        published(published, decisionWhere);
+        discrepancy(decisionWhere + ": decision " + show(published) + " for " + (published.decidesAction() ? "action " : "request ")
+                + published.requestId() + " of user " + published.userId() + " answers nothing in the input logs at that point");
     }
 
     private static String show(Verdict verdict) {
@@ -227,7 +475,8 @@ final class EventAudit {
     void issued(IssuedCoupon coupon, String topic, int partition, long offset) {
         records++;
         int n = coupon.couponNo();
-        var found = new Coupon(coupon.userId(), coupon.requestId(), coupon.issuedAt().toEpochMilli(), topic, partition, offset);
+        var found = new Coupon(coupon.userId(), coupon.requestId(), coupon.issuedAt().toEpochMilli(), coupon.validUntil(), topic,
+                partition, offset);
         String where = found.where();
         if (n != lastRecordedNo + 1) {
             discrepancy(where + ": coupon " + n + " follows coupon " + lastRecordedNo + " (numbers must run 1, 2, 3… in log order)");
@@ -235,7 +484,8 @@ final class EventAudit {
         lastRecordedNo = Math.max(lastRecordedNo, n);
         Coupon earlier = n <= recorded.size() ? recorded.get(n - 1) : null;
         if (earlier != null) {
-            discrepancy("coupon " + n + " issued twice: " + earlier.where() + " (" + earlier + ") and " + where + " (" + found + ")");
+            discrepancy("coupon " + n + " issued twice (a number reused): " + earlier.where() + " (" + earlier + ") and " + where
+                    + " (" + found + ")");
             return;
         }
         Integer otherNo = recordedUsers.get(coupon.userId());
@@ -252,7 +502,7 @@ final class EventAudit {
                     + due + " (" + due.where() + ")");
         } else {
             // Share the expected coupon's strings: a clean log then costs one reference per coupon.
-            found = new Coupon(due.userId(), due.requestId(), due.issuedAtMillis(), topic, partition, offset);
+            found = new Coupon(due.userId(), due.requestId(), due.issuedAtMillis(), due.validUntil(), topic, partition, offset);
         }
         while (recorded.size() < n) {
             recorded.add(null);
@@ -261,7 +511,7 @@ final class EventAudit {
         recordedUsers.put(found.userId(), n);
     }
 
-    /** After coupon-issued: every eligible request must have its coupon there. */
+    /** After coupon-issued: every coupon the model issued must be there. */
     void issuedDone() {
         for (int n = 1; n <= expected.size(); n++) {
             if (n > recorded.size() || recorded.get(n - 1) == null) {
@@ -270,6 +520,112 @@ final class EventAudit {
                         + due + " (" + due.where() + ")");
             }
         }
+    }
+
+    // ---- pass 2b: coupon-changes in log order ----
+
+    /**
+     * One record of coupon-changes: checked against the model's next change of the event, and on
+     * its own against the lifecycle's invariants (a change of an issued coupon, versions 1, 2, ...
+     * per coupon, no redemption at or after the coupon's validity, no second order while one holds
+     * it, the row it carries equal to the coupon's record in coupon-issued).
+     */
+    void changed(CouponChange change, String topic, int partition, long offset) {
+        changeRecords++;
+        String where = topic + " partition " + partition + " offset " + offset;
+        int n = change.couponNo();
+        Coupon coupon = n <= recorded.size() ? recorded.get(n - 1) : null;
+        if (coupon == null) {
+            discrepancy(where + ": a change of coupon " + n + " to " + change.state() + ", a coupon coupon-issued never issued");
+        } else if (!coupon.userId().equals(change.userId()) || !coupon.requestId().equals(change.requestId())
+                || coupon.issuedAtMillis() != change.issuedAt().toEpochMilli() || !Objects.equals(coupon.validUntil(), change.validUntil())) {
+            discrepancy(where + ": the change of coupon " + n + " carries user " + change.userId() + ", request " + change.requestId()
+                    + ", issued at " + change.issuedAt() + ", valid until " + change.validUntil() + ", but coupon-issued has " + coupon
+                    + " (" + coupon.where() + ")");
+        }
+        CouponChange before = latestChange.get(n);
+        int previousVersion = before == null ? 0 : before.version();
+        CouponState previousState = before == null ? CouponState.ISSUED : before.state();
+        if (change.version() != previousVersion + 1) {
+            discrepancy(where + ": coupon " + n + " changes to version " + change.version() + " after version " + previousVersion
+                    + (before == null ? " (its issue)" : " (" + latestChangeWhere.get(n) + ")"));
+        }
+        if (previousState == CouponState.RETURNED) {
+            discrepancy(where + ": coupon " + n + " changes to " + change.state() + " after it was returned ("
+                    + latestChangeWhere.get(n) + "): a returned coupon never comes back");
+        }
+        if (change.state() == CouponState.REDEEMED) {
+            if (change.validUntil() != null && !change.changedAt().isBefore(change.validUntil())) {
+                discrepancy(where + ": coupon " + n + " of user " + change.userId() + " redeemed by order " + change.orderId() + " at "
+                        + change.changedAt() + ", at or after its validity " + change.validUntil() + " (a redemption after expiry)");
+            }
+            if (previousState == CouponState.REDEEMED) {
+                discrepancy(where + ": coupon " + n + " of user " + change.userId() + " redeemed by order " + change.orderId()
+                        + " while order " + before.orderId() + " holds it (" + latestChangeWhere.get(n) + "): two orders at once");
+            }
+        }
+        if (change.state() == CouponState.RETURNED) {
+            if (previousState == CouponState.REDEEMED) {
+                discrepancy(where + ": coupon " + n + " returned while order " + before.orderId() + " holds it");
+            }
+            returnTimes.add(change.changedAt().toEpochMilli());
+        }
+        latestChange.put(n, change);
+        latestChangeWhere.put(n, where);
+
+        CouponChange due = changeIndex < expectedChanges.size() ? expectedChanges.get(changeIndex) : null;
+        changeIndex++;
+        if (due == null) {
+            discrepancy(where + ": a change of coupon " + n + " to " + show(change) + ", but the audit made only "
+                    + expectedChanges.size() + " change(s) of this event");
+        } else if (!due.equals(change)) {
+            discrepancy(where + ": change " + show(change) + " of coupon " + n + ", but the audit's " + ordinal(changeIndex)
+                    + " change of this event is " + show(due) + " of coupon " + due.couponNo());
+        }
+    }
+
+    private static String show(CouponChange change) {
+        return change.state() + (change.orderId() == null ? "" : " by order " + change.orderId()) + " (version " + change.version()
+                + ", user " + change.userId() + ", at " + change.changedAt() + ")";
+    }
+
+    /**
+     * After coupon-issued and coupon-changes: every change the model made must be there, and the
+     * live coupons (issued, not returned) never exceed the limit in force when a coupon is issued.
+     */
+    void changesDone() {
+        for (int i = changeIndex; i < expectedChanges.size(); i++) {
+            CouponChange due = expectedChanges.get(i);
+            discrepancy("change " + show(due) + " of coupon " + due.couponNo() + " is missing from coupon-changes");
+        }
+        List<Long> returns = returnTimes.stream().sorted().toList();
+        int returnsBefore = 0;
+        for (int n = 1; n <= recorded.size(); n++) {
+            Coupon coupon = recorded.get(n - 1);
+            if (coupon == null) {
+                continue;
+            }
+            while (returnsBefore < returns.size() && returns.get(returnsBefore) <= coupon.issuedAtMillis()) {
+                returnsBefore++;
+            }
+            int liveBefore = (n - 1) - returnsBefore;
+            long limit = limitAt(coupon.issuedAtMillis());
+            if (limit >= 0 && liveBefore >= limit) {
+                discrepancy(coupon.where() + ": coupon " + n + " issued at " + Instant.ofEpochMilli(coupon.issuedAtMillis()) + " while "
+                        + liveBefore + " coupon(s) were live: live coupons above the limit " + limit);
+            }
+        }
+    }
+
+    /** The limit in force at {@code time}, -1 when no definition was read by then. */
+    private long limitAt(long time) {
+        long limit = -1;
+        for (long[] entry : limits) {
+            if (entry[0] <= time) {
+                limit = entry[1];
+            }
+        }
+        return limit;
     }
 
     // ---- pass 3: the table, in coupon order ----
@@ -311,35 +667,95 @@ final class EventAudit {
         rowIds.clear();
     }
 
+    /**
+     * The lifecycle columns of the row of coupon {@code couponNo} (row id {@code id}) against the
+     * coupon's latest state in the logs: its last record of coupon-changes, else its issue.
+     */
+    void rowState(long id, int couponNo, String state, String orderId, Instant validUntil, int version) {
+        Coupon record = couponNo >= 1 && couponNo <= recorded.size() ? recorded.get(couponNo - 1) : null;
+        if (record == null) {
+            return; // named by row() already
+        }
+        CouponChange latest = latestChange.get(couponNo);
+        String wantState = latest == null ? CouponState.ISSUED.name() : latest.state().name();
+        String wantOrder = latest == null ? null : latest.orderId();
+        int wantVersion = latest == null ? 0 : latest.version();
+        boolean same = wantState.equals(state) && Objects.equals(wantOrder, orderId) && Objects.equals(record.validUntil(), validUntil)
+                && wantVersion == version;
+        if (!same) {
+            discrepancy("row id " + id + " (coupon " + couponNo + " of event " + eventId + " for user " + record.userId() + ") reads state "
+                    + state + ", order " + orderId + ", valid until " + validUntil + ", version " + version + ", but the logs say "
+                    + wantState + ", order " + wantOrder + ", valid until " + record.validUntil() + ", version " + wantVersion + " ("
+                    + (latest == null ? record.where() : latestChangeWhere.get(couponNo)) + ")");
+        }
+    }
+
     // ---- pass 4: the gate ----
 
-    /** The users holding a coupon as coupon-issued says (the authority the gate must follow). */
-    Set<String> couponHolders() {
-        return Set.copyOf(recordedUsers.keySet());
-    }
-
     /**
-     * The users waiting for a returned coupon now. The audit replays the issuing rules only: until it
-     * replays the lifecycle (waitlist, returns), nobody waits in it.
+     * The users the gate must hold a place for: everyone who holds or held a coupon by
+     * coupon-issued (a returned coupon's user stays applied), and everyone still waiting.
      */
-    Set<String> waitingUsers() {
-        return Set.of();
+    Set<String> couponHolders() {
+        Set<String> placed = new java.util.HashSet<>(recordedUsers.keySet());
+        placed.addAll(waitlist);
+        return Set.copyOf(placed);
     }
 
-    /** The users who returned their coupon (they stay applied at the gate without a place); none until the audit replays returns. */
+    /** What the gate must count: the live coupons (issued by coupon-issued, not returned by coupon-changes) plus the waiting users. */
+    long gateCount() {
+        return liveRecorded() + waitlist.size();
+    }
+
+    private long liveRecorded() {
+        return recordedUsers.size() - returnTimes.size();
+    }
+
+    /** The authority's count in words: as before the lifecycle when nothing was returned and nobody waits. */
+    String gateCountInWords() {
+        if (returnTimes.isEmpty() && waitlist.isEmpty()) {
+            return gateCount() + " coupon holder(s)";
+        }
+        return gateCount() + " (" + liveRecorded() + " live coupon(s) + " + waitlist.size() + " waiting)";
+    }
+
+    /** The users waiting for a returned coupon now. */
+    Set<String> waitingUsers() {
+        return Set.copyOf(waitlist);
+    }
+
+    /** The users who returned their coupon (they stay applied at the gate without a place). */
     Set<String> returnedUsers() {
-        return Set.of();
+        Set<String> returned = new java.util.HashSet<>();
+        recordedUsers.forEach((user, couponNo) -> {
+            CouponChange latest = latestChange.get(couponNo);
+            if (latest != null && latest.state() == CouponState.RETURNED) {
+                returned.add(user);
+            }
+        });
+        return Set.copyOf(returned);
     }
 
     /** What the authority says of a user, in words, for a difference with the gate. */
     String authorityOn(String userId) {
         Integer couponNo = recordedUsers.get(userId);
         if (couponNo != null) {
-            return "holds coupon " + couponNo;
+            CouponChange latest = latestChange.get(couponNo);
+            return latest != null && latest.state() == CouponState.RETURNED ? "returned coupon " + couponNo : "holds coupon " + couponNo;
         }
-        LastDecided last = lastDecided.get(userId);
-        return last == null ? "no request of this user was decided" : "holds no coupon (last decided " + last.verdict().outcome()
-                + ", request " + last.requestId() + ")";
+        User user = users.get(userId);
+        if (user != null && user.waiting) {
+            int place = 1;
+            for (String waiting : waitlist) {
+                if (waiting.equals(userId)) {
+                    break;
+                }
+                place++;
+            }
+            return "waits for a coupon (place " + place + ", request " + user.requestId + ")";
+        }
+        return user == null || user.requestId == null ? "no request of this user was decided"
+                : "holds no coupon (last decided " + user.verdict.outcome() + ", request " + user.requestId + ")";
     }
 
     void gateDiscrepancy(String description) {
@@ -375,14 +791,21 @@ final class EventAudit {
             why = "deleted";
         } else if (definitions > 1) {
             why = "limit " + definition.limit() + " now; defined " + definitions + " times, each request decided under the definition then in force";
+        } else if (returned > 0 || served > 0) {
+            why = "coupon(s) issued, at most " + definition.limit() + " live at a time (" + returned + " returned, " + served
+                    + " served from the waitlist)";
         } else if (k >= definition.limit()) {
             why = "= min(limit " + definition.limit() + ", distinct users who applied while open, at least " + k + ")";
         } else {
             why = "= min(limit " + definition.limit() + ", distinct users who applied while open: " + k + ")";
         }
+        String lifecycle = actions == 0 && waitlisted == 0 && changeRecords == 0 ? ""
+                : String.format("; %,d waitlisted, %,d served from the waitlist, %,d returned; %,d action(s), coupon-changes %,d record(s)",
+                        waitlisted, served, returned, actions, changeRecords);
         return String.format("%s: k = %,d %s; %,d request(s): %,d eligible, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined,"
-                        + " %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)",
-                eventId, k, why, requests, k, duplicates, soldOut, notOpen, closed, undefined, redelivered, records, rows, decisions);
+                        + " %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)%s",
+                eventId, k, why, requests, k - served, duplicates, soldOut, notOpen, closed, undefined, redelivered, records, rows, decisions,
+                lifecycle);
     }
 
     private String limitNote() {

@@ -17,13 +17,13 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The audit's last pass: the Redis gate against the authority. Once every accepted request is
- * decided, the gate of an event must list exactly the users who hold a coupon
- * ({@code fc:{eventId}:users}), count them ({@code fc:{eventId}:count}) and hold no request that
- * still waits for its decision ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
+ * The audit's last pass: the Redis gate against the authority. Once every accepted request and
+ * action is decided, the gate of an event must list exactly the users who hold, held or wait for
+ * a coupon ({@code fc:{eventId}:users}), count the live coupons plus the waiting users
+ * ({@code fc:{eventId}:count}) and hold no request that still waits for its decision
+ * ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
  * read here, never written. On a Redis Cluster ({@code REDIS_CLUSTER=true}) each event's keys are read
- * from the master of their slot (one hash tag per event), so no read needs every master.
- * read here, never written. A retired event ({@code EVENT_RETENTION} past its closing) has no keys
+ * from the master of their slot (one hash tag per event), so no read needs every master. A retired event ({@code EVENT_RETENTION} past its closing) has no keys
  * by design: it is not compared ({@link #retired}).
  */
 final class GateCheck implements AutoCloseable {
@@ -134,12 +134,9 @@ final class GateCheck implements AutoCloseable {
                 differences.add("event " + event + ", user " + user + ": returned their coupon, the gate does not say so");
             }
         }
-        long places = applied.size() - returned.size();
-        if (gate.count() != places) {
-            differences.add("event " + event + ": the gate counts " + gate.count() + " place(s), the authority " + places
-                    + (authority.waitingUsers().isEmpty() && returned.isEmpty()
-                            ? " coupon holder(s)"
-                            : " (live coupons and waiting users)"));
+        if (gate.count() != authority.gateCount()) {
+            differences.add("event " + event + ": the gate counts " + gate.count() + " place(s), the authority "
+                    + authority.gateCountInWords());
         }
         for (String user : new TreeSet<>(gate.pending().keySet())) {
             differences.add("event " + event + ", user " + user + ": the gate still waits for the decision of "

@@ -12,7 +12,8 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Compares the live {@code coupon-issued} (or {@code coupon-decisions}: {@link #ofDecisions}) with a
+ * Compares the live {@code coupon-issued} (or {@code coupon-decisions}: {@link #ofDecisions}, or
+ * {@code coupon-changes}: {@link #ofChanges}) with a
  * replay's side topic, partition by partition: the same keys, value bytes and timestamps in the same
  * order. Decisions depend on the order of the requests, which Kafka keeps per partition only, so
  * that is the unit of comparison.
@@ -49,6 +50,12 @@ final class IssuedLogComparison {
     static IssuedLogComparison ofDecisions(Set<String> events, int maxListed, String topic) {
         return new IssuedLogComparison(events, maxListed, topic + " ", "has no decision in the replay",
                 "the replay wrote a decision the live log lacks");
+    }
+
+    /** The same comparison for {@code coupon-changes}: one record per change of a coupon's state. */
+    static IssuedLogComparison ofChanges(Set<String> events, int maxListed, String topic) {
+        return new IssuedLogComparison(events, maxListed, topic + " ", "was not changed so by the replay",
+                "the replay wrote a change the live log lacks");
     }
 
     /**

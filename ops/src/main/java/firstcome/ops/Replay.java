@@ -34,9 +34,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
- * {@code make replay}: decides {@code coupon-events} and {@code coupon-requests} again from the
- * start of the log with the production topology, under a fresh application id and into side
- * topics, then compares them with the live {@code coupon-issued} and {@code coupon-decisions}
+ * {@code make replay}: decides {@code coupon-events}, {@code coupon-requests} and
+ * {@code coupon-actions} again from the start of the log with the production topology, under a
+ * fresh application id and into side topics, then compares them with the live
+ * {@code coupon-issued}, {@code coupon-changes} and {@code coupon-decisions}
  * ({@link IssuedLogComparison}), byte for byte.
  * Exit status 0 identical, 1 different, 2 could not compare.
  *
@@ -50,7 +51,7 @@ public final class Replay {
 
     private static final String USAGE = """
             usage: Replay [--event ID]... [--wait SECONDS] [--keep] [--max-listed N] [--live-group ID] [--state-dir DIR]
-              --event ID        compare only this event's coupons and decisions (repeatable; default: every event)
+              --event ID        compare only this event's coupons, changes and decisions (repeatable; default: every event)
               --wait SECONDS    how long to wait for the live processor to catch up (default 120)
               --keep            keep the side topics, the replay's internal topics and its group
               --max-listed N    differences printed in full (default 20; all are counted)
@@ -62,25 +63,33 @@ public final class Replay {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaConnection kafka;
+    /** The live topics: the contract's names ({@link Topics#standard()}), or a test's own. */
+    private final Topics live;
     /** The live processor's: events retire at the same stream time in the replay, so it decides the same. */
     private final Duration eventRetention;
     private final PrintStream out;
     private final Progress progress;
     private String lastObservation = "no answer from Kafka";
 
-    private Replay(KafkaConnection kafka, Duration eventRetention, PrintStream out, PrintStream err) {
+    private Replay(KafkaConnection kafka, Topics live, Duration eventRetention, PrintStream out, PrintStream err) {
         this.kafka = kafka;
+        this.live = live;
         this.eventRetention = eventRetention;
         this.out = out;
         this.progress = new Progress(err, "replay");
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
+        return run(env, args, out, err, Topics.standard());
+    }
+
+    /** As {@link #run(Map, String[], PrintStream, PrintStream)}, against the topics {@code live} (a test's own). */
+    static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err, Topics live) {
         CommandOptions options;
         Replay replay;
         try {
             options = CommandOptions.parse(args, Set.of("--keep"), Set.of("--event", "--wait", "--max-listed", "--live-group", "--state-dir"));
-            replay = new Replay(KafkaConnection.fromEnv(env), new Environment(env).eventRetention(), out, err);
+            replay = new Replay(KafkaConnection.fromEnv(env), live, new Environment(env).eventRetention(), out, err);
         } catch (IllegalArgumentException e) {
             err.println("replay: " + e.getMessage() + "\n" + USAGE);
             return CANNOT_COMPARE;
@@ -111,13 +120,12 @@ public final class Replay {
      * The live logs as the replay compares them: the requests up to here were all decided, into
      * exactly these coupons and these decisions.
      */
-    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> issuedEnds,
-            Map<TopicPartition, Long> decisionEnds) {
+    private record Snapshot(Map<TopicPartition, Long> requestEnds, Map<TopicPartition, Long> actionEnds,
+            Map<TopicPartition, Long> issuedEnds, Map<TopicPartition, Long> changeEnds, Map<TopicPartition, Long> decisionEnds) {
     }
 
     private int run(String liveGroup, Set<String> events, Duration wait, boolean keep, int maxListed, String stateParent) {
         kafka.checkAtStart();
-        Topics live = Topics.standard();
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String applicationId = "firstcome-replay-" + stamp;
         // Everything the replay writes goes to topics of its own: its coupons, its decisions, and its
@@ -130,8 +138,8 @@ public final class Replay {
 
         try (var positions = new LogPositions(kafka, "firstcome-replay")) {
             List<TopicPartition> partitions = positions.partitions(live.requests().name());
-            requireSamePartitionCount(positions, partitions.size(), live.events().name(), live.issued().name(),
-                    live.decisions().name());
+            requireSamePartitionCount(positions, partitions.size(), live.events().name(), live.actions().name(),
+                    live.issued().name(), live.changes().name(), live.decisions().name());
 
             Optional<Snapshot> settled = positions.awaitSettled(wait, () -> observe(positions, live, liveGroup));
             if (settled.isEmpty()) {
@@ -141,31 +149,37 @@ public final class Replay {
             }
             Snapshot snapshot = settled.get();
             Map<TopicPartition, Long> requestStarts = positions.starts(live.requests().name());
+            Map<TopicPartition, Long> actionStarts = positions.starts(live.actions().name());
             warnIfTrimmed(requestStarts);
+            warnIfTrimmed(actionStarts);
             long requests = LogPositions.span(requestStarts, snapshot.requestEnds());
-            progress.say(String.format("snapshot: %,d requests (%s up to %,d offsets); deciding them again as %s into %s",
-                    requests, live.issued().name(), LogPositions.span(positions.starts(live.issued().name()), snapshot.issuedEnds()),
-                    applicationId, side.issued().name() + " and " + side.decisions().name()));
+            long actions = LogPositions.span(actionStarts, snapshot.actionEnds());
+            progress.say(String.format("snapshot: %,d requests and %,d actions (%s up to %,d offsets); deciding them again as %s into %s",
+                    requests, actions, live.issued().name(), LogPositions.span(positions.starts(live.issued().name()), snapshot.issuedEnds()),
+                    applicationId, side.issued().name() + ", " + side.changes().name() + " and " + side.decisions().name()));
 
             Path stateDir = createStateDir(stateParent, applicationId);
             try {
                 createSideTopics(positions, side, partitions.size());
                 Optional<Set<Integer>> readFurther = decideAgain(positions, side, applicationId, stateDir,
-                        snapshot.requestEnds(), requests);
+                        snapshot.requestEnds(), snapshot.actionEnds(), requests + actions);
                 if (readFurther.isEmpty()) {
                     return CANNOT_COMPARE;
                 }
                 var coupons = new IssuedLogComparison(events, maxListed);
                 compare(positions, snapshot.issuedEnds(), side.issued().name(), readFurther.get(), coupons);
+                var changes = IssuedLogComparison.ofChanges(events, maxListed, live.changes().name());
+                compare(positions, snapshot.changeEnds(), side.changes().name(), readFurther.get(), changes);
                 var decisions = IssuedLogComparison.ofDecisions(events, maxListed, live.decisions().name());
                 compare(positions, snapshot.decisionEnds(), side.decisions().name(), readFurther.get(), decisions);
                 coupons.report(out);
+                changes.report(out);
                 decisions.report(out);
-                return coupons.identical() && decisions.identical() ? IDENTICAL : DIFFERENT;
+                return coupons.identical() && changes.identical() && decisions.identical() ? IDENTICAL : DIFFERENT;
             } finally {
                 if (keep) {
-                    out.printf("replay: kept topics %s and %s, group %s and its internal topics (delete them when done)%n",
-                            side.issued().name(), side.decisions().name(), applicationId);
+                    out.printf("replay: kept topics %s, %s and %s, group %s and its internal topics (delete them when done)%n",
+                            side.issued().name(), side.changes().name(), side.decisions().name(), applicationId);
                 } else {
                     removeReplay(positions, applicationId, side);
                 }
@@ -187,23 +201,27 @@ public final class Replay {
 
     private Optional<Snapshot> observe(LogPositions positions, Topics live, String liveGroup) {
         Map<TopicPartition, Long> requestEnds = positions.ends(live.requests().name());
+        Map<TopicPartition, Long> actionEnds = positions.ends(live.actions().name());
         long behind = positions.behind(liveGroup, requestEnds);
-        if (behind > 0) {
-            lastObservation = String.format("the live processor (group %s) has %,d request(s) to decide", liveGroup, behind);
+        long actionsBehind = positions.behind(liveGroup, actionEnds);
+        if (behind > 0 || actionsBehind > 0) {
+            lastObservation = String.format("the live processor (group %s) has %,d request(s) and %,d action(s) to decide",
+                    liveGroup, behind, actionsBehind);
             progress.sayNowAndThen("waiting: " + lastObservation);
             return Optional.empty();
         }
-        lastObservation = "new requests kept arriving";
-        return Optional.of(new Snapshot(requestEnds, positions.ends(live.issued().name()), positions.ends(live.decisions().name())));
+        lastObservation = "new requests or actions kept arriving";
+        return Optional.of(new Snapshot(requestEnds, actionEnds, positions.ends(live.issued().name()),
+                positions.ends(live.changes().name()), positions.ends(live.decisions().name())));
     }
 
     /**
      * Runs the topology until its group has committed up to the snapshot's end of every request
-     * partition. Returns the partitions where it read further (requests that arrived since the
-     * snapshot), or empty if the topology failed.
+     * and action partition. Returns the partitions where it read further (requests or actions that
+     * arrived since the snapshot), or empty if the topology failed.
      */
     private Optional<Set<Integer>> decideAgain(LogPositions positions, Topics side, String applicationId, Path stateDir,
-            Map<TopicPartition, Long> ends, long requests) {
+            Map<TopicPartition, Long> ends, Map<TopicPartition, Long> actionEnds, long requests) {
         var config = new ProcessorConfig(kafka, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
                 side.decisions().name()).withEventRetention(eventRetention);
         Properties settings = StreamsSettings.of(config, side);
@@ -220,10 +238,10 @@ public final class Replay {
         try {
             streams.start();
             while (true) {
-                long behind = positions.behind(applicationId, ends);
-                progress.update(requests - behind, requests, "requests decided again");
+                long behind = positions.behind(applicationId, ends) + positions.behind(applicationId, actionEnds);
+                progress.update(requests - behind, requests, "requests and actions decided again");
                 if (behind == 0) {
-                    progress.say(String.format("decided %,d requests again in %.1f s", requests, progress.secondsSinceStart()));
+                    progress.say(String.format("decided %,d requests and actions again in %.1f s", requests, progress.secondsSinceStart()));
                     break;
                 }
                 KafkaStreams.State state = streams.state();
@@ -244,13 +262,18 @@ public final class Replay {
                     .withTimeout(CLOSE_TIMEOUT));
         }
         // Read once the topology is closed: until then it may go on deciding requests newer than the snapshot.
-        Map<TopicPartition, Long> committed = positions.committed(applicationId, side.requests().name());
         Set<Integer> further = new HashSet<>();
-        ends.forEach((partition, end) -> {
-            if (committed.getOrDefault(partition, 0L) > end) {
-                further.add(partition.partition());
+        for (Map<TopicPartition, Long> inputEnds : List.of(ends, actionEnds)) {
+            if (inputEnds.isEmpty()) {
+                continue;
             }
-        });
+            Map<TopicPartition, Long> committed = positions.committed(applicationId, inputEnds.keySet().iterator().next().topic());
+            inputEnds.forEach((partition, end) -> {
+                if (committed.getOrDefault(partition, 0L) > end) {
+                    further.add(partition.partition());
+                }
+            });
+        }
         return Optional.of(further);
     }
 
@@ -285,7 +308,7 @@ public final class Replay {
      * topics that exist already belong to another replay started in the same second: refused, not shared.
      */
     private static void createSideTopics(LogPositions positions, Topics side, int partitions) {
-        List<String> own = List.of(side.issued().name(), side.decisions().name(), side.requestsDeadLetters());
+        List<String> own = List.of(side.issued().name(), side.changes().name(), side.decisions().name(), side.requestsDeadLetters());
         Set<String> taken;
         try {
             taken = new HashSet<>(positions.admin().listTopics().names().get(30, TimeUnit.SECONDS));
@@ -307,7 +330,8 @@ public final class Replay {
     /** Deletes what the replay created on the broker: its side topics, internal topics and group. */
     private void removeReplay(LogPositions positions, String applicationId, Topics side) {
         try {
-            List<String> topics = new ArrayList<>(List.of(side.issued().name(), side.decisions().name(), side.requestsDeadLetters()));
+            List<String> topics = new ArrayList<>(List.of(side.issued().name(), side.changes().name(), side.decisions().name(),
+                    side.requestsDeadLetters()));
             positions.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream()
                     .filter(name -> name.startsWith(applicationId + "-"))
                     .forEach(topics::add);
@@ -318,7 +342,8 @@ public final class Replay {
                 Thread.currentThread().interrupt();
             }
             progress.say("could not remove everything the replay created (" + e.getMessage() + "): delete topics "
-                    + side.issued().name() + ", " + side.decisions().name() + ", " + side.requestsDeadLetters() + ", " + applicationId + "-* and group "
+                    + side.issued().name() + ", " + side.changes().name() + ", " + side.decisions().name() + ", "
+                    + side.requestsDeadLetters() + ", " + applicationId + "-* and group "
                     + applicationId + " by hand");
         }
     }

@@ -74,6 +74,18 @@ class IssuedLogComparisonTest {
                 .contains("partition 2: live offset 1 has no decision in the replay");
     }
 
+    @Test
+    void namesTheChangesTopicAndAChangeOnlyTheLiveLogHas() {
+        var changes = IssuedLogComparison.ofChanges(Set.of(), 20, "coupon-changes");
+
+        changes.comparePartition(1, List.of(record(0, "a", "{\"state\":\"REDEEMED\"}", 10)).iterator(),
+                List.<ConsumerRecord<byte[], byte[]>>of().iterator(), false);
+
+        assertThat(changes.identical()).isFalse();
+        assertThat(report(changes)).contains("replay: coupon-changes DIFFERENT: 1 difference(s), 0 records identical")
+                .contains("partition 1: live offset 0 was not changed so by the replay");
+    }
+
     private String report() {
         return report(comparison);
     }

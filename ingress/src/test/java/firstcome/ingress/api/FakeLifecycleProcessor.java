@@ -1,5 +1,6 @@
 package firstcome.ingress.api;
 
+import firstcome.contract.ActionType;
 import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.IssuingOutcome;
@@ -109,7 +110,9 @@ final class FakeLifecycleProcessor implements AutoCloseable {
         }
         Coupon coupon = coupons.get(key);
         if (coupon == null) {
-            return decision(action, at, IssuingOutcome.NOT_ISSUED, null, null);
+            // The contract's only refusal of an unredeem is NOT_REDEEMED.
+            return decision(action, at,
+                    action.action() == ActionType.UNREDEEM ? IssuingOutcome.NOT_REDEEMED : IssuingOutcome.NOT_ISSUED, null, null);
         }
         boolean expired = coupon.validUntil() != null && !at.isBefore(coupon.validUntil());
         String order = action.orderId();
