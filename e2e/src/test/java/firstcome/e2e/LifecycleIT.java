@@ -15,10 +15,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(InfrastructureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LifecycleIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -35,11 +41,38 @@ class LifecycleIT {
     @AutoClose
     private Pipeline pipeline;
     private Shoppers shoppers;
+    private OperationsCommand commands;
+    /** This class's events, for the operations commands' {@code --event}. */
+    private final List<String> events = new ArrayList<>();
 
     @BeforeAll
     void startPipeline(Infrastructure infrastructure) throws Exception {
         pipeline = new Pipeline(infrastructure);
         shoppers = pipeline.shoppers();
+        commands = new OperationsCommand(infrastructure);
+    }
+
+    /** After the lifecycles above: the replay decides them again byte for byte, the audit and the rebuild agree. */
+    @Test
+    @Order(100)
+    void replaysAuditsAndRebuildsTheLifecyclesAsTheyWereDecided() throws Exception {
+        pipeline.awaitQuiescence(DEADLINE);
+        List<String> args = new ArrayList<>();
+        events.forEach(event -> {
+            args.add("--event");
+            args.add(event);
+        });
+
+        var replay = commands.replay();
+        var audit = commands.audit(args.toArray(String[]::new));
+        var rebuild = commands.rebuildDatabase(args.toArray(String[]::new));
+
+        assertThat(replay.report()).as(replay.report()).containsPattern("replay: identical \\([\\d,]+ records\\)");
+        assertThat(replay.exitStatus()).isZero();
+        assertThat(audit.report()).as(audit.report()).contains("audit: " + events.size() + " event(s), all consistent");
+        assertThat(audit.exitStatus()).isZero();
+        assertThat(rebuild.report()).as(rebuild.report()).contains("rebuild-db: identical");
+        assertThat(rebuild.exitStatus()).isZero();
     }
 
     @Test
@@ -192,7 +225,11 @@ class LifecycleIT {
         }
     }
 
-    private static String uniqueEvent(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private String uniqueEvent(String name) {
+        String event = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        if (!name.equals("nowhere")) {
+            events.add(event);
+        }
+        return event;
     }
 }
