@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -96,6 +98,15 @@ public final class Audit {
     private String gateNote;
     private String tableNote;
     private boolean gateUnread;
+
+    /**
+     * An audit of the Kafka logs alone, fed by {@link #auditLogs} (no table, no gate): what the
+     * tests drive with the processor's own outputs.
+     */
+    Audit(Duration retention, int maxListed, PrintStream out, PrintStream err) {
+        this(null, Optional.empty(), retention, Set.of(), maxListed, out, err);
+        gateNote = "audit: gate not checked (the logs alone)";
+    }
 
     private Audit(SinkConfig config, Optional<RedisAddress> redis, Duration retention, Set<String> events, int maxListed,
             PrintStream out, PrintStream err) {
@@ -180,24 +191,23 @@ public final class Audit {
             warnIfTrimmed(topics.issued().name(), positions.starts(topics.issued().name()));
             warnIfTrimmed(topics.changes().name(), positions.starts(topics.changes().name()));
 
-            long decided = 0;
+            List<PartitionLogs> logs = new ArrayList<>();
             for (TopicPartition partition : partitions) {
-                var eventPartition = new TopicPartition(topics.events().name(), partition.partition());
-                var actionPartition = new TopicPartition(topics.actions().name(), partition.partition());
-                var decisionPartition = new TopicPartition(topics.decisions().name(), partition.partition());
-                List<TimedDefinition> definitions = readDefinitions(reader, eventPartition, eventEnds.get(eventPartition));
-                var published = new PublishedDecisions(
-                        PartitionLog.open(decisionReader, decisionPartition, snapshot.decisionEnds().get(decisionPartition)));
-                var actionLog = PartitionLog.open(actionReader, actionPartition, snapshot.actionEnds().get(actionPartition));
-                decided = decideRequests(reader, partition, snapshot.requestEnds().get(partition), actionLog, definitions, published,
-                        decided, requests);
+                int p = partition.partition();
+                var eventPartition = new TopicPartition(topics.events().name(), p);
+                var actionPartition = new TopicPartition(topics.actions().name(), p);
+                var decisionPartition = new TopicPartition(topics.decisions().name(), p);
+                var issuedPartition = new TopicPartition(topics.issued().name(), p);
+                var changePartition = new TopicPartition(topics.changes().name(), p);
+                logs.add(new PartitionLogs(
+                        () -> PartitionLog.open(reader, eventPartition, eventEnds.get(eventPartition)),
+                        () -> PartitionLog.open(reader, partition, snapshot.requestEnds().get(partition)),
+                        () -> PartitionLog.open(actionReader, actionPartition, snapshot.actionEnds().get(actionPartition)),
+                        () -> PartitionLog.open(decisionReader, decisionPartition, snapshot.decisionEnds().get(decisionPartition)),
+                        () -> PartitionLog.open(reader, issuedPartition, snapshot.issuedEnds().get(issuedPartition)),
+                        () -> PartitionLog.open(reader, changePartition, snapshot.changeEnds().get(changePartition))));
             }
-            progress.say(String.format("decided %,d requests in %.1f s; reading %s", decided, progress.secondsSinceStart(),
-                    topics.issued().name()));
-            snapshot.issuedEnds().forEach((partition, end) -> readIssued(reader, partition, end));
-            audits.values().forEach(EventAudit::issuedDone);
-            snapshot.changeEnds().forEach((partition, end) -> readChanges(reader, partition, end));
-            audits.values().forEach(EventAudit::changesDone);
+            auditLogs(logs, requests);
             progress.say("reading table " + CouponWriter.TABLE);
             readTable(database);
             readTableStates(database);
@@ -244,11 +254,46 @@ public final class Audit {
     private record TimedDefinition(long timestamp, String eventId, EventDefinition definition) {
     }
 
+    /**
+     * The logs of one partition number, each opened when the pass that reads it comes: the inputs
+     * ({@code coupon-events}, {@code coupon-requests}, {@code coupon-actions}) and the outputs
+     * ({@code coupon-decisions}, {@code coupon-issued}, {@code coupon-changes}), in log order.
+     */
+    record PartitionLogs(Supplier<Iterator<ConsumerRecord<byte[], byte[]>>> definitions,
+            Supplier<Iterator<ConsumerRecord<byte[], byte[]>>> requests, Supplier<Iterator<ConsumerRecord<byte[], byte[]>>> actions,
+            Supplier<Iterator<ConsumerRecord<byte[], byte[]>>> decisions, Supplier<Iterator<ConsumerRecord<byte[], byte[]>>> issued,
+            Supplier<Iterator<ConsumerRecord<byte[], byte[]>>> changes) {
+    }
+
+    /**
+     * The audit of the Kafka logs, partition by partition: every definition, request and action decided
+     * again and checked against {@code coupon-decisions}, then {@code coupon-issued} and then
+     * {@code coupon-changes} against the model. {@code total}: the requests and actions, for the progress.
+     */
+    void auditLogs(List<PartitionLogs> partitions, long total) {
+        long decided = 0;
+        for (PartitionLogs logs : partitions) {
+            List<TimedDefinition> definitions = readDefinitions(logs.definitions().get());
+            var published = new PublishedDecisions(logs.decisions().get());
+            decided = decideRequests(logs.requests().get(), logs.actions().get(), definitions, published, decided, total);
+        }
+        progress.say(String.format("decided %,d requests and actions in %.1f s; reading %s", decided, progress.secondsSinceStart(),
+                topics.issued().name()));
+        partitions.forEach(logs -> readIssued(logs.issued().get()));
+        audits.values().forEach(EventAudit::issuedDone);
+        partitions.forEach(logs -> readChanges(logs.changes().get()));
+        audits.values().forEach(EventAudit::changesDone);
+    }
+
+    /** The audit of each event seen, by event id. */
+    Map<String, EventAudit> audits() {
+        return java.util.Collections.unmodifiableMap(audits);
+    }
+
     /** One partition's definitions in log order; the few the processor would set aside are skipped as it skips them. */
-    private List<TimedDefinition> readDefinitions(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end) {
+    private List<TimedDefinition> readDefinitions(Iterator<ConsumerRecord<byte[], byte[]>> log) {
         List<TimedDefinition> definitions = new ArrayList<>();
         Topic<EventDefinition> topic = topics.events();
-        var log = PartitionLog.open(reader, partition, end);
         while (log.hasNext()) {
             ConsumerRecord<byte[], byte[]> record = log.next();
             String key = record.key() == null ? null : new String(record.key(), UTF_8);
@@ -278,12 +323,11 @@ public final class Audit {
      * it makes (a served waitlisted user's second one included) in that order, so the decisions
      * partition follows the model record for record.
      */
-    private long decideRequests(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end, PartitionLog actionLog,
+    private long decideRequests(Iterator<ConsumerRecord<byte[], byte[]>> requestLog, Iterator<ConsumerRecord<byte[], byte[]>> actionLog,
             List<TimedDefinition> definitions, PublishedDecisions published, long decided, long total) {
         int nextDefinition = 0;
         // The task's stream time: the highest record time of the partition's definitions, requests and actions read so far.
         long streamTime = Long.MIN_VALUE;
-        var requestLog = PartitionLog.open(reader, partition, end);
         ConsumerRecord<byte[], byte[]> request = requestLog.hasNext() ? requestLog.next() : null;
         ConsumerRecord<byte[], byte[]> action = actionLog.hasNext() ? actionLog.next() : null;
         while (request != null || action != null) {
@@ -394,12 +438,12 @@ public final class Audit {
      */
     private final class PublishedDecisions {
 
-        private final PartitionLog log;
+        private final Iterator<ConsumerRecord<byte[], byte[]>> log;
         private ConsumerRecord<byte[], byte[]> head;
         private CouponDecision headDecision;
         private String lastTaken;
 
-        PublishedDecisions(PartitionLog log) {
+        PublishedDecisions(Iterator<ConsumerRecord<byte[], byte[]>> log) {
             this.log = log;
         }
 
@@ -483,9 +527,8 @@ public final class Audit {
         }
     }
 
-    private void readIssued(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end) {
+    private void readIssued(Iterator<ConsumerRecord<byte[], byte[]>> log) {
         Topic<IssuedCoupon> topic = topics.issued();
-        var log = PartitionLog.open(reader, partition, end);
         while (log.hasNext()) {
             ConsumerRecord<byte[], byte[]> record = log.next();
             String where = record.topic() + " partition " + record.partition() + " offset " + record.offset();
@@ -518,9 +561,8 @@ public final class Audit {
         }
     }
 
-    private void readChanges(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition, long end) {
+    private void readChanges(Iterator<ConsumerRecord<byte[], byte[]>> log) {
         Topic<CouponChange> topic = topics.changes();
-        var log = PartitionLog.open(reader, partition, end);
         while (log.hasNext()) {
             ConsumerRecord<byte[], byte[]> record = log.next();
             String key = record.key() == null ? null : new String(record.key(), UTF_8);
@@ -660,7 +702,8 @@ public final class Audit {
         }
     }
 
-    private int report() {
+    /** Prints the report (to the stream given at the start) and answers the exit status. */
+    int report() {
         long discrepancies = generalDiscrepancies;
         int failing = 0;
         for (EventAudit audit : audits.values()) {

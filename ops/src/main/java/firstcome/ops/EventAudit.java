@@ -33,15 +33,19 @@ import java.util.Set;
  * <p>The rules are written out here on purpose, from docs/lifecycle.md, not taken from the
  * streams-processor: it is a check, not a copy. A request with the request id of the user's last
  * decided request (a duplicate is not one) is a re-delivery and is answered as that request was
- * last decided (a waitlisted user's served coupon included), changing nothing. Otherwise the
+ * last decided (a waitlisted user's served coupon included), stamped with that decision's time,
+ * changing nothing. Otherwise the
  * event must be defined; a user who holds, held or waits for a coupon is a duplicate; the
  * request's record time must lie in {@code [opensAt, closesAt)} and before
  * {@code couponsValidUntil}; then it gets coupon {@code issued + 1} while fewer than {@code limit}
  * coupons are live and nobody waits, else a place at the tail of the waitlist while fewer than
  * {@code waitlist} wait, else it is sold out. Before any record of the event is decided (and after
  * a return, and after a new definition) the waitlist is served in arrival order while coupons are
- * free and the record's time is before the closing. Once the stream time (the highest record time
- * of the partition read so far, the record at hand included) reaches the event's retirement
+ * free and the stream time (the highest record time of the partition read so far, the record at
+ * hand included) is before the closing, each served user stamped with the record's own time. An
+ * action's decision names the coupon (and its validity) while the coupon is live, and with
+ * {@code RETURNED}; an unredeem finding no coupon is {@code NOT_REDEEMED}. Once the stream time
+ * reaches the event's retirement
  * ({@code EVENT_RETENTION} past its closing), every request to it is refused {@code CLOSED} and
  * every action {@code UNKNOWN_EVENT}, and no later definition takes effect: the processor dropped
  * the event's state and keeps only that it retired.
@@ -88,6 +92,8 @@ final class EventAudit {
         String lastCancelledOrder;
         int version;
         boolean waiting;
+        /** When the latest decision of the user's request was made (a served waiting user: when they were served). */
+        Instant decidedAt;
     }
 
     private final String eventId;
@@ -97,8 +103,8 @@ final class EventAudit {
     /** Set once the stream time reached the retirement of the definition in force. */
     private Instant retiredAt;
     private int definitions;
-    /** The limit in force from each definition's record time on, for the check that live coupons never exceed it. */
-    private final List<long[]> limits = new ArrayList<>();
+    /** The highest limit any definition set, for the check of a coupon whose issue coupon-decisions does not show. */
+    private long highestLimit = -1;
     private long requests;
     private long duplicates;
     private long notOpen;
@@ -132,6 +138,13 @@ final class EventAudit {
 
     /** coupon-decisions as published: the waiting requests in the order they were put on the waitlist. */
     private final LinkedHashSet<String> publishedWaiting = new LinkedHashSet<>();
+    /** coupon-decisions as published: the users whose coupon a RETURNED decision gave back, in log order. */
+    private final Set<String> publishedReturns = new java.util.HashSet<>();
+    /**
+     * coupon-decisions as published, in log order (the processor's): for each coupon number, at its first
+     * ISSUED decision, the returns published before it and the limit then in force (-1: none).
+     */
+    private final Map<Integer, long[]> publishedIssue = new HashMap<>();
 
     private final BitSet rowSeen = new BitSet();
     private final Map<String, Long> rowUsers = new HashMap<>();
@@ -197,8 +210,8 @@ final class EventAudit {
         definition = newDefinition;
         if (newDefinition != null) {
             definitions++;
-            limits.add(new long[] {timestamp, newDefinition.limit()});
-            serveWaitlist(timestamp);
+            highestLimit = Math.max(highestLimit, newDefinition.limit());
+            serveWaitlist(timestamp, streamTime);
         }
     }
 
@@ -207,18 +220,23 @@ final class EventAudit {
     }
 
     /**
-     * While a coupon is free, somebody waits and {@code timestamp} is before the closing, the user
-     * at the head of the waitlist gets the next coupon: a second decision of their request.
+     * While a coupon is free, somebody waits and the stream time {@code streamTime} is before the
+     * closing, the user at the head of the waitlist gets the next coupon: a second decision of their
+     * request, stamped with {@code timestamp}, the time of the record that made room. Stream time,
+     * not the record's own: a record stamped before the closing but read after later ones serves
+     * nobody who has been reading {@code CLOSED} since the closing.
      */
-    private void serveWaitlist(long timestamp) {
+    private void serveWaitlist(long timestamp, long streamTime) {
         if (definition == null) {
             return;
         }
         Instant at = Instant.ofEpochMilli(timestamp);
-        while (live() < definition.limit() && !waitlist.isEmpty() && !definition.closedAt(at)) {
+        Instant now = Instant.ofEpochMilli(streamTime);
+        while (live() < definition.limit() && !waitlist.isEmpty() && !definition.closedAt(now)) {
             String userId = waitlist.poll();
             User user = users.get(userId);
             user.waiting = false;
+            user.decidedAt = at;
             issue(userId, user, timestamp, "the waitlist served at " + at);
             served++;
             pending.add(new CouponDecision(user.requestId, eventId, userId, IssuingOutcome.ISSUED, user.couponNo, at, null, null,
@@ -247,11 +265,12 @@ final class EventAudit {
             closed++;
             return decided(requestId, userId, new Verdict(IssuingOutcome.CLOSED, null), at);
         }
-        serveWaitlist(timestamp);
+        serveWaitlist(timestamp, streamTime);
         User user = users.get(userId);
         if (user != null && requestId.equals(user.requestId)) {
+            // The latest decision again, at the time it was made (the processor's stored decision).
             redelivered++;
-            return decided(requestId, userId, user.verdict, at);
+            return decided(requestId, userId, user.verdict, user.decidedAt);
         }
         IssuingOutcome outcome;
         if (definition == null) {
@@ -281,6 +300,7 @@ final class EventAudit {
             users.put(userId, user);
         }
         user.requestId = requestId;
+        user.decidedAt = at;
         if (outcome == IssuingOutcome.ISSUED) {
             issue(userId, user, timestamp, topic + " partition " + partition + " offset " + offset);
             expected.set(expected.size() - 1, new Coupon(userId, requestId, timestamp, definition.couponsValidUntil(), topic,
@@ -314,11 +334,13 @@ final class EventAudit {
             pending.add(new CouponDecision(actionId, eventId, userId, IssuingOutcome.UNKNOWN_EVENT, null, at, type, null, null));
             return IssuingOutcome.UNKNOWN_EVENT;
         }
-        serveWaitlist(timestamp);
+        serveWaitlist(timestamp, streamTime);
         User user = users.get(userId);
         if (user == null || user.couponNo == null) {
-            pending.add(new CouponDecision(actionId, eventId, userId, IssuingOutcome.NOT_ISSUED, null, at, type, null, null));
-            return IssuingOutcome.NOT_ISSUED;
+            // No coupon: an unredeem's only refusal is NOT_REDEEMED, the others' NOT_ISSUED.
+            IssuingOutcome refusal = type == ActionType.UNREDEEM ? IssuingOutcome.NOT_REDEEMED : IssuingOutcome.NOT_ISSUED;
+            pending.add(new CouponDecision(actionId, eventId, userId, refusal, null, at, type, null, null));
+            return refusal;
         }
         Coupon coupon = expected.get(user.couponNo - 1);
         boolean expired = coupon.validUntil() != null && !at.isBefore(coupon.validUntil());
@@ -367,10 +389,12 @@ final class EventAudit {
             }
             default -> throw new IllegalArgumentException("unknown action " + type);
         }
-        pending.add(new CouponDecision(actionId, eventId, userId, outcome, user.couponNo, at, type, answeredOrder,
-                coupon.validUntil()));
+        // The coupon is named while it is live, and with RETURNED; a refusal of a returned coupon names none.
+        boolean named = outcome == IssuingOutcome.RETURNED || user.state.live();
+        pending.add(new CouponDecision(actionId, eventId, userId, outcome, named ? user.couponNo : null, at, type, answeredOrder,
+                named ? coupon.validUntil() : null));
         if (outcome == IssuingOutcome.RETURNED) {
-            serveWaitlist(timestamp);
+            serveWaitlist(timestamp, streamTime);
         }
         return outcome;
     }
@@ -416,7 +440,14 @@ final class EventAudit {
      */
     private void published(CouponDecision decision, String decisionWhere) {
         if (decision.decidesAction()) {
+            if (decision.outcome() == IssuingOutcome.RETURNED) {
+                publishedReturns.add(decision.userId());
+            }
             return;
+        }
+        if (decision.outcome() == IssuingOutcome.ISSUED && decision.couponNo() != null) {
+            publishedIssue.putIfAbsent(decision.couponNo(),
+                    new long[] {publishedReturns.size(), definition == null ? -1 : definition.limit()});
         }
         if (decision.outcome() == IssuingOutcome.WAITLISTED) {
             publishedWaiting.add(decision.requestId());
@@ -592,40 +623,31 @@ final class EventAudit {
     /**
      * After coupon-issued and coupon-changes: every change the model made must be there, and the
      * live coupons (issued, not returned) never exceed the limit in force when a coupon is issued.
+     * "When" is a point of the log, not a time: records stamped out of order (a late request, a late
+     * return) are decided in log order, so the coupons before coupon n are 1..n-1 and the returns
+     * before it those coupon-decisions shows before its ISSUED decision, under the definition then
+     * in force. A coupon whose issue coupon-decisions does not show is held to the highest limit ever
+     * set, every return counted before it.
      */
     void changesDone() {
         for (int i = changeIndex; i < expectedChanges.size(); i++) {
             CouponChange due = expectedChanges.get(i);
             discrepancy("change " + show(due) + " of coupon " + due.couponNo() + " is missing from coupon-changes");
         }
-        List<Long> returns = returnTimes.stream().sorted().toList();
-        int returnsBefore = 0;
+        long everyReturn = Math.max(returnTimes.size(), publishedReturns.size());
         for (int n = 1; n <= recorded.size(); n++) {
             Coupon coupon = recorded.get(n - 1);
             if (coupon == null) {
                 continue;
             }
-            while (returnsBefore < returns.size() && returns.get(returnsBefore) <= coupon.issuedAtMillis()) {
-                returnsBefore++;
-            }
-            int liveBefore = (n - 1) - returnsBefore;
-            long limit = limitAt(coupon.issuedAtMillis());
+            long[] issue = publishedIssue.get(n);
+            long liveBefore = (n - 1) - (issue == null ? everyReturn : issue[0]);
+            long limit = issue == null ? highestLimit : issue[1];
             if (limit >= 0 && liveBefore >= limit) {
                 discrepancy(coupon.where() + ": coupon " + n + " issued at " + Instant.ofEpochMilli(coupon.issuedAtMillis()) + " while "
                         + liveBefore + " coupon(s) were live: live coupons above the limit " + limit);
             }
         }
-    }
-
-    /** The limit in force at {@code time}, -1 when no definition was read by then. */
-    private long limitAt(long time) {
-        long limit = -1;
-        for (long[] entry : limits) {
-            if (entry[0] <= time) {
-                limit = entry[1];
-            }
-        }
-        return limit;
     }
 
     // ---- pass 3: the table, in coupon order ----

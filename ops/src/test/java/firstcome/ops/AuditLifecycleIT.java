@@ -132,6 +132,7 @@ class AuditLifecycleIT {
         row(event, 1, "u-1", "r-1", 1, "RETURNED", null, 3, 12);
         row(event, 2, "u-2", "r-2", 12, "ISSUED", null, 0, 12);
         gate(event, 1, "u-1", "u-2");
+        gateReturned(event, "u-1");
         caughtUp();
 
         // when
@@ -259,6 +260,11 @@ class AuditLifecycleIT {
         String prefix = "fc:{" + event + "}:";
         redis.sadd(prefix + "users", users);
         redis.set(prefix + "count", Long.toString(count));
+    }
+
+    /** The users the gate marks as having returned their coupon (they stay applied, without a place). */
+    private void gateReturned(String event, String... users) {
+        redis.sadd("fc:{" + event + "}:returned", users);
     }
 
     /** The processor's and the sink's groups have read everything written so far. */

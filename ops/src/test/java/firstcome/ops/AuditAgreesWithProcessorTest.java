@@ -1,0 +1,530 @@
+package firstcome.ops;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import firstcome.contract.ActionType;
+import firstcome.contract.CouponAction;
+import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponRequest;
+import firstcome.contract.Environment;
+import firstcome.contract.EventDefinition;
+import firstcome.contract.IssuingOutcome;
+import firstcome.contract.Topic;
+import firstcome.contract.Topics;
+import firstcome.processor.IssuingTopology;
+import firstcome.processor.ProcessorConfig;
+import firstcome.processor.StreamsSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The audit decides exactly as the processor does. Random lifecycle logs (definitions that raise and
+ * lower the limit, change the waitlist and the coupons' validity; applications of new and repeated
+ * users; re-delivered requests; redemptions, cancellations and returns with the same and other
+ * orders; records of the three input topics stamped late, out of order, and some of one topic on the
+ * same millisecond) go through the processor's own topology ({@link IssuingTopology} in a
+ * {@link TopologyTestDriver}), in the order its task takes them; then the audit ({@link Audit#auditLogs})
+ * reads the same inputs with the topology's outputs as the published logs, and finds no difference.
+ * Hand-written logs show each reading the two once disagreed on, and that the audit names a decision
+ * altered, or missing, in the published log.
+ *
+ * <p>Records of two input topics never share a millisecond here (each topic keeps to its own
+ * remainder modulo {@link #TICK}): on such a tie the task takes them in its queue order, which the
+ * logs do not tell, and the audit in its own (docs/lifecycle.md, "The fields of a decision").
+ */
+class AuditAgreesWithProcessorTest {
+
+    private static final Topics TOPICS = Topics.standard();
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant OPENS = T0.plusMillis(6);
+    private static final List<String> EVENTS = List.of("a", "b");
+    /** Milliseconds per tick of the random logs; definitions are stamped at tick + 0, requests + 1, actions + 2. */
+    private static final int TICK = 3;
+
+    // ---- the random logs ----
+
+    sealed interface Step permits Define, Apply, Redeliver, Act {
+    }
+
+    /** A definition of the event; {@code validAfter}: its coupons' validity in milliseconds after T0 (null: none). */
+    record Define(String eventId, int limit, int waitlist, Integer validAfter) implements Step {
+    }
+
+    record Apply(String eventId, String userId) implements Step {
+    }
+
+    /** The earlier request number {@code pick} (modulo how many there were) published again, byte for byte, with its own time. */
+    record Redeliver(int pick) implements Step {
+    }
+
+    record Act(String eventId, String userId, ActionType action, String orderId) implements Step {
+    }
+
+    /** A step {@code advance} ticks after the one before, stamped {@code lag} ticks earlier than that (a record that comes late). */
+    record Timed(Step step, int advance, int lag) {
+    }
+
+    /** The events' closings in milliseconds after T0 (null: never), the processor's EVENT_RETENTION, the steps. */
+    record Scenario(Map<String, Integer> closesAfter, Duration retention, List<Timed> steps) {
+    }
+
+    /** One record of an input topic as written: its time, key and value bytes. */
+    record Input(String topic, long timestamp, String key, byte[] value) {
+    }
+
+    /** The three input logs, each in the order written. */
+    record Inputs(List<Input> definitions, List<Input> requests, List<Input> actions) {
+
+        Inputs() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        <T> void add(Topic<T> topic, String key, T value, Instant at) {
+            var input = new Input(topic.name(), at.toEpochMilli(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
+            if (topic.name().equals(TOPICS.events().name())) {
+                definitions.add(input);
+            } else if (topic.name().equals(TOPICS.requests().name())) {
+                requests.add(input);
+            } else {
+                actions.add(input);
+            }
+        }
+
+        /**
+         * The order the processor's task takes the three logs in: of their heads, the record with the
+         * smallest timestamp (a definition, then a request, then an action on a tie of their heads).
+         */
+        List<Input> taskOrder() {
+            List<Input> order = new ArrayList<>();
+            int d = 0;
+            int r = 0;
+            int a = 0;
+            while (d < definitions.size() || r < requests.size() || a < actions.size()) {
+                long dt = d < definitions.size() ? definitions.get(d).timestamp() : Long.MAX_VALUE;
+                long rt = r < requests.size() ? requests.get(r).timestamp() : Long.MAX_VALUE;
+                long at = a < actions.size() ? actions.get(a).timestamp() : Long.MAX_VALUE;
+                if (d < definitions.size() && dt <= rt && dt <= at) {
+                    order.add(definitions.get(d++));
+                } else if (r < requests.size() && rt <= at) {
+                    order.add(requests.get(r++));
+                } else {
+                    order.add(actions.get(a++));
+                }
+            }
+            return order;
+        }
+    }
+
+    /** What the topology published: coupon-decisions, coupon-issued and coupon-changes, in log order. */
+    record Outputs(List<TestRecord<byte[], byte[]>> decisions, List<TestRecord<byte[], byte[]>> issued,
+            List<TestRecord<byte[], byte[]>> changes) {
+
+        List<CouponDecision> decisionValues() {
+            return decisions.stream().map(r -> TOPICS.decisions().valueSerde().deserializer().deserialize(TOPICS.decisions().name(),
+                    r.value())).toList();
+        }
+
+        /** The same outputs with the {@code index}th decision replaced by {@code change} of it (null: left out). */
+        Outputs withDecision(int index, UnaryOperator<CouponDecision> change) {
+            List<TestRecord<byte[], byte[]>> altered = new ArrayList<>(decisions);
+            CouponDecision changed = change.apply(decisionValues().get(index));
+            if (changed == null) {
+                altered.remove(index);
+            } else {
+                TestRecord<byte[], byte[]> record = decisions.get(index);
+                altered.set(index, new TestRecord<>(record.key(),
+                        TOPICS.decisions().valueSerde().serializer().serialize(TOPICS.decisions().name(), changed), record.getRecordTime()));
+            }
+            return new Outputs(altered, issued, changes);
+        }
+    }
+
+    @Property(tries = 120)
+    void findsNoDifferenceInWhatTheProcessorPublishes(@ForAll("scenarios") Scenario scenario) throws IOException {
+        Inputs inputs = inputs(scenario);
+        Outputs outputs = topology(scenario.retention(), inputs);
+
+        var report = new ByteArrayOutputStream();
+        Audit audit = audit(scenario.retention(), inputs, outputs, report);
+        int status = audit.report();
+
+        assertThat(differences(audit)).as("%s", report.toString(UTF_8)).isEmpty();
+        assertThat(status).as("%s", report.toString(UTF_8)).isEqualTo(Audit.CONSISTENT);
+        collectStatistics(outputs.decisionValues());
+    }
+
+    /** How often the random logs reach the readings the audit and the processor once differed on. */
+    private static void collectStatistics(List<CouponDecision> decisions) {
+        Set<String> returned = new HashSet<>();
+        Map<String, List<IssuingOutcome>> byRequest = new HashMap<>();
+        boolean unredeemWithoutCoupon = false;
+        boolean refusalOfReturned = false;
+        boolean servedRedelivered = false;
+        boolean served = false;
+        for (CouponDecision d : decisions) {
+            String user = d.eventId() + "/" + d.userId();
+            if (d.decidesAction()) {
+                unredeemWithoutCoupon |= d.action() == ActionType.UNREDEEM && d.outcome() == IssuingOutcome.NOT_REDEEMED
+                        && d.couponNo() == null && !returned.contains(user);
+                refusalOfReturned |= returned.contains(user) && d.action() != ActionType.RETURN;
+                if (d.outcome() == IssuingOutcome.RETURNED) {
+                    returned.add(user);
+                }
+            } else {
+                List<IssuingOutcome> before = byRequest.computeIfAbsent(d.requestId(), id -> new ArrayList<>());
+                served |= before.contains(IssuingOutcome.WAITLISTED) && d.outcome() == IssuingOutcome.ISSUED;
+                servedRedelivered |= before.contains(IssuingOutcome.WAITLISTED) && before.contains(IssuingOutcome.ISSUED);
+                before.add(d.outcome());
+            }
+        }
+        Statistics.label("a waiting user served").collect(served);
+        Statistics.label("an unredeem without a coupon").collect(unredeemWithoutCoupon);
+        Statistics.label("a redeem or unredeem of a returned coupon").collect(refusalOfReturned);
+        Statistics.label("a served user's request re-delivered").collect(servedRedelivered);
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        // A run lasts about a millisecond per step (120 at most): some events close (or their coupons expire) half-way.
+        Arbitrary<Integer> closing = Arbitraries.integers().between(60, 900).injectNull(0.4);
+        Arbitrary<Duration> retention = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(Environment.DEFAULT_EVENT_RETENTION)),
+                Tuple.of(1, Arbitraries.integers().between(30, 300).map(Duration::ofMillis)));
+        Arbitrary<String> event = Arbitraries.of(EVENTS);
+        // Few users, so that actions mostly meet coupons that exist and the waitlist fills.
+        Arbitrary<String> user = Arbitraries.integers().between(1, 7).map(u -> "u-" + u);
+        Arbitrary<Step> define = Combinators.combine(event, Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(30, 900).injectNull(0.5))
+                .as(Define::new);
+        Arbitrary<Step> apply = Combinators.combine(event, user).as(Apply::new);
+        Arbitrary<Step> redeliver = Arbitraries.integers().between(0, 1_000).map(Redeliver::new);
+        Arbitrary<ActionType> actionType = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(ActionType.REDEEM)),
+                Tuple.of(2, Arbitraries.just(ActionType.UNREDEEM)), Tuple.of(3, Arbitraries.just(ActionType.RETURN)));
+        Arbitrary<Step> act = Combinators.combine(event, user, actionType, Arbitraries.of("o-1", "o-2", "o-3"))
+                .as((e, u, type, order) -> new Act(e, u, type, type == ActionType.RETURN ? null : order));
+        Arbitrary<Step> step = Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(6, act));
+        Arbitrary<Integer> lag = Arbitraries.frequencyOf(Tuple.of(17, Arbitraries.just(0)), Tuple.of(3, Arbitraries.integers().between(1, 40)));
+        Arbitrary<Timed> timed = Combinators.combine(step, Arbitraries.integers().between(0, 2), lag).as(Timed::new);
+        Arbitrary<Step> first = Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(30, 900).injectNull(0.5))
+                .as((limit, waitlist, valid) -> new Define("*", limit, waitlist, valid));
+        return Combinators.combine(closing.list().ofSize(EVENTS.size()), retention, first, timed.list().ofMinSize(30).ofMaxSize(120))
+                .as((closings, kept, initial, steps) -> {
+                    Map<String, Integer> closesAfter = new HashMap<>();
+                    List<Timed> all = new ArrayList<>();
+                    for (int i = 0; i < EVENTS.size(); i++) {
+                        closesAfter.put(EVENTS.get(i), closings.get(i));
+                        Define d = (Define) initial;
+                        all.add(new Timed(new Define(EVENTS.get(i), d.limit(), d.waitlist(), d.validAfter()), 0, 0));
+                    }
+                    all.addAll(steps);
+                    return new Scenario(closesAfter, kept, all);
+                });
+    }
+
+    /** The scenario's input logs: each step appended to its topic, stamped by the tick it falls on. */
+    private static Inputs inputs(Scenario scenario) {
+        var inputs = new Inputs();
+        List<CouponRequest> sent = new ArrayList<>();
+        long clock = 0;
+        int actions = 0;
+        for (Timed timed : scenario.steps()) {
+            clock += timed.advance();
+            long ticks = clock - timed.lag();
+            Step step = timed.step();
+            if (step instanceof Define d) {
+                Integer closes = scenario.closesAfter().get(d.eventId());
+                var definition = new EventDefinition(d.eventId(), d.limit(), OPENS, closes == null ? null : T0.plusMillis(closes),
+                        d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(d.validAfter()));
+                inputs.add(TOPICS.events(), d.eventId(), definition, T0.plusMillis(ticks * TICK));
+            } else if (step instanceof Apply a) {
+                Instant at = T0.plusMillis(ticks * TICK + 1);
+                var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), a.eventId(), a.userId(), at);
+                sent.add(request);
+                inputs.add(TOPICS.requests(), a.eventId(), request, at);
+            } else if (step instanceof Redeliver r && !sent.isEmpty()) {
+                CouponRequest request = sent.get(r.pick() % sent.size());
+                inputs.add(TOPICS.requests(), request.eventId(), request, request.receivedAt());
+            } else if (step instanceof Act a) {
+                Instant at = T0.plusMillis(ticks * TICK + 2);
+                inputs.add(TOPICS.actions(), a.eventId(),
+                        new CouponAction(new UUID(1, ++actions).toString(), a.eventId(), a.userId(), a.action(), a.orderId(), null, at), at);
+            }
+        }
+        return inputs;
+    }
+
+    // ---- the readings the audit and the processor once differed on, and altered logs ----
+
+    @Example
+    void anUnredeemWithoutACouponIsNotRedeemed() throws IOException {
+        var inputs = new Inputs();
+        define(inputs, "a", 1, 0, null, null, 0);
+        request(inputs, "a", "r-1", "u-1", 10);
+        action(inputs, "a", "x-1", "u-2", ActionType.UNREDEEM, "o-1", 11);
+        action(inputs, "a", "x-2", "u-3", ActionType.REDEEM, "o-1", 12);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).extracting(CouponDecision::outcome)
+                .containsExactly(IssuingOutcome.ISSUED, IssuingOutcome.NOT_REDEEMED, IssuingOutcome.NOT_ISSUED);
+        assertConsistent(inputs, outputs);
+    }
+
+    @Example
+    void aRedeemOrUnredeemOfAReturnedCouponNamesNoCouponAndAReturnAgainDoes() throws IOException {
+        var inputs = new Inputs();
+        define(inputs, "a", 1, 0, null, 900, 0);
+        request(inputs, "a", "r-1", "u-1", 10);
+        action(inputs, "a", "x-1", "u-1", ActionType.RETURN, null, 11);
+        action(inputs, "a", "x-2", "u-1", ActionType.REDEEM, "o-1", 12);
+        action(inputs, "a", "x-3", "u-1", ActionType.UNREDEEM, "o-1", 13);
+        action(inputs, "a", "x-4", "u-1", ActionType.RETURN, null, 14);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        Instant validUntil = T0.plusMillis(900);
+        assertThat(outputs.decisionValues()).containsExactly(
+                new CouponDecision("r-1", "a", "u-1", IssuingOutcome.ISSUED, 1, T0.plusMillis(10), null, null, validUntil),
+                new CouponDecision("x-1", "a", "u-1", IssuingOutcome.RETURNED, 1, T0.plusMillis(11), ActionType.RETURN, null, validUntil),
+                new CouponDecision("x-2", "a", "u-1", IssuingOutcome.NOT_ISSUED, null, T0.plusMillis(12), ActionType.REDEEM, null, null),
+                new CouponDecision("x-3", "a", "u-1", IssuingOutcome.NOT_REDEEMED, null, T0.plusMillis(13), ActionType.UNREDEEM, null, null),
+                new CouponDecision("x-4", "a", "u-1", IssuingOutcome.RETURNED, 1, T0.plusMillis(14), ActionType.RETURN, null, validUntil));
+        assertConsistent(inputs, outputs);
+    }
+
+    /** Limit 1, waitlist 1: u-1 holds the coupon, u-2 waits, u-1 returns it at 30 and u-2 is served then. */
+    private static Inputs servedAtTheReturn() {
+        var inputs = new Inputs();
+        define(inputs, "a", 1, 1, null, null, 0);
+        request(inputs, "a", "r-1", "u-1", 10);
+        request(inputs, "a", "r-2", "u-2", 20);
+        action(inputs, "a", "x-1", "u-1", ActionType.RETURN, null, 30);
+        return inputs;
+    }
+
+    @Example
+    void aServedUsersRequestReDeliveredIsAnsweredWithTheCouponStampedWhenTheyWereServed() throws IOException {
+        Inputs inputs = servedAtTheReturn();
+        // the ingress publishes u-2's request again, byte for byte (its own time, 20), after a later request moved time on
+        request(inputs, "a", "r-3", "u-3", 40);
+        request(inputs, "a", "r-2", "u-2", 20);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).last()
+                .isEqualTo(new CouponDecision("r-2", "a", "u-2", IssuingOutcome.ISSUED, 2, T0.plusMillis(30), null, null, null));
+        assertConsistent(inputs, outputs);
+    }
+
+    @Example
+    void aReturnStampedBeforeTheClosingButReadAfterItServesNobody() throws IOException {
+        // closes at 100; u-3's request at 101 moves stream time past it; the shop's return stamped 90 is read after a later action
+        var inputs = new Inputs();
+        define(inputs, "a", 1, 1, 100, null, 0);
+        request(inputs, "a", "r-1", "u-1", 10);
+        request(inputs, "a", "r-2", "u-2", 20);
+        request(inputs, "a", "r-3", "u-3", 101);
+        action(inputs, "a", "x-1", "u-9", ActionType.REDEEM, "o-1", 102);
+        action(inputs, "a", "x-2", "u-1", ActionType.RETURN, null, 90);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).extracting(CouponDecision::requestId, CouponDecision::outcome).containsExactly(
+                tuple("r-1", IssuingOutcome.ISSUED), tuple("r-2", IssuingOutcome.WAITLISTED), tuple("r-3", IssuingOutcome.CLOSED),
+                tuple("x-1", IssuingOutcome.NOT_ISSUED), tuple("x-2", IssuingOutcome.RETURNED));
+        assertConsistent(inputs, outputs);
+    }
+
+    @Example
+    void namesAServedDecisionWithAnotherCoupon() throws IOException {
+        Inputs inputs = servedAtTheReturn();
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+        // offset 2: the return's decision; offset 3: u-2 served coupon 2
+        Outputs altered = outputs.withDecision(3, d -> new CouponDecision(d.requestId(), d.eventId(), d.userId(), d.outcome(), 3,
+                d.decidedAt(), d.action(), d.orderId(), d.validUntil()));
+
+        assertThat(differencesIn(inputs, altered)).anySatisfy(line -> assertThat(line)
+                .startsWith("coupon-decisions partition 0 offset 3: decision ISSUED (coupon 3) for user u-2 at 2026-11-24T10:00:00.030Z,"
+                        + " but the audit decides request r-2 (coupon-actions partition 0 offset 0) of user u-2 at"
+                        + " 2026-11-24T10:00:00.030Z ISSUED (coupon 2)"));
+    }
+
+    @Example
+    void namesARedeliveredDecisionStampedWithTheRedeliveredRecordsTime() throws IOException {
+        Inputs inputs = servedAtTheReturn();
+        request(inputs, "a", "r-3", "u-3", 40);
+        request(inputs, "a", "r-2", "u-2", 20);
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+        int last = outputs.decisions().size() - 1;
+        Outputs altered = outputs.withDecision(last, d -> new CouponDecision(d.requestId(), d.eventId(), d.userId(), d.outcome(),
+                d.couponNo(), T0.plusMillis(20), d.action(), d.orderId(), d.validUntil()));
+
+        assertThat(differencesIn(inputs, altered)).singleElement().asString()
+                .startsWith("coupon-decisions partition 0 offset " + last + ": decision ISSUED (coupon 2) for user u-2 at"
+                        + " 2026-11-24T10:00:00.020Z, but the audit decides request r-2 (coupon-requests partition 0 offset 3) of user u-2"
+                        + " at 2026-11-24T10:00:00.030Z ISSUED (coupon 2)");
+    }
+
+    @Example
+    void namesAnUnredeemRefusedAsNotIssuedAndAMissingDecision() throws IOException {
+        var inputs = new Inputs();
+        define(inputs, "a", 1, 0, null, null, 0);
+        request(inputs, "a", "r-1", "u-1", 10);
+        action(inputs, "a", "x-1", "u-2", ActionType.UNREDEEM, "o-1", 11);
+        request(inputs, "a", "r-2", "u-2", 20);
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        Outputs notIssued = outputs.withDecision(1, d -> new CouponDecision(d.requestId(), d.eventId(), d.userId(), IssuingOutcome.NOT_ISSUED,
+                d.couponNo(), d.decidedAt(), d.action(), d.orderId(), d.validUntil()));
+        Outputs missing = outputs.withDecision(2, d -> null);
+
+        assertThat(differencesIn(inputs, notIssued)).singleElement().asString()
+                .isEqualTo("coupon-decisions partition 0 offset 1: decision UNREDEEM NOT_ISSUED for user u-2 at 2026-11-24T10:00:00.011Z,"
+                        + " but the audit decides action x-1 (coupon-actions partition 0 offset 0) of user u-2 at"
+                        + " 2026-11-24T10:00:00.011Z UNREDEEM NOT_REDEEMED");
+        assertThat(differencesIn(inputs, missing)).singleElement().asString()
+                .isEqualTo("coupon-requests partition 0 offset 1: no decision on coupon-decisions for request r-2 of user u-2"
+                        + " (the audit decides SOLD_OUT)");
+    }
+
+    // ---- the processor, the audit ----
+
+    private static void define(Inputs inputs, String event, int limit, int waitlist, Integer closesAfter, Integer validAfter, long at) {
+        inputs.add(TOPICS.events(), event, new EventDefinition(event, limit, OPENS.minusMillis(6),
+                closesAfter == null ? null : T0.plusMillis(closesAfter), waitlist, validAfter == null ? null : T0.plusMillis(validAfter)),
+                T0.plusMillis(at));
+    }
+
+    private static void request(Inputs inputs, String event, String requestId, String user, long at) {
+        inputs.add(TOPICS.requests(), event, new CouponRequest(requestId, event, user, T0.plusMillis(at)), T0.plusMillis(at));
+    }
+
+    private static void action(Inputs inputs, String event, String actionId, String user, ActionType type, String orderId, long at) {
+        inputs.add(TOPICS.actions(), event, new CouponAction(actionId, event, user, type, orderId, null, T0.plusMillis(at)),
+                T0.plusMillis(at));
+    }
+
+    /** The processor's topology, fed the inputs in its task's order; what it published. */
+    private static Outputs topology(Duration retention, Inputs inputs) throws IOException {
+        Path stateDir = Files.createTempDirectory("audit-agrees");
+        try {
+            Properties props = StreamsSettings.of(new ProcessorConfig("unused:9092", "audit-agrees", stateDir, 0, "localhost", 1), TOPICS);
+            // As the processor's own topology tests: the driver processes one record at a time, exactly-once is proven elsewhere.
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+            try (var driver = new TopologyTestDriver(IssuingTopology.build(TOPICS, retention), props)) {
+                Map<String, TestInputTopic<String, byte[]>> topics = new HashMap<>();
+                for (String name : List.of(TOPICS.events().name(), TOPICS.requests().name(), TOPICS.actions().name())) {
+                    topics.put(name, driver.createInputTopic(name, new StringSerializer(), new ByteArraySerializer()));
+                }
+                for (Input input : inputs.taskOrder()) {
+                    topics.get(input.topic()).pipeInput(new TestRecord<>(input.key(), input.value(), Instant.ofEpochMilli(input.timestamp())));
+                }
+                return new Outputs(read(driver, TOPICS.decisions().name()), read(driver, TOPICS.issued().name()),
+                        read(driver, TOPICS.changes().name()));
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(stateDir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static List<TestRecord<byte[], byte[]>> read(TopologyTestDriver driver, String topic) {
+        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    }
+
+    /** The audit of the inputs with {@code outputs} as the published logs, all in partition 0; its report goes to {@code report}. */
+    private static Audit audit(Duration retention, Inputs inputs, Outputs outputs, OutputStream report) {
+        var audit = new Audit(retention, 100, new PrintStream(report, true, UTF_8), new PrintStream(OutputStream.nullOutputStream()));
+        audit.auditLogs(List.of(new Audit.PartitionLogs(
+                () -> consumed(inputs.definitions()).iterator(),
+                () -> consumed(inputs.requests()).iterator(),
+                () -> consumed(inputs.actions()).iterator(),
+                () -> published(TOPICS.decisions().name(), outputs.decisions()).iterator(),
+                () -> published(TOPICS.issued().name(), outputs.issued()).iterator(),
+                () -> published(TOPICS.changes().name(), outputs.changes()).iterator())),
+                inputs.requests().size() + inputs.actions().size());
+        return audit;
+    }
+
+    private static void assertConsistent(Inputs inputs, Outputs outputs) {
+        var report = new ByteArrayOutputStream();
+        Audit audit = audit(Environment.DEFAULT_EVENT_RETENTION, inputs, outputs, report);
+        int status = audit.report();
+        assertThat(differences(audit)).as("%s", report.toString(UTF_8)).isEmpty();
+        assertThat(status).as("%s", report.toString(UTF_8)).isEqualTo(Audit.CONSISTENT);
+    }
+
+    private static List<String> differencesIn(Inputs inputs, Outputs outputs) {
+        Audit audit = audit(Environment.DEFAULT_EVENT_RETENTION, inputs, outputs, OutputStream.nullOutputStream());
+        assertThat(audit.report()).isEqualTo(Audit.DISCREPANCIES);
+        return differences(audit);
+    }
+
+    private static List<String> differences(Audit audit) {
+        return audit.audits().values().stream().flatMap(a -> a.listedDiscrepancies().stream()).toList();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> consumed(List<Input> log) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Input input : log) {
+            records.add(record(input.topic(), records.size(), input.timestamp(), input.key().getBytes(UTF_8), input.value()));
+        }
+        return records;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> published(String topic, List<TestRecord<byte[], byte[]>> log) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> r : log) {
+            records.add(record(topic, records.size(), r.timestamp(), r.key(), r.value()));
+        }
+        return records;
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, long timestamp, byte[] key, byte[] value) {
+        return new ConsumerRecord<>(topic, 0, offset, timestamp, TimestampType.CREATE_TIME, key.length, value.length, key, value,
+                new RecordHeaders(), Optional.empty());
+    }
+}
