@@ -297,10 +297,7 @@ public final class Chaos {
         List<IssuedCoupon> coupons = issued.records(event);
         List<CouponRow> rows = rows(event);
         Set<CouponRow> fromTopic = coupons.stream().map(c -> new CouponRow(c.userId(), c.couponNo())).collect(Collectors.toSet());
-        int duplicates = duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
-                + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
-                + duplicates(rows.stream().map(CouponRow::userId).toList())
-                + duplicates(rows.stream().map(CouponRow::couponNo).toList());
+        int duplicates = duplicates(coupons, rows);
 
         progress("  " + fault + ": asking the status of all " + spike.acceptedUsers().size() + " accepted users");
         Map<String, String> statuses = statuses(event, spike.acceptedUsers(), Set.of("ISSUED"));
@@ -340,9 +337,7 @@ public final class Chaos {
         if (recovery == null) {
             problems.add("the pipeline did not flow again within 180 s");
         }
-        Map<String, Integer> restarts = new HashMap<>(stack.unplannedRestarts());
-        restartsBefore.forEach((name, count) -> restarts.merge(name, -count, Integer::sum));
-        restarts.values().removeIf(count -> count == 0);
+        Map<String, Integer> restarts = restartsSince(restartsBefore);
         return new Result(fault, limit, rows.size(), coupons.size(), duplicates, fromTopic.equals(new HashSet<>(rows)),
                 spike.acceptedUsers().size(), rejectedAfter202, undecided, spike.serverErrorsOtherThan503(), spike.answers(503),
                 spike.answers(ApplyClient.NO_ANSWER), spike.gaveUp(), restarts, republished, recovery, problems);
@@ -369,10 +364,7 @@ public final class Chaos {
         List<IssuedCoupon> coupons = issued.records(event);
         List<CouponRow> rows = rows(event);
         Set<CouponRow> fromTopic = coupons.stream().map(c -> new CouponRow(c.userId(), c.couponNo())).collect(Collectors.toSet());
-        int duplicates = duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
-                + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
-                + duplicates(rows.stream().map(CouponRow::userId).toList())
-                + duplicates(rows.stream().map(CouponRow::couponNo).toList());
+        int duplicates = duplicates(coupons, rows);
         List<String> problems = new ArrayList<>();
 
         // The authority's log, in order: live coupons never above the limit, numbers never reused.
@@ -480,9 +472,7 @@ public final class Chaos {
                         + " or no answer (%d UNCONFIRMED), %d actions decided; at most %d live coupons; %d coupons issued",
                 fault, redeemed, returned, checkout.repeatedCalls(), checkout.unconfirmed(), decisionsOfAction.size(), mostLive,
                 coupons.size()));
-        Map<String, Integer> restarts = new HashMap<>(stack.unplannedRestarts());
-        restartsBefore.forEach((name, count) -> restarts.merge(name, -count, Integer::sum));
-        restarts.values().removeIf(count -> count == 0);
+        Map<String, Integer> restarts = restartsSince(restartsBefore);
         return new Result(fault, limit, rows.size(), coupons.size(), duplicates, fromTopic.equals(new HashSet<>(rows)),
                 spike.acceptedUsers().size(), rejectedAfter202, undecided, spike.serverErrorsOtherThan503(), spike.answers(503),
                 spike.answers(ApplyClient.NO_ANSWER), spike.gaveUp(), restarts, republished, recovery, problems);
@@ -603,6 +593,22 @@ public final class Chaos {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /** Users or coupon numbers that occur twice, in coupon-issued or in MySQL. */
+    private static int duplicates(List<IssuedCoupon> coupons, List<CouponRow> rows) {
+        return duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
+                + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
+                + duplicates(rows.stream().map(CouponRow::userId).toList())
+                + duplicates(rows.stream().map(CouponRow::couponNo).toList());
+    }
+
+    /** The services' unplanned restarts since {@code before} (those without any left out). */
+    private Map<String, Integer> restartsSince(Map<String, Integer> before) {
+        Map<String, Integer> restarts = new HashMap<>(stack.unplannedRestarts());
+        before.forEach((name, count) -> restarts.merge(name, -count, Integer::sum));
+        restarts.values().removeIf(count -> count == 0);
+        return restarts;
     }
 
     private static <T> int duplicates(List<T> values) {
