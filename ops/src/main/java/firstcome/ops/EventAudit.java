@@ -42,7 +42,8 @@ import java.util.Set;
  * a return, and after a new definition) the waitlist is served in arrival order while coupons are
  * free and the record's time is before the closing. Once the stream time (the highest record time
  * of the partition read so far, the record at hand included) reaches the event's retirement
- * ({@code EVENT_RETENTION} past its closing), every request to it is refused {@code CLOSED} and
+ * ({@code EVENT_RETENTION} past its end, the later of its closing and its coupons' validity:
+ * {@code EventDefinition#retiresAt}), every request to it is refused {@code CLOSED} and
  * every action {@code UNKNOWN_EVENT}, and no later definition takes effect: the processor dropped
  * the event's state and keeps only that it retired.
  */
@@ -154,14 +155,9 @@ final class EventAudit {
 
     /** Whether the event retired at or before {@code streamTime} (epoch ms); remembered once it did. */
     private boolean retiredBy(long streamTime) {
-        if (retiredAt == null && definition != null && definition.closesAt() != null) {
-            Instant at;
-            try {
-                at = definition.closesAt().plus(retention);
-            } catch (java.time.DateTimeException | ArithmeticException never) {
-                return false;
-            }
-            if (streamTime >= at.toEpochMilli()) {
+        if (retiredAt == null && definition != null) {
+            Instant at = definition.retiresAt(retention);
+            if (at != null && streamTime >= at.toEpochMilli()) {
                 retiredAt = at;
             }
         }

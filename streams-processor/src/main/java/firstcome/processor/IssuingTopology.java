@@ -28,7 +28,8 @@ import org.apache.kafka.streams.state.Stores;
  * that is known to have unfetched data. A definition therefore reaches the processor before
  * the requests and actions stamped after it, whichever topic was fetched first.
  *
- * <p>Events retire {@code eventRetention} past their {@code closesAt}, by stream time
+ * <p>Events retire {@code eventRetention} past their end, the later of {@code closesAt} and
+ * {@code couponsValidUntil} ({@code EventDefinition#retiresAt}), by stream time
  * ({@link EventRetirement}): their state leaves the stores, a small marker in {@code retired-events}
  * stays.
  */
@@ -50,7 +51,7 @@ public final class IssuingTopology {
     }
 
     /**
-     * The topology whose events retire {@code eventRetention} past their closing. A replay must use
+     * The topology whose events retire {@code eventRetention} past their end. A replay must use
      * the live processor's retention, or it decides requests to old events differently.
      */
     public static Topology build(Topics topics, Duration eventRetention) {
