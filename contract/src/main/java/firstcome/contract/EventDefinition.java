@@ -1,6 +1,8 @@
 package firstcome.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -66,5 +68,56 @@ public record EventDefinition(String eventId, int limit, Instant opensAt, Instan
      */
     public boolean closedAt(Instant time) {
         return closesAt != null && !time.isBefore(closesAt) || expiredAt(time);
+    }
+
+    /**
+     * When applications end for good: the earlier of {@code closesAt} and {@code couponsValidUntil}
+     * (an application at or after it is refused {@code CLOSED}, {@link #closedAt}); {@code null}: never.
+     */
+    public Instant applicationsCloseAt() {
+        if (closesAt == null || couponsValidUntil == null) {
+            return closesAt == null ? couponsValidUntil : closesAt;
+        }
+        return closesAt.isBefore(couponsValidUntil) ? closesAt : couponsValidUntil;
+    }
+
+    /**
+     * When the event is over: the later of {@code closesAt} (no application after it) and
+     * {@code couponsValidUntil} (no redemption after it); either may be missing, and with both
+     * missing ({@code null}) it never ends. Until then its coupons may still be redeemed, given back
+     * or returned, so its working state must be kept.
+     */
+    public Instant endsAt() {
+        if (closesAt == null) {
+            return couponsValidUntil;
+        }
+        return couponsValidUntil == null || closesAt.isAfter(couponsValidUntil) ? closesAt : couponsValidUntil;
+    }
+
+    /**
+     * The instant the event retires, {@code retention} ({@code EVENT_RETENTION}) past its
+     * {@link #endsAt() end}: from then on its working state (the processor's stores, the gate's keys)
+     * is gone. {@code null} when it never ends, and when that instant cannot be told in epoch
+     * milliseconds (an end so far off that the event never retires: record times never reach it).
+     * The one function every process judges retirement by, so that they cannot drift apart.
+     */
+    public Instant retiresAt(Duration retention) {
+        Instant end = endsAt();
+        if (end == null) {
+            return null;
+        }
+        try {
+            Instant at = end.plus(retention);
+            at.toEpochMilli(); // what record times, Redis and the clocks compare: must fit in milliseconds
+            return at;
+        } catch (DateTimeException | ArithmeticException never) {
+            return null;
+        }
+    }
+
+    /** Whether the event has retired at {@code time}: its {@link #retiresAt retirement instant} is at or before it. */
+    public boolean retiredAt(Duration retention, Instant time) {
+        Instant at = retiresAt(retention);
+        return at != null && !time.isBefore(at);
     }
 }

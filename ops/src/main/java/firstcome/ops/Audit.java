@@ -81,7 +81,7 @@ public final class Audit {
 
     private final SinkConfig config;
     private final Optional<RedisAddress> redis;
-    /** {@code EVENT_RETENTION}: the gate keys of an event closed longer ago than this are gone by design. */
+    /** {@code EVENT_RETENTION}: the gate keys of an event that ended (closed, its coupons expired) longer ago than this are gone by design. */
     private final Duration retention;
     private final Set<String> events;
     private final int maxListed;
@@ -688,7 +688,7 @@ public final class Audit {
                                     audits.size() - retired)
                             : String.format("audit: gate at %s differs from the authority for %,d event(s)", redis.get(), differences.size()))
                             + (retired == 0 ? "" : String.format("; %,d retired event(s) not compared (EVENT_RETENTION %s"
-                                    + " past their closing: their gate keys expired by design)", retired, retention));
+                                    + " past their end: their gate keys expired by design)", retired, retention));
                     return true;
                 }
                 TimeUnit.MILLISECONDS.sleep(250); // a poll with a deadline: the gate follows the decisions within moments

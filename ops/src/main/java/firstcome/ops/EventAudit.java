@@ -45,8 +45,8 @@ import java.util.Set;
  * hand included) is before the closing, each served user stamped with the record's own time. An
  * action's decision names the coupon (and its validity) while the coupon is live, and with
  * {@code RETURNED}; an unredeem finding no coupon is {@code NOT_REDEEMED}. Once the stream time
- * reaches the event's retirement
- * ({@code EVENT_RETENTION} past its closing), every request to it is refused {@code CLOSED} and
+ * reaches the event's retirement ({@code EVENT_RETENTION} past its end, the later of its closing and
+ * its coupons' validity: {@code EventDefinition#retiresAt}), every request to it is refused {@code CLOSED} and
  * every action {@code UNKNOWN_EVENT}, and no later definition takes effect: the processor dropped
  * the event's state and keeps only that it retired.
  */
@@ -167,14 +167,9 @@ final class EventAudit {
 
     /** Whether the event retired at or before {@code streamTime} (epoch ms); remembered once it did. */
     private boolean retiredBy(long streamTime) {
-        if (retiredAt == null && definition != null && definition.closesAt() != null) {
-            Instant at;
-            try {
-                at = definition.closesAt().plus(retention);
-            } catch (java.time.DateTimeException | ArithmeticException never) {
-                return false;
-            }
-            if (streamTime >= at.toEpochMilli()) {
+        if (retiredAt == null && definition != null) {
+            Instant at = definition.retiresAt(retention);
+            if (at != null && streamTime >= at.toEpochMilli()) {
                 retiredAt = at;
             }
         }

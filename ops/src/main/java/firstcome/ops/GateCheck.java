@@ -23,7 +23,7 @@ import redis.clients.jedis.UnifiedJedis;
  * ({@code fc:{eventId}:count}) and hold no request that still waits for its decision
  * ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
  * read here, never written. On a Redis Cluster ({@code REDIS_CLUSTER=true}) each event's keys are read
- * from the master of their slot (one hash tag per event), so no read needs every master. A retired event ({@code EVENT_RETENTION} past its closing) has no keys
+ * from the master of their slot (one hash tag per event), so no read needs every master. A retired event ({@code EVENT_RETENTION} past its end) has no keys
  * by design: it is not compared ({@link #retired}).
  */
 final class GateCheck implements AutoCloseable {
@@ -92,12 +92,13 @@ final class GateCheck implements AutoCloseable {
     }
 
     /**
-     * Whether the event's gate keys have expired by design at {@code now}: it closes, and its closing
-     * plus {@code retention} has come. Such an event is not compared with the gate (its coupons still
-     * are, with the table).
+     * Whether the event's gate keys have expired by design at {@code now}: its retirement
+     * ({@code retention} past its end, the later of its closing and its coupons' validity,
+     * {@link EventDefinition#retiresAt}) has come. Such an event is not compared with the gate (its
+     * coupons still are, with the table).
      */
     static boolean retired(EventDefinition definition, Duration retention, Instant now) {
-        return definition != null && definition.closesAt() != null && !now.isBefore(definition.closesAt().plus(retention));
+        return definition != null && definition.retiredAt(retention, now);
     }
 
     /**

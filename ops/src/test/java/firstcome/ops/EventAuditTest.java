@@ -2,6 +2,7 @@ package firstcome.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import firstcome.contract.ActionType;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -246,6 +247,43 @@ class EventAuditTest {
         long justBefore = closes.plus(java.time.Duration.ofDays(1)).toEpochMilli() - 1;
 
         assertThat(retiring.request("u-1", "r-1", at, justBefore, "coupon-requests", 0, 0).outcome()).isEqualTo(IssuingOutcome.ISSUED);
+    }
+
+    @Test
+    void keepsAnEventWhoseCouponsOutliveItsClosingUntilTheRetentionPastTheirValidity() {
+        // given: closing an hour after it opens, coupons valid thirty days, retired a day after the later
+        EventAudit outlives = new EventAudit(EVENT, 20, java.time.Duration.ofDays(1));
+        Instant closes = OPENS.plusSeconds(3600);
+        Instant validUntil = closes.plus(java.time.Duration.ofDays(30));
+        outlives.define(new EventDefinition(EVENT, 2, OPENS, closes, 0, validUntil), OPENS.toEpochMilli());
+        long at = OPENS.plusSeconds(1).toEpochMilli();
+        assertThat(outlives.request("u-1", "r-1", at, at, "coupon-requests", 0, 0).outcome()).isEqualTo(IssuingOutcome.ISSUED);
+
+        // when / then: past the closing's retirement the coupon is still redeemed
+        long afterTheClosingsRetirement = closes.plus(java.time.Duration.ofDays(2)).toEpochMilli();
+        assertThat(outlives.action("u-1", "a-1", ActionType.REDEEM, "o-1", afterTheClosingsRetirement, afterTheClosingsRetirement))
+                .isEqualTo(IssuingOutcome.REDEEMED);
+        // and from the retirement past the validity on, the event's state is gone
+        long retires = validUntil.plus(java.time.Duration.ofDays(1)).toEpochMilli();
+        assertThat(outlives.action("u-1", "a-2", ActionType.UNREDEEM, "o-1", retires - 1, retires - 1))
+                .isEqualTo(IssuingOutcome.EXPIRED);
+        assertThat(outlives.action("u-1", "a-3", ActionType.REDEEM, "o-2", retires, retires))
+                .isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
+    }
+
+    @Test
+    void retiresAnEventClosedOnlyByItsCouponsValidity() {
+        EventAudit byValidity = new EventAudit(EVENT, 20, java.time.Duration.ofDays(1));
+        Instant validUntil = OPENS.plusSeconds(3600);
+        byValidity.define(new EventDefinition(EVENT, 2, OPENS, null, 0, validUntil), OPENS.toEpochMilli());
+        long at = OPENS.plusSeconds(1).toEpochMilli();
+        assertThat(byValidity.request("u-1", "r-1", at, at, "coupon-requests", 0, 0).outcome()).isEqualTo(IssuingOutcome.ISSUED);
+
+        long retires = validUntil.plus(java.time.Duration.ofDays(1)).toEpochMilli();
+        assertThat(byValidity.action("u-1", "a-1", ActionType.RETURN, null, retires - 1, retires - 1))
+                .isEqualTo(IssuingOutcome.RETURNED);
+        assertThat(byValidity.action("u-1", "a-2", ActionType.RETURN, null, retires, retires))
+                .isEqualTo(IssuingOutcome.UNKNOWN_EVENT);
     }
 
     private static EventDefinition definition(int limit) {

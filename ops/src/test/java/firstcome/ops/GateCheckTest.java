@@ -25,6 +25,18 @@ class GateCheckTest {
     }
 
     @Test
+    void anEventWhoseCouponsOutliveItsClosingIsRetiredFromTheirValidityPlusTheRetentionOn() {
+        Instant validUntil = CLOSES.plus(Duration.ofDays(30));
+        var outlives = new EventDefinition("e1", 10, OPENS, CLOSES, 0, validUntil);
+        var byValidity = new EventDefinition("e2", 10, OPENS, null, 0, validUntil);
+
+        assertThat(GateCheck.retired(outlives, RETENTION, CLOSES.plus(RETENTION))).isFalse();
+        assertThat(GateCheck.retired(outlives, RETENTION, validUntil.plus(RETENTION).minusMillis(1))).isFalse();
+        assertThat(GateCheck.retired(outlives, RETENTION, validUntil.plus(RETENTION))).isTrue();
+        assertThat(GateCheck.retired(byValidity, RETENTION, validUntil.plus(RETENTION))).isTrue();
+    }
+
+    @Test
     void anEventThatNeverClosesOrIsNotDefinedIsAlwaysCompared() {
         assertThat(GateCheck.retired(new EventDefinition("e1", 10, OPENS, null), RETENTION, Instant.MAX)).isFalse();
         assertThat(GateCheck.retired(null, RETENTION, Instant.MAX)).isFalse();

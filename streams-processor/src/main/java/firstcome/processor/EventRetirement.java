@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retires the events of one task: once stream time passes an event's {@code closesAt +
- * EVENT_RETENTION}, its definition, tally, every user's decision (and so their coupon's state) and
+ * Retires the events of one task: once stream time passes an event's end plus
+ * {@code EVENT_RETENTION} ({@link EventDefinition#retiresAt}: the end is the later of
+ * {@code closesAt} and {@code couponsValidUntil}, so its coupons can be redeemed until they expire), its definition, tally, every user's decision (and so their coupon's state) and
  * its waitlist leave the stores, and a {@link RetiredEvent} marker stays under its id.
  *
  * <p>Whether an event is retired is decided by {@link #isRetired} from stream time alone, so a record
@@ -121,7 +122,7 @@ final class EventRetirement {
             definitions.delete(eventId);
         }
         if (marked || dropped > 0) {
-            log.info("{} event {} (closed at {}, retired at {}): dropped {} keys in {} ms{}",
+            log.info("{} event {} (ended at {}, retired at {}): dropped {} keys in {} ms{}",
                     finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
                     (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
         }

@@ -4,7 +4,6 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -63,18 +62,13 @@ public final class IssuingRules {
 
     /**
      * What the event defined as {@code event} leaves behind when it retires, {@code retention} after its
-     * closing; {@code null} for an event that never closes (and one whose retirement lies past the
-     * last instant there is).
+     * end ({@link EventDefinition#retiresAt}: the later of its closing and its coupons' validity);
+     * {@code null} for an event that never ends (and one whose retirement lies past what record times
+     * can reach).
      */
     public static RetiredEvent retirementOf(EventDefinition event, Duration retention) {
-        if (event == null || event.closesAt() == null) {
-            return null;
-        }
-        try {
-            return new RetiredEvent(event.closesAt(), event.closesAt().plus(retention));
-        } catch (DateTimeException | ArithmeticException never) {
-            return null;
-        }
+        Instant retiresAt = event == null ? null : event.retiresAt(retention);
+        return retiresAt == null ? null : new RetiredEvent(event.endsAt(), retiresAt);
     }
 
     /**

@@ -24,11 +24,20 @@ import org.apache.kafka.streams.state.Stores;
  * the outputs are co-partitioned with it.
  *
  * <p>Order across the three topics: a task picks, among its partitions' buffered records, the one
- * with the smallest timestamp, and by default ({@code max.task.idle.ms=0}) waits for a partition
- * that is known to have unfetched data. A definition therefore reaches the processor before
- * the requests and actions stamped after it, whichever topic was fetched first.
+ * with the smallest timestamp; it waits for a partition that is known to have unfetched data, and
+ * for one that is empty and caught up up to {@code max.task.idle.ms} ({@link StreamsSettings#MAX_TASK_IDLE},
+ * 500 ms), counted from when it found that partition empty. A definition therefore reaches the
+ * processor before the requests and actions stamped after it, whichever topic was fetched first;
+ * and a record appended to one topic after a record of another topic stamped later (two ingresses,
+ * different producer batches, a republished request) is still decided first, as a replay decides
+ * it, when it reaches the log within the idle time of that partition's last record. What remains:
+ * an inversion longer than that (a producer's batch held up by a broker outage), or one that
+ * follows a quiet stretch of the late record's topic (its partition empty for longer than the idle
+ * time, so the earlier record of the other topic is decided at once), is decided in arrival order
+ * live and in time order by a replay; {@code make replay} and {@code make audit} name it.
  *
- * <p>Events retire {@code eventRetention} past their {@code closesAt}, by stream time
+ * <p>Events retire {@code eventRetention} past their end, the later of {@code closesAt} and
+ * {@code couponsValidUntil} ({@code EventDefinition#retiresAt}), by stream time
  * ({@link EventRetirement}): their state leaves the stores, a small marker in {@code retired-events}
  * stays.
  */
@@ -50,7 +59,7 @@ public final class IssuingTopology {
     }
 
     /**
-     * The topology whose events retire {@code eventRetention} past their closing. A replay must use
+     * The topology whose events retire {@code eventRetention} past their end. A replay must use
      * the live processor's retention, or it decides requests to old events differently.
      */
     public static Topology build(Topics topics, Duration eventRetention) {

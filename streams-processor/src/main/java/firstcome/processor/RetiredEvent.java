@@ -3,7 +3,9 @@ package firstcome.processor;
 import java.time.Instant;
 
 /**
- * What the processor keeps of an event once it retired: when it closed and when it retired, under
+ * What the processor keeps of an event once it retired: when it ended ({@code closesAt}: the later of
+ * its closing and its coupons' validity, {@code EventDefinition#endsAt}; the name is the stored one)
+ * and when it retired, under
  * the event id in the {@code retired-events} store; nothing per user. It answers the look-ups of the
  * event with 410 {@code RETIRED} and keeps the event id from being opened again.
  */

@@ -1,6 +1,7 @@
 package firstcome.processor;
 
 import firstcome.contract.Topics;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -13,6 +14,18 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  */
 public final class StreamsSettings {
 
+    /**
+     * {@code max.task.idle.ms}: how long a task whose partition of one input topic is empty (and
+     * caught up) waits for it before it decides a record of another topic. A record appended to one
+     * topic's partition later than a record of another topic stamped after it (two ingresses,
+     * different producer batches, a republished request) is then still decided first, in record-time
+     * order, as a replay decides it. Kafka Streams counts the wait from the moment it finds the
+     * partition empty: an inversion within this time of the last record of the other topic's partition
+     * is decided in time order; after a longer quiet stretch there, a record is decided at once. The
+     * cost: a decision right after activity on another of the event's topics waits up to this long.
+     */
+    public static final Duration MAX_TASK_IDLE = Duration.ofMillis(500);
+
     private StreamsSettings() {
     }
 
@@ -22,6 +35,9 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        // Record time decides the order across coupon-events, coupon-requests and coupon-actions, live
+        // as in a replay, for inversions up to this long (the client file cannot change it: KafkaConnection).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE.toMillis());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedHost() + ":" + config.port());
         // Unreadable records go to the dead-letter topic (KIP-1034) with headers saying why and
         // where they came from; readable records the topology rejects go there too.

@@ -116,6 +116,21 @@ class IssuingRulesTest {
     }
 
     @Test
+    void retiresAnEventTheRetentionPastItsCouponsValidityWhenTheyOutliveItsClosingOrItNeverCloses() {
+        Duration week = Duration.ofDays(7);
+        Instant validUntil = CLOSES.plus(Duration.ofDays(30));
+        var outlives = new EventDefinition("e", 2, OPENS, CLOSES, 0, validUntil);
+        var closedByValidity = new EventDefinition("e", 2, OPENS, null, 0, validUntil);
+        var expiresFirst = new EventDefinition("e", 2, OPENS, CLOSES, 0, CLOSES.minusSeconds(1));
+
+        assertThat(IssuingRules.retirementOf(outlives, week)).isEqualTo(new RetiredEvent(validUntil, validUntil.plus(week)));
+        assertThat(IssuingRules.retiredBy(outlives, week, CLOSES.plus(week))).isFalse();
+        assertThat(IssuingRules.retiredBy(outlives, week, validUntil.plus(week))).isTrue();
+        assertThat(IssuingRules.retirementOf(closedByValidity, week)).isEqualTo(new RetiredEvent(validUntil, validUntil.plus(week)));
+        assertThat(IssuingRules.retirementOf(expiresFirst, week)).isEqualTo(new RetiredEvent(CLOSES, CLOSES.plus(week)));
+    }
+
+    @Test
     void refusesARequestToARetiredEventAsClosedAtItsRecordTime() {
         var request = new CouponRequest("r-9", "e", "u-1", CLOSES);
 

@@ -274,6 +274,71 @@ class LifecycleTopologyTest {
     }
 
     @Test
+    void keepsAnEventWhoseCouponsOutliveItsClosingUntilTheRetentionPastTheirValidity(@TempDir Path retiring) {
+        Duration retention = Duration.ofHours(1);
+        Instant closes = T0.plus(Duration.ofMinutes(10));
+        Instant validUntil = closes.plus(Duration.ofDays(30));
+        Instant pastTheClosingsRetirement = closes.plus(retention).plus(IssuingProcessor.SWEEP_INTERVAL);
+        try (var f = new TopologyFixture(retiring, retention, IssuingProcessor.SWEEP_INTERVAL)) {
+            f.define(new EventDefinition("e", 2, T0, closes, 0, validUntil), T0);
+            f.apply("e", "u-1", at(1));
+            f.apply("e", "u-2", at(2));
+            f.decisionsPublished();
+            f.changesPublished();
+
+            f.act("e", "u-1", ActionType.REDEEM, "o-1", pastTheClosingsRetirement);
+            f.act("e", "u-2", ActionType.RETURN, null, pastTheClosingsRetirement.plusMillis(1));
+            f.apply("e", "u-3", pastTheClosingsRetirement.plusMillis(2));
+
+            assertThat(f.decisionsPublished()).extracting(CouponDecision::userId, CouponDecision::outcome, CouponDecision::couponNo)
+                    .containsExactly(tuple("u-1", IssuingOutcome.REDEEMED, 1), tuple("u-2", IssuingOutcome.RETURNED, 2),
+                            tuple("u-3", IssuingOutcome.CLOSED, null));
+            assertThat(f.changesPublished()).extracting(CouponChange::userId, CouponChange::state)
+                    .containsExactly(tuple("u-1", CouponState.REDEEMED), tuple("u-2", CouponState.RETURNED));
+            assertThat(f.retiredMarkerOf("e")).isNull();
+
+            Instant retires = validUntil.plus(retention);
+            String stillKept = f.act("e", "u-1", ActionType.UNREDEEM, "o-1", retires.minusMillis(1));
+            String late = f.act("e", "u-1", ActionType.UNREDEEM, "o-1", retires);
+            String tooLate = f.apply("e", "u-4", retires.plus(IssuingProcessor.SWEEP_INTERVAL));
+
+            assertThat(f.decisionsPublished()).extracting(CouponDecision::userId, CouponDecision::requestId, CouponDecision::outcome)
+                    .containsExactly(tuple("u-1", stillKept, IssuingOutcome.EXPIRED),
+                            tuple("u-1", late, IssuingOutcome.UNKNOWN_EVENT),
+                            tuple("u-4", tooLate, IssuingOutcome.CLOSED));
+            assertThat(f.retiredMarkerOf("e")).isEqualTo(new RetiredEvent(validUntil, retires));
+            assertThat(f.keysIn(IssuingTopology.DECISIONS_STORE)).isEmpty();
+            assertThat(f.keysIn(IssuingTopology.TALLIES_STORE)).isEmpty();
+        }
+    }
+
+    @Test
+    void retiresAnEventClosedOnlyByItsCouponsValidity(@TempDir Path retiring) {
+        Duration retention = Duration.ofHours(1);
+        Instant retires = VALID_UNTIL.plus(retention);
+        try (var f = new TopologyFixture(retiring, retention, IssuingProcessor.SWEEP_INTERVAL)) {
+            f.define(new EventDefinition("e", 2, T0, null, 1, VALID_UNTIL), T0);
+            f.apply("e", "u-1", at(1));
+            f.act("e", "u-1", ActionType.REDEEM, "o-1", at(2));
+            f.act("e", "u-1", ActionType.UNREDEEM, "o-1", retires.minusMillis(1));
+            f.decisionsPublished();
+
+            String late = f.act("e", "u-1", ActionType.REDEEM, "o-2", retires);
+            String tooLate = f.apply("e", "u-2", retires.plusMillis(1));
+            f.define("other", 1);
+            String other = f.apply("other", "u-1", retires.plus(IssuingProcessor.SWEEP_INTERVAL));
+
+            assertThat(f.decisionsPublished()).extracting(CouponDecision::eventId, CouponDecision::requestId, CouponDecision::outcome)
+                    .containsExactly(tuple("e", late, IssuingOutcome.UNKNOWN_EVENT), tuple("e", tooLate, IssuingOutcome.CLOSED),
+                            tuple("other", other, IssuingOutcome.ISSUED));
+            assertThat(f.retiredMarkerOf("e")).isEqualTo(new RetiredEvent(VALID_UNTIL, retires));
+            assertThat(f.keysIn(IssuingTopology.DECISIONS_STORE)).containsExactly("other/u-1");
+            assertThat(f.keysIn(IssuingTopology.TALLIES_STORE)).containsExactly("other");
+            assertThat(f.keysIn(IssuingTopology.WAITLIST_STORE)).isEmpty();
+        }
+    }
+
+    @Test
     void answersAWaitingUsersPlaceAsTheUsersAheadAreServed() {
         defineWithWaitlist("e", 1, 3);
         fixture.apply("e", "u-1", at(1));

@@ -74,6 +74,7 @@ class ProcessorConfigTest {
                 .containsEntry("security.protocol", "SSL")
                 .containsEntry("producer.linger.ms", "5")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("max.task.idle.ms", 500L)
                 .containsEntry("application.id", "firstcome-processor");
     }
 

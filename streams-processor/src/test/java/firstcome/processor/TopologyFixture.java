@@ -75,6 +75,11 @@ final class TopologyFixture implements AutoCloseable {
         // here. The driver processes one record at a time either way; exactly-once itself is
         // proven against a real broker in the integration tests.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // The driver's wall clock stands still, so a task idling for an empty partition
+        // (max.task.idle.ms) would wait forever; each record piped in is decided at once, in the
+        // order the test pipes it. The order across topics is proven against a real broker
+        // (CrossTopicOrderIT).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         driver = new TopologyTestDriver(IssuingTopology.build(topics, retention, sweepInterval, keysPerSweep), props);
         events = driver.createInputTopic(topics.events().name(),
                 new StringSerializer(), topics.events().valueSerde().serializer());

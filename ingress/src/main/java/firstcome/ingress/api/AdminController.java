@@ -70,7 +70,7 @@ public final class AdminController {
         // stand as decided, and a new run is a new event id.
         // Past couponsValidUntil an event is closed as well: applications are refused CLOSED, and the
         // coupons it issued keep the validity they were issued with.
-        stored.map(AdminController::closing).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
+        stored.map(EventDefinition::applicationsCloseAt).filter(closesAt -> !now.isBefore(closesAt)).ifPresent(closedAt -> {
             throw ApiException.invalidRequest("event " + event + " closed at " + closedAt
                     + "; a closed event cannot be reopened or changed, define a new event id");
         });
@@ -109,19 +109,6 @@ public final class AdminController {
 
     private static Instant notBefore(Instant instant, Instant now) {
         return instant == null || !instant.isBefore(now) ? instant : now;
-    }
-
-    /**
-     * When applications to the event end for good: the earlier of {@code closesAt} and
-     * {@code couponsValidUntil} (an application decided from then on is refused CLOSED); null: never.
-     */
-    static Instant closing(EventDefinition definition) {
-        Instant closesAt = definition.closesAt();
-        Instant validUntil = definition.couponsValidUntil();
-        if (closesAt == null || validUntil == null) {
-            return closesAt == null ? validUntil : closesAt;
-        }
-        return closesAt.isBefore(validUntil) ? closesAt : validUntil;
     }
 
     private Answer install(EventDefinition definition, boolean newEvent, long offset, Instant writtenAt) {

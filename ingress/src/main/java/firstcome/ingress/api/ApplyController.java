@@ -104,7 +104,7 @@ public final class ApplyController {
             throw new ApiException(Outcome.NOT_OPEN, "applications open at " + definition.opensAt());
         }
         if (definition.closedAt(now)) {
-            throw new ApiException(Outcome.CLOSED, "applications closed at " + definition.closesAt());
+            throw new ApiException(Outcome.CLOSED, "applications closed at " + definition.applicationsCloseAt());
         }
 
         Optional<Outcome> remembered = shortcut.answer(event, user);
@@ -180,9 +180,12 @@ public final class ApplyController {
                 .thenAccept(answer -> answer.writeTo(ctx)));
     }
 
-    /** The answer to a status look-up of a retired event, the same body as the streams-processor's. */
+    /**
+     * The answer to a status look-up of a retired event, the same body as the streams-processor's: it
+     * names the event's end (the later of its closing and its coupons' validity).
+     */
     static ApiException retired(EventDefinition definition, Instant retiredAt) {
-        return new ApiException(Outcome.RETIRED, "Event " + definition.eventId() + " closed at " + definition.closesAt()
+        return new ApiException(Outcome.RETIRED, "Event " + definition.eventId() + " closed at " + definition.endsAt()
                 + " and its results were retired at " + retiredAt + "; the shop's records keep its coupons.");
     }
 

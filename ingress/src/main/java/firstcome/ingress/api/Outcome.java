@@ -21,7 +21,7 @@ public enum Outcome {
     PENDING(200),
     NOT_APPLIED(404),
     NOT_FOUND(404),
-    /** A status look-up of an event whose results were retired ({@code EVENT_RETENTION} past its closing). */
+    /** A status look-up of an event whose results were retired ({@code EVENT_RETENTION} past its end: its closing or, when later, its coupons' validity). */
     RETIRED(410),
     METHOD_NOT_ALLOWED(405),
     /** The shop routes' refusals (docs/lifecycle.md): no live coupon, redeemed by another order, not redeemed by this one, past its validity. */

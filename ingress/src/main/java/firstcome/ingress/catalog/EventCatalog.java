@@ -93,7 +93,7 @@ public final class EventCatalog {
         if (changed[0] && Ids.isValid(eventId)) {
             EventId event = new EventId(eventId);
             listeners.forEach(listener -> listener.accept(event));
-            if (before[0] != null && definition != null && !Objects.equals(before[0].closesAt(), definition.closesAt())) {
+            if (before[0] != null && definition != null && !retirementOf(before[0]).equals(retirementOf(definition))) {
                 retirementMoves.forEach(listener -> listener.accept(definition));
             }
         }
@@ -104,7 +104,7 @@ public final class EventCatalog {
         listeners.add(listener);
     }
 
-    /** Called with the new definition when a known event's {@code closesAt}, and so its retirement, moved. */
+    /** Called with the new definition when a known event's retirement moved (its {@code closesAt} or {@code couponsValidUntil} did). */
     public void onRetirementMoved(Consumer<EventDefinition> listener) {
         retirementMoves.add(listener);
     }

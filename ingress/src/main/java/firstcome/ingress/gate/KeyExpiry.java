@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * When an event's gate keys expire: at its retirement instant ({@code closesAt + EVENT_RETENTION}),
- * or never for an event that never closes. The catalog answers it ({@code EventCatalog#retiresAt}).
+ * When an event's gate keys expire: at its retirement instant ({@code EVENT_RETENTION} past the
+ * later of {@code closesAt} and {@code couponsValidUntil}, {@code EventDefinition#retiresAt}), or
+ * never for an event that has neither. The catalog answers it ({@code EventCatalog#retiresAt}).
  */
 @FunctionalInterface
 public interface KeyExpiry {

@@ -162,6 +162,27 @@ class ApplyControllerTest {
     }
 
     @Test
+    void namesTheInstantThatClosedTheApplications() {
+        // "early" expires before it closes; "expired" never closes, its coupons expired; "closed" closed first
+        var validUntil = NOW.minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        var closesAt = NOW.minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+        api.catalog.apply("early", new EventDefinition("early", 10, NOW.minusSeconds(120), NOW.plusSeconds(3600), 0, validUntil), 0);
+        api.catalog.apply("expired", new EventDefinition("expired", 10, NOW.minusSeconds(120), null, 0, validUntil), 1);
+        api.catalog.apply("closed", new EventDefinition("closed", 10, NOW.minusSeconds(120), closesAt, 0, validUntil), 2);
+        api.test((server, client) -> {
+            for (String event : List.of("early", "expired")) {
+                Response response = apply(client, event, "a");
+                assertProblem(response, 410, "CLOSED");
+                assertThat(json(response).get("message").asText()).isEqualTo("applications closed at " + validUntil);
+            }
+            Response closed = apply(client, "closed", "a");
+            assertProblem(closed, 410, "CLOSED");
+            assertThat(json(closed).get("message").asText()).isEqualTo("applications closed at " + closesAt);
+            assertThat(api.gate.admitCalls).hasValue(0);
+        });
+    }
+
+    @Test
     void answersUnknownEventForAnEventNotInTheCatalog() {
         api.test((server, client) -> {
             assertProblem(apply(client, "nope", "a"), 404, "UNKNOWN_EVENT");

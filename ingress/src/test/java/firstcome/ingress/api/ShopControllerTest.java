@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import firstcome.contract.ActionType;
 import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
+import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
 import firstcome.ingress.ApiFixture;
@@ -163,6 +164,28 @@ class ShopControllerTest {
             assertProblem(shop(client, "/shop/events/ghost/coupons/u-1/redeem", "{\"orderId\":\"o\"}"), 404, "UNKNOWN_EVENT");
             assertProblem(shop(client, "/shop/events/old-sale/coupons/u-1/return", "{}"), 410, "RETIRED");
             assertThat(api.publisher.actions).isEmpty();
+        });
+    }
+
+    @Test
+    void takesActionsOnAnEventClosedLongAgoWhileItsCouponsAreValidAndRetiresItTheRetentionPastThem() {
+        // given: "long" closed eight days ago (the retention is seven), its coupons valid for ten more;
+        // "expired" never closes, its coupons expired eight days ago
+        Instant closed = NOW.minus(Duration.ofDays(8)).truncatedTo(ChronoUnit.MILLIS);
+        Instant validUntil = NOW.plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.MILLIS);
+        api.catalog.apply("long", new EventDefinition("long", 10, closed.minus(Duration.ofDays(1)), closed, 0, validUntil), 5);
+        api.catalog.apply("expired", new EventDefinition("expired", 10, closed.minus(Duration.ofDays(1)), null, 0, closed), 6);
+        api.test((server, client) -> {
+            // when / then
+            Response redeemed = shop(client, "/shop/events/long/coupons/u-1/redeem", "{\"orderId\":\"o-1\"}");
+            assertThat(redeemed.code()).isEqualTo(200);
+            assertThat(api.publisher.actions).extracting(sent -> sent.value().eventId()).containsExactly("long");
+
+            Response retired = shop(client, "/shop/events/expired/coupons/u-1/return", "{}");
+            assertProblem(retired, 410, "RETIRED");
+            assertThat(json(retired).get("message").asText()).isEqualTo("Event expired closed at " + closed
+                    + " and its results were retired at " + closed.plus(Duration.ofDays(7)) + "; the shop's records keep its coupons.");
+            assertThat(api.publisher.actions).hasSize(1);
         });
     }
 

@@ -113,6 +113,39 @@ class EventCatalogTest {
     }
 
     @Test
+    void retiresAnEventTheRetentionPastItsCouponsValidityWhenTheyOutliveItsClosingOrItNeverCloses() {
+        EventCatalog catalog = retiringAfterADay();
+        Instant validUntil = CLOSES.plus(Duration.ofDays(30));
+        catalog.apply("outlives", new EventDefinition("outlives", 10, OPENS, CLOSES, 0, validUntil), 1);
+        catalog.apply("byValidity", new EventDefinition("byValidity", 10, OPENS, null, 0, validUntil.plusSeconds(1)), 2);
+        catalog.markLoaded();
+
+        assertThat(catalog.retireDue(CLOSES.plus(Duration.ofDays(1)))).isEmpty();
+        assertThat(catalog.retiredAt(new EventId("outlives"), CLOSES.plus(Duration.ofDays(1)))).isEmpty();
+        assertThat(catalog.retiresAt(new EventId("outlives"))).contains(validUntil.plus(Duration.ofDays(1)));
+        assertThat(catalog.retireDue(validUntil.plus(Duration.ofDays(1)).plusSeconds(1)))
+                .containsExactly(new EventId("outlives"), new EventId("byValidity"));
+    }
+
+    @Test
+    void aMovedValidityMovesTheRetirementAndTellsItsListeners() {
+        EventCatalog catalog = retiringAfterADay();
+        List<EventDefinition> moved = new ArrayList<>();
+        catalog.onRetirementMoved(moved::add);
+        Instant validUntil = CLOSES.plus(Duration.ofDays(30));
+        catalog.apply("e1", new EventDefinition("e1", 10, OPENS, CLOSES, 0, validUntil), 1);
+        catalog.markLoaded();
+        EventDefinition raised = new EventDefinition("e1", 20, OPENS, CLOSES, 0, validUntil);
+        EventDefinition longer = new EventDefinition("e1", 20, OPENS, CLOSES, 0, validUntil.plus(Duration.ofDays(5)));
+
+        catalog.apply("e1", raised, 2, OPENS);
+        catalog.apply("e1", longer, 3, OPENS);
+
+        assertThat(moved).containsExactly(longer);
+        assertThat(catalog.retiresAt(new EventId("e1"))).contains(validUntil.plus(Duration.ofDays(6)));
+    }
+
+    @Test
     void neverOpensARetiredEventAgainForADefinitionWrittenAfterItRetired() {
         EventCatalog catalog = retiringAfterADay();
         EventDefinition first = closing("e1", CLOSES);

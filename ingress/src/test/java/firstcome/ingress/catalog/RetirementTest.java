@@ -50,6 +50,31 @@ class RetirementTest {
     }
 
     @Test
+    void retiresTheRetentionAfterTheCouponsValidityWhenTheyOutliveTheClosing() {
+        Instant validUntil = Instant.parse("2026-12-31T23:00:00Z");
+        var definition = new EventDefinition("e1", 10, OPENS, CLOSES, 0, validUntil);
+
+        assertThat(retirement.retiresAt(definition)).contains(Instant.parse("2027-01-07T23:00:00Z"));
+        assertThat(retirement.retiredAt(definition, CLOSES.plus(Duration.ofDays(7)))).isFalse();
+        assertThat(retirement.retiredAt(definition, Instant.parse("2027-01-07T23:00:00Z"))).isTrue();
+    }
+
+    @Test
+    void retiresAnEventClosedOnlyByItsCouponsValidity() {
+        Instant validUntil = Instant.parse("2026-12-31T23:00:00Z");
+        var definition = new EventDefinition("e1", 10, OPENS, null, 0, validUntil);
+
+        assertThat(retirement.retiresAt(definition)).contains(Instant.parse("2027-01-07T23:00:00Z"));
+    }
+
+    @Test
+    void retiresTheRetentionAfterTheClosingWhenTheCouponsExpireBeforeIt() {
+        var definition = new EventDefinition("e1", 10, OPENS, CLOSES, 0, CLOSES.minusSeconds(60));
+
+        assertThat(retirement.retiresAt(definition)).contains(Instant.parse("2026-12-01T11:00:00Z"));
+    }
+
+    @Test
     void aZeroRetentionRetiresAtTheClosing() {
         var definition = new EventDefinition("e1", 10, OPENS, CLOSES);
 

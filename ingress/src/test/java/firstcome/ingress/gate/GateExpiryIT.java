@@ -170,6 +170,29 @@ class GateExpiryIT {
     }
 
     @Test
+    void theKeysOfAnEventWhoseCouponsOutliveItsClosingExpireTheRetentionPastTheirValidity() {
+        // given: the catalog's word, as the ingress wires it: closing in an hour, coupons valid for 30 days
+        EventId event = uniqueEvent();
+        Instant closesAt = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        Instant validUntil = closesAt.plus(Duration.ofDays(30));
+        var catalog = new EventCatalog();
+        var definition = new EventDefinition(event.value(), 10, Instant.now().minusSeconds(60), closesAt, 0, validUntil);
+        catalog.apply(event.value(), definition, 0);
+        retiresAt.set(catalog.retiresAt(event));
+
+        // when
+        gate.prime(definition, true);
+        admit(event, "a");
+
+        // then: a redeem or return after the closing's retirement still finds the gate's keys
+        Instant retirement = validUntil.plus(catalog.retirement().retention());
+        assertThat(retiresAt.get()).contains(retirement);
+        for (String key : List.of(key(event, "users"), key(event, "count"), key(event, "pending"))) {
+            assertThat(redis.pexpireTime(key)).as("expiry of %s", key).isEqualTo(retirement.toEpochMilli());
+        }
+    }
+
+    @Test
     void theKeysOfAnEventThatNeverClosesNeverExpire() {
         EventId event = uniqueEvent();
         gate.prime(definition(event), true);
