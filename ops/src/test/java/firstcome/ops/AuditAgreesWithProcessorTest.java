@@ -451,6 +451,9 @@ class AuditAgreesWithProcessorTest {
             Properties props = StreamsSettings.of(new ProcessorConfig("unused:9092", "audit-agrees", stateDir, 0, "localhost", 1), TOPICS);
             // As the processor's own topology tests: the driver processes one record at a time, exactly-once is proven elsewhere.
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+            // The test driver's clock never moves, so the production wait for an empty partition
+            // (max.task.idle.ms) would never end; records are piped in the order the task takes them.
+            props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
             try (var driver = new TopologyTestDriver(IssuingTopology.build(TOPICS, retention), props)) {
                 Map<String, TestInputTopic<String, byte[]>> topics = new HashMap<>();
                 for (String name : List.of(TOPICS.events().name(), TOPICS.requests().name(), TOPICS.actions().name())) {
