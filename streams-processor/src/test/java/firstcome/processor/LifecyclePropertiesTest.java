@@ -255,7 +255,8 @@ class LifecyclePropertiesTest {
     }
 
     /**
-     * Runs the scenario through a topology whose events retire {@link #RETENTION} past their closing:
+     * Runs the scenario through a topology whose events retire {@link #RETENTION} past their end (the
+     * later of the closing and the coupons' validity):
      * past its retirement (by stream time) an event's requests are refused {@code CLOSED}, its actions
      * {@code UNKNOWN_EVENT}, and it issues and changes nothing; with a sweep after every record its keys
      * are gone from every store. Returns every output's bytes.
@@ -293,8 +294,8 @@ class LifecyclePropertiesTest {
                 List<CouponDecision> decisions = read(fixture.rawDecided, fixture.topics.decisions(), bytes);
                 List<IssuedCoupon> coupons = read(fixture.rawIssued, fixture.topics.issued(), bytes);
                 List<CouponChange> changes = read(fixture.rawChanges, fixture.topics.changes(), bytes);
-                Integer closesAfter = eventId == null ? null : scenario.windows().get(eventId).closesAfter();
-                if (closesAfter != null && !streamTime.isBefore(T0.plusMillis(closesAfter).plus(RETENTION))) {
+                Instant retiresAt = eventId == null ? null : retirementOf(scenario.windows().get(eventId));
+                if (retiresAt != null && !streamTime.isBefore(retiresAt)) {
                     String retired = eventId;
                     assertThat(decisions).filteredOn(d -> d.eventId().equals(retired)).extracting(CouponDecision::outcome)
                             .allMatch(o -> o == IssuingOutcome.CLOSED || o == IssuingOutcome.UNKNOWN_EVENT);
@@ -357,6 +358,18 @@ class LifecyclePropertiesTest {
                     all.addAll(list);
                     return new Scenario(byEvent, all);
                 });
+    }
+
+    /**
+     * When an event with this window retires: {@link #RETENTION} past its end, the later of its
+     * closing and its coupons' validity (null: it never ends).
+     */
+    private static Instant retirementOf(Window window) {
+        Integer end = window.closesAfter();
+        if (end == null || window.validAfter() != null && window.validAfter() > end) {
+            end = window.validAfter();
+        }
+        return end == null ? null : T0.plusMillis(end).plus(RETENTION);
     }
 
     private static EventDefinition definitionOf(Define define, Window window) {
