@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +37,8 @@ import org.HdrHistogram.Histogram;
 final class ShopBenchmark {
 
     /** One phase: operations, final answers by kind, wall time, latency, CPU time of the stack. */
-    record Phase(String name, int operations, int ok, double seconds, Histogram latency, double cpuSeconds) {
+    record Phase(String name, int operations, int ok, double seconds, Histogram latency, double cpuSeconds,
+            Map<String, Double> cpuByProcess) {
 
         double rate() {
             return operations / seconds;
@@ -46,9 +49,17 @@ final class ShopBenchmark {
         }
 
         String row() {
-            return String.format(Locale.ROOT, "%,.0f/s · p50/p99 %.1f / %.1f ms · %.2f ms CPU per operation (%,d of %,d as expected)",
+            return String.format(Locale.ROOT, "%,.0f/s · p50/p99 %.1f / %.1f ms · %.2f ms CPU per operation (%s; %,d of %,d as expected)",
                     rate(), latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
-                    cpuMillisPerOperation(), ok, operations);
+                    cpuMillisPerOperation(), breakdown(), ok, operations);
+        }
+
+        /** Each process's CPU per operation, in ms. */
+        String breakdown() {
+            StringBuilder out = new StringBuilder();
+            cpuByProcess.forEach((process, seconds) -> out.append(out.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.2f", process, seconds * 1000 / operations)));
+            return out.toString();
         }
     }
 
@@ -97,7 +108,7 @@ final class ShopBenchmark {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicLong lastAnswer = new AtomicLong();
-        double cpuBefore = stackCpuSeconds();
+        Map<String, Double> cpuBefore = stackCpuSeconds();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         try {
@@ -128,8 +139,10 @@ final class ShopBenchmark {
         while (!persisted.getAsBoolean() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling MySQL: there is no event to wait on
         }
-        double cpu = stackCpuSeconds() - cpuBefore;
-        return new Phase(name, n, ok.get(), (lastAnswer.get() - start) / 1e9, latency, cpu);
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        stackCpuSeconds().forEach((process, seconds) -> cpu.put(process, seconds - cpuBefore.getOrDefault(process, 0.0)));
+        double total = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+        return new Phase(name, n, ok.get(), (lastAnswer.get() - start) / 1e9, latency, total, cpu);
     }
 
     private int rowsIn(String event, String state) {
@@ -148,20 +161,20 @@ final class ShopBenchmark {
         }
     }
 
-    /** utime + stime of every process of the stack (the pids in .local/pids), in seconds. */
-    static double stackCpuSeconds() {
-        long ticks = 0;
+    /** utime + stime of each process of the stack (the pids in .local/pids), in seconds. */
+    static Map<String, Double> stackCpuSeconds() {
+        Map<String, Double> seconds = new LinkedHashMap<>();
         for (String name : STACK) {
             try {
                 String pid = Files.readString(Path.of(".local", "pids", name + ".pid")).trim().split("\\s+")[0];
                 String stat = Files.readString(Path.of("/proc", pid, "stat"));
                 // After the command's closing parenthesis: state is field 3, utime 14, stime 15.
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                seconds.put(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
             } catch (IOException | RuntimeException e) {
                 // a process that is not there costs nothing; the report names the pids it read
             }
         }
-        return ticks / TICKS_PER_SECOND;
+        return seconds;
     }
 }

@@ -96,11 +96,16 @@ final class DecisionApplier {
         return heldCount;
     }
 
-    private void applyUntilDone(EventId event, List<CouponDecision> decisions) throws InterruptedException {
+    private void applyUntilDone(EventId event, List<CouponDecision> all) throws InterruptedException {
         if (retired.test(event)) {
-            decisions.forEach(decision -> own.forget(decision.requestId()));
+            all.forEach(decision -> own.forget(decision.requestId()));
             return;
         }
+        // Of the shop's actions only a returned coupon changes the gate; a redemption or its
+        // cancellation is nothing to it, so it costs no script call.
+        List<CouponDecision> decisions = all.stream()
+                .filter(decision -> !decision.decidesAction() || decision.returnsCoupon())
+                .toList();
         for (int from = 0; from < decisions.size(); from += PER_CALL) {
             List<CouponDecision> chunk = decisions.subList(from, Math.min(decisions.size(), from + PER_CALL));
             long backoff = 50;
