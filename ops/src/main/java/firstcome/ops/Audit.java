@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -359,50 +360,53 @@ public final class Audit {
     }
 
     private void decideRequest(ConsumerRecord<byte[], byte[]> record, long streamTime, PublishedDecisions published) {
-        Topic<CouponRequest> topic = topics.requests();
-        CouponRequest request;
-        try {
-            request = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-        } catch (RuntimeException unreadable) {
+        CouponRequest request = readable(record, topics.requests(), CouponRequest::eventId);
+        if (request == null) {
             skippedRequests++;
             return;
         }
-        String key = record.key() == null ? null : new String(record.key(), UTF_8);
-        if (request == null || !request.eventId().equals(key)) {
-            skippedRequests++;
-            return;
-        }
-        if (inScope(key)) {
-            EventAudit audit = audit(key);
-            audit.request(request.userId(), request.requestId(), record.timestamp(), streamTime, record.topic(), record.partition(),
-                    record.offset());
-            check(audit, published, where(record));
-        } else {
-            // Another event's decisions: skip them as they come (the model of that event is not kept).
-            published.skipUntilAnswered(key, request.requestId());
-        }
+        decide(request.eventId(), request.requestId(), record, published, audit -> audit.request(request.userId(),
+                request.requestId(), record.timestamp(), streamTime, record.topic(), record.partition(), record.offset()));
     }
 
     private void decideAction(ConsumerRecord<byte[], byte[]> record, long streamTime, PublishedDecisions published) {
-        Topic<CouponAction> topic = topics.actions();
-        CouponAction action;
-        try {
-            action = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-        } catch (RuntimeException unreadable) {
+        CouponAction action = readable(record, topics.actions(), CouponAction::eventId);
+        if (action == null) {
             skippedActions++;
             return;
+        }
+        decide(action.eventId(), action.actionId(), record, published, audit -> audit.action(action.userId(),
+                action.actionId(), action.action(), action.orderId(), record.timestamp(), streamTime));
+    }
+
+    /**
+     * The record's value, or null when it cannot be read or its key is not its event id (the processor
+     * sets such a record aside, and so does the audit).
+     */
+    private static <V> V readable(ConsumerRecord<byte[], byte[]> record, Topic<V> topic, Function<V, String> eventIdOf) {
+        V value;
+        try {
+            value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+        } catch (RuntimeException unreadable) {
+            return null;
         }
         String key = record.key() == null ? null : new String(record.key(), UTF_8);
-        if (action == null || !action.eventId().equals(key)) {
-            skippedActions++;
-            return;
-        }
-        if (inScope(key)) {
-            EventAudit audit = audit(key);
-            audit.action(action.userId(), action.actionId(), action.action(), action.orderId(), record.timestamp(), streamTime);
+        return value == null || !eventIdOf.apply(value).equals(key) ? null : value;
+    }
+
+    /**
+     * Has the event's model decide the record ({@code decision}) and checks what it decided against
+     * coupon-decisions; for an event out of scope, only skips the record's decisions as they come.
+     */
+    private void decide(String eventId, String id, ConsumerRecord<byte[], byte[]> record, PublishedDecisions published,
+            java.util.function.Consumer<EventAudit> decision) {
+        if (inScope(eventId)) {
+            EventAudit audit = audit(eventId);
+            decision.accept(audit);
             check(audit, published, where(record));
         } else {
-            published.skipUntilAnswered(key, action.actionId());
+            // Another event's decisions: skip them as they come (the model of that event is not kept).
+            published.skipUntilAnswered(eventId, id);
         }
     }
 
