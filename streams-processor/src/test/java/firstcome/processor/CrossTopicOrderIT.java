@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -109,9 +112,17 @@ class CrossTopicOrderIT {
             send(producer, topics.requests().name(), request("u-3", T.minusSeconds(1)), T.minusSeconds(1));
             send(producer, topics.actions().name(), topics.actions().valueSerde().serializer().serialize("",
                     new CouponAction(UUID.randomUUID().toString(), EVENT, "u-1", ActionType.RETURN, null, null, T)), T);
-            // Not a wait for a result: this pause is the inversion itself (a slower producer's batch).
-            Thread.sleep(INVERSION_MS);
-            send(producer, topics.requests().name(), request("u-2", T.minusMillis(10)), T.minusMillis(10));
+            // The inversion itself: the request stamped before the action is a slower producer's batch,
+            // sent INVERSION_MS after the action (scheduled input, not a wait for a result).
+            ScheduledExecutorService slowProducer = Executors.newSingleThreadScheduledExecutor();
+            try {
+                slowProducer.schedule(() -> {
+                    send(producer, topics.requests().name(), request("u-2", T.minusMillis(10)), T.minusMillis(10));
+                    return null;
+                }, INVERSION_MS, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+            } finally {
+                slowProducer.shutdownNow();
+            }
 
             return awaitDecisions(topics.decisions().name(), 4);
         }
