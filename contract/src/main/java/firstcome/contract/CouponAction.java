@@ -3,13 +3,15 @@ package firstcome.contract;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 /**
  * One call of a shop route: the value of {@code coupon-actions}, keyed by {@code eventId} (so it
  * lives in its event's partition, co-partitioned with {@code coupon-requests}); the record timestamp
  * is {@code receivedAt}. {@code orderId} comes with {@link ActionType#REDEEM} and
  * {@link ActionType#UNREDEEM} and only with them; {@code reason} (optional, at most
- * {@value #MAX_REASON} characters) only with {@link ActionType#RETURN}.
+ * {@value #MAX_REASON} characters) only with {@link ActionType#RETURN}. A {@link ActionType#TICK}
+ * has no {@code userId} (and no order, no reason): see {@link #tick}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CouponAction(String actionId, String eventId, String userId, ActionType action, String orderId,
@@ -22,16 +24,25 @@ public record CouponAction(String actionId, String eventId, String userId, Actio
             throw new IllegalArgumentException("actionId is required (at most 36 characters)");
         }
         Ids.requireLogged("eventId", eventId);
-        Ids.requireLogged("userId", userId);
         if (action == null) {
             throw new IllegalArgumentException("action is required (REDEEM, UNREDEEM or RETURN)");
         }
-        if (action == ActionType.RETURN) {
-            if (orderId != null) {
-                throw new IllegalArgumentException("a RETURN has no orderId");
+        switch (action) {
+            case TICK -> {
+                if (userId != null || orderId != null || reason != null) {
+                    throw new IllegalArgumentException("a TICK has no userId, orderId or reason");
+                }
             }
-        } else {
-            Ids.requireLogged("orderId", orderId);
+            case RETURN -> {
+                Ids.requireLogged("userId", userId);
+                if (orderId != null) {
+                    throw new IllegalArgumentException("a RETURN has no orderId");
+                }
+            }
+            case REDEEM, UNREDEEM -> {
+                Ids.requireLogged("userId", userId);
+                Ids.requireLogged("orderId", orderId);
+            }
         }
         if (reason != null && (action != ActionType.RETURN || reason.length() > MAX_REASON)) {
             throw new IllegalArgumentException("reason comes only with RETURN, at most " + MAX_REASON + " characters");
@@ -40,5 +51,15 @@ public record CouponAction(String actionId, String eventId, String userId, Actio
             throw new IllegalArgumentException("receivedAt is required");
         }
         receivedAt = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The tick an ingress publishes into the event's partition at {@code at} (its record time). */
+    public static CouponAction tick(String eventId, Instant at) {
+        return new CouponAction(UUID.randomUUID().toString(), eventId, null, ActionType.TICK, null, null, at);
+    }
+
+    /** Whether this is a {@link ActionType#TICK}, not a shop's action on a coupon. */
+    public boolean isTick() {
+        return action == ActionType.TICK;
     }
 }

@@ -23,12 +23,19 @@ import java.time.temporal.ChronoUnit;
  * {@code orderId} the order that holds the coupon redeemed (for {@link IssuingOutcome#REDEEMED}, and
  * for {@link IssuingOutcome#ALREADY_REDEEMED} the other order).
  *
+ * <p>A draw's decisions (docs/fair-opening.md): an entrant's request is first decided
+ * {@link IssuingOutcome#IN_DRAW} when read, then once more by the draw: {@link IssuingOutcome#ISSUED},
+ * {@link IssuingOutcome#WAITLISTED} or {@link IssuingOutcome#NOT_DRAWN}, with {@code drawRank} (1-based,
+ * the entrant's place in the drawn order) and {@code entrants} (how many took part), stamped with the
+ * window's end. Those two appear with a draw's decisions only.
+ *
  * <p>{@code validUntil} is the coupon's validity when it has one. {@code decidedAt} is the record
  * time of the request or action decided (or of the record that served a waitlisted user).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CouponDecision(String requestId, String eventId, String userId, IssuingOutcome outcome,
-        Integer couponNo, Instant decidedAt, ActionType action, String orderId, Instant validUntil) {
+        Integer couponNo, Instant decidedAt, ActionType action, String orderId, Instant validUntil, Integer drawRank,
+        Integer entrants) {
 
     public CouponDecision {
         if (requestId == null || requestId.isBlank() || requestId.length() > 36) {
@@ -64,12 +71,30 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
         }
         decidedAt = decidedAt.truncatedTo(ChronoUnit.MILLIS);
         validUntil = validUntil == null ? null : validUntil.truncatedTo(ChronoUnit.MILLIS);
+        if ((drawRank == null) != (entrants == null)) {
+            throw new IllegalArgumentException("drawRank and entrants come together");
+        }
+        if (drawRank != null) {
+            if (action != null || !(outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.WAITLISTED
+                    || outcome == IssuingOutcome.NOT_DRAWN)) {
+                throw new IllegalArgumentException("drawRank comes only with a draw's ISSUED, WAITLISTED or NOT_DRAWN");
+            }
+            if (drawRank < 1 || drawRank > entrants) {
+                throw new IllegalArgumentException("drawRank must be between 1 and entrants (" + entrants + "), was " + drawRank);
+            }
+        }
+    }
+
+    /** A decision that is not a draw's. */
+    public CouponDecision(String requestId, String eventId, String userId, IssuingOutcome outcome, Integer couponNo,
+            Instant decidedAt, ActionType action, String orderId, Instant validUntil) {
+        this(requestId, eventId, userId, outcome, couponNo, decidedAt, action, orderId, validUntil, null, null);
     }
 
     /** A request's decision without validity: the shape every decision had before the coupon lifecycle. */
     public CouponDecision(String requestId, String eventId, String userId, IssuingOutcome outcome, Integer couponNo,
             Instant decidedAt) {
-        this(requestId, eventId, userId, outcome, couponNo, decidedAt, null, null, null);
+        this(requestId, eventId, userId, outcome, couponNo, decidedAt, null, null, null, null, null);
     }
 
     /** Whether this decides a shop's action (else a request). */
@@ -79,7 +104,8 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
 
     /**
      * Whether the user may apply again: the request was refused for a reason that can change
-     * (the event was not open yet, closed, unknown, or full), so the gate must give its place back.
+     * (the event was not open yet, closed, unknown, or full, or the user was not drawn), so the gate must
+     * give its place back.
      * An action never frees a user's place (a returned coupon's user stays applied; see
      * {@link #returnsCoupon()}).
      */
@@ -88,7 +114,7 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
             return false;
         }
         return switch (outcome) {
-            case NOT_OPEN, CLOSED, UNKNOWN_EVENT, SOLD_OUT -> true;
+            case NOT_OPEN, CLOSED, UNKNOWN_EVENT, SOLD_OUT, NOT_DRAWN -> true;
             default -> false;
         };
     }
@@ -99,6 +125,11 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
      */
     public boolean returnsCoupon() {
         return action == ActionType.RETURN && outcome == IssuingOutcome.RETURNED;
+    }
+
+    /** Whether this is one of a draw's decisions (it carries {@code drawRank} and {@code entrants}). */
+    public boolean decidesDraw() {
+        return drawRank != null;
     }
 
     /** Whether the user holds a coupon of the event after this request's decision. */

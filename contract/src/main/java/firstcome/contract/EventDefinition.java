@@ -12,13 +12,16 @@ import java.time.temporal.ChronoUnit;
  * Up to {@code waitlist} applicants past the limit wait, in arrival order, for a returned coupon.
  * Coupons issued while {@code couponsValidUntil} is set can be redeemed until then (null: no expiry);
  * applications from then on are refused as closed, since a coupon issued then could not be used.
- * The value of {@code coupon-events}, keyed by {@code eventId}; {@code waitlist} and
- * {@code couponsValidUntil} appear in the JSON only when set, so a definition without them reads and
- * writes as it did before the coupon lifecycle.
+ * With a {@code draw} ({@link DrawWindow}), the applications of the window's first seconds are entrants
+ * of a draw instead of first-come (docs/fair-opening.md).
+ * The value of {@code coupon-events}, keyed by {@code eventId}; {@code waitlist},
+ * {@code couponsValidUntil} and {@code draw} appear in the JSON only when set, so a definition without
+ * them reads and writes as it did before.
  */
 public record EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
+        @JsonInclude(JsonInclude.Include.NON_NULL) DrawWindow draw) {
 
     public static final int MAX_LIMIT = 10_000_000;
     public static final int MAX_WAITLIST = 1_000_000;
@@ -45,11 +48,67 @@ public record EventDefinition(String eventId, int limit, Instant opensAt, Instan
         if (couponsValidUntil != null && !couponsValidUntil.isAfter(opensAt)) {
             throw new IllegalArgumentException("couponsValidUntil must be after opensAt");
         }
+        if (draw != null) {
+            Instant drawEnd = draw.endsAt(opensAt);
+            if (closesAt != null && closesAt.isBefore(drawEnd) || couponsValidUntil != null && couponsValidUntil.isBefore(drawEnd)) {
+                throw new IllegalArgumentException("closesAt and couponsValidUntil must be at or after the draw window's end ("
+                        + drawEnd + ")");
+            }
+        }
+    }
+
+    /** An event without a draw window. */
+    public EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt, int waitlist,
+            Instant couponsValidUntil) {
+        this(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, null);
     }
 
     /** An event without waitlist and without expiry of its coupons. */
     public EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt) {
-        this(eventId, limit, opensAt, closesAt, 0, null);
+        this(eventId, limit, opensAt, closesAt, 0, null, null);
+    }
+
+    /** The same event with {@code closesAt} and {@code couponsValidUntil} replaced (its draw kept). */
+    public EventDefinition withClosing(Instant newClosesAt, Instant newCouponsValidUntil) {
+        return new EventDefinition(eventId, limit, opensAt, newClosesAt, waitlist, newCouponsValidUntil, draw);
+    }
+
+    /** The same event with {@code newDraw} as its draw window ({@code null}: none). */
+    public EventDefinition withDraw(DrawWindow newDraw) {
+        return new EventDefinition(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, newDraw);
+    }
+
+    /** When the draw window ends; {@code null} for an event without one. */
+    public Instant drawEndsAt() {
+        return draw == null ? null : draw.endsAt(opensAt);
+    }
+
+    /** Whether an application made at {@code time} is an entrant of the draw: in {@code [opensAt, drawEndsAt)}. */
+    public boolean inDrawWindowAt(Instant time) {
+        return draw != null && !time.isBefore(opensAt) && time.isBefore(drawEndsAt());
+    }
+
+    /**
+     * How many entrants the draw takes (the gate admits, the processor keeps): the window's {@code cap},
+     * else {@value DrawWindow#DEFAULT_CAP_FACTOR} × (limit + waitlist), at most {@link DrawWindow#MAX_CAP};
+     * 0 without a draw.
+     */
+    public int drawCap() {
+        if (draw == null) {
+            return 0;
+        }
+        if (draw.cap() != null) {
+            return draw.cap();
+        }
+        return (int) Math.min((long) DrawWindow.DEFAULT_CAP_FACTOR * (limit + (long) waitlist), DrawWindow.MAX_CAP);
+    }
+
+    /**
+     * How many users the gate lets hold a place for an application made at {@code time}: inside the draw
+     * window the {@link #drawCap()}, else the limit plus the waitlist.
+     */
+    public int capacityAt(Instant time) {
+        return inDrawWindowAt(time) ? drawCap() : limit + waitlist;
     }
 
     /** Whether a coupon of this event, issued now, can no longer be redeemed at {@code time}. */

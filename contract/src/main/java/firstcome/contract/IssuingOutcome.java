@@ -9,6 +9,10 @@ package firstcome.contract;
  * look-up gives for {@code REJECTED}. A waitlisted user who is served later gets a second decision
  * for the same request: {@link #ISSUED}.
  *
+ * <p>A request inside an event's draw window is decided {@link #IN_DRAW} when read (it holds its place
+ * until the draw); the draw then decides it a second time: {@link #ISSUED}, {@link #WAITLISTED} or
+ * {@link #NOT_DRAWN} (a reason that can change: the user may apply again, first-come).
+ *
  * <p>For an action ({@link #isActionOutcome()}): {@link #REDEEMED}, {@link #ISSUED} (a redemption
  * cancelled: the coupon is usable again), {@link #RETURNED} and {@link #EXPIRED} are the 200 answers
  * (EXPIRED also the 410 of a redeem); {@link #NOT_ISSUED}, {@link #ALREADY_REDEEMED},
@@ -27,12 +31,14 @@ public enum IssuingOutcome {
     EXPIRED,
     NOT_ISSUED,
     ALREADY_REDEEMED,
-    NOT_REDEEMED;
+    NOT_REDEEMED,
+    IN_DRAW,
+    NOT_DRAWN;
 
     /** Whether a request can be decided so. */
     public boolean isRequestOutcome() {
         return switch (this) {
-            case ISSUED, DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, UNKNOWN_EVENT -> true;
+            case ISSUED, DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, UNKNOWN_EVENT, IN_DRAW, NOT_DRAWN -> true;
             default -> false;
         };
     }

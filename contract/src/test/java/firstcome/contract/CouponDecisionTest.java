@@ -34,7 +34,7 @@ class CouponDecisionTest {
             var decision = new CouponDecision("r", "e", "u", outcome, holds ? 1 : null, AT);
 
             assertThat(decision.freesThePlace()).as("%s frees the place", outcome)
-                    .isEqualTo(!holds && outcome != IssuingOutcome.WAITLISTED);
+                    .isEqualTo(!holds && outcome != IssuingOutcome.WAITLISTED && outcome != IssuingOutcome.IN_DRAW);
             assertThat(decision.holdsCoupon()).as("%s holds a coupon", outcome).isEqualTo(holds);
         }
     }

@@ -12,10 +12,12 @@ import java.time.Instant;
  * {@code {"outcome":"EXPIRED","couponNo":17}}, {@code {"outcome":"WAITLISTED","place":3}},
  * {@code {"outcome":"REJECTED","reason":"SOLD_OUT"}}, {@code {"outcome":"PENDING"}} (accepted at the
  * gate, not decided yet: only the ingress knows) and {@code {"outcome":"NOT_APPLIED"}} (the processor's 404).
+ * An entrant of a draw reads {@code {"outcome":"IN_DRAW","drawAt":"<window end>"}} until the draw, then
+ * its result with {@code "drawRank"} and {@code "entrants"} (docs/fair-opening.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApplicationStatus(State outcome, Integer couponNo, IssuingOutcome reason, Instant validUntil,
-        String orderId, Long place) {
+        String orderId, Long place, Instant drawAt, Integer drawRank, Integer entrants) {
 
     public enum State {
         ISSUED,
@@ -24,6 +26,7 @@ public record ApplicationStatus(State outcome, Integer couponNo, IssuingOutcome 
         EXPIRED,
         WAITLISTED,
         PENDING,
+        IN_DRAW,
         REJECTED,
         NOT_APPLIED;
 
@@ -52,6 +55,31 @@ public record ApplicationStatus(State outcome, Integer couponNo, IssuingOutcome 
         if (validUntil != null && outcome != State.ISSUED && outcome != State.REDEEMED && outcome != State.EXPIRED) {
             throw new IllegalArgumentException("validUntil comes only with ISSUED, REDEEMED or EXPIRED");
         }
+        if ((outcome == State.IN_DRAW) != (drawAt != null)) {
+            throw new IllegalArgumentException("drawAt comes with IN_DRAW, and only with it");
+        }
+        if ((drawRank == null) != (entrants == null) || drawRank != null && (drawRank < 1 || drawRank > entrants)) {
+            throw new IllegalArgumentException("drawRank (1..entrants) and entrants come together");
+        }
+        if (drawRank != null && (outcome == State.IN_DRAW || outcome == State.PENDING || outcome == State.NOT_APPLIED)) {
+            throw new IllegalArgumentException("drawRank comes only with a draw's result");
+        }
+    }
+
+    /** A status without anything of a draw. */
+    public ApplicationStatus(State outcome, Integer couponNo, IssuingOutcome reason, Instant validUntil, String orderId,
+            Long place) {
+        this(outcome, couponNo, reason, validUntil, orderId, place, null, null, null);
+    }
+
+    /** In the draw of the event, which is decided when its window ends at {@code drawAt}. */
+    public static ApplicationStatus inDraw(Instant drawAt) {
+        return new ApplicationStatus(State.IN_DRAW, null, null, null, null, null, drawAt, null, null);
+    }
+
+    /** The same status with the user's place in a draw's order among {@code entrants}. */
+    public ApplicationStatus withDraw(int drawRank, int entrants) {
+        return new ApplicationStatus(outcome, couponNo, reason, validUntil, orderId, place, drawAt, drawRank, entrants);
     }
 
     public static ApplicationStatus issued(int couponNo) {
