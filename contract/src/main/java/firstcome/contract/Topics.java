@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -163,8 +164,12 @@ public record Topics(
         long deadline = System.nanoTime() + SERVED_WITHIN.toNanos();
         while (true) {
             try {
-                if (admin.describeTopics(names).allTopicNames().get(SERVED_WITHIN.toMillis(), TimeUnit.MILLISECONDS)
-                        .keySet().containsAll(names)) {
+                Map<String, TopicDescription> served = admin.describeTopics(names).allTopicNames()
+                        .get(SERVED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+                // Every partition with a leader: a producer's first send to a partition still electing
+                // one fails NOT_LEADER, and its idempotent retry can then fail OUT_OF_ORDER_SEQUENCE.
+                if (served.keySet().containsAll(names) && served.values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
                     return;
                 }
             } catch (ExecutionException | TimeoutException notServedYet) {

@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,6 +36,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -116,19 +120,35 @@ final class SinkFixture implements AutoCloseable {
     }
 
     void send(List<IssuedCoupon> coupons) {
+        var sent = new ArrayList<Future<RecordMetadata>>();
         for (IssuedCoupon coupon : coupons) {
-            producer.send(new ProducerRecord<>(topics.issued().name(), utf8(coupon.eventId()),
-                    topics.issued().valueSerde().serializer().serialize(topics.issued().name(), coupon)));
+            sent.add(producer.send(new ProducerRecord<>(topics.issued().name(), utf8(coupon.eventId()),
+                    topics.issued().valueSerde().serializer().serialize(topics.issued().name(), coupon))));
         }
-        producer.flush();
+        acknowledged(sent);
     }
 
     void sendChanges(List<CouponChange> changes) {
+        var sent = new ArrayList<Future<RecordMetadata>>();
         for (CouponChange change : changes) {
-            producer.send(new ProducerRecord<>(topics.changes().name(), utf8(change.eventId()),
-                    topics.changes().valueSerde().serializer().serialize(topics.changes().name(), change)));
+            sent.add(producer.send(new ProducerRecord<>(topics.changes().name(), utf8(change.eventId()),
+                    topics.changes().valueSerde().serializer().serialize(topics.changes().name(), change))));
         }
-        producer.flush();
+        acknowledged(sent);
+    }
+
+    /** Waits for every send's acknowledgement: a record the broker refused fails the test here, not as a missing row later. */
+    private static void acknowledged(List<Future<RecordMetadata>> sent) {
+        for (Future<RecordMetadata> send : sent) {
+            try {
+                send.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("the test's record was not acknowledged by the broker", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending", e);
+            }
+        }
     }
 
     void sendRaw(String key, byte[] value) {
