@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * never the seed (the stand-in processor has no tally: the draw is never known to be done here).
  */
 @ExtendWith(InfrastructureExtension.class)
-class DrawTickIT {
+class FairOpeningIT {
 
     private static RunningIngress ingress;
     private static String bootstrapServers;
