@@ -22,6 +22,9 @@ import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.catalog.Retirement;
 import firstcome.ingress.catalog.RetirementTimer;
+import firstcome.ingress.draw.DrawResults;
+import firstcome.ingress.draw.DrawTicker;
+import firstcome.ingress.draw.Scheduler;
 import firstcome.ingress.edge.ClientRateLimit;
 import firstcome.ingress.edge.ConnectionBounds;
 import firstcome.ingress.gate.DecisionFollower;
@@ -122,8 +125,11 @@ public final class App implements AutoCloseable {
                 .register(deps.registry());
         var answers = new ApplyAnswerCounts(deps.catalog(), deps.clock());
         deps.catalog().onRetired(answers::retire);
+        var draws = new DrawResults(deps.tallies(), deps.clock());
+        deps.catalog().onChange(draws::changed);
+        deps.catalog().onRetired(draws::retire);
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), deps.rebuild(), shortcut, deps.statuses(),
-                metrics, answers, deps.clock(), deps.background());
+                metrics, answers, deps.clock(), deps.background(), draws);
         var adminToken = BearerToken.admin(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
@@ -286,6 +292,10 @@ public final class App implements AutoCloseable {
             var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,
                     config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC()));
             reconciler.start();
+            // The draws' ticks (docs/fair-opening.md): into coupon-actions at each window's end, until drawn.
+            var ticks = resources.open(new DrawTicker(catalog, publisher, processor, Clock.systemUTC(),
+                    Scheduler.singleThread("ingress-draw-ticks"), registry));
+            ticks.start();
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild, actions);
             Javalin http = create(config, deps);

@@ -133,6 +133,13 @@ public final class ApiFixture {
         return definition;
     }
 
+    /** The definition in the catalog, as the follower would have put it there, and primed at the gate. */
+    public EventDefinition define(EventDefinition definition) {
+        catalog.apply(definition.eventId(), definition, offsets++);
+        gate.created(new EventId(definition.eventId()));
+        return definition;
+    }
+
     public EventDefinition defineOpen(String eventId, int limit) {
         return define(eventId, limit, NOW.minusSeconds(60), null);
     }

@@ -1,12 +1,15 @@
 package firstcome.ingress.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.draw.DrawInfo;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.kafka.Publisher;
 import io.javalin.http.Context;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -21,10 +24,16 @@ import org.slf4j.LoggerFactory;
  * {@code PUT /admin/events/{eventId}}: checks the bearer token, validates the definition, writes it
  * to coupon-events and waits for the broker, then updates the catalog and primes the gate before
  * answering, so that applications are accepted as soon as the caller has the answer.
+ *
+ * <p>An event with a draw window (docs/fair-opening.md, "The event") gets its secret seed here, at its
+ * first definition with a window; later definitions keep it. The answer and the log show the draw as
+ * the public event info does (its commitment), never the seed.
  */
 public final class AdminController {
 
     private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+    /** Where every seed comes from: one generator for the process, seeded by the system once. */
+    private static final SecureRandom SEEDS = new SecureRandom();
 
     private final BearerToken token;
     private final EventCatalog catalog;
@@ -47,7 +56,7 @@ public final class AdminController {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         JsonNode body = JsonBody.read(ctx);
         Instant now = clock.instant();
-        EventDefinition asked = definition(event, body, now);
+        Asked asked = definition(event, body, now);
         // Until the catalog has read the topic it cannot tell a retired id, nor a new event from a known one.
         if (!catalog.isLoaded()) {
             throw ApiException.unavailable("the ingress is still reading the event definitions; repeat the call in a moment");
@@ -58,9 +67,11 @@ public final class AdminController {
             throw ApiException.invalidRequest("event " + event + " was retired at " + retiredAt + "; define a new event id");
         });
         // The very definition it holds, repeated (a retry of a call that answered late), changes nothing: answered as stored.
+        // The asked definition carries no seed: it is compared with the stored seed filled in.
         Optional<EventDefinition> stored = catalog.find(event);
-        if (stored.isPresent() && stored.get().equals(asked) && stored.get().closedAt(now)) {
-            Answer.ok(stored.get()).writeTo(ctx);
+        Optional<EventDefinition> keepingTheSeed = asked.keepingTheSeedOf(stored);
+        if (stored.isPresent() && keepingTheSeed.equals(stored) && stored.get().closedAt(now)) {
+            Answer.ok(DrawInfo.storedEvent(stored.get())).writeTo(ctx);
             return;
         }
         // A closed event cannot be changed, nor reopened: the ingresses judge a late definition by its
@@ -74,9 +85,13 @@ public final class AdminController {
             throw ApiException.invalidRequest("event " + event + " closed at " + closedAt
                     + "; a closed event cannot be reopened or changed, define a new event id");
         });
+        stored.ifPresent(current -> drawUnchangedOnceOpen(current, asked, now));
+        // The first definition with a window draws the seed; every later one keeps it (keepingTheSeed).
+        EventDefinition seeded = keepingTheSeed.orElseGet(
+                () -> asked.event().withDraw(DrawWindow.fresh(asked.windowSeconds(), asked.cap(), SEEDS)));
         // An open event's closing moved into the past closes it now, not back then: a closing in the
         // past would retire it at once, before the requests still pending at its gate were decided.
-        EventDefinition definition = stored.isPresent() ? closingNotBefore(asked, now) : asked;
+        EventDefinition definition = stored.isPresent() ? closingNotBefore(seeded, now) : seeded;
         // Only an event the catalog has never seen gets a count: for a redefinition a missing count
         // means Redis lost the event's state, and creating it would hide that (see Gate#prime).
         // Asked before publishing: the catalog's follower may read the record before install runs.
@@ -90,6 +105,38 @@ public final class AdminController {
     }
 
     /**
+     * Once an event has opened, its draw window is what the entrants applied in: it cannot be added,
+     * removed, lengthened, shortened or moved (by a new {@code opensAt}), nor its seed re-drawn. Its
+     * {@code drawCap} may change.
+     */
+    private static void drawUnchangedOnceOpen(EventDefinition stored, Asked asked, Instant now) {
+        if (now.isBefore(stored.opensAt())) {
+            return;
+        }
+        String event = stored.eventId();
+        if (stored.draw() == null) {
+            if (asked.windowSeconds() > 0) {
+                throw ApiException.invalidRequest("event " + event + " opened at " + stored.opensAt()
+                        + " without a draw window; a draw window cannot be added once the event has opened");
+            }
+            return;
+        }
+        String window = "event " + event + " opened at " + stored.opensAt() + " with a draw window of "
+                + stored.draw().windowSeconds() + " s";
+        if (asked.windowSeconds() == 0) {
+            throw ApiException.invalidRequest(window + "; the window cannot be removed once the event has opened");
+        }
+        if (asked.windowSeconds() != stored.draw().windowSeconds()) {
+            throw ApiException.invalidRequest(window + "; the window cannot change once the event has opened, was asked "
+                    + asked.windowSeconds() + " s");
+        }
+        if (!asked.event().opensAt().equals(stored.opensAt())) {
+            throw ApiException.invalidRequest(window + "; opensAt cannot move once the event has opened (it would move the window),"
+                    + " was asked " + asked.event().opensAt());
+        }
+    }
+
+    /**
      * The closing ({@code closesAt}) and the coupons' expiry ({@code couponsValidUntil}, which also
      * closes the applications) moved into the past, moved to now.
      */
@@ -100,8 +147,7 @@ public final class AdminController {
             return definition;
         }
         try {
-            return new EventDefinition(definition.eventId(), definition.limit(), definition.opensAt(), closesAt,
-                    definition.waitlist(), validUntil);
+            return definition.withClosing(closesAt, validUntil);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }
@@ -120,11 +166,12 @@ public final class AdminController {
             return Answer.problem(Outcome.UNAVAILABLE,
                     "the event was stored, but Redis did not answer, so applications cannot pass yet; repeat the call");
         }
-        log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}", definition.eventId(),
+        log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}, {}", definition.eventId(),
                 definition.limit(), definition.waitlist(), definition.opensAt(),
                 definition.closesAt() == null ? "never" : definition.closesAt(),
-                definition.couponsValidUntil() == null ? "never expiring" : definition.couponsValidUntil());
-        return Answer.ok(definition);
+                definition.couponsValidUntil() == null ? "never expiring" : definition.couponsValidUntil(),
+                DrawInfo.describe(definition));
+        return Answer.ok(DrawInfo.storedEvent(definition));
     }
 
     private static Answer notStored(EventDefinition definition, Throwable failure) {
@@ -139,10 +186,33 @@ public final class AdminController {
     static final Instant EARLIEST = Instant.parse("1000-01-01T00:00:00Z");
 
     /**
-     * {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never;
-     * {@code waitlist} 0..1,000,000, default 0; {@code couponsValidUntil} after {@code opensAt}, default never.
+     * The definition asked for: the event without its draw ({@code event}), and the draw window asked
+     * ({@code windowSeconds} 0: none) with its {@code cap} ({@code null}: the default). The seed is not
+     * part of it: {@link #keepingTheSeedOf} takes the stored one, or the admin route draws one.
      */
-    static EventDefinition definition(EventId event, JsonNode body, Instant now) {
+    record Asked(EventDefinition event, int windowSeconds, Integer cap) {
+
+        /**
+         * The asked definition with the stored event's seed, when both have a window, or without a draw
+         * when none is asked; empty when a window is asked and the stored event has none (a new seed is due).
+         * Removing the window drops the seed, so a window set again later (before the opening) has a new one.
+         */
+        Optional<EventDefinition> keepingTheSeedOf(Optional<EventDefinition> stored) {
+            if (windowSeconds == 0) {
+                return Optional.of(event);
+            }
+            return stored.map(EventDefinition::draw).map(draw -> event.withDraw(draw.with(windowSeconds, cap)));
+        }
+    }
+
+    /**
+     * {@code limit} 1..10,000,000; {@code opensAt} default now; {@code closesAt} default never;
+     * {@code waitlist} 0..1,000,000, default 0; {@code couponsValidUntil} after {@code opensAt}, default never;
+     * {@code drawWindowSeconds} 0..3600, default 0 (none); {@code drawCap} 1..1,000,000,000, only with a window,
+     * default 100 × (limit + waitlist); with a window, {@code closesAt} and {@code couponsValidUntil} at or
+     * after its end.
+     */
+    static Asked definition(EventId event, JsonNode body, Instant now) {
         JsonNode limit = body.get("limit");
         if (limit == null || limit.isNull()) {
             throw ApiException.invalidRequest("limit is required");
@@ -159,11 +229,43 @@ public final class AdminController {
             throw ApiException.invalidRequest("couponsValidUntil must be after opensAt (" + opensAt + "), was "
                     + body.get("couponsValidUntil").textValue());
         }
+        int window = wholeNumber(body, "drawWindowSeconds", 0, DrawWindow.MAX_WINDOW_SECONDS).orElse(0);
+        Integer cap = wholeNumber(body, "drawCap", 1, DrawWindow.MAX_CAP).orElse(null);
+        if (cap != null && window == 0) {
+            throw ApiException.invalidRequest("drawCap is only taken with a draw window: give drawWindowSeconds from 1 to "
+                    + DrawWindow.MAX_WINDOW_SECONDS);
+        }
+        EventDefinition definition;
         try {
-            return new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt, waitlist, couponsValidUntil);
+            definition = new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt, waitlist, couponsValidUntil);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }
+        if (window > 0) {
+            Instant windowEnd = definition.opensAt().plusSeconds(window);
+            atOrAfterTheWindowsEnd("closesAt", definition.closesAt(), window, windowEnd);
+            atOrAfterTheWindowsEnd("couponsValidUntil", definition.couponsValidUntil(), window, windowEnd);
+        }
+        return new Asked(definition, window, cap);
+    }
+
+    private static void atOrAfterTheWindowsEnd(String field, Instant instant, int window, Instant windowEnd) {
+        if (instant != null && instant.isBefore(windowEnd)) {
+            throw ApiException.invalidRequest(field + " must be at or after the end of the draw window (opensAt + "
+                    + window + " s = " + windowEnd + "), was " + instant);
+        }
+    }
+
+    /** The field as a whole number in {@code [min, max]}, empty when absent or null. */
+    private static Optional<Integer> wholeNumber(JsonNode body, String field, int min, int max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw ApiException.invalidRequest(field + " must be a whole number from " + min + " to " + max + ", was " + node);
+        }
+        return Optional.of(node.intValue());
     }
 
     private static int waitlist(JsonNode body) {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.query.Tally;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.draw.DrawInfo;
+import firstcome.ingress.draw.DrawResults;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateRebuild;
 import firstcome.ingress.gate.GateUnavailableException;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -49,10 +53,13 @@ public final class ApplyController {
     private final Clock clock;
     /** Where slots are given back: a release is a blocking Redis call, never run on an ack thread. */
     private final Executor releases;
+    /** Whether an event's draw is done, for the event info (the processor is asked at most once a second per event). */
+    private final DrawResults draws;
 
     public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, GateRebuild rebuild,
             SoldOutShortcut shortcut,
-            StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases) {
+            StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases,
+            DrawResults draws) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
@@ -64,17 +71,40 @@ public final class ApplyController {
         this.answers = answers;
         this.clock = clock;
         this.releases = releases;
+        this.draws = draws;
     }
 
-    /** {@code GET /events/{eventId}}; a retired event still answers from the catalog, with nothing remaining. */
+    /**
+     * How long the event info waits for the processor's word on a draw it asks about (once a second per
+     * event at most); past it the info goes without the reveal, which the next look shows.
+     */
+    static final long REVEAL_WAIT_MS = 300;
+
+    /**
+     * {@code GET /events/{eventId}}; a retired event still answers from the catalog, with nothing remaining.
+     * An event with a draw window shows it ({@link DrawInfo}), with the seed and the results once the
+     * processor's tally says it is drawn; until then {@code remaining} is the limit (the draw hands out
+     * the coupons, and the gate's count holds its entrants). A processor that does not answer leaves the
+     * reveal out, never fails the info.
+     */
     public void event(Context ctx) {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         EventDefinition definition = definition(event);
         // A retired event's keys are gone: its count would read 0, so ask nothing.
-        long remaining = catalog.retiredAt(event, clock.instant()).isPresent()
-                ? 0
-                : Math.max(0, definition.limit() - gate.count(event));
-        Answer.ok(EventInfo.of(definition, remaining)).writeTo(ctx);
+        boolean retired = catalog.retiredAt(event, clock.instant()).isPresent();
+        long remaining = retired ? 0 : Math.max(0, definition.limit() - gate.count(event));
+        if (definition.draw() == null || retired) {
+            Answer.ok(EventInfo.of(definition, remaining, DrawInfo.of(definition))).writeTo(ctx);
+            return;
+        }
+        var drawn = draws.drawn(definition);
+        if (drawn.isDone()) {
+            Answer.ok(EventInfo.withDraw(definition, remaining, drawn.join())).writeTo(ctx);
+            return;
+        }
+        ctx.future(() -> drawn.copy()
+                .completeOnTimeout(Optional.empty(), REVEAL_WAIT_MS, TimeUnit.MILLISECONDS)
+                .thenAccept(summary -> Answer.ok(EventInfo.withDraw(definition, remaining, summary)).writeTo(ctx)));
     }
 
     /**
@@ -309,14 +339,28 @@ public final class ApplyController {
         }
     }
 
-    /** The public event info; {@code waitlist} and {@code couponsValidUntil} only when the event has them. */
+    /**
+     * The public event info; {@code waitlist}, {@code couponsValidUntil} and {@code draw} only when the
+     * event has them.
+     */
     record EventInfo(String eventId, int limit, Instant opensAt, Instant closesAt, long remaining,
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw) {
 
-        static EventInfo of(EventDefinition definition, long remaining) {
+        static EventInfo of(EventDefinition definition, long remaining, DrawInfo draw) {
             return new EventInfo(definition.eventId(), definition.limit(), definition.opensAt(), definition.closesAt(), remaining,
-                    definition.waitlist(), definition.couponsValidUntil());
+                    definition.waitlist(), definition.couponsValidUntil(), draw);
+        }
+
+        /**
+         * An event with a draw window: revealed once {@code drawn}; before that nothing has been handed
+         * out, so {@code remaining} is the limit.
+         */
+        static EventInfo withDraw(EventDefinition definition, long remaining, Optional<Tally.DrawSummary> drawn) {
+            return drawn.isPresent()
+                    ? of(definition, remaining, DrawInfo.of(definition, drawn.get(), false))
+                    : of(definition, definition.limit(), DrawInfo.of(definition));
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.draw.DrawInfo;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.processor.TallyLookup;
@@ -22,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * each event's gate count) and {@code GET /admin/events/{eventId}/stats} (accepted at the gate,
  * issued and decided by the streams-processor, and this ingress's answers by outcome, which the page
  * turns into requests per second). A source that does not answer shows as null, never as a failure
- * of the whole view.
+ * of the whole view. An event with a draw window shows it as the public info does ({@link DrawInfo}: never
+ * the seed before the draw), and in the stats with the entrants so far.
  */
 public final class EventStatsController {
 
@@ -60,7 +62,7 @@ public final class EventStatsController {
                     Long accepted = retiredAt == null ? accepted(event) : null;
                     return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
                             definition.closesAt(), accepted, remaining(definition, accepted), retiredAt,
-                            definition.waitlist(), definition.couponsValidUntil());
+                            definition.waitlist(), definition.couponsValidUntil(), DrawInfo.of(definition));
                 })
                 .toList();
         ctx.header("Cache-Control", "no-store");
@@ -89,7 +91,8 @@ public final class EventStatsController {
                 definition.limit(), definition.opensAt(), definition.closesAt(), accepted, remaining(definition, accepted),
                 tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt,
                 definition.waitlist(), definition.couponsValidUntil(), tally.map(Tally::redeemed).orElse(null),
-                tally.map(Tally::returned).orElse(null), tally.map(Tally::waitlisted).orElse(null))).writeTo(ctx)));
+                tally.map(Tally::returned).orElse(null), tally.map(Tally::waitlisted).orElse(null),
+                DrawInfo.of(definition, tally.map(Tally::draw).orElse(null), true))).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {
@@ -110,7 +113,8 @@ public final class EventStatsController {
      */
     record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -125,7 +129,9 @@ public final class EventStatsController {
      * like {@code issued} while the processor does not answer.
      * {@code answers}: this ingress's answers to the event's applications since it started, by outcome.
      * {@code retiredAt}: set once the event retired; then only the definition is shown. {@code waitlist} and
-     * {@code couponsValidUntil} only when the event has them, as in the public event info.
+     * {@code couponsValidUntil} only when the event has them, as in the public event info. {@code draw}
+     * only for an event with a draw window: as in the public info, plus the {@code entrants} so far from
+     * the processor's tally before the draw (the tally's own {@code draw} summary shows in {@code decided} too).
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Long issued,
@@ -133,6 +139,7 @@ public final class EventStatsController {
             Map<String, Long> answers, Instant at, Instant retiredAt,
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
-            Long redeemed, Long returned, Long waitlisted) {
+            Long redeemed, Long returned, Long waitlisted,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw) {
     }
 }
