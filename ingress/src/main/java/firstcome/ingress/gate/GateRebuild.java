@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * coupon-requests and coupon-actions partitions, asks the streams-processor for the users decided up
  * to there (those taking a place: live coupon holders, waiting users and the entrants of a draw not
  * done yet, each entrant with the request that made them one; and those who returned their coupon:
- * applied, no place), and restores them with this ingress's undecided requests in one script. A return decided after the answer is applied by the decision follower, once (the gate
- * remembers the returned users). Until then the event's applications get 503 and nothing is counted.
+ * applied, no place), and restores them with this ingress's undecided requests in one script. A
+ * return decided after the answer is applied by the decision follower, once (the gate remembers the
+ * returned users); so is a draw's decision (an entrant's entry names its request). Until then the
+ * event's applications get 503 and nothing is counted.
  */
 public final class GateRebuild {
 

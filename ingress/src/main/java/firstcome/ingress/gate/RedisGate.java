@@ -47,20 +47,21 @@ import redis.clients.jedis.resps.ScanResult;
  * The gate in Redis: per event a set of the users that passed, their count, and a count of
  * releases. One Lua script per application (run by SHA, loaded again only after a NOSCRIPT) keeps
  * "check, remember, count" atomic, so no crash or race between steps can let limit + 1 through.
- * Rejected requests store nothing: an event's memory is bounded by its limit.
+ * Rejected requests store nothing (but the entrants a draw did not draw: one mark each): an event's
+ * memory is bounded by its capacity (for an event with a draw window, the draw's cap).
  *
- * <p>Keys are {@code fc:{eventId}:users|count|releases|pending|returned|entrants|notdrawn}; the braces are a Redis Cluster hash
- * tag, so the keys a script touches always live in one slot, and on a cluster every call of an event
- * goes to the master of that slot (a script is loaded there, again after a NOSCRIPT). Nothing here
- * reads more than one event's keys, so no call needs every master but {@link #ping()}. {@code pending}
- * maps a user to the request (JSON) taken for their place until its decision comes back: the trace a
- * crash leaves behind. {@code users} holds every user applied (and not freed); {@code returned} those
- * of them who gave their coupon back: they take no place but stay applied, so {@code count} is
- * {@code users} minus {@code returned}, live coupons plus waiting users plus the entrants of a draw not
- * done yet once everything is decided. {@code entrants} maps each user whose request is in an event's draw
- * ({@code IN_DRAW}) to that request's id until the draw decides it; {@code notdrawn} maps each user whose
- * request the draw did not draw to that request's id, so that an {@code IN_DRAW} of it read late or
- * again changes nothing (docs/fair-opening.md).
+ * <p>Keys are {@code fc:{eventId}:users|count|releases|pending|returned|entrants|notdrawn}; the braces
+ * are a Redis Cluster hash tag, so the keys a script touches always live in one slot, and on a
+ * cluster every call of an event goes to the master of that slot (a script is loaded there, again
+ * after a NOSCRIPT). Nothing here reads more than one event's keys, so no call needs every master but
+ * {@link #ping()}. {@code pending} maps a user to the request (JSON) taken for their place until its
+ * decision comes back: the trace a crash leaves behind. {@code users} holds every user applied (and
+ * not freed); {@code returned} those of them who gave their coupon back: they take no place but stay
+ * applied, so {@code count} is {@code users} minus {@code returned}: live coupons plus waiting users
+ * plus the entrants of a draw not done yet, once everything is decided. {@code entrants} maps each
+ * user whose request is in an event's draw ({@code IN_DRAW}) to that request's id until the draw
+ * decides it; {@code notdrawn} maps each user whose request the draw did not draw to that request's
+ * id, so that an {@code IN_DRAW} of it read late or again changes nothing (docs/fair-opening.md).
  *
  * <p>Every key expires at the event's retirement instant ({@link KeyExpiry}): each script that writes
  * a key sets it (PEXPIREAT), since a set or hash emptied and filled again is a new key, and
