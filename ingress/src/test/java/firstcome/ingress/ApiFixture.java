@@ -31,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +43,8 @@ import java.util.function.Function;
 
 /**
  * The HTTP app as {@link App#create} builds it, over an in-memory gate and publisher, a catalog
- * the test fills, and a clock standing still at {@link #NOW}. Everything runs on the calling thread.
+ * the test fills, and a clock standing still at {@link #NOW} unless a test moves it ({@link #now}).
+ * Everything runs on the calling thread.
  */
 public final class ApiFixture {
 
@@ -69,6 +71,8 @@ public final class ApiFixture {
     public volatile CountDownLatch kafkaAnswers = new CountDownLatch(0);
     /** The streams-processor's tallies as the live view reads them; none unless a test sets them. */
     public volatile TallyLookup tallies = event -> CompletableFuture.completedFuture(Optional.empty());
+    /** What the app's clock says: {@link #NOW} until a test moves it. */
+    public volatile Instant now = NOW;
     private long offsets;
 
     public ApiFixture() {
@@ -100,7 +104,22 @@ public final class ApiFixture {
 
     public Javalin app(IngressConfig config) {
         var deps = new App.Dependencies(catalog, gate, publisher, this::statusFromTheGate, this::kafkaProbe, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run, event -> tallies.find(event), own,
+                new Clock() {
+                    @Override
+                    public ZoneId getZone() {
+                        return ZoneOffset.UTC;
+                    }
+
+                    @Override
+                    public Clock withZone(ZoneId zone) {
+                        return Clock.fixed(now, zone);
+                    }
+
+                    @Override
+                    public Instant instant() {
+                        return now;
+                    }
+                }, Runnable::run, event -> tallies.find(event), own,
                 new GateRebuild(gate, own, event -> 0L, event -> 0L,
                         (event, requestsEnd, actionsEnd) -> holders.find(event, requestsEnd, actionsEnd),
                         Duration.ofSeconds(1), Duration.ofSeconds(1), Runnable::run), actions);

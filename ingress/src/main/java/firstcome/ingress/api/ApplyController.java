@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public routes: event info, apply, and "my result". An application is checked against the
- * catalog (known, open, not closed), then the sold-out memory, then passes the gate in one Redis
- * step, and is answered 202 only from the broker's acknowledgement; it stays pending at the gate
+ * catalog (known, open, not closed), then the sold-out memory (not inside a draw window), then passes
+ * the gate in one Redis step, up to the event's capacity at that instant
+ * ({@link EventDefinition#capacityAt}: the draw's cap inside its window, else limit + waitlist), and
+ * is answered 202 only from the broker's acknowledgement; it stays pending at the gate
  * until its decision comes back. If Kafka certainly did not take it, its slot goes back to the gate
  * before the client hears 503 UNAVAILABLE; if it may have (a timeout), or the slot could not be
  * given back, the place is kept and the client hears 503 UNCONFIRMED.
@@ -137,7 +139,11 @@ public final class ApplyController {
             throw new ApiException(Outcome.CLOSED, "applications closed at " + definition.applicationsCloseAt());
         }
 
-        Optional<Outcome> remembered = shortcut.answer(event, user);
+        // Inside a draw window the gate admits up to the draw's cap, not limit + waitlist: the sold-out
+        // short-cut, which copies an event sold out at limit + waitlist, is neither asked nor fed there.
+        boolean inDraw = definition.inDrawWindowAt(now);
+        int capacity = definition.capacityAt(now);
+        Optional<Outcome> remembered = inDraw ? Optional.empty() : shortcut.answer(event, user);
         if (remembered.isPresent()) {
             metrics.shortcutAnswered();
             counted(eventId, refusal(remembered.get()), started).writeTo(ctx);
@@ -148,7 +154,7 @@ public final class ApplyController {
         var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
         Gate.Admission admission;
         try {
-            admission = gate.admit(event, user, capacity(definition), request);
+            admission = gate.admit(event, user, capacity, request);
         } catch (GateUnavailableException e) {
             if (!e.maybeApplied()) {
                 throw e; // nothing was sent to Redis: nothing was counted
@@ -162,13 +168,17 @@ public final class ApplyController {
             counted(eventId, lost(), started).writeTo(ctx);
             return;
         }
-        shortcut.observe(event, capacity(definition), admission);
+        if (!inDraw) {
+            shortcut.observe(event, capacity, admission);
+        } else if (admission.outcome() == Outcome.ACCEPTED) {
+            shortcut.forget(event); // the set changed: no copy may outlive it (one is only made after the window)
+        }
         if (admission.outcome() != Outcome.ACCEPTED) {
             counted(eventId, refusal(admission.outcome()), started).writeTo(ctx);
             return;
         }
 
-        var accepted = Answer.of(Outcome.ACCEPTED, Accepted.at(event, user, admission.position(), definition.limit()));
+        var accepted = Answer.of(Outcome.ACCEPTED, Accepted.at(event, user, admission.position(), definition.limit(), inDraw));
         // The request stays pending at the gate until its decision comes back (DecisionFollower):
         // the broker's acknowledgement alone changes nothing in Redis.
         ctx.future(() -> own.send(request, () -> publisher.publish(request))
@@ -322,20 +332,17 @@ public final class ApplyController {
     }
 
     /**
-     * How many users the gate admits to the event: the limit, plus the waitlist's places for those
-     * who wait for a returned coupon.
+     * The 202 body. {@code inDraw} (true) for an entrant of the event's draw (an application inside its
+     * window), absent otherwise; {@code waitlisted} (true) only for a position past the limit outside a
+     * draw window, absent otherwise: an entrant's place is drawn, whatever its arrival rank.
      */
-    static int capacity(EventDefinition definition) {
-        // At most 10,000,000 + 1,000,000: no overflow.
-        return definition.limit() + definition.waitlist();
-    }
-
-    /** The 202 body; {@code waitlisted} (true) only for a position past the limit, absent otherwise. */
     record Accepted(String outcome, String eventId, String userId, long position,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean waitlisted) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean waitlisted,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inDraw) {
 
-        static Accepted at(EventId event, UserId user, long position, int limit) {
-            return new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), position, position > limit ? Boolean.TRUE : null);
+        static Accepted at(EventId event, UserId user, long position, int limit, boolean inDraw) {
+            return new Accepted(Outcome.ACCEPTED.name(), event.value(), user.value(), position,
+                    !inDraw && position > limit ? Boolean.TRUE : null, inDraw ? Boolean.TRUE : null);
         }
     }
 

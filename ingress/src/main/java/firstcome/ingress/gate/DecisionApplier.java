@@ -101,8 +101,9 @@ final class DecisionApplier {
             all.forEach(decision -> own.forget(decision.requestId()));
             return;
         }
-        // Of the shop's actions only a returned coupon changes the gate; a redemption or its
-        // cancellation is nothing to it, so it costs no script call.
+        // Every request's decision goes to the gate (a draw's IN_DRAW and its ISSUED / WAITLISTED /
+        // NOT_DRAWN too, see DecisionEffect). Of the shop's actions only a returned coupon changes the
+        // gate; a redemption or its cancellation is nothing to it, so it costs no script call.
         List<CouponDecision> decisions = all.stream()
                 .filter(decision -> !decision.decidesAction() || decision.returnsCoupon())
                 .toList();

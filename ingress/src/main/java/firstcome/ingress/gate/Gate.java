@@ -8,6 +8,7 @@ import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,7 +21,9 @@ public interface Gate {
 
     /**
      * Lets the user through unless already through (a user who returned their coupon too) or
-     * {@code capacity} users hold a place (the event's limit plus its waitlist), and when the user is
+     * {@code capacity} users hold a place (the event's capacity at the application's time,
+     * {@link EventDefinition#capacityAt}: its limit plus its waitlist, or inside a draw window the
+     * draw's cap), and when the user is
      * let through, remembers {@code request} as pending: one atomic step, so a place is never taken
      * without a record of what should reach Kafka for it. The request stays pending until its
      * decision comes back ({@link #follow}); one still pending long after it passed the gate is
@@ -37,23 +40,44 @@ public interface Gate {
      * admitted again with a new request keeps the new place); a holder or waiting user the gate does
      * not know is learned ({@code WAITLISTED} keeps the place, a waiting user's later {@code ISSUED}
      * changes nothing); a returned coupon ({@link CouponDecision#returnsCoupon()}) gives its place
-     * back once per user, who stays applied. Applying the same decisions twice, or late, changes
-     * nothing more. Touches nothing while the event's state is lost.
+     * back once per user, who stays applied.
+     *
+     * <p>A draw (docs/fair-opening.md): {@code IN_DRAW} keeps the user's place and remembers the user
+     * as an entrant with that request ({@link #entrants}); one the gate does not know is learned, as a
+     * waiting user. The draw's {@code ISSUED} or {@code WAITLISTED} of the request ends the entry (the
+     * place stays); its {@code NOT_DRAWN} gives the place back when the entry (or the pending request)
+     * names that very request, and marks the request as drawn out, so an {@code IN_DRAW} of it read
+     * late or again changes nothing.
+     *
+     * <p>Applying the same decisions twice, late, or in another order changes nothing more: once all
+     * are applied, the count is the live coupons plus the waiting users plus the entrants not drawn
+     * yet. Touches nothing while the event's state is lost.
      */
     Corrections follow(EventId event, List<CouponDecision> decisions);
 
     /**
-     * Rebuilds an event whose state was lost: the {@code users} taking a place (live coupon holders
-     * and waiting users), the {@code returned} users (applied, no place), plus {@code undecided}
-     * requests (pending again, with their users' places), count = users + undecided, and a new
-     * release generation. Safe to run twice or on an event that was rebuilt meanwhile; returns the count.
+     * Rebuilds an event whose state was lost: the {@code users} taking a place (live coupon holders,
+     * waiting users and the entrants of a draw not done yet), the {@code entrants} (user → the request
+     * that made them one, each in {@code users} too), the {@code returned} users (applied, no place),
+     * plus {@code undecided} requests (pending again, with their users' places), count = users +
+     * undecided, and a new release generation. Safe to run twice or on an event that was rebuilt
+     * meanwhile (an entrant drawn out since stays out); returns the count.
      */
-    long restore(EventId event, Collection<String> users, Collection<String> returned, Collection<CouponRequest> undecided);
+    long restore(EventId event, Collection<String> users, Collection<String> returned, Map<String, String> entrants,
+            Collection<CouponRequest> undecided);
+
+    /** {@link #restore(EventId, Collection, Collection, Map, Collection)} of an event without entrants waiting for a draw. */
+    default long restore(EventId event, Collection<String> users, Collection<String> returned, Collection<CouponRequest> undecided) {
+        return restore(event, users, returned, Map.of(), undecided);
+    }
 
     /** {@link #restore(EventId, Collection, Collection, Collection)} of an event where nobody returned a coupon. */
     default long restore(EventId event, Collection<String> users, Collection<CouponRequest> undecided) {
         return restore(event, users, List.of(), undecided);
     }
+
+    /** The event's entrants whose draw has not decided them yet: user → the request that made them one. */
+    Map<String, String> entrants(EventId event);
 
     /** The event's requests that passed the gate and were neither decided nor released. */
     List<CouponRequest> pending(EventId event);
@@ -82,7 +106,10 @@ public interface Gate {
     /** Whether {@code request} is the one pending for its user: the gate let it through and it is undecided. */
     boolean isPending(CouponRequest request);
 
-    /** How many users hold a place: live coupons and waiting users once all is decided (the count decides SOLD_OUT). */
+    /**
+     * How many users hold a place: live coupons, waiting users and entrants not drawn yet, once all is
+     * decided (the count decides SOLD_OUT).
+     */
     long count(EventId event);
 
     /**

@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
  * Rebuilds an event the gate lost (Redis lost its data) from the authority, once per event at a
  * time: waits for this ingress's sends of the event to end, takes the end of the event's
  * coupon-requests and coupon-actions partitions, asks the streams-processor for the users decided up
- * to there (those taking a place: live coupon holders and waiting users; and those who returned
- * their coupon: applied, no place), and restores them with this ingress's undecided requests in one
- * script. A return decided after the answer is applied by the decision follower, once (the gate
- * remembers the returned users). Until then the event's applications get 503 and nothing is counted.
+ * to there (those taking a place: live coupon holders, waiting users and the entrants of a draw not
+ * done yet, each entrant with the request that made them one; and those who returned their coupon:
+ * applied, no place), and restores them with this ingress's undecided requests in one script. A
+ * return decided after the answer is applied by the decision follower, once (the gate remembers the
+ * returned users); so is a draw's decision (an entrant's entry names its request). Until then the
+ * event's applications get 503 and nothing is counted.
  */
 public final class GateRebuild {
 
@@ -85,7 +87,8 @@ public final class GateRebuild {
         while (true) {
             Optional<CouponHolders> answer = holders.find(event, requests, actions);
             if (answer.isPresent()) {
-                return gate.restore(event, answer.get().users(), answer.get().returned(), own.undecided(event));
+                CouponHolders decided = answer.get();
+                return gate.restore(event, decided.users(), decided.returned(), decided.entrants(), own.undecided(event));
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new IllegalStateException("the streams-processor did not name the holders of " + event

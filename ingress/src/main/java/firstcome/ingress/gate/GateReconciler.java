@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * every undecided request again and again; never while a send of it from this ingress may still be
  * in flight. If an earlier copy did reach Kafka, the streams-processor decides
  * the repeat exactly as before and emits that decision again; if not, the place gets the record it
- * was missing, so no place is lost.
+ * was missing, so no place is lost. An entrant of a draw is decided by its {@code IN_DRAW}: it waits
+ * for the draw with its place, no longer pending, so it is never published again.
  */
 public final class GateReconciler implements AutoCloseable {
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
-import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
 import firstcome.contract.RedisAddress;
 import firstcome.ingress.IngressConfig;
@@ -48,16 +47,21 @@ import redis.clients.jedis.resps.ScanResult;
  * The gate in Redis: per event a set of the users that passed, their count, and a count of
  * releases. One Lua script per application (run by SHA, loaded again only after a NOSCRIPT) keeps
  * "check, remember, count" atomic, so no crash or race between steps can let limit + 1 through.
- * Rejected requests store nothing: an event's memory is bounded by its limit.
+ * Rejected requests store nothing (but the entrants a draw did not draw: one mark each): an event's
+ * memory is bounded by its capacity (for an event with a draw window, the draw's cap).
  *
- * <p>Keys are {@code fc:{eventId}:users|count|releases|pending|returned}; the braces are a Redis Cluster hash
- * tag, so the keys a script touches always live in one slot, and on a cluster every call of an event
- * goes to the master of that slot (a script is loaded there, again after a NOSCRIPT). Nothing here
- * reads more than one event's keys, so no call needs every master but {@link #ping()}. {@code pending}
- * maps a user to the request (JSON) taken for their place until its decision comes back: the trace a
- * crash leaves behind. {@code users} holds every user applied (and not freed); {@code returned} those
- * of them who gave their coupon back: they take no place but stay applied, so {@code count} is
- * {@code users} minus {@code returned}, live coupons plus waiting users once everything is decided.
+ * <p>Keys are {@code fc:{eventId}:users|count|releases|pending|returned|entrants|notdrawn}; the braces
+ * are a Redis Cluster hash tag, so the keys a script touches always live in one slot, and on a
+ * cluster every call of an event goes to the master of that slot (a script is loaded there, again
+ * after a NOSCRIPT). Nothing here reads more than one event's keys, so no call needs every master but
+ * {@link #ping()}. {@code pending} maps a user to the request (JSON) taken for their place until its
+ * decision comes back: the trace a crash leaves behind. {@code users} holds every user applied (and
+ * not freed); {@code returned} those of them who gave their coupon back: they take no place but stay
+ * applied, so {@code count} is {@code users} minus {@code returned}: live coupons plus waiting users
+ * plus the entrants of a draw not done yet, once everything is decided. {@code entrants} maps each
+ * user whose request is in an event's draw ({@code IN_DRAW}) to that request's id until the draw
+ * decides it; {@code notdrawn} maps each user whose request the draw did not draw to that request's
+ * id, so that an {@code IN_DRAW} of it read late or again changes nothing (docs/fair-opening.md).
  *
  * <p>Every key expires at the event's retirement instant ({@link KeyExpiry}): each script that writes
  * a key sets it (PEXPIREAT), since a set or hash emptied and filled again is a new key, and
@@ -68,21 +72,27 @@ public final class RedisGate implements Gate, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
 
     /**
-     * KEYS users, count, releases, pending, returned; ARGV userId, capacity, request ('' = none), expireAt ('' = never). Replies
+     * KEYS users, count, releases, pending (further keys unused); ARGV userId, capacity, request ('' = none), expireAt ('' = never). Replies
      * {0, position} | {1, 0} | {2, generation} | {3, 0} (the count is missing: state lost).
      */
     static final String ADMIT = script("admit.lua");
 
-    /** KEYS users, count, releases, pending, returned; ARGV userId, expireAt. The count only drops if this user held a slot. */
+    /** KEYS users, count, releases, pending (further keys unused); ARGV userId, expireAt. The count only drops if this user held a slot. */
     static final String RELEASE = script("release.lua");
 
-    /** KEYS users, count, releases, pending, returned; ARGV expireAt, then triples userId, requestId, effect. The decisions of one event. */
+    /**
+     * KEYS users, count, releases, pending, returned, entrants, notdrawn; ARGV expireAt, then triples userId,
+     * requestId, effect ({@link DecisionEffect}). The decisions of one event.
+     */
     static final String DECIDE = script("decide.lua");
 
-    /** KEYS users, count, releases, pending, returned; ARGV expireAt, user count, users, returned count, returned, pairs userId, request. */
+    /**
+     * KEYS users, count, releases, pending, returned, entrants, notdrawn; ARGV expireAt, user count, users,
+     * returned count, returned, entrant count, pairs userId, requestId, then pairs userId, request.
+     */
     static final String RESTORE = script("restore.lua");
 
-    /** KEYS users, count, releases, pending, returned; ARGV expireAt ('' = never, PERSIST). Moves the keys' expiry. */
+    /** KEYS every key of the event; ARGV expireAt ('' = never, PERSIST). Moves the keys' expiry. */
     static final String EXPIRE = script("expire.lua");
 
     private static final int SCAN_BATCH = 1000;
@@ -207,37 +217,27 @@ public final class RedisGate implements Gate, AutoCloseable {
         for (CouponDecision decision : decisions) {
             args.add(decision.userId());
             args.add(decision.requestId());
-            args.add(effect(decision));
+            args.add(DecisionEffect.of(decision).script);
         }
         List<?> reply = (List<?>) run(decide, Keys.of(event).all(), args);
         return new Corrections((Long) reply.get(0) < 0, ((Long) reply.get(1)).intValue(),
                 ((Long) reply.get(2)).intValue(), ((Long) reply.get(3)).intValue(), ((Long) reply.get(4)).intValue());
     }
 
-    /** What {@code decide.lua} does with a decision besides settling its request. */
-    private static String effect(CouponDecision decision) {
-        if (decision.returnsCoupon()) {
-            return "return";
-        }
-        if (decision.freesThePlace()) {
-            return "free";
-        }
-        return decision.holdsCoupon() || waits(decision) ? "hold" : "";
-    }
-
-    /** A request's WAITLISTED: the user waits for a returned coupon and keeps their place meanwhile. */
-    static boolean waits(CouponDecision decision) {
-        return !decision.decidesAction() && decision.outcome() == IssuingOutcome.WAITLISTED;
-    }
-
     @Override
-    public long restore(EventId event, Collection<String> users, Collection<String> returned, Collection<CouponRequest> undecided) {
-        List<String> args = new ArrayList<>(3 + users.size() + returned.size() + 2 * undecided.size());
+    public long restore(EventId event, Collection<String> users, Collection<String> returned, Map<String, String> entrants,
+            Collection<CouponRequest> undecided) {
+        List<String> args = new ArrayList<>(4 + users.size() + returned.size() + 2 * entrants.size() + 2 * undecided.size());
         args.add(expireAt(event));
         args.add(Integer.toString(users.size()));
         args.addAll(users);
         args.add(Integer.toString(returned.size()));
         args.addAll(returned);
+        args.add(Integer.toString(entrants.size()));
+        entrants.forEach((user, requestId) -> {
+            args.add(user);
+            args.add(requestId);
+        });
         for (CouponRequest request : undecided) {
             args.add(request.userId());
             args.add(json(request));
@@ -258,6 +258,12 @@ public final class RedisGate implements Gate, AutoCloseable {
             }
         }
         return requests;
+    }
+
+    /** One HGETALL of the event's entrants not drawn yet. */
+    @Override
+    public Map<String, String> entrants(EventId event) {
+        return Map.copyOf(call(() -> redis.hgetAll(Keys.of(event).entrants())));
     }
 
     /**
@@ -455,15 +461,18 @@ public final class RedisGate implements Gate, AutoCloseable {
         }
     }
 
-    private record Keys(String users, String count, String releases, String pending, String returned) {
+    private record Keys(String users, String count, String releases, String pending, String returned, String entrants,
+            String notDrawn) {
 
         static Keys of(EventId event) {
             String prefix = "fc:{" + event.value() + "}:";
-            return new Keys(prefix + "users", prefix + "count", prefix + "releases", prefix + "pending", prefix + "returned");
+            return new Keys(prefix + "users", prefix + "count", prefix + "releases", prefix + "pending", prefix + "returned",
+                    prefix + "entrants", prefix + "notdrawn");
         }
 
+        /** Every key, in the order the scripts take them (admit and release use the first ones only). */
         List<String> all() {
-            return List.of(users, count, releases, pending, returned);
+            return List.of(users, count, releases, pending, returned, entrants, notDrawn);
         }
     }
 

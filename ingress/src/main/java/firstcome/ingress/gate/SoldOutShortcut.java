@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * {@code recheck}. The copy is also dropped when the event's definition changes and when this
  * ingress releases a slot. Events whose capacity (limit + waitlist) exceeds {@code maxUsers} never use the short-cut.
  *
+ * <p>Inside an event's draw window the gate admits up to the draw's cap instead, so the short-cut is
+ * neither asked nor told there ({@code ApplyController}); a copy is only made after the window, at
+ * limit + waitlist. Until the draw frees the places of those not drawn, the set may then hold more
+ * users than that (every entrant): the copy holds them all (an entrant hears ALREADY_APPLIED, as from
+ * the gate), counted against the caps like any other, and each place the draw frees moves the release
+ * generation, so the next recheck drops the copy.
+ *
  * <p>Memory is bounded twice: per event by {@code maxUsers}, and across events by {@code maxTotalUsers}
  * (a copy reserves its event's capacity before it is made, then holds its size). Past that cap further
  * sold-out events are not copied and go to the gate as usual (logged once). A retired event's copy
@@ -136,7 +143,7 @@ public final class SoldOutShortcut {
     }
 
     /** Reserves room for {@code users} under the overall cap; false (said once in the log) when there is none. */
-    private boolean reserve(int users) {
+    private boolean reserve(long users) {
         long held;
         do {
             held = heldUsers.get();
@@ -184,10 +191,19 @@ public final class SoldOutShortcut {
             Optional<Gate.SoldOutSnapshot> snapshot = gate.soldOutSnapshot(event, capacity, maxUsers);
             if (snapshot.isPresent()) {
                 Entry loaded = new Entry(snapshot.get().generation(), snapshot.get().users(), nanoTime.getAsLong());
+                // After a draw window the set may hold more users than the capacity (entrants not drawn
+                // yet, up to the draw's cap): the copy reserves the difference too, under the overall cap.
+                long beyond = loaded.reserved - loading.reserved;
+                if (beyond > 0 && !reserve(beyond)) {
+                    drop(event, loading);
+                    return;
+                }
                 // Only if nothing dropped the placeholder meanwhile (an accept, a release, a new definition,
                 // the retirement), whose removal gave its reservation back.
                 if (entries.replace(event, loading, loaded)) {
-                    heldUsers.addAndGet(loaded.reserved - loading.reserved);
+                    heldUsers.addAndGet(Math.min(0, beyond));
+                } else if (beyond > 0) {
+                    heldUsers.addAndGet(-beyond);
                 }
             } else {
                 drop(event, loading);

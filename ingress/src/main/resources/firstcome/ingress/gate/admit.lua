@@ -1,5 +1,6 @@
--- KEYS users, count, releases, pending, returned; ARGV userId, capacity (limit + waitlist), request ('' = none), expireAt (epoch ms
--- of the event's retirement; '' or absent = never). A user in the set (a returned one too) is already applied.
+-- KEYS users, count, releases, pending (further keys unused); ARGV userId, capacity (limit + waitlist, or inside
+-- a draw window the draw's cap), request ('' = none), expireAt (epoch ms of the event's retirement; '' or
+-- absent = never). A user in the set (a returned one too) is already applied.
 -- Replies {0, position} | {1, 0} already applied | {2, generation} sold out | {3, 0} the count is
 -- missing: Redis lost the event's state, which the ingress rebuilds before anyone passes again.
 if redis.call('EXISTS', KEYS[2]) == 0 then

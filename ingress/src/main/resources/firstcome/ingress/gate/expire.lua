@@ -1,4 +1,4 @@
--- KEYS users, count, releases, pending, returned; ARGV expireAt (epoch ms of the event's retirement; '' = never).
+-- KEYS every key of the event (users, count, releases, pending, returned, entrants, notdrawn); ARGV expireAt (epoch ms of the event's retirement; '' = never).
 -- Moves the expiry of the event's keys that exist: to its retirement instant, or none at all when
 -- the event no longer closes. Replies how many keys it touched.
 local touched = 0

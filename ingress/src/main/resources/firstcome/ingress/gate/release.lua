@@ -1,4 +1,4 @@
--- KEYS users, count, releases, pending, returned; ARGV userId, expireAt (epoch ms of the event's retirement;
+-- KEYS users, count, releases, pending (further keys unused); ARGV userId, expireAt (epoch ms of the event's retirement;
 -- '' = never). The count only drops if this user held a slot.
 if redis.call('SREM', KEYS[1], ARGV[1]) == 1 then
   redis.call('DECR', KEYS[2])

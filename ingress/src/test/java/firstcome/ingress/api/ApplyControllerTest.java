@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.CouponHolders;
 import java.util.List;
@@ -17,6 +18,7 @@ import firstcome.ingress.ApiFixture;
 import firstcome.ingress.gate.FakeGate;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,114 @@ class ApplyControllerTest {
             assertProblem(apply(client, "wl", "d"), 410, "SOLD_OUT");
             assertThat(api.publisher.requests).hasSize(3);
         });
+    }
+
+    // ---- the draw window (docs/fair-opening.md) ----
+
+    @Test
+    void admitsEntrantsUpToTheDrawsCapInsideTheWindowAndSaysInDrawNeverWaitlisted() {
+        // given: limit 1 + waitlist 1, a 10 s window that opened a second ago, a draw's cap of 3
+        defineWithDraw("drop", 1, 1, NOW.minusSeconds(1), 3);
+        api.test((server, client) -> {
+            // when / then: three entrants pass, past the limit and the waitlist, each told they are in the draw
+            assertThat(json(apply(client, "drop", "a"))).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"drop\",\"userId\":\"a\",\"position\":1,\"inDraw\":true}"));
+            assertThat(json(apply(client, "drop", "b"))).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"drop\",\"userId\":\"b\",\"position\":2,\"inDraw\":true}"));
+            assertThat(json(apply(client, "drop", "c"))).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"drop\",\"userId\":\"c\",\"position\":3,\"inDraw\":true}"));
+            // past the cap: sold out
+            assertProblem(apply(client, "drop", "d"), 410, "SOLD_OUT");
+            assertProblem(apply(client, "drop", "a"), 409, "ALREADY_APPLIED");
+            assertThat(api.publisher.requests).extracting(sent -> sent.value().receivedAt())
+                    .containsOnly(NOW.truncatedTo(ChronoUnit.MILLIS));
+        });
+    }
+
+    @Test
+    void admitsTheLimitPlusTheWaitlistFromTheWindowsEndOnWithoutInDraw() {
+        // given: the window ended at NOW exactly (an application at its end is no entrant)
+        defineWithDraw("after", 1, 1, NOW.truncatedTo(ChronoUnit.MILLIS).minusSeconds(10), 50);
+        api.test((server, client) -> {
+            assertThat(json(apply(client, "after", "a"))).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"after\",\"userId\":\"a\",\"position\":1}"));
+            assertThat(json(apply(client, "after", "b"))).isEqualTo(Json.mapper().readTree(
+                    "{\"outcome\":\"ACCEPTED\",\"eventId\":\"after\",\"userId\":\"b\",\"position\":2,\"waitlisted\":true}"));
+            assertProblem(apply(client, "after", "c"), 410, "SOLD_OUT");
+        });
+    }
+
+    @Test
+    void movesFromTheDrawsCapToTheLimitWhenTheWindowEnds() {
+        // given: limit 1, window 10 s from NOW, cap 4
+        defineWithDraw("moving", 1, 0, NOW, 4);
+        api.test((server, client) -> {
+            // when: two entrants inside the window, its last millisecond included
+            assertThat(json(apply(client, "moving", "a")).get("inDraw").asBoolean()).isTrue();
+            api.now = NOW.plusSeconds(10).minusNanos(1_000_000);
+            assertThat(json(apply(client, "moving", "b")).get("inDraw").asBoolean()).isTrue();
+
+            // then: from the window's end on, the two hold more places than the limit: nobody else passes
+            api.now = NOW.plusSeconds(10);
+            assertProblem(apply(client, "moving", "c"), 410, "SOLD_OUT");
+            assertProblem(apply(client, "moving", "a"), 409, "ALREADY_APPLIED");
+        });
+    }
+
+    @Test
+    void neitherAnswersFromNorFeedsTheSoldOutShortcutInsideTheWindow() {
+        // given: limit 5, a draw's cap of 2 (smaller than the limit), the window open
+        defineWithDraw("small-cap", 5, 0, NOW.minusSeconds(1), 2);
+        api.test((server, client) -> {
+            apply(client, "small-cap", "a");
+            apply(client, "small-cap", "b");
+
+            // when: the cap is reached, and asked again and again inside the window
+            assertProblem(apply(client, "small-cap", "c"), 410, "SOLD_OUT");
+            assertProblem(apply(client, "small-cap", "d"), 410, "SOLD_OUT");
+            assertProblem(apply(client, "small-cap", "a"), 409, "ALREADY_APPLIED");
+
+            // then: every one asked the gate
+            assertThat(api.gate.admitCalls).hasValue(5);
+            assertThat(api.registry.scrape()).doesNotContainPattern("ingress_soldout_shortcut_answers_total [1-9]");
+
+            // and after the window, the limit has room: no copy made inside the window refuses anyone
+            api.now = NOW.plusSeconds(10);
+            assertThat(apply(client, "small-cap", "c").code()).isEqualTo(202);
+            assertThat(apply(client, "small-cap", "d").code()).isEqualTo(202);
+            assertThat(apply(client, "small-cap", "e").code()).isEqualTo(202);
+            assertProblem(apply(client, "small-cap", "f"), 410, "SOLD_OUT");
+        });
+    }
+
+    @Test
+    void copiesAnEventSoldOutAfterItsWindowWithEveryEntrantStillHoldingAPlace() {
+        // given: limit 1; three entrants inside the window (cap 10)
+        defineWithDraw("copied", 1, 0, NOW, 10);
+        api.test((server, client) -> {
+            for (String user : List.of("e1", "e2", "e3")) {
+                assertThat(apply(client, "copied", user).code()).isEqualTo(202);
+            }
+
+            // when: after the window, the gate says sold out once
+            api.now = NOW.plusSeconds(11);
+            assertProblem(apply(client, "copied", "late-1"), 410, "SOLD_OUT");
+            int gateCalls = api.gate.admitCalls.get();
+
+            // then: answered from memory as the gate would answer: every entrant is applied
+            assertProblem(apply(client, "copied", "late-2"), 410, "SOLD_OUT");
+            assertProblem(apply(client, "copied", "e2"), 409, "ALREADY_APPLIED");
+            assertProblem(apply(client, "copied", "e3"), 409, "ALREADY_APPLIED");
+            assertThat(api.gate.admitCalls).as("answered without the gate").hasValue(gateCalls);
+        });
+    }
+
+    /** An event with a draw window of 10 s opening at {@code opensAt}, in the catalog and primed at the gate. */
+    private void defineWithDraw(String eventId, int limit, int waitlist, Instant opensAt, int cap) {
+        var definition = new EventDefinition(eventId, limit, opensAt, null, waitlist, null)
+                .withDraw(new DrawWindow(10, cap, "5eed".repeat(16)));
+        api.catalog.apply(eventId, definition, 0);
+        api.gate.created(new EventId(eventId));
     }
 
     @Test

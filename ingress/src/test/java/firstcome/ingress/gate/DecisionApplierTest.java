@@ -66,6 +66,47 @@ class DecisionApplierTest {
     }
 
     @Test
+    void forgetsAnEntrantsRequestOnceItsInDrawIsAppliedAndFreesItsPlaceWhenTheDrawLeavesItOut() throws Exception {
+        CouponRequest entrant = admitAndSend("r1", "a");
+
+        applier.apply(Map.of(EVENT, List.of(decision(entrant, IssuingOutcome.IN_DRAW, null))));
+
+        assertThat(own.undecided(EVENT)).as("decided: nothing for the reconciler or a rebuild to send again").isEmpty();
+        assertThat(gate.pending(EVENT)).isEmpty();
+        assertThat(gate.entrants(EVENT)).isEqualTo(Map.of("a", "r1"));
+        assertThat(gate.count(EVENT)).isEqualTo(1);
+
+        applier.apply(Map.of(EVENT, List.of(notDrawn(entrant))));
+
+        assertThat(gate.holds(EVENT, new UserId("a"))).isFalse();
+        assertThat(gate.count(EVENT)).isZero();
+    }
+
+    @Test
+    void keepsTheDecisionsOfADrawAsideWhileTheStateIsLostAndAppliesThemInOrderAfterTheRebuild() throws Exception {
+        // given: a's and b's requests sent, then Redis lost the event; the holders answer came before their IN_DRAWs
+        DecisionApplier applier = new DecisionApplier(gate, own, 10, () -> true, new SimpleMeterRegistry());
+        CouponRequest a = admitAndSend("r1", "a");
+        CouponRequest b = admitAndSend("r2", "b");
+        gate.loseEverything();
+
+        // when: both enter the draw, a is not drawn, before restore.lua runs
+        applier.apply(Map.of(EVENT, List.of(decision(a, IssuingOutcome.IN_DRAW, null), decision(b, IssuingOutcome.IN_DRAW, null))));
+        applier.apply(Map.of(EVENT, List.of(notDrawn(a))));
+        assertThat(applier.held()).isEqualTo(3);
+        gate.restore(EVENT, List.of(), own.undecided(EVENT));
+        applier.apply(Map.of());
+
+        // then: b waits for the draw with its place, a's place is free
+        assertThat(applier.held()).isZero();
+        assertThat(gate.entrants(EVENT)).isEqualTo(Map.of("b", "r2"));
+        assertThat(gate.count(EVENT)).isEqualTo(1);
+        assertThat(gate.holds(EVENT, new UserId("a"))).isFalse();
+        assertThat(gate.pending(EVENT)).isEmpty();
+        assertThat(own.undecided(EVENT)).isEmpty();
+    }
+
+    @Test
     void keepsAsideNoMoreThanItsCapAndNeverForgetsWhatItDrops() throws Exception {
         CouponRequest a = admitAndSend("r1", "a");
         CouponRequest b = admitAndSend("r2", "b");
@@ -117,6 +158,11 @@ class DecisionApplierTest {
         gate.admit(EVENT, new UserId(user), 10, request);
         own.send(request, () -> CompletableFuture.completedFuture(0L));
         return request;
+    }
+
+    private static CouponDecision notDrawn(CouponRequest request) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), IssuingOutcome.NOT_DRAWN, null,
+                request.receivedAt(), null, null, null, 1, 1);
     }
 
     private static CouponDecision decision(CouponRequest request, IssuingOutcome outcome, Integer couponNo) {

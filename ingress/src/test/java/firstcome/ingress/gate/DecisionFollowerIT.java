@@ -135,6 +135,69 @@ class DecisionFollowerIT {
         }
     }
 
+    @Test
+    void keepsTheEntrantsOfADrawAndFreesOnlyThoseNotDrawnEvenWhenAnotherIngressReadsItAllAgain(Infrastructure infrastructure)
+            throws Exception {
+        RunningIngress.createTopics(infrastructure);
+        String bootstrap = infrastructure.kafkaBootstrapServers();
+        String event = uniqueEventId("draw");
+        try (RedisClient redis = RedisClient.create(URI.create(infrastructure.redisUrl()))) {
+            Map<String, CouponRequest> sent;
+            try (RunningIngress ingress = RunningIngress.start(RunningIngress.config(infrastructure))) {
+                // given: a and b passed the gate (as entrants of a draw would)
+                ingress.define(event, "{\"limit\": 2}");
+                assertOutcome(ingress.apply(event, "a"), 202, "ACCEPTED");
+                assertOutcome(ingress.apply(event, "b"), 202, "ACCEPTED");
+                sent = RunningIngress.requestRecords(bootstrap, event).stream()
+                        .map(ConsumerRecord::value)
+                        .collect(Collectors.toMap(CouponRequest::userId, Function.identity()));
+
+                // when: the processor reads both inside the window
+                RunningIngress.decide(bootstrap, decision(sent.get("a"), IssuingOutcome.IN_DRAW, null),
+                        decision(sent.get("b"), IssuingOutcome.IN_DRAW, null));
+
+                // then: settled, places kept, remembered as entrants
+                await("the entrants remembered").atMost(Duration.ofSeconds(10))
+                        .until(() -> redis.hlen(key(event, "entrants")) == 2);
+                assertThat(redis.hlen(key(event, "pending"))).isZero();
+                assertThat(redis.get(key(event, "count"))).isEqualTo("2");
+                assertThat(redis.hget(key(event, "entrants"), "a")).isEqualTo(sent.get("a").requestId());
+
+                // and when: the draw issues b's coupon and does not draw a
+                RunningIngress.decide(bootstrap, drawn(sent.get("b"), IssuingOutcome.ISSUED, 1),
+                        drawn(sent.get("a"), IssuingOutcome.NOT_DRAWN, 2));
+
+                // then: a's place is free, a may apply again (first-come, after the draw)
+                await("a's place given back").atMost(Duration.ofSeconds(10))
+                        .until(() -> !redis.sismember(key(event, "users"), "a"));
+                assertThat(redis.hlen(key(event, "entrants"))).isZero();
+                assertThat(redis.get(key(event, "count"))).isEqualTo("1");
+                assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
+                assertOutcome(ingress.apply(event, "a"), 202, "ACCEPTED");
+            }
+
+            // and when: another ingress starts alone and reads every decision of its look-back again, then a stranger's IN_DRAW
+            try (RunningIngress second = RunningIngress.start(RunningIngress.config(infrastructure))) {
+                RunningIngress.decide(bootstrap, decision(new CouponRequest("r-stranger", event, "stranger",
+                        sent.get("a").receivedAt()), IssuingOutcome.IN_DRAW, null));
+
+                // then: a keeps the new place, nothing is freed twice; the stranger is learned as an entrant
+                await("the other ingress followed").atMost(Duration.ofSeconds(20))
+                        .until(() -> redis.sismember(key(event, "users"), "stranger"));
+                assertThat(redis.sismember(key(event, "users"), "a")).isTrue();
+                assertThat(redis.get(key(event, "count"))).as("b, a again and the stranger").isEqualTo("3");
+                assertThat(redis.get(key(event, "releases"))).isEqualTo("1");
+                assertThat(redis.hgetAll(key(event, "entrants"))).isEqualTo(Map.of("stranger", "r-stranger"));
+                assertOutcome(second.apply(event, "a"), 409, "ALREADY_APPLIED");
+            }
+        }
+    }
+
+    private static CouponDecision drawn(CouponRequest request, IssuingOutcome outcome, int rank) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome,
+                outcome == IssuingOutcome.ISSUED ? 1 : null, request.receivedAt(), null, null, null, rank, 2);
+    }
+
     private static CouponDecision returned(String event, String user, String actionId) {
         return new CouponDecision(actionId, event, user, IssuingOutcome.RETURNED, 1, Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 ActionType.RETURN, null, null);

@@ -30,6 +30,10 @@ public final class FakeGate implements Gate {
     private final Map<EventId, Set<String>> returned = new HashMap<>();
     private final Map<EventId, Long> releases = new HashMap<>();
     private final Map<EventId, Map<String, CouponRequest>> pending = new HashMap<>();
+    /** Entrants of a draw not decided by it yet: user → the request id that made them one. */
+    private final Map<EventId, Map<String, String>> entrants = new HashMap<>();
+    /** Requests the draw did not draw: user → request id. */
+    private final Map<EventId, Map<String, String>> notDrawn = new HashMap<>();
     public final Set<EventId> primed = ConcurrentHashMap.newKeySet();
     public final AtomicInteger admitCalls = new AtomicInteger();
     public volatile boolean down;
@@ -95,23 +99,49 @@ public final class FakeGate implements Gate {
                 pendingOf(event).remove(decision.userId());
                 settled++;
             }
-            if (decision.returnsCoupon()) {
-                if (returned(event).add(decision.userId())) {
-                    if (!mine && pendingOf(event).remove(decision.userId()) != null) {
-                        settled++;
+            String user = decision.userId();
+            DecisionEffect effect = DecisionEffect.of(decision);
+            if (effect == DecisionEffect.ENTER) {
+                if (!decision.requestId().equals(notDrawnOf(event).get(user))) {
+                    if (mine) {
+                        entrantsOf(event).put(user, decision.requestId());
+                    } else if (users(event).add(user)) {
+                        entrantsOf(event).put(user, decision.requestId());
+                        learned++;
                     }
-                    if (!users(event).add(decision.userId())) {
+                }
+                continue;
+            }
+            boolean entered = entrantsOf(event).remove(user, decision.requestId());
+            switch (effect) {
+                case RETURN -> {
+                    if (returned(event).add(user)) {
+                        if (!mine && pendingOf(event).remove(user) != null) {
+                            settled++;
+                        }
+                        if (!users(event).add(user)) {
+                            releases.merge(event, 1L, Long::sum);
+                        }
+                        returns++;
+                    }
+                }
+                case FREE, NOT_DRAWN -> {
+                    if ((mine || entered) && users(event).remove(user)) {
                         releases.merge(event, 1L, Long::sum);
+                        freed++;
                     }
-                    returns++;
+                    if (effect == DecisionEffect.NOT_DRAWN) {
+                        notDrawnOf(event).put(user, decision.requestId());
+                    }
                 }
-            } else if (decision.freesThePlace()) {
-                if (mine && users(event).remove(decision.userId())) {
-                    releases.merge(event, 1L, Long::sum);
-                    freed++;
+                case HOLD -> {
+                    if (users(event).add(user)) {
+                        learned++;
+                    }
                 }
-            } else if ((decision.holdsCoupon() || RedisGate.waits(decision)) && users(event).add(decision.userId())) {
-                learned++;
+                default -> {
+                    // settling was all
+                }
             }
         }
         return new Corrections(false, settled, freed, learned, returns);
@@ -119,13 +149,23 @@ public final class FakeGate implements Gate {
 
     @Override
     public synchronized long restore(EventId event, Collection<String> holders, Collection<String> gaveBack,
-            Collection<CouponRequest> undecided) {
+            Map<String, String> waitingForTheDraw, Collection<CouponRequest> undecided) {
         failIfDown();
-        users(event).addAll(holders);
+        Set<String> drawnOut = new HashSet<>();
+        waitingForTheDraw.forEach((user, requestId) -> {
+            if (requestId.equals(notDrawnOf(event).get(user))) {
+                drawnOut.add(user);
+            } else {
+                users(event).add(user);
+                entrantsOf(event).put(user, requestId);
+            }
+        });
+        holders.stream().filter(user -> !drawnOut.contains(user)).forEach(users(event)::add);
         users(event).addAll(gaveBack);
         returned(event).addAll(gaveBack);
         for (CouponRequest request : undecided) {
-            if (!returned(event).contains(request.userId())) {
+            if (!returned(event).contains(request.userId())
+                    && !request.requestId().equals(notDrawnOf(event).get(request.userId()))) {
                 users(event).add(request.userId());
                 pendingOf(event).putIfAbsent(request.userId(), request);
             }
@@ -144,6 +184,12 @@ public final class FakeGate implements Gate {
             pendingOf(event).remove(user.value());
         }
         return released;
+    }
+
+    @Override
+    public synchronized Map<String, String> entrants(EventId event) {
+        failIfDown();
+        return Map.copyOf(entrantsOf(event));
     }
 
     @Override
@@ -216,13 +262,15 @@ public final class FakeGate implements Gate {
         return counted.contains(event);
     }
 
-    /** As a flushed Redis: every event's users, counts, releases and pending requests are gone. */
+    /** As a flushed Redis: every event's users, counts, releases, pending requests and entrants are gone. */
     public synchronized void loseEverything() {
         counted.clear();
         users.clear();
         returned.clear();
         releases.clear();
         pending.clear();
+        entrants.clear();
+        notDrawn.clear();
     }
 
     private Set<String> users(EventId event) {
@@ -236,6 +284,14 @@ public final class FakeGate implements Gate {
     /** The places taken: applied users who did not return a coupon. */
     private long places(EventId event) {
         return users(event).size() - returned(event).size();
+    }
+
+    private Map<String, String> entrantsOf(EventId event) {
+        return entrants.computeIfAbsent(event, e -> new HashMap<>());
+    }
+
+    private Map<String, String> notDrawnOf(EventId event) {
+        return notDrawn.computeIfAbsent(event, e -> new HashMap<>());
     }
 
     private Map<String, CouponRequest> pendingOf(EventId event) {

@@ -13,8 +13,10 @@ import firstcome.ingress.api.UserId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -515,6 +517,287 @@ abstract class GateContract {
         }
     }
 
+    // ---- the draw window: IN_DRAW, then ISSUED / WAITLISTED / NOT_DRAWN (docs/fair-opening.md) ----
+
+    @Test
+    void keepsAnEntrantsPlaceSettlesItsRequestAndRemembersTheEntrant() {
+        // given: a passed the gate inside the window (capacity: the draw's cap)
+        CouponRequest entrant = request("a");
+        gate.admit(event, user("a"), 50, entrant);
+
+        // when
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(entrant, IssuingOutcome.IN_DRAW)));
+
+        // then
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 1, 0, 0));
+        assertThat(gate.pending(event)).isEmpty();
+        assertThat(gate.holds(event, user("a"))).isTrue();
+        assertThat(gate.count(event)).isEqualTo(1);
+        assertThat(gate.entrants(event)).isEqualTo(Map.of("a", entrant.requestId()));
+        assertThat(admit("a", 50)).isEqualTo(Gate.Admission.alreadyApplied());
+    }
+
+    @Test
+    void keepsThePlaceOfAnEntrantTheDrawIssuedOrWaitlistedAndEndsTheirEntries() {
+        CouponRequest winner = request("w");
+        CouponRequest waiting = request("q");
+        gate.admit(event, user("w"), 50, winner);
+        gate.admit(event, user("q"), 50, waiting);
+        gate.follow(event, List.of(decided(winner, IssuingOutcome.IN_DRAW), decided(waiting, IssuingOutcome.IN_DRAW)));
+
+        // when: the draw
+        Gate.Corrections corrections = gate.follow(event, List.of(drawn(winner, IssuingOutcome.ISSUED, 1, 2),
+                drawn(waiting, IssuingOutcome.WAITLISTED, 2, 2)));
+
+        // then
+        assertThat(corrections).isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.entrants(event)).isEmpty();
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(admit("w", 50)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(admit("q", 50)).isEqualTo(Gate.Admission.alreadyApplied());
+
+        // and: both read again (another ingress, the look-back) change nothing, the waiting user served later neither
+        assertThat(gate.follow(event, List.of(decided(winner, IssuingOutcome.IN_DRAW), decided(waiting, IssuingOutcome.IN_DRAW),
+                drawn(winner, IssuingOutcome.ISSUED, 1, 2), drawn(waiting, IssuingOutcome.WAITLISTED, 2, 2),
+                decided(waiting, IssuingOutcome.ISSUED)))).isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.entrants(event)).isEmpty();
+        assertThat(gate.count(event)).isEqualTo(2);
+    }
+
+    @Test
+    void givesBackThePlaceOfAnEntrantNotDrawnOnceAndMovesTheReleaseGeneration() {
+        // given: two entrants, the draw's cap of 2 reached
+        CouponRequest a = request("a");
+        CouponRequest b = request("b");
+        gate.admit(event, user("a"), 2, a);
+        gate.admit(event, user("b"), 2, b);
+        gate.follow(event, List.of(decided(a, IssuingOutcome.IN_DRAW), decided(b, IssuingOutcome.IN_DRAW)));
+        assertThat(admit("late", 2)).isEqualTo(Gate.Admission.soldOut(0));
+
+        // when: a is not drawn
+        Gate.Corrections corrections = gate.follow(event, List.of(drawn(a, IssuingOutcome.NOT_DRAWN, 2, 2)));
+
+        // then
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 0, 1, 0));
+        assertThat(gate.holds(event, user("a"))).as("a may apply again").isFalse();
+        assertThat(gate.count(event)).isEqualTo(1);
+        assertThat(gate.entrants(event)).isEqualTo(Map.of("b", b.requestId()));
+        assertThat(admit("c", 2)).isEqualTo(Gate.Admission.accepted(2));
+        assertThat(admit("later", 2)).as("a new release generation").isEqualTo(Gate.Admission.soldOut(1));
+
+        // and: a's two decisions read again change nothing
+        assertThat(gate.follow(event, List.of(decided(a, IssuingOutcome.IN_DRAW), drawn(a, IssuingOutcome.NOT_DRAWN, 2, 2))))
+                .isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.holds(event, user("a"))).isFalse();
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(gate.entrants(event)).isEqualTo(Map.of("b", b.requestId()));
+        assertThat(admit("later", 2)).isEqualTo(Gate.Admission.soldOut(1));
+    }
+
+    @Test
+    void neverFreesAUserNotDrawnWhoAppliedAgainForTheOldRequestsDecisionsReadAgain() {
+        // given: a not drawn, then admitted again after the draw with a new request
+        CouponRequest first = request("a");
+        gate.admit(event, user("a"), 50, first);
+        gate.follow(event, List.of(decided(first, IssuingOutcome.IN_DRAW), drawn(first, IssuingOutcome.NOT_DRAWN, 1, 1)));
+        CouponRequest second = request("a");
+        assertThat(gate.admit(event, user("a"), 5, second)).isEqualTo(Gate.Admission.accepted(1));
+
+        // when: the first request's decisions are read again (a second ingress, the look-back)
+        gate.follow(event, List.of(decided(first, IssuingOutcome.IN_DRAW), drawn(first, IssuingOutcome.NOT_DRAWN, 1, 1)));
+
+        // then
+        assertThat(gate.holds(event, user("a"))).isTrue();
+        assertThat(gate.pending(event)).containsExactly(second);
+        assertThat(gate.count(event)).isEqualTo(1);
+        assertThat(gate.entrants(event)).isEmpty();
+
+        // and: once the new request is issued (first-come), the old ones read once more change nothing either
+        gate.follow(event, List.of(decided(second, IssuingOutcome.ISSUED)));
+        gate.follow(event, List.of(decided(first, IssuingOutcome.IN_DRAW), drawn(first, IssuingOutcome.NOT_DRAWN, 1, 1)));
+        assertThat(gate.holds(event, user("a"))).isTrue();
+        assertThat(gate.count(event)).isEqualTo(1);
+        assertThat(gate.entrants(event)).isEmpty();
+    }
+
+    @Test
+    void learnsAnEntrantItDoesNotKnowAsAWaitingUserAndFreesTheirPlaceWhenNotDrawn() {
+        admit("a", 50);
+        CouponRequest elsewhere = request("stranger");
+
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(elsewhere, IssuingOutcome.IN_DRAW)));
+
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 0, 0, 1));
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(gate.entrants(event)).isEqualTo(Map.of("stranger", elsewhere.requestId()));
+        assertThat(admit("stranger", 50)).isEqualTo(Gate.Admission.alreadyApplied());
+        assertThat(gate.follow(event, List.of(drawn(elsewhere, IssuingOutcome.NOT_DRAWN, 1, 1))))
+                .isEqualTo(new Gate.Corrections(false, 0, 1, 0));
+        assertThat(gate.count(event)).isEqualTo(1);
+        assertThat(gate.holds(event, user("stranger"))).isFalse();
+    }
+
+    @Test
+    void leavesNoPlaceForAnEntrantWhoseNotDrawnIsReadBeforeItsInDraw() {
+        // given: a passed here; nobody here saw the stranger
+        CouponRequest a = request("a");
+        gate.admit(event, user("a"), 50, a);
+        CouponRequest stranger = request("stranger");
+
+        // when: the draw's decisions come first, the IN_DRAWs after them (twice)
+        assertThat(gate.follow(event, List.of(drawn(a, IssuingOutcome.NOT_DRAWN, 1, 2), drawn(stranger, IssuingOutcome.NOT_DRAWN, 2, 2))))
+                .isEqualTo(new Gate.Corrections(false, 1, 1, 0));
+        assertThat(gate.follow(event, List.of(decided(a, IssuingOutcome.IN_DRAW), decided(stranger, IssuingOutcome.IN_DRAW))))
+                .isEqualTo(Gate.Corrections.NONE);
+        assertThat(gate.follow(event, List.of(decided(stranger, IssuingOutcome.IN_DRAW)))).isEqualTo(Gate.Corrections.NONE);
+
+        // then
+        assertThat(gate.count(event)).isZero();
+        assertThat(gate.holds(event, user("a"))).isFalse();
+        assertThat(gate.holds(event, user("stranger"))).isFalse();
+        assertThat(gate.entrants(event)).isEmpty();
+    }
+
+    @Test
+    void keepsNoEntryForAnEntrantWhoseDrawnIssueIsReadBeforeItsInDraw() {
+        CouponRequest a = request("a");
+        gate.admit(event, user("a"), 50, a);
+
+        gate.follow(event, List.of(drawn(a, IssuingOutcome.ISSUED, 1, 1), drawn(request("stranger"), IssuingOutcome.WAITLISTED, 1, 1)));
+        gate.follow(event, List.of(decided(a, IssuingOutcome.IN_DRAW)));
+
+        assertThat(gate.entrants(event)).isEmpty();
+        assertThat(gate.count(event)).isEqualTo(2);
+        assertThat(gate.pending(event)).isEmpty();
+    }
+
+    @Test
+    void rebuildsALostEventWithTheEntrantsOfADrawNotDoneYet() {
+        admit("a", 50);
+        loseTheStateOf(event);
+        CouponRequest undecided = request("u");
+
+        // when: the processor names a holder and two entrants (in users too), and this ingress one undecided request
+        Map<String, String> entrants = Map.of("e1", "r-e1", "e2", "r-e2");
+        assertThat(gate.restore(event, List.of("h1", "e1", "e2"), List.of(), entrants, List.of(undecided))).isEqualTo(4);
+        assertThat(gate.restore(event, List.of("h1", "e1", "e2"), List.of(), entrants, List.of(undecided))).as("again").isEqualTo(4);
+
+        // then
+        assertThat(gate.entrants(event)).isEqualTo(entrants);
+        assertThat(admit("e1", 50)).isEqualTo(Gate.Admission.alreadyApplied());
+        CouponRequest e1 = new CouponRequest("r-e1", event.value(), "e1", AT);
+        CouponRequest e2 = new CouponRequest("r-e2", event.value(), "e2", AT);
+        assertThat(gate.follow(event, List.of(drawn(e1, IssuingOutcome.NOT_DRAWN, 2, 2), drawn(e2, IssuingOutcome.ISSUED, 1, 2))))
+                .as("the draw decides the restored entrants like any").isEqualTo(new Gate.Corrections(false, 0, 1, 0));
+        assertThat(gate.count(event)).isEqualTo(3);
+        assertThat(gate.holds(event, user("e1"))).isFalse();
+        assertThat(gate.entrants(event)).isEmpty();
+
+        // and: another ingress restoring the same (older) answer afterwards brings neither e1 nor its entry back
+        gate.restore(event, List.of("h1", "e1", "e2"), List.of(), entrants, List.of(undecided, e1));
+        assertThat(gate.holds(event, user("e1"))).isFalse();
+        assertThat(gate.entrants(event)).doesNotContainKey("e1");
+        assertThat(gate.pending(event)).containsExactly(undecided);
+        assertThat(gate.count(event)).isEqualTo(3);
+    }
+
+    /**
+     * Property: with a draw as well, however the decisions of an event are ordered, repeated and cut
+     * into batches, the gate ends with one place per user who holds a live coupon, waits, or is an
+     * entrant the draw has not decided yet; the entrants it remembers are exactly the latter, and
+     * everyone refused for a reason that can change (not drawn among them) may apply again.
+     */
+    @Test
+    void endsWithOnePlacePerLiveWaitingOrUndrawnUserWhateverTheOrderAndRepetitionOfTheDecisionsOfADraw() {
+        Random random = new Random(20261201L);
+        for (int round = 0; round < 30; round++) {
+            EventId roundEvent = new EventId(event.value() + "-d" + round);
+            gate.prime(new EventDefinition(roundEvent.value(), 1, AT, null), true);
+            List<CouponDecision> decisions = new ArrayList<>();
+            Set<String> places = new HashSet<>();
+            Set<String> applied = new HashSet<>();
+            Set<String> refused = new HashSet<>();
+            Map<String, String> undrawn = new HashMap<>();
+            int entrants = 16;
+            for (int u = 0; u < entrants; u++) {
+                String user = "u" + u;
+                CouponRequest request = new CouponRequest(UUID.randomUUID().toString(), roundEvent.value(), user, AT);
+                boolean passedHere = random.nextInt(4) > 0; // else another ingress admitted it before a loss
+                if (passedHere) {
+                    assertThat(gate.admit(roundEvent, user(user), 100, request).outcome()).isEqualTo(Outcome.ACCEPTED);
+                }
+                int rank = u + 1;
+                switch (random.nextInt(8)) {
+                    case 0 -> { // an entrant, the draw not done yet
+                        decisions.add(decided(request, IssuingOutcome.IN_DRAW));
+                        places.add(user);
+                        applied.add(user);
+                        undrawn.put(user, request.requestId());
+                    }
+                    case 1 -> { // drawn: a coupon
+                        decisions.add(decided(request, IssuingOutcome.IN_DRAW));
+                        decisions.add(drawn(request, IssuingOutcome.ISSUED, rank, entrants));
+                        places.add(user);
+                        applied.add(user);
+                    }
+                    case 2 -> { // drawn onto the waitlist, served later
+                        decisions.add(decided(request, IssuingOutcome.IN_DRAW));
+                        decisions.add(drawn(request, IssuingOutcome.WAITLISTED, rank, entrants));
+                        if (random.nextBoolean()) {
+                            decisions.add(decided(request, IssuingOutcome.ISSUED));
+                        }
+                        places.add(user);
+                        applied.add(user);
+                    }
+                    case 3 -> { // drawn, the coupon returned
+                        decisions.add(decided(request, IssuingOutcome.IN_DRAW));
+                        decisions.add(drawn(request, IssuingOutcome.ISSUED, rank, entrants));
+                        decisions.add(returned(roundEvent, user));
+                        applied.add(user);
+                    }
+                    case 4, 5 -> { // not drawn: may apply again
+                        decisions.add(decided(request, IssuingOutcome.IN_DRAW));
+                        decisions.add(drawn(request, IssuingOutcome.NOT_DRAWN, rank, entrants));
+                        refused.add(user);
+                    }
+                    case 6 -> { // first-come after the window: a coupon
+                        decisions.add(decided(request, IssuingOutcome.ISSUED));
+                        places.add(user);
+                        applied.add(user);
+                    }
+                    default -> { // first-come after the window, sold out (a request this gate never saw is left out)
+                        if (passedHere) {
+                            decisions.add(decided(request, IssuingOutcome.SOLD_OUT));
+                            refused.add(user);
+                        }
+                    }
+                }
+            }
+            List<CouponDecision> shuffled = new ArrayList<>();
+            for (CouponDecision decision : decisions) {
+                for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
+                    shuffled.add(decision);
+                }
+            }
+            Collections.shuffle(shuffled, random);
+            for (int from = 0; from < shuffled.size(); ) {
+                int to = Math.min(shuffled.size(), from + 1 + random.nextInt(6));
+                assertThat(gate.follow(roundEvent, shuffled.subList(from, to)).stateLost()).isFalse();
+                from = to;
+            }
+
+            assertThat(gate.count(roundEvent)).as("round %d: %s", round, decisions).isEqualTo(places.size());
+            assertThat(gate.pending(roundEvent)).as("round %d", round).isEmpty();
+            assertThat(gate.entrants(roundEvent)).as("round %d: the entrants not drawn yet", round).isEqualTo(undrawn);
+            for (String user : applied) {
+                assertThat(gate.holds(roundEvent, user(user))).as("round %d: %s stays applied", round, user).isTrue();
+            }
+            for (String user : refused) {
+                assertThat(gate.holds(roundEvent, user(user))).as("round %d: %s may apply again", round, user).isFalse();
+            }
+        }
+    }
+
     private Gate.Admission admit(String userId, int limit) {
         return gate.admit(event, user(userId), limit, request(userId));
     }
@@ -522,6 +805,12 @@ abstract class GateContract {
     private static CouponDecision decided(CouponRequest request, IssuingOutcome outcome) {
         boolean holds = outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.DUPLICATE;
         return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome, holds ? 1 : null, AT);
+    }
+
+    /** The draw's decision of an entrant's request: rank {@code rank} of {@code entrants}. */
+    private static CouponDecision drawn(CouponRequest request, IssuingOutcome outcome, int rank, int entrants) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome,
+                outcome == IssuingOutcome.ISSUED ? rank : null, AT, null, null, null, rank, entrants);
     }
 
     /** The RETURNED decision of a return of the user's coupon (a new action id each time, as the shop repeating it). */

@@ -124,6 +124,38 @@ class GateExpiryIT {
     }
 
     @Test
+    void theEntrantsAndTheDrawnOutOfADrawExpireAtTheRetirementAndMoveWithIt() {
+        // given
+        EventId event = uniqueEvent();
+        Instant retirement = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        retiresAt.set(Optional.of(retirement));
+        gate.prime(definition(event), true);
+        CouponRequest a = admit(event, "a");
+        CouponRequest b = admit(event, "b");
+
+        // when: both enter the draw, a is not drawn
+        gate.follow(event, List.of(inDraw(a), inDraw(b)));
+        gate.follow(event, List.of(new CouponDecision(a.requestId(), event.value(), "a", IssuingOutcome.NOT_DRAWN, null,
+                Instant.now(), null, null, null, 2, 2)));
+
+        // then
+        for (String key : List.of(key(event, "entrants"), key(event, "notdrawn"))) {
+            assertThat(redis.exists(key)).as("%s exists", key).isTrue();
+            assertThat(redis.pexpireTime(key)).as("expiry of %s", key).isEqualTo(retirement.toEpochMilli());
+        }
+        Instant later = retirement.plus(Duration.ofHours(1));
+        retiresAt.set(Optional.of(later));
+        gate.expire(event);
+        assertThat(redis.pexpireTime(key(event, "entrants"))).isEqualTo(later.toEpochMilli());
+        assertThat(redis.pexpireTime(key(event, "notdrawn"))).isEqualTo(later.toEpochMilli());
+
+        // and a rebuild writes the entrants with the same expiry
+        EventId rebuilt = uniqueEvent();
+        gate.restore(rebuilt, List.of("e1"), List.of(), Map.of("e1", "r-e1"), List.of());
+        assertThat(redis.pexpireTime(key(rebuilt, "entrants"))).isEqualTo(later.toEpochMilli());
+    }
+
+    @Test
     void theExpiryMovesWithTheClosingAndGoesWhenTheEventNoLongerCloses() {
         EventId event = uniqueEvent();
         retiresAt.set(Optional.of(Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS)));
@@ -216,6 +248,11 @@ class GateExpiryIT {
 
     private static CouponDecision decision(CouponRequest request) {
         return new CouponDecision(request.requestId(), request.eventId(), request.userId(), IssuingOutcome.ISSUED, 1,
+                request.receivedAt());
+    }
+
+    private static CouponDecision inDraw(CouponRequest request) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), IssuingOutcome.IN_DRAW, null,
                 request.receivedAt());
     }
 

@@ -16,6 +16,7 @@ import firstcome.testkit.InfrastructureExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +28,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A rebuild after Redis lost an event, on a real Redis and on a Redis Cluster: the processor's users
- * (live holders and waiting users) take their places, its returned users stay applied without one,
- * and the processor is asked up to the ends of both the requests and the actions partitions.
+ * (live holders, waiting users and entrants of a draw not done yet) take their places, its returned
+ * users stay applied without one, its entrants are remembered with their requests, and the processor
+ * is asked up to the ends of both the requests and the actions partitions.
  */
 @ExtendWith(InfrastructureExtension.class)
 class GateRebuildIT {
@@ -105,6 +107,53 @@ class GateRebuildIT {
                 assertThat(gate.admit(event, new UserId("holder"), 3, request(event, "holder")))
                         .isEqualTo(Gate.Admission.alreadyApplied());
             }
+        }
+
+        @Test
+        void restoresTheEntrantsOfADrawNotDoneYetWhomTheDrawThenDecides() throws Exception {
+            EventId event = new EventId("rebuild-draw-" + UUID.randomUUID());
+            try (RedisGate gate = RedisGate.connect(redis.config(infrastructure))) {
+                // given: limit 1, a window with a cap of 5; this ingress's entrant u passed, then Redis lost the event
+                gate.prime(new EventDefinition(event.value(), 1, AT, null), true);
+                OwnRequests own = new OwnRequests();
+                CouponRequest undecided = new CouponRequest(UUID.randomUUID().toString(), event.value(), "u", AT);
+                assertThat(gate.admit(event, new UserId("u"), 5, undecided).outcome()).isEqualTo(Outcome.ACCEPTED);
+                own.send(undecided, () -> CompletableFuture.completedFuture(0L)).get(5, TimeUnit.SECONDS);
+                try (UnifiedJedis client = redis.client(infrastructure)) {
+                    client.del(GateRedis.keysOf(event));
+                }
+                // the processor: e1 and e2 are entrants (IN_DRAW), in its users too
+                GateRebuild rebuild = new GateRebuild(gate, own, e -> 3L, e -> 0L, (e, requestsEnd, actionsEnd) ->
+                        Optional.of(new CouponHolders(e.value(), List.of("e1", "e2"), List.of(), Map.of("e1", "r-e1", "e2", "r-e2"))),
+                        Duration.ofSeconds(1), Duration.ofSeconds(5), Runnable::run);
+
+                // when
+                long count = rebuild.rebuild(event).get(10, TimeUnit.SECONDS);
+
+                // then: the two entrants and u hold places, and the entrants are remembered with their requests
+                assertThat(count).isEqualTo(3);
+                assertThat(gate.entrants(event)).isEqualTo(Map.of("e1", "r-e1", "e2", "r-e2"));
+                assertThat(gate.admit(event, new UserId("e1"), 5, request(event, "e1"))).isEqualTo(Gate.Admission.alreadyApplied());
+                try (UnifiedJedis client = redis.client(infrastructure)) {
+                    assertThat(client.hgetAll("fc:{" + event.value() + "}:entrants")).containsEntry("e2", "r-e2");
+                }
+
+                // and when: u's IN_DRAW, then the draw: e2 wins, e1 and u are not drawn
+                gate.follow(event, List.of(new CouponDecision(undecided.requestId(), event.value(), "u", IssuingOutcome.IN_DRAW, null, AT)));
+                gate.follow(event, List.of(drawn("r-e2", event, "e2", IssuingOutcome.ISSUED, 1), drawn("r-e1", event, "e1",
+                        IssuingOutcome.NOT_DRAWN, 2), drawn(undecided.requestId(), event, "u", IssuingOutcome.NOT_DRAWN, 3)));
+
+                // then: the winner keeps the one place; the others may apply again
+                assertThat(gate.count(event)).isEqualTo(1);
+                assertThat(gate.entrants(event)).isEmpty();
+                assertThat(gate.pending(event)).isEmpty();
+                assertThat(gate.admit(event, new UserId("e1"), 2, request(event, "e1"))).isEqualTo(Gate.Admission.accepted(2));
+            }
+        }
+
+        private static CouponDecision drawn(String requestId, EventId event, String user, IssuingOutcome outcome, int rank) {
+            return new CouponDecision(requestId, event.value(), user, outcome, outcome == IssuingOutcome.ISSUED ? 1 : null,
+                    AT.plusSeconds(10), null, null, null, rank, 3);
         }
 
         private static CouponRequest request(EventId event, String user) {

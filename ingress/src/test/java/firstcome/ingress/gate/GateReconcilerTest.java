@@ -81,6 +81,32 @@ class GateReconcilerTest {
     }
 
     @Test
+    void neverPublishesAgainAnEntrantWaitingForTheDrawNorOneTheDrawDecided() {
+        // given: three entrants passed; the processor read them (IN_DRAW); the draw decided one of them
+        CouponRequest waiting = passTheGateAndDie("waiting");
+        CouponRequest drawnOut = passTheGateAndDie("drawn-out");
+        CouponRequest stranded = passTheGateAndDie("stranded");
+        gate.follow(EVENT, List.of(inDraw(waiting), inDraw(drawnOut)));
+        gate.follow(EVENT, List.of(new CouponDecision(drawnOut.requestId(), EVENT.value(), "drawn-out", IssuingOutcome.NOT_DRAWN,
+                null, NOW.plusSeconds(10), null, null, null, 1, 2)));
+
+        // when: long after
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos() * 10);
+        int republished = reconciler.sweep();
+
+        // then: only the one never decided goes out again; the entrant keeps its place without being pending
+        assertThat(republished).isEqualTo(1);
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
+        assertThat(gate.pending(EVENT)).containsExactly(stranded);
+        assertThat(gate.count(EVENT)).as("waiting and stranded").isEqualTo(2);
+    }
+
+    private static CouponDecision inDraw(CouponRequest request) {
+        return new CouponDecision(request.requestId(), EVENT.value(), request.userId(), IssuingOutcome.IN_DRAW, null, NOW);
+    }
+
+    @Test
     void waitsTwiceAsLongBeforeEachNextPublicationUpToTheCap() {
         passTheGateAndDie("u1");
         reconciler.sweep();

@@ -127,6 +127,7 @@ enum GateRedis {
     /** The gate's keys of an event, as {@code RedisGate} names them. */
     static String[] keysOf(EventId event) {
         String prefix = "fc:{" + event.value() + "}:";
-        return new String[] {prefix + "users", prefix + "count", prefix + "releases", prefix + "pending", prefix + "returned"};
+        return new String[] {prefix + "users", prefix + "count", prefix + "releases", prefix + "pending", prefix + "returned",
+                prefix + "entrants", prefix + "notdrawn"};
     }
 }

@@ -215,6 +215,62 @@ class SoldOutShortcutTest {
         assertThat(slow.heldUsers()).isZero();
     }
 
+    @Test
+    void copiesEveryEntrantOfADrawAfterItsWindowAndDropsTheCopyWhenTheDrawFreesTheirPlaces() {
+        // given: limit 1; five entrants passed inside the window (capacity: the draw's cap), the draw not done yet
+        List<CouponRequest> entrants = new java.util.ArrayList<>();
+        for (String user : List.of("e1", "e2", "e3", "e4", "e5")) {
+            CouponRequest request = new CouponRequest(UUID.randomUUID().toString(), EVENT.value(), user,
+                    Instant.parse("2026-11-24T10:00:00Z"));
+            gate.admit(EVENT, user(user), 500, request);
+            entrants.add(request);
+        }
+
+        // when: after the window, the gate says SOLD_OUT at limit + waitlist
+        shortcut.observe(EVENT, 1, admit("late", 1));
+
+        // then: the copy holds every entrant, as the gate would answer them
+        assertThat(shortcut.answer(EVENT, user("e4"))).contains(Outcome.ALREADY_APPLIED);
+        assertThat(shortcut.answer(EVENT, user("late"))).contains(Outcome.SOLD_OUT);
+        assertThat(shortcut.heldUsers()).as("the copy's size, past the capacity it reserved").isEqualTo(5);
+
+        // and when: the draw issues e1 and does not draw the others; the next recheck sees the new generation
+        gate.follow(EVENT, entrants.stream().map(request -> new CouponDecision(request.requestId(), EVENT.value(), request.userId(),
+                IssuingOutcome.IN_DRAW, null, Instant.parse("2026-11-24T10:00:00Z"))).toList());
+        gate.follow(EVENT, List.of(drawn(entrants.get(0), IssuingOutcome.ISSUED, 1), drawn(entrants.get(1), IssuingOutcome.NOT_DRAWN, 2),
+                drawn(entrants.get(2), IssuingOutcome.NOT_DRAWN, 3), drawn(entrants.get(3), IssuingOutcome.NOT_DRAWN, 4),
+                drawn(entrants.get(4), IssuingOutcome.NOT_DRAWN, 5)));
+        nanos.addAndGet(RECHECK.toNanos());
+        assertThat(shortcut.answer(EVENT, user("e4"))).as("this one asks the gate").isEmpty();
+        shortcut.observe(EVENT, 1, admit("e4", 1));
+
+        // then: a copy of the event as it is now
+        assertThat(shortcut.answer(EVENT, user("e4"))).contains(Outcome.SOLD_OUT);
+        assertThat(shortcut.answer(EVENT, user("e1"))).contains(Outcome.ALREADY_APPLIED);
+        assertThat(shortcut.heldUsers()).isEqualTo(1);
+    }
+
+    @Test
+    void copiesNoEventWhoseEntrantsWouldPassTheOverallCap() {
+        // given: room for three users; four entrants of an event of limit 1 still hold places after the window
+        SoldOutShortcut capped = new SoldOutShortcut(gate, true, RECHECK, 100, 3, Runnable::run, nanos::get);
+        for (String user : List.of("e1", "e2", "e3", "e4")) {
+            admit(user, 500);
+        }
+
+        // when
+        capped.observe(EVENT, 1, admit("late", 1));
+
+        // then: answered by the gate, and nothing stays reserved
+        assertThat(capped.answer(EVENT, user("x"))).isEmpty();
+        assertThat(capped.heldUsers()).isZero();
+    }
+
+    private static CouponDecision drawn(CouponRequest request, IssuingOutcome outcome, int rank) {
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), outcome,
+                outcome == IssuingOutcome.ISSUED ? 1 : null, Instant.parse("2026-11-24T10:00:10Z"), null, null, null, rank, 5);
+    }
+
     private void soldOut(SoldOutShortcut shortcut, EventId event, String... winners) {
         for (String winner : winners) {
             admit(event, winner, winners.length);
