@@ -177,7 +177,7 @@
     if (!draw) return;
     const at = clockTime(drawEnds);
     const after = closed ? '' : ' After that, first come, first served for whatever is left.';
-    const nowFirstCome = closed ? '' : ' Now first come, first served for whatever is left.';
+    const nowFirstCome = closed || !(event.remaining > 0) ? '' : ' Now first come, first served for whatever is left.';
     let text;
     if (t < opens) {
       text = 'A fair opening: everyone who applies in the first ' + draw.windowSeconds + ' s has the same chance.'

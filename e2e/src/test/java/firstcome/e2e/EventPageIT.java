@@ -270,8 +270,8 @@ class EventPageIT {
     @Test
     void aShopperInTheDrawWindowSeesTheResultWithTheirRankAndCanCheckTheDraw() throws Exception {
         String event = "draw-" + UUID.randomUUID().toString().substring(0, 8);
-        int window = 6;
-        Instant opensAt = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
+        int window = 10;
+        Instant opensAt = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
         Instant endsAt = opensAt.plusSeconds(window);
         assertThat(shoppers.defineEvent(event, "{\"limit\":1,\"waitlist\":1,\"opensAt\":\"" + opensAt
                 + "\",\"drawWindowSeconds\":" + window + "}").statusCode()).isEqualTo(200);
@@ -281,19 +281,19 @@ class EventPageIT {
         wait.until(ExpectedConditions.textToBe(By.id("event-name"), event));
         typeShopper("alice");
         // Before the opening: the countdown says a draw follows; the commitment is out, the seed is not.
-        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("^Opens in 00:00:0\\d, then a 6 s draw$")));
+        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("^Opens in 00:00:0\\d, then a 10 s draw$")));
         JsonNode announced = info(event).path("draw");
         String commitment = announced.path("commitment").asText();
         assertThat(commitment).matches("[0-9a-f]{64}");
         assertThat(announced.has("seed")).as("the seed before the draw").isFalse();
-        assertThat(text("draw-note")).startsWith("A fair opening: everyone who applies in the first 6 s has the same chance.");
+        assertThat(text("draw-note")).startsWith("A fair opening: everyone who applies in the first 10 s has the same chance.");
         assertThat(text("draw-commitment")).isEqualTo(commitment);
         assertThat(displayed("draw-seed-fact")).isFalse();
         assertThat(displayed("draw-commands")).isFalse();
         browser.screenshot("15-draw-before-the-opening-360px");
 
         // In the window: a countdown to its end, and the seconds left in the sentence, counting down.
-        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("^Draw closes in 00:00:0\\d$")));
+        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("^Draw closes in 00:00:(0\\d|10)$")));
         int secondsLeft = wait.until(driver -> secondsLeftInTheWindow());
         wait.until(driver -> {
             Integer now = secondsLeftInTheWindow();
@@ -367,7 +367,7 @@ class EventPageIT {
     @Test
     void theOrganiserDefinesADrawWindowAndWatchesTheEntrantsAndTheDraw() throws Exception {
         String event = "fair-" + UUID.randomUUID().toString().substring(0, 8);
-        Instant opensAt = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+        Instant opensAt = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
         browser.viewport(1280, 900);
 
         open("/admin");
