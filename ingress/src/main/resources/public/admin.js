@@ -1,5 +1,7 @@
 // The organiser's page: define events and watch one of them live (short polling, one request a second).
 // The admin token lives in this closure only: never in storage, a cookie or the address.
+// An event with a draw window (docs/fair-opening.md) also shows its draw: the entrants as they come
+// (the streams-processor's tally), then the outcome and the seed once it is revealed.
 (() => {
   'use strict';
 
@@ -7,6 +9,8 @@
   const LIST_EVERY_MS = 3000;
   const CHART_SECONDS = 120;
   const REQUEST_TIMEOUT_MS = 5000;
+  const INFO_EVERY_MS = 10000;      // the public info of an event without a draw, in case it gains one
+  const NUMBERS = new Intl.NumberFormat('en');
   const COLOURS = {
     ACCEPTED: '#1a7f37', ALREADY_APPLIED: '#0969da', SOLD_OUT: '#bc4c00', NOT_OPEN: '#8250df',
     CLOSED: '#6e7781', UNKNOWN_EVENT: '#57606a', INVALID_REQUEST: '#9a6700', UNAVAILABLE: '#cf222e',
@@ -25,6 +29,8 @@
   let samples = [];          // [{t, answers}] for the watched event, oldest first
   let statsTimer = null;
   let listTimer = null;
+  let info = null;           // the watched event's public info (GET /events/{eventId}): its draw as shoppers see it
+  let infoAt = 0;            // when it was last asked for
 
   // --- talking to the ingress ------------------------------------------------------------------
 
@@ -119,6 +125,10 @@
     if (waitlist !== '') body.waitlist = Number(waitlist);
     const couponsValidUntil = instantOf($('define-valid-until').value);
     if (couponsValidUntil) body.couponsValidUntil = couponsValidUntil;
+    const drawWindow = $('define-draw-window').value.trim();
+    if (drawWindow !== '') body.drawWindowSeconds = Number(drawWindow);
+    const drawCap = $('define-draw-cap').value.trim();
+    if (drawCap !== '') body.drawCap = Number(drawCap);
     const button = $('define-submit');
     button.disabled = true;
     say(result, 'info', 'Saving…');
@@ -128,6 +138,8 @@
         say(result, 'ok', 'Saved ' + answer.body.eventId + ': ' + answer.body.limit + ' coupons'
           + (answer.body.waitlist > 0 ? ', a waitlist of ' + answer.body.waitlist : '')
           + ', opens ' + new Date(answer.body.opensAt).toLocaleString()
+          + (hasDraw(answer.body.draw) ? ', a ' + answer.body.draw.windowSeconds + ' s draw window'
+            + (answer.body.draw.cap ? ' for up to ' + count(answer.body.draw.cap) + ' entrants' : '') : '')
           + (answer.body.couponsValidUntil ? ', coupons valid until ' + new Date(answer.body.couponsValidUntil).toLocaleString() : '')
           + '.');
         watch(answer.body.eventId);
@@ -168,7 +180,7 @@
       cell(tr, row.accepted ?? '–', true);
       cell(tr, row.remaining ?? '–', true);
       cell(tr, row.waitlist || '–', true);
-      cell(tr, new Date(row.opensAt).toLocaleString());
+      cell(tr, new Date(row.opensAt).toLocaleString() + (hasDraw(row.draw) ? ' (draw ' + row.draw.windowSeconds + ' s)' : ''));
       cell(tr, (row.closesAt ? new Date(row.closesAt).toLocaleString() : 'never')
         + (row.retiredAt ? ' (retired ' + new Date(row.retiredAt).toLocaleString() + ')' : ''));
       const button = document.createElement('button');
@@ -199,6 +211,9 @@
   function watch(eventId) {
     if (watched !== eventId) samples = [];
     watched = eventId;
+    info = null;
+    infoAt = 0;
+    showDraw(null);
     $('live-event').textContent = eventId;
     $('live-section').hidden = false;
     for (const button of document.querySelectorAll('#events button')) {
@@ -214,7 +229,10 @@
     const eventId = watched;
     try {
       const answer = await call('GET', path('admin', 'events', eventId, 'stats'));
-      if (answer.status === 200 && eventId === watched) showStats(answer.body);
+      if (answer.status === 200 && eventId === watched) {
+        await refreshInfo(eventId);
+        if (eventId === watched) showStats(answer.body);
+      }
       else if (answer.status === 404) $('live-note').textContent = 'This ingress does not know ' + eventId + '.';
     } catch (e) {
       $('live-note').textContent = 'No answer from the ingress; retrying.';
@@ -240,12 +258,97 @@
     $('decided').textContent = d ? 'Decided by the streams-processor: ' + d.issued + ' issued, ' + d.soldOut + ' sold out, '
       + d.duplicates + ' duplicates, ' + d.notOpen + ' not open, ' + d.closed + ' closed.' : '';
 
+    showDraw(stats);
+
     const t = Date.parse(stats.at);
     const previous = samples[samples.length - 1];
     samples.push({ t, answers: stats.answers || {} });
     while (samples.length > 0 && samples[0].t < t - CHART_SECONDS * 1000) samples.shift();
     showRates(stats.answers || {}, previous && t > previous.t ? rates(previous, samples[samples.length - 1]) : {});
     drawChart();
+  }
+
+  // --- the draw -------------------------------------------------------------------------------
+
+  const hasDraw = (draw) => Boolean(draw && draw.windowSeconds > 0);
+  const count = (n) => NUMBERS.format(n);
+
+  /**
+   * The public info carries the draw's commitment from the start and its seed once drawn. Asked for
+   * every poll while the watched event's draw is not revealed yet, else every INFO_EVERY_MS. Without
+   * the admin token: it is a shopper's route.
+   */
+  async function refreshInfo(eventId) {
+    const draw = info && info.draw;
+    const waitingForTheSeed = hasDraw(draw) && !draw.seed;
+    if (!waitingForTheSeed && Date.now() - infoAt < INFO_EVERY_MS) return;
+    infoAt = Date.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(path('events', eventId), {
+        headers: { Accept: 'application/json' }, cache: 'no-store', signal: controller.signal,
+      });
+      if (response.ok && eventId === watched) info = await response.json();
+    } catch (e) {
+      // keep what we had; the next poll asks again
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * One value of the draw, from the first source that has it: the admin stats' own draw block (when
+   * the route carries one), the processor's tally in the stats ({@code decided.draw}: the entrants
+   * live), then the public info.
+   */
+  function drawValue(stats, key) {
+    for (const source of [stats && stats.draw, stats && stats.decided && stats.decided.draw, info && info.draw]) {
+      if (source && source[key] !== undefined && source[key] !== null) return source[key];
+    }
+    return undefined;
+  }
+
+  /** The live view's draw: hidden for an event without one; {@code stats} null clears it. */
+  function showDraw(stats) {
+    const windowSeconds = stats ? drawValue(stats, 'windowSeconds') : undefined;
+    const entrants = stats ? drawValue(stats, 'entrants') : undefined;
+    const any = windowSeconds > 0 || entrants !== undefined || (stats && drawValue(stats, 'commitment') !== undefined);
+    $('live-draw').hidden = !any;
+    if (!any) {
+      for (const id of ['live-draw-entrants', 'live-draw-cap', 'live-draw-ends', 'live-draw-drawn-at', 'live-draw-winners',
+        'live-draw-waitlisted', 'live-draw-not-drawn', 'live-draw-commitment', 'live-draw-seed']) $(id).textContent = '–';
+      $('live-draw-status').textContent = '';
+      return;
+    }
+    const cap = drawValue(stats, 'cap');
+    const endsAt = drawValue(stats, 'endsAt')
+      || (windowSeconds > 0 ? new Date(Date.parse(stats.opensAt) + 1000 * windowSeconds).toISOString() : undefined);
+    const drawnAt = drawValue(stats, 'drawnAt');
+    const seed = drawValue(stats, 'seed');
+    $('live-draw-entrants').textContent = entrants === undefined ? '–' : count(entrants);
+    $('live-draw-cap').textContent = cap === undefined ? '–' : count(cap);
+    $('live-draw-ends').textContent = endsAt ? new Date(endsAt).toLocaleString() : '–';
+    $('live-draw-drawn-at').textContent = drawnAt ? new Date(drawnAt).toLocaleString() : 'not yet';
+    $('live-draw-commitment').textContent = drawValue(stats, 'commitment') || '–';
+    $('live-draw-seed').textContent = seed || (drawnAt ? 'drawn; the public info reveals it shortly' : 'secret until the draw');
+    if (!drawnAt || entrants === undefined) {
+      for (const id of ['live-draw-winners', 'live-draw-waitlisted', 'live-draw-not-drawn']) $(id).textContent = '–';
+      $('live-draw-status').textContent = '';
+      return;
+    }
+    // Nothing is handed out before the draw (the window starts at the opening), so the draw gives
+    // coupons to the first min(limit, entrants) and the waitlist to the next ones, up to its size.
+    const winners = drawValue(stats, 'issuedUpTo') ? Math.min(stats.limit, entrants) : 0;
+    const waitlisted = drawValue(stats, 'waitlistUpTo') ? Math.min(stats.waitlist || 0, entrants - winners) : 0;
+    const notDrawn = entrants - winners - waitlisted;
+    $('live-draw-winners').textContent = count(winners);
+    $('live-draw-waitlisted').textContent = count(waitlisted);
+    $('live-draw-not-drawn').textContent = count(notDrawn);
+    const status = 'Drawn at ' + new Date(drawnAt).toLocaleTimeString() + ' among ' + count(entrants)
+      + (entrants === 1 ? ' entrant: ' : ' entrants: ') + count(winners) + (winners === 1 ? ' winner, ' : ' winners, ')
+      + count(waitlisted) + ' waitlisted, ' + count(notDrawn) + ' not drawn.';
+    if ($('live-draw-status').textContent !== status) $('live-draw-status').textContent = status;
   }
 
   function rates(before, after) {

@@ -1,7 +1,9 @@
 // The shopper's event page: shows one event (countdown, coupons left) and applies for a coupon.
 // The event comes from the address (/e/{eventId} or /?event={eventId}), else from /featured-event.
 // Once a shopper has applied, the page says what became of it (issued, redeemed, returned, expired,
-// waitlisted, rejected) and keeps asking while the answer can still change (pending, waitlisted).
+// waitlisted, rejected) and keeps asking while the answer can still change (pending, waitlisted, in
+// the draw). An event with a fair opening (docs/fair-opening.md) counts down its draw window, says
+// the draw's result with the shopper's rank, and shows how to check the draw once its seed is out.
 (() => {
   'use strict';
 
@@ -12,12 +14,19 @@
   const DECISION_DEADLINE_MS = 20000;
   const WAITING_POLL_MAX_MS = 10000; // the slowest re-check of a waiting shopper (back-off from DECISION_POLL_MS)
   const REQUEST_TIMEOUT_MS = 10000;
+  const DRAW_SETTLE_MS = 300;       // the draw happens once stream time is 250 ms past the window's end
+  const NUMBERS = new Intl.NumberFormat('en');   // the page speaks English: 12,345
 
   const $ = (id) => document.getElementById(id);
   const page = {
     name: $('event-name'), opensAt: $('opens-at'), countdown: $('countdown'), remaining: $('remaining'),
     meter: $('meter-fill'), form: $('apply-form'), user: $('user-id'), button: $('apply'), outcome: $('outcome'),
     waitlistFact: $('waitlist-fact'), waitlist: $('waitlist'), validFact: $('valid-fact'), validUntil: $('valid-until'),
+    drawNote: $('draw-note'), drawCheck: $('draw-check'), drawCheckIntro: $('draw-check-intro'),
+    drawCommitment: $('draw-commitment'), drawSeedFact: $('draw-seed-fact'), drawSeed: $('draw-seed'),
+    drawIssuedFact: $('draw-issued-fact'), drawIssuedUpTo: $('draw-issued-up-to'),
+    drawWaitlistFact: $('draw-waitlist-fact'), drawWaitlistUpTo: $('draw-waitlist-up-to'),
+    drawCommands: $('draw-commands'), drawCommand: $('draw-command'),
   };
 
   let eventId = null;
@@ -27,6 +36,7 @@
   let missing = false;      // showing "no such event" / "could not be loaded"
   let watching = 0;         // the current watch of a shopper's status; a newer one ends the older
   let lookedUpOnOpen = false;
+  let shown = null;         // the status the outcome says now, with its prefix and kind
 
   // --- talking to the ingress ------------------------------------------------------------------
 
@@ -120,6 +130,9 @@
     page.validFact.hidden = !event.couponsValidUntil;
     page.validUntil.textContent = formatInstant(event.couponsValidUntil);
     renderCountdown();
+    renderDrawCheck();
+    // "Apply again" depends on the coupons left: say it again when that changed.
+    if (shown && !inFlight) show(shown.status, shown.prefix, shown.kind);
   }
 
   function renderCountdown() {
@@ -129,21 +142,111 @@
     const ends = [event.closesAt, event.couponsValidUntil].filter(Boolean).map((iso) => Date.parse(iso));
     const closes = ends.length ? Math.min(...ends) : null;
     const t = now();
+    const draw = drawOf(event);
+    const drawEnds = draw ? drawEndsAt(draw) : null;
     if (t < opens) {
-      page.countdown.textContent = 'Opens in ' + duration(opens - t);
+      page.countdown.textContent = 'Opens in ' + duration(opens - t) + (draw ? ', then a ' + draw.windowSeconds + ' s draw' : '');
     } else if (closes !== null && t >= closes) {
       page.countdown.textContent = 'Closed';
+    } else if (draw && t < drawEnds) {
+      page.countdown.textContent = 'Draw closes in ' + duration(drawEnds - t);
+    } else if (draw && !isDrawn(draw)) {
+      page.countdown.textContent = 'Drawing…';
     } else if (event.remaining === 0) {
       page.countdown.textContent = event.waitlist > 0 ? 'Waitlist only' : 'Sold out';
     } else {
       page.countdown.textContent = 'Open now';
     }
+    renderDrawNote(draw, t, opens, drawEnds, closes !== null && t >= closes);
+  }
+
+  // --- the draw (fair opening) -----------------------------------------------------------------
+
+  const drawOf = (info) => (info && info.draw && info.draw.windowSeconds > 0 ? info.draw : null);
+  /** Done once the event info reveals the seed (it carries drawnAt and the entrants with it). */
+  const isDrawn = (draw) => Boolean(draw.seed || draw.drawnAt);
+
+  function drawEndsAt(draw) {
+    const ends = Date.parse(draw.endsAt || '');
+    return Number.isNaN(ends) ? Date.parse(event.opensAt) + 1000 * draw.windowSeconds : ends;
+  }
+
+  /** The sentence under the facts: what the window means now. Not a live region: it changes every second. */
+  function renderDrawNote(draw, t, opens, drawEnds, closed) {
+    page.drawNote.hidden = !draw;
+    if (!draw) return;
+    const at = clockTime(drawEnds);
+    const after = closed ? '' : ' After that, first come, first served for whatever is left.';
+    const nowFirstCome = closed || !(event.remaining > 0) ? '' : ' Now first come, first served for whatever is left.';
+    let text;
+    if (t < opens) {
+      text = 'A fair opening: everyone who applies in the first ' + draw.windowSeconds + ' s has the same chance.'
+        + ' Their order is drawn when the window ends, at ' + at + '.' + after;
+    } else if (t < drawEnds) {
+      text = 'Everyone who applies in the next ' + Math.ceil((drawEnds - t) / 1000) + ' s has the same chance.'
+        + ' Their order is drawn at ' + at + ', so there is no need to rush.' + after;
+    } else if (!isDrawn(draw)) {
+      text = 'The draw window ended at ' + at + ': the draw is being decided.';
+    } else {
+      text = 'Drawn at ' + clockTime(Date.parse(draw.drawnAt || draw.endsAt))
+        + (draw.entrants !== undefined ? ' among ' + count(draw.entrants) + ' ' + plural(draw.entrants, 'entrant') : '') + '.'
+        + nowFirstCome;
+    }
+    page.drawNote.textContent = text;
+  }
+
+  /** The commitment from the start; after the draw the seed and the commands that check it. */
+  function renderDrawCheck() {
+    const draw = drawOf(event);
+    page.drawCheck.hidden = !draw;
+    if (!draw) return;
+    const revealed = typeof draw.seed === 'string' && /^[0-9a-f]+$/.test(draw.seed);
+    page.drawCheckIntro.textContent = revealed
+      ? 'The draw is done. Its seed is below: it must hash to the commitment published before the opening,'
+        + ' and it ranks every entrant by SHA-256(seed bytes, then shopper id), lowest first.'
+      : 'Before the opening, the organiser committed to a secret seed; it ranks everyone in the draw.'
+        + ' Once the draw is done, the seed shows here with the commands to check your place yourself.';
+    page.drawCommitment.textContent = draw.commitment || '–';
+    page.drawSeedFact.hidden = !revealed;
+    page.drawSeed.textContent = revealed ? draw.seed : '–';
+    page.drawIssuedFact.hidden = !(revealed && draw.issuedUpTo);
+    page.drawIssuedUpTo.textContent = draw.issuedUpTo || '–';
+    page.drawWaitlistFact.hidden = !(revealed && draw.waitlistUpTo);
+    page.drawWaitlistUpTo.textContent = draw.waitlistUpTo || '–';
+    page.drawCommands.hidden = !revealed;
+    renderDrawCommand();
+  }
+
+  /** docs/fair-opening.md's two lines with this seed and the shopper id in the field. */
+  function renderDrawCommand() {
+    const draw = drawOf(event);
+    if (!draw || !draw.seed) return;
+    const typed = page.user.value.trim();
+    const me = ID.test(typed) ? typed : 'your-shopper-id';
+    page.drawCommand.textContent = 'printf %s "' + draw.seed + '" | xxd -r -p | sha256sum\n'
+      + '{ printf %s "' + draw.seed + '" | xxd -r -p; printf %s "' + me + '"; } | sha256sum';
+  }
+
+  const pad = (n) => String(n).padStart(2, '0');
+  const count = (n) => NUMBERS.format(n);
+  const plural = (n, word) => word + (n === 1 ? '' : 's');
+
+  /** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 1,002nd. */
+  function ordinal(n) {
+    const tens = n % 100;
+    const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' })[n % 10] || 'th';
+    return count(n) + suffix;
+  }
+
+  /** HH:MM:SS on the shopper's clock. */
+  function clockTime(instant) {
+    const d = new Date(instant);
+    return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
   }
 
   function duration(ms) {
     const total = Math.ceil(ms / 1000);
     const days = Math.floor(total / 86400);
-    const pad = (n) => String(n).padStart(2, '0');
     const clock = pad(Math.floor(total % 86400 / 3600)) + ':' + pad(Math.floor(total % 3600 / 60)) + ':' + pad(total % 60);
     return days > 0 ? days + ' d ' + clock : clock;
   }
@@ -175,16 +278,30 @@
 
   // --- applying --------------------------------------------------------------------------------
 
+  /** Says {@code text} in the outcome region (announced), unless it says exactly that already. */
   function say(kind, text) {
+    shown = null;
+    offerAgain(false);
+    sayOnly(kind, text);
+  }
+
+  function sayOnly(kind, text) {
+    if (page.outcome.textContent === text && page.outcome.dataset.kind === kind) return;
     page.outcome.dataset.kind = kind;
     page.outcome.textContent = text;
+  }
+
+  let again = false;        // the button offers to apply again (not drawn, coupons left)
+  function offerAgain(offer) {
+    again = offer;
+    if (!inFlight) page.button.textContent = again ? 'Apply again' : 'Get my coupon';
   }
 
   function setBusy(busy) {
     inFlight = busy;
     page.button.disabled = busy;
     page.button.setAttribute('aria-busy', String(busy));
-    page.button.textContent = busy ? 'Applying…' : 'Get my coupon';
+    page.button.textContent = busy ? 'Applying…' : (again ? 'Apply again' : 'Get my coupon');
   }
 
   async function apply(submitEvent) {
@@ -213,7 +330,11 @@
 
   async function explain(answer, userId) {
     const outcome = answer.body.outcome;
-    if (answer.status === 202 && answer.body.waitlisted === true) {
+    if (answer.status === 202 && answer.body.inDraw === true) {
+      const draw = drawOf(event);
+      say('info', inTheDraw(draw ? drawEndsAt(draw) : null));
+      await awaitDecision(userId);
+    } else if (answer.status === 202 && answer.body.waitlisted === true) {
       say('info', 'You are on the waitlist (number ' + answer.body.position + ' in the queue). Confirming your place…');
       await awaitDecision(userId);
     } else if (answer.status === 202) {
@@ -253,7 +374,7 @@
       const status = await lookUp(userId);
       if (status && status.outcome !== 'PENDING') {
         show(status, '');
-        if (status.outcome === 'WAITLISTED') watch(userId, mine, status);
+        if (mayChange(status)) watch(userId, mine, status);
         return;
       }
       await pause(DECISION_POLL_MS);
@@ -263,17 +384,22 @@
     watch(userId, mine, { outcome: 'PENDING' });
   }
 
+  /** Whether a status can still change by itself: undecided, waiting, or waiting for the draw. */
+  const mayChange = (status) => status.outcome === 'PENDING' || status.outcome === 'WAITLISTED' || status.outcome === 'IN_DRAW';
+
   /**
-   * Keeps asking while the answer can still change (PENDING, WAITLISTED: the place moves as users
-   * ahead are served, and a returned coupon may come any time). Backs off from DECISION_POLL_MS to
-   * WAITING_POLL_MAX_MS while nothing changes, asks sooner again once something did, and asks
-   * nothing while the page is hidden. Ends when a newer watch starts or the answer is final.
+   * Keeps asking while the answer can still change (PENDING; WAITLISTED: the place moves as users
+   * ahead are served, and a returned coupon may come any time; IN_DRAW: until the draw). Backs off
+   * from DECISION_POLL_MS to WAITING_POLL_MAX_MS while nothing changes, asks sooner again once
+   * something did, and asks nothing while the page is hidden. In the draw it asks again just after
+   * the window's end, then more and more slowly. Ends when a newer watch starts or the answer is final.
    */
   async function watch(userId, mine, last) {
     let delay = DECISION_POLL_MS;
     let seen = JSON.stringify(last);
+    let latest = last;
     while (mine === watching) {
-      await pause(delay);
+      await pause(latest.outcome === 'IN_DRAW' ? drawPollDelay(latest) : delay);
       if (mine !== watching) return;
       if (document.visibilityState !== 'visible') continue;
       const status = await lookUp(userId);
@@ -282,12 +408,13 @@
         delay = Math.min(WAITING_POLL_MAX_MS, delay * 2);
         continue;
       }
+      latest = status;
       const now = JSON.stringify(status);
       if (now !== seen) {
         seen = now;
         delay = DECISION_POLL_MS;
         if (status.outcome !== 'PENDING') show(status, '');
-        if (status.outcome !== 'PENDING' && status.outcome !== 'WAITLISTED') {
+        if (!mayChange(status)) {
           loadEvent().catch(() => {});
           return;
         }
@@ -299,6 +426,15 @@
 
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  /** Until the draw at drawAt: ask right after it, then back off as the time since it grows. */
+  function drawPollDelay(status) {
+    const drawAt = Date.parse(status.drawAt || '');
+    if (Number.isNaN(drawAt)) return WAITING_POLL_MAX_MS;
+    const t = now();
+    if (t < drawAt) return Math.min(WAITING_POLL_MAX_MS, drawAt - t + DRAW_SETTLE_MS);
+    return Math.min(WAITING_POLL_MAX_MS, DECISION_POLL_MS + Math.round((t - drawAt) / 10));
+  }
+
   async function explainEarlierApplication(userId) {
     const status = await lookUp(userId);
     if (status && status.outcome === 'ISSUED') {
@@ -306,7 +442,7 @@
         + (status.validUntil ? ' It is valid until ' + formatInstant(status.validUntil) + '.' : ''));
     } else if (status && status.outcome !== 'PENDING') {
       show(status, 'You have already applied. ', 'warn');
-      if (status.outcome === 'WAITLISTED') watch(userId, ++watching, status);
+      if (mayChange(status)) watch(userId, ++watching, status);
     } else {
       say('warn', 'You have already applied. Your coupon is being confirmed.');
       watch(userId, ++watching, status || { outcome: 'PENDING' });
@@ -325,20 +461,33 @@
       watch(userId, mine, status);
     } else {
       show(status, '');
-      if (status.outcome === 'WAITLISTED') watch(userId, mine, status);
+      if (mayChange(status)) watch(userId, mine, status);
     }
   }
 
   /** Says what the status means, in words, after {@code prefix}; {@code kind} overrides the colour. */
   function show(status, prefix, kind) {
     const words = describe(status);
-    say(kind || words.kind, prefix + words.text);
+    sayOnly(kind || words.kind, prefix + words.text);
+    shown = { status, prefix, kind };
+    offerAgain(words.again === true);
+  }
+
+  function inTheDraw(drawAt) {
+    return 'You are in the draw — it is decided at ' + (drawAt === null ? 'the end of the draw window' : clockTime(drawAt))
+      + '. This page shows your result then.';
   }
 
   function describe(status) {
     const until = status.validUntil ? ' It is valid until ' + formatInstant(status.validUntil) + '.' : '';
+    const drawn = status.drawRank > 0 && status.entrants > 0
+      ? 'You were drawn ' + ordinal(status.drawRank) + ' of ' + count(status.entrants) + ' ' + plural(status.entrants, 'entrant') + ': '
+      : null;
     switch (status.outcome) {
+      case 'IN_DRAW':
+        return { kind: 'info', text: inTheDraw(Date.parse(status.drawAt)) };
       case 'ISSUED':
+        if (drawn) return { kind: 'ok', text: drawn + 'coupon no. ' + status.couponNo + '.' + until };
         return { kind: 'ok', text: 'You got coupon ' + status.couponNo + '!' + until };
       case 'REDEEMED':
         return { kind: 'ok', text: 'Your coupon ' + status.couponNo + ' was used for order ' + status.orderId + '.' };
@@ -348,13 +497,30 @@
         return { kind: 'warn', text: 'Your coupon ' + status.couponNo + ' expired'
           + (status.validUntil ? ' on ' + formatInstant(status.validUntil) : '') + ' without being used.' };
       case 'WAITLISTED':
+        if (drawn) {
+          return { kind: 'info', text: drawn + 'you are on the waitlist, place ' + count(status.place) + '.'
+            + ' You get a coupon as soon as one is returned.' };
+        }
         return { kind: 'info', text: 'You are on the waitlist: number ' + status.place + ' in line.'
           + (status.place === 1 ? ' You are next:' : '') + ' you get a coupon as soon as one is returned.' };
       case 'REJECTED':
+        if (status.reason === 'NOT_DRAWN' && status.drawRank > 0) {
+          const left = couponsLeftToApplyFor();
+          return { kind: 'warn', again: left > 0, text: 'Not drawn this time (rank ' + count(status.drawRank) + ' of '
+            + count(status.entrants) + ').' + (left > 0 ? ' ' + (left === 1 ? 'A coupon is' : count(left) + ' coupons are')
+            + ' still left: you can apply again.' : '') };
+        }
         return { kind: 'warn', text: rejection(status.reason) };
       default:
         return { kind: 'info', text: 'Your application is in. Confirming your coupon…' };
     }
+  }
+
+  /** Coupons a new application can still get now (first come, after the draw); 0 when closed or not known. */
+  function couponsLeftToApplyFor() {
+    if (!event || !(event.remaining > 0)) return 0;
+    const ends = [event.closesAt, event.couponsValidUntil].filter(Boolean).map((iso) => Date.parse(iso));
+    return ends.length && now() >= Math.min(...ends) ? 0 : event.remaining;
   }
 
   /** GET the user's status: the body for 200, null for anything else (not decided, not reachable). */
@@ -390,6 +556,7 @@
     }
     page.user.value = shopper;
     page.form.addEventListener('submit', apply);
+    page.user.addEventListener('input', renderDrawCommand);
     loadEvent().catch(() => showMissing('The event could not be loaded', 'Check your connection and reload the page.'));
     setInterval(renderCountdown, 1000);
     setInterval(() => {

@@ -1,7 +1,11 @@
 package firstcome.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.DrawWindow;
+import firstcome.contract.Json;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.net.URI;
@@ -10,8 +14,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +88,8 @@ class EventPageIT {
         assertThat(button().getTagName()).isEqualTo("button");
         assertThat(outcome().getAttribute("aria-live")).isEqualTo("polite");
         assertThat(outcome().getAttribute("role")).isEqualTo("status");
+        assertThat(displayed("draw-note")).as("the draw's sentence of an event without one").isFalse();
+        assertThat(displayed("draw-check")).as("the draw's check of an event without one").isFalse();
         assertFitsTheViewport();
         browser.screenshot("1-event-page-360px");
 
@@ -132,6 +146,7 @@ class EventPageIT {
 
         wait.until(ExpectedConditions.textToBe(By.id("live-issued"), "2"));
         wait.until(ExpectedConditions.textToBe(By.id("live-accepted"), "2"));
+        assertThat(displayed("live-draw")).as("the draw of an event without one").isFalse();
         wait.until(ExpectedConditions.textToBe(By.id("live-remaining"), "0 of 2"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rates"), "Sold out (410)"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rates"), "Already applied (409)"));
@@ -246,6 +261,165 @@ class EventPageIT {
         browser.screenshot("14-admin-lifecycle-desktop");
     }
 
+    /**
+     * A fair opening (docs/fair-opening.md): four shoppers apply in the draw window, one from the page;
+     * once the window ends the draw ranks them by the seed, which the event info then reveals, so the
+     * test knows each one's rank and checks the words each page says: a coupon, the waitlist, not drawn.
+     * Then two coupons come back and a shopper not drawn applies again, first come, from the page.
+     */
+    @Test
+    void aShopperInTheDrawWindowSeesTheResultWithTheirRankAndCanCheckTheDraw() throws Exception {
+        String event = "draw-" + UUID.randomUUID().toString().substring(0, 8);
+        int window = 10;
+        Instant opensAt = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+        Instant endsAt = opensAt.plusSeconds(window);
+        assertThat(shoppers.defineEvent(event, "{\"limit\":1,\"waitlist\":1,\"opensAt\":\"" + opensAt
+                + "\",\"drawWindowSeconds\":" + window + "}").statusCode()).isEqualTo(200);
+        browser.viewport(360, 740);
+
+        open("/e/" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("event-name"), event));
+        typeShopper("alice");
+        // Before the opening: the countdown says a draw follows; the commitment is out, the seed is not.
+        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("^Opens in 00:00:0\\d, then a 10 s draw$")));
+        JsonNode announced = info(event).path("draw");
+        String commitment = announced.path("commitment").asText();
+        assertThat(commitment).matches("[0-9a-f]{64}");
+        assertThat(announced.has("seed")).as("the seed before the draw").isFalse();
+        assertThat(text("draw-note")).startsWith("A fair opening: everyone who applies in the first 10 s has the same chance.");
+        assertThat(text("draw-commitment")).isEqualTo(commitment);
+        assertThat(displayed("draw-seed-fact")).isFalse();
+        assertThat(displayed("draw-commands")).isFalse();
+        browser.screenshot("15-draw-before-the-opening-360px");
+
+        // In the window: a countdown to its end, and the seconds left in the sentence, counting down.
+        wait.until(ExpectedConditions.textMatches(By.id("countdown"), Pattern.compile("^Draw closes in 00:00:(0\\d|10)$")));
+        int secondsLeft = wait.until(driver -> secondsLeftInTheWindow());
+        wait.until(driver -> {
+            Integer now = secondsLeftInTheWindow();
+            return now != null && now < secondsLeft;
+        });
+        button().click();
+        String decidedAt = LocalTime.ofInstant(endsAt, ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("HH:mm:ss"));
+        awaitOutcome("You are in the draw — it is decided at " + decidedAt + ". This page shows your result then.");
+        browser.screenshot("16-in-the-draw-360px");
+        for (String user : List.of("bob", "carol", "dave")) {
+            Shoppers.Answer entered = shoppers.apply(event, user);
+            assertThat(entered.status()).as(user).isEqualTo(202);
+            assertThat(Json.mapper().readTree(entered.body()).path("inDraw").asBoolean()).as("%s is in the draw", user).isTrue();
+        }
+
+        // The draw: its seed is revealed and must be the committed one; it alone orders the entrants.
+        JsonNode drawn = await().atMost(OUTCOME_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> info(event).path("draw"), draw -> draw.has("seed"));
+        String seed = drawn.path("seed").asText();
+        assertThat(new DrawWindow(window, null, seed).commitment()).isEqualTo(commitment);
+        assertThat(drawn.path("entrants").asInt()).isEqualTo(4);
+        List<String> ranked = List.of("alice", "bob", "carol", "dave").stream()
+                .sorted(Comparator.comparing(user -> DrawWindow.rankKey(seed, user)))
+                .toList();
+        Function<String, String> result = user -> switch (ranked.indexOf(user) + 1) {
+            case 1 -> "You were drawn 1st of 4 entrants: coupon no. 1.";
+            case 2 -> "You were drawn 2nd of 4 entrants: you are on the waitlist, place 1. You get a coupon as soon as one is returned.";
+            default -> "Not drawn this time (rank " + (ranked.indexOf(user) + 1) + " of 4).";
+        };
+
+        // The page polled while in the draw: the result shows without a click, and so does the check.
+        awaitOutcome(result.apply("alice"));
+        wait.until(ExpectedConditions.textToBe(By.id("draw-seed"), seed));
+        assertThat(text("draw-commitment")).isEqualTo(commitment);
+        assertThat(text("draw-issued-up-to")).isEqualTo(DrawWindow.rankKey(seed, ranked.get(0)));
+        assertThat(text("draw-waitlist-up-to")).isEqualTo(DrawWindow.rankKey(seed, ranked.get(1)));
+        assertThat(text("draw-command")).isEqualTo("printf %s \"" + seed + "\" | xxd -r -p | sha256sum\n"
+                + "{ printf %s \"" + seed + "\" | xxd -r -p; printf %s \"alice\"; } | sha256sum");
+        wait.until(ExpectedConditions.textMatches(By.id("draw-note"), Pattern.compile("^Drawn at " + decidedAt + " among 4 entrants\\.")));
+        assertFitsTheViewport();
+        browser.screenshot("17-draw-result-and-check-360px");
+
+        for (String user : ranked) {
+            openAs(user, "/e/" + event);
+            awaitOutcome(result.apply(user));
+            assertThat(text("draw-command")).as("the command names the shopper").contains("printf %s \"" + user + "\"");
+            browser.screenshot("18-draw-rank-" + (ranked.indexOf(user) + 1) + "-360px");
+        }
+
+        // Both coupons come back (the second went to the waitlisted one): one is left for anyone.
+        String winner = ranked.get(0);
+        String waiter = ranked.get(1);
+        assertThat(shoppers.shop(event, winner, "return", "{}").statusCode()).isEqualTo(200);
+        await().atMost(OUTCOME_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> status(event, waiter).path("outcome").asText(), "ISSUED"::equals);
+        assertThat(shoppers.shop(event, waiter, "return", "{}").statusCode()).isEqualTo(200);
+        await().atMost(OUTCOME_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> info(event).path("remaining").asInt(), remaining -> remaining == 1);
+
+        String notDrawn = ranked.get(2);
+        openAs(notDrawn, "/e/" + event);
+        awaitOutcome("Not drawn this time (rank 3 of 4). A coupon is still left: you can apply again.");
+        assertThat(button().getText()).isEqualTo("Apply again");
+        browser.screenshot("19-not-drawn-apply-again-360px");
+        button().click();
+        awaitOutcome("You got coupon 3!");
+        assertThat(button().getText()).isEqualTo("Get my coupon");
+    }
+
+    /** The organiser gives an event a draw window and a cap in the form, then watches the entrants and the draw. */
+    @Test
+    void theOrganiserDefinesADrawWindowAndWatchesTheEntrantsAndTheDraw() throws Exception {
+        String event = "fair-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant opensAt = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+        browser.viewport(1280, 900);
+
+        open("/admin");
+        browser.driver.findElement(By.id("token")).sendKeys(Pipeline.ADMIN_TOKEN);
+        browser.driver.findElement(By.id("unlock")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("token-status"), "Unlocked."));
+        browser.driver.findElement(By.id("define-id")).sendKeys(event);
+        browser.driver.findElement(By.id("define-limit")).sendKeys("1");
+        browser.driver.executeScript("document.getElementById('define-opens').value = arguments[0];",
+                LocalDateTime.ofInstant(opensAt, ZoneId.systemDefault()).toString());
+        browser.driver.findElement(By.id("define-draw-window")).sendKeys("5");
+        browser.driver.findElement(By.id("define-draw-cap")).sendKeys("50");
+        browser.driver.findElement(By.id("define-submit")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("define-result"),
+                Pattern.compile("^Saved " + event + ": 1 coupons, opens .+, a 5 s draw window for up to 50 entrants\\.$")));
+        wait.until(ExpectedConditions.textToBe(By.id("live-event"), event));
+        JsonNode announced = info(event).path("draw");
+        assertThat(announced.path("windowSeconds").asInt()).isEqualTo(5);
+        assertThat(announced.path("cap").asInt()).isEqualTo(50);
+        assertThat(announced.has("seed")).as("the seed before the draw").isFalse();
+        String commitment = announced.path("commitment").asText();
+        wait.until(ExpectedConditions.textToBe(By.id("live-draw-commitment"), commitment));
+        assertThat(text("live-draw-cap")).isEqualTo("50");
+        assertThat(text("live-draw-drawn-at")).isEqualTo("not yet");
+        assertThat(text("live-draw-seed")).isEqualTo("secret until the draw");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Instant.now().isBefore(opensAt));
+        for (String user : List.of("ann", "ben", "cat")) {
+            Shoppers.Answer entered = shoppers.apply(event, user);
+            assertThat(entered.status()).as(user).isEqualTo(202);
+            assertThat(Json.mapper().readTree(entered.body()).path("inDraw").asBoolean()).as("%s is in the draw", user).isTrue();
+        }
+        wait.until(ExpectedConditions.textToBe(By.id("live-draw-entrants"), "3"));
+        browser.screenshot("20-admin-draw-entrants-desktop");
+
+        String seed = await().atMost(OUTCOME_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> info(event).path("draw").path("seed").asText(""), revealed -> !revealed.isEmpty());
+        wait.until(ExpectedConditions.textToBe(By.id("live-draw-seed"), seed));
+        wait.until(ExpectedConditions.textToBe(By.id("live-draw-winners"), "1"));
+        assertThat(text("live-draw-waitlisted")).isEqualTo("0");
+        assertThat(text("live-draw-not-drawn")).isEqualTo("2");
+        assertThat(text("live-draw-entrants")).isEqualTo("3");
+        assertThat(text("live-draw-drawn-at")).isNotEqualTo("not yet").isNotBlank();
+        assertThat(text("live-draw-status")).matches("Drawn at .+ among 3 entrants: 1 winner, 0 waitlisted, 2 not drawn\\.");
+        wait.until(ExpectedConditions.textToBe(By.id("live-issued"), "1"));
+        browser.screenshot("21-admin-draw-outcome-desktop");
+
+        browser.viewport(360, 740);
+        assertFitsTheViewport();
+        browser.screenshot("22-admin-draw-outcome-360px");
+    }
+
     private HttpResponse<String> define(String event, int limit, Instant opensAt) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(pipeline.ingress.url() + "/admin/events/" + event))
                 .header("Content-Type", "application/json")
@@ -253,6 +427,27 @@ class EventPageIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + ",\"opensAt\":\"" + opensAt + "\"}"))
                 .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The public event info, as the page reads it. */
+    private JsonNode info(String event) throws Exception {
+        return Json.mapper().readTree(shoppers.get("/events/" + event).body());
+    }
+
+    /** The shopper's status, as the page reads it. */
+    private JsonNode status(String event, String user) throws Exception {
+        return Json.mapper().readTree(shoppers.get("/events/" + event + "/applications/" + user).body());
+    }
+
+    /** N in "Everyone who applies in the next N s has the same chance.", null when the page does not say it. */
+    private Integer secondsLeftInTheWindow() {
+        Matcher sentence = Pattern.compile("^Everyone who applies in the next (\\d+) s has the same chance\\.")
+                .matcher(text("draw-note"));
+        return sentence.find() ? Integer.valueOf(sentence.group(1)) : null;
+    }
+
+    private boolean displayed(String id) {
+        return browser.driver.findElement(By.id(id)).isDisplayed();
     }
 
     private void open(String path) {

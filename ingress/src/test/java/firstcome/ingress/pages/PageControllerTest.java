@@ -28,7 +28,8 @@ class PageControllerTest {
 
                 assertThat(page.code()).as(path).isEqualTo(200);
                 assertThat(header(page, "Content-Type")).startsWith("text/html");
-                assertThat(page.body().string()).contains("<button id=\"apply\"").contains("aria-live=\"polite\"");
+                assertThat(page.body().string()).contains("<button id=\"apply\"").contains("aria-live=\"polite\"")
+                        .contains("<section id=\"draw-check\"");
                 assertThat(header(page, "Cache-Control")).isEqualTo("no-cache");
                 assertThat(header(page, "ETag")).matches("\"[0-9a-f]{16}\"");
                 assertThat(header(page, "Content-Security-Policy")).contains("default-src 'self'");
@@ -42,7 +43,8 @@ class PageControllerTest {
             Response page = client.get("/admin");
 
             assertThat(page.code()).isEqualTo(200);
-            assertThat(page.body().string()).contains("id=\"token\" type=\"password\"").contains("/assets/admin.js?v=");
+            assertThat(page.body().string()).contains("id=\"token\" type=\"password\"").contains("/assets/admin.js?v=")
+                    .contains("<input id=\"define-draw-window\"").contains("<input id=\"define-draw-cap\"");
         });
     }
 
