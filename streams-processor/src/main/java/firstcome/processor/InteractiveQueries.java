@@ -127,9 +127,14 @@ final class InteractiveQueries {
                 stores -> {
                     EventTally tally = stores.<EventTally>get(IssuingTopology.TALLIES_STORE).get(eventId);
                     EventDefinition event = stores.<EventDefinition>get(IssuingTopology.DEFINITIONS_STORE).get(eventId);
-                    boolean withDraw = event != null && event.draw() != null || tally != null && tally.draw() != null;
-                    return (tally == null ? EventTally.NONE : tally).answer(eventId, withDraw);
+                    return tallyAnswer(eventId, event, tally);
                 });
+    }
+
+    /** The tally of the event defined as {@code event} ({@code null}s: none), with its draw's summary when it has a draw. */
+    static Tally tallyAnswer(String eventId, EventDefinition event, EventTally tally) {
+        boolean withDraw = event != null && event.draw() != null || tally != null && tally.draw() != null;
+        return (tally == null ? EventTally.NONE : tally).answer(eventId, withDraw);
     }
 
     /**
@@ -146,27 +151,29 @@ final class InteractiveQueries {
         return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, path, CouponHolders.class,
                 partition -> committedUpTo(requestsTopic, partition, requestsEnd)
                         && committedUpTo(actionsTopic, partition, actionsEnd),
-                stores -> {
-                    String prefix = Decision.key(eventId, "");
-                    List<String> users = new ArrayList<>();
-                    List<String> returned = new ArrayList<>();
-                    Map<String, String> entrants = new HashMap<>();
-                    try (KeyValueIterator<String, Decision> scan = stores.<Decision>get(IssuingTopology.DECISIONS_STORE)
-                            .prefixScan(prefix, EVENT_KEY)) {
-                        scan.forEachRemaining(entry -> {
-                            if (entry.value.holdsCoupon() || entry.value.waiting()) {
-                                users.add(entry.key.substring(prefix.length()));
-                            } else if (entry.value.inDraw()) {
-                                String user = entry.key.substring(prefix.length());
-                                users.add(user);
-                                entrants.put(user, entry.value.requestId());
-                            } else if (entry.value.wasIssued()) {
-                                returned.add(entry.key.substring(prefix.length()));
-                            }
-                        });
-                    }
-                    return new CouponHolders(eventId, users, returned, entrants);
-                });
+                stores -> holdersOf(eventId, stores.get(IssuingTopology.DECISIONS_STORE)));
+    }
+
+    /** The holders of the event's places as its users' stored decisions tell them: one prefix scan of the event's keys. */
+    static CouponHolders holdersOf(String eventId, ReadOnlyKeyValueStore<String, Decision> decisions) {
+        String prefix = Decision.key(eventId, "");
+        List<String> users = new ArrayList<>();
+        List<String> returned = new ArrayList<>();
+        Map<String, String> entrants = new HashMap<>();
+        try (KeyValueIterator<String, Decision> scan = decisions.prefixScan(prefix, EVENT_KEY)) {
+            scan.forEachRemaining(entry -> {
+                String user = entry.key.substring(prefix.length());
+                if (entry.value.holdsCoupon() || entry.value.waiting()) {
+                    users.add(user);
+                } else if (entry.value.inDraw()) {
+                    users.add(user);
+                    entrants.put(user, entry.value.requestId());
+                } else if (entry.value.wasIssued()) {
+                    returned.add(user);
+                }
+            });
+        }
+        return new CouponHolders(eventId, users, returned, entrants);
     }
 
     /**
