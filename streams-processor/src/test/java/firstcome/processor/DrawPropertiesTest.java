@@ -237,7 +237,7 @@ class DrawPropertiesTest {
     @Provide
     Arbitrary<Scenario> scenarios() {
         Arbitrary<String> user = Arbitraries.integers().between(1, 30).map(u -> "u-" + u);
-        Arbitrary<List<Entry>> entries = Arbitraries.integers().between(1, 25).set().ofMaxSize(20)
+        Arbitrary<List<Entry>> entries = Arbitraries.integers().between(1, 25).set().ofMinSize(2).ofMaxSize(20)
                 .flatMap(ids -> Arbitraries.integers().between(0, 9_999).list().ofSize(ids.size())
                         .map(times -> {
                             List<Integer> sorted = ids.stream().sorted().toList();
@@ -246,11 +246,11 @@ class DrawPropertiesTest {
                         }));
         Arbitrary<Step> step = Arbitraries.frequencyOf(
                 Tuple.of(5, user.map(Apply::new)),
-                Tuple.of(4, user.map(Return::new)),
+                Tuple.of(6, Arbitraries.integers().between(1, 25).map(u -> new Return("u-" + u))),
                 Tuple.of(1, Arbitraries.just(new Tick())),
                 Tuple.of(2, Arbitraries.integers().between(0, 100).map(Redeliver::new)));
         return Combinators.combine(seeds(), Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 3),
-                        entries, user.list().ofMaxSize(4), step.list().ofMaxSize(25))
+                        entries, user.list().ofMaxSize(4), step.list().ofMinSize(5).ofMaxSize(30))
                 .as(Scenario::new);
     }
 }
