@@ -10,6 +10,7 @@ import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
+import firstcome.contract.Json;
 import firstcome.contract.query.ApplicationStatus;
 import firstcome.contract.query.Tally;
 import java.time.Instant;
@@ -179,5 +180,22 @@ class DrawRulesTest {
         Decision winner = Decision.issued(3, "r-9", WINDOW_END, VALID_UNTIL).withDrawRank(1);
         assertThat(LifecycleRules.status(winner.changed(firstcome.contract.CouponState.REDEEMED, "o-1", null), EVENT,
                 draw.tally(), later)).isEqualTo(ApplicationStatus.redeemed(3, "o-1").withDraw(1, 3));
+    }
+
+    @Test
+    void keepsTheStoredBytesOfEventsWithoutADraw() throws Exception {
+        assertThat(Json.mapper().writeValueAsString(new EventTally(3, 1, 2, 0, 0, 0, 1, 1, 0, 2)))
+                .isEqualTo("{\"issued\":3,\"duplicates\":1,\"soldOut\":2,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,"
+                        + "\"redeemed\":1,\"returned\":1,\"waitlistHead\":0,\"waitlistTail\":2}");
+        assertThat(Json.mapper().writeValueAsString(new WaitingUser("u-1", "r-1")))
+                .isEqualTo("{\"userId\":\"u-1\",\"requestId\":\"r-1\"}");
+        assertThat(Json.mapper().writeValueAsString(Decision.waitlisted(4, "r-1", OPENS)))
+                .isEqualTo("{\"outcome\":\"WAITLISTED\",\"requestId\":\"r-1\",\"decidedAt\":\"2026-11-24T10:00:00Z\","
+                        + "\"waitlistSeq\":4}");
+
+        EventTally drawn = DrawRules.draw(EVENT, EventTally.NONE, entrants(3)).tally();
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsBytes(drawn), EventTally.class)).isEqualTo(drawn);
+        Decision ranked = Decision.rejected(IssuingOutcome.NOT_DRAWN, "r-1", WINDOW_END).withDrawRank(3);
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsBytes(ranked), Decision.class)).isEqualTo(ranked);
     }
 }
