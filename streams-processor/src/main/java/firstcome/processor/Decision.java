@@ -21,18 +21,41 @@ import java.time.Instant;
  * cancelled, so that the same cancellation repeated answers the same) and {@code version} (how many
  * times its state changed; the issue is 0). Absent fields are left out of the stored JSON, so a
  * decision written before the lifecycle reads as it was.
+ *
+ * <p>A draw's entrant (docs/fair-opening.md) is stored {@link IssuingOutcome#IN_DRAW} until the draw: it
+ * takes a place. The draw's result is stored as any decision, with {@code drawRank}, the user's place in
+ * the drawn order (1-based), kept through the coupon's later changes and a waitlisted user's serving,
+ * until the user applies again. Absent for everyone else, so their stored bytes are the same.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(IssuingOutcome outcome, Integer couponNo, String requestId, Instant decidedAt,
         CouponState state, Instant validUntil, String orderId, String cancelledOrderId, Long waitlistSeq,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int version) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int version, Integer drawRank) {
 
     // '/' is outside the id alphabet, so the key splits back into exactly one (event, user).
     private static final char SEPARATOR = '/';
 
     /** The stored form of a request's decision, before any change of its coupon. */
     public Decision(IssuingOutcome outcome, Integer couponNo, String requestId, Instant decidedAt) {
-        this(outcome, couponNo, requestId, decidedAt, null, null, null, null, null, 0);
+        this(outcome, couponNo, requestId, decidedAt, null, null, null, null, null, 0, null);
+    }
+
+    /** The fields of a decision outside a draw. */
+    public Decision(IssuingOutcome outcome, Integer couponNo, String requestId, Instant decidedAt, CouponState state,
+            Instant validUntil, String orderId, String cancelledOrderId, Long waitlistSeq, int version) {
+        this(outcome, couponNo, requestId, decidedAt, state, validUntil, orderId, cancelledOrderId, waitlistSeq, version,
+                null);
+    }
+
+    /** Entered the event's draw with request {@code requestId} at {@code at}. */
+    public static Decision inDraw(String requestId, Instant at) {
+        return new Decision(IssuingOutcome.IN_DRAW, null, requestId, at);
+    }
+
+    /** The same decision, drawn {@code rank}-th ({@code null}: not by a draw). */
+    public Decision withDrawRank(Integer rank) {
+        return new Decision(outcome, couponNo, requestId, decidedAt, state, validUntil, orderId, cancelledOrderId,
+                waitlistSeq, version, rank);
     }
 
     public static Decision issued(int couponNo, String requestId, Instant at) {
@@ -81,9 +104,17 @@ public record Decision(IssuingOutcome outcome, Integer couponNo, String requestI
         return outcome == IssuingOutcome.WAITLISTED;
     }
 
-    /** Whether the user holds, held or waits for a coupon: any new application of theirs is a duplicate. */
+    /** Whether the user is an entrant of the event's draw, not drawn yet. */
+    public boolean inDraw() {
+        return outcome == IssuingOutcome.IN_DRAW;
+    }
+
+    /**
+     * Whether the user holds, held or waits for a coupon, or waits for the draw: any new application of
+     * theirs is a duplicate.
+     */
     public boolean takesAPlace() {
-        return wasIssued() || waiting();
+        return wasIssued() || waiting() || inDraw();
     }
 
     /** Whether the coupon can no longer be redeemed at {@code time}. */
@@ -94,6 +125,6 @@ public record Decision(IssuingOutcome outcome, Integer couponNo, String requestI
     /** The same user's coupon in {@code newState}, one version later. */
     Decision changed(CouponState newState, String newOrderId, String newCancelledOrderId) {
         return new Decision(outcome, couponNo, requestId, decidedAt, newState, validUntil, newOrderId, newCancelledOrderId,
-                waitlistSeq, version + 1);
+                waitlistSeq, version + 1, drawRank);
     }
 }

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Retires the events of one task: once stream time passes an event's end plus
  * {@code EVENT_RETENTION} ({@link EventDefinition#retiresAt}: the end is the later of
- * {@code closesAt} and {@code couponsValidUntil}, so its coupons can be redeemed until they expire), its definition, tally, every user's decision (and so their coupon's state) and
- * its waitlist leave the stores, and a {@link RetiredEvent} marker stays under its id.
+ * {@code closesAt} and {@code couponsValidUntil}, so its coupons can be redeemed until they expire), its definition, tally, every user's decision (and so their coupon's state),
+ * its waitlist and its draw's entrants and held requests leave the stores, and a {@link RetiredEvent} marker stays under its id.
  *
  * <p>Whether an event is retired is decided by {@link #isRetired} from stream time alone, so a record
  * is decided the same whether or not {@link #sweep} has dropped the event's state yet; the sweep
@@ -37,24 +37,25 @@ final class EventRetirement {
     private final KeyValueStore<String, EventTally> tallies;
     private final KeyValueStore<String, Decision> decisions;
     private final KeyValueStore<String, RetiredEvent> retired;
-    private final KeyValueStore<String, WaitingUser> waitlist;
+    /** The stores whose keys of an event lie under the prefix {@code eventId/}: the waitlist, the draw's entrants and held requests. */
+    private final List<KeyValueStore<String, ?>> eventRanges;
 
     /** Without waitlists: only for looking at retirement, never for sweeping a topology's stores. */
     EventRetirement(Duration retention, KeyValueStore<String, EventDefinition> definitions,
             KeyValueStore<String, EventTally> tallies, KeyValueStore<String, Decision> decisions,
             KeyValueStore<String, RetiredEvent> retired) {
-        this(retention, definitions, tallies, decisions, retired, null);
+        this(retention, definitions, tallies, decisions, retired, List.of());
     }
 
     EventRetirement(Duration retention, KeyValueStore<String, EventDefinition> definitions,
             KeyValueStore<String, EventTally> tallies, KeyValueStore<String, Decision> decisions,
-            KeyValueStore<String, RetiredEvent> retired, KeyValueStore<String, WaitingUser> waitlist) {
+            KeyValueStore<String, RetiredEvent> retired, List<KeyValueStore<String, ?>> eventRanges) {
         this.retention = retention;
         this.definitions = definitions;
         this.tallies = tallies;
         this.decisions = decisions;
         this.retired = retired;
-        this.waitlist = waitlist;
+        this.eventRanges = eventRanges;
     }
 
     /**
@@ -113,9 +114,12 @@ final class EventRetirement {
             retired.put(eventId, retirement);
             tallies.delete(eventId);
         }
-        // The waitlist first: its keys are few next to the decisions, and the definition (deleted last)
-        // marks an unfinished retirement until both are gone.
-        long dropped = waitlist == null ? 0 : deleteRange(waitlist, eventId, budget);
+        // The waitlist and the draw's entrants and held requests first: their keys are no more than the
+        // decisions, and the definition (deleted last) marks an unfinished retirement until all are gone.
+        long dropped = 0;
+        for (KeyValueStore<String, ?> range : eventRanges) {
+            dropped += deleteRange(range, eventId, budget - dropped);
+        }
         dropped += deleteRange(decisions, eventId, budget - dropped);
         boolean finished = dropped < budget;
         if (finished) {

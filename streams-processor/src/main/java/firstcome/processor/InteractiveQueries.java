@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -107,7 +108,8 @@ final class InteractiveQueries {
                 ApplicationStatus.class, ANY_TIME,
                 stores -> {
                     Decision decision = stores.<Decision>get(IssuingTopology.DECISIONS_STORE).get(Decision.key(eventId, userId));
-                    if (decision == null || !decision.waiting() && !decision.wasIssued()) {
+                    if (decision == null || !decision.waiting() && !decision.wasIssued() && !decision.inDraw()
+                            && decision.drawRank() == null) {
                         return LifecycleRules.status(decision, null, null, clock.instant());
                     }
                     EventDefinition event = stores.<EventDefinition>get(IssuingTopology.DEFINITIONS_STORE).get(eventId);
@@ -116,18 +118,29 @@ final class InteractiveQueries {
                 });
     }
 
-    /** How the event's requests were decided so far (all 0 before the first), or empty while the state is not queryable. */
+    /**
+     * How the event's requests were decided so far (all 0 before the first), with the draw's summary for
+     * an event with a draw window, or empty while the state is not queryable.
+     */
     Optional<Answer<Tally>> tally(String eventId, boolean forwarded) {
         return route(IssuingTopology.TALLIES_STORE, eventId, forwarded, QueryRoutes.tally(eventId), Tally.class, ANY_TIME,
                 stores -> {
                     EventTally tally = stores.<EventTally>get(IssuingTopology.TALLIES_STORE).get(eventId);
-                    return (tally == null ? EventTally.NONE : tally).answer(eventId);
+                    EventDefinition event = stores.<EventDefinition>get(IssuingTopology.DEFINITIONS_STORE).get(eventId);
+                    return tallyAnswer(eventId, event, tally);
                 });
     }
 
+    /** The tally of the event defined as {@code event} ({@code null}s: none), with its draw's summary when it has a draw. */
+    static Tally tallyAnswer(String eventId, EventDefinition event, EventTally tally) {
+        boolean withDraw = event != null && event.draw() != null || tally != null && tally.draw() != null;
+        return (tally == null ? EventTally.NONE : tally).answer(eventId, withDraw);
+    }
+
     /**
-     * The users who take a place at the event's gate (they hold a live coupon or wait in its waitlist)
-     * and those who returned theirs, once the event's task has committed its processing of the event's
+     * The users who take a place at the event's gate (they hold a live coupon, wait in its waitlist, or
+     * wait for its draw: those also in {@code entrants}, with the request that made them entrants) and
+     * those who returned theirs, once the event's task has committed its processing of the event's
      * requests partition up to {@code requestsEnd} and of its actions partition up to {@code actionsEnd}
      * (0: no condition); empty before that, and while the state is not queryable. One prefix scan of the
      * event's keys.
@@ -138,22 +151,29 @@ final class InteractiveQueries {
         return route(IssuingTopology.DECISIONS_STORE, eventId, forwarded, path, CouponHolders.class,
                 partition -> committedUpTo(requestsTopic, partition, requestsEnd)
                         && committedUpTo(actionsTopic, partition, actionsEnd),
-                stores -> {
-                    String prefix = Decision.key(eventId, "");
-                    List<String> users = new ArrayList<>();
-                    List<String> returned = new ArrayList<>();
-                    try (KeyValueIterator<String, Decision> scan = stores.<Decision>get(IssuingTopology.DECISIONS_STORE)
-                            .prefixScan(prefix, EVENT_KEY)) {
-                        scan.forEachRemaining(entry -> {
-                            if (entry.value.holdsCoupon() || entry.value.waiting()) {
-                                users.add(entry.key.substring(prefix.length()));
-                            } else if (entry.value.wasIssued()) {
-                                returned.add(entry.key.substring(prefix.length()));
-                            }
-                        });
-                    }
-                    return new CouponHolders(eventId, users, returned);
-                });
+                stores -> holdersOf(eventId, stores.get(IssuingTopology.DECISIONS_STORE)));
+    }
+
+    /** The holders of the event's places as its users' stored decisions tell them: one prefix scan of the event's keys. */
+    static CouponHolders holdersOf(String eventId, ReadOnlyKeyValueStore<String, Decision> decisions) {
+        String prefix = Decision.key(eventId, "");
+        List<String> users = new ArrayList<>();
+        List<String> returned = new ArrayList<>();
+        Map<String, String> entrants = new HashMap<>();
+        try (KeyValueIterator<String, Decision> scan = decisions.prefixScan(prefix, EVENT_KEY)) {
+            scan.forEachRemaining(entry -> {
+                String user = entry.key.substring(prefix.length());
+                if (entry.value.holdsCoupon() || entry.value.waiting()) {
+                    users.add(user);
+                } else if (entry.value.inDraw()) {
+                    users.add(user);
+                    entrants.put(user, entry.value.requestId());
+                } else if (entry.value.wasIssued()) {
+                    returned.add(user);
+                }
+            });
+        }
+        return new CouponHolders(eventId, users, returned, entrants);
     }
 
     /**

@@ -6,11 +6,16 @@ import firstcome.contract.EventDefinition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +31,16 @@ import org.slf4j.LoggerFactory;
  * <p>Before any record of an event is decided, and again after it, the event's waitlist is served
  * while there is room ({@link LifecycleRules#serves}): a definition that raised the limit or a return
  * hands the freed coupons to the users waiting, in their order, at once.
+ *
+ * <p>An event with a draw window (docs/fair-opening.md): a request read inside the window before the
+ * draw makes its user an entrant ({@link LifecycleRules#entrant}, stored in {@code draw-entrants} under
+ * its rank key); one stamped at or after the window's end and read before the draw is held
+ * ({@code draw-held}) without a decision. Before any record of the event is decided (a definition, a
+ * request, an action, a {@code TICK}, which gets no decision of its own), the draw runs once it is
+ * due ({@link DrawRules#due}: stream time at or past the window's end plus the grace), over one range
+ * scan of the event's entrants, which the store keeps in rank order; then the held requests are
+ * decided in the order they were read, first-come at their own record times; then the waitlist is
+ * served; then the record itself. From then on the event is first-come.
  *
  * <p>It also retires the task's events ({@link EventRetirement}). Whether an event is retired when
  * a record arrives is a function of the task's stream time, the highest record timestamp it has
@@ -51,6 +66,8 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
      */
     static final long KEYS_PER_SWEEP = 50_000;
 
+    private static final Serializer<String> EVENT_KEY = Serdes.String().serializer();
+
     private final Duration retention;
     private final Duration sweepInterval;
     private final long keysPerSweep;
@@ -62,6 +79,8 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
     private KeyValueStore<String, Decision> decisions;
     private KeyValueStore<String, WaitingUser> waitlist;
     private KeyValueStore<String, RetiredEvent> retired;
+    private KeyValueStore<String, DrawEntrant> entrants;
+    private KeyValueStore<String, HeldRequest> held;
     private EventRetirement retirement;
 
     IssuingProcessor(Duration retention, Duration sweepInterval, long keysPerSweep) {
@@ -78,7 +97,10 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         decisions = context.getStateStore(IssuingTopology.DECISIONS_STORE);
         waitlist = context.getStateStore(IssuingTopology.WAITLIST_STORE);
         retired = context.getStateStore(IssuingTopology.RETIRED_STORE);
-        retirement = new EventRetirement(retention, definitions, tallies, decisions, retired, waitlist);
+        entrants = context.getStateStore(IssuingTopology.DRAW_ENTRANTS_STORE);
+        held = context.getStateStore(IssuingTopology.DRAW_HELD_STORE);
+        retirement = new EventRetirement(retention, definitions, tallies, decisions, retired,
+                List.of(waitlist, entrants, held));
         context.schedule(sweepInterval, PunctuationType.STREAM_TIME,
                 time -> retirement.sweep(Instant.ofEpochMilli(time), keysPerSweep));
     }
@@ -119,7 +141,7 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
         EventTally stored = tallies.get(eventId);
-        EventTally tally = serve(record, current, stored == null ? EventTally.NONE : stored, at);
+        EventTally tally = prepare(record, current, stored == null ? EventTally.NONE : stored, at);
         if (definition == null) {
             // A tombstone removes the event; its tally stays, so defining it again never hands out a number twice.
             definitions.delete(eventId);
@@ -149,18 +171,39 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
             return;
         }
         EventTally stored = tallies.get(eventId);
-        EventTally tally = serve(record, event, stored == null ? EventTally.NONE : stored, at);
+        EventTally tally = prepare(record, event, stored == null ? EventTally.NONE : stored, at);
+        if (event != null && event.draw() != null && !tally.drawn() && !event.inDrawWindowAt(at)
+                && !at.isBefore(event.drawEndsAt())) {
+            // After the window, before the draw: nobody gets ahead of the draw; decided right after it.
+            held.put(HeldRequest.key(eventId, tally.drawState().heldTail()), new HeldRequest(request, at));
+            keep(eventId, stored, tally.held());
+            return;
+        }
         String decisionKey = Decision.key(eventId, request.userId());
-        LifecycleRules.Ruling ruling = LifecycleRules.request(event, tally, decisions.get(decisionKey), request, at);
+        Decision latest = decisions.get(decisionKey);
+        LifecycleRules.Ruling ruling = event != null && event.inDrawWindowAt(at) && !tally.drawn()
+                ? LifecycleRules.entrant(event, tally, latest, request, at)
+                : LifecycleRules.request(event, tally, latest, request, at);
+        apply(record, event, request, ruling);
+        keep(eventId, stored, serve(record, event, ruling.tally(), at));
+    }
+
+    /** Stores what {@code ruling} decided for {@code request} (the user, a waitlist place, an entrant) and forwards it. */
+    private void apply(Record<String, EventInput> record, EventDefinition event, CouponRequest request,
+            LifecycleRules.Ruling ruling) {
+        String eventId = request.eventId();
         if (ruling.user() != null) {
-            decisions.put(decisionKey, ruling.user());
+            decisions.put(Decision.key(eventId, request.userId()), ruling.user());
         }
         if (ruling.joinsWaitlist()) {
             waitlist.put(WaitingUser.key(eventId, ruling.user().waitlistSeq()),
                     new WaitingUser(request.userId(), request.requestId()));
         }
+        if (ruling.entersDraw()) {
+            entrants.put(DrawEntrant.key(eventId, event.draw().rankKey(request.userId())),
+                    new DrawEntrant(request.userId(), request.requestId()));
+        }
         forward(record, new Decided(ruling.decision(), ruling.coupon(), ruling.change()));
-        keep(eventId, stored, serve(record, event, ruling.tally(), at));
     }
 
     private void action(Record<String, EventInput> record, CouponAction action) {
@@ -177,11 +220,18 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         EventDefinition event = definitions.get(eventId);
         if (retirement.isRetired(eventId, event, streamTime())) {
             // Its coupons' state is gone: the event is unknown to the processor now, and nothing is stored.
-            forward(record, new Decided(LifecycleRules.retired(action, at), null));
+            if (!action.isTick()) {
+                forward(record, new Decided(LifecycleRules.retired(action, at), null));
+            }
             return;
         }
         EventTally stored = tallies.get(eventId);
-        EventTally tally = serve(record, event, stored == null ? EventTally.NONE : stored, at);
+        EventTally tally = prepare(record, event, stored == null ? EventTally.NONE : stored, at);
+        if (action.isTick()) {
+            // A tick only moves stream time: whatever was due before it (the draw) is done, nothing else.
+            keep(eventId, stored, tally);
+            return;
+        }
         String decisionKey = Decision.key(eventId, action.userId());
         LifecycleRules.Ruling ruling = LifecycleRules.action(event, tally, decisions.get(decisionKey), action, at);
         if (ruling.user() != null) {
@@ -189,6 +239,66 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         }
         forward(record, new Decided(ruling.decision(), ruling.coupon(), ruling.change()));
         keep(eventId, stored, serve(record, event, ruling.tally(), at));
+    }
+
+    /**
+     * What comes before a record of the event is decided: the draw, once due, then the requests held for
+     * it, in order, then the waitlist served while there is room. Returns the tally after.
+     */
+    private EventTally prepare(Record<String, EventInput> record, EventDefinition event, EventTally tally, Instant at) {
+        if (DrawRules.due(event, tally, streamTime())) {
+            tally = draw(record, event, tally);
+        }
+        if (tally.drawState().held() > 0 && (tally.drawn() || event == null || event.draw() == null)) {
+            tally = decideHeld(record, event, tally);
+        }
+        return serve(record, event, tally, at);
+    }
+
+    /**
+     * The event's draw: one range scan of its entrants, which the store keeps in rank order, each
+     * entrant's second decision stored and forwarded as it is ranked ({@link DrawRules.Ranking}).
+     */
+    private EventTally draw(Record<String, EventInput> record, EventDefinition event, EventTally tally) {
+        long started = System.nanoTime();
+        String eventId = event.eventId();
+        var ranking = new DrawRules.Ranking(event, tally);
+        String prefix = DrawEntrant.key(eventId, "");
+        try (KeyValueIterator<String, DrawEntrant> scan = entrants.prefixScan(prefix, EVENT_KEY)) {
+            while (scan.hasNext()) {
+                KeyValue<String, DrawEntrant> entry = scan.next();
+                DrawRules.Ruling ruling = ranking.next(entry.key.substring(prefix.length()), entry.value);
+                decisions.put(Decision.key(eventId, entry.value.userId()), ruling.user());
+                if (ruling.joinsWaitlist()) {
+                    waitlist.put(WaitingUser.key(eventId, ruling.user().waitlistSeq()), ruling.waitingUser());
+                }
+                forward(record, new Decided(ruling.decision(), ruling.coupon()));
+            }
+        }
+        EventTally after = ranking.tally();
+        log.info("drew event {}: {} entrants, {} issued, {} waitlisted, in {} ms", eventId, after.drawState().entrants(),
+                after.issued() - tally.issued(), after.waitlistTail() - tally.waitlistTail(),
+                (System.nanoTime() - started) / 1_000_000);
+        return after;
+    }
+
+    /** Decides the requests held for the draw, in the order they were read, each at its own record time. */
+    private EventTally decideHeld(Record<String, EventInput> record, EventDefinition event, EventTally tally) {
+        while (tally.drawState().held() > 0) {
+            String key = HeldRequest.key(record.key(), tally.drawState().heldHead());
+            HeldRequest request = held.get(key);
+            if (request == null) {
+                throw new IllegalStateException("the held requests of event " + record.key() + " have none under " + key
+                        + " though its tally says " + tally.drawState().held() + " are held");
+            }
+            CouponRequest late = request.request();
+            LifecycleRules.Ruling ruling = LifecycleRules.request(event, tally,
+                    decisions.get(Decision.key(late.eventId(), late.userId())), late, request.recordTime());
+            apply(record, event, late, ruling);
+            held.delete(key);
+            tally = ruling.tally().decidedHeld();
+        }
+        return tally;
     }
 
     /**

@@ -40,6 +40,10 @@ import org.apache.kafka.streams.state.Stores;
  * {@code couponsValidUntil} ({@code EventDefinition#retiresAt}), by stream time
  * ({@link EventRetirement}): their state leaves the stores, a small marker in {@code retired-events}
  * stays.
+ *
+ * <p>An event with a draw window (docs/fair-opening.md) keeps its entrants in {@code draw-entrants}
+ * (in rank order) and the requests held for its draw in {@code draw-held}; the draw's decisions go out
+ * as any other.
  */
 public final class IssuingTopology {
 
@@ -49,6 +53,10 @@ public final class IssuingTopology {
     public static final String RETIRED_STORE = "retired-events";
     /** The events' waitlists: {@link WaitingUser#key} (event id and sequence number) to the user waiting there. */
     public static final String WAITLIST_STORE = "waitlist";
+    /** The events' draw entrants: {@link DrawEntrant#key} (event id and rank key, so in drawn order) to the entrant. */
+    public static final String DRAW_ENTRANTS_STORE = "draw-entrants";
+    /** The requests held for an event's draw: {@link HeldRequest#key} (event id and sequence number) to the request. */
+    public static final String DRAW_HELD_STORE = "draw-held";
 
     private IssuingTopology() {
     }
@@ -81,6 +89,10 @@ public final class IssuingTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(WAITLIST_STORE), Serdes.String(), new JsonSerde<>(WaitingUser.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DRAW_ENTRANTS_STORE), Serdes.String(), new JsonSerde<>(DrawEntrant.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DRAW_HELD_STORE), Serdes.String(), new JsonSerde<>(HeldRequest.class)));
 
         KStream<String, EventInput> definitions = builder.stream(topics.events().name(),
                         Consumed.with(topics.events().keySerde(), topics.events().valueSerde())
@@ -99,7 +111,8 @@ public final class IssuingTopology {
                 .merge(requests, Named.as("merge-requests"))
                 .merge(actions, Named.as("merge-actions"))
                 .process(() -> new IssuingProcessor(eventRetention, sweepInterval, keysPerSweep), Named.as("decide"),
-                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE, WAITLIST_STORE, RETIRED_STORE);
+                        DEFINITIONS_STORE, TALLIES_STORE, DECISIONS_STORE, WAITLIST_STORE, RETIRED_STORE,
+                        DRAW_ENTRANTS_STORE, DRAW_HELD_STORE);
         decided.filter((eventId, d) -> d.issuedCoupon(), Named.as("keep-issued"))
                 .mapValues(Decided::coupon, Named.as("issued-coupon"))
                 .to(topics.issued().name(),

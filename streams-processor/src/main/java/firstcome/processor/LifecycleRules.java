@@ -33,6 +33,11 @@ public final class LifecycleRules {
         public boolean joinsWaitlist() {
             return user != null && user.waiting();
         }
+
+        /** Whether the user became an entrant of the event's draw with this decision. */
+        public boolean entersDraw() {
+            return user != null && user.inDraw();
+        }
     }
 
     private LifecycleRules() {
@@ -58,7 +63,9 @@ public final class LifecycleRules {
         Instant validUntil = event.couponsValidUntil();
         var decision = new CouponDecision(head.requestId(), event.eventId(), head.userId(), IssuingOutcome.ISSUED, couponNo,
                 at, null, null, validUntil);
-        return new Ruling(decision, tally.served(), Decision.issued(couponNo, head.requestId(), at, validUntil),
+        // A user the draw put on the waitlist keeps their rank in the draw.
+        return new Ruling(decision, tally.served(),
+                Decision.issued(couponNo, head.requestId(), at, validUntil).withDrawRank(head.drawRank()),
                 new IssuedCoupon(event.eventId(), head.userId(), couponNo, head.requestId(), at, validUntil), null);
     }
 
@@ -70,9 +77,7 @@ public final class LifecycleRules {
     public static Ruling request(EventDefinition event, EventTally tally, Decision latest, CouponRequest request,
             Instant at) {
         if (latest != null && latest.requestId().equals(request.requestId())) {
-            var again = new CouponDecision(request.requestId(), request.eventId(), request.userId(), latest.outcome(),
-                    latest.couponNo(), latest.decidedAt(), null, null, latest.wasIssued() ? latest.validUntil() : null);
-            return new Ruling(again, tally, null, null, null);
+            return new Ruling(again(tally, latest, request), tally, null, null, null);
         }
         boolean takesAPlace = latest != null && latest.takesAPlace();
         IssuingOutcome outcome = IssuingRules.decide(event, tally.live(), takesAPlace, at);
@@ -108,6 +113,47 @@ public final class LifecycleRules {
             default -> new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), outcome, null, at),
                     after, Decision.rejected(outcome, request.requestId(), at), null, null);
         };
+    }
+
+    /**
+     * Decides {@code request}, read at {@code at} inside the event's draw window before the draw
+     * (docs/fair-opening.md): a re-delivery hears its decision again; a user who holds, held or waits for
+     * a coupon, or is an entrant already, {@code DUPLICATE}; past the event's {@code drawCap} entrants
+     * {@code SOLD_OUT}; anyone else becomes an entrant, {@code IN_DRAW} (stored: it takes a place until the
+     * draw decides it again, see {@link DrawRules}).
+     */
+    public static Ruling entrant(EventDefinition event, EventTally tally, Decision latest, CouponRequest request,
+            Instant at) {
+        if (latest != null && latest.requestId().equals(request.requestId())) {
+            return new Ruling(again(tally, latest, request), tally, null, null, null);
+        }
+        String eventId = request.eventId();
+        if (latest != null && latest.takesAPlace()) {
+            boolean holds = latest.holdsCoupon();
+            return new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), IssuingOutcome.DUPLICATE,
+                    holds ? latest.couponNo() : null, at, null, null, holds ? latest.validUntil() : null),
+                    tally.plus(IssuingOutcome.DUPLICATE), null, null, null);
+        }
+        if (tally.drawState().entrants() >= event.drawCap()) {
+            return new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), IssuingOutcome.SOLD_OUT,
+                    null, at), tally.plus(IssuingOutcome.SOLD_OUT),
+                    Decision.rejected(IssuingOutcome.SOLD_OUT, request.requestId(), at), null, null);
+        }
+        return new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), IssuingOutcome.IN_DRAW, null,
+                at), tally.plus(IssuingOutcome.IN_DRAW), Decision.inDraw(request.requestId(), at), null, null);
+    }
+
+    /**
+     * A re-delivered request's decision: the latest decision of the user again, as it was published (with
+     * the user's rank among the draw's entrants when the draw decided it).
+     */
+    private static CouponDecision again(EventTally tally, Decision latest, CouponRequest request) {
+        Integer rank = latest.drawRank();
+        boolean drawn = rank != null && latest.outcome() != IssuingOutcome.IN_DRAW
+                && tally.drawState().entrants() >= rank;
+        return new CouponDecision(request.requestId(), request.eventId(), request.userId(), latest.outcome(),
+                latest.couponNo(), latest.decidedAt(), null, null, latest.wasIssued() ? latest.validUntil() : null,
+                drawn ? rank : null, drawn ? Math.toIntExact(tally.drawState().entrants()) : null);
     }
 
     /** The decision of an action on an event that retired: its state is gone, as if it had never been defined. */
@@ -170,6 +216,19 @@ public final class LifecycleRules {
         if (user == null) {
             return ApplicationStatus.notApplied();
         }
+        if (user.inDraw()) {
+            // The window's end, when the draw is due; the entry's own time if the event's definition is gone.
+            return ApplicationStatus.inDraw(event != null && event.draw() != null ? event.drawEndsAt() : user.decidedAt());
+        }
+        ApplicationStatus status = resultOf(user, event, tally, now);
+        Integer rank = user.drawRank();
+        if (rank != null && tally != null && tally.drawState().entrants() >= rank) {
+            return status.withDraw(rank, Math.toIntExact(tally.drawState().entrants()));
+        }
+        return status;
+    }
+
+    private static ApplicationStatus resultOf(Decision user, EventDefinition event, EventTally tally, Instant now) {
         if (user.wasIssued()) {
             return switch (user.couponState()) {
                 case ISSUED -> user.expiredAt(now)

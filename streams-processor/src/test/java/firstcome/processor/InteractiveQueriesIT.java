@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import firstcome.contract.ActionType;
 import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.contract.Topics;
@@ -328,6 +329,54 @@ class InteractiveQueriesIT {
         assertThat(notYet.statusCode()).isEqualTo(503);
         assertThat(get(port, "/events/life/holders?requestsEnd=1&actionsEnd=-1")).startsWith("400 ");
         assertThat(get(port, "/events/life/holders?requestsEnd=1&actionsEnd=")).startsWith("400 ");
+    }
+
+    @Test
+    void answersADrawsEntrantsBeforeItAndTheirRanksAfterIt(@TempDir Path stateDir) throws Exception {
+        infrastructure.createTopics(topics, PARTITIONS);
+        int port = FreePorts.next();
+        first = App.start(config("it-draw-" + UUID.randomUUID(), stateDir, port), topics);
+        var window = new DrawWindow(10, null, "0123456789abcdef".repeat(4));
+        Instant windowEnd = T0.plusSeconds(10);
+        List<String> ranked = java.util.stream.Stream.of("a", "b").sorted(java.util.Comparator.comparing(window::rankKey))
+                .toList();
+        long requestsEnd = 0;
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            define(producer, new EventDefinition("draw", 1, T0, null, 0, null, window));
+            requestsEnd = Math.max(requestsEnd, sendAndGetOffset(producer, "draw", "a", T0.plusSeconds(1)) + 1);
+            requestsEnd = Math.max(requestsEnd, sendAndGetOffset(producer, "draw", "b", T0.plusSeconds(2)) + 1);
+        }
+        long requests = requestsEnd;
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(get(port, "draw", "a")).isEqualTo("200 {\"outcome\":\"IN_DRAW\",\"drawAt\":\"2026-11-24T10:00:10Z\"}");
+            assertThat(tally(port, "draw")).endsWith(",\"draw\":{\"entrants\":2}}");
+            HttpResponse<String> response = holders(port, "draw", requests);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            CouponHolders entrants = Json.mapper().readValue(response.body(), CouponHolders.class);
+            assertThat(entrants.users()).containsExactlyInAnyOrder("a", "b");
+            assertThat(entrants.entrants()).containsOnlyKeys("a", "b");
+        });
+
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            CouponAction tick = CouponAction.tick("draw", windowEnd.plus(DrawWindow.GRACE));
+            producer.send(new ProducerRecord<>(topics.actions().name(), null, tick.receivedAt().toEpochMilli(), "draw",
+                    topics.actions().valueSerde().serializer().serialize("", tick)));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(get(port, "draw", ranked.get(0))).isEqualTo("200 {\"outcome\":\"ISSUED\",\"couponNo\":1,"
+                    + "\"drawRank\":1,\"entrants\":2}");
+            assertThat(get(port, "draw", ranked.get(1))).isEqualTo("200 {\"outcome\":\"REJECTED\",\"reason\":\"NOT_DRAWN\","
+                    + "\"drawRank\":2,\"entrants\":2}");
+            assertThat(tally(port, "draw")).endsWith(",\"draw\":{\"entrants\":2,\"drawnAt\":\"2026-11-24T10:00:10Z\","
+                    + "\"issuedUpTo\":\"" + window.rankKey(ranked.get(0)) + "\"}}");
+        });
     }
 
     private void define(KafkaProducer<String, byte[]> producer, EventDefinition definition) {

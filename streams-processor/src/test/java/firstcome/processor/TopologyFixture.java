@@ -56,6 +56,7 @@ final class TopologyFixture implements AutoCloseable {
     private final Map<String, CouponRequest> sent = new HashMap<>();
     private int requestSequence;
     private int actionSequence;
+    private int tickSequence;
 
     TopologyFixture(Path stateDir) {
         this(stateDir, Environment.DEFAULT_EVENT_RETENTION, IssuingProcessor.SWEEP_INTERVAL);
@@ -135,6 +136,11 @@ final class TopologyFixture implements AutoCloseable {
 
     void act(CouponAction action) {
         actions.pipeInput(new TestRecord<>(action.eventId(), action, action.receivedAt()));
+    }
+
+    /** A {@code TICK} into the event's partition of {@code coupon-actions} at {@code at}, as an ingress publishes it. */
+    void tick(String eventId, Instant at) {
+        act(new CouponAction(new UUID(2, ++tickSequence).toString(), eventId, null, ActionType.TICK, null, null, at));
     }
 
     List<CouponChange> changesPublished() {
