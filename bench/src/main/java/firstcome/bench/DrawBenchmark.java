@@ -59,7 +59,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * and, from the processor's {@code /metrics}, RocksDB's own estimates of every store (live SST
  * bytes plus memtables), which count what is still in memory too.
  */
-final class DrawBenchmark {
+public final class DrawBenchmark {
 
     /** One run's figures; times in milliseconds, sizes in bytes ({@code -1}: could not be measured). */
     record Result(int entrants, int windowSeconds, int limit, int waitlist, double lastSendAfterEndMillis,
@@ -110,6 +110,30 @@ final class DrawBenchmark {
         this.limit = limit;
         this.waitlist = waitlist;
         this.say = say;
+    }
+
+    /**
+     * Row 8 alone, against the running stack ({@code make up}):
+     * {@code java -cp bench/target/bench.jar firstcome.bench.DrawBenchmark [entrants] [windowSeconds] [limit] [waitlist]}
+     * (defaults 100,000, 10, 1,000, 100), configured as {@code make bench} is ({@code INGRESS_URL} or
+     * {@code INGRESS_PORT}, {@code ADMIN_TOKEN}, {@code PROCESSOR_URL} or {@code PROCESSOR_PORT},
+     * {@code PROCESSOR_STATE_DIR}, {@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_CLIENT_CONFIG}).
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        int entrants = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int windowSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int limit = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int waitlist = args.length > 3 ? Integer.parseInt(args[3]) : limit / 10;
+        DrawBenchmark benchmark = new DrawBenchmark(KafkaConnection.fromEnv(env),
+                env.getOrDefault("INGRESS_URL", "http://localhost:" + env.getOrDefault("INGRESS_PORT", "8080")),
+                env.getOrDefault("ADMIN_TOKEN", "local-admin-token"),
+                env.getOrDefault("PROCESSOR_URL", "http://localhost:" + env.getOrDefault("PROCESSOR_PORT", "8081")),
+                Path.of(env.getOrDefault("PROCESSOR_STATE_DIR", ".local/streams")), entrants, windowSeconds, limit, waitlist,
+                line -> System.out.println("bench: " + line));
+        Result result = benchmark.run("bench-draw-" + Long.toString(System.currentTimeMillis(), 36));
+        System.out.println(result);
+        System.exit(result.complete() ? 0 : 1);
     }
 
     Result run(String event) throws Exception {
