@@ -62,6 +62,11 @@ class DrawIT {
         pipeline = new Pipeline(infrastructure);
         shoppers = pipeline.shoppers();
         commands = new OperationsCommand(infrastructure);
+        // A first burst at a cold ingress (its JIT, the client's connections) can take longer than a
+        // 3 s window on a busy machine: an event of its own takes it first.
+        String warmUp = "warm-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(shoppers.defineEvent(warmUp, 1000).statusCode()).isEqualTo(200);
+        shoppers.apply(IntStream.rangeClosed(1, 600).mapToObj(user -> new String[] {warmUp, "w-" + user}).toList(), 32);
     }
 
     @Test
@@ -92,7 +97,8 @@ class DrawIT {
         List<String> entrants = IntStream.rangeClosed(1, 300).mapToObj(user -> "e-" + user).toList();
         entrants.forEach(user -> applications.add(new String[] {event, user}));
         List<Shoppers.Answer> answers = shoppers.apply(applications, 32);
-        assertThat(Instant.now()).as("300 applications took longer than the window").isBefore(endsAt);
+        assertThat(Instant.now()).as("the 300 applications were answered only after the window's end: too slow for a 3 s window")
+                .isBefore(endsAt);
         assertThat(answers).hasSize(300).allSatisfy(answer -> {
             assertThat(answer.status()).as(answer.body()).isEqualTo(202);
             JsonNode body = Json.mapper().readTree(answer.body());
@@ -227,7 +233,9 @@ class DrawIT {
         assertThat(replay.report()).as(replay.report()).containsPattern("replay: identical \\([\\d,]+ records\\)");
         assertThat(replay.report()).doesNotContain("(0 records)");
         assertThat(replay.exitStatus()).isZero();
-        assertThat(audit.report()).as(audit.report()).contains("audit: " + events.size() + " event(s), all consistent");
+        assertThat(audit.report()).as(audit.report()).contains("audit: " + events.size() + " event(s), all consistent")
+                .contains("300 entrant(s) ranked, 20 issued, 5 waitlisted, 275 not drawn")
+                .contains("3 entrant(s) ranked, 2 issued, 0 waitlisted, 1 not drawn");
         assertThat(audit.exitStatus()).isZero();
         assertThat(rebuild.report()).as(rebuild.report()).contains("rebuild-db: identical");
         assertThat(rebuild.exitStatus()).isZero();
@@ -249,15 +257,25 @@ class DrawIT {
     }
 
     private JsonNode status(String event, String user) throws Exception {
-        var response = shoppers.get("/events/" + event + "/applications/" + user);
+        var response = answered("/events/" + event + "/applications/" + user);
         assertThat(response.statusCode()).as("status of %s: %s", user, response.body()).isEqualTo(200);
         return json(response);
     }
 
     private JsonNode info(String event) throws Exception {
-        var response = shoppers.get("/events/" + event);
+        var response = answered("/events/" + event);
         assertThat(response.statusCode()).as("info of %s: %s", event, response.body()).isEqualTo(200);
         return json(response);
+    }
+
+    /**
+     * {@code GET path}, asked again while it answers 503 {@code UNAVAILABLE}: the ingress sheds its
+     * look-ups at the streams-processor with it (busy, or its circuit breaker open) and the shopper's
+     * page asks again, as the contract says.
+     */
+    private HttpResponse<String> answered(String path) {
+        return await("an answer other than 503 to GET " + path).atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> shoppers.get(path), response -> response.statusCode() != 503);
     }
 
     private static String outcome(Shoppers.Answer answer) throws Exception {
