@@ -151,7 +151,7 @@ final class Report {
                 d.entrants(), ms(d.lastDrawAfterTickMillis()), ms(d.firstDrawAfterTickMillis()), drawRate,
                 d.issued(), d.waitlisted(), d.notDrawn(),
                 d.complete() ? "" : " (**only " + String.format(Locale.ROOT, "%,d", d.drawDecisions()) + " of "
-                        + String.format(Locale.ROOT, "%,d", d.entrants()) + " drawn within 120 s**)",
+                        + String.format(Locale.ROOT, "%,d", d.entrants()) + " drawn within 180 s**)",
                 ms(d.lastInDrawAfterEndMillis()), ms(d.lastSendAfterEndMillis()),
                 DrawBenchmark.mb(d.stateBefore()), DrawBenchmark.mb(d.stateEntrants()), bytes(d.stateBytesPerEntrant()),
                 DrawBenchmark.mb(d.stateDrawn()), DrawBenchmark.mb(d.rocksBefore()), DrawBenchmark.mb(d.rocksEntrants()),

@@ -23,6 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,12 +251,22 @@ class DrawIT {
         return HEX.formatHex(digest.digest(userId.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Every user's status, asked 16 at a time (one after the other, 300 look-ups take longer than a poll should). */
     private Map<String, JsonNode> statuses(String event, List<String> users) throws Exception {
-        Map<String, JsonNode> statuses = new LinkedHashMap<>();
-        for (String user : users) {
-            statuses.put(user, status(event, user));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<JsonNode>> pending = new ArrayList<>();
+            for (String user : users) {
+                pending.add(pool.submit(() -> status(event, user)));
+            }
+            Map<String, JsonNode> statuses = new LinkedHashMap<>();
+            for (int i = 0; i < users.size(); i++) {
+                statuses.put(users.get(i), pending.get(i).get());
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
         }
-        return statuses;
     }
 
     private JsonNode status(String event, String user) throws Exception {
