@@ -187,7 +187,7 @@ final class ChaosDrawCell {
         // Entrants by their stamp, decided first-come because they reached the log after the draw.
         Set<String> stampedInside = chaos.requests.records(event).stream()
                 .filter(r -> r.receivedAt().isBefore(endsAt)).map(CouponRequest::requestId).collect(Collectors.toSet());
-        stampedInside.removeAll(entrants);
+        stampedInside.removeAll(drawDecisions.keySet());
         int late = stampedInside.size();
 
         // The replay decides the same; the audit recomputes the same draw.
