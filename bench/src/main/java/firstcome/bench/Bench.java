@@ -3,6 +3,7 @@ package firstcome.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import firstcome.contract.Environment;
+import firstcome.contract.KafkaConnection;
 import firstcome.contract.RedisAddress;
 import firstcome.stackkit.ChildProcess;
 import firstcome.stackkit.FreePorts;
@@ -48,7 +49,7 @@ public final class Bench {
     record Settings(boolean quick, boolean record, String ingressUrl, String adminToken, String shopToken, String jdbcUrl, String dbUser,
                     String dbPassword, String bootstrap, String redisHost, int redisPort, boolean redisCluster, int requests, int limit,
                     int connections, int rounds, int idleSeconds, int replayRecords, int sinkRows, int redisRequests,
-                    int readsPerSecond, String command) {
+                    int readsPerSecond, String command, int drawEntrants, String processorUrl, Path processorStateDir) {
 
         static Settings of(List<String> args, Map<String, String> env) {
             boolean quick = args.contains("--quick");
@@ -64,7 +65,10 @@ public final class Bench {
                     redis.first().host(), redis.first().port(), redis.cluster(),
                     quick ? 20_000 : 100_000, 1_000, 64, 3, quick ? 5 : 10,
                     quick ? 100_000 : 1_000_000, quick ? 5_000 : 20_000, quick ? 100_000 : 300_000, 200,
-                    env.getOrDefault("BENCH_COMMAND", "make bench" + (quick ? " ARGS=--quick" : "")));
+                    env.getOrDefault("BENCH_COMMAND", "make bench" + (quick ? " ARGS=--quick" : "")),
+                    quick ? 20_000 : 100_000,
+                    env.getOrDefault("PROCESSOR_URL", "http://localhost:" + env.getOrDefault("PROCESSOR_PORT", "8081")),
+                    Path.of(env.getOrDefault("PROCESSOR_STATE_DIR", ".local/streams")));
         }
     }
 
@@ -166,13 +170,16 @@ public final class Bench {
                     s.dbPassword(), s.connections()).run(defineEvent("bench-" + runId + "-shop"), s.limit());
             shop.forEach(phase -> say("shop: " + phase.name() + ": " + phase.row()));
 
+            reads.phase("draw");
+            DrawBenchmark.Result draw = drawBenchmark("bench-" + runId + "-draw");
+
             reads.phase("replay");
             Replay replay = replay();
             reads.phase("sink");
             List<String> sinkTable = sinkBenchmark();
             reads.phase("done");
 
-            Report report = new Report(s, versions, redisRate, rounds, shop, replay, sinkTable,
+            Report report = new Report(s, versions, redisRate, rounds, shop, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
                     elapsedSeconds());
             String table = report.markdown();
@@ -340,6 +347,23 @@ public final class Bench {
         return new Replay(Integer.parseInt(kv.get("records")), Double.parseDouble(kv.get("produceSeconds")),
                 Double.parseDouble(kv.get("readSeconds")), Double.parseDouble(kv.get("streamsSeconds")),
                 Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")));
+    }
+
+    /**
+     * The draw of {@code drawEntrants} entrants in a 10 s window ({@link DrawBenchmark}), written
+     * straight to the stack's topics; {@code null} (its row left out) when it fails.
+     */
+    private DrawBenchmark.Result drawBenchmark(String event) {
+        KafkaConnection kafka = KafkaConnection.fromEnv(Map.of(KafkaConnection.BOOTSTRAP_SERVERS, settings.bootstrap(),
+                KafkaConnection.CLIENT_CONFIG, System.getenv().getOrDefault(KafkaConnection.CLIENT_CONFIG, "")));
+        try {
+            return new DrawBenchmark(kafka, settings.ingressUrl(), settings.adminToken(), settings.processorUrl(),
+                    settings.processorStateDir(), settings.drawEntrants(), 10, settings.limit(), settings.limit() / 10, this::say)
+                    .run(event);
+        } catch (Exception e) {
+            say("draw benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
     }
 
     /** SinkBenchmark in its own JVM, the sink's jar on its class path, against this stack's MySQL and Kafka. */

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
 import firstcome.contract.Json;
@@ -60,7 +61,9 @@ public final class Chaos {
         MYSQL_STOPPED("MySQL stopped for the outage, then started"),
         KAFKA_STOPPED("Kafka broker stopped for the outage, then started"),
         KAFKA_PAUSED("Kafka broker frozen (SIGSTOP) for the outage, then thawed: acknowledgements come too late"),
-        LIFECYCLE_PROCESSOR_KILLED("redemptions and returns during the spike (event with a waitlist); kill -9 streams-processor, restart");
+        LIFECYCLE_PROCESSOR_KILLED("redemptions and returns during the spike (event with a waitlist); kill -9 streams-processor, restart"),
+        DRAW_PROCESSOR_KILLED("a draw window under the spike (event with a waitlist); kill -9 streams-processor just before the window's"
+                + " end, restart after it");
 
         final String description;
 
@@ -69,7 +72,7 @@ public final class Chaos {
         }
     }
 
-    private record Settings(int limit, int users, double repeatShare, int rate, int threads, Duration outage,
+    record Settings(int limit, int users, double repeatShare, int rate, int threads, Duration outage,
                             List<Fault> faults, Path dir, Path report, Path kafkaLib) {
 
         static Settings fromEnv(Map<String, String> env) {
@@ -94,7 +97,14 @@ public final class Chaos {
     record Result(Fault fault, int limit, int rows, int issued, int duplicates, boolean tableMatchesTopic,
                   int acceptedUsers, int rejectedAfter202, int undecided, long serverErrors, long unavailable,
                   long noAnswer, int gaveUp, Map<String, Integer> restarts, long republished, Duration recovery,
-                  List<String> problems) {
+                  List<String> problems, String note) {
+
+        Result(Fault fault, int limit, int rows, int issued, int duplicates, boolean tableMatchesTopic, int acceptedUsers,
+                int rejectedAfter202, int undecided, long serverErrors, long unavailable, long noAnswer, int gaveUp,
+                Map<String, Integer> restarts, long republished, Duration recovery, List<String> problems) {
+            this(fault, limit, rows, issued, duplicates, tableMatchesTopic, acceptedUsers, rejectedAfter202, undecided, serverErrors,
+                    unavailable, noAnswer, gaveUp, restarts, republished, recovery, problems, null);
+        }
 
         boolean kept() {
             return problems.isEmpty();
@@ -106,21 +116,23 @@ public final class Chaos {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1).build();
 
-    private final Settings settings;
-    private final ChaosStack stack;
-    private final EventLog<IssuedCoupon> issued;
-    private final EventLog<CouponDecision> decisions;
+    final Settings settings;
+    final ChaosStack stack;
+    final EventLog<IssuedCoupon> issued;
+    final EventLog<CouponDecision> decisions;
     private final EventLog<CouponAction> actions;
+    final EventLog<CouponRequest> requests;
     private final ApplyClient prober;
     private int probes;
 
     private Chaos(Settings settings, ChaosStack stack, EventLog<IssuedCoupon> issued, EventLog<CouponDecision> decisions,
-            EventLog<CouponAction> actions) {
+            EventLog<CouponAction> actions, EventLog<CouponRequest> requests) {
         this.settings = settings;
         this.stack = stack;
         this.issued = issued;
         this.decisions = decisions;
         this.actions = actions;
+        this.requests = requests;
         this.prober = new ApplyClient(stack.ingressUrl(), Duration.ofSeconds(5));
     }
 
@@ -137,8 +149,9 @@ public final class Chaos {
             progress("stack up: ingress " + stack.ingressUrl() + ", broker " + stack.bootstrapServers());
             try (var issued = new EventLog<>(stack.bootstrapServers(), Topics.standard().issued());
                  var decisions = new EventLog<>(stack.bootstrapServers(), Topics.standard().decisions());
-                 var actions = new EventLog<>(stack.bootstrapServers(), Topics.standard().actions())) {
-                Chaos chaos = new Chaos(settings, stack, issued, decisions, actions);
+                 var actions = new EventLog<>(stack.bootstrapServers(), Topics.standard().actions());
+                 var requests = new EventLog<>(stack.bootstrapServers(), Topics.standard().requests())) {
+                Chaos chaos = new Chaos(settings, stack, issued, decisions, actions, requests);
                 chaos.define(PROBE_EVENT, 10_000_000, 0);
                 for (Fault fault : settings.faults()) {
                     Result result = chaos.run(fault);
@@ -157,6 +170,9 @@ public final class Chaos {
 
     private Result run(Fault fault) throws Exception {
         String event = "chaos-" + fault.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + Long.toString(System.currentTimeMillis(), 36);
+        if (fault == Fault.DRAW_PROCESSOR_KILLED) {
+            return new ChaosDrawCell(this, fault, event).run();
+        }
         boolean lifecycle = fault == Fault.LIFECYCLE_PROCESSOR_KILLED;
         // The lifecycle cell: a waitlist of a tenth of the limit; a twentieth of the limit redeemed, as many returned.
         int shopActions = lifecycle ? Math.max(1, settings.limit() / 20) : 0;
@@ -268,7 +284,7 @@ public final class Chaos {
      * From the heal until a fresh application (on a separate probe event) is accepted and its coupon
      * is in MySQL: the whole pipeline flows again.
      */
-    private Duration recovery(Fault fault, Instant healed) {
+    Duration recovery(Fault fault, Instant healed) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             String user = "probe-" + fault.ordinal() + "-" + (++probes);
@@ -509,7 +525,7 @@ public final class Chaos {
     }
 
     /** Each accepted user's final status: one of {@code settled}, REJECTED:reason, or what it still was at the deadline. */
-    private Map<String, String> statuses(String event, Set<String> users, Set<String> settled) throws InterruptedException {
+    Map<String, String> statuses(String event, Set<String> users, Set<String> settled) throws InterruptedException {
         Map<String, String> statuses = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -548,7 +564,7 @@ public final class Chaos {
     }
 
     /** {@code ingress_gate_republished_total} of the running ingress: stranded requests it published again. */
-    private long republished() {
+    long republished() {
         try {
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -563,18 +579,23 @@ public final class Chaos {
     }
 
     private void define(String event, int limit, int waitlist) throws Exception {
+        define(event, "{\"limit\":" + limit + ",\"waitlist\":" + waitlist + "}");
+    }
+
+    /** Defines {@code event} with the admin route's JSON body as given. */
+    void define(String event, String definition) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingressUrl() + "/admin/events/" + event))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + ChaosStack.ADMIN_TOKEN)
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + ",\"waitlist\":" + waitlist + "}", UTF_8))
+                .PUT(HttpRequest.BodyPublishers.ofString(definition, UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("defining " + event + " failed: " + response.statusCode() + " " + response.body());
         }
     }
 
-    private List<CouponRow> rows(String event) {
+    List<CouponRow> rows(String event) {
         try (Connection db = stack.database()) {
             return CouponRow.ofEvent(db, event);
         } catch (SQLException e) {
@@ -596,7 +617,7 @@ public final class Chaos {
     }
 
     /** Users or coupon numbers that occur twice, in coupon-issued or in MySQL. */
-    private static int duplicates(List<IssuedCoupon> coupons, List<CouponRow> rows) {
+    static int duplicates(List<IssuedCoupon> coupons, List<CouponRow> rows) {
         return duplicates(coupons.stream().map(IssuedCoupon::userId).toList())
                 + duplicates(coupons.stream().map(IssuedCoupon::couponNo).toList())
                 + duplicates(rows.stream().map(CouponRow::userId).toList())
@@ -604,7 +625,7 @@ public final class Chaos {
     }
 
     /** The services' unplanned restarts since {@code before} (those without any left out). */
-    private Map<String, Integer> restartsSince(Map<String, Integer> before) {
+    Map<String, Integer> restartsSince(Map<String, Integer> before) {
         Map<String, Integer> restarts = new HashMap<>(stack.unplannedRestarts());
         before.forEach((name, count) -> restarts.merge(name, -count, Integer::sum));
         restarts.values().removeIf(count -> count == 0);
@@ -639,6 +660,7 @@ public final class Chaos {
                     .append(" | ").append(r.restarts().isEmpty() ? "none" : r.restarts().toString())
                     .append(" | ").append(r.recovery() == null ? "never" : seconds(r.recovery()))
                     .append(" | ").append(r.kept() ? "kept" : "**BROKEN**: " + String.join("; ", r.problems()))
+                    .append(r.note() == null ? "" : " (" + r.note() + ")")
                     .append(" |\n");
         }
         out.append("\n").append(String.format(Locale.ROOT,
@@ -679,7 +701,7 @@ public final class Chaos {
         return jars;
     }
 
-    private static void waitUntil(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    static void waitUntil(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -705,7 +727,7 @@ public final class Chaos {
         return String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }
 
-    private static String seconds(Duration duration) {
+    static String seconds(Duration duration) {
         return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

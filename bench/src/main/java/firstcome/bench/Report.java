@@ -26,6 +26,7 @@ final class Report {
     private final List<Bench.Round> rounds;
     private final Bench.Round median;
     private final List<ShopBenchmark.Phase> shop;
+    private final DrawBenchmark.Result draw;
     private final Bench.Replay replay;
     private final List<String> sinkTable;
     private final Histogram idleReads;
@@ -36,7 +37,7 @@ final class Report {
     private final String load;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
-           List<ShopBenchmark.Phase> shop, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
+           List<ShopBenchmark.Phase> shop, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
            Histogram spikeReads, Map<String, Long> rss, double seconds) {
         this.settings = settings;
         this.versions = versions;
@@ -46,6 +47,7 @@ final class Report {
         byRatio.sort(Comparator.comparingDouble(Bench.Round::ratio));
         this.median = byRatio.get(byRatio.size() / 2);
         this.shop = shop;
+        this.draw = draw;
         this.replay = replay;
         this.sinkTable = sinkTable;
         this.idleReads = idleReads;
@@ -127,7 +129,45 @@ final class Report {
                     String.format(Locale.ROOT, "CPU %.2f× (at most 2×) · rate %.2f×",
                             redeem.cpuMillisPerOperation() / apply.cpuMillisPerOperation(), redeem.rate() / apply.rate())});
         }
+        if (draw != null) {
+            rows.add(drawRow());
+        }
         return rows;
+    }
+
+    /**
+     * Row 8: the draw, timed from the tick's acknowledgement to the last draw decision readable;
+     * next to the replay's pace in the same run (the topology deciding requests one at a time), as
+     * draw decisions per second from the first to the last of them.
+     */
+    private String[] drawRow() {
+        DrawBenchmark.Result d = draw;
+        double drawSeconds = (d.lastDrawAfterTickMillis() - d.firstDrawAfterTickMillis()) / 1000.0;
+        double drawRate = d.drawDecisions() / drawSeconds;
+        String measured = String.format(Locale.ROOT, "tick → last of %,d draw decisions %s (→ first %s; %,.0f decisions/s between)"
+                        + " · %,d issued, %,d waitlisted, %,d not drawn%s · the last entrant's IN_DRAW readable %s after the window's end"
+                        + " (the last entrant written %s after it) · state directory %s → %s with the entrants (%s/entrant) → %s after the draw"
+                        + " · RocksDB's estimates (live SST + memtables, all stores) %s → %s (%s/entrant) → %s",
+                d.entrants(), ms(d.lastDrawAfterTickMillis()), ms(d.firstDrawAfterTickMillis()), drawRate,
+                d.issued(), d.waitlisted(), d.notDrawn(),
+                d.complete() ? "" : " (**only " + String.format(Locale.ROOT, "%,d", d.drawDecisions()) + " of "
+                        + String.format(Locale.ROOT, "%,d", d.entrants()) + " drawn within 180 s**)",
+                ms(d.lastInDrawAfterEndMillis()), ms(d.lastSendAfterEndMillis()),
+                DrawBenchmark.mb(d.stateBefore()), DrawBenchmark.mb(d.stateEntrants()), bytes(d.stateBytesPerEntrant()),
+                DrawBenchmark.mb(d.stateDrawn()), DrawBenchmark.mb(d.rocksBefore()), DrawBenchmark.mb(d.rocksEntrants()),
+                bytes(d.rocksBytesPerEntrant()), DrawBenchmark.mb(d.rocksDrawn()));
+        String what = String.format(Locale.ROOT, "8. draw: %,d entrants in a %d s window (limit %,d, waitlist %,d), written straight"
+                + " to coupon-requests; a tick at the window's end", d.entrants(), d.windowSeconds(), d.limit(), d.waitlist());
+        if (replay == null) {
+            return new String[] {what, measured, "—", "—"};
+        }
+        double replayRate = replay.records() / replay.streamsSeconds();
+        return new String[] {what, measured, String.format(Locale.ROOT, "replay, same run: %,.0f records/s", replayRate),
+                ratio(drawRate / replayRate)};
+    }
+
+    private static String bytes(double value) {
+        return Double.isNaN(value) ? "?" : String.format(Locale.ROOT, "%,.0f B", value);
     }
 
     private static String readRatios(Histogram measured, Histogram ceiling) {
