@@ -375,6 +375,17 @@ public final class Audit {
             skippedActions++;
             return;
         }
+        if (action.isTick()) {
+            // No decision of its own: it moves the stream time, so the event's draw may be due.
+            if (inScope(action.eventId())) {
+                EventAudit audit = audit(action.eventId());
+                audit.tick(record.timestamp(), streamTime);
+                check(audit, published, where(record));
+            } else {
+                published.skipRunOf(action.eventId());
+            }
+            return;
+        }
         decide(action.eventId(), action.actionId(), record, published, audit -> audit.action(action.userId(),
                 action.actionId(), action.action(), action.orderId(), record.timestamp(), streamTime));
     }
@@ -410,12 +421,21 @@ public final class Audit {
         }
     }
 
-    /** Each decision the model just made against the next record of coupon-decisions. */
+    /** Each decision the model just made against the next records of coupon-decisions (a draw's as a whole). */
     private static void check(EventAudit audit, PublishedDecisions published, String where) {
-        for (CouponDecision expected : audit.takeExpectedDecisions()) {
-            CouponDecision answer = published.takeIfFor(expected.eventId(), expected.requestId());
-            audit.expectDecision(expected, answer, where, answer == null ? null : published.lastTakenWhere());
-        }
+        String eventId = audit.eventId();
+        audit.checkDecisions(new EventAudit.DecisionLog() {
+            @Override
+            public EventAudit.Published takeIfFor(String requestId) {
+                CouponDecision answer = published.takeIfFor(eventId, requestId);
+                return answer == null ? null : new EventAudit.Published(answer, published.lastTakenWhere());
+            }
+
+            @Override
+            public List<EventAudit.Published> takeDraw(Set<String> requestIds) {
+                return published.takeDraw(eventId, requestIds);
+            }
+        }, where);
     }
 
     /** A record of coupon-decisions that answers no request: the event's discrepancy, or a general one when it names no event. */
@@ -467,6 +487,49 @@ public final class Audit {
             lastTaken = where(head);
             head = null;
             return headDecision;
+        }
+
+        /**
+         * The run of next records of {@code eventId} that are a draw's decisions or answer one of
+         * {@code requestIds}, at most one per request (a re-delivered entrant's request read right after
+         * the draw is answered with its draw decision again, after the draw).
+         */
+        List<EventAudit.Published> takeDraw(String eventId, Set<String> requestIds) {
+            List<EventAudit.Published> taken = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            while (true) {
+                fillHead();
+                if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))
+                        || !(requestIds.contains(headDecision.requestId()) || headDecision.decidesDraw())
+                        || !seen.add(headDecision.requestId())) {
+                    return taken;
+                }
+                lastTaken = where(head);
+                taken.add(new EventAudit.Published(headDecision, lastTaken));
+                head = null;
+            }
+        }
+
+        /** For a tick of an event out of scope: skips the decisions of {@code eventId} that come next (those the tick set off). */
+        void skipRunOf(String eventId) {
+            while (true) {
+                fillHead();
+                if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))) {
+                    return;
+                }
+                head = null;
+            }
+        }
+
+        private void fillHead() {
+            while (head == null && log.hasNext()) {
+                head = log.next();
+                headDecision = decode(head);
+                if (headDecision == null) {
+                    strayDecision(head, null);
+                    head = null;
+                }
+            }
         }
 
         /**
@@ -741,6 +804,11 @@ public final class Audit {
         }
         if (gateNote != null) {
             out.println(gateNote);
+        }
+        List<EventAudit> drawn = audits.values().stream().filter(EventAudit::drawn).toList();
+        if (!drawn.isEmpty()) {
+            out.printf("audit: %,d draw(s) checked, %,d entrant(s) ranked again by their seeds%n", drawn.size(),
+                    drawn.stream().mapToLong(EventAudit::drawEntrants).sum());
         }
         if (discrepancies == 0 && gateUnread) {
             out.printf("audit: %,d event(s) consistent in Kafka and the table; could not compare the gate%n", audits.size());
