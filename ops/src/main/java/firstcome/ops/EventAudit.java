@@ -669,22 +669,20 @@ final class EventAudit {
             CouponDecision want = made.decision();
             Published got = byRequest.remove(want.requestId());
             String ranks = "event " + eventId + ": the draw ranks " + want.userId() + " " + ordinal(want.drawRank()) + " of "
-                    + String.format("%,d", want.entrants()) + " by the seed";
+                    + String.format("%,d", want.entrants()) + " by the seed: " + outcomeOf(want);
             if (got == null) {
-                discrepancy(made.where() + ": " + ranks + " (" + showDraw(want) + "), but coupon-decisions has no draw decision for request "
-                        + want.requestId());
+                discrepancy(made.where() + ": " + ranks + "; coupon-decisions has no draw decision for request " + want.requestId());
                 continue;
             }
             rankOrder.add(want.requestId());
             if (!want.equals(got.decision())) {
-                String wanted = showDraw(want);
                 String said = showDraw(got.decision());
-                if (wanted.equals(said)) {
-                    wanted += " at " + want.decidedAt() + (want.validUntil() == null ? "" : ", valid until " + want.validUntil());
+                if (showDraw(want).equals(said)) {
+                    ranks += " at " + want.decidedAt() + (want.validUntil() == null ? "" : ", valid until " + want.validUntil());
                     said += " at " + got.decision().decidedAt()
                             + (got.decision().validUntil() == null ? "" : ", valid until " + got.decision().validUntil());
                 }
-                discrepancy(got.where() + ": " + ranks + " (" + wanted + "), coupon-decisions says " + said
+                discrepancy(got.where() + ": " + ranks + "; coupon-decisions says " + said
                         + (got.decision().userId().equals(want.userId()) ? "" : " for user " + got.decision().userId())
                         + " (request " + want.requestId() + ", " + made.where() + ")");
             }
@@ -707,10 +705,14 @@ final class EventAudit {
         }
     }
 
-    /** A draw's decision in words: the outcome, the coupon, the rank. */
+    /** A draw's decision in words: the outcome and the coupon, then the rank it gives. */
     private static String showDraw(CouponDecision decision) {
-        return decision.outcome() + (decision.couponNo() == null ? "" : ", coupon " + decision.couponNo())
-                + (decision.drawRank() == null ? ", without a rank" : String.format(", rank %,d of %,d", decision.drawRank(), decision.entrants()));
+        return outcomeOf(decision)
+                + (decision.drawRank() == null ? " (without a rank)" : String.format(" (rank %,d of %,d)", decision.drawRank(), decision.entrants()));
+    }
+
+    private static String outcomeOf(CouponDecision decision) {
+        return decision.outcome() + (decision.couponNo() == null ? "" : " coupon " + decision.couponNo());
     }
 
     /**
