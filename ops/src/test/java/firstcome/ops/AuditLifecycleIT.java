@@ -9,6 +9,7 @@ import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.CouponState;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
@@ -62,6 +63,10 @@ class AuditLifecycleIT {
     private static final int PARTITIONS = 6;
     private static final Instant OPENS = Instant.parse("2026-01-05T10:00:00Z");
     private static final Instant VALID_UNTIL = OPENS.plusSeconds(3600);
+    /** The draw window's end in {@link #drawSale}. */
+    private static final Instant WINDOW_END = OPENS.plusSeconds(10);
+    /** A seed that ranks u-1, u-2, u-4, u-3 (SHA-256 of its bytes and the user id, ascending). */
+    private static final String SEED = "00".repeat(31) + "2a";
     private static final String PROCESSOR_GROUP = "audit-it-processor";
     private static final String SINK_GROUP = "audit-it-sink";
 
@@ -172,6 +177,73 @@ class AuditLifecycleIT {
         assertThat(audit.exitStatus()).isEqualTo(Audit.DISCREPANCIES);
     }
 
+    /**
+     * A fair opening, limit 1, waitlist 1, a 10 s window, drawn by a seed that ranks u-1, u-2, u-4, u-3:
+     * they apply in the order u-4, u-3, u-2, u-1; u-6 just after the window (held for the draw); the
+     * ingress's tick at the window's end plus the grace; u-5 stamped inside the window, appended after.
+     * {@code u4} is what coupon-decisions says of u-4, whom the draw ranks 3rd: NOT_DRAWN.
+     */
+    private void drawSale(String event, CouponDecision u4) throws Exception {
+        send(topics.events(), event, new EventDefinition(event, 1, OPENS, null, 1, VALID_UNTIL).withDraw(new DrawWindow(10, null, SEED)),
+                OPENS.minusSeconds(60));
+        request(event, "r-4", "u-4", 1_000);
+        request(event, "r-3", "u-3", 2_000);
+        request(event, "r-2", "u-2", 3_000);
+        request(event, "r-1", "u-1", 4_000);
+        request(event, "r-6", "u-6", 10_100);
+        send(topics.actions(), event, CouponAction.tick(event, at(10_250)), at(10_250));
+        request(event, "r-5", "u-5", 9_990);
+
+        decision(event, "r-4", "u-4", IssuingOutcome.IN_DRAW, null, 1_000, null, null);
+        decision(event, "r-3", "u-3", IssuingOutcome.IN_DRAW, null, 2_000, null, null);
+        decision(event, "r-2", "u-2", IssuingOutcome.IN_DRAW, null, 3_000, null, null);
+        decision(event, "r-1", "u-1", IssuingOutcome.IN_DRAW, null, 4_000, null, null);
+        drawn(event, "r-1", "u-1", IssuingOutcome.ISSUED, 1, 1);
+        drawn(event, "r-2", "u-2", IssuingOutcome.WAITLISTED, null, 2);
+        send(topics.decisions(), event, u4, WINDOW_END);
+        drawn(event, "r-3", "u-3", IssuingOutcome.NOT_DRAWN, null, 4);
+        decision(event, "r-6", "u-6", IssuingOutcome.SOLD_OUT, null, 10_100, null, null);
+        decision(event, "r-5", "u-5", IssuingOutcome.SOLD_OUT, null, 9_990, null, null);
+        issued(event, 1, "u-1", "r-1", 10_000);
+        row(event, 1, "u-1", "r-1", 10_000, "ISSUED", null, 0, 10_000);
+        gate(event, 2, "u-1", "u-2");
+        caughtUp();
+    }
+
+    @Test
+    void findsADrawThatFollowsTheRulesConsistent() throws Exception {
+        // given
+        String event = "draw-" + UUID.randomUUID();
+        drawSale(event, new CouponDecision("r-4", event, "u-4", IssuingOutcome.NOT_DRAWN, null, WINDOW_END, null, null, null, 3, 4));
+
+        // when
+        var audit = audit(event);
+
+        // then
+        assertThat(audit.report()).contains("OK    " + event)
+                .contains("drawn at 2026-01-05T10:00:10Z by the seed of commitment " + new DrawWindow(10, null, SEED).commitment()
+                        + ": 4 entrant(s) ranked, 1 issued, 1 waitlisted, 2 not drawn; 1 request(s) held for the draw, 1 tick(s)")
+                .contains("audit: 1 draw(s) checked, 4 entrant(s) ranked again by their seeds")
+                .contains("audit: 1 event(s), all consistent");
+        assertThat(audit.exitStatus()).isZero();
+    }
+
+    @Test
+    void namesADrawDecisionAlteredByHand() throws Exception {
+        // given: u-4, ranked 3rd of 4, published as waitlisted 2nd
+        String event = "draw-" + UUID.randomUUID();
+        drawSale(event, new CouponDecision("r-4", event, "u-4", IssuingOutcome.WAITLISTED, null, WINDOW_END, null, null, null, 2, 4));
+
+        // when
+        var audit = audit(event);
+
+        // then
+        assertThat(audit.report()).contains("FAIL  " + event)
+                .contains(": event " + event + ": the draw ranks u-4 3rd of 4 by the seed: NOT_DRAWN; coupon-decisions says WAITLISTED"
+                        + " (rank 2 of 4) (request r-4, coupon-requests partition ");
+        assertThat(audit.exitStatus()).isEqualTo(Audit.DISCREPANCIES);
+    }
+
     // ---- the records, as the ingress, the processor, the sink and the gate write them ----
 
     private record Result(int exitStatus, String report) {
@@ -217,6 +289,11 @@ class AuditLifecycleIT {
             String orderId) throws Exception {
         send(topics.decisions(), event, new CouponDecision(id, event, user, outcome, couponNo, at(at), action, orderId,
                 couponNo == null ? null : VALID_UNTIL), at(at));
+    }
+
+    private void drawn(String event, String requestId, String user, IssuingOutcome outcome, Integer couponNo, int rank) throws Exception {
+        send(topics.decisions(), event, new CouponDecision(requestId, event, user, outcome, couponNo, WINDOW_END, null, null,
+                couponNo == null ? null : VALID_UNTIL, rank, 4), WINDOW_END);
     }
 
     private void issued(String event, int couponNo, String user, String requestId, long at) throws Exception {
