@@ -52,7 +52,10 @@ import org.apache.kafka.common.TopicPartition;
  * at once; live coupons never above the limit when one is issued; the waitlist served in arrival
  * order; every row a record and every record a row, its state, order, validity and version the
  * coupon's latest; the gate holding the users who hold, held or wait for a coupon, counting the
- * live ones plus the waiting, nothing pending ({@link GateCheck}). Exit status 0 consistent, 1 any
+ * live ones plus the waiting, nothing pending ({@link GateCheck}). A fair opening's draw is decided
+ * again from the seed in {@code coupon-events} and the entrants in {@code coupon-requests}, its
+ * decisions checked entrant by entrant; ticks in {@code coupon-actions} move the stream time and
+ * expect no decision (docs/fair-opening.md). Exit status 0 consistent, 1 any
  * discrepancy, 2 could not audit (or could not read the gate and found nothing else).
  *
  * <p>Memory grows with the users who applied and the changes, not with the requests: each

@@ -52,6 +52,16 @@ import java.util.Set;
  * its coupons' validity: {@code EventDefinition#retiresAt}), every request to it is refused {@code CLOSED} and
  * every action {@code UNKNOWN_EVENT}, and no later definition takes effect: the processor dropped
  * the event's state and keeps only that it retired.
+ *
+ * <p>An event with a draw window (docs/fair-opening.md, written out here from that page too): a
+ * request stamped inside the window and read before the draw is an entrant ({@code IN_DRAW}; a
+ * duplicate, or {@code SOLD_OUT} past the draw's cap); one stamped at or after the window's end and
+ * read before the draw is held. At the event's first record (a definition, a request, an action, a
+ * {@code TICK}) read once the stream time is at or past the window's end plus
+ * {@link DrawWindow#GRACE}, the entrants are ranked by {@link DrawWindow#rankKey} and decided a second
+ * time ({@code ISSUED}, {@code WAITLISTED}, {@code NOT_DRAWN}, with their rank and the number of
+ * entrants, at the window's end), then the held requests first-come at their own times, then the
+ * waitlist is served, then the record itself. A tick gets no decision of its own.
  */
 final class EventAudit {
 
@@ -1139,6 +1149,8 @@ final class EventAudit {
         } else if (returned > 0 || served > 0) {
             why = "coupon(s) issued, at most " + definition.limit() + " live at a time (" + returned + " returned, " + served
                     + " served from the waitlist)";
+        } else if (drawnAt != null) {
+            why = "= " + drawIssued + " drawn + " + (k - drawIssued) + " first-come after the draw (limit " + definition.limit() + ")";
         } else if (k >= definition.limit()) {
             why = "= min(limit " + definition.limit() + ", distinct users who applied while open, at least " + k + ")";
         } else {

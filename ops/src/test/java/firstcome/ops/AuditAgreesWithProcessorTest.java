@@ -550,8 +550,8 @@ class AuditAgreesWithProcessorTest {
     /**
      * Event d, limit 1, waitlist 1, drawn by the seed that ranks u-1, u-2, u-4, u-3: four entrants who
      * apply in the order u-4, u-3, u-2, u-1 (u-2's request published twice), u-6 just after the window
-     * (held for the draw), the ingress's tick at the window's end plus the grace, then u-5's request,
-     * stamped inside the window by a slower ingress, appended after the draw.
+     * (held for the draw), the ingress's tick at the window's end plus the grace, u-8 after it, then
+     * u-5's request, stamped inside the window by a slower ingress, appended after the draw.
      */
     private static Inputs aDraw() {
         var inputs = new Inputs();
@@ -565,6 +565,7 @@ class AuditAgreesWithProcessorTest {
         request(inputs, DRAWN, "r-6", "u-6", 160);
         Instant due = T0.plusMillis(401);
         inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+        request(inputs, DRAWN, "r-8", "u-8", 430);
         request(inputs, DRAWN, "r-5", "u-5", 100);
         return inputs;
     }
@@ -584,7 +585,8 @@ class AuditAgreesWithProcessorTest {
                         tuple("r-2", IssuingOutcome.IN_DRAW, null),
                         tuple("r-1", IssuingOutcome.ISSUED, 1), tuple("r-2", IssuingOutcome.WAITLISTED, 2),
                         tuple("r-4", IssuingOutcome.NOT_DRAWN, 3), tuple("r-3", IssuingOutcome.NOT_DRAWN, 4),
-                        tuple("r-6", IssuingOutcome.SOLD_OUT, null), tuple("r-5", IssuingOutcome.SOLD_OUT, null));
+                        tuple("r-6", IssuingOutcome.SOLD_OUT, null), tuple("r-8", IssuingOutcome.SOLD_OUT, null),
+                        tuple("r-5", IssuingOutcome.SOLD_OUT, null));
         assertThat(outputs.decisionValues().subList(5, 9)).extracting(CouponDecision::decidedAt).containsOnly(windowEnd);
         assertConsistent(inputs, outputs);
     }
