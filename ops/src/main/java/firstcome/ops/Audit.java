@@ -476,14 +476,7 @@ public final class Audit {
 
         /** The next record if it is the decision of {@code requestId} of {@code eventId}, else {@code null} (and it stays next). */
         CouponDecision takeIfFor(String eventId, String requestId) {
-            while (head == null && log.hasNext()) {
-                head = log.next();
-                headDecision = decode(head);
-                if (headDecision == null) {
-                    strayDecision(head, null);
-                    head = null;
-                }
-            }
+            fillHead();
             if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8)) || !headDecision.requestId().equals(requestId)) {
                 return null;
             }
@@ -542,14 +535,7 @@ public final class Audit {
          */
         void skipUntilAnswered(String eventId, String requestId) {
             while (true) {
-                while (head == null && log.hasNext()) {
-                    head = log.next();
-                    headDecision = decode(head);
-                    if (headDecision == null) {
-                        strayDecision(head, null);
-                        head = null;
-                    }
-                }
+                fillHead();
                 if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))) {
                     return;
                 }

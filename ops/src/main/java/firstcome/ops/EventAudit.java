@@ -182,7 +182,6 @@ final class EventAudit {
     private long drawWaitlisted;
     private long notDrawn;
     private long heldRequests;
-    private long inDraw;
     private long pastDrawCap;
     private long ticks;
 
@@ -460,7 +459,6 @@ final class EventAudit {
             pastDrawCap++;
             verdict(user, new Verdict(IssuingOutcome.SOLD_OUT, null));
         } else {
-            inDraw++;
             user.inDraw = true;
             entrants.add(new Entrant(userId, requestId, where));
             verdict(user, new Verdict(IssuingOutcome.IN_DRAW, null));

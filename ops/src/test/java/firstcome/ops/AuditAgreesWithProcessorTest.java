@@ -87,11 +87,12 @@ class AuditAgreesWithProcessorTest {
     /** The event of the draw scenarios that opens with a draw window. */
     private static final String DRAWN = "d";
     /**
-     * Its window: a second from 849 ms before T0, so it ends at T0 + 151 ms (tick 50 and a bit) and the
-     * draw is due at T0 + 401 ms, an action's millisecond (tick {@value #DRAW_DUE_TICK}, remainder 2).
+     * Its window: a second from 900 ms before T0, so it ends at T0 + 100 ms (requests of ticks 0 to 32 are
+     * inside) and the draw is due at T0 + 350 ms, an action's millisecond (tick {@value #DRAW_DUE_TICK},
+     * remainder 2).
      */
-    private static final Instant DRAW_OPENS = T0.minusMillis(849);
-    private static final int DRAW_DUE_TICK = 133;
+    private static final Instant DRAW_OPENS = T0.minusMillis(900);
+    private static final int DRAW_DUE_TICK = 116;
     private static final List<String> SEEDS = List.of("00".repeat(31) + "2a", "ab".repeat(32));
     /** Milliseconds per tick of the random logs; definitions are stamped at tick + 0, requests + 1, actions + 2. */
     private static final int TICK = 3;
@@ -310,7 +311,7 @@ class AuditAgreesWithProcessorTest {
     private static Arbitrary<Scenario> scenarios(boolean withDraw) {
         List<String> events = withDraw ? List.of("a", "b", DRAWN) : EVENTS;
         // A run lasts about a millisecond per step (120 at most): some events close (or their coupons expire) half-way.
-        // With a draw, about two: it crosses the window's end (T0 + 151 ms) and the draw's due time (T0 + 401 ms).
+        // With a draw, 60 to 150 steps of about 7 ms: they cross the window's end (T0 + 100 ms) and the draw's due time (T0 + 350 ms).
         Arbitrary<Integer> closing = Arbitraries.integers().between(60, 900).injectNull(0.4);
         Arbitrary<Integer> drawClosing = Arbitraries.integers().between(450, 1_500).injectNull(0.4);
         Arbitrary<Duration> retention = Arbitraries.frequencyOf(
@@ -331,10 +332,10 @@ class AuditAgreesWithProcessorTest {
         Arbitrary<Step> step = withDraw
                 ? Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(5, act),
                         Tuple.of(1, event.map(Tick::new)),
-                        Tuple.of(1, Combinators.combine(user, Arbitraries.integers().between(0, 49)).as((u, t) -> new LateEntrant(DRAWN, u, t))))
+                        Tuple.of(1, Combinators.combine(user, Arbitraries.integers().between(0, 32)).as((u, t) -> new LateEntrant(DRAWN, u, t))))
                 : Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(6, act));
         Arbitrary<Integer> lag = Arbitraries.frequencyOf(Tuple.of(17, Arbitraries.just(0)), Tuple.of(3, Arbitraries.integers().between(1, 40)));
-        Arbitrary<Timed> timed = Combinators.combine(step, Arbitraries.integers().between(0, withDraw ? 4 : 2), lag).as(Timed::new);
+        Arbitrary<Timed> timed = Combinators.combine(step, Arbitraries.integers().between(0, withDraw ? 5 : 2), lag).as(Timed::new);
         Arbitrary<Step> first = Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.integers().between(0, 4),
                         Arbitraries.integers().between(30, 900).injectNull(0.5))
                 .as((limit, waitlist, valid) -> new Define("*", limit, waitlist, valid));
@@ -344,7 +345,7 @@ class AuditAgreesWithProcessorTest {
                 : Arbitraries.just(null);
         Arbitrary<Boolean> tickAtDue = withDraw ? Arbitraries.of(true, true, true, false) : Arbitraries.just(false);
         return Combinators.combine(closing.list().ofSize(events.size()), drawClosing, retention, first,
-                        timed.list().ofMinSize(30).ofMaxSize(120), draw, tickAtDue)
+                        timed.list().ofMinSize(withDraw ? 60 : 30).ofMaxSize(withDraw ? 150 : 120), draw, tickAtDue)
                 .as((closings, drawCloses, kept, initial, steps, window, tick) -> {
                     Map<String, Integer> closesAfter = new HashMap<>();
                     List<Timed> all = new ArrayList<>();
@@ -563,10 +564,10 @@ class AuditAgreesWithProcessorTest {
         request(inputs, DRAWN, "r-1", "u-1", 40);
         request(inputs, DRAWN, "r-2", "u-2", 30);
         request(inputs, DRAWN, "r-6", "u-6", 160);
-        Instant due = T0.plusMillis(401);
+        Instant due = T0.plusMillis(350);
         inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
         request(inputs, DRAWN, "r-8", "u-8", 430);
-        request(inputs, DRAWN, "r-5", "u-5", 100);
+        request(inputs, DRAWN, "r-5", "u-5", 90);
         return inputs;
     }
 
