@@ -93,8 +93,12 @@ final class EventAudit {
     record Verdict(IssuingOutcome outcome, Integer couponNo) {
     }
 
-    /** A decision the model made, and the input record it answers ({@code null}: the record at hand). */
-    record Expected(CouponDecision decision, String where) {
+    /**
+     * A decision the model made, the input record it answers ({@code null}: the record at hand), and
+     * the limit in force when it was made (-1: none): a draw set off by a definition decides under
+     * the definition before it, and so is checked.
+     */
+    record Expected(CouponDecision decision, String where, long limit) {
     }
 
     /** A record of coupon-decisions and where it is. */
@@ -324,7 +328,11 @@ final class EventAudit {
     }
 
     private void expect(CouponDecision decision) {
-        pending.add(new Expected(decision, decidingWhere));
+        pending.add(new Expected(decision, decidingWhere, limitInForce()));
+    }
+
+    private long limitInForce() {
+        return definition == null ? -1 : definition.limit();
     }
 
     private boolean drawPending() {
@@ -381,7 +389,7 @@ final class EventAudit {
             Integer couponNo = user.verdict.couponNo();
             pending.add(new Expected(new CouponDecision(entrant.requestId(), eventId, entrant.userId(), user.verdict.outcome(), couponNo,
                     endsAt, null, null, couponNo == null ? null : expected.get(couponNo - 1).validUntil(), i + 1, count),
-                    entrant.where()));
+                    entrant.where(), limitInForce()));
         }
         drawEntrants = count;
         entrants.clear();
@@ -652,7 +660,7 @@ final class EventAudit {
                 Expected next = made.get(i++);
                 Published answer = log.takeIfFor(next.decision().requestId());
                 expectDecision(next.decision(), answer == null ? null : answer.decision(), next.where() == null ? where : next.where(),
-                        answer == null ? null : answer.where());
+                        answer == null ? null : answer.where(), next.limit());
             }
         }
     }
@@ -667,7 +675,7 @@ final class EventAudit {
         Map<String, Published> byRequest = new LinkedHashMap<>();
         for (Published decision : published) {
             decisions++;
-            published(decision.decision(), decision.where());
+            published(decision.decision(), decision.where(), draw.isEmpty() ? limitInForce() : draw.get(0).limit());
             byRequest.put(decision.decision().requestId(), decision);
         }
         List<String> publishedOrder = new ArrayList<>();
@@ -728,13 +736,18 @@ final class EventAudit {
      * {@code where} names the record that was decided, {@code decisionWhere} the decision's record.
      */
     void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere) {
+        expectDecision(expected, published, where, decisionWhere, limitInForce());
+    }
+
+    /** As above, the decision made under {@code limit}. */
+    private void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere, long limit) {
         if (published == null) {
             discrepancy(where + ": no decision on coupon-decisions for " + (expected.decidesAction() ? "action " : "request ")
                     + expected.requestId() + " of user " + expected.userId() + " (the audit decides " + show(expected) + ")");
             return;
         }
         decisions++;
-        published(published, decisionWhere);
+        published(published, decisionWhere, limit);
         if (!expected.equals(published)) {
             discrepancy(decisionWhere + ": decision " + show(published) + " for user " + published.userId() + " at "
                     + published.decidedAt() + ", but the audit decides " + (expected.decidesAction() ? "action " : "request ")
@@ -747,7 +760,7 @@ final class EventAudit {
      * The invariant the published decisions must keep on their own: the waitlist is served in
      * arrival order (a waiting request's ISSUED comes for the longest-waiting one first).
      */
-    private void published(CouponDecision decision, String decisionWhere) {
+    private void published(CouponDecision decision, String decisionWhere, long limit) {
         if (decision.decidesAction()) {
             if (decision.outcome() == IssuingOutcome.RETURNED) {
                 publishedReturns.add(decision.userId());
@@ -761,7 +774,7 @@ final class EventAudit {
         }
         if (decision.outcome() == IssuingOutcome.ISSUED && decision.couponNo() != null) {
             publishedIssue.putIfAbsent(decision.couponNo(),
-                    new long[] {publishedReturns.size(), definition == null ? -1 : definition.limit()});
+                    new long[] {publishedReturns.size(), limit});
         }
         if (decision.outcome() == IssuingOutcome.WAITLISTED) {
             publishedWaiting.add(decision.requestId());
@@ -807,7 +820,7 @@ final class EventAudit {
 
     /** A record of coupon-decisions that answers no request or action of the input logs. */
     void strayDecision(CouponDecision published, String decisionWhere) {
-        published(published, decisionWhere);
+        published(published, decisionWhere, limitInForce());
         discrepancy(decisionWhere + ": decision " + show(published) + " for " + (published.decidesAction() ? "action " : "request ")
                 + published.requestId() + " of user " + published.userId() + " answers nothing in the input logs at that point");
     }

@@ -198,6 +198,33 @@ class DrawAuditTest {
     }
 
     @Test
+    void aDrawSetOffByADefinitionDecidesAndIsCheckedUnderTheDefinitionBeforeIt() {
+        // given: limit 2 when the window ends; a definition lowering it to 1 is the record that sets off the draw
+        publish(List.of(
+                request("r-1", "u-1", IssuingOutcome.IN_DRAW, null, 4_000),
+                request("r-2", "u-2", IssuingOutcome.IN_DRAW, null, 3_000),
+                drawn("r-1", "u-1", IssuingOutcome.ISSUED, 1, 1, 2),
+                drawn("r-2", "u-2", IssuingOutcome.ISSUED, 2, 2, 2)));
+        EventDefinition twoFree = new EventDefinition(EVENT, 2, OPENS, null, 0, VALID_UNTIL).withDraw(DROP.draw());
+        audit.define(twoFree, OPENS.minusSeconds(60).toEpochMilli(), OPENS.minusSeconds(60).toEpochMilli());
+        apply("r-1", "u-1", 4_000);
+        apply("r-2", "u-2", 3_000);
+
+        // when
+        audit.define(new EventDefinition(EVENT, 1, OPENS, null, 0, VALID_UNTIL).withDraw(DROP.draw()), at(10_250).toEpochMilli(),
+                at(10_250).toEpochMilli());
+        check("the definition at " + at(10_250));
+        issued(1, "u-1", "r-1", 10_000);
+        issued(2, "u-2", "r-2", 10_000);
+        audit.issuedDone();
+        audit.changesDone();
+
+        // then: two coupons under the limit of 2 in force at the draw, none above the limit of 1 that came after
+        assertThat(decisions).isEmpty();
+        assertThat(audit.listedDiscrepancies()).isEmpty();
+    }
+
+    @Test
     void refusesEntrantsPastTheDrawCap() {
         audit.define(DROP.withDraw(new DrawWindow(10, 2, SEED)), OPENS.toEpochMilli(), OPENS.toEpochMilli());
         for (int user = 1; user <= 3; user++) {
