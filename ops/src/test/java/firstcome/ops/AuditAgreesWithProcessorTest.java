@@ -592,6 +592,32 @@ class AuditAgreesWithProcessorTest {
         assertConsistent(inputs, outputs);
     }
 
+    /**
+     * Limit 1, waitlist 1: the draw issues u-1's coupon and puts u-2 on the waitlist; u-1 returns the
+     * coupon and u-2 is served (an ordinary serving decision, without a rank); u-2's request published
+     * again afterwards hears that served decision as it was published (docs/fair-opening.md), not with
+     * the draw's rank added. Waits for the processor's draw.
+     */
+    @Example
+    void aServedEntrantsRequestReDeliveredHearsTheServedDecisionAsPublished() throws IOException {
+        var inputs = new Inputs();
+        inputs.add(TOPICS.events(), DRAWN, new EventDefinition(DRAWN, 1, DRAW_OPENS, null, 1, null)
+                .withDraw(new DrawWindow(1, null, SEEDS.get(0))), T0);
+        request(inputs, DRAWN, "r-1", "u-1", 10);
+        request(inputs, DRAWN, "r-2", "u-2", 31);
+        Instant due = T0.plusMillis(350);
+        inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+        action(inputs, DRAWN, "x-1", "u-1", ActionType.RETURN, null, 362);
+        request(inputs, DRAWN, "r-3", "u-3", 400);
+        request(inputs, DRAWN, "r-2", "u-2", 31);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).last()
+                .isEqualTo(new CouponDecision("r-2", DRAWN, "u-2", IssuingOutcome.ISSUED, 2, T0.plusMillis(362), null, null, null));
+        assertConsistent(inputs, outputs);
+    }
+
     /** Waits for the processor's draw (see {@link #findsNoDifferenceInADrawThatTheProcessorPublishes}). */
     @Example
     void namesADrawDecisionAlteredByHand() throws IOException {
