@@ -52,7 +52,10 @@ import org.apache.kafka.common.TopicPartition;
  * at once; live coupons never above the limit when one is issued; the waitlist served in arrival
  * order; every row a record and every record a row, its state, order, validity and version the
  * coupon's latest; the gate holding the users who hold, held or wait for a coupon, counting the
- * live ones plus the waiting, nothing pending ({@link GateCheck}). Exit status 0 consistent, 1 any
+ * live ones plus the waiting, nothing pending ({@link GateCheck}). A fair opening's draw is decided
+ * again from the seed in {@code coupon-events} and the entrants in {@code coupon-requests}, its
+ * decisions checked entrant by entrant; ticks in {@code coupon-actions} move the stream time and
+ * expect no decision (docs/fair-opening.md). Exit status 0 consistent, 1 any
  * discrepancy, 2 could not audit (or could not read the gate and found nothing else).
  *
  * <p>Memory grows with the users who applied and the changes, not with the requests: each
@@ -375,6 +378,17 @@ public final class Audit {
             skippedActions++;
             return;
         }
+        if (action.isTick()) {
+            // No decision of its own: it moves the stream time, so the event's draw may be due.
+            if (inScope(action.eventId())) {
+                EventAudit audit = audit(action.eventId());
+                audit.tick(record.timestamp(), streamTime);
+                check(audit, published, where(record));
+            } else {
+                published.skipRunOf(action.eventId());
+            }
+            return;
+        }
         decide(action.eventId(), action.actionId(), record, published, audit -> audit.action(action.userId(),
                 action.actionId(), action.action(), action.orderId(), record.timestamp(), streamTime));
     }
@@ -410,12 +424,21 @@ public final class Audit {
         }
     }
 
-    /** Each decision the model just made against the next record of coupon-decisions. */
+    /** Each decision the model just made against the next records of coupon-decisions (a draw's as a whole). */
     private static void check(EventAudit audit, PublishedDecisions published, String where) {
-        for (CouponDecision expected : audit.takeExpectedDecisions()) {
-            CouponDecision answer = published.takeIfFor(expected.eventId(), expected.requestId());
-            audit.expectDecision(expected, answer, where, answer == null ? null : published.lastTakenWhere());
-        }
+        String eventId = audit.eventId();
+        audit.checkDecisions(new EventAudit.DecisionLog() {
+            @Override
+            public EventAudit.Published takeIfFor(String requestId) {
+                CouponDecision answer = published.takeIfFor(eventId, requestId);
+                return answer == null ? null : new EventAudit.Published(answer, published.lastTakenWhere());
+            }
+
+            @Override
+            public List<EventAudit.Published> takeDraw(Set<String> requestIds) {
+                return published.takeDraw(eventId, requestIds);
+            }
+        }, where);
     }
 
     /** A record of coupon-decisions that answers no request: the event's discrepancy, or a general one when it names no event. */
@@ -453,14 +476,7 @@ public final class Audit {
 
         /** The next record if it is the decision of {@code requestId} of {@code eventId}, else {@code null} (and it stays next). */
         CouponDecision takeIfFor(String eventId, String requestId) {
-            while (head == null && log.hasNext()) {
-                head = log.next();
-                headDecision = decode(head);
-                if (headDecision == null) {
-                    strayDecision(head, null);
-                    head = null;
-                }
-            }
+            fillHead();
             if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8)) || !headDecision.requestId().equals(requestId)) {
                 return null;
             }
@@ -470,20 +486,56 @@ public final class Audit {
         }
 
         /**
+         * The run of next records of {@code eventId} that are a draw's decisions or answer one of
+         * {@code requestIds}, at most one per request (a re-delivered entrant's request read right after
+         * the draw is answered with its draw decision again, after the draw).
+         */
+        List<EventAudit.Published> takeDraw(String eventId, Set<String> requestIds) {
+            List<EventAudit.Published> taken = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            while (true) {
+                fillHead();
+                if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))
+                        || !(requestIds.contains(headDecision.requestId()) || headDecision.decidesDraw())
+                        || !seen.add(headDecision.requestId())) {
+                    return taken;
+                }
+                lastTaken = where(head);
+                taken.add(new EventAudit.Published(headDecision, lastTaken));
+                head = null;
+            }
+        }
+
+        /** For a tick of an event out of scope: skips the decisions of {@code eventId} that come next (those the tick set off). */
+        void skipRunOf(String eventId) {
+            while (true) {
+                fillHead();
+                if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))) {
+                    return;
+                }
+                head = null;
+            }
+        }
+
+        private void fillHead() {
+            while (head == null && log.hasNext()) {
+                head = log.next();
+                headDecision = decode(head);
+                if (headDecision == null) {
+                    strayDecision(head, null);
+                    head = null;
+                }
+            }
+        }
+
+        /**
          * For an event out of scope: skips the decisions of {@code eventId} up to and including the
          * one of {@code requestId} (a served waitlisted user's decisions come before it), or
          * none if the next record is not of that event.
          */
         void skipUntilAnswered(String eventId, String requestId) {
             while (true) {
-                while (head == null && log.hasNext()) {
-                    head = log.next();
-                    headDecision = decode(head);
-                    if (headDecision == null) {
-                        strayDecision(head, null);
-                        head = null;
-                    }
-                }
+                fillHead();
                 if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))) {
                     return;
                 }
@@ -741,6 +793,11 @@ public final class Audit {
         }
         if (gateNote != null) {
             out.println(gateNote);
+        }
+        List<EventAudit> drawn = audits.values().stream().filter(EventAudit::drawn).toList();
+        if (!drawn.isEmpty()) {
+            out.printf("audit: %,d draw(s) checked, %,d entrant(s) ranked again by their seeds%n", drawn.size(),
+                    drawn.stream().mapToLong(EventAudit::drawEntrants).sum());
         }
         if (discrepancies == 0 && gateUnread) {
             out.printf("audit: %,d event(s) consistent in Kafka and the table; could not compare the gate%n", audits.size());

@@ -4,6 +4,7 @@ import firstcome.contract.ActionType;
 import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponState;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -13,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +52,16 @@ import java.util.Set;
  * its coupons' validity: {@code EventDefinition#retiresAt}), every request to it is refused {@code CLOSED} and
  * every action {@code UNKNOWN_EVENT}, and no later definition takes effect: the processor dropped
  * the event's state and keeps only that it retired.
+ *
+ * <p>An event with a draw window (docs/fair-opening.md, written out here from that page too): a
+ * request stamped inside the window and read before the draw is an entrant ({@code IN_DRAW}; a
+ * duplicate, or {@code SOLD_OUT} past the draw's cap); one stamped at or after the window's end and
+ * read before the draw is held. At the event's first record (a definition, a request, an action, a
+ * {@code TICK}) read once the stream time is at or past the window's end plus
+ * {@link DrawWindow#GRACE}, the entrants are ranked by {@link DrawWindow#rankKey} and decided a second
+ * time ({@code ISSUED}, {@code WAITLISTED}, {@code NOT_DRAWN}, with their rank and the number of
+ * entrants, at the window's end), then the held requests first-come at their own times, then the
+ * waitlist is served, then the record itself. A tick gets no decision of its own.
  */
 final class EventAudit {
 
@@ -80,6 +93,39 @@ final class EventAudit {
     record Verdict(IssuingOutcome outcome, Integer couponNo) {
     }
 
+    /**
+     * A decision the model made, the input record it answers ({@code null}: the record at hand), and
+     * the limit in force when it was made (-1: none): a draw set off by a definition decides under
+     * the definition before it, and so is checked.
+     */
+    record Expected(CouponDecision decision, String where, long limit) {
+    }
+
+    /** A record of coupon-decisions and where it is. */
+    record Published(CouponDecision decision, String where) {
+    }
+
+    /** The event's records of coupon-decisions, in log order, as the audit takes them. */
+    interface DecisionLog {
+
+        /** The next decision of the event if it answers {@code requestId}, else {@code null} (it stays next). */
+        Published takeIfFor(String requestId);
+
+        /**
+         * The run of next decisions of the event that are a draw's ({@link CouponDecision#decidesDraw()}) or answer one of
+         * {@code requestIds}, at most one per request.
+         */
+        List<Published> takeDraw(Set<String> requestIds);
+    }
+
+    /** An entrant of the draw, in the order read: who, which request, where it is in Kafka. */
+    private record Entrant(String userId, String requestId, String where) {
+    }
+
+    /** A request read at or after the window's end before the draw: decided right after it, in log order. */
+    private record Held(String userId, String requestId, long timestamp, String where) {
+    }
+
     /** What the model knows of one user of the event. */
     private static final class User {
         /** The user's last decided request (not a duplicate, not a re-delivery) and its latest decision. */
@@ -94,6 +140,11 @@ final class EventAudit {
         boolean waiting;
         /** When the latest decision of the user's request was made (a served waiting user: when they were served). */
         Instant decidedAt;
+        /** An entrant of the draw, not drawn yet. */
+        boolean inDraw;
+        /** With a draw's decision as the latest: the user's rank and how many took part (else null). */
+        Integer drawRank;
+        Integer entrants;
     }
 
     private final String eventId;
@@ -119,8 +170,24 @@ final class EventAudit {
     private final Deque<String> waitlist = new ArrayDeque<>();
     private int returned;
     private long decisions;
-    /** The decisions the model made since they were last taken ({@link #takeExpectedDecisions}). */
-    private final List<CouponDecision> pending = new ArrayList<>();
+    /** The decisions the model made since they were last taken ({@link #takeExpected}). */
+    private final List<Expected> pending = new ArrayList<>();
+    /** Where the request being decided is, when it is not the record at hand (a held request decided after the draw). */
+    private String decidingWhere;
+
+    /** The draw (docs/fair-opening.md): its entrants and the held requests until it is done, then what it decided. */
+    private final List<Entrant> entrants = new ArrayList<>();
+    private final List<Held> held = new ArrayList<>();
+    /** The window's end once the draw is done (its decisions' time), else null. */
+    private Instant drawnAt;
+    private String drawCommitment;
+    private long drawEntrants;
+    private long drawIssued;
+    private long drawWaitlisted;
+    private long notDrawn;
+    private long heldRequests;
+    private long pastDrawCap;
+    private long ticks;
 
     private final List<Coupon> expected = new ArrayList<>();
     private final List<CouponChange> expectedChanges = new ArrayList<>();
@@ -138,6 +205,8 @@ final class EventAudit {
 
     /** coupon-decisions as published: the waiting requests in the order they were put on the waitlist. */
     private final LinkedHashSet<String> publishedWaiting = new LinkedHashSet<>();
+    /** coupon-decisions as published: the entrants (user → request) whose IN_DRAW no draw decision followed yet. */
+    private final Map<String, String> publishedEntrants = new LinkedHashMap<>();
     /** coupon-decisions as published: the users whose coupon a RETURNED decision gave back, in log order. */
     private final Set<String> publishedReturns = new java.util.HashSet<>();
     /**
@@ -202,6 +271,10 @@ final class EventAudit {
         if (retiredBy(streamTime)) {
             return;
         }
+        // A draw that is due is done before the record is decided: under the definition in force until now.
+        if (drawIfDue(timestamp, streamTime)) {
+            serveWaitlist(timestamp, streamTime);
+        }
         definition = newDefinition;
         if (newDefinition != null) {
             definitions++;
@@ -234,7 +307,7 @@ final class EventAudit {
             user.decidedAt = at;
             issue(userId, user, timestamp, "the waitlist served at " + at);
             served++;
-            pending.add(new CouponDecision(user.requestId, eventId, userId, IssuingOutcome.ISSUED, user.couponNo, at, null, null,
+            expect(new CouponDecision(user.requestId, eventId, userId, IssuingOutcome.ISSUED, user.couponNo, at, null, null,
                     definition.couponsValidUntil()));
         }
     }
@@ -244,7 +317,104 @@ final class EventAudit {
         user.couponNo = expected.size();
         user.state = CouponState.ISSUED;
         user.version = 0;
-        user.verdict = new Verdict(IssuingOutcome.ISSUED, user.couponNo);
+        verdict(user, new Verdict(IssuingOutcome.ISSUED, user.couponNo));
+    }
+
+    /** The user's latest decision, not a draw's (a draw sets its rank after). */
+    private static void verdict(User user, Verdict verdict) {
+        user.verdict = verdict;
+        user.drawRank = null;
+        user.entrants = null;
+    }
+
+    private void expect(CouponDecision decision) {
+        pending.add(new Expected(decision, decidingWhere, limitInForce()));
+    }
+
+    private long limitInForce() {
+        return definition == null ? -1 : definition.limit();
+    }
+
+    private boolean drawPending() {
+        return definition != null && definition.draw() != null && drawnAt == null;
+    }
+
+    /**
+     * The draw, once it is due (docs/fair-opening.md): the event has a window, it was not drawn yet,
+     * and the stream time (the record at hand included) is at or past the window's end plus
+     * {@link DrawWindow#GRACE}. Entrants are ranked by {@link DrawWindow#rankKey} ascending; the first
+     * {@code limit - live} get coupons {@code issued + 1, ...} in that order, the next
+     * {@code waitlist - waiting} join the waitlist in that order, the rest are {@code NOT_DRAWN}; each
+     * decision stamped with the window's end and carrying the entrant's rank and how many took part.
+     * Then the held requests are decided in log order, first-come, at their own record times. The
+     * caller serves the waitlist after. Returns whether the draw was done now.
+     */
+    private boolean drawIfDue(long timestamp, long streamTime) {
+        if (!drawPending()) {
+            return false;
+        }
+        Instant endsAt = definition.drawEndsAt();
+        if (streamTime < endsAt.plus(DrawWindow.GRACE).toEpochMilli()) {
+            return false;
+        }
+        DrawWindow draw = definition.draw();
+        drawnAt = endsAt;
+        drawCommitment = draw.commitment();
+        Map<String, String> keys = new HashMap<>();
+        entrants.forEach(entrant -> keys.put(entrant.userId(), draw.rankKey(entrant.userId())));
+        List<Entrant> ranked = new ArrayList<>(entrants);
+        ranked.sort(Comparator.comparing((Entrant entrant) -> keys.get(entrant.userId())));
+        int count = ranked.size();
+        long free = Math.max(0, definition.limit() - live());
+        long room = Math.max(0, definition.waitlist() - waitlist.size());
+        for (int i = 0; i < count; i++) {
+            Entrant entrant = ranked.get(i);
+            User user = users.get(entrant.userId());
+            user.inDraw = false;
+            user.decidedAt = endsAt;
+            if (i < free) {
+                issue(entrant.userId(), user, endsAt.toEpochMilli(), entrant.where());
+                drawIssued++;
+            } else if (i < free + room) {
+                verdict(user, new Verdict(IssuingOutcome.WAITLISTED, null));
+                user.waiting = true;
+                waitlist.add(entrant.userId());
+                drawWaitlisted++;
+            } else {
+                verdict(user, new Verdict(IssuingOutcome.NOT_DRAWN, null));
+                notDrawn++;
+            }
+            user.drawRank = i + 1;
+            user.entrants = count;
+            Integer couponNo = user.verdict.couponNo();
+            pending.add(new Expected(new CouponDecision(entrant.requestId(), eventId, entrant.userId(), user.verdict.outcome(), couponNo,
+                    endsAt, null, null, couponNo == null ? null : expected.get(couponNo - 1).validUntil(), i + 1, count),
+                    entrant.where(), limitInForce()));
+        }
+        drawEntrants = count;
+        entrants.clear();
+        List<Held> waiting = List.copyOf(held);
+        held.clear();
+        for (Held request : waiting) {
+            decidingWhere = request.where();
+            firstCome(request.userId(), request.requestId(), request.timestamp(), request.where());
+        }
+        decidingWhere = null;
+        return true;
+    }
+
+    /**
+     * A {@code TICK} of {@code coupon-actions} at record time {@code timestamp}: no decision of its
+     * own; it moves the stream time, so the draw may be due, and the waitlist is served as before any
+     * record of the event.
+     */
+    void tick(long timestamp, long streamTime) {
+        ticks++;
+        if (retiredBy(streamTime) || definition == null) {
+            return;
+        }
+        drawIfDue(timestamp, streamTime);
+        serveWaitlist(timestamp, streamTime);
     }
 
     /** Decides one request and returns its own decision (the waitlist served before it: {@link #takeExpectedDecisions}). */
@@ -260,18 +430,68 @@ final class EventAudit {
             closed++;
             return decided(requestId, userId, new Verdict(IssuingOutcome.CLOSED, null), at);
         }
+        drawIfDue(timestamp, streamTime);
         serveWaitlist(timestamp, streamTime);
+        String where = topic + " partition " + partition + " offset " + offset;
+        User user = users.get(userId);
+        boolean redelivery = user != null && requestId.equals(user.requestId);
+        if (!redelivery && drawPending()) {
+            if (definition.inDrawWindowAt(at)) {
+                return enter(userId, requestId, user, at, where);
+            }
+            if (!at.isBefore(definition.drawEndsAt())) {
+                // At or after the window's end, before the draw: decided right after it, so nobody gets ahead of it.
+                held.add(new Held(userId, requestId, timestamp, where));
+                heldRequests++;
+                return null;
+            }
+        }
+        return firstCome(userId, requestId, timestamp, where);
+    }
+
+    /** A request inside the draw window, before the draw: an entrant, unless a duplicate or past the draw's cap. */
+    private Verdict enter(String userId, String requestId, User user, Instant at, String where) {
+        if (user != null && (user.couponNo != null || user.waiting || user.inDraw)) {
+            duplicates++;
+            return decided(requestId, userId, new Verdict(IssuingOutcome.DUPLICATE,
+                    user.couponNo != null && user.state.live() ? user.couponNo : null), at);
+        }
+        if (user == null) {
+            user = new User();
+            users.put(userId, user);
+        }
+        user.requestId = requestId;
+        user.decidedAt = at;
+        if (entrants.size() >= definition.drawCap()) {
+            soldOut++;
+            pastDrawCap++;
+            verdict(user, new Verdict(IssuingOutcome.SOLD_OUT, null));
+        } else {
+            user.inDraw = true;
+            entrants.add(new Entrant(userId, requestId, where));
+            verdict(user, new Verdict(IssuingOutcome.IN_DRAW, null));
+        }
+        return decided(requestId, userId, user.verdict, at);
+    }
+
+    /**
+     * A request by the first-come rules at its record time {@code timestamp}: a re-delivery, or an
+     * event without a draw, or one after its draw (a held request too, and an entrant's request read
+     * after the draw).
+     */
+    private Verdict firstCome(String userId, String requestId, long timestamp, String where) {
+        Instant at = Instant.ofEpochMilli(timestamp);
         User user = users.get(userId);
         if (user != null && requestId.equals(user.requestId)) {
-            // The latest decision again, at the time it was made (the processor's stored decision).
+            // The latest decision again, at the time it was made (the processor's stored decision), a draw's rank with it.
             redelivered++;
-            return decided(requestId, userId, user.verdict, user.decidedAt);
+            return decided(requestId, userId, user.verdict, user.decidedAt, user.drawRank, user.entrants);
         }
         IssuingOutcome outcome;
         if (definition == null) {
             undefined++;
             outcome = IssuingOutcome.UNKNOWN_EVENT;
-        } else if (user != null && (user.couponNo != null || user.waiting)) {
+        } else if (user != null && (user.couponNo != null || user.waiting || user.inDraw)) {
             duplicates++;
             return decided(requestId, userId, new Verdict(IssuingOutcome.DUPLICATE,
                     user.couponNo != null && user.state.live() ? user.couponNo : null), at);
@@ -297,11 +517,9 @@ final class EventAudit {
         user.requestId = requestId;
         user.decidedAt = at;
         if (outcome == IssuingOutcome.ISSUED) {
-            issue(userId, user, timestamp, topic + " partition " + partition + " offset " + offset);
-            expected.set(expected.size() - 1, new Coupon(userId, requestId, timestamp, definition.couponsValidUntil(), topic,
-                    partition, offset));
+            issue(userId, user, timestamp, where);
         } else {
-            user.verdict = new Verdict(outcome, null);
+            verdict(user, new Verdict(outcome, null));
             if (outcome == IssuingOutcome.WAITLISTED) {
                 user.waiting = true;
                 waitlist.add(userId);
@@ -311,9 +529,14 @@ final class EventAudit {
     }
 
     private Verdict decided(String requestId, String userId, Verdict verdict, Instant at) {
+        return decided(requestId, userId, verdict, at, null, null);
+    }
+
+    private Verdict decided(String requestId, String userId, Verdict verdict, Instant at, Integer drawRank, Integer entrantCount) {
         User user = users.get(userId);
         Instant validUntil = verdict.couponNo() == null || user == null ? null : expected.get(verdict.couponNo() - 1).validUntil();
-        pending.add(new CouponDecision(requestId, eventId, userId, verdict.outcome(), verdict.couponNo(), at, null, null, validUntil));
+        expect(new CouponDecision(requestId, eventId, userId, verdict.outcome(), verdict.couponNo(), at, null, null, validUntil, drawRank,
+                entrantCount));
         return verdict;
     }
 
@@ -326,15 +549,16 @@ final class EventAudit {
         actions++;
         Instant at = Instant.ofEpochMilli(timestamp);
         if (retiredBy(streamTime) || definition == null) {
-            pending.add(new CouponDecision(actionId, eventId, userId, IssuingOutcome.UNKNOWN_EVENT, null, at, type, null, null));
+            expect(new CouponDecision(actionId, eventId, userId, IssuingOutcome.UNKNOWN_EVENT, null, at, type, null, null));
             return IssuingOutcome.UNKNOWN_EVENT;
         }
+        drawIfDue(timestamp, streamTime);
         serveWaitlist(timestamp, streamTime);
         User user = users.get(userId);
         if (user == null || user.couponNo == null) {
             // No coupon: an unredeem's only refusal is NOT_REDEEMED, the others' NOT_ISSUED.
             IssuingOutcome refusal = type == ActionType.UNREDEEM ? IssuingOutcome.NOT_REDEEMED : IssuingOutcome.NOT_ISSUED;
-            pending.add(new CouponDecision(actionId, eventId, userId, refusal, null, at, type, null, null));
+            expect(new CouponDecision(actionId, eventId, userId, refusal, null, at, type, null, null));
             return refusal;
         }
         Coupon coupon = expected.get(user.couponNo - 1);
@@ -386,7 +610,7 @@ final class EventAudit {
         }
         // The coupon is named while it is live, and with RETURNED; a refusal of a returned coupon names none.
         boolean named = outcome == IssuingOutcome.RETURNED || user.state.live();
-        pending.add(new CouponDecision(actionId, eventId, userId, outcome, named ? user.couponNo : null, at, type, answeredOrder,
+        expect(new CouponDecision(actionId, eventId, userId, outcome, named ? user.couponNo : null, at, type, answeredOrder,
                 named ? coupon.validUntil() : null));
         if (outcome == IssuingOutcome.RETURNED) {
             serveWaitlist(timestamp, streamTime);
@@ -404,9 +628,107 @@ final class EventAudit {
 
     /** The decisions the model made since the last call, in the order the processor must have published them. */
     List<CouponDecision> takeExpectedDecisions() {
-        List<CouponDecision> taken = List.copyOf(pending);
+        return takeExpected().stream().map(Expected::decision).toList();
+    }
+
+    /** As {@link #takeExpectedDecisions}, each with the input record it answers when that is not the record at hand. */
+    List<Expected> takeExpected() {
+        List<Expected> taken = List.copyOf(pending);
         pending.clear();
         return taken;
+    }
+
+    /**
+     * The decisions the model made for the record at {@code where} against the event's next records
+     * of coupon-decisions: one by one, a draw's as a whole (see {@link #expectDraw}).
+     */
+    void checkDecisions(DecisionLog log, String where) {
+        List<Expected> made = takeExpected();
+        int i = 0;
+        while (i < made.size()) {
+            if (made.get(i).decision().decidesDraw()) {
+                int end = i;
+                while (end < made.size() && made.get(end).decision().decidesDraw()) {
+                    end++;
+                }
+                List<Expected> draw = made.subList(i, end);
+                Set<String> requestIds = new java.util.HashSet<>();
+                draw.forEach(decision -> requestIds.add(decision.decision().requestId()));
+                expectDraw(draw, log.takeDraw(requestIds));
+                i = end;
+            } else {
+                Expected next = made.get(i++);
+                Published answer = log.takeIfFor(next.decision().requestId());
+                expectDecision(next.decision(), answer == null ? null : answer.decision(), next.where() == null ? where : next.where(),
+                        answer == null ? null : answer.where(), next.limit());
+            }
+        }
+    }
+
+    /**
+     * The draw's decisions as the model made them ({@code draw}, in rank order) against those
+     * coupon-decisions published for it ({@code published}, in log order): each entrant's, by its
+     * request, named in words (the rank the seed gives, what coupon-decisions says); then whether they
+     * were published in rank order; then any draw decision for somebody the draw does not rank.
+     */
+    void expectDraw(List<Expected> draw, List<Published> published) {
+        Map<String, Published> byRequest = new LinkedHashMap<>();
+        for (Published decision : published) {
+            decisions++;
+            published(decision.decision(), decision.where(), draw.isEmpty() ? limitInForce() : draw.get(0).limit());
+            byRequest.put(decision.decision().requestId(), decision);
+        }
+        List<String> publishedOrder = new ArrayList<>();
+        published.forEach(decision -> publishedOrder.add(decision.decision().requestId()));
+        List<String> rankOrder = new ArrayList<>();
+        for (Expected made : draw) {
+            CouponDecision want = made.decision();
+            Published got = byRequest.remove(want.requestId());
+            String ranks = "event " + eventId + ": the draw ranks " + want.userId() + " " + ordinal(want.drawRank()) + " of "
+                    + String.format("%,d", want.entrants()) + " by the seed: " + outcomeOf(want);
+            if (got == null) {
+                discrepancy(made.where() + ": " + ranks + "; coupon-decisions has no draw decision for request " + want.requestId());
+                continue;
+            }
+            rankOrder.add(want.requestId());
+            if (!want.equals(got.decision())) {
+                String said = showDraw(got.decision());
+                if (showDraw(want).equals(said)) {
+                    ranks += " at " + want.decidedAt() + (want.validUntil() == null ? "" : ", valid until " + want.validUntil());
+                    said += " at " + got.decision().decidedAt()
+                            + (got.decision().validUntil() == null ? "" : ", valid until " + got.decision().validUntil());
+                }
+                discrepancy(got.where() + ": " + ranks + "; coupon-decisions says " + said
+                        + (got.decision().userId().equals(want.userId()) ? "" : " for user " + got.decision().userId())
+                        + " (request " + want.requestId() + ", " + made.where() + ")");
+            }
+        }
+        publishedOrder.retainAll(rankOrder);
+        for (int k = 0; k < publishedOrder.size(); k++) {
+            String first = publishedOrder.get(k);
+            if (!first.equals(rankOrder.get(k))) {
+                CouponDecision early = published.stream().map(Published::decision)
+                        .filter(d -> d.requestId().equals(first)).findFirst().orElseThrow();
+                discrepancy("event " + eventId + ": coupon-decisions publishes the draw's decisions out of rank order: user " + early.userId()
+                        + " (ranked " + ordinal(rankOrder.indexOf(early.requestId()) + 1) + ") comes " + ordinal(k + 1));
+                break;
+            }
+        }
+        for (Published stray : byRequest.values()) {
+            CouponDecision d = stray.decision();
+            discrepancy(stray.where() + ": event " + eventId + ": a draw decision " + showDraw(d) + " for user " + d.userId() + ", request "
+                    + d.requestId() + ", whom the draw does not rank (no entrant of it by coupon-requests)");
+        }
+    }
+
+    /** A draw's decision in words: the outcome and the coupon, then the rank it gives. */
+    private static String showDraw(CouponDecision decision) {
+        return outcomeOf(decision)
+                + (decision.drawRank() == null ? " (without a rank)" : String.format(" (rank %,d of %,d)", decision.drawRank(), decision.entrants()));
+    }
+
+    private static String outcomeOf(CouponDecision decision) {
+        return decision.outcome() + (decision.couponNo() == null ? "" : " coupon " + decision.couponNo());
     }
 
     /**
@@ -414,13 +736,18 @@ final class EventAudit {
      * {@code where} names the record that was decided, {@code decisionWhere} the decision's record.
      */
     void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere) {
+        expectDecision(expected, published, where, decisionWhere, limitInForce());
+    }
+
+    /** As above, the decision made under {@code limit}. */
+    private void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere, long limit) {
         if (published == null) {
             discrepancy(where + ": no decision on coupon-decisions for " + (expected.decidesAction() ? "action " : "request ")
                     + expected.requestId() + " of user " + expected.userId() + " (the audit decides " + show(expected) + ")");
             return;
         }
         decisions++;
-        published(published, decisionWhere);
+        published(published, decisionWhere, limit);
         if (!expected.equals(published)) {
             discrepancy(decisionWhere + ": decision " + show(published) + " for user " + published.userId() + " at "
                     + published.decidedAt() + ", but the audit decides " + (expected.decidesAction() ? "action " : "request ")
@@ -433,16 +760,21 @@ final class EventAudit {
      * The invariant the published decisions must keep on their own: the waitlist is served in
      * arrival order (a waiting request's ISSUED comes for the longest-waiting one first).
      */
-    private void published(CouponDecision decision, String decisionWhere) {
+    private void published(CouponDecision decision, String decisionWhere, long limit) {
         if (decision.decidesAction()) {
             if (decision.outcome() == IssuingOutcome.RETURNED) {
                 publishedReturns.add(decision.userId());
             }
             return;
         }
+        if (decision.outcome() == IssuingOutcome.IN_DRAW) {
+            publishedEntrants.put(decision.userId(), decision.requestId());
+        } else if (decision.decidesDraw() && decision.requestId().equals(publishedEntrants.get(decision.userId()))) {
+            publishedEntrants.remove(decision.userId());
+        }
         if (decision.outcome() == IssuingOutcome.ISSUED && decision.couponNo() != null) {
             publishedIssue.putIfAbsent(decision.couponNo(),
-                    new long[] {publishedReturns.size(), definition == null ? -1 : definition.limit()});
+                    new long[] {publishedReturns.size(), limit});
         }
         if (decision.outcome() == IssuingOutcome.WAITLISTED) {
             publishedWaiting.add(decision.requestId());
@@ -461,7 +793,8 @@ final class EventAudit {
         return (decision.action() == null ? "" : decision.action() + " ") + decision.outcome()
                 + (decision.couponNo() == null ? "" : " (coupon " + decision.couponNo() + ")")
                 + (decision.orderId() == null ? "" : " order " + decision.orderId())
-                + (decision.validUntil() == null ? "" : " valid until " + decision.validUntil());
+                + (decision.validUntil() == null ? "" : " valid until " + decision.validUntil())
+                + (decision.drawRank() == null ? "" : String.format(" (drawn %,d of %,d)", decision.drawRank(), decision.entrants()));
     }
 
     /**
@@ -487,7 +820,7 @@ final class EventAudit {
 
     /** A record of coupon-decisions that answers no request or action of the input logs. */
     void strayDecision(CouponDecision published, String decisionWhere) {
-        published(published, decisionWhere);
+        published(published, decisionWhere, limitInForce());
         discrepancy(decisionWhere + ": decision " + show(published) + " for " + (published.decidesAction() ? "action " : "request ")
                 + published.requestId() + " of user " + published.userId() + " answers nothing in the input logs at that point");
     }
@@ -719,9 +1052,20 @@ final class EventAudit {
         return Set.copyOf(placed);
     }
 
-    /** What the gate must count: the live coupons (issued by coupon-issued, not returned by coupon-changes) plus the waiting users. */
+    /**
+     * What the gate must count: the live coupons (issued by coupon-issued, not returned by
+     * coupon-changes) plus the waiting users plus the entrants not drawn yet.
+     */
     long gateCount() {
-        return liveRecorded() + waitlist.size();
+        return liveRecorded() + waitlist.size() + publishedEntrants.size();
+    }
+
+    /**
+     * The entrants of the draw not drawn yet, user → request: those whose {@code IN_DRAW} on
+     * coupon-decisions no draw decision followed. The gate keeps a place for each, and remembers them.
+     */
+    Map<String, String> entrantsNotDrawn() {
+        return Map.copyOf(publishedEntrants);
     }
 
     private long liveRecorded() {
@@ -730,10 +1074,11 @@ final class EventAudit {
 
     /** The authority's count in words: as before the lifecycle when nothing was returned and nobody waits. */
     String gateCountInWords() {
-        if (returnTimes.isEmpty() && waitlist.isEmpty()) {
+        if (returnTimes.isEmpty() && waitlist.isEmpty() && publishedEntrants.isEmpty()) {
             return gateCount() + " coupon holder(s)";
         }
-        return gateCount() + " (" + liveRecorded() + " live coupon(s) + " + waitlist.size() + " waiting)";
+        return gateCount() + " (" + liveRecorded() + " live coupon(s) + " + waitlist.size() + " waiting"
+                + (publishedEntrants.isEmpty() ? "" : " + " + publishedEntrants.size() + " entrant(s) of the draw not drawn yet") + ")";
     }
 
     /** The users waiting for a returned coupon now. */
@@ -759,6 +1104,10 @@ final class EventAudit {
         if (couponNo != null) {
             CouponChange latest = latestChange.get(couponNo);
             return latest != null && latest.state() == CouponState.RETURNED ? "returned coupon " + couponNo : "holds coupon " + couponNo;
+        }
+        String entrantRequest = publishedEntrants.get(userId);
+        if (entrantRequest != null) {
+            return "an entrant of the draw, not drawn yet (request " + entrantRequest + ")";
         }
         User user = users.get(userId);
         if (user != null && user.waiting) {
@@ -811,6 +1160,8 @@ final class EventAudit {
         } else if (returned > 0 || served > 0) {
             why = "coupon(s) issued, at most " + definition.limit() + " live at a time (" + returned + " returned, " + served
                     + " served from the waitlist)";
+        } else if (drawnAt != null) {
+            why = "= " + drawIssued + " drawn + " + (k - drawIssued) + " first-come after the draw (limit " + definition.limit() + ")";
         } else if (k >= definition.limit()) {
             why = "= min(limit " + definition.limit() + ", distinct users who applied while open, at least " + k + ")";
         } else {
@@ -820,9 +1171,35 @@ final class EventAudit {
                 : String.format("; %,d waitlisted, %,d served from the waitlist, %,d returned; %,d action(s), coupon-changes %,d record(s)",
                         waitlisted, served, returned, actions, changeRecords);
         return String.format("%s: k = %,d %s; %,d request(s): %,d eligible, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined,"
-                        + " %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)%s",
+                        + " %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)%s%s",
                 eventId, k, why, requests, k - served, duplicates, soldOut, notOpen, closed, undefined, redelivered, records, rows, decisions,
-                lifecycle);
+                lifecycle, drawSummary());
+    }
+
+    /** The draw in the summary line: what it decided, or that it is still to come; empty for an event without one. */
+    private String drawSummary() {
+        String tickCount = ticks == 0 ? "" : String.format(", %,d tick(s)", ticks);
+        String capped = pastDrawCap == 0 ? "" : String.format(", %,d past the draw cap", pastDrawCap);
+        if (drawnAt != null) {
+            return String.format("; drawn at %s by the seed of commitment %s: %,d entrant(s) ranked, %,d issued, %,d waitlisted, %,d not drawn;"
+                            + " %,d request(s) held for the draw%s%s", drawnAt, drawCommitment, drawEntrants, drawIssued, drawWaitlisted, notDrawn,
+                    heldRequests, capped, tickCount);
+        }
+        if (drawPending()) {
+            return String.format("; draw not done yet (due once the stream time reaches %s): %,d entrant(s) and %,d held request(s) wait%s%s",
+                    definition.drawEndsAt().plus(DrawWindow.GRACE), entrants.size(), held.size(), capped, tickCount);
+        }
+        return tickCount.isEmpty() ? "" : ";" + tickCount.substring(1);
+    }
+
+    /** Whether the event's draw was done (and so checked). */
+    boolean drawn() {
+        return drawnAt != null;
+    }
+
+    /** How many entrants the event's draw ranked (0 before it is done). */
+    long drawEntrants() {
+        return drawEntrants;
     }
 
     private String limitNote() {
@@ -844,6 +1221,6 @@ final class EventAudit {
             case 3 -> "rd";
             default -> "th";
         };
-        return n + suffix;
+        return String.format("%,d", n) + suffix;
     }
 }

@@ -19,9 +19,10 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The audit's last pass: the Redis gate against the authority. Once every accepted request and
  * action is decided, the gate of an event must list exactly the users who hold, held or wait for
- * a coupon ({@code fc:{eventId}:users}), count the live coupons plus the waiting users
- * ({@code fc:{eventId}:count}) and hold no request that still waits for its decision
- * ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
+ * a coupon, and the entrants of its draw not drawn yet ({@code fc:{eventId}:users}), count the live
+ * coupons plus the waiting users plus those entrants ({@code fc:{eventId}:count}), remember each such
+ * entrant with their request ({@code fc:{eventId}:entrants}) and hold no request that still waits
+ * for its decision ({@code fc:{eventId}:pending}). The keys are the ingress's; they are
  * read here, never written. On a Redis Cluster ({@code REDIS_CLUSTER=true}) each event's keys are read
  * from the master of their slot (one hash tag per event), so no read needs every master. A retired event ({@code EVENT_RETENTION} past its end) has no keys
  * by design: it is not compared ({@link #retired}).
@@ -30,10 +31,16 @@ final class GateCheck implements AutoCloseable {
 
     /**
      * What the gate holds for one event; missing keys read as empty. {@code users} are the users
-     * applied (holders, waiting users, and those who returned their coupon), {@code returned} those
-     * who returned it: {@code count} is the places taken, users minus returned.
+     * applied (holders, waiting users, entrants of the draw not drawn yet, and those who returned
+     * their coupon), {@code returned} those who returned it: {@code count} is the places taken, users
+     * minus returned. {@code entrants}: the draw's entrants not drawn yet, user → request id.
      */
-    record GateState(Set<String> users, long count, Map<String, String> pending, Set<String> returned) {
+    record GateState(Set<String> users, long count, Map<String, String> pending, Set<String> returned, Map<String, String> entrants) {
+
+        /** Where no draw has entrants waiting for it. */
+        GateState(Set<String> users, long count, Map<String, String> pending, Set<String> returned) {
+            this(users, count, pending, returned, Map.of());
+        }
 
         /** Where nobody returned a coupon. */
         GateState(Set<String> users, long count, Map<String, String> pending) {
@@ -88,7 +95,7 @@ final class GateCheck implements AutoCloseable {
         String prefix = "fc:{" + eventId + "}:";
         String count = redis.get(prefix + "count");
         return new GateState(redis.smembers(prefix + "users"), count == null ? 0 : Long.parseLong(count),
-                redis.hgetAll(prefix + "pending"), redis.smembers(prefix + "returned"));
+                redis.hgetAll(prefix + "pending"), redis.smembers(prefix + "returned"), redis.hgetAll(prefix + "entrants"));
     }
 
     /**
@@ -110,6 +117,8 @@ final class GateCheck implements AutoCloseable {
         String event = authority.eventId();
         Set<String> applied = new TreeSet<>(authority.couponHolders());
         applied.addAll(authority.waitingUsers());
+        Map<String, String> entrants = authority.entrantsNotDrawn();
+        applied.addAll(entrants.keySet());
         Set<String> returned = authority.returnedUsers();
         List<String> differences = new ArrayList<>();
         for (String user : new TreeSet<>(gate.users())) {
@@ -133,6 +142,18 @@ final class GateCheck implements AutoCloseable {
         for (String user : new TreeSet<>(returned)) {
             if (!gate.returned().contains(user)) {
                 differences.add("event " + event + ", user " + user + ": returned their coupon, the gate does not say so");
+            }
+        }
+        for (String user : new TreeSet<>(gate.entrants().keySet())) {
+            if (!gate.entrants().get(user).equals(entrants.get(user))) {
+                differences.add("event " + event + ", user " + user + ": the gate keeps them as an entrant of the draw (request "
+                        + gate.entrants().get(user) + "), the authority: " + authority.authorityOn(user));
+            }
+        }
+        for (String user : new TreeSet<>(entrants.keySet())) {
+            if (!gate.entrants().containsKey(user)) {
+                differences.add("event " + event + ", user " + user + ": an entrant of the draw not drawn yet (request " + entrants.get(user)
+                        + "), the gate does not keep them as one");
             }
         }
         if (gate.count() != authority.gateCount()) {

@@ -8,6 +8,7 @@ import firstcome.contract.ActionType;
 import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
@@ -67,6 +68,12 @@ import org.apache.kafka.streams.test.TestRecord;
  * Hand-written logs show each reading the two once disagreed on, and that the audit names a decision
  * altered, or missing, in the published log.
  *
+ * <p>The same holds for a fair opening (docs/fair-opening.md): random logs with a third event that
+ * opens with a draw window (a seed, entrants inside the window, some of them past the draw's cap,
+ * requests just after it that wait for the draw, ticks, the tick the ingress publishes at the
+ * window's end plus the grace, entrants stamped inside the window but appended after the draw,
+ * re-deliveries before and after it, redefinitions that keep the draw and change the limit).
+ *
  * <p>Records of two input topics never share a millisecond here (each topic keeps to its own
  * remainder modulo {@link #TICK}): on such a tie the task takes them in its queue order, which the
  * logs do not tell, and the audit in its own (docs/lifecycle.md, "The fields of a decision").
@@ -77,12 +84,22 @@ class AuditAgreesWithProcessorTest {
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     private static final Instant OPENS = T0.plusMillis(6);
     private static final List<String> EVENTS = List.of("a", "b");
+    /** The event of the draw scenarios that opens with a draw window. */
+    private static final String DRAWN = "d";
+    /**
+     * Its window: a second from 900 ms before T0, so it ends at T0 + 100 ms (requests of ticks 0 to 32 are
+     * inside) and the draw is due at T0 + 350 ms, an action's millisecond (tick {@value #DRAW_DUE_TICK},
+     * remainder 2).
+     */
+    private static final Instant DRAW_OPENS = T0.minusMillis(900);
+    private static final int DRAW_DUE_TICK = 116;
+    private static final List<String> SEEDS = List.of("00".repeat(31) + "2a", "ab".repeat(32));
     /** Milliseconds per tick of the random logs; definitions are stamped at tick + 0, requests + 1, actions + 2. */
     private static final int TICK = 3;
 
     // ---- the random logs ----
 
-    sealed interface Step permits Define, Apply, Redeliver, Act {
+    sealed interface Step permits Define, Apply, Redeliver, Act, Tick, LateEntrant {
     }
 
     /** A definition of the event; {@code validAfter}: its coupons' validity in milliseconds after T0 (null: none). */
@@ -99,12 +116,24 @@ class AuditAgreesWithProcessorTest {
     record Act(String eventId, String userId, ActionType action, String orderId) implements Step {
     }
 
+    /** A {@code TICK} of the event, stamped with the step's time. */
+    record Tick(String eventId) implements Step {
+    }
+
+    /** A request stamped inside the draw window (at {@code tickInWindow}), whenever it is appended: a slower ingress's. */
+    record LateEntrant(String eventId, String userId, int tickInWindow) implements Step {
+    }
+
     /** A step {@code advance} ticks after the one before, stamped {@code lag} ticks earlier than that (a record that comes late). */
     record Timed(Step step, int advance, int lag) {
     }
 
-    /** The events' closings in milliseconds after T0 (null: never), the processor's EVENT_RETENTION, the steps. */
-    record Scenario(Map<String, Integer> closesAfter, Duration retention, List<Timed> steps) {
+    /**
+     * The events' closings in milliseconds after T0 (null: never), the processor's EVENT_RETENTION, the
+     * steps; with a draw ({@code draw} not null), event {@value #DRAWN} opens with it at {@link #DRAW_OPENS},
+     * and {@code tickAtDue} says whether the ingress's tick at the window's end plus the grace is in the log.
+     */
+    record Scenario(Map<String, Integer> closesAfter, Duration retention, List<Timed> steps, DrawWindow draw, boolean tickAtDue) {
     }
 
     /** One record of an input topic as written: its time, key and value bytes. */
@@ -192,6 +221,53 @@ class AuditAgreesWithProcessorTest {
         collectStatistics(outputs.decisionValues());
     }
 
+    /**
+     * Waits for the processor's draw (streams-processor, docs/fair-opening.md "The rules"): without it,
+     * the topology refuses a tick and decides entrants first-come.
+     */
+    @Property(tries = 100)
+    void findsNoDifferenceInADrawThatTheProcessorPublishes(@ForAll("drawScenarios") Scenario scenario) throws IOException {
+        Inputs inputs = inputs(scenario);
+        Outputs outputs = topology(scenario.retention(), inputs);
+
+        var report = new ByteArrayOutputStream();
+        Audit audit = audit(scenario.retention(), inputs, outputs, report);
+        int status = audit.report();
+
+        assertThat(differences(audit)).as("%s", report.toString(UTF_8)).isEmpty();
+        assertThat(status).as("%s", report.toString(UTF_8)).isEqualTo(Audit.CONSISTENT);
+        collectDrawStatistics(outputs.decisionValues());
+    }
+
+    /** How often the random logs reach the draw's cases. */
+    private static void collectDrawStatistics(List<CouponDecision> decisions) {
+        Set<String> entrants = new HashSet<>();
+        boolean drawn = false;
+        boolean notDrawn = false;
+        boolean drawWaitlisted = false;
+        boolean lateEntrant = false;
+        boolean pastCap = false;
+        for (CouponDecision d : decisions) {
+            if (!DRAWN.equals(d.eventId()) || d.decidesAction()) {
+                continue;
+            }
+            if (d.outcome() == IssuingOutcome.IN_DRAW) {
+                entrants.add(d.requestId());
+            }
+            drawn |= d.decidesDraw();
+            notDrawn |= d.outcome() == IssuingOutcome.NOT_DRAWN;
+            drawWaitlisted |= d.decidesDraw() && d.outcome() == IssuingOutcome.WAITLISTED;
+            pastCap |= d.outcome() == IssuingOutcome.SOLD_OUT && d.decidedAt().isBefore(DRAW_OPENS.plusSeconds(1));
+            lateEntrant |= drawn && !d.decidesDraw() && !entrants.contains(d.requestId()) && d.decidedAt().isBefore(DRAW_OPENS.plusSeconds(1))
+                    && d.outcome() != IssuingOutcome.SOLD_OUT;
+        }
+        Statistics.label("the draw done").collect(drawn);
+        Statistics.label("an entrant not drawn").collect(notDrawn);
+        Statistics.label("an entrant waitlisted by the draw").collect(drawWaitlisted);
+        Statistics.label("a late entrant decided first-come").collect(lateEntrant);
+        Statistics.label("an entrant past the draw cap").collect(pastCap);
+    }
+
     /** How often the random logs reach the readings the audit and the processor once differed on. */
     private static void collectStatistics(List<CouponDecision> decisions) {
         Set<String> returned = new HashSet<>();
@@ -224,12 +300,24 @@ class AuditAgreesWithProcessorTest {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
+        return scenarios(false);
+    }
+
+    @Provide
+    Arbitrary<Scenario> drawScenarios() {
+        return scenarios(true);
+    }
+
+    private static Arbitrary<Scenario> scenarios(boolean withDraw) {
+        List<String> events = withDraw ? List.of("a", "b", DRAWN) : EVENTS;
         // A run lasts about a millisecond per step (120 at most): some events close (or their coupons expire) half-way.
+        // With a draw, 60 to 150 steps of about 7 ms: they cross the window's end (T0 + 100 ms) and the draw's due time (T0 + 350 ms).
         Arbitrary<Integer> closing = Arbitraries.integers().between(60, 900).injectNull(0.4);
+        Arbitrary<Integer> drawClosing = Arbitraries.integers().between(450, 1_500).injectNull(0.4);
         Arbitrary<Duration> retention = Arbitraries.frequencyOf(
                 Tuple.of(3, Arbitraries.just(Environment.DEFAULT_EVENT_RETENTION)),
                 Tuple.of(1, Arbitraries.integers().between(30, 300).map(Duration::ofMillis)));
-        Arbitrary<String> event = Arbitraries.of(EVENTS);
+        Arbitrary<String> event = Arbitraries.of(events);
         // Few users, so that actions mostly meet coupons that exist and the waitlist fills.
         Arbitrary<String> user = Arbitraries.integers().between(1, 7).map(u -> "u-" + u);
         Arbitrary<Step> define = Combinators.combine(event, Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 3),
@@ -241,23 +329,33 @@ class AuditAgreesWithProcessorTest {
                 Tuple.of(2, Arbitraries.just(ActionType.UNREDEEM)), Tuple.of(3, Arbitraries.just(ActionType.RETURN)));
         Arbitrary<Step> act = Combinators.combine(event, user, actionType, Arbitraries.of("o-1", "o-2", "o-3"))
                 .as((e, u, type, order) -> new Act(e, u, type, type == ActionType.RETURN ? null : order));
-        Arbitrary<Step> step = Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(6, act));
+        Arbitrary<Step> step = withDraw
+                ? Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(5, act),
+                        Tuple.of(1, event.map(Tick::new)),
+                        Tuple.of(1, Combinators.combine(user, Arbitraries.integers().between(0, 32)).as((u, t) -> new LateEntrant(DRAWN, u, t))))
+                : Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(6, act));
         Arbitrary<Integer> lag = Arbitraries.frequencyOf(Tuple.of(17, Arbitraries.just(0)), Tuple.of(3, Arbitraries.integers().between(1, 40)));
-        Arbitrary<Timed> timed = Combinators.combine(step, Arbitraries.integers().between(0, 2), lag).as(Timed::new);
+        Arbitrary<Timed> timed = Combinators.combine(step, Arbitraries.integers().between(0, withDraw ? 5 : 2), lag).as(Timed::new);
         Arbitrary<Step> first = Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.integers().between(0, 4),
                         Arbitraries.integers().between(30, 900).injectNull(0.5))
                 .as((limit, waitlist, valid) -> new Define("*", limit, waitlist, valid));
-        return Combinators.combine(closing.list().ofSize(EVENTS.size()), retention, first, timed.list().ofMinSize(30).ofMaxSize(120))
-                .as((closings, kept, initial, steps) -> {
+        Arbitrary<DrawWindow> draw = withDraw
+                ? Combinators.combine(Arbitraries.of(SEEDS), Arbitraries.integers().between(1, 6).injectNull(0.6))
+                        .as((seed, cap) -> new DrawWindow(1, cap, seed))
+                : Arbitraries.just(null);
+        Arbitrary<Boolean> tickAtDue = withDraw ? Arbitraries.of(true, true, true, false) : Arbitraries.just(false);
+        return Combinators.combine(closing.list().ofSize(events.size()), drawClosing, retention, first,
+                        timed.list().ofMinSize(withDraw ? 60 : 30).ofMaxSize(withDraw ? 150 : 120), draw, tickAtDue)
+                .as((closings, drawCloses, kept, initial, steps, window, tick) -> {
                     Map<String, Integer> closesAfter = new HashMap<>();
                     List<Timed> all = new ArrayList<>();
-                    for (int i = 0; i < EVENTS.size(); i++) {
-                        closesAfter.put(EVENTS.get(i), closings.get(i));
+                    for (int i = 0; i < events.size(); i++) {
+                        closesAfter.put(events.get(i), events.get(i).equals(DRAWN) ? drawCloses : closings.get(i));
                         Define d = (Define) initial;
-                        all.add(new Timed(new Define(EVENTS.get(i), d.limit(), d.waitlist(), d.validAfter()), 0, 0));
+                        all.add(new Timed(new Define(events.get(i), d.limit(), d.waitlist(), d.validAfter()), 0, 0));
                     }
                     all.addAll(steps);
-                    return new Scenario(closesAfter, kept, all);
+                    return new Scenario(closesAfter, kept, all, window, tick);
                 });
     }
 
@@ -267,14 +365,28 @@ class AuditAgreesWithProcessorTest {
         List<CouponRequest> sent = new ArrayList<>();
         long clock = 0;
         int actions = 0;
+        boolean dueTickSent = !scenario.tickAtDue();
         for (Timed timed : scenario.steps()) {
             clock += timed.advance();
             long ticks = clock - timed.lag();
             Step step = timed.step();
+            if (!dueTickSent && clock >= DRAW_DUE_TICK) {
+                // the ingress's tick at the window's end plus the grace
+                Instant due = T0.plusMillis(DRAW_DUE_TICK * TICK + 2);
+                inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+                dueTickSent = true;
+            }
             if (step instanceof Define d) {
                 Integer closes = scenario.closesAfter().get(d.eventId());
-                var definition = new EventDefinition(d.eventId(), d.limit(), OPENS, closes == null ? null : T0.plusMillis(closes),
-                        d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(d.validAfter()));
+                EventDefinition definition;
+                if (d.eventId().equals(DRAWN)) {
+                    // Its closing and its coupons' validity lie after the window's end, as the ingress requires.
+                    definition = new EventDefinition(d.eventId(), d.limit(), DRAW_OPENS, closes == null ? null : T0.plusMillis(closes),
+                            d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(Math.max(200, d.validAfter()))).withDraw(scenario.draw());
+                } else {
+                    definition = new EventDefinition(d.eventId(), d.limit(), OPENS, closes == null ? null : T0.plusMillis(closes),
+                            d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(d.validAfter()));
+                }
                 inputs.add(TOPICS.events(), d.eventId(), definition, T0.plusMillis(ticks * TICK));
             } else if (step instanceof Apply a) {
                 Instant at = T0.plusMillis(ticks * TICK + 1);
@@ -288,6 +400,15 @@ class AuditAgreesWithProcessorTest {
                 Instant at = T0.plusMillis(ticks * TICK + 2);
                 inputs.add(TOPICS.actions(), a.eventId(),
                         new CouponAction(new UUID(1, ++actions).toString(), a.eventId(), a.userId(), a.action(), a.orderId(), null, at), at);
+            } else if (step instanceof Tick t) {
+                Instant at = T0.plusMillis(ticks * TICK + 2);
+                inputs.add(TOPICS.actions(), t.eventId(), new CouponAction(new UUID(2, ++actions).toString(), t.eventId(), null,
+                        ActionType.TICK, null, null, at), at);
+            } else if (step instanceof LateEntrant late) {
+                Instant at = T0.plusMillis(late.tickInWindow() * TICK + 1);
+                var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), late.eventId(), late.userId(), at);
+                sent.add(request);
+                inputs.add(TOPICS.requests(), late.eventId(), request, at);
             }
         }
         return inputs;
@@ -425,6 +546,92 @@ class AuditAgreesWithProcessorTest {
         assertThat(differencesIn(inputs, missing)).singleElement().asString()
                 .isEqualTo("coupon-requests partition 0 offset 1: no decision on coupon-decisions for request r-2 of user u-2"
                         + " (the audit decides SOLD_OUT)");
+    }
+
+    /**
+     * Event d, limit 1, waitlist 1, drawn by the seed that ranks u-1, u-2, u-4, u-3: four entrants who
+     * apply in the order u-4, u-3, u-2, u-1 (u-2's request published twice), u-6 just after the window
+     * (held for the draw), the ingress's tick at the window's end plus the grace, u-8 after it, then
+     * u-5's request, stamped inside the window by a slower ingress, appended after the draw.
+     */
+    private static Inputs aDraw() {
+        var inputs = new Inputs();
+        inputs.add(TOPICS.events(), DRAWN, new EventDefinition(DRAWN, 1, DRAW_OPENS, null, 1, null)
+                .withDraw(new DrawWindow(1, null, SEEDS.get(0))), T0);
+        request(inputs, DRAWN, "r-4", "u-4", 10);
+        request(inputs, DRAWN, "r-3", "u-3", 20);
+        request(inputs, DRAWN, "r-2", "u-2", 30);
+        request(inputs, DRAWN, "r-1", "u-1", 40);
+        request(inputs, DRAWN, "r-2", "u-2", 30);
+        request(inputs, DRAWN, "r-6", "u-6", 160);
+        Instant due = T0.plusMillis(350);
+        inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+        request(inputs, DRAWN, "r-8", "u-8", 430);
+        request(inputs, DRAWN, "r-5", "u-5", 90);
+        return inputs;
+    }
+
+    /** Waits for the processor's draw (see {@link #findsNoDifferenceInADrawThatTheProcessorPublishes}). */
+    @Example
+    void aDrawDecidesEntrantsByTheSeedHeldRequestsAfterItAndALateEntrantFirstCome() throws IOException {
+        Inputs inputs = aDraw();
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        Instant windowEnd = DRAW_OPENS.plusSeconds(1);
+        assertThat(outputs.decisionValues()).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::drawRank)
+                .containsExactly(
+                        tuple("r-4", IssuingOutcome.IN_DRAW, null), tuple("r-3", IssuingOutcome.IN_DRAW, null),
+                        tuple("r-2", IssuingOutcome.IN_DRAW, null), tuple("r-1", IssuingOutcome.IN_DRAW, null),
+                        tuple("r-2", IssuingOutcome.IN_DRAW, null),
+                        tuple("r-1", IssuingOutcome.ISSUED, 1), tuple("r-2", IssuingOutcome.WAITLISTED, 2),
+                        tuple("r-4", IssuingOutcome.NOT_DRAWN, 3), tuple("r-3", IssuingOutcome.NOT_DRAWN, 4),
+                        tuple("r-6", IssuingOutcome.SOLD_OUT, null), tuple("r-8", IssuingOutcome.SOLD_OUT, null),
+                        tuple("r-5", IssuingOutcome.SOLD_OUT, null));
+        assertThat(outputs.decisionValues().subList(5, 9)).extracting(CouponDecision::decidedAt).containsOnly(windowEnd);
+        assertConsistent(inputs, outputs);
+    }
+
+    /**
+     * Limit 1, waitlist 1: the draw issues u-1's coupon and puts u-2 on the waitlist; u-1 returns the
+     * coupon and u-2 is served (an ordinary serving decision, without a rank); u-2's request published
+     * again afterwards hears that served decision as it was published (docs/fair-opening.md), not with
+     * the draw's rank added. Waits for the processor's draw.
+     */
+    @Example
+    void aServedEntrantsRequestReDeliveredHearsTheServedDecisionAsPublished() throws IOException {
+        var inputs = new Inputs();
+        inputs.add(TOPICS.events(), DRAWN, new EventDefinition(DRAWN, 1, DRAW_OPENS, null, 1, null)
+                .withDraw(new DrawWindow(1, null, SEEDS.get(0))), T0);
+        request(inputs, DRAWN, "r-1", "u-1", 10);
+        request(inputs, DRAWN, "r-2", "u-2", 31);
+        Instant due = T0.plusMillis(350);
+        inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+        action(inputs, DRAWN, "x-1", "u-1", ActionType.RETURN, null, 362);
+        request(inputs, DRAWN, "r-3", "u-3", 400);
+        request(inputs, DRAWN, "r-2", "u-2", 31);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).last()
+                .isEqualTo(new CouponDecision("r-2", DRAWN, "u-2", IssuingOutcome.ISSUED, 2, T0.plusMillis(362), null, null, null));
+        assertConsistent(inputs, outputs);
+    }
+
+    /** Waits for the processor's draw (see {@link #findsNoDifferenceInADrawThatTheProcessorPublishes}). */
+    @Example
+    void namesADrawDecisionAlteredByHand() throws IOException {
+        Inputs inputs = aDraw();
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+        int notDrawn = outputs.decisionValues().indexOf(outputs.decisionValues().stream()
+                .filter(d -> d.outcome() == IssuingOutcome.NOT_DRAWN && d.userId().equals("u-3")).findFirst().orElseThrow());
+        // u-3, ranked 4th of 4, published as the winner of coupon 1
+        Outputs altered = outputs.withDecision(notDrawn, d -> new CouponDecision(d.requestId(), d.eventId(), d.userId(), IssuingOutcome.ISSUED,
+                1, d.decidedAt(), null, null, null, 1, d.entrants()));
+
+        assertThat(differencesIn(inputs, altered)).anySatisfy(line -> assertThat(line).isEqualTo(
+                "coupon-decisions partition 0 offset " + notDrawn + ": event d: the draw ranks u-3 4th of 4 by the seed: NOT_DRAWN;"
+                        + " coupon-decisions says ISSUED coupon 1 (rank 1 of 4) (request r-3, coupon-requests partition 0 offset 1)"));
     }
 
     // ---- the processor, the audit ----

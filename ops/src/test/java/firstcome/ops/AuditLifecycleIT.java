@@ -9,6 +9,7 @@ import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.CouponState;
+import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
@@ -62,6 +63,12 @@ class AuditLifecycleIT {
     private static final int PARTITIONS = 6;
     private static final Instant OPENS = Instant.parse("2026-01-05T10:00:00Z");
     private static final Instant VALID_UNTIL = OPENS.plusSeconds(3600);
+    /** The draw window of {@link #drawSale}: its opening, its end, its coupons' validity. */
+    private static final Instant DRAW_OPENS = OPENS.plus(java.time.Duration.ofHours(2));
+    private static final Instant WINDOW_END = DRAW_OPENS.plusSeconds(10);
+    private static final Instant DRAW_VALID_UNTIL = DRAW_OPENS.plusSeconds(3600);
+    /** A seed that ranks u-1, u-2, u-4, u-3 (SHA-256 of its bytes and the user id, ascending). */
+    private static final String SEED = "00".repeat(31) + "2a";
     private static final String PROCESSOR_GROUP = "audit-it-processor";
     private static final String SINK_GROUP = "audit-it-sink";
 
@@ -108,7 +115,7 @@ class AuditLifecycleIT {
     void findsALifecycleThatFollowsTheRulesConsistent() throws Exception {
         // given: limit 1, waitlist 1; u-1 gets the coupon, u-2 waits, u-3 is sold out; u-1 redeems,
         // cancels, returns; u-2 is served coupon 2 at the return
-        String event = "life-" + UUID.randomUUID();
+        String event = eventIn("life-", 0);
         define(event, 1, 1);
         request(event, "r-1", "u-1", 1);
         request(event, "r-2", "u-2", 2);
@@ -147,7 +154,7 @@ class AuditLifecycleIT {
     @Test
     void namesTheChangeThatRedeemedACouponAfterItsValidity() throws Exception {
         // given: the coupon's redemption an hour and a millisecond after the opening, past its validity, published as REDEEMED
-        String event = "late-" + UUID.randomUUID();
+        String event = eventIn("late-", 1);
         long late = VALID_UNTIL.toEpochMilli() - OPENS.toEpochMilli() + 1;
         define(event, 1, 0);
         request(event, "r-1", "u-1", 1);
@@ -172,6 +179,85 @@ class AuditLifecycleIT {
         assertThat(audit.exitStatus()).isEqualTo(Audit.DISCREPANCIES);
     }
 
+    /**
+     * A fair opening, limit 1, waitlist 1, a 10 s window two hours after the other tests' openings (so
+     * that the records of every test's events sharing a partition are stamped in the order they are
+     * written), drawn by a seed that ranks u-1, u-2, u-4, u-3: they apply in the order u-4, u-3, u-2,
+     * u-1; u-6 just after the window (held for the draw); the ingress's tick at the window's end plus
+     * the grace; u-8 after it; then u-5, stamped inside the window, appended after the draw (a slower
+     * ingress's). {@code u4} is what coupon-decisions says of u-4, whom the draw ranks 3rd: NOT_DRAWN.
+     */
+    private void drawSale(String event, CouponDecision u4) throws Exception {
+        send(topics.events(), event, new EventDefinition(event, 1, DRAW_OPENS, null, 1, DRAW_VALID_UNTIL)
+                .withDraw(new DrawWindow(10, null, SEED)), DRAW_OPENS.minusSeconds(60));
+        String[][] requests = {{"r-4", "u-4", "1000"}, {"r-3", "u-3", "2000"}, {"r-2", "u-2", "3000"}, {"r-1", "u-1", "4000"},
+                {"r-6", "u-6", "10100"}, {"tick", null, "10250"}, {"r-8", "u-8", "10300"}, {"r-5", "u-5", "9990"}};
+        for (String[] request : requests) {
+            Instant at = DRAW_OPENS.plusMillis(Long.parseLong(request[2]));
+            if (request[1] == null) {
+                send(topics.actions(), event, CouponAction.tick(event, at), at);
+            } else {
+                send(topics.requests(), event, new CouponRequest(request[0], event, request[1], at), at);
+            }
+        }
+        drawDecision(event, "r-4", "u-4", IssuingOutcome.IN_DRAW, null, DRAW_OPENS.plusMillis(1_000), null);
+        drawDecision(event, "r-3", "u-3", IssuingOutcome.IN_DRAW, null, DRAW_OPENS.plusMillis(2_000), null);
+        drawDecision(event, "r-2", "u-2", IssuingOutcome.IN_DRAW, null, DRAW_OPENS.plusMillis(3_000), null);
+        drawDecision(event, "r-1", "u-1", IssuingOutcome.IN_DRAW, null, DRAW_OPENS.plusMillis(4_000), null);
+        drawDecision(event, "r-1", "u-1", IssuingOutcome.ISSUED, 1, WINDOW_END, 1);
+        drawDecision(event, "r-2", "u-2", IssuingOutcome.WAITLISTED, null, WINDOW_END, 2);
+        send(topics.decisions(), event, u4, WINDOW_END);
+        drawDecision(event, "r-3", "u-3", IssuingOutcome.NOT_DRAWN, null, WINDOW_END, 4);
+        drawDecision(event, "r-6", "u-6", IssuingOutcome.SOLD_OUT, null, DRAW_OPENS.plusMillis(10_100), null);
+        drawDecision(event, "r-8", "u-8", IssuingOutcome.SOLD_OUT, null, DRAW_OPENS.plusMillis(10_300), null);
+        drawDecision(event, "r-5", "u-5", IssuingOutcome.SOLD_OUT, null, DRAW_OPENS.plusMillis(9_990), null);
+        send(topics.issued(), event, new IssuedCoupon(event, "u-1", 1, "r-1", WINDOW_END, DRAW_VALID_UNTIL), WINDOW_END);
+        try (var insert = db.prepareStatement("INSERT INTO coupon (event_id, user_id, coupon_no, request_id, issued_at, state, order_id,"
+                + " valid_until, updated_at, version) VALUES (?, 'u-1', 1, 'r-1', ?, 'ISSUED', NULL, ?, ?, 0)")) {
+            insert.setString(1, event);
+            insert.setString(2, CouponWriter.issuedAtText(WINDOW_END));
+            insert.setString(3, CouponWriter.issuedAtText(DRAW_VALID_UNTIL));
+            insert.setString(4, CouponWriter.issuedAtText(WINDOW_END));
+            insert.executeUpdate();
+        }
+        gate(event, 2, "u-1", "u-2");
+        caughtUp();
+    }
+
+    @Test
+    void findsADrawThatFollowsTheRulesConsistent() throws Exception {
+        // given
+        String event = eventIn("draw-", 2);
+        drawSale(event, new CouponDecision("r-4", event, "u-4", IssuingOutcome.NOT_DRAWN, null, WINDOW_END, null, null, null, 3, 4));
+
+        // when
+        var audit = audit(event);
+
+        // then
+        assertThat(audit.report()).contains("OK    " + event)
+                .contains("drawn at 2026-01-05T12:00:10Z by the seed of commitment " + new DrawWindow(10, null, SEED).commitment()
+                        + ": 4 entrant(s) ranked, 1 issued, 1 waitlisted, 2 not drawn; 1 request(s) held for the draw, 1 tick(s)")
+                .contains("audit: 1 draw(s) checked, 4 entrant(s) ranked again by their seeds")
+                .contains("audit: 1 event(s), all consistent");
+        assertThat(audit.exitStatus()).isZero();
+    }
+
+    @Test
+    void namesADrawDecisionAlteredByHand() throws Exception {
+        // given: u-4, ranked 3rd of 4, published as waitlisted 2nd
+        String event = eventIn("draw-", 3);
+        drawSale(event, new CouponDecision("r-4", event, "u-4", IssuingOutcome.WAITLISTED, null, WINDOW_END, null, null, null, 2, 4));
+
+        // when
+        var audit = audit(event);
+
+        // then
+        assertThat(audit.report()).contains("FAIL  " + event)
+                .contains(": event " + event + ": the draw ranks u-4 3rd of 4 by the seed: NOT_DRAWN; coupon-decisions says WAITLISTED"
+                        + " (rank 2 of 4) (request r-4, coupon-requests partition ");
+        assertThat(audit.exitStatus()).isEqualTo(Audit.DISCREPANCIES);
+    }
+
     // ---- the records, as the ingress, the processor, the sink and the gate write them ----
 
     private record Result(int exitStatus, String report) {
@@ -185,6 +271,20 @@ class AuditLifecycleIT {
         String report = out.toString(UTF_8);
         System.out.println("---- audit --event " + event + " -> exit " + status + "\n" + report);
         return new Result(status, report);
+    }
+
+    /**
+     * An event id starting with {@code prefix} whose records go to partition {@code partition}: each test
+     * keeps a partition of its own, so that no test's records move the stream time another test's event
+     * is decided at (a draw, a closing by stream time).
+     */
+    private static String eventIn(String prefix, int partition) {
+        while (true) {
+            String id = prefix + UUID.randomUUID();
+            if (Utils.toPositive(Utils.murmur2(id.getBytes(UTF_8))) % PARTITIONS == partition) {
+                return id;
+            }
+        }
     }
 
     private Map<String, String> env() {
@@ -217,6 +317,13 @@ class AuditLifecycleIT {
             String orderId) throws Exception {
         send(topics.decisions(), event, new CouponDecision(id, event, user, outcome, couponNo, at(at), action, orderId,
                 couponNo == null ? null : VALID_UNTIL), at(at));
+    }
+
+    /** A decision of the draw's event: with {@code rank}, one of the draw's (of 4 entrants). */
+    private void drawDecision(String event, String requestId, String user, IssuingOutcome outcome, Integer couponNo, Instant at,
+            Integer rank) throws Exception {
+        send(topics.decisions(), event, new CouponDecision(requestId, event, user, outcome, couponNo, at, null, null,
+                couponNo == null ? null : DRAW_VALID_UNTIL, rank, rank == null ? null : 4), at);
     }
 
     private void issued(String event, int couponNo, String user, String requestId, long at) throws Exception {

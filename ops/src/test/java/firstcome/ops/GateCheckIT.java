@@ -18,7 +18,10 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
-/** The audit reads the gate's keys of every event from one Redis, or from a Redis Cluster where the events spread over three masters. */
+/**
+ * The audit reads the gate's keys of every event (the users, the count, the pending requests, the
+ * draw's entrants) from one Redis, or from a Redis Cluster where the events spread over three masters.
+ */
 @ExtendWith(InfrastructureExtension.class)
 class GateCheckIT {
 
@@ -34,6 +37,7 @@ class GateCheckIT {
                 ingress.sadd(prefix + "users", "a", "b");
                 ingress.set(prefix + "count", "2");
                 ingress.hset(prefix + "pending", "b", "{\"requestId\":\"r-b\"}");
+                ingress.hset(prefix + "entrants", "a", "r-a");
             }
         }
 
@@ -41,7 +45,8 @@ class GateCheckIT {
         try (GateCheck gate = GateCheck.connect(address)) {
             // then
             for (String event : events) {
-                assertThat(gate.read(event)).isEqualTo(new GateCheck.GateState(Set.of("a", "b"), 2, Map.of("b", "{\"requestId\":\"r-b\"}")));
+                assertThat(gate.read(event)).isEqualTo(new GateCheck.GateState(Set.of("a", "b"), 2, Map.of("b", "{\"requestId\":\"r-b\"}"),
+                        Set.of(), Map.of("a", "r-a")));
             }
             assertThat(gate.read("audit-never-seen")).isEqualTo(new GateCheck.GateState(Set.of(), 0, Map.of()));
         }
