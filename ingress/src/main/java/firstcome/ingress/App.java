@@ -294,7 +294,7 @@ public final class App implements AutoCloseable {
             reconciler.start();
             // The draws' ticks (docs/fair-opening.md): into coupon-actions at each window's end, until drawn.
             var ticks = resources.open(new DrawTicker(catalog, publisher, processor, Clock.systemUTC(),
-                    Scheduler.singleThread("ingress-draw-ticks"), registry));
+                    Scheduler.singleThread("ingress-draw-ticks"), registry, own::sendsEnded));
             ticks.start();
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild, actions);

@@ -77,7 +77,7 @@ public final class LifecycleRules {
     public static Ruling request(EventDefinition event, EventTally tally, Decision latest, CouponRequest request,
             Instant at) {
         if (latest != null && latest.requestId().equals(request.requestId())) {
-            return new Ruling(again(tally, latest, request), tally, null, null, null);
+            return new Ruling(again(event, tally, latest, request), tally, null, null, null);
         }
         boolean takesAPlace = latest != null && latest.takesAPlace();
         IssuingOutcome outcome = IssuingRules.decide(event, tally.live(), takesAPlace, at);
@@ -125,7 +125,7 @@ public final class LifecycleRules {
     public static Ruling entrant(EventDefinition event, EventTally tally, Decision latest, CouponRequest request,
             Instant at) {
         if (latest != null && latest.requestId().equals(request.requestId())) {
-            return new Ruling(again(tally, latest, request), tally, null, null, null);
+            return new Ruling(again(event, tally, latest, request), tally, null, null, null);
         }
         String eventId = request.eventId();
         if (latest != null && latest.takesAPlace()) {
@@ -145,12 +145,16 @@ public final class LifecycleRules {
 
     /**
      * A re-delivered request's decision: the latest decision of the user again, as it was published (with
-     * the user's rank among the draw's entrants when the draw decided it).
+     * the user's rank among the draw's entrants when the draw decided it). A user the draw put on the
+     * waitlist and who was served later keeps their rank in the stored state (their status shows it), but
+     * the decision that served them carried none: it is told apart by its time, since the draw's decisions
+     * are stamped with the window's end and a serving comes with a later record.
      */
-    private static CouponDecision again(EventTally tally, Decision latest, CouponRequest request) {
+    private static CouponDecision again(EventDefinition event, EventTally tally, Decision latest, CouponRequest request) {
         Integer rank = latest.drawRank();
         boolean drawn = rank != null && latest.outcome() != IssuingOutcome.IN_DRAW
-                && tally.drawState().entrants() >= rank;
+                && tally.drawState().entrants() >= rank
+                && event != null && latest.decidedAt().equals(event.drawEndsAt());
         return new CouponDecision(request.requestId(), request.eventId(), request.userId(), latest.outcome(),
                 latest.couponNo(), latest.decidedAt(), null, null, latest.wasIssued() ? latest.validUntil() : null,
                 drawn ? rank : null, drawn ? Math.toIntExact(tally.drawState().entrants()) : null);

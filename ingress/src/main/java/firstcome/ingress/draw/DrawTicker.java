@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class DrawTicker implements AutoCloseable {
     public static final Duration PAST_GRACE = Duration.ofMillis(10);
     /** How often an event not drawn yet is ticked again. */
     public static final Duration EVERY = Duration.ofSeconds(5);
+    /** How long a tick waits for this ingress's sends of the event still in flight. */
+    public static final Duration SENDS_WAIT = Duration.ofMillis(500);
     /** How long after the window's end the ticks stop, drawn or not. */
     public static final Duration AT_MOST = Duration.ofMinutes(10);
     /** How often a starting ingress checks whether the catalog has read coupon-events up to its end. */
@@ -59,6 +62,8 @@ public final class DrawTicker implements AutoCloseable {
     private final Scheduler scheduler;
     private final Counter published;
     private final Counter failed;
+    /** Completes once this ingress's sends of the event in flight have ended (see {@link #publish}). */
+    private final Function<EventId, CompletableFuture<Void>> sendsEnded;
     /** The events with ticks to come, by id; only touched on the scheduler's thread. */
     private final Map<String, Plan> plans = new HashMap<>();
     private boolean loaded;
@@ -66,6 +71,16 @@ public final class DrawTicker implements AutoCloseable {
 
     public DrawTicker(EventCatalog catalog, Publisher publisher, TallyLookup tallies, Clock clock, Scheduler scheduler,
             MeterRegistry registry) {
+        this(catalog, publisher, tallies, clock, scheduler, registry, event -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * {@code sendsEnded}: this ingress's sends of the event still in flight ({@code OwnRequests#sendsEnded}),
+     * which a tick waits for (at most {@link #SENDS_WAIT}).
+     */
+    public DrawTicker(EventCatalog catalog, Publisher publisher, TallyLookup tallies, Clock clock, Scheduler scheduler,
+            MeterRegistry registry, Function<EventId, CompletableFuture<Void>> sendsEnded) {
+        this.sendsEnded = sendsEnded;
         this.catalog = catalog;
         this.publisher = publisher;
         this.tallies = tallies;
@@ -180,7 +195,31 @@ public final class DrawTicker implements AutoCloseable {
         plan.next = later(() -> tick(event, generation, true), Duration.between(clock.instant(), tickedAt.plus(EVERY)));
     }
 
+    /**
+     * Publishes a tick once this ingress's requests of the event still on their way to the broker have
+     * been acknowledged (or failed), waiting at most {@link #SENDS_WAIT}: an entrant stamped inside the
+     * window is then in {@code coupon-requests} before the tick is even sent, so the streams-processor,
+     * which reads the two topics in record-time order while it has records of both, reads the entrant
+     * first, live as in a replay. (An entrant of another ingress, or one acknowledged later than that,
+     * can still come after the tick: docs/fair-opening.md, "Limits".)
+     */
     private void publish(EventId event) {
+        CompletableFuture<Void> ended;
+        try {
+            ended = sendsEnded.apply(event);
+        } catch (RuntimeException e) {
+            ended = CompletableFuture.completedFuture(null);
+        }
+        var ready = new CompletableFuture<Void>();
+        Future<?> timeout = later(() -> ready.complete(null), SENDS_WAIT);
+        ended.whenComplete((done, failure) -> {
+            timeout.cancel(false);
+            ready.complete(null);
+        });
+        ready.whenComplete((done, failure) -> publishNow(event));
+    }
+
+    private void publishNow(EventId event) {
         Instant at = clock.instant();
         CompletableFuture<Long> sent;
         try {

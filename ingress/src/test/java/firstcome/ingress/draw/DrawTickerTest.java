@@ -90,6 +90,30 @@ class DrawTickerTest {
     }
 
     @Test
+    void waitsForThisIngresssSendsOfTheEventStillInFlightBeforeTicking() {
+        // given: a send of the event still on its way to the broker when the first tick is due
+        var inFlight = new CompletableFuture<Void>();
+        try (var waiting = new DrawTicker(catalog, publisher, event -> CompletableFuture.completedFuture(Optional.empty()),
+                time, time, registry, event -> inFlight)) {
+            Instant windowEnd = START.plusSeconds(10);
+            define(withWindow("busy", START, 10));
+            catalog.markLoaded();
+            waiting.start();
+
+            // when: the tick's time comes
+            time.advanceTo(windowEnd.plus(FIRST));
+            // then: no tick while the send is in flight
+            assertThat(publisher.actions).isEmpty();
+
+            // when: the send is acknowledged
+            inFlight.complete(null);
+            // then: the tick follows it, stamped after the grace
+            assertThat(publisher.actions).hasSize(1);
+            assertThat(publisher.actions.get(0).timestamp()).isAfterOrEqualTo(windowEnd.plus(DrawWindow.GRACE));
+        }
+    }
+
+    @Test
     void stopsTenMinutesAfterTheWindowsEndWhenNeverDrawn() {
         Instant windowEnd = START.plusSeconds(10);
         define(withWindow("stuck", START, 10));
