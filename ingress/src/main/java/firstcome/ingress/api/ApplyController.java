@@ -100,13 +100,14 @@ public final class ApplyController {
             return;
         }
         var drawn = draws.drawn(definition);
+        boolean windowOver = !clock.instant().isBefore(definition.drawEndsAt());
         if (drawn.isDone()) {
-            Answer.ok(EventInfo.withDraw(definition, remaining, drawn.join())).writeTo(ctx);
+            Answer.ok(EventInfo.withDraw(definition, remaining, drawn.join(), windowOver)).writeTo(ctx);
             return;
         }
         ctx.future(() -> drawn.copy()
                 .completeOnTimeout(Optional.empty(), REVEAL_WAIT_MS, TimeUnit.MILLISECONDS)
-                .thenAccept(summary -> Answer.ok(EventInfo.withDraw(definition, remaining, summary)).writeTo(ctx)));
+                .thenAccept(summary -> Answer.ok(EventInfo.withDraw(definition, remaining, summary, windowOver)).writeTo(ctx)));
     }
 
     /**
@@ -364,10 +365,18 @@ public final class ApplyController {
          * An event with a draw window: revealed once {@code drawn}; before that nothing has been handed
          * out, so {@code remaining} is the limit.
          */
-        static EventInfo withDraw(EventDefinition definition, long remaining, Optional<Tally.DrawSummary> drawn) {
+        /**
+         * The info of an event with a draw window: while the window is open nothing is handed out, so
+         * {@code remaining} is the limit (the gate's count holds entrants, who may outnumber the coupons);
+         * once it is over the gate's count tells, drawn or not: it holds every entrant until the draw frees
+         * the places of those not drawn, so it reads 0 when the draw will give every coupon away.
+         */
+        static EventInfo withDraw(EventDefinition definition, long remaining, Optional<Tally.DrawSummary> drawn,
+                boolean windowOver) {
+            long shown = windowOver || drawn.isPresent() ? remaining : definition.limit();
             return drawn.isPresent()
-                    ? of(definition, remaining, DrawInfo.of(definition, drawn.get(), false))
-                    : of(definition, definition.limit(), DrawInfo.of(definition));
+                    ? of(definition, shown, DrawInfo.of(definition, drawn.get(), false))
+                    : of(definition, shown, DrawInfo.of(definition));
         }
     }
 }

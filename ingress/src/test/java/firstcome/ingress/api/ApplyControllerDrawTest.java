@@ -68,6 +68,22 @@ class ApplyControllerDrawTest {
     }
 
     @Test
+    void countsTheGatesPlacesAsRemainingOnceTheWindowIsOverEvenBeforeTheReveal() {
+        ended();
+        answering(Optional.of(tally(new Tally.DrawSummary(7, null, null, null))));
+        api.test((server, client) -> {
+            for (String user : new String[] {"a", "b", "c"}) {
+                ApiFixture.apply(client, "fair", user);
+            }
+
+            Response response = client.get("/events/fair");
+
+            assertThat(json(response).get("draw").has("seed")).isFalse();
+            assertThat(json(response).get("remaining").asLong()).as("the gate's count after the window").isEqualTo(97);
+        });
+    }
+
+    @Test
     void revealsTheSeedAndTheResultsOnceTheTallySaysDrawn() {
         ended();
         answering(Optional.of(tally(new Tally.DrawSummary(12345, DRAWN_AT, "00ff", "0fff"))));
