@@ -98,7 +98,7 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         // Every state of the coupon lifecycle is passed on as the processor holds it; PENDING is the
         // ingress's own answer and NOT_APPLIED comes as a 404, so neither is expected in a 200.
         return switch (status.outcome()) {
-            case ISSUED, REDEEMED, RETURNED, EXPIRED, WAITLISTED, REJECTED -> Optional.of(status);
+            case ISSUED, REDEEMED, RETURNED, EXPIRED, WAITLISTED, REJECTED, IN_DRAW -> Optional.of(status);
             case PENDING, NOT_APPLIED -> throw ApiException.unavailable("the streams-processor gave an unexpected answer");
         };
     }

@@ -65,6 +65,7 @@ class HostileInputTest {
                     case REDEEM -> IssuingOutcome.REDEEMED;
                     case UNREDEEM -> IssuingOutcome.ISSUED;
                     case RETURN -> IssuingOutcome.RETURNED;
+                    case TICK -> throw new IllegalStateException("a tick gets no decision, and no shop route sends one");
                 }, 1, action.receivedAt(), action.action(), action.action() == ActionType.REDEEM ? action.orderId() : null, null));
         server = api.app().start(0);
     }

@@ -43,6 +43,7 @@ class ShopControllerTest {
             case REDEEM -> decision(action, IssuingOutcome.REDEEMED, action.orderId());
             case UNREDEEM -> decision(action, IssuingOutcome.ISSUED, null);
             case RETURN -> decision(action, IssuingOutcome.RETURNED, null);
+            case TICK -> throw new IllegalStateException("a tick gets no decision, and no shop route sends one");
         });
     }
 
