@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -176,7 +177,12 @@ public final class ShopperVerifier {
             return WRONG_ISSUER;
         }
         if (text.startsWith("JWT missing required claims")) {
-            return MISSING_CLAIMS;
+            // "JWT missing required claims: [iss, sub]": an exactly matched iss is required too.
+            List<String> missing = Arrays.asList(text.substring(text.indexOf(':') + 1).replaceAll("[\\[\\]\\s]", "").split(","));
+            if (missing.contains("exp") || missing.contains("sub")) {
+                return MISSING_CLAIMS;
+            }
+            return missing.contains("iss") ? WRONG_ISSUER : missing.contains("aud") ? WRONG_AUDIENCE : MALFORMED;
         }
         if (text.startsWith("Expired JWT")) {
             return EXPIRED;
