@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import firstcome.contract.StartupFailure;
+import firstcome.ingress.identity.ShopperIdentityConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +46,8 @@ class AppShopperIdentityTest {
                 .startsWith("on, HS256 with SHOPPER_JWT_SECRET").contains("issuer https://shop")
                 .doesNotContain(ApiFixture.SHOPPER_SECRET);
         assertThat(App.shopperIdentities(ApiFixture.config(Map.of()).shopperIdentity())).startsWith("off");
-        assertThat(App.shopperIdentities(new firstcome.ingress.identity.ShopperIdentityConfig(java.util.Optional.empty(),
-                java.util.Optional.of(jwks), java.util.Optional.empty(), java.util.Optional.empty())))
+        assertThat(App.shopperIdentities(new ShopperIdentityConfig(Optional.empty(),
+                Optional.of(jwks), Optional.empty(), Optional.empty())))
                 .isEqualTo("on, RS256/ES256 with the JWKS file " + jwks);
     }
 }

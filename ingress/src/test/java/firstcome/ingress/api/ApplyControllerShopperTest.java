@@ -15,6 +15,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import firstcome.contract.Json;
 import firstcome.ingress.ApiFixture;
@@ -97,7 +99,7 @@ class ApplyControllerShopperTest {
         api.defineOpen("sale", 10);
         String forged = sign(shopperClaims("alice").build(), "another-secret-of-at-least-32-bytes!!");
         String expired = shopperToken(shopperClaims("alice").expirationTime(Date.from(NOW.minusSeconds(60))).build());
-        String unsigned = new com.nimbusds.jwt.PlainJWT(shopperClaims("alice").build()).serialize();
+        String unsigned = new PlainJWT(shopperClaims("alice").build()).serialize();
         api.testWithShopperIdentities((server, client) -> {
             for (String token : List.of(forged, expired, unsigned, "not-a-jwt")) {
                 Response response = applyAs(client, "sale", "{}", bearer(token));
@@ -273,7 +275,7 @@ class ApplyControllerShopperTest {
         return Map.of("Cookie", ShopperVerifier.COOKIE + "=" + token);
     }
 
-    private static String sign(com.nimbusds.jwt.JWTClaimsSet claims, String secret) {
+    private static String sign(JWTClaimsSet claims, String secret) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));

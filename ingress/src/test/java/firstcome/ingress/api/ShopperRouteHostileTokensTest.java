@@ -26,6 +26,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -130,7 +131,7 @@ class ShopperRouteHostileTokensTest {
                 .filter((shopper, owner, cookie) -> !shopper.equals(owner))
                 .as((shopper, owner, cookie) -> new Attempt("another shopper's status", valid(shopper), cookie, null, owner));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, invalid), net.jqwik.api.Tuple.of(1, otherBodyId), net.jqwik.api.Tuple.of(1, otherStatus));
+                Tuple.of(6, invalid), Tuple.of(1, otherBodyId), Tuple.of(1, otherStatus));
     }
 
     private static final char[] BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
