@@ -5,6 +5,7 @@ import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.contract.Resources;
 import firstcome.contract.ServiceMain;
+import firstcome.contract.StartupFailure;
 import firstcome.contract.Topics;
 import firstcome.ingress.api.AdminController;
 import firstcome.ingress.api.ActionWaiters;
@@ -18,6 +19,7 @@ import firstcome.ingress.api.Failures;
 import firstcome.ingress.api.IngressMetrics;
 import firstcome.ingress.api.JsonErrorHandler;
 import firstcome.ingress.api.ShopController;
+import firstcome.ingress.api.Shoppers;
 import firstcome.ingress.catalog.CatalogFollower;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.catalog.Retirement;
@@ -35,6 +37,8 @@ import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.gate.OwnRequests;
 import firstcome.ingress.gate.RedisGate;
 import firstcome.ingress.gate.SoldOutShortcut;
+import firstcome.ingress.identity.ShopperIdentityConfig;
+import firstcome.ingress.identity.ShopperVerifier;
 import firstcome.ingress.kafka.KafkaProbe;
 import firstcome.ingress.kafka.Probe;
 import firstcome.ingress.kafka.Publisher;
@@ -59,6 +63,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,7 +119,13 @@ public final class App implements AutoCloseable {
         this.resources = resources;
     }
 
+    /** The HTTP app, with the shopper verifier of the configuration (by the dependencies' clock). */
     public static Javalin create(IngressConfig config, Dependencies deps) {
+        return create(config, deps, shopperVerifier(config, deps.clock()));
+    }
+
+    /** The HTTP app; {@code verifier} present turns shopper identities on (docs/identities.md). */
+    public static Javalin create(IngressConfig config, Dependencies deps, Optional<ShopperVerifier> verifier) {
         var metrics = new IngressMetrics(deps.registry());
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
@@ -128,8 +139,9 @@ public final class App implements AutoCloseable {
         var draws = new DrawResults(deps.tallies(), deps.clock());
         deps.catalog().onChange(draws::changed);
         deps.catalog().onRetired(draws::retire);
+        var shoppers = new Shoppers(verifier, BearerToken.shop(config.shopToken()));
         var apply = new ApplyController(deps.catalog(), deps.gate(), deps.publisher(), deps.own(), deps.rebuild(), shortcut, deps.statuses(),
-                metrics, answers, deps.clock(), deps.background(), draws);
+                metrics, answers, deps.clock(), deps.background(), draws, shoppers);
         var adminToken = BearerToken.admin(config.adminToken());
         var admin = new AdminController(adminToken, deps.catalog(), deps.gate(), deps.publisher(),
                 deps.clock(), deps.background());
@@ -169,6 +181,8 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/events/{eventId}", apply::event);
             cfg.routes.post("/events/{eventId}/applications", apply::apply);
             cfg.routes.get("/events/{eventId}/applications/{userId}", apply::status);
+            // Who the request's token says the shopper is (docs/identities.md); 404 with identities off.
+            cfg.routes.get("/shopper", shoppers::shopper);
             cfg.routes.put("/admin/events/{eventId}", admin::define);
             // The shop's backend (docs/lifecycle.md): each answers from the streams-processor's decision.
             cfg.routes.post("/shop/events/{eventId}/coupons/{userId}/redeem", shop::redeem);
@@ -254,6 +268,9 @@ public final class App implements AutoCloseable {
         log.info("starting the ingress with {}", config);
         // Kafka refusing the credentials ends the start here, in one line, before any client retries.
         config.kafka().checkAtStart();
+        // A JWKS file that cannot be used ends the start here, in one line, like any other bad setting.
+        Optional<ShopperVerifier> verifier = shopperVerifier(config, Clock.systemUTC());
+        log.info("shopper identities: {}", shopperIdentities(config.shopperIdentity()));
         Topics topics = Topics.standard();
         Resources resources = new Resources();
         try {
@@ -298,7 +315,7 @@ public final class App implements AutoCloseable {
             ticks.start();
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild, actions);
-            Javalin http = create(config, deps);
+            Javalin http = create(config, deps, verifier);
             resources.onClose(http::stop);
             http.start();
             log.info("ingress listening on {}:{}", config.httpHost(), http.port());
@@ -307,6 +324,24 @@ public final class App implements AutoCloseable {
             resources.close();
             throw e;
         }
+    }
+
+    /** The verifier of {@code SHOPPER_JWT_*}, empty when identities are off; a file or setting it cannot use is a {@link StartupFailure}. */
+    static Optional<ShopperVerifier> shopperVerifier(IngressConfig config, Clock clock) {
+        try {
+            return ShopperVerifier.create(config.shopperIdentity(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        }
+    }
+
+    /** Whether and how shoppers sign in, for the start's log: never the secret. */
+    static String shopperIdentities(ShopperIdentityConfig identity) {
+        String kind = identity.secret().isPresent() ? "on, HS256 with SHOPPER_JWT_SECRET"
+                : identity.jwks().isPresent() ? "on, RS256/ES256 with the JWKS file " + identity.jwks().get()
+                : "off (applications name their userId; set SHOPPER_JWT_SECRET or SHOPPER_JWT_JWKS to turn them on)";
+        return kind + identity.issuer().map(issuer -> ", issuer " + issuer).orElse("")
+                + identity.audience().map(audience -> ", audience " + audience).orElse("");
     }
 
     private static void moveExpiry(Gate gate, EventDefinition definition) {

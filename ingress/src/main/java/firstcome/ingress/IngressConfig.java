@@ -5,6 +5,7 @@ import firstcome.contract.KafkaConnection;
 import firstcome.contract.RedisAddress;
 import firstcome.ingress.edge.EdgeLimits;
 import firstcome.ingress.gate.GateReconciler;
+import firstcome.ingress.identity.ShopperIdentityConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +38,8 @@ import java.util.Optional;
  * @param shopToken        {@code SHOP_TOKEN}; empty: every shop route call is refused (never logged, never in {@link #toString()})
  * @param actionTimeout    {@code INGRESS_ACTION_TIMEOUT_MS}: how long a shop route waits, from the call's arrival,
  *                         for the streams-processor's decision of its action before answering 503 UNCONFIRMED
+ * @param shopperIdentity  {@code SHOPPER_JWT_*}: whether and how shoppers prove who they are (docs/identities.md);
+ *                         the secret is never logged, never in {@link #toString()}
  */
 public record IngressConfig(
         KafkaConnection kafka,
@@ -59,7 +62,8 @@ public record IngressConfig(
         Duration reconcileAfter,
         Duration eventRetention,
         Optional<String> shopToken,
-        Duration actionTimeout) {
+        Duration actionTimeout,
+        ShopperIdentityConfig shopperIdentity) {
 
     /** The longest {@code INGRESS_ACTION_TIMEOUT_MS} taken: a shop's backend waits no longer for one call. */
     public static final Duration MAX_ACTION_TIMEOUT = Duration.ofMinutes(1);
@@ -97,7 +101,8 @@ public record IngressConfig(
                 settings.millis("INGRESS_RECONCILE_AFTER_MS", Duration.ZERO),
                 settings.eventRetention(),
                 settings.text("SHOP_TOKEN"),
-                settings.millis("INGRESS_ACTION_TIMEOUT_MS", Duration.ofMillis(3000)));
+                settings.millis("INGRESS_ACTION_TIMEOUT_MS", Duration.ofMillis(3000)),
+                ShopperIdentityConfig.fromEnv(settings));
     }
 
     public IngressConfig {
@@ -139,6 +144,7 @@ public record IngressConfig(
             throw new IllegalArgumentException("EVENT_RETENTION must not be negative, was " + eventRetention);
         }
         edge = edge == null ? EdgeLimits.DEFAULT : edge;
+        shopperIdentity = shopperIdentity == null ? ShopperIdentityConfig.OFF : shopperIdentity;
         // A live ingress hears from Kafka within delivery timeout + max block: a request pending
         // longer than that (plus a margin for settling it) was stranded by a dead one.
         Duration longestLiveWait = deliveryTimeout.plus(maxBlock).plusSeconds(1);
@@ -198,7 +204,8 @@ public record IngressConfig(
                 + ", reconcileAfter=" + reconcileAfter.toMillis() + "ms"
                 + ", eventRetention=" + eventRetention
                 + ", shopToken=" + (shopToken.isPresent() ? "(set)" : "(unset: shop routes disabled)")
-                + ", actionTimeout=" + actionTimeout.toMillis() + "ms]";
+                + ", actionTimeout=" + actionTimeout.toMillis() + "ms"
+                + ", " + shopperIdentity + "]";
     }
 
     private static URI httpUrl(String name, String value) {

@@ -28,7 +28,16 @@ import io.javalin.testtools.Response;
 import io.javalin.testtools.TestCase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -51,6 +60,8 @@ public final class ApiFixture {
     public static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
     public static final String TOKEN = "s3cret-token";
     public static final String SHOP_TOKEN = "sh0p-token";
+    /** The HS256 secret of {@link #appWithShopperIdentities()} (docs/identities.md). */
+    public static final String SHOPPER_SECRET = "a-shopper-secret-of-at-least-32-bytes";
 
     public final FakeGate gate = new FakeGate();
     public final FakePublisher publisher = new FakePublisher();
@@ -100,6 +111,43 @@ public final class ApiFixture {
 
     public Javalin app() {
         return app(config(Map.of("ADMIN_TOKEN", TOKEN, "SHOP_TOKEN", SHOP_TOKEN)));
+    }
+
+    /** The app with shopper identities on: HS256 with {@link #SHOPPER_SECRET}, verified by the app's clock. */
+    public Javalin appWithShopperIdentities() {
+        return app(config(Map.of("ADMIN_TOKEN", TOKEN, "SHOP_TOKEN", SHOP_TOKEN, "SHOPPER_JWT_SECRET", SHOPPER_SECRET)));
+    }
+
+    /** As {@link #test}, with shopper identities on ({@link #appWithShopperIdentities()}). */
+    public void testWithShopperIdentities(TestCase testCase) {
+        JavalinTest.test(appWithShopperIdentities(), testCase);
+    }
+
+    /** Claims a shop's sign-in would issue for {@code sub} at {@link #NOW}, valid for an hour. */
+    public static JWTClaimsSet.Builder shopperClaims(String sub) {
+        return new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(NOW.minusSeconds(60)))
+                .expirationTime(Date.from(NOW.plusSeconds(3600)));
+    }
+
+    /** An HS256 token of {@code claims} signed with {@link #SHOPPER_SECRET}. */
+    public static String shopperToken(JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+            jwt.sign(new MACSigner(SHOPPER_SECRET.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A valid token for {@code sub}, signed with {@link #SHOPPER_SECRET}. */
+    public static String shopperToken(String sub) {
+        return shopperToken(shopperClaims(sub).build());
+    }
+
+    /** {@code Authorization: Bearer <token>}. */
+    public static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
     }
 
     public Javalin app(IngressConfig config) {

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import firstcome.contract.RedisAddress;
+import firstcome.ingress.identity.ShopperIdentityConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IngressConfigTest {
 
@@ -126,6 +131,69 @@ class IngressConfigTest {
             assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_ACTION_TIMEOUT_MS", bad)))
                     .as(bad).hasMessageContaining("INGRESS_ACTION_TIMEOUT_MS");
         }
+    }
+
+    @Test
+    void leavesShopperIdentitiesOffUnlessASecretOrAJwksFileIsSet() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of("SHOPPER_JWT_SECRET", "  "));
+
+        assertThat(config.shopperIdentity()).isEqualTo(ShopperIdentityConfig.OFF);
+        assertThat(config.shopperIdentity().enabled()).isFalse();
+        assertThat(config.toString()).contains("shopperIdentity=(off");
+    }
+
+    @Test
+    void readsTheShopperSecretIssuerAndAudienceAndNeverShowsTheSecret() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of("SHOPPER_JWT_SECRET", "a-shop-secret-of-more-than-32-bytes!",
+                "SHOPPER_JWT_ISSUER", "https://shop.example", "SHOPPER_JWT_AUDIENCE", "firstcome"));
+
+        assertThat(config.shopperIdentity().secret()).contains("a-shop-secret-of-more-than-32-bytes!");
+        assertThat(config.shopperIdentity().issuer()).contains("https://shop.example");
+        assertThat(config.shopperIdentity().audience()).contains("firstcome");
+        assertThat(config.shopperIdentity().enabled()).isTrue();
+        assertThat(config.shopperIdentity().shortSecret()).isFalse();
+        assertThat(config.toString()).doesNotContain("a-shop-secret")
+                .contains("shopperIdentity=HS256 with SHOPPER_JWT_SECRET (set), issuer=https://shop.example, audience=firstcome");
+    }
+
+    @Test
+    void acceptsAShortShopperSecretAndSaysSoWithoutShowingIt() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of("SHOPPER_JWT_SECRET", "local-shopper-secret"));
+
+        assertThat(config.shopperIdentity().shortSecret()).isTrue();
+        assertThat(config.toString()).doesNotContain("local-shopper-secret").contains("(set, shorter than 32 bytes)");
+    }
+
+    @Test
+    void readsTheShopperJwksFile(@TempDir Path dir) throws Exception {
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\":[]}");
+
+        IngressConfig config = IngressConfig.fromEnv(Map.of("SHOPPER_JWT_JWKS", jwks.toString()));
+
+        assertThat(config.shopperIdentity().jwks()).contains(jwks);
+        assertThat(config.shopperIdentity().secret()).isEmpty();
+        assertThat(config.toString()).contains("shopperIdentity=RS256/ES256 with the keys of " + jwks);
+    }
+
+    @Test
+    void refusesShopperSettingsThatCannotWork(@TempDir Path dir) throws Exception {
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\":[]}");
+
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("SHOPPER_JWT_SECRET", "s3cret-value", "SHOPPER_JWT_JWKS", jwks.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SHOPPER_JWT_SECRET and SHOPPER_JWT_JWKS are both set: set one of them"
+                        + " (a shared HS256 secret, or a JWKS file of RS256 / ES256 public keys)")
+                .message().doesNotContain("s3cret-value");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("SHOPPER_JWT_JWKS", dir.resolve("missing.json").toString())))
+                .hasMessage("SHOPPER_JWT_JWKS must name a readable JWKS file, was '" + dir.resolve("missing.json") + "'");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("SHOPPER_JWT_JWKS", dir.toString())))
+                .hasMessageStartingWith("SHOPPER_JWT_JWKS must name a readable JWKS file");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("SHOPPER_JWT_ISSUER", "https://shop.example")))
+                .hasMessageStartingWith("SHOPPER_JWT_ISSUER is set but shopper identities are off");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("SHOPPER_JWT_AUDIENCE", "firstcome")))
+                .hasMessageStartingWith("SHOPPER_JWT_AUDIENCE is set but shopper identities are off");
+        assertThat(new ShopperIdentityConfig(null, null, null, null)).isEqualTo(ShopperIdentityConfig.OFF);
+        assertThat(new ShopperIdentityConfig(Optional.of("x"), Optional.empty(), Optional.of(" "), Optional.empty()).issuer()).isEmpty();
     }
 
     @Test

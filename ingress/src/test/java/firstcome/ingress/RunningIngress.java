@@ -123,6 +123,21 @@ public final class RunningIngress implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** {@code POST} of a JSON body with extra headers ({@code Authorization}, {@code Cookie}, ...). */
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    /** {@code GET} with extra headers. */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofString());

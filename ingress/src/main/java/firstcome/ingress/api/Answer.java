@@ -21,13 +21,15 @@ public record Answer(int status, Outcome outcome, Object body, Map<String, Strin
         return new Answer(outcome.status(), outcome, body, Map.of());
     }
 
-    /** A contract error body for the outcome; a 503 also says when to retry. */
+    /** A contract error body for the outcome; a 503 also says when to retry, a 401 UNAUTHENTICATED which scheme to sign in with. */
     public static Answer problem(Outcome outcome, String message) {
         return problem(outcome.status(), outcome, message);
     }
 
     public static Answer problem(int status, Outcome outcome, String message) {
-        Map<String, String> headers = status == 503 ? Map.of("Retry-After", RETRY_AFTER_SECONDS) : Map.of();
+        Map<String, String> headers = status == 503 ? Map.of("Retry-After", RETRY_AFTER_SECONDS)
+                : outcome == Outcome.UNAUTHENTICATED ? Map.of("WWW-Authenticate", "Bearer")
+                : Map.of();
         return new Answer(status, outcome, new ApiException.Problem(outcome.name(), message), headers);
     }
 

@@ -1,7 +1,6 @@
 package firstcome.ingress.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
@@ -30,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public routes: event info, apply, and "my result". An application is checked against the
+ * The public routes: event info, apply, and "my result". With shopper identities on, the applicant
+ * is the signed token's shopper, and only they (or the shop's backend) read their result ({@link Shoppers}):
+ * a refusal there comes before everything else. An application is then checked against the
  * catalog (known, open, not closed), then the sold-out memory (not inside a draw window), then passes
  * the gate in one Redis step, up to the event's capacity at that instant
  * ({@link EventDefinition#capacityAt}: the draw's cap inside its window, else limit + waitlist), and
@@ -57,11 +58,13 @@ public final class ApplyController {
     private final Executor releases;
     /** Whether an event's draw is done, for the event info (the processor is asked at most once a second per event). */
     private final DrawResults draws;
+    /** Who the shopper is: the body's userId, or with identities on the signed token's (docs/identities.md). */
+    private final Shoppers shoppers;
 
     public ApplyController(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, GateRebuild rebuild,
             SoldOutShortcut shortcut,
             StatusLookup statuses, IngressMetrics metrics, ApplyAnswerCounts answers, Clock clock, Executor releases,
-            DrawResults draws) {
+            DrawResults draws, Shoppers shoppers) {
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
@@ -74,6 +77,7 @@ public final class ApplyController {
         this.clock = clock;
         this.releases = releases;
         this.draws = draws;
+        this.shoppers = shoppers;
     }
 
     /**
@@ -127,8 +131,8 @@ public final class ApplyController {
 
     private void apply(Context ctx, String eventId, long started) {
         EventId event = EventId.parse(eventId);
-        JsonNode body = JsonBody.read(ctx);
-        UserId user = JsonBody.userId(body);
+        // Who applies, before anything else is asked: a refusal here counts nothing at the gate.
+        UserId user = shoppers.applicant(ctx);
         EventDefinition definition = definition(event);
         // One instant for the checks here and for the record: the streams-processor decides
         // NOT_OPEN / CLOSED from the record timestamp, so both see the same time.
@@ -207,6 +211,7 @@ public final class ApplyController {
     public void status(Context ctx) {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         UserId user = UserId.parse(ctx.pathParam("userId"));
+        shoppers.mayRead(ctx, user);
         EventDefinition definition = definition(event);
         Optional<Instant> retiredAt = catalog.retiredAt(event, clock.instant());
         if (retiredAt.isPresent()) {

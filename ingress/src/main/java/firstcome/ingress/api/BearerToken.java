@@ -54,6 +54,12 @@ public final class BearerToken {
         }
     }
 
+    /** Whether the header carries the token (never when none is set), compared in constant time. */
+    boolean matches(String header) {
+        return digest.isPresent() && header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                && MessageDigest.isEqual(digest.get(), sha256(header.substring(BEARER.length()).strip()));
+    }
+
     private static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a request body at the edge, the same way for every route: JSON content type (else 415),
@@ -50,17 +51,34 @@ final class JsonBody {
         return node;
     }
 
+    /**
+     * As {@link #read}, but a request that says it has no body ({@code Content-Length: 0}) reads as an
+     * empty object: with shopper identities on, the token names the applicant and a body is optional.
+     */
+    static JsonNode readOrEmpty(Context ctx) {
+        String length = ctx.header("Content-Length");
+        if (length != null && length.strip().equals("0")) {
+            return Json.mapper().createObjectNode();
+        }
+        return read(ctx);
+    }
+
     /** {@code userId}: a JSON string, or a JSON integer taken as its decimal string. */
     static UserId userId(JsonNode body) {
+        return optionalUserId(body).orElseThrow(() -> ApiException.invalidRequest("userId is required"));
+    }
+
+    /** {@code userId} as {@link #userId}, or empty when the body has none (absent or null). */
+    static Optional<UserId> optionalUserId(JsonNode body) {
         JsonNode node = body.get("userId");
         if (node == null || node.isNull()) {
-            throw ApiException.invalidRequest("userId is required");
+            return Optional.empty();
         }
         if (node.isTextual()) {
-            return UserId.parse(node.textValue());
+            return Optional.of(UserId.parse(node.textValue()));
         }
         if (node.isIntegralNumber()) {
-            return UserId.parse(node.bigIntegerValue().toString());
+            return Optional.of(UserId.parse(node.bigIntegerValue().toString()));
         }
         throw ApiException.invalidRequest("userId must be a string or a whole number");
     }

@@ -17,6 +17,12 @@ public enum Outcome {
     UNCONFIRMED(503),
 
     UNAUTHORIZED(401),
+    /** Shopper identities on (docs/identities.md): no valid shopper token; answered with {@code WWW-Authenticate: Bearer}. */
+    UNAUTHENTICATED(401),
+    /** Shopper identities on: another shopper's id in the body, or another shopper's result. */
+    FORBIDDEN(403),
+    /** The event requires a claim the shopper's token does not carry (docs/identities.md, "Eligibility"). */
+    NOT_ELIGIBLE(403),
     RATE_LIMITED(429),
     PENDING(200),
     NOT_APPLIED(404),
