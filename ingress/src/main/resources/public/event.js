@@ -308,7 +308,7 @@
 
   function setBusy(busy) {
     inFlight = busy;
-    page.button.disabled = busy || missing || identity === 'out';
+    page.button.disabled = busy || identity === 'out';
     page.button.setAttribute('aria-busy', String(busy));
     page.button.textContent = busy ? 'Applying…' : (again ? 'Apply again' : 'Get my coupon');
   }
