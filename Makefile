@@ -93,6 +93,14 @@ rebuild-db: ## write coupon-issued and coupon-changes from the start into an emp
 audit: ## per event: were the coupons given to the first comers, was the lifecycle kept? requests + actions vs decisions vs coupon-issued + coupon-changes vs table vs the Redis gate; non-zero on any discrepancy
 	$(call ops,audit)
 
+# A shopper token for `make up SHOPPER_AUTH=on` (docs/identities.md): HS256 with SHOPPER_JWT_SECRET
+# (default local-shopper-secret), sub = USER, valid one hour, plus CLAIMS' members and iss / aud from
+# SHOPPER_JWT_ISSUER / SHOPPER_JWT_AUDIENCE when set. USER only counts when given on the command line
+# (make's USER is otherwise the login name). `make -s token USER=alice` prints the token alone.
+.PHONY: token
+token: ## print a shopper token for SHOPPER_AUTH=on: make token USER=alice CLAIMS='{"tier":"gold"}'
+	$(call ops,token $(if $(filter command line,$(origin USER)),--user '$(subst ','\'',$(USER))') $(if $(CLAIMS),--claims '$(subst ','\'',$(CLAIMS))'))
+
 # --- chaos -----------------------------------------------------------------------------------
 # Its own stack on free ports (a KRaft broker from the Kafka jars, Redis, MariaDB, the three
 # jars): runs the six faults of docs/faults.md one after another, prints the matrix and writes it

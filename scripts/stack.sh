@@ -46,6 +46,18 @@ export HTTP_HOST=${HTTP_HOST:-127.0.0.1}
 # open 64+ connections at once, so the per-address cap (64 by default) is raised here.
 export INGRESS_MAX_CONNECTIONS_PER_CLIENT=${INGRESS_MAX_CONNECTIONS_PER_CLIENT:-1000}
 
+# Shopper identities (docs/identities.md): SHOPPER_AUTH=on starts the ingress, and only the
+# ingress, with SHOPPER_JWT_SECRET (default local-shopper-secret, what `make token` signs with) and
+# SHOPPER_JWT_ISSUER / SHOPPER_JWT_AUDIENCE when set. Off (the default), no service gets any
+# SHOPPER_JWT_* setting, even one exported in this shell: the public routes trust the userId given.
+SHOPPER_AUTH=${SHOPPER_AUTH:-off}
+case "$SHOPPER_AUTH" in on|off) ;; *) die "SHOPPER_AUTH must be on or off, got '$SHOPPER_AUTH'" ;; esac
+SHOPPER_SECRET=${SHOPPER_JWT_SECRET:-local-shopper-secret}
+SHOPPER_ISSUER=${SHOPPER_JWT_ISSUER:-}
+SHOPPER_AUDIENCE=${SHOPPER_JWT_AUDIENCE:-}
+SHOPPER_SETTINGS_IGNORED=${SHOPPER_JWT_SECRET:+SHOPPER_JWT_SECRET}${SHOPPER_JWT_JWKS:+ SHOPPER_JWT_JWKS}
+unset SHOPPER_JWT_SECRET SHOPPER_JWT_JWKS SHOPPER_JWT_ISSUER SHOPPER_JWT_AUDIENCE
+
 # The URLs win over the *_PORT shortcuts: they are what the services will connect to.
 REDIS_HOST=$(loopback_ip "$(url_host "$REDIS_URL")")
 REDIS_PORT=$(url_port "$REDIS_URL" 6379)
@@ -426,14 +438,45 @@ streams_processor_start() { service_start streams-processor streams-processor/ta
 streams_processor_ready() { service_ready streams-processor "$PROCESSOR_PORT"; }
 sink_start() { service_start sink sink/target/sink.jar "$SINK_PORT"; }
 sink_ready() { service_ready sink "$SINK_PORT"; }
-ingress_start() { service_start ingress ingress/target/ingress.jar "$INGRESS_PORT"; }
+ingress_start() {
+  local settings=()
+  if [ "$SHOPPER_AUTH" = on ]; then
+    settings=(SHOPPER_JWT_SECRET="$SHOPPER_SECRET")
+    [ -z "$SHOPPER_ISSUER" ] || settings+=(SHOPPER_JWT_ISSUER="$SHOPPER_ISSUER")
+    [ -z "$SHOPPER_AUDIENCE" ] || settings+=(SHOPPER_JWT_AUDIENCE="$SHOPPER_AUDIENCE")
+  elif [ -n "$SHOPPER_SETTINGS_IGNORED" ]; then
+    warn "ingress: ${SHOPPER_SETTINGS_IGNORED# } set but SHOPPER_AUTH is off: shopper identities stay off (make up SHOPPER_AUTH=on)"
+  fi
+  if live_pid ingress >/dev/null; then
+    [ "$(shopper_auth_running)" = "$SHOPPER_AUTH" ] \
+      || warn "ingress: already running with shopper identities $(shopper_auth_running); make down first to start it with SHOPPER_AUTH=$SHOPPER_AUTH"
+    service_start ingress ingress/target/ingress.jar "$INGRESS_PORT"
+  else
+    service_start ingress ingress/target/ingress.jar "$INGRESS_PORT" ${settings[@]+"${settings[@]}"}
+    echo "$SHOPPER_AUTH" >"$SHOPPER_AUTH_FILE"
+  fi
+}
 ingress_ready() { service_ready ingress "$INGRESS_PORT"; }
 
 SERVICES="streams-processor sink ingress"
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx512m}
 
-service_start() { # name jar port
+# The mode the running ingress was started in (on / off), written when make up starts it.
+SHOPPER_AUTH_FILE=$LOCAL/run/ingress.shopper-auth
+shopper_auth_running() { if [ -f "$SHOPPER_AUTH_FILE" ]; then cat "$SHOPPER_AUTH_FILE"; else echo off; fi; }
+
+# One line on the running ingress's mode and, when on, how to get a token.
+shopper_auth_line() {
+  if [ "$(shopper_auth_running)" = on ]; then
+    printf "on (HS256 with SHOPPER_JWT_SECRET, default local-shopper-secret): a token: make -s token USER=alice CLAIMS='{\"tier\":\"gold\"}'"
+  else
+    printf 'off: the public routes trust the userId given (make down; make up SHOPPER_AUTH=on to turn them on)'
+  fi
+}
+
+service_start() { # name jar port [VAR=value]... (settings for this service only)
   local name=$1 jar=$2 port=$3 pid
+  shift 3
   if pid=$(live_pid "$name"); then say "$name: already running (pid $pid)"; return 0; fi
   [ -f "$jar" ] || die "$name: $jar not found (make build)"
   ! port_open 127.0.0.1 "$port" || die "$name: port $port is already taken by a process make up did not start"
@@ -443,7 +486,7 @@ service_start() { # name jar port
   mkdir -p "$LOCAL/run"
   cp "$jar" "$copy"
   # shellcheck disable=SC2086  # SERVICE_JAVA_OPTS is a list of JVM flags
-  pid=$(start_bg "$name" "$copy" "$LOG_DIR/$name.log" java $SERVICE_JAVA_OPTS -jar "$copy")
+  pid=$(start_bg "$name" "$copy" "$LOG_DIR/$name.log" env "$@" java $SERVICE_JAVA_OPTS -jar "$copy")
   say "$name: started (pid $pid), log .local/logs/$name.log"
 }
 
@@ -503,10 +546,17 @@ summary() {
     say "  sink               http://localhost:$SINK_PORT/health"
     say "  event page         http://localhost:$INGRESS_PORT/   (or /e/<eventId>)"
     say "  organiser page     http://localhost:$INGRESS_PORT/admin"
+    say "  shopper identities $(shopper_auth_line)"
     say "try:"
     say "  curl -s -X PUT localhost:$INGRESS_PORT/admin/events/spring-sale -H 'Authorization: Bearer $ADMIN_TOKEN' -H 'Content-Type: application/json' -d '{\"limit\":100}'"
-    say "  curl -s -X POST localhost:$INGRESS_PORT/events/spring-sale/applications -H 'Content-Type: application/json' -d '{\"userId\":\"u-42\"}'"
-    say "  curl -s localhost:$INGRESS_PORT/events/spring-sale/applications/u-42"
+    if [ "$(shopper_auth_running)" = on ]; then
+      say "  curl -s -X POST localhost:$INGRESS_PORT/events/spring-sale/applications -H \"Authorization: Bearer \$(make -s token USER=u-42)\" -H 'Content-Type: application/json' -d '{}'"
+      say "  curl -s localhost:$INGRESS_PORT/events/spring-sale/applications/u-42 -H \"Authorization: Bearer \$(make -s token USER=u-42)\""
+      say "  the event page: set the token as the cookie firstcome_token on localhost:$INGRESS_PORT (the shop's site does that)"
+    else
+      say "  curl -s -X POST localhost:$INGRESS_PORT/events/spring-sale/applications -H 'Content-Type: application/json' -d '{\"userId\":\"u-42\"}'"
+      say "  curl -s localhost:$INGRESS_PORT/events/spring-sale/applications/u-42"
+    fi
     say "  curl -s -X POST localhost:$INGRESS_PORT/shop/events/spring-sale/coupons/u-42/redeem -H 'Authorization: Bearer $SHOP_TOKEN' -H 'Content-Type: application/json' -d '{\"orderId\":\"o-1\"}'"
     say "  make demo"
   fi
@@ -527,6 +577,7 @@ status() {
     esac
     if pid=$(running_pid "$c"); then
       printf '  %-18s running  pid %-7s %s\n' "$c" "$pid" "$addr"
+      [ "$c" != ingress ] || printf '  %-18s %s\n' "  identities" "$(shopper_auth_line)"
     elif [ -n "$addr" ] && port_open "${addr%:*}" "${addr##*:}"; then
       printf '  %-18s answers  (not started by make up) %s\n' "$c" "$addr"
     else

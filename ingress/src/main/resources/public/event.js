@@ -4,6 +4,9 @@
 // waitlisted, rejected) and keeps asking while the answer can still change (pending, waitlisted, in
 // the draw). An event with a fair opening (docs/fair-opening.md) counts down its draw window, says
 // the draw's result with the shopper's rank, and shows how to check the draw once its seed is out.
+// With shopper identities on (docs/identities.md) the shopper is whoever the shop's sign-in says:
+// GET /shopper answers from the cookie firstcome_token the shop's site set, and the page shows
+// "Signed in as ..." instead of the id field (404: identities off, the page works as without them).
 (() => {
   'use strict';
 
@@ -21,6 +24,7 @@
   const page = {
     name: $('event-name'), opensAt: $('opens-at'), countdown: $('countdown'), remaining: $('remaining'),
     meter: $('meter-fill'), form: $('apply-form'), user: $('user-id'), button: $('apply'), outcome: $('outcome'),
+    userField: $('user-id-field'), shopper: $('shopper'),
     waitlistFact: $('waitlist-fact'), waitlist: $('waitlist'), validFact: $('valid-fact'), validUntil: $('valid-until'),
     drawNote: $('draw-note'), drawCheck: $('draw-check'), drawCheckIntro: $('draw-check-intro'),
     drawCommitment: $('draw-commitment'), drawSeedFact: $('draw-seed-fact'), drawSeed: $('draw-seed'),
@@ -37,6 +41,10 @@
   let watching = 0;         // the current watch of a shopper's status; a newer one ends the older
   let lookedUpOnOpen = false;
   let shown = null;         // the status the outcome says now, with its prefix and kind
+  // Identities: 'off' (the shopper types an id), 'in' (signedIn is the token's sub), 'out' (not signed in)
+  let identity = 'off';
+  let signedIn = null;
+  let identityKnown = null; // resolves once GET /shopper has answered
 
   // --- talking to the ingress ------------------------------------------------------------------
 
@@ -51,6 +59,7 @@
           : { Accept: 'application/json', 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
+        credentials: 'same-origin',   // the shop's sign-in cookie (firstcome_token), when identities are on
         signal: controller.signal,
       });
       learnClock(response.headers.get('Date'), sentAt);
@@ -97,7 +106,7 @@
       render();
       if (!lookedUpOnOpen) {
         lookedUpOnOpen = true;
-        showEarlierApplication();
+        identityKnown.then(showEarlierApplication);
       }
     } else if (answer.status === 404 || answer.status === 400) {
       showMissing('No such event', 'There is no coupon event called “' + eventId + '”.');
@@ -117,7 +126,7 @@
   function render() {
     if (missing) {          // a later poll found it (e.g. the ingress had just started)
       missing = false;
-      page.button.disabled = inFlight;
+      page.button.disabled = inFlight || identity === 'out';
       say('info', '');
     }
     page.name.textContent = event.eventId;
@@ -299,7 +308,7 @@
 
   function setBusy(busy) {
     inFlight = busy;
-    page.button.disabled = busy;
+    page.button.disabled = busy || identity === 'out';
     page.button.setAttribute('aria-busy', String(busy));
     page.button.textContent = busy ? 'Applying…' : (again ? 'Apply again' : 'Get my coupon');
   }
@@ -307,13 +316,17 @@
   async function apply(submitEvent) {
     submitEvent.preventDefault();
     if (inFlight || !eventId) return;   // the button is disabled too: one application at a time
-    const userId = page.user.value.trim();
+    if (identity === 'out') {
+      say('warn', SIGN_IN);
+      return;
+    }
+    const userId = identity === 'in' ? signedIn : page.user.value.trim();
     if (!ID.test(userId)) {
       say('bad', 'Your shopper id must be 1 to 64 letters, digits or . _ : @ -');
       page.user.focus();
       return;
     }
-    rememberShopper(userId);
+    if (identity === 'off') rememberShopper(userId);
     watching++;               // a watch of an earlier answer ends: this application's answer follows
     setBusy(true);
     say('info', 'Applying…');
@@ -354,6 +367,8 @@
       // The request may be in Kafka: the place is kept and it will be decided, so watch for it.
       say('info', 'We could not confirm yet; your place is kept; checking…');
       await awaitDecision(userId);
+    } else if (outcome === 'UNAUTHENTICATED' || outcome === 'FORBIDDEN' || outcome === 'NOT_ELIGIBLE') {
+      refused(answer);
     } else if (answer.status === 429 || answer.status === 503) {
       const seconds = Number.parseInt(answer.retryAfter || '1', 10) || 1;
       say('warn', 'Too busy right now, nothing was counted. Try again in ' + seconds + (seconds === 1 ? ' second.' : ' seconds.'));
@@ -451,8 +466,8 @@
 
   /** Opening the page again: what became of this shopper's application, if there was one. */
   async function showEarlierApplication() {
-    const userId = page.user.value.trim();
-    if (!ID.test(userId) || inFlight) return;
+    const userId = identity === 'in' ? signedIn : page.user.value.trim();
+    if (identity === 'out' || !ID.test(userId) || inFlight) return;
     const mine = ++watching;
     const status = await lookUp(userId);
     if (!status || mine !== watching || inFlight) return;
@@ -523,14 +538,87 @@
     return ends.length && now() >= Math.min(...ends) ? 0 : event.remaining;
   }
 
-  /** GET the user's status: the body for 200, null for anything else (not decided, not reachable). */
+  /**
+   * GET the user's status: the body for 200, null for anything else (not decided, not reachable).
+   * A refusal (401 / 403: the sign-in expired, another shopper's status) is said in words and ends the watch.
+   */
   async function lookUp(userId) {
     try {
       const answer = await call('GET', path('events', eventId, 'applications', userId));
+      if (answer.status === 401 || answer.status === 403) {
+        watching++;
+        refused(answer);
+      }
       return answer.status === 200 ? answer.body : null;
     } catch (e) {
       return null;
     }
+  }
+
+  // --- identities (docs/identities.md) ---------------------------------------------------------
+
+  const SIGN_IN = 'Sign in at the shop\'s site to apply.';
+  const EXPIRED = 'Your sign-in has expired: sign in again at the shop\'s site.';
+
+  /** Asks GET /shopper who the shop's sign-in says this shopper is, and sets the page's mode by it. */
+  async function askShopper() {
+    let answer;
+    try {
+      answer = await call('GET', '/shopper');
+    } catch (e) {
+      answer = null;
+    }
+    if (answer && answer.status === 200 && ID.test(answer.body.userId || '')) {
+      setIdentity('in', answer.body.userId);
+    } else if (answer && answer.status === 401) {
+      setIdentity('out', null);
+    } else if (answer && answer.status === 404) {
+      setIdentity('off', null);
+    }
+    // Anything else (no answer, a 5xx) keeps the page as it is: an application that needed a
+    // sign-in is refused in words, and the refusal asks again.
+  }
+
+  function setIdentity(mode, userId) {
+    identity = mode;
+    signedIn = mode === 'in' ? userId : null;
+    page.userField.hidden = mode !== 'off';
+    page.shopper.hidden = mode === 'off';
+    page.shopper.dataset.signed = mode;
+    page.shopper.textContent = mode === 'in' ? 'Signed in as ' + userId : mode === 'out' ? SIGN_IN : '';
+    if (mode === 'in') page.user.value = userId;   // what the status look-ups and the draw's command use
+    if (!inFlight) page.button.disabled = missing || mode === 'out';
+    renderDrawCommand();
+  }
+
+  /** A 401 / 403 answer of the apply or status route, in words. */
+  function refused(answer) {
+    const outcome = answer.body.outcome;
+    if (outcome === 'UNAUTHENTICATED' || answer.status === 401) {
+      say('bad', identity === 'in' ? EXPIRED : SIGN_IN);
+      askShopper().catch(() => {});   // the page says who is signed in now (or that nobody is)
+    } else if (outcome === 'NOT_ELIGIBLE') {
+      say('warn', notEligible(answer.body.message));
+    } else if (outcome === 'FORBIDDEN') {
+      say('bad', 'Not allowed: you can only apply and look up as yourself'
+        + (signedIn ? ' (' + signedIn + ')' : '') + '. Reload the page.');
+    } else {
+      say('bad', (answer.body.message ? answer.body.message + '. ' : '') + 'Try again (HTTP ' + answer.status + ').');
+    }
+  }
+
+  /** "This drop is for gold or vip members only." from the event's rule, else from the refusal's message. */
+  function notEligible(message) {
+    const rule = event && event.eligibility;
+    const values = rule && Array.isArray(rule.anyOf) ? rule.anyOf.filter((v) => typeof v === 'string') : [];
+    if (values.length > 0) {
+      const list = values.length === 1 ? values[0]
+        : values.slice(0, -1).join(', ') + ' or ' + values[values.length - 1];
+      return 'This drop is for ' + list + ' members only.';
+    }
+    const text = String(message || '').trim().replace(/\.$/, '');
+    if (!text) return 'This drop is for members only.';
+    return text.charAt(0).toUpperCase() + text.slice(1) + '.';
   }
 
   function rejection(reason) {
@@ -549,12 +637,13 @@
 
   function start() {
     eventId = eventIdFromAddress();
-    let shopper = shopperFromCookie();
-    if (!shopper) {
-      shopper = newShopperId();
-      rememberShopper(shopper);
-    }
-    page.user.value = shopper;
+    const remembered = shopperFromCookie();
+    page.user.value = remembered || newShopperId();
+    // The demo's id cookie only once identities are known to be off (signed in, the id is the token's).
+    identityKnown = askShopper().then(() => {
+      const typed = page.user.value.trim();
+      if (identity === 'off' && !remembered && ID.test(typed)) rememberShopper(typed);
+    });
     page.form.addEventListener('submit', apply);
     page.user.addEventListener('input', renderDrawCommand);
     loadEvent().catch(() => showMissing('The event could not be loaded', 'Check your connection and reload the page.'));
@@ -562,6 +651,10 @@
     setInterval(() => {
       if (document.visibilityState === 'visible' && !inFlight) loadEvent().catch(() => {});
     }, REFRESH_MS);
+    // Back from the shop's site (signed in there, or again): ask who the shopper is now.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && identity === 'out') askShopper().catch(() => {});
+    });
   }
 
   start();

@@ -40,12 +40,21 @@ final class Pipeline implements AutoCloseable {
 
     /** Over a broker of the test's own at {@code bootstrapServers}, with the testkit's Redis and MariaDB. */
     Pipeline(Infrastructure infrastructure, String bootstrapServers) throws IOException {
-        this(infrastructure, KafkaConnection.plain(bootstrapServers), Map.of());
+        this(infrastructure, KafkaConnection.plain(bootstrapServers), Map.of(), Map.of());
     }
 
     /** With {@code settings} added to every service's environment (e.g. {@code EVENT_RETENTION}). */
     Pipeline(Infrastructure infrastructure, Map<String, String> settings) throws IOException {
-        this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()), settings);
+        this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()), settings, Map.of());
+    }
+
+    /**
+     * With {@code settings} added to every service's environment and {@code ingressSettings} to the
+     * ingress's alone (e.g. {@code SHOPPER_JWT_SECRET}, as {@code make up SHOPPER_AUTH=on} does).
+     */
+    Pipeline(Infrastructure infrastructure, Map<String, String> settings, Map<String, String> ingressSettings)
+            throws IOException {
+        this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()), settings, ingressSettings);
     }
 
     /**
@@ -53,10 +62,11 @@ final class Pipeline implements AutoCloseable {
      * every service connects, with its brokers and its client file ({@code KAFKA_CLIENT_CONFIG}).
      */
     Pipeline(Infrastructure infrastructure, KafkaConnection kafka) throws IOException {
-        this(infrastructure, kafka, Map.of());
+        this(infrastructure, kafka, Map.of(), Map.of());
     }
 
-    private Pipeline(Infrastructure infrastructure, KafkaConnection kafka, Map<String, String> settings) throws IOException {
+    private Pipeline(Infrastructure infrastructure, KafkaConnection kafka, Map<String, String> settings,
+            Map<String, String> ingressSettings) throws IOException {
         this.infrastructure = infrastructure;
         this.kafka = kafka;
         try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
@@ -88,7 +98,9 @@ final class Pipeline implements AutoCloseable {
 
         processor = new ServiceProcess("streams-processor", common, processorPort).start();
         sink = new ServiceProcess("sink", common, sinkPort).start();
-        ingress = new ServiceProcess("ingress", common, ingressPort).start();
+        Map<String, String> ingressEnvironment = new HashMap<>(common);
+        ingressEnvironment.putAll(ingressSettings);
+        ingress = new ServiceProcess("ingress", ingressEnvironment, ingressPort).start();
         processor.awaitHealthy(START_DEADLINE);
         sink.awaitHealthy(START_DEADLINE);
         ingress.awaitHealthy(START_DEADLINE);

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * An operations command (replay, rebuild-db, audit) as its tests call it: the environment and the
+ * An operations command (replay, rebuild-db, audit, token) as its tests call it: the environment and the
  * arguments in, the report on {@code out}, progress on {@code err}, the exit status back.
- * {@link #main} is the ops jar's entry point: {@code java -jar ops.jar replay|audit|rebuild-db [options]}.
+ * {@link #main} is the ops jar's entry point: {@code java -jar ops.jar replay|audit|rebuild-db|token [options]}.
  */
 @FunctionalInterface
 public interface Command {
@@ -18,7 +18,7 @@ public interface Command {
     static void main(String[] args) {
         Command command = args.length == 0 ? null : named(args[0]);
         if (command == null) {
-            System.err.println("usage: java -jar ops.jar replay|audit|rebuild-db [options]"
+            System.err.println("usage: java -jar ops.jar replay|audit|rebuild-db|token [options]"
                     + (args.length == 0 ? "" : "\nunknown command '" + args[0] + "'"));
             System.exit(2);
         }
@@ -41,6 +41,7 @@ public interface Command {
             case "replay" -> Replay::run;
             case "audit" -> Audit::run;
             case "rebuild-db" -> RebuildDatabase::run;
+            case "token" -> Token::run;
             default -> null;
         };
     }
