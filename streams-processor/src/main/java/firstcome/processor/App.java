@@ -166,8 +166,10 @@ public final class App implements AutoCloseable {
         return ctx -> {
             Optional<String> refusal = token.refusal(ctx.header("Authorization"));
             if (refusal.isPresent()) {
-                ctx.status(401).header("WWW-Authenticate", "Bearer")
-                        .json(Map.of("outcome", "UNAUTHORIZED", "message", refusal.get()));
+                Map<String, String> problem = new LinkedHashMap<>();
+                problem.put("outcome", "UNAUTHORIZED");
+                problem.put("message", refusal.get());
+                ctx.status(401).header("WWW-Authenticate", "Bearer").json(problem);
                 return;
             }
             route.handle(ctx);
