@@ -301,7 +301,7 @@ public final class App implements AutoCloseable {
                     event -> catalog.retiredAt(event, Instant.now()).isPresent(), DECISIONS_LOOKBACK, Clock.systemUTC(), registry,
                     actions::decided));
             decisions.start();
-            var processor = resources.open(new ProcessorClient(config.processorUrl(), gate));
+            var processor = resources.open(new ProcessorClient(config.processorUrl(), gate, config.shopToken()));
             var requestsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.requests()));
             var actionsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.actions()));
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, actionsEnd::endOffset, processor,

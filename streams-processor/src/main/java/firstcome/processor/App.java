@@ -62,7 +62,8 @@ public final class App implements AutoCloseable {
             var admin = resources.open(Admin.create(config.kafka().settings(Map.of(
                     AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-admin"))));
             var queries = new InteractiveQueries(streams, new HostInfo(config.advertisedHost(), config.port()),
-                    topics.requests().name(), topics.actions().name(), admin, config.applicationId(), Clock.systemUTC());
+                    topics.requests().name(), topics.actions().name(), admin, config.applicationId(), Clock.systemUTC(),
+                    config.queryToken());
             var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));
             Javalin http = http(config, streams, brokerCheck, registry, queries);
 
@@ -86,6 +87,10 @@ public final class App implements AutoCloseable {
             resources.onClose(http::stop);
             http.start();
             log.info("streams-processor listening on {}:{}", config.httpHost(), http.port());
+            if (!config.queryToken().required()) {
+                log.warn("the query routes (status, tally, holders) are open to anyone who reaches port {}: SHOP_TOKEN is unset",
+                        http.port());
+            }
             return new App(resources);
         } catch (RuntimeException e) {
             resources.close();
@@ -115,7 +120,10 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/health/ready", health);
             cfg.routes.get("/health", health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            cfg.routes.get(QueryRoutes.STATUS, ctx -> {
+            // The look-ups answer with shoppers' results: with SHOP_TOKEN set, only its holders (the ingress,
+            // another instance forwarding) may ask. The health and the metrics stay open for probes and scrapers.
+            QueryToken token = config.queryToken();
+            cfg.routes.get(QueryRoutes.STATUS, guarded(token, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 String userId = ctx.pathParam("userId");
                 if (!Ids.isValid(eventId) || !Ids.isValid(userId)) {
@@ -125,8 +133,8 @@ public final class App implements AutoCloseable {
                 answer(ctx, queries.status(eventId, userId, forwarded(ctx)),
                         status -> ctx.status(status.outcome() == ApplicationStatus.State.NOT_APPLIED ? 404 : 200).json(status),
                         "The decisions are being restored; try again in a moment.");
-            });
-            cfg.routes.get(QueryRoutes.TALLY, ctx -> {
+            }));
+            cfg.routes.get(QueryRoutes.TALLY, guarded(token, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 if (!Ids.isValid(eventId)) {
                     invalid(ctx, "eventId must be " + Ids.RULE);
@@ -135,8 +143,8 @@ public final class App implements AutoCloseable {
                 answer(ctx, queries.tally(eventId, forwarded(ctx)),
                         tally -> ctx.status(200).json(tally),
                         "The tallies are being restored; try again in a moment.");
-            });
-            cfg.routes.get(QueryRoutes.HOLDERS, ctx -> {
+            }));
+            cfg.routes.get(QueryRoutes.HOLDERS, guarded(token, ctx -> {
                 String eventId = ctx.pathParam("eventId");
                 Long requestsEnd = offset(ctx.queryParam(QueryRoutes.REQUESTS_END));
                 String actionsEndText = ctx.queryParam(QueryRoutes.ACTIONS_END);
@@ -149,8 +157,23 @@ public final class App implements AutoCloseable {
                 answer(ctx, queries.holders(eventId, requestsEnd, actionsEnd, forwarded(ctx)),
                         holders -> ctx.status(200).json(holders),
                         "The decisions up to that offset are not committed yet; try again in a moment.");
-            });
+            }));
         });
+    }
+
+    /** {@code route} behind the token: 401 {@code UNAUTHORIZED} for a look-up without it, before anything is read. */
+    private static Handler guarded(QueryToken token, Handler route) {
+        return ctx -> {
+            Optional<String> refusal = token.refusal(ctx.header("Authorization"));
+            if (refusal.isPresent()) {
+                Map<String, String> problem = new LinkedHashMap<>();
+                problem.put("outcome", "UNAUTHORIZED");
+                problem.put("message", refusal.get());
+                ctx.status(401).header("WWW-Authenticate", "Bearer").json(problem);
+                return;
+            }
+            route.handle(ctx);
+        };
     }
 
     /**

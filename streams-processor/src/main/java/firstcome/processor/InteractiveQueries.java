@@ -65,6 +65,7 @@ final class InteractiveQueries {
     private final Clock clock;
     private final Admin admin;
     private final String applicationId;
+    private final QueryToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private GroupOffsets groupOffsets = GroupOffsets.NONE;
 
@@ -72,9 +73,11 @@ final class InteractiveQueries {
      * @param admin         asks the broker for the offsets the application's consumer group committed
      * @param applicationId the Streams application id, which is that group's id
      * @param clock         the look-ups' clock: whether a coupon has expired, or a waiting user's event closed
+     * @param token         the query routes' token ({@code SHOP_TOKEN}), sent with every look-up forwarded to the
+     *                      instance that owns the event, which asks for it too
      */
     InteractiveQueries(KafkaStreams streams, HostInfo self, String requestsTopic, String actionsTopic, Admin admin,
-            String applicationId, Clock clock) {
+            String applicationId, Clock clock, QueryToken token) {
         this.streams = streams;
         this.self = self;
         this.requestsTopic = requestsTopic;
@@ -82,6 +85,7 @@ final class InteractiveQueries {
         this.clock = clock;
         this.admin = admin;
         this.applicationId = applicationId;
+        this.token = token;
     }
 
     /**
@@ -312,16 +316,21 @@ final class InteractiveQueries {
                 .withPartition(partition));
     }
 
+    /** The look-up at {@code path} as sent to {@code owner}: marked forwarded, with the token when one is set. */
+    static HttpRequest forwardRequest(HostInfo owner, String path, QueryToken token) {
+        var request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
+                .timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, "1");
+        token.authorization().ifPresent(header -> request.header("Authorization", header));
+        return request.GET().build();
+    }
+
     /**
      * The owner's answer: 200, or 404 for a status look-up of someone who never applied, or 410 for an
      * event it retired; else empty (503 here).
      */
     private <T> Optional<Answer<T>> forward(HostInfo owner, String path, Class<T> answer) {
-        var request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
-                .timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, "1")
-                .GET()
-                .build();
+        var request = forwardRequest(owner, path, token);
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return switch (response.statusCode()) {

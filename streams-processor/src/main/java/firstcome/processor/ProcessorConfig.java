@@ -6,6 +6,7 @@ import firstcome.contract.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The streams-processor's settings, read once from the environment (names as in the contract).
@@ -17,6 +18,9 @@ import java.util.Map;
  *                       how other instances reach it, a different thing)
  * @param eventRetention how long past its {@code closesAt} an event's state is kept ({@code EVENT_RETENTION});
  *                       a replay must run with the live value to decide the same
+ * @param shopToken      {@code SHOP_TOKEN}: set, every query route asks for {@code Authorization: Bearer <SHOP_TOKEN>}
+ *                       (and a forwarded look-up sends it); empty: the query routes are open (never logged, never in
+ *                       {@link #toString()})
  */
 public record ProcessorConfig(
         KafkaConnection kafka,
@@ -28,7 +32,8 @@ public record ProcessorConfig(
         String issuedTopic,
         String decisionsTopic,
         String httpHost,
-        Duration eventRetention) {
+        Duration eventRetention,
+        Optional<String> shopToken) {
 
     /** The contract's output topic; tests and the usual runs need nothing else. */
     public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
@@ -47,13 +52,19 @@ public record ProcessorConfig(
     public ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, int port,
                            String advertisedHost, int streamThreads, String issuedTopic, String decisionsTopic) {
         this(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic, decisionsTopic,
-                Environment.ALL_INTERFACES, Environment.DEFAULT_EVENT_RETENTION);
+                Environment.ALL_INTERFACES, Environment.DEFAULT_EVENT_RETENTION, Optional.empty());
     }
 
     /** The same settings with another {@code EVENT_RETENTION}. */
     public ProcessorConfig withEventRetention(Duration retention) {
         return new ProcessorConfig(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
-                decisionsTopic, httpHost, retention);
+                decisionsTopic, httpHost, retention, shopToken);
+    }
+
+    /** The same settings with the query routes guarded by {@code token} ({@code SHOP_TOKEN}). */
+    public ProcessorConfig withShopToken(String token) {
+        return new ProcessorConfig(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
+                decisionsTopic, httpHost, eventRetention, Optional.ofNullable(token));
     }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
@@ -69,7 +80,8 @@ public record ProcessorConfig(
                 env.getOrDefault("PROCESSOR_ISSUED_TOPIC", Topics.ISSUED),
                 env.getOrDefault("PROCESSOR_DECISIONS_TOPIC", Topics.DECISIONS),
                 settings.httpHost(),
-                settings.eventRetention());
+                settings.eventRetention(),
+                settings.text("SHOP_TOKEN"));
     }
 
     public ProcessorConfig {
@@ -84,6 +96,22 @@ public record ProcessorConfig(
         if (eventRetention == null || eventRetention.isNegative()) {
             throw new IllegalArgumentException("EVENT_RETENTION must be a duration of 0 or more, was " + eventRetention);
         }
+        shopToken = shopToken == null ? Optional.empty() : shopToken.map(String::strip).filter(token -> !token.isEmpty());
+    }
+
+    /** The check in front of the query routes. */
+    QueryToken queryToken() {
+        return QueryToken.of(shopToken);
+    }
+
+    /** Every setting but the token's value. */
+    @Override
+    public String toString() {
+        return "ProcessorConfig[kafka=" + kafka + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+                + ", port=" + port + ", advertisedHost=" + advertisedHost + ", streamThreads=" + streamThreads
+                + ", issuedTopic=" + issuedTopic + ", decisionsTopic=" + decisionsTopic + ", httpHost=" + httpHost
+                + ", eventRetention=" + eventRetention
+                + ", shopToken=" + (shopToken.isPresent() ? "(set)" : "(unset: query routes open)") + "]";
     }
 
     public String bootstrapServers() {

@@ -48,6 +48,8 @@ class InteractiveQueriesIT {
     private static final int PARTITIONS = 6;
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     private static final List<String> EVENTS = List.of("e-1", "e-2", "e-3", "e-4", "e-5", "e-6");
+    /** Every instance here runs with SHOP_TOKEN set, so each look-up below, and each one forwarded, carries it. */
+    private static final String SHOP_TOKEN = "it-shop-token";
 
     private final Infrastructure infrastructure;
     private final Topics topics = Topics.standard().withPrefix("it-" + UUID.randomUUID() + "-");
@@ -107,6 +109,24 @@ class InteractiveQueriesIT {
                 }
             }
         });
+
+        // The answers above came from both instances, half of them forwarded: with the token, which the
+        // owner asks of the forwarding instance too. Without it, or with another, no look-up is answered.
+        for (int port : new int[] {firstPort, secondPort}) {
+            for (String path : List.of(QueryRoutes.status("e-1", "winner"), QueryRoutes.tally("e-1"),
+                    QueryRoutes.holders("e-1", 0))) {
+                assertThat(getWith(null, port, path)).as(path)
+                        .isEqualTo("401 {\"outcome\":\"UNAUTHORIZED\",\"message\":\"send the header Authorization: Bearer <SHOP_TOKEN>\"}");
+                assertThat(getWith("Bearer not-" + SHOP_TOKEN, port, path)).as(path)
+                        .isEqualTo("401 {\"outcome\":\"UNAUTHORIZED\",\"message\":\"the shop token is not valid\"}");
+                assertThat(getWith("Basic " + SHOP_TOKEN, port, path)).as(path).startsWith("401 ");
+                assertThat(getWith("Bearer " + SHOP_TOKEN, port, path)).as(path).startsWith("200 ");
+            }
+            // Probes and scrapers need no token.
+            assertThat(getWith(null, port, "/health/live")).startsWith("200 ");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(getWith(null, port, "/health")).startsWith("200 "));
+            assertThat(getWith(null, port, "/metrics")).startsWith("200 ");
+        }
     }
 
     @Test
@@ -306,7 +326,7 @@ class InteractiveQueriesIT {
         long actions = actionsEnd;
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            HttpResponse<String> response = http.send(asShop(URI.create("http://localhost:" + port
                     + QueryRoutes.holders("life", requests, actions))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(Json.mapper().readValue(response.body(), CouponHolders.class))
@@ -324,7 +344,7 @@ class InteractiveQueriesIT {
                     .isEqualTo("200 {\"outcome\":\"EXPIRED\",\"couponNo\":1,\"validUntil\":\"2026-11-24T11:00:00Z\"}");
             assertThat(get(port, "expiring", "x-2")).isEqualTo("200 {\"outcome\":\"REJECTED\",\"reason\":\"CLOSED\"}");
         });
-        HttpResponse<String> notYet = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        HttpResponse<String> notYet = http.send(asShop(URI.create("http://localhost:" + port
                 + QueryRoutes.holders("life", requests, actions + 1_000_000))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(notYet.statusCode()).isEqualTo(503);
         assertThat(get(port, "/events/life/holders?requestsEnd=1&actionsEnd=-1")).startsWith("400 ");
@@ -407,29 +427,45 @@ class InteractiveQueriesIT {
     }
 
     private ProcessorConfig config(String applicationId, Path stateDir, int port) {
-        return new ProcessorConfig(infrastructure.kafkaBootstrapServers(), applicationId, stateDir, port, "localhost", 1);
+        return new ProcessorConfig(infrastructure.kafkaBootstrapServers(), applicationId, stateDir, port, "localhost", 1)
+                .withShopToken(SHOP_TOKEN);
+    }
+
+    /** A look-up with the shop's token, as the ingress sends it. */
+    private static HttpRequest.Builder asShop(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + SHOP_TOKEN);
+    }
+
+    /** The answer to a GET with the given {@code Authorization} header ({@code null}: none). */
+    private String getWith(String authorization, int port, String path) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     private String get(int port, String event, String user) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+        HttpResponse<String> response = http.send(asShop(
                         URI.create("http://localhost:" + port + "/events/" + event + "/applications/" + user)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }
 
     private HttpResponse<String> holders(int port, String event, long requestsEnd) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + QueryRoutes.holders(event, requestsEnd))).build(),
+        return http.send(asShop(URI.create("http://localhost:" + port + QueryRoutes.holders(event, requestsEnd))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private String get(int port, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpResponse<String> response = http.send(asShop(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }
 
     private String tally(int port, String event) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+        HttpResponse<String> response = http.send(asShop(
                         URI.create("http://localhost:" + port + "/events/" + event + "/tally")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();

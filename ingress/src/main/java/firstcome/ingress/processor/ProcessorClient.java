@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stops asking a processor that does not answer. A frozen processor therefore costs the
  * ingress a few hundred pending futures at most, never the threads that serve applications.
  * Nothing is kept per event (no cache of answers), so retired events leave nothing here.
+ *
+ * <p>Every look-up carries {@code Authorization: Bearer <SHOP_TOKEN>} when the token is set: the
+ * processor, given the same variable, answers its query routes only to those who hold it.
  */
 public final class ProcessorClient implements StatusLookup, TallyLookup, HoldersLookup, AutoCloseable {
 
@@ -49,15 +52,24 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
 
     private final URI processor;
     private final Gate gate;
+    /** {@code Authorization} of every look-up; empty: none (the processor's query routes are open). */
+    private final Optional<String> authorization;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final CircuitBreaker breaker = new CircuitBreaker(FAILURES_TO_OPEN, OPEN_FOR, System::nanoTime);
     /** Runs the HTTP client's completions and the gate look-up of a PENDING status (a Redis call). */
     private final ExecutorService executor;
     private final HttpClient http;
 
+    /** A client of a processor whose query routes are open (no {@code SHOP_TOKEN}). */
     public ProcessorClient(URI processor, Gate gate) {
+        this(processor, gate, Optional.empty());
+    }
+
+    /** @param shopToken {@code SHOP_TOKEN}, sent with every look-up; empty or blank: none is sent */
+    public ProcessorClient(URI processor, Gate gate, Optional<String> shopToken) {
         this.processor = processor;
         this.gate = gate;
+        this.authorization = shopToken.map(String::strip).filter(token -> !token.isEmpty()).map(token -> "Bearer " + token);
         AtomicInteger count = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(4, task -> {
             Thread thread = new Thread(task, "ingress-processor-client-" + count.incrementAndGet());
@@ -168,8 +180,9 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         }
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
-            var request = HttpRequest.newBuilder(processor.resolve(path)).timeout(timeout).GET().build();
-            sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+            var request = HttpRequest.newBuilder(processor.resolve(path)).timeout(timeout).GET();
+            authorization.ifPresent(header -> request.header("Authorization", header));
+            sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -222,4 +222,40 @@ class ProcessorClientTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> asked.stream().allMatch(CompletableFuture::isDone));
         }
     }
+
+    @Test
+    void sendsTheShopTokenWithEveryLookUpAndNoHeaderWithoutOne() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        processor = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.port = 0;
+            cfg.routes.get("/events/{eventId}/applications/{userId}", ctx -> {
+                heard.add("status " + ctx.header("Authorization"));
+                ctx.contentType("application/json").result("{\"outcome\":\"ISSUED\",\"couponNo\":1}");
+            });
+            cfg.routes.get("/events/{eventId}/tally", ctx -> {
+                heard.add("tally " + ctx.header("Authorization"));
+                ctx.contentType("application/json").result("{\"eventId\":\"e\",\"issued\":1,\"duplicates\":0,"
+                        + "\"soldOut\":1,\"notOpen\":0,\"closed\":0,\"unknownEvent\":0,\"decided\":2}");
+            });
+            cfg.routes.get("/events/{eventId}/holders", ctx -> {
+                heard.add("holders " + ctx.header("Authorization"));
+                ctx.contentType("application/json").result("{\"eventId\":\"e\",\"users\":[],\"returned\":[]}");
+            });
+        }).start();
+        URI url = URI.create("http://localhost:" + processor.port());
+
+        try (var lookup = new ProcessorClient(url, gate, Optional.of("shop-secret"))) {
+            assertThat(lookup.find(EVENT, USER).join()).isPresent();
+            assertThat(lookup.find(EVENT).join()).isPresent();
+            assertThat(lookup.find(EVENT, 1, 0)).isPresent();
+        }
+        assertThat(heard).containsExactly("status Bearer shop-secret", "tally Bearer shop-secret", "holders Bearer shop-secret");
+
+        heard.clear();
+        try (var lookup = new ProcessorClient(url, gate, Optional.of("  "))) {
+            assertThat(lookup.find(EVENT, USER).join()).isPresent();
+        }
+        assertThat(heard).as("a blank SHOP_TOKEN is no token").containsExactly("status null");
+    }
 }
