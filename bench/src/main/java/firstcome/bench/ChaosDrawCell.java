@@ -186,7 +186,7 @@ final class ChaosDrawCell {
         }
         // Entrants by their stamp, decided first-come because they reached the log after the draw.
         Set<String> stampedInside = chaos.requests.records(event).stream()
-                .filter(r -> r.receivedAt().isBefore(endsAt)).map(CouponRequest::requestId).collect(Collectors.toSet());
+                .filter(r -> !r.isTick() && r.receivedAt().isBefore(endsAt)).map(CouponRequest::requestId).collect(Collectors.toSet());
         stampedInside.removeAll(drawDecisions.keySet());
         int late = stampedInside.size();
 

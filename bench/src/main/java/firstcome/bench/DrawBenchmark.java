@@ -2,7 +2,6 @@ package firstcome.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.DrawWindow;
@@ -50,7 +49,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (past the gate, as {@link RequestFlood} does: the HTTP path of this machine carries about 2,000
  * accepted applications a second, not the 10,000 a second of a big opening), each sent at its own
  * record time, spread evenly over the window; at the window's end plus {@link DrawWindow#GRACE} a
- * tick goes into {@code coupon-actions}, as the ingresses' ticks do. Measured: the time from the
+ * tick goes into the event's partition of {@code coupon-requests}, as the ingresses' ticks do. Measured: the time from the
  * tick's acknowledgement to the first and to the last of the draw decisions read ({@code read_committed})
  * from {@code coupon-decisions}, and what the entrants take in the streams-processor's state: the
  * bytes of its state directory on disk before the window, once every entrant's {@code IN_DRAW}
@@ -170,7 +169,7 @@ public final class DrawBenchmark {
             // The tick at the window's end plus the grace, as every ingress publishes it.
             Instant tickAt = endsAt.plus(DrawWindow.GRACE);
             waitUntil(tickAt);
-            producer.send(record(TOPICS.actions(), event, CouponAction.tick(event, tickAt), tickAt)).get(30, TimeUnit.SECONDS);
+            producer.send(record(TOPICS.requests(), event, CouponRequest.tick(event, tickAt), tickAt)).get(30, TimeUnit.SECONDS);
             long tickAcknowledged = System.nanoTime();
             say.accept(String.format(Locale.ROOT, "draw: %,d entrants written (the last acknowledged %.0f ms after the window's end),"
                     + " tick written", entrants, lastSendAfterEnd));

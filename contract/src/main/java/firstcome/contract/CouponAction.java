@@ -3,15 +3,14 @@ package firstcome.contract;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * One call of a shop route: the value of {@code coupon-actions}, keyed by {@code eventId} (so it
  * lives in its event's partition, co-partitioned with {@code coupon-requests}); the record timestamp
  * is {@code receivedAt}. {@code orderId} comes with {@link ActionType#REDEEM} and
  * {@link ActionType#UNREDEEM} and only with them; {@code reason} (optional, at most
- * {@value #MAX_REASON} characters) only with {@link ActionType#RETURN}. A {@link ActionType#TICK}
- * has no {@code userId} (and no order, no reason): see {@link #tick}.
+ * {@value #MAX_REASON} characters) only with {@link ActionType#RETURN}. A draw's tick is not an
+ * action: it goes to {@code coupon-requests} ({@link CouponRequest#tick}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CouponAction(String actionId, String eventId, String userId, ActionType action, String orderId,
@@ -28,11 +27,6 @@ public record CouponAction(String actionId, String eventId, String userId, Actio
             throw new IllegalArgumentException("action is required (REDEEM, UNREDEEM or RETURN)");
         }
         switch (action) {
-            case TICK -> {
-                if (userId != null || orderId != null || reason != null) {
-                    throw new IllegalArgumentException("a TICK has no userId, orderId or reason");
-                }
-            }
             case RETURN -> {
                 Ids.requireLogged("userId", userId);
                 if (orderId != null) {
@@ -51,15 +45,5 @@ public record CouponAction(String actionId, String eventId, String userId, Actio
             throw new IllegalArgumentException("receivedAt is required");
         }
         receivedAt = receivedAt.truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** The tick an ingress publishes into the event's partition at {@code at} (its record time). */
-    public static CouponAction tick(String eventId, Instant at) {
-        return new CouponAction(UUID.randomUUID().toString(), eventId, null, ActionType.TICK, null, null, at);
-    }
-
-    /** Whether this is a {@link ActionType#TICK}, not a shop's action on a coupon. */
-    public boolean isTick() {
-        return action == ActionType.TICK;
     }
 }

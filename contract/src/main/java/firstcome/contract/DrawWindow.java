@@ -36,8 +36,10 @@ public record DrawWindow(int windowSeconds, Integer cap, String seed) {
      * another). The streams-processor draws at the first record of the event read once stream time
      * is at or past {@code windowEnd + GRACE}; a request stamped at or after the window's end and read
      * before that waits for the draw (it is decided right after it, in log order). The ingresses
-     * publish a {@link ActionType#TICK} at {@code windowEnd + GRACE} so that the draw happens even
-     * when nobody applies after the window.
+     * publish a tick ({@link CouponRequest#tick}) into the event's partition of {@code coupon-requests}
+     * at {@code windowEnd + GRACE} so that the draw happens even when nobody applies after the window;
+     * an entrant appended after the tick is read after it (log order), live, in a replay and in the
+     * audit alike, and is decided first-come.
      */
     public static final Duration GRACE = Duration.ofMillis(250);
 

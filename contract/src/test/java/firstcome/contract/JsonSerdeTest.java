@@ -23,6 +23,41 @@ class JsonSerdeTest {
     }
 
     @Test
+    void writesATickWithoutAUserAndMarked() {
+        var tick = new CouponRequest("t-1", "spring-sale", null, Instant.parse("2026-11-24T10:00:10.250Z"), true);
+
+        String json = new String(topics.requests().valueSerde().serializer().serialize("t", tick), UTF_8);
+
+        assertThat(json).isEqualTo(
+                "{\"requestId\":\"t-1\",\"eventId\":\"spring-sale\",\"receivedAt\":\"2026-11-24T10:00:10.250Z\",\"tick\":true}");
+        CouponRequest read = topics.requests().valueSerde().deserializer().deserialize("t", json.getBytes(UTF_8));
+        assertThat(read).isEqualTo(tick);
+        assertThat(read.isTick()).isTrue();
+        assertThat(read.userId()).isNull();
+    }
+
+    @Test
+    void makesATickForTheEventAtItsTime() {
+        CouponRequest tick = CouponRequest.tick("e", Instant.parse("2026-11-24T10:00:10.250Z"));
+
+        assertThat(tick.isTick()).isTrue();
+        assertThat(tick.userId()).isNull();
+        assertThat(tick.eventId()).isEqualTo("e");
+        assertThat(tick.receivedAt()).isEqualTo(Instant.parse("2026-11-24T10:00:10.250Z"));
+        assertThat(CouponRequest.tick("e", tick.receivedAt()).requestId()).isNotEqualTo(tick.requestId());
+        assertThat(new CouponRequest("r", "e", "u", tick.receivedAt()).isTick()).isFalse();
+    }
+
+    @Test
+    void refusesATickWithAUserNamingTheField() {
+        assertThatThrownBy(() -> topics.requests().valueSerde().deserializer().deserialize("coupon-requests",
+                "{\"requestId\":\"r\",\"eventId\":\"e\",\"userId\":\"u\",\"receivedAt\":\"2026-11-24T10:00:00Z\",\"tick\":true}"
+                        .getBytes(UTF_8)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("userId");
+    }
+
+    @Test
     void readsBackWhatItWrote() {
         var coupon = new IssuedCoupon("e", "u", 7, "r", Instant.parse("2026-11-24T10:00:00Z"));
         var serde = topics.issued().valueSerde();

@@ -309,7 +309,7 @@ public final class App implements AutoCloseable {
             var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,
                     config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC()));
             reconciler.start();
-            // The draws' ticks (docs/fair-opening.md): into coupon-actions at each window's end, until drawn.
+            // The draws' ticks (docs/fair-opening.md): into coupon-requests at each window's end, until drawn.
             var ticks = resources.open(new DrawTicker(catalog, publisher, processor, Clock.systemUTC(),
                     Scheduler.singleThread("ingress-draw-ticks"), registry, own::sendsEnded));
             ticks.start();

@@ -54,7 +54,7 @@ import org.apache.kafka.common.TopicPartition;
  * coupon's latest; the gate holding the users who hold, held or wait for a coupon, counting the
  * live ones plus the waiting, nothing pending ({@link GateCheck}). A fair opening's draw is decided
  * again from the seed in {@code coupon-events} and the entrants in {@code coupon-requests}, its
- * decisions checked entrant by entrant; ticks in {@code coupon-actions} move the stream time and
+ * decisions checked entrant by entrant; ticks in {@code coupon-requests} move the stream time and
  * expect no decision (docs/fair-opening.md). Exit status 0 consistent, 1 any
  * discrepancy, 2 could not audit (or could not read the gate and found nothing else).
  *
@@ -368,6 +368,17 @@ public final class Audit {
             skippedRequests++;
             return;
         }
+        if (request.isTick()) {
+            // No decision of its own: it moves the stream time, so the event's draw may be due.
+            if (inScope(request.eventId())) {
+                EventAudit audit = audit(request.eventId());
+                audit.tick(record.timestamp(), streamTime);
+                check(audit, published, where(record));
+            } else {
+                published.skipRunOf(request.eventId());
+            }
+            return;
+        }
         decide(request.eventId(), request.requestId(), record, published, audit -> audit.request(request.userId(),
                 request.requestId(), record.timestamp(), streamTime, record.topic(), record.partition(), record.offset()));
     }
@@ -376,17 +387,6 @@ public final class Audit {
         CouponAction action = readable(record, topics.actions(), CouponAction::eventId);
         if (action == null) {
             skippedActions++;
-            return;
-        }
-        if (action.isTick()) {
-            // No decision of its own: it moves the stream time, so the event's draw may be due.
-            if (inScope(action.eventId())) {
-                EventAudit audit = audit(action.eventId());
-                audit.tick(record.timestamp(), streamTime);
-                check(audit, published, where(record));
-            } else {
-                published.skipRunOf(action.eventId());
-            }
             return;
         }
         decide(action.eventId(), action.actionId(), record, published, audit -> audit.action(action.userId(),

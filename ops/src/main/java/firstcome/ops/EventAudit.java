@@ -57,7 +57,7 @@ import java.util.Set;
  * request stamped inside the window and read before the draw is an entrant ({@code IN_DRAW}; a
  * duplicate, or {@code SOLD_OUT} past the draw's cap); one stamped at or after the window's end and
  * read before the draw is held. At the event's first record (a definition, a request, an action, a
- * {@code TICK}) read once the stream time is at or past the window's end plus
+ * tick of {@code coupon-requests}) read once the stream time is at or past the window's end plus
  * {@link DrawWindow#GRACE}, the entrants are ranked by {@link DrawWindow#rankKey} and decided a second
  * time ({@code ISSUED}, {@code WAITLISTED}, {@code NOT_DRAWN}, with their rank and the number of
  * entrants, at the window's end), then the held requests first-come at their own times, then the
@@ -404,7 +404,7 @@ final class EventAudit {
     }
 
     /**
-     * A {@code TICK} of {@code coupon-actions} at record time {@code timestamp}: no decision of its
+     * A tick of {@code coupon-requests} at record time {@code timestamp}: no decision of its
      * own; it moves the stream time, so the draw may be due, and the waitlist is served as before any
      * record of the event.
      */

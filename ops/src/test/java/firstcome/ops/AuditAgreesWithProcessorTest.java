@@ -88,8 +88,8 @@ class AuditAgreesWithProcessorTest {
     private static final String DRAWN = "d";
     /**
      * Its window: a second from 900 ms before T0, so it ends at T0 + 100 ms (requests of ticks 0 to 32 are
-     * inside) and the draw is due at T0 + 350 ms, an action's millisecond (tick {@value #DRAW_DUE_TICK},
-     * remainder 2).
+     * inside) and the draw is due at T0 + 350 ms (tick {@value #DRAW_DUE_TICK}, remainder 2); the ingress's
+     * tick, in coupon-requests, goes at the next request's millisecond, T0 + 352 ms (tick 117, remainder 1).
      */
     private static final Instant DRAW_OPENS = T0.minusMillis(900);
     private static final int DRAW_DUE_TICK = 116;
@@ -116,7 +116,7 @@ class AuditAgreesWithProcessorTest {
     record Act(String eventId, String userId, ActionType action, String orderId) implements Step {
     }
 
-    /** A {@code TICK} of the event, stamped with the step's time. */
+    /** A tick of the event in coupon-requests, stamped with the step's time (a request's millisecond). */
     record Tick(String eventId) implements Step {
     }
 
@@ -372,8 +372,8 @@ class AuditAgreesWithProcessorTest {
             Step step = timed.step();
             if (!dueTickSent && clock >= DRAW_DUE_TICK) {
                 // the ingress's tick at the window's end plus the grace
-                Instant due = T0.plusMillis(DRAW_DUE_TICK * TICK + 2);
-                inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+                Instant due = T0.plusMillis((DRAW_DUE_TICK + 1) * TICK + 1);
+                inputs.add(TOPICS.requests(), DRAWN, new CouponRequest(new UUID(2, 0).toString(), DRAWN, null, due, true), due);
                 dueTickSent = true;
             }
             if (step instanceof Define d) {
@@ -401,9 +401,9 @@ class AuditAgreesWithProcessorTest {
                 inputs.add(TOPICS.actions(), a.eventId(),
                         new CouponAction(new UUID(1, ++actions).toString(), a.eventId(), a.userId(), a.action(), a.orderId(), null, at), at);
             } else if (step instanceof Tick t) {
-                Instant at = T0.plusMillis(ticks * TICK + 2);
-                inputs.add(TOPICS.actions(), t.eventId(), new CouponAction(new UUID(2, ++actions).toString(), t.eventId(), null,
-                        ActionType.TICK, null, null, at), at);
+                Instant at = T0.plusMillis(ticks * TICK + 1);
+                inputs.add(TOPICS.requests(), t.eventId(),
+                        new CouponRequest(new UUID(2, ++actions).toString(), t.eventId(), null, at, true), at);
             } else if (step instanceof LateEntrant late) {
                 Instant at = T0.plusMillis(late.tickInWindow() * TICK + 1);
                 var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), late.eventId(), late.userId(), at);
@@ -565,7 +565,7 @@ class AuditAgreesWithProcessorTest {
         request(inputs, DRAWN, "r-2", "u-2", 30);
         request(inputs, DRAWN, "r-6", "u-6", 160);
         Instant due = T0.plusMillis(350);
-        inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+        inputs.add(TOPICS.requests(), DRAWN, CouponRequest.tick(DRAWN, due), due);
         request(inputs, DRAWN, "r-8", "u-8", 430);
         request(inputs, DRAWN, "r-5", "u-5", 90);
         return inputs;
@@ -606,7 +606,7 @@ class AuditAgreesWithProcessorTest {
         request(inputs, DRAWN, "r-1", "u-1", 10);
         request(inputs, DRAWN, "r-2", "u-2", 31);
         Instant due = T0.plusMillis(350);
-        inputs.add(TOPICS.actions(), DRAWN, CouponAction.tick(DRAWN, due), due);
+        inputs.add(TOPICS.requests(), DRAWN, CouponRequest.tick(DRAWN, due), due);
         action(inputs, DRAWN, "x-1", "u-1", ActionType.RETURN, null, 362);
         request(inputs, DRAWN, "r-3", "u-3", 400);
         request(inputs, DRAWN, "r-2", "u-2", 31);

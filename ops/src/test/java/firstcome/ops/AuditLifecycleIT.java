@@ -195,7 +195,7 @@ class AuditLifecycleIT {
         for (String[] request : requests) {
             Instant at = DRAW_OPENS.plusMillis(Long.parseLong(request[2]));
             if (request[1] == null) {
-                send(topics.actions(), event, CouponAction.tick(event, at), at);
+                send(topics.requests(), event, CouponRequest.tick(event, at), at);
             } else {
                 send(topics.requests(), event, new CouponRequest(request[0], event, request[1], at), at);
             }

@@ -296,7 +296,7 @@ class DrawAuditTest {
         long time = at(at).toEpochMilli();
         streamTime = Math.max(streamTime, time);
         audit.tick(time, streamTime);
-        check("coupon-actions partition 0 offset " + inputOffset++);
+        check("coupon-requests partition 0 offset " + inputOffset++);
     }
 
     private void giveBack(String actionId, String user, long at) {

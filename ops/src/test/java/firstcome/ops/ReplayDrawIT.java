@@ -87,7 +87,7 @@ class ReplayDrawIT {
         }
         send(topics.requests(), new CouponRequest("r-6", event, "u-6", WINDOW_END.plusMillis(100)), WINDOW_END.plusMillis(100));
         Instant due = WINDOW_END.plus(DrawWindow.GRACE);
-        send(topics.actions(), CouponAction.tick(event, due), due);
+        send(topics.requests(), CouponRequest.tick(event, due), due);
         send(topics.requests(), new CouponRequest("r-8", event, "u-8", due.plusMillis(50)), due.plusMillis(50));
         send(topics.requests(), new CouponRequest("r-7", event, "u-7", OPENS.plusMillis(900)), OPENS.plusMillis(900));
         for (int user = 1; user <= 5; user++) {

@@ -14,7 +14,7 @@ sealed interface EventInput {
     record Definition(EventDefinition definition) implements EventInput {
     }
 
-    /** From {@code coupon-requests}. */
+    /** From {@code coupon-requests}: an application, or a draw's tick ({@link CouponRequest#isTick}: no decision of its own). */
     record Request(CouponRequest request) implements EventInput {
     }
 

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * draw makes its user an entrant ({@link LifecycleRules#entrant}, stored in {@code draw-entrants} under
  * its rank key); one stamped at or after the window's end and read before the draw is held
  * ({@code draw-held}) without a decision. Before any record of the event is decided (a definition, a
- * request, an action, a {@code TICK}, which gets no decision of its own), the draw runs once it is
+ * request, an action, or a tick: a {@link CouponRequest#isTick} in {@code coupon-requests}, which gets
+ * no decision of its own, is never held and never an entrant), the draw runs once it is
  * due ({@link DrawRules#due}: stream time at or past the window's end plus the grace), over one range
  * scan of the event's entrants, which the store keeps in rank order; then the held requests are
  * decided in the order they were read, first-come at their own record times; then the waitlist is
@@ -167,11 +168,18 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         EventDefinition event = definitions.get(eventId);
         if (retirement.isRetired(eventId, event, streamTime())) {
             // Its state is gone or about to go: refused as closed, and nothing is stored for it again.
-            forward(record, new Decided(IssuingRules.retired(request, at), null));
+            if (!request.isTick()) {
+                forward(record, new Decided(IssuingRules.retired(request, at), null));
+            }
             return;
         }
         EventTally stored = tallies.get(eventId);
         EventTally tally = prepare(record, event, stored == null ? EventTally.NONE : stored, at);
+        if (request.isTick()) {
+            // A tick only moves stream time: whatever was due before it (the draw) is done, nothing else.
+            keep(eventId, stored, tally);
+            return;
+        }
         if (event != null && event.draw() != null && !tally.drawn() && !event.inDrawWindowAt(at)
                 && !at.isBefore(event.drawEndsAt())) {
             // After the window, before the draw: nobody gets ahead of the draw; decided right after it.
@@ -220,18 +228,11 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         EventDefinition event = definitions.get(eventId);
         if (retirement.isRetired(eventId, event, streamTime())) {
             // Its coupons' state is gone: the event is unknown to the processor now, and nothing is stored.
-            if (!action.isTick()) {
-                forward(record, new Decided(LifecycleRules.retired(action, at), null));
-            }
+            forward(record, new Decided(LifecycleRules.retired(action, at), null));
             return;
         }
         EventTally stored = tallies.get(eventId);
         EventTally tally = prepare(record, event, stored == null ? EventTally.NONE : stored, at);
-        if (action.isTick()) {
-            // A tick only moves stream time: whatever was due before it (the draw) is done, nothing else.
-            keep(eventId, stored, tally);
-            return;
-        }
         String decisionKey = Decision.key(eventId, action.userId());
         LifecycleRules.Ruling ruling = LifecycleRules.action(event, tally, decisions.get(decisionKey), action, at);
         if (ruling.user() != null) {

@@ -208,7 +208,6 @@ public final class LifecycleRules {
                 case RETURNED -> unchanged(coupon(action, IssuingOutcome.RETURNED, user, null, at), tally);
                 case REDEEMED -> unchanged(coupon(action, IssuingOutcome.ALREADY_REDEEMED, user, user.orderId(), at), tally);
             };
-            case TICK -> throw new IllegalArgumentException("a tick is not an action on a coupon");
         };
     }
 

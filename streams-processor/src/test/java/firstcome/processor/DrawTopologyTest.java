@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import firstcome.contract.ActionType;
 import firstcome.contract.CouponDecision;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -17,6 +18,7 @@ import firstcome.contract.query.Tally;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,6 +141,99 @@ class DrawTopologyTest {
         assertThat(fixture.decisionsPublished())
                 .containsExactly(new CouponDecision(slow, "d", "slow", IssuingOutcome.ISSUED, 2, inWindow(9000)));
         assertThat(fixture.keysIn(IssuingTopology.DRAW_ENTRANTS_STORE)).hasSize(1);
+    }
+
+    /**
+     * The defect of issue 22: an entrant stamped inside the window but appended after the draw's tick.
+     * The tick is in coupon-requests, in the event's partition with the entrants, so the processor reads
+     * the entrant after the tick live, and a replay, which merges the topics by record time but keeps a
+     * partition in its offset order, reads it after the tick too: first-come in both, the same bytes.
+     */
+    @Test
+    void decidesAnEntrantAppendedAfterTheTickFirstComeAndAReplayOfTheLogsPublishesTheSameBytes() {
+        EventDefinition event = new EventDefinition("d", 3, T0, null, 0, null, WINDOW);
+        var definitions = List.of(new Input(event, T0.minusSeconds(60)));
+        var requests = List.of(
+                new Input(new CouponRequest("r-1", "d", "u-1", inWindow(1000)), inWindow(1000)),
+                new Input(new CouponRequest("r-2", "d", "u-2", inWindow(2000)), inWindow(2000)),
+                new Input(new CouponRequest("r-held", "d", "held", WINDOW_END.plusMillis(100)), WINDOW_END.plusMillis(100)),
+                new Input(new CouponRequest("t-1", "d", null, DUE, true), DUE),
+                // stamped inside the window by a slow ingress, appended after the tick
+                new Input(new CouponRequest("r-slow", "d", "slow", inWindow(9000)), inWindow(9000)),
+                new Input(new CouponRequest("r-after", "d", "after", DUE.plusMillis(50)), DUE.plusMillis(50)));
+
+        // Live: the definition long before, then the requests as they were appended.
+        List<Input> live = Stream.concat(definitions.stream(), requests.stream()).toList();
+        Published published = run(live, fixture);
+
+        List<CouponDecision> decisions = published.decisions();
+        List<String> order = ranked("u-1", "u-2");
+        assertThat(decisions).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::couponNo,
+                CouponDecision::drawRank, CouponDecision::decidedAt).containsExactly(
+                tuple("r-1", IssuingOutcome.IN_DRAW, null, null, inWindow(1000)),
+                tuple("r-2", IssuingOutcome.IN_DRAW, null, null, inWindow(2000)),
+                tuple("r-" + order.get(0).substring(2), IssuingOutcome.ISSUED, 1, 1, WINDOW_END),
+                tuple("r-" + order.get(1).substring(2), IssuingOutcome.ISSUED, 2, 2, WINDOW_END),
+                tuple("r-held", IssuingOutcome.ISSUED, 3, null, WINDOW_END.plusMillis(100)),
+                // first-come after the draw, at its own record time: no rank, no entrant
+                tuple("r-slow", IssuingOutcome.SOLD_OUT, null, null, inWindow(9000)),
+                tuple("r-after", IssuingOutcome.SOLD_OUT, null, null, DUE.plusMillis(50)));
+        assertThat(decisions).extracting(CouponDecision::requestId).doesNotContain("t-1");
+        assertThat(fixture.keysIn(IssuingTopology.DRAW_ENTRANTS_STORE)).hasSize(2);
+        assertThat(fixture.tallyOf("d").drawState().entrants()).isEqualTo(2);
+
+        // A replay: every partition full, the task takes the earliest head; a partition keeps its order.
+        List<Input> replayed = new ArrayList<>();
+        int d = 0;
+        int r = 0;
+        while (d < definitions.size() || r < requests.size()) {
+            boolean definitionFirst = r == requests.size()
+                    || (d < definitions.size() && !definitions.get(d).at().isAfter(requests.get(r).at()));
+            replayed.add(definitionFirst ? definitions.get(d++) : requests.get(r++));
+        }
+        assertThat(replayed).isEqualTo(live);
+        try (var replay = new TopologyFixture(stateDir.resolve("replay"))) {
+            List<byte[]> replayBytes = run(replayed, replay).bytes();
+            assertThat(replayBytes).hasSameSizeAs(published.bytes()).isNotEmpty();
+            for (int i = 0; i < replayBytes.size(); i++) {
+                assertThat(replayBytes.get(i)).as("output %d", i).isEqualTo(published.bytes().get(i));
+            }
+        }
+    }
+
+    /** An input record: a definition or a request (a tick among them), with its record time. */
+    private record Input(Object value, Instant at) {
+    }
+
+    /** What a run published: every key and value on decisions, issued and changes, and the decisions read. */
+    private record Published(List<byte[]> bytes, List<CouponDecision> decisions) {
+    }
+
+    /** Pipes {@code inputs} in order into {@code into}; returns what it published. */
+    private static Published run(List<Input> inputs, TopologyFixture into) {
+        for (Input input : inputs) {
+            if (input.value() instanceof EventDefinition definition) {
+                into.define(definition, input.at());
+            } else {
+                CouponRequest request = (CouponRequest) input.value();
+                into.requests.pipeInput(new TestRecord<>(request.eventId(), request, input.at()));
+            }
+        }
+        List<byte[]> bytes = new ArrayList<>();
+        List<CouponDecision> decisions = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> record : into.rawDecided.readRecordsToList()) {
+            bytes.add(record.key());
+            bytes.add(record.value());
+            decisions.add(into.topics.decisions().valueSerde().deserializer().deserialize(into.topics.decisions().name(),
+                    record.value()));
+        }
+        for (var output : List.of(into.rawIssued, into.rawChanges)) {
+            for (TestRecord<byte[], byte[]> record : output.readRecordsToList()) {
+                bytes.add(record.key());
+                bytes.add(record.value());
+            }
+        }
+        return new Published(bytes, decisions);
     }
 
     @Test

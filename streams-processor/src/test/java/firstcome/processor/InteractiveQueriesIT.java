@@ -384,9 +384,9 @@ class InteractiveQueriesIT {
         try (var producer = new KafkaProducer<String, byte[]>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
-            CouponAction tick = CouponAction.tick("draw", windowEnd.plus(DrawWindow.GRACE));
-            producer.send(new ProducerRecord<>(topics.actions().name(), null, tick.receivedAt().toEpochMilli(), "draw",
-                    topics.actions().valueSerde().serializer().serialize("", tick)));
+            CouponRequest tick = CouponRequest.tick("draw", windowEnd.plus(DrawWindow.GRACE));
+            producer.send(new ProducerRecord<>(topics.requests().name(), null, tick.receivedAt().toEpochMilli(), "draw",
+                    topics.requests().valueSerde().serializer().serialize("", tick)));
         }
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -340,7 +340,7 @@ class LifecyclePropertiesTest {
         Arbitrary<String> user = Arbitraries.integers().between(1, 12).map(u -> "u-" + u);
         Arbitrary<Step> apply = Combinators.combine(Arbitraries.of(EVENTS), user).as(Apply::new);
         Arbitrary<Step> redeliver = Arbitraries.integers().between(0, 1_000).map(Redeliver::new);
-        // The shop's actions on a coupon (a TICK has no user; DrawPropertiesTest sends ticks).
+        // The shop's actions on a coupon (DrawPropertiesTest sends ticks, into coupon-requests).
         Arbitrary<ActionType> shopAction = Arbitraries.of(ActionType.REDEEM, ActionType.UNREDEEM, ActionType.RETURN);
         Arbitrary<Step> act = Combinators.combine(Arbitraries.of(EVENTS), user, shopAction,
                         Arbitraries.of("o-1", "o-2", "o-3"))

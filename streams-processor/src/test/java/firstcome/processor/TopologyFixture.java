@@ -138,9 +138,11 @@ final class TopologyFixture implements AutoCloseable {
         actions.pipeInput(new TestRecord<>(action.eventId(), action, action.receivedAt()));
     }
 
-    /** A {@code TICK} into the event's partition of {@code coupon-actions} at {@code at}, as an ingress publishes it. */
+    /** A tick into the event's partition of {@code coupon-requests} at {@code at}, as an ingress publishes it. */
     void tick(String eventId, Instant at) {
-        act(new CouponAction(new UUID(2, ++tickSequence).toString(), eventId, null, ActionType.TICK, null, null, at));
+        // A deterministic id, as for requests: two fixtures fed the same calls see byte-identical input.
+        var tick = new CouponRequest(new UUID(2, ++tickSequence).toString(), eventId, null, at, true);
+        requests.pipeInput(new TestRecord<>(eventId, tick, at));
     }
 
     List<CouponChange> changesPublished() {

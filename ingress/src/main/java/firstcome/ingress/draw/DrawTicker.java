@@ -1,6 +1,6 @@
 package firstcome.ingress.draw;
 
-import firstcome.contract.CouponAction;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Ids;
@@ -27,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the {@code TICK}s that make an event's draw happen on time (docs/fair-opening.md, "The gate",
- * Ticks): the streams-processor's stream time only moves with records, so at the window's end plus
- * {@link DrawWindow#GRACE} (and {@link #PAST_GRACE}) a tick goes into the event's partition of
- * {@code coupon-actions}, then one every {@link #EVERY} until the processor's tally says the event is
+ * Publishes the ticks ({@link CouponRequest#tick}) that make an event's draw happen on time
+ * (docs/fair-opening.md, "The gate", Ticks): the streams-processor's stream time only moves with records,
+ * so at the window's end plus {@link DrawWindow#GRACE} (and {@link #PAST_GRACE}) a tick goes into the
+ * event's partition of {@code coupon-requests} (straight to the producer: not through the gate, not
+ * counted among this ingress's own requests), then one every {@link #EVERY} until the processor's tally says the event is
  * drawn, for at most {@link #AT_MOST} after the window's end. It follows the catalog: an event defined,
  * changed or retired plans, moves or drops its ticks; once the catalog is loaded at start, every event
  * whose window ended less than {@link #AT_MOST} ago and is not drawn gets its ticks too. Ticks of several
@@ -92,7 +93,7 @@ public final class DrawTicker implements AutoCloseable {
 
     private static Counter ticks(MeterRegistry registry, String result) {
         return Counter.builder("ingress.draw.ticks")
-                .description("TICK actions this ingress published to make a draw happen, by result")
+                .description("Draw ticks this ingress published to make a draw happen, by result")
                 .tag("result", result)
                 .register(registry);
     }
@@ -198,10 +199,10 @@ public final class DrawTicker implements AutoCloseable {
     /**
      * Publishes a tick once this ingress's requests of the event still on their way to the broker have
      * been acknowledged (or failed), waiting at most {@link #SENDS_WAIT}: an entrant stamped inside the
-     * window is then in {@code coupon-requests} before the tick is even sent, so the streams-processor,
-     * which reads the two topics in record-time order while it has records of both, reads the entrant
-     * first, live as in a replay. (An entrant of another ingress, or one acknowledged later than that,
-     * can still come after the tick: docs/fair-opening.md, "Limits".)
+     * window is then in the event's partition of {@code coupon-requests} before the tick is even sent,
+     * so it precedes the tick in the log and the streams-processor, a replay and the audit all read it
+     * first. (An entrant of another ingress, or one acknowledged later than that, can still come after
+     * the tick; it is then read after it everywhere and decided first-come: docs/fair-opening.md, "Limits".)
      */
     private void publish(EventId event) {
         CompletableFuture<Void> ended;
@@ -223,7 +224,7 @@ public final class DrawTicker implements AutoCloseable {
         Instant at = clock.instant();
         CompletableFuture<Long> sent;
         try {
-            sent = publisher.publish(CouponAction.tick(event.value(), at));
+            sent = publisher.publish(CouponRequest.tick(event.value(), at));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -65,7 +65,6 @@ class HostileInputTest {
                     case REDEEM -> IssuingOutcome.REDEEMED;
                     case UNREDEEM -> IssuingOutcome.ISSUED;
                     case RETURN -> IssuingOutcome.RETURNED;
-                    case TICK -> throw new IllegalStateException("the shop routes write no TICK");
                 }, 1, action.receivedAt(), action.action(), action.action() == ActionType.REDEEM ? action.orderId() : null, null));
         server = api.app().start(0);
     }

@@ -2,8 +2,7 @@ package firstcome.ingress.draw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import firstcome.contract.ActionType;
-import firstcome.contract.CouponAction;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.DrawWindow;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
@@ -62,18 +61,19 @@ class DrawTickerTest {
         // when: the clock reaches a moment before the first tick's time
         time.advanceTo(windowEnd.plus(DrawWindow.GRACE).minusMillis(1));
         // then: nothing yet
-        assertThat(publisher.actions).isEmpty();
+        assertThat(publisher.requests).isEmpty();
 
         // when: the first tick's time comes
         time.advanceTo(windowEnd.plus(FIRST));
-        // then: one tick, stamped then, in the event's key, without asking the processor first
-        assertThat(publisher.actions).hasSize(1);
-        CouponAction tick = publisher.actions.get(0).value();
+        // then: one tick into coupon-requests, stamped then, in the event's key, without asking the processor first
+        assertThat(publisher.requests).hasSize(1);
+        CouponRequest tick = publisher.requests.get(0).value();
         assertThat(tick.isTick()).isTrue();
-        assertThat(tick.action()).isEqualTo(ActionType.TICK);
+        assertThat(tick.tick()).isTrue();
+        assertThat(publisher.actions).isEmpty();
         assertThat(tick.eventId()).isEqualTo("fair");
         assertThat(tick.userId()).isNull();
-        assertThat(publisher.actions.get(0).timestamp()).isEqualTo(windowEnd.plus(FIRST)).isAfterOrEqualTo(windowEnd.plus(DrawWindow.GRACE));
+        assertThat(publisher.requests.get(0).timestamp()).isEqualTo(windowEnd.plus(FIRST)).isAfterOrEqualTo(windowEnd.plus(DrawWindow.GRACE));
         assertThat(asked).hasValue(0);
 
         // when: 5 s later, not drawn yet; then 5 s later again, drawn
@@ -103,13 +103,13 @@ class DrawTickerTest {
             // when: the tick's time comes
             time.advanceTo(windowEnd.plus(FIRST));
             // then: no tick while the send is in flight
-            assertThat(publisher.actions).isEmpty();
+            assertThat(publisher.requests).isEmpty();
 
             // when: the send is acknowledged
             inFlight.complete(null);
             // then: the tick follows it, stamped after the grace
-            assertThat(publisher.actions).hasSize(1);
-            assertThat(publisher.actions.get(0).timestamp()).isAfterOrEqualTo(windowEnd.plus(DrawWindow.GRACE));
+            assertThat(publisher.requests).hasSize(1);
+            assertThat(publisher.requests.get(0).timestamp()).isAfterOrEqualTo(windowEnd.plus(DrawWindow.GRACE));
         }
     }
 
@@ -146,7 +146,7 @@ class DrawTickerTest {
         // when: the catalog is still loading
         time.advance(Duration.ofSeconds(1));
         // then: nothing
-        assertThat(publisher.actions).isEmpty();
+        assertThat(publisher.requests).isEmpty();
         assertThat(asked).hasValue(0);
 
         // when: it is loaded
@@ -154,7 +154,7 @@ class DrawTickerTest {
         time.advance(DrawTicker.LOADING_CHECK);
 
         // then: the recent one is asked about and ticked at once; the drawn one is asked about only; the old one is left
-        assertThat(publisher.actions).extracting(sent -> sent.value().eventId()).containsExactly("recent");
+        assertThat(publisher.requests).extracting(sent -> sent.value().eventId()).containsExactly("recent");
         assertThat(asked).hasValue(2);
         assertThat(ticker.planned()).isEqualTo(1);
     }
@@ -176,7 +176,7 @@ class DrawTickerTest {
         time.advanceTo(START.plusSeconds(80).plus(FIRST));
 
         // then: one tick, at the moved window's end only
-        assertThat(publisher.actions).extracting(sent -> sent.value().eventId()).containsExactly("moved");
+        assertThat(publisher.requests).extracting(sent -> sent.value().eventId()).containsExactly("moved");
         assertThat(tickTimes()).containsExactly(START.plusSeconds(80).plus(FIRST));
     }
 
@@ -198,7 +198,7 @@ class DrawTickerTest {
             time.advanceTo(START.plus(Duration.ofMinutes(20)));
 
             // then
-            assertThat(publisher.actions).isEmpty();
+            assertThat(publisher.requests).isEmpty();
             assertThat(ticks.planned()).isZero();
         }
     }
@@ -211,7 +211,7 @@ class DrawTickerTest {
         publisher.failing = true;
 
         time.advanceTo(START.plusSeconds(10).plus(FIRST));
-        assertThat(publisher.actions).isEmpty();
+        assertThat(publisher.requests).isEmpty();
         publisher.failing = false;
         time.advanceTo(START.plusSeconds(10).plus(FIRST).plusSeconds(5));
 
@@ -230,7 +230,7 @@ class DrawTickerTest {
     }
 
     private List<Instant> tickTimes() {
-        return publisher.actions.stream().map(FakePublisher.Sent::timestamp).toList();
+        return publisher.requests.stream().map(FakePublisher.Sent::timestamp).toList();
     }
 
     @SuppressWarnings("unused")

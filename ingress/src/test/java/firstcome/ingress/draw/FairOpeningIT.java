@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import firstcome.contract.ActionType;
-import firstcome.contract.CouponAction;
+import firstcome.contract.CouponRequest;
 import firstcome.contract.DrawWindow;
 import firstcome.contract.Json;
 import firstcome.ingress.RunningIngress;
@@ -25,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A real ingress against real Kafka and Redis: an event defined with a draw window gets its TICK in
- * coupon-actions once the window has ended (plus the grace), in the partition of the event's requests,
- * though nobody applies after the window; the admin answer and the public info show the commitment,
+ * A real ingress against real Kafka and Redis: an event defined with a draw window gets its tick in
+ * coupon-requests once the window has ended (plus the grace), in the partition of the event's requests
+ * and after this ingress's acknowledged entrants, though nobody applies after the window (nothing goes
+ * to coupon-actions); the admin answer and the public info show the commitment,
  * never the seed (the stand-in processor has no tally: the draw is never known to be done here).
  */
 @ExtendWith(InfrastructureExtension.class)
@@ -61,21 +61,23 @@ class FairOpeningIT {
         assertThat(draw.has("seed")).isFalse();
         assertThat(ingress.apply(event, "u-1").statusCode()).isEqualTo(202);
 
-        // when: the window ends; then: a tick lands
-        await("a tick in coupon-actions").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> actionRecords(bootstrapServers, event).stream().anyMatch(record -> record.value().isTick()));
+        // when: the window ends; then: a tick lands in coupon-requests
+        await("a tick in coupon-requests").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> requestRecords(bootstrapServers, event).stream().anyMatch(record -> record.value().isTick()));
 
-        List<ConsumerRecord<String, CouponAction>> ticks = actionRecords(bootstrapServers, event);
-        ConsumerRecord<String, CouponAction> tick = ticks.get(0);
+        List<ConsumerRecord<String, CouponRequest>> records = requestRecords(bootstrapServers, event);
+        assertThat(records.get(0).value().isTick()).as("the entrant, acknowledged before, comes first").isFalse();
+        assertThat(records.get(0).value().userId()).isEqualTo("u-1");
+        ConsumerRecord<String, CouponRequest> tick = records.get(1);
+        assertThat(tick.value().isTick()).isTrue();
         assertThat(tick.key()).isEqualTo(event);
-        assertThat(tick.value().action()).isEqualTo(ActionType.TICK);
         assertThat(tick.value().eventId()).isEqualTo(event);
         assertThat(tick.value().userId()).isNull();
         assertThat(Instant.ofEpochMilli(tick.timestamp())).isAfterOrEqualTo(windowEnd.plus(DrawWindow.GRACE));
         assertThat(tick.timestamp()).isEqualTo(tick.value().receivedAt().toEpochMilli());
-        var requests = requestRecords(bootstrapServers, event);
-        assertThat(requests).hasSize(1);
-        assertThat(tick.partition()).as("the event's partition, with its requests").isEqualTo(requests.get(0).partition());
+        assertThat(tick.partition()).as("the event's partition, with its requests").isEqualTo(records.get(0).partition());
+        assertThat(tick.offset()).as("after the entrant in the log").isGreaterThan(records.get(0).offset());
+        assertThat(actionRecords(bootstrapServers, event)).as("no tick in coupon-actions").isEmpty();
 
         // and: the public info shows the draw without the seed, the processor never having said it is drawn
         HttpResponse<String> info = ingress.get("/events/" + event);
