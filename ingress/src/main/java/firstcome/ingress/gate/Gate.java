@@ -121,6 +121,9 @@ public interface Gate {
     /** Whether the user holds a slot. */
     boolean holds(EventId event, UserId user);
 
+    /** Whether the user has a request that passed the gate and is not decided yet (of any request id). */
+    boolean hasPending(EventId event, UserId user);
+
     /**
      * The users of a sold-out event (every applied user, returned ones too), read consistently: empty
      * when the event is not sold out at {@code capacity}, holds more than {@code maxUsers}, or changed

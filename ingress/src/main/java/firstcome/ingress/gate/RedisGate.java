@@ -335,6 +335,11 @@ public final class RedisGate implements Gate, AutoCloseable {
         return call(() -> redis.sismember(Keys.of(event).users(), user.value()));
     }
 
+    @Override
+    public boolean hasPending(EventId event, UserId user) {
+        return call(() -> redis.hexists(Keys.of(event).pending(), user.value()));
+    }
+
     /**
      * SSCAN in batches rather than one SMEMBERS, so a big set never blocks Redis for everyone. The
      * scan is not atomic; it is consistent when the event was sold out before and the releases

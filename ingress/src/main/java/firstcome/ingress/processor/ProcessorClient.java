@@ -110,7 +110,10 @@ public final class ProcessorClient implements StatusLookup, TallyLookup, Holders
         // Every state of the coupon lifecycle is passed on as the processor holds it; PENDING is the
         // ingress's own answer and NOT_APPLIED comes as a 404, so neither is expected in a 200.
         return switch (status.outcome()) {
-            case ISSUED, REDEEMED, RETURNED, EXPIRED, WAITLISTED, REJECTED, IN_DRAW -> Optional.of(status);
+            // A user refused for a reason that can change who applied again has a new request at the
+            // gate, undecided yet: the refusal the processor still holds is no longer their answer.
+            case REJECTED -> Optional.of(gate.hasPending(event, user) ? ApplicationStatus.pending() : status);
+            case ISSUED, REDEEMED, RETURNED, EXPIRED, WAITLISTED, IN_DRAW -> Optional.of(status);
             case PENDING, NOT_APPLIED -> throw ApiException.unavailable("the streams-processor gave an unexpected answer");
         };
     }

@@ -215,6 +215,11 @@ public final class FakeGate implements Gate {
     }
 
     @Override
+    public synchronized boolean hasPending(EventId event, UserId user) {
+        return pendingOf(event).containsKey(user.value());
+    }
+
+    @Override
     public synchronized boolean holds(EventId event, UserId user) {
         failIfDown();
         return users(event).contains(user.value());

@@ -74,7 +74,16 @@ class ProcessorClientTest {
     void passesOnARejectionWithItsReason() {
         var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"SOLD_OUT\"}"), gate);
 
-        assertThat(lookup.find(EVENT, USER).join()).contains(ApplicationStatus.rejected(IssuingOutcome.SOLD_OUT));
+        assertThat(lookup.find(EVENT, new UserId("refused")).join()).as("no request of theirs at the gate")
+                .contains(ApplicationStatus.rejected(IssuingOutcome.SOLD_OUT));
+    }
+
+    @Test
+    void answersPendingForARejectedUserWhoAppliedAgainUntilTheNewRequestIsDecided() {
+        // the processor still holds the user's earlier refusal; the gate holds their new request, undecided
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"NOT_DRAWN\"}"), gate);
+
+        assertThat(lookup.find(EVENT, USER).join()).contains(ApplicationStatus.pending());
     }
 
     @Test
