@@ -487,13 +487,15 @@ public final class Audit {
 
         /**
          * The run of next records of {@code eventId} that are a draw's decisions or answer one of
-         * {@code requestIds}, at most one per request (a re-delivered entrant's request read right after
-         * the draw is answered with its draw decision again, after the draw).
+         * {@code requestIds}, at most one per request, ending once every one of {@code requestIds} is
+         * answered: re-delivered entrants' requests read right after the draw are answered with their
+         * draw decisions again, each checked against its own record, not taken into the draw.
          */
         List<EventAudit.Published> takeDraw(String eventId, Set<String> requestIds) {
             List<EventAudit.Published> taken = new ArrayList<>();
             Set<String> seen = new HashSet<>();
-            while (true) {
+            Set<String> unanswered = new HashSet<>(requestIds);
+            while (!unanswered.isEmpty()) {
                 fillHead();
                 if (head == null || !Arrays.equals(head.key(), eventId.getBytes(UTF_8))
                         || !(requestIds.contains(headDecision.requestId()) || headDecision.decidesDraw())
@@ -502,8 +504,10 @@ public final class Audit {
                 }
                 lastTaken = where(head);
                 taken.add(new EventAudit.Published(headDecision, lastTaken));
+                unanswered.remove(headDecision.requestId());
                 head = null;
             }
+            return taken;
         }
 
         /** For a tick of an event out of scope: skips the decisions of {@code eventId} that come next (those the tick set off). */

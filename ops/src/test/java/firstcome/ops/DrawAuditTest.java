@@ -76,8 +76,9 @@ class DrawAuditTest {
                 request("r-7", "u-7", IssuingOutcome.SOLD_OUT, null, 10_100),
                 // the late entrant, stamped inside the window, read after the draw: first-come
                 request("r-5", "u-5", IssuingOutcome.SOLD_OUT, null, 9_990),
-                // r-4 again after the draw: its draw decision again
+                // r-4 and r-3 again after the draw, one after the other: each its draw decision again
                 drawn("r-4", "u-4", IssuingOutcome.WAITLISTED, null, 3),
+                drawn("r-3", "u-3", IssuingOutcome.NOT_DRAWN, null, 4),
                 // u-3, not drawn, may apply again
                 request("r-3b", "u-3", IssuingOutcome.SOLD_OUT, null, 11_000),
                 // u-1 gives the coupon back: u-4 waited, and is served
@@ -101,6 +102,7 @@ class DrawAuditTest {
         tick(10_250);
         apply("r-5", "u-5", 9_990);
         apply("r-4", "u-4", 1_000);
+        apply("r-3", "u-3", 2_000);
         apply("r-3b", "u-3", 11_000);
         giveBack("x-1", "u-1", 12_000);
     }
@@ -317,10 +319,14 @@ class DrawAuditTest {
 
             @Override
             public List<EventAudit.Published> takeDraw(Set<String> requestIds) {
+                // as the audit reads coupon-decisions: the run ends once every request asked for is answered
                 List<EventAudit.Published> taken = new ArrayList<>();
                 Set<String> seen = new HashSet<>();
-                while (!decisions.isEmpty() && (decisions.peek().decision().decidesDraw() || requestIds.contains(decisions.peek().decision().requestId()))
+                Set<String> unanswered = new HashSet<>(requestIds);
+                while (!unanswered.isEmpty() && !decisions.isEmpty()
+                        && (decisions.peek().decision().decidesDraw() || requestIds.contains(decisions.peek().decision().requestId()))
                         && seen.add(decisions.peek().decision().requestId())) {
+                    unanswered.remove(decisions.peek().decision().requestId());
                     taken.add(decisions.poll());
                 }
                 return taken;
