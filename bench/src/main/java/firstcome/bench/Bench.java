@@ -170,6 +170,9 @@ public final class Bench {
                     s.dbPassword(), s.connections()).run(defineEvent("bench-" + runId + "-shop"), s.limit());
             shop.forEach(phase -> say("shop: " + phase.name() + ": " + phase.row()));
 
+            // In this JVM, on one thread: the stack is idle meanwhile (the shop phases have their rows).
+            VerificationBenchmark.Result verification = verificationBenchmark(shop.isEmpty() ? null : shop.get(0));
+
             reads.phase("draw");
             DrawBenchmark.Result draw = drawBenchmark("bench-" + runId + "-draw");
 
@@ -179,7 +182,7 @@ public final class Bench {
             List<String> sinkTable = sinkBenchmark();
             reads.phase("done");
 
-            Report report = new Report(s, versions, redisRate, rounds, shop, draw, replay, sinkTable,
+            Report report = new Report(s, versions, redisRate, rounds, shop, verification, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
                     elapsedSeconds());
             String table = report.markdown();
@@ -362,6 +365,21 @@ public final class Bench {
                     .run(event);
         } catch (Exception e) {
             say("draw benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
+    }
+
+    /**
+     * The cost of verifying a shopper's token ({@link VerificationBenchmark}), next to the shop's
+     * apply phase of this run; {@code null} (its rows left out) when it fails.
+     */
+    private VerificationBenchmark.Result verificationBenchmark(ShopBenchmark.Phase apply) {
+        try {
+            VerificationBenchmark.Result result = VerificationBenchmark.run(settings.quick(), line -> say("verification: " + line));
+            result.lines(apply).forEach(line -> say("verification: " + line));
+            return result;
+        } catch (Exception e) {
+            say("verification benchmark failed (" + e + "); its rows are left out");
             return null;
         }
     }
