@@ -36,8 +36,9 @@ import org.HdrHistogram.Histogram;
  * {@code make bench}: the seed's three complaints measured on the local stack, each next to a
  * ceiling measured in the same run — the spike at the ingress (vs a bare Javalin handler and
  * Redis' own EVALSHA rate), time to persist, a replay through the topology (vs a plain consumer),
- * the sink (vs raw JDBC batches), unrelated reads during the spike (vs idle), and each process's
- * resident memory. Prints a table, writes {@code bench/report.html} and, for a full run, the
+ * the sink (vs raw JDBC batches), unrelated reads during the spike (vs idle), each process's
+ * resident memory, the shop's redemption and the draw, and a shopper token's verification (vs the
+ * CPU of an accepted application). Prints a table, writes {@code bench/report.html} and, for a full run, the
  * figures section of {@code BENCHMARKS.md}.
  *
  * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record]}, from the
