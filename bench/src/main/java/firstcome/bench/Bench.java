@@ -36,8 +36,9 @@ import org.HdrHistogram.Histogram;
  * {@code make bench}: the seed's three complaints measured on the local stack, each next to a
  * ceiling measured in the same run — the spike at the ingress (vs a bare Javalin handler and
  * Redis' own EVALSHA rate), time to persist, a replay through the topology (vs a plain consumer),
- * the sink (vs raw JDBC batches), unrelated reads during the spike (vs idle), and each process's
- * resident memory. Prints a table, writes {@code bench/report.html} and, for a full run, the
+ * the sink (vs raw JDBC batches), unrelated reads during the spike (vs idle), each process's
+ * resident memory, the shop's redemption and the draw, and a shopper token's verification (vs the
+ * CPU of an accepted application). Prints a table, writes {@code bench/report.html} and, for a full run, the
  * figures section of {@code BENCHMARKS.md}.
  *
  * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record]}, from the
@@ -170,6 +171,9 @@ public final class Bench {
                     s.dbPassword(), s.connections()).run(defineEvent("bench-" + runId + "-shop"), s.limit());
             shop.forEach(phase -> say("shop: " + phase.name() + ": " + phase.row()));
 
+            // In this JVM, on one thread: the stack is idle meanwhile (the shop phases have their rows).
+            VerificationBenchmark.Result verification = verificationBenchmark(shop.isEmpty() ? null : shop.get(0));
+
             reads.phase("draw");
             DrawBenchmark.Result draw = drawBenchmark("bench-" + runId + "-draw");
 
@@ -179,7 +183,7 @@ public final class Bench {
             List<String> sinkTable = sinkBenchmark();
             reads.phase("done");
 
-            Report report = new Report(s, versions, redisRate, rounds, shop, draw, replay, sinkTable,
+            Report report = new Report(s, versions, redisRate, rounds, shop, verification, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
                     elapsedSeconds());
             String table = report.markdown();
@@ -362,6 +366,21 @@ public final class Bench {
                     .run(event);
         } catch (Exception e) {
             say("draw benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
+    }
+
+    /**
+     * The cost of verifying a shopper's token ({@link VerificationBenchmark}), next to the shop's
+     * apply phase of this run; {@code null} (its rows left out) when it fails.
+     */
+    private VerificationBenchmark.Result verificationBenchmark(ShopBenchmark.Phase apply) {
+        try {
+            VerificationBenchmark.Result result = VerificationBenchmark.run(settings.quick(), line -> say("verification: " + line));
+            result.lines(apply).forEach(line -> say("verification: " + line));
+            return result;
+        } catch (Exception e) {
+            say("verification benchmark failed (" + e + "); its rows are left out");
             return null;
         }
     }

@@ -26,6 +26,7 @@ final class Report {
     private final List<Bench.Round> rounds;
     private final Bench.Round median;
     private final List<ShopBenchmark.Phase> shop;
+    private final VerificationBenchmark.Result verification;
     private final DrawBenchmark.Result draw;
     private final Bench.Replay replay;
     private final List<String> sinkTable;
@@ -37,7 +38,7 @@ final class Report {
     private final String load;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
-           List<ShopBenchmark.Phase> shop, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
+           List<ShopBenchmark.Phase> shop, VerificationBenchmark.Result verification, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
            Histogram spikeReads, Map<String, Long> rss, double seconds) {
         this.settings = settings;
         this.versions = versions;
@@ -47,6 +48,7 @@ final class Report {
         byRatio.sort(Comparator.comparingDouble(Bench.Round::ratio));
         this.median = byRatio.get(byRatio.size() / 2);
         this.shop = shop;
+        this.verification = verification;
         this.draw = draw;
         this.replay = replay;
         this.sinkTable = sinkTable;
@@ -132,7 +134,38 @@ final class Report {
         if (draw != null) {
             rows.add(drawRow());
         }
+        if (verification != null) {
+            rows.addAll(verificationRows());
+        }
         return rows;
+    }
+
+    /**
+     * Row 9: a shopper token's verification (ShopperVerifier, thread CPU per verification after a
+     * warm-up, in the bench JVM) next to the CPU an accepted application costs the ingress and the
+     * whole stack in this run (row 7's apply phase), as shares of it.
+     */
+    private List<String[]> verificationRows() {
+        ShopBenchmark.Phase apply = shop.isEmpty() ? null : shop.get(0);
+        String ceiling = apply == null ? "—" : String.format(Locale.ROOT,
+                "an accepted application, same run (row 7's apply phase): %.0f µs CPU of the ingress, %.0f µs of the stack",
+                VerificationBenchmark.ingressMicros(apply), VerificationBenchmark.stackMicros(apply));
+        List<String[]> out = new ArrayList<>();
+        for (VerificationBenchmark.Cost c : verification.costs()) {
+            String kind = switch (c.algorithm()) {
+                case "RS256" -> "RS256, 2048-bit key";
+                case "ES256" -> "ES256, P-256";
+                default -> c.algorithm();
+            };
+            out.add(new String[] {"9. verifying a shopper's token, " + kind + " (ShopperVerifier, one thread, CPU after a warm-up)",
+                    String.format(Locale.ROOT, "%.1f µs per valid token · %.1f µs per bad signature (%,d and %,d verifications)",
+                            c.validMicros(), c.refusedMicros(), c.valid(), c.refused()),
+                    ceiling,
+                    apply == null ? "—" : VerificationBenchmark.percent(c.validMicros(), VerificationBenchmark.ingressMicros(apply))
+                            + " of the ingress's · " + VerificationBenchmark.percent(c.validMicros(), VerificationBenchmark.stackMicros(apply))
+                            + " of the stack's"});
+        }
+        return out;
     }
 
     /**

@@ -84,11 +84,8 @@ final class ShopBenchmark {
 
     /** Applies {@code n} users to {@code event} (defined with limit n), then redeems their coupons. */
     List<Phase> run(String event, int n) throws Exception {
-        ApplyClient apply = new ApplyClient(ingressUrl, Duration.ofSeconds(30));
+        Phase applied = apply(event, n);
         ShopClient shop = new ShopClient(ingressUrl, shopToken, Duration.ofSeconds(30));
-        Phase applied = phase("apply (every application accepted)", n,
-                i -> apply.apply(event, user(event, i)) == 202,
-                () -> rowsIn(event, null) >= n);
         Phase redeemed = phase("redeem (each coupon once)", n,
                 i -> {
                     ShopClient.Answer answer = ShopClient.untilFinal(() -> shop.redeem(event, user(event, i), "o-" + i),
@@ -97,6 +94,14 @@ final class ShopBenchmark {
                 },
                 () -> rowsIn(event, "REDEEMED") >= n);
         return List.of(applied, redeemed);
+    }
+
+    /** The apply phase alone: {@code n} users apply to {@code event} (defined with limit n), each accepted. */
+    Phase apply(String event, int n) throws Exception {
+        ApplyClient apply = new ApplyClient(ingressUrl, Duration.ofSeconds(30));
+        return phase("apply (every application accepted)", n,
+                i -> apply.apply(event, user(event, i)) == 202,
+                () -> rowsIn(event, null) >= n);
     }
 
     private static String user(String event, int i) {
