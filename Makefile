@@ -103,8 +103,8 @@ token: ## print a shopper token for SHOPPER_AUTH=on: make token USER=alice CLAIM
 
 # --- chaos -----------------------------------------------------------------------------------
 # Its own stack on free ports (a KRaft broker from the Kafka jars, Redis, MariaDB, the three
-# jars): runs the six faults of docs/faults.md one after another, prints the matrix and writes it
-# into docs/faults.md; exits non-zero if a promise broke. ~6-10 minutes on 2 cores. CHAOS_LIMIT,
+# jars): runs the nine faults of docs/faults.md one after another, prints the matrix and writes it
+# into docs/faults.md; exits non-zero if a promise broke. ~4-10 minutes on 2 cores. CHAOS_LIMIT,
 # CHAOS_RATE, CHAOS_FAULTS (e.g. ingress-killed,redis-flushed), CHAOS_OUTAGE_SECONDS tune it.
 .PHONY: chaos test-faults
 
