@@ -56,6 +56,10 @@ final class KafkaBroker implements AutoCloseable {
         // consumer group and first transaction quickest.
         settings.put("offsets.topic.num.partitions", "1");
         settings.put("transaction.state.log.num.partitions", "1");
+        // Tests write records stamped with instants of their own choosing, months in the past too; a
+        // time-based retention check (every 5 minutes) would delete them while a test still reads its
+        // topics. A test broker keeps everything for its one run.
+        settings.put("log.retention.ms", "-1");
         // The testkit has always run with Kafka's default here (topics auto-created on first use);
         // turning that off for the tests would be a change of its own.
         settings.remove("auto.create.topics.enable");
