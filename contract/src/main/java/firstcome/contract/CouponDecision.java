@@ -104,7 +104,8 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
 
     /**
      * Whether the user may apply again: the request was refused for a reason that can change
-     * (the event was not open yet, closed, unknown, or full, or the user was not drawn), so the gate must
+     * (the event was not open yet, closed, unknown, or full, the user was not drawn, or the request did
+     * not satisfy the event's eligibility), so the gate must
      * give its place back.
      * An action never frees a user's place (a returned coupon's user stays applied; see
      * {@link #returnsCoupon()}).
@@ -114,7 +115,7 @@ public record CouponDecision(String requestId, String eventId, String userId, Is
             return false;
         }
         return switch (outcome) {
-            case NOT_OPEN, CLOSED, UNKNOWN_EVENT, SOLD_OUT, NOT_DRAWN -> true;
+            case NOT_OPEN, CLOSED, UNKNOWN_EVENT, SOLD_OUT, NOT_DRAWN, NOT_ELIGIBLE -> true;
             default -> false;
         };
     }

@@ -13,15 +13,17 @@ import java.time.temporal.ChronoUnit;
  * Coupons issued while {@code couponsValidUntil} is set can be redeemed until then (null: no expiry);
  * applications from then on are refused as closed, since a coupon issued then could not be used.
  * With a {@code draw} ({@link DrawWindow}), the applications of the window's first seconds are entrants
- * of a draw instead of first-come (docs/fair-opening.md).
+ * of a draw instead of first-come (docs/fair-opening.md). With an {@code eligibility}
+ * ({@link Eligibility}), only shoppers whose token carries the claim may apply (docs/identities.md).
  * The value of {@code coupon-events}, keyed by {@code eventId}; {@code waitlist},
- * {@code couponsValidUntil} and {@code draw} appear in the JSON only when set, so a definition without
- * them reads and writes as it did before.
+ * {@code couponsValidUntil}, {@code draw} and {@code eligibility} appear in the JSON only when set, so a
+ * definition without them reads and writes as it did before.
  */
 public record EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
-        @JsonInclude(JsonInclude.Include.NON_NULL) DrawWindow draw) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) DrawWindow draw,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility) {
 
     public static final int MAX_LIMIT = 10_000_000;
     public static final int MAX_WAITLIST = 1_000_000;
@@ -57,25 +59,44 @@ public record EventDefinition(String eventId, int limit, Instant opensAt, Instan
         }
     }
 
+    /** An event open to every shopper (no eligibility). */
+    public EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt, int waitlist,
+            Instant couponsValidUntil, DrawWindow draw) {
+        this(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, draw, null);
+    }
+
     /** An event without a draw window. */
     public EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt, int waitlist,
             Instant couponsValidUntil) {
-        this(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, null);
+        this(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, null, null);
     }
 
     /** An event without waitlist and without expiry of its coupons. */
     public EventDefinition(String eventId, int limit, Instant opensAt, Instant closesAt) {
-        this(eventId, limit, opensAt, closesAt, 0, null, null);
+        this(eventId, limit, opensAt, closesAt, 0, null, null, null);
     }
 
-    /** The same event with {@code closesAt} and {@code couponsValidUntil} replaced (its draw kept). */
+    /** The same event with {@code closesAt} and {@code couponsValidUntil} replaced (its draw and eligibility kept). */
     public EventDefinition withClosing(Instant newClosesAt, Instant newCouponsValidUntil) {
-        return new EventDefinition(eventId, limit, opensAt, newClosesAt, waitlist, newCouponsValidUntil, draw);
+        return new EventDefinition(eventId, limit, opensAt, newClosesAt, waitlist, newCouponsValidUntil, draw, eligibility);
     }
 
     /** The same event with {@code newDraw} as its draw window ({@code null}: none). */
     public EventDefinition withDraw(DrawWindow newDraw) {
-        return new EventDefinition(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, newDraw);
+        return new EventDefinition(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, newDraw, eligibility);
+    }
+
+    /** The same event with {@code newEligibility} as its rule of who may apply ({@code null}: everyone). */
+    public EventDefinition withEligibility(Eligibility newEligibility) {
+        return new EventDefinition(eventId, limit, opensAt, closesAt, waitlist, couponsValidUntil, draw, newEligibility);
+    }
+
+    /**
+     * Whether a request that carried {@code checked} ({@code CouponRequest.eligibleAs}, null: nothing)
+     * may be decided on its merits: always without an eligibility, else when it satisfies the rule.
+     */
+    public boolean admits(EligibleAs checked) {
+        return eligibility == null || eligibility.accepts(checked);
     }
 
     /** When the draw window ends; {@code null} for an event without one. */

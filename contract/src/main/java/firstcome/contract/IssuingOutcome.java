@@ -13,6 +13,10 @@ package firstcome.contract;
  * until the draw); the draw then decides it a second time: {@link #ISSUED}, {@link #WAITLISTED} or
  * {@link #NOT_DRAWN} (a reason that can change: the user may apply again, first-come).
  *
+ * <p>{@link #NOT_ELIGIBLE}: the request's {@code eligibleAs} does not satisfy the event's
+ * {@link Eligibility} at that point of the log (the rule was added or changed while the request was on
+ * its way); a reason that can change (docs/identities.md).
+ *
  * <p>For an action ({@link #isActionOutcome()}): {@link #REDEEMED}, {@link #ISSUED} (a redemption
  * cancelled: the coupon is usable again), {@link #RETURNED} and {@link #EXPIRED} are the 200 answers
  * (EXPIRED also the 410 of a redeem); {@link #NOT_ISSUED}, {@link #ALREADY_REDEEMED},
@@ -33,12 +37,13 @@ public enum IssuingOutcome {
     ALREADY_REDEEMED,
     NOT_REDEEMED,
     IN_DRAW,
-    NOT_DRAWN;
+    NOT_DRAWN,
+    NOT_ELIGIBLE;
 
     /** Whether a request can be decided so. */
     public boolean isRequestOutcome() {
         return switch (this) {
-            case ISSUED, DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, UNKNOWN_EVENT, IN_DRAW, NOT_DRAWN -> true;
+            case ISSUED, DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, UNKNOWN_EVENT, IN_DRAW, NOT_DRAWN, NOT_ELIGIBLE -> true;
             default -> false;
         };
     }

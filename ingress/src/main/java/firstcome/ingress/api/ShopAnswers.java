@@ -42,7 +42,7 @@ final class ShopAnswers {
                     + " is not redeemed by order " + action.orderId() + "; nothing to cancel");
             case UNKNOWN_EVENT -> Answer.problem(Outcome.UNKNOWN_EVENT, "no event " + decision.eventId());
             // Not an action's outcome: CouponDecision refuses these for an action.
-            case DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, IN_DRAW, NOT_DRAWN ->
+            case DUPLICATE, WAITLISTED, SOLD_OUT, NOT_OPEN, CLOSED, IN_DRAW, NOT_DRAWN, NOT_ELIGIBLE ->
                     throw new IllegalStateException(decision.outcome() + " does not decide an action");
         };
     }

@@ -1,4 +1,4 @@
-package firstcome.ingress.identity;
+package firstcome.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package firstcome.ingress.identity;
+package firstcome.contract;
 
 import java.util.List;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * An event's rule of who may apply (docs/identities.md): the shopper's token must carry
+ * An event's rule of who may apply (docs/identities.md), {@code EventDefinition.eligibility}: the shopper's token must carry
  * {@link #claim()} as a string in {@link #anyOf()}, or as an array with at least one element in it.
  * A pure function of the verified claims.
  *
@@ -59,5 +59,18 @@ public record Eligibility(String claim, List<String> anyOf) {
     /** Whether a value the request carried ({@code eligibleAs}) still satisfies the rule. */
     public boolean accepts(String claimName, String value) {
         return Objects.equals(claim, claimName) && value != null && anyOf.contains(value);
+    }
+
+    /**
+     * Whether a request that carried {@code checked} (null: nothing was checked) satisfies the rule:
+     * what the streams-processor, replay and audit judge a request by.
+     */
+    public boolean accepts(EligibleAs checked) {
+        return checked != null && accepts(checked.claim(), checked.value());
+    }
+
+    /** What an application whose token carries {@code claims} records as checked, or empty when not eligible. */
+    public Optional<EligibleAs> checkedIn(Map<String, ?> claims) {
+        return matchIn(claims).map(value -> new EligibleAs(claim, value));
     }
 }
