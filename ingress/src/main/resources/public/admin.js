@@ -21,6 +21,7 @@
     ACCEPTED: 'Accepted (202)', ALREADY_APPLIED: 'Already applied (409)', SOLD_OUT: 'Sold out (410)',
     NOT_OPEN: 'Not open yet (409)', CLOSED: 'Closed (410)', INVALID_REQUEST: 'Invalid request (4xx)',
     UNAVAILABLE: 'Unavailable (503)', UNCONFIRMED: 'Unconfirmed, place kept (503)', UNKNOWN_EVENT: 'Unknown event (404)',
+    NOT_ELIGIBLE: 'Not eligible (403)', UNAUTHENTICATED: 'Not signed in (401)', FORBIDDEN: 'Forbidden (403)',
   };
 
   const $ = (id) => document.getElementById(id);
@@ -129,6 +130,17 @@
     if (drawWindow !== '') body.drawWindowSeconds = Number(drawWindow);
     const drawCap = $('define-draw-cap').value.trim();
     if (drawCap !== '') body.drawCap = Number(drawCap);
+    // Who may apply: both fields empty is an event for every shopper (a redefinition clears the rule).
+    const claim = $('define-claim').value.trim();
+    const anyOf = $('define-any-of').value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    if (claim !== '' || anyOf.length > 0) {
+      if (claim === '' || anyOf.length === 0) {
+        say(result, 'bad', 'Give both the claim and its accepted values, or neither for an event open to every shopper.');
+        $(claim === '' ? 'define-claim' : 'define-any-of').focus();
+        return;
+      }
+      body.eligibility = { claim, anyOf };
+    }
     const button = $('define-submit');
     button.disabled = true;
     say(result, 'info', 'Saving…');
@@ -141,6 +153,7 @@
           + (hasDraw(answer.body.draw) ? ', a ' + answer.body.draw.windowSeconds + ' s draw window'
             + (answer.body.draw.cap ? ' for up to ' + count(answer.body.draw.cap) + ' entrants' : '') : '')
           + (answer.body.couponsValidUntil ? ', coupons valid until ' + new Date(answer.body.couponsValidUntil).toLocaleString() : '')
+          + (answer.body.eligibility ? ', for shoppers whose ' + eligibilityText(answer.body.eligibility) : ', open to every shopper')
           + '.');
         watch(answer.body.eventId);
         await refreshList();
@@ -183,6 +196,7 @@
       cell(tr, new Date(row.opensAt).toLocaleString() + (hasDraw(row.draw) ? ' (draw ' + row.draw.windowSeconds + ' s)' : ''));
       cell(tr, (row.closesAt ? new Date(row.closesAt).toLocaleString() : 'never')
         + (row.retiredAt ? ' (retired ' + new Date(row.retiredAt).toLocaleString() + ')' : ''));
+      cell(tr, row.eligibility ? eligibilityText(row.eligibility) : 'everyone');
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'secondary';
@@ -197,6 +211,13 @@
     }
     $('events').replaceChild(body, $('events').tBodies[0]);
     if (watched === null && rows.length > 0) watch(rows[0].eventId);
+  }
+
+  /** "tier is gold or vip" */
+  function eligibilityText(rule) {
+    const values = Array.isArray(rule.anyOf) ? rule.anyOf : [];
+    const list = values.length <= 1 ? values.join('') : values.slice(0, -1).join(', ') + ' or ' + values[values.length - 1];
+    return rule.claim + ' is ' + list;
   }
 
   function cell(tr, text, numeric) {

@@ -26,6 +26,7 @@
     meter: $('meter-fill'), form: $('apply-form'), user: $('user-id'), button: $('apply'), outcome: $('outcome'),
     userField: $('user-id-field'), shopper: $('shopper'),
     waitlistFact: $('waitlist-fact'), waitlist: $('waitlist'), validFact: $('valid-fact'), validUntil: $('valid-until'),
+    eligibilityFact: $('eligibility-fact'), eligibility: $('eligibility'),
     drawNote: $('draw-note'), drawCheck: $('draw-check'), drawCheckIntro: $('draw-check-intro'),
     drawCommitment: $('draw-commitment'), drawSeedFact: $('draw-seed-fact'), drawSeed: $('draw-seed'),
     drawIssuedFact: $('draw-issued-fact'), drawIssuedUpTo: $('draw-issued-up-to'),
@@ -138,6 +139,9 @@
     page.waitlist.textContent = event.waitlist > 0 ? event.waitlist + (event.waitlist === 1 ? ' place' : ' places') : '–';
     page.validFact.hidden = !event.couponsValidUntil;
     page.validUntil.textContent = formatInstant(event.couponsValidUntil);
+    const members = membersOf(event.eligibility);
+    page.eligibilityFact.hidden = members === null;
+    page.eligibility.textContent = members === null ? '–' : 'For ' + members + ' members';
     renderCountdown();
     renderDrawCheck();
     // "Apply again" depends on the coupons left: say it again when that changed.
@@ -607,15 +611,18 @@
     }
   }
 
+  /** "gold or vip" from an event's rule of who may apply (docs/identities.md), or null without one. */
+  function membersOf(rule) {
+    const values = rule && Array.isArray(rule.anyOf) ? rule.anyOf.filter((v) => typeof v === 'string') : [];
+    if (values.length === 0) return null;
+    return values.length === 1 ? values[0] : values.slice(0, -1).join(', ') + ' or ' + values[values.length - 1];
+  }
+
   /** "This drop is for gold or vip members only." from the event's rule, else from the refusal's message. */
   function notEligible(message) {
-    const rule = event && event.eligibility;
-    const values = rule && Array.isArray(rule.anyOf) ? rule.anyOf.filter((v) => typeof v === 'string') : [];
-    if (values.length > 0) {
-      const list = values.length === 1 ? values[0]
-        : values.slice(0, -1).join(', ') + ' or ' + values[values.length - 1];
-      return 'This drop is for ' + list + ' members only.';
-    }
+    const members = membersOf(event && event.eligibility);
+    // Without identities nobody is signed in: the refusal says so ("this event is for signed-in shoppers").
+    if (members !== null && identity !== 'off') return 'This drop is for ' + members + ' members only.';
     const text = String(message || '').trim().replace(/\.$/, '');
     if (!text) return 'This drop is for members only.';
     return text.charAt(0).toUpperCase() + text.slice(1) + '.';
@@ -629,6 +636,8 @@
       case 'CLOSED': return 'The event closed before you got a coupon.';
       case 'UNKNOWN_EVENT': return 'The event did not exist when your application arrived.';
       case 'NOT_DRAWN': return 'Not drawn: the draw gave the coupons to other shoppers.';
+      case 'NOT_ELIGIBLE': return 'The rule of who may apply changed before your application was decided. '
+        + notEligible('');
       default: return 'Your application was not successful (' + reason + ').';
     }
   }

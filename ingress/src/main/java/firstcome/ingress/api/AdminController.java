@@ -1,7 +1,9 @@
 package firstcome.ingress.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import firstcome.contract.DrawWindow;
+import firstcome.contract.Eligibility;
 import firstcome.contract.EventDefinition;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.draw.DrawInfo;
@@ -14,7 +16,12 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -28,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>An event with a draw window (docs/fair-opening.md, "The event") gets its secret seed here, at its
  * first definition with a window; later definitions keep it. The answer and the log show the draw as
  * the public event info does (its commitment), never the seed.
+ *
+ * <p>An event's {@code eligibility} (docs/identities.md, "Eligibility") is part of every definition
+ * like {@code waitlist} or {@code closesAt}: a definition without it has none, so leaving it out of a
+ * redefinition clears it. It may change at any time; the streams-processor judges each request by the
+ * rule in force at its point of the log.
  */
 public final class AdminController {
 
@@ -54,7 +66,7 @@ public final class AdminController {
     public void define(Context ctx) {
         token.authorize(ctx.header("Authorization"));
         EventId event = EventId.parse(ctx.pathParam("eventId"));
-        JsonNode body = JsonBody.read(ctx);
+        JsonNode body = JsonBody.read(ctx, JsonBody.ADMIN_MAX_BYTES);
         Instant now = clock.instant();
         Asked asked = definition(event, body, now);
         // Until the catalog has read the topic it cannot tell a retired id, nor a new event from a known one.
@@ -166,11 +178,13 @@ public final class AdminController {
             return Answer.problem(Outcome.UNAVAILABLE,
                     "the event was stored, but Redis did not answer, so applications cannot pass yet; repeat the call");
         }
-        log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}, {}", definition.eventId(),
+        log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}, {}, {}", definition.eventId(),
                 definition.limit(), definition.waitlist(), definition.opensAt(),
                 definition.closesAt() == null ? "never" : definition.closesAt(),
                 definition.couponsValidUntil() == null ? "never expiring" : definition.couponsValidUntil(),
-                DrawInfo.describe(definition));
+                DrawInfo.describe(definition),
+                definition.eligibility() == null ? "open to every shopper"
+                        : "for shoppers whose " + definition.eligibility().claim() + " is " + Shoppers.oneOf(definition.eligibility().anyOf()));
         return Answer.ok(DrawInfo.storedEvent(definition));
     }
 
@@ -210,7 +224,7 @@ public final class AdminController {
      * {@code waitlist} 0..1,000,000, default 0; {@code couponsValidUntil} after {@code opensAt}, default never;
      * {@code drawWindowSeconds} 0..3600, default 0 (none); {@code drawCap} 1..1,000,000,000, only with a window,
      * default 100 × (limit + waitlist); with a window, {@code closesAt} and {@code couponsValidUntil} at or
-     * after its end.
+     * after its end; {@code eligibility} default none ({@link #eligibility}).
      */
     static Asked definition(EventId event, JsonNode body, Instant now) {
         JsonNode limit = body.get("limit");
@@ -235,9 +249,11 @@ public final class AdminController {
             throw ApiException.invalidRequest("drawCap is only taken with a draw window: give drawWindowSeconds from 1 to "
                     + DrawWindow.MAX_WINDOW_SECONDS);
         }
+        Eligibility eligibility = eligibility(body);
         EventDefinition definition;
         try {
-            definition = new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt, waitlist, couponsValidUntil);
+            definition = new EventDefinition(event.value(), limit.intValue(), opensAt, closesAt, waitlist, couponsValidUntil,
+                    null, eligibility);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }
@@ -247,6 +263,77 @@ public final class AdminController {
             atOrAfterTheWindowsEnd("couponsValidUntil", definition.couponsValidUntil(), window, windowEnd);
         }
         return new Asked(definition, window, cap);
+    }
+
+    private static final Set<String> ELIGIBILITY_MEMBERS = Set.of("claim", "anyOf");
+    private static final String ELIGIBILITY_EXAMPLE = "{\"claim\": \"tier\", \"anyOf\": [\"gold\", \"vip\"]}";
+
+    /**
+     * {@code eligibility}: absent or null, none (every shopper); else exactly {@code {"claim": ..., "anyOf": [...]}}
+     * with the claim's name (1–64 characters of {@code [A-Za-z0-9_.:-]}) and 1–100 accepted string values of
+     * 1–64 characters each. Each refusal names the member that is wrong.
+     */
+    static Eligibility eligibility(JsonNode body) {
+        JsonNode node = body.get("eligibility");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalidRequest("eligibility must be an object such as " + ELIGIBILITY_EXAMPLE
+                    + ", or null for an event open to every shopper; was " + shown(node));
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ELIGIBILITY_MEMBERS.contains(name)) {
+                throw ApiException.invalidRequest("eligibility takes only claim and anyOf, such as " + ELIGIBILITY_EXAMPLE
+                        + "; it has an unknown member " + shown(TextNode.valueOf(name)));
+            }
+        }
+        JsonNode claim = node.get("claim");
+        if (claim == null || claim.isNull()) {
+            throw ApiException.invalidRequest("eligibility.claim is required: the name of the shopper token's claim to check,"
+                    + " 1-" + Eligibility.MAX_LENGTH + " characters of [A-Za-z0-9_.:-]");
+        }
+        if (!claim.isTextual() || !CLAIM_NAME.matcher(claim.textValue()).matches()) {
+            throw ApiException.invalidRequest("eligibility.claim must be a string of 1-" + Eligibility.MAX_LENGTH
+                    + " characters of [A-Za-z0-9_.:-], was " + shown(claim));
+        }
+        JsonNode anyOf = node.get("anyOf");
+        if (anyOf == null || anyOf.isNull()) {
+            throw ApiException.invalidRequest("eligibility.anyOf is required: the claim's accepted values, an array of 1-"
+                    + Eligibility.MAX_VALUES + " strings");
+        }
+        if (!anyOf.isArray()) {
+            throw ApiException.invalidRequest("eligibility.anyOf must be an array of 1-" + Eligibility.MAX_VALUES
+                    + " strings, was " + shown(anyOf));
+        }
+        if (anyOf.isEmpty() || anyOf.size() > Eligibility.MAX_VALUES) {
+            throw ApiException.invalidRequest("eligibility.anyOf must hold 1-" + Eligibility.MAX_VALUES + " values, had " + anyOf.size());
+        }
+        List<String> values = new ArrayList<>(anyOf.size());
+        for (int i = 0; i < anyOf.size(); i++) {
+            JsonNode value = anyOf.get(i);
+            if (!value.isTextual() || value.textValue().isEmpty() || value.textValue().length() > Eligibility.MAX_LENGTH) {
+                throw ApiException.invalidRequest("eligibility.anyOf[" + i + "] must be a string of 1-" + Eligibility.MAX_LENGTH
+                        + " characters, was " + shown(value));
+            }
+            values.add(value.textValue());
+        }
+        try {
+            return new Eligibility(claim.textValue(), values);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest(e.getMessage());
+        }
+    }
+
+    private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** How much of a refused value a message repeats. */
+    private static final int SHOWN_CHARS = 80;
+
+    /** A refused value as JSON, cut short past {@value #SHOWN_CHARS} characters. */
+    private static String shown(JsonNode node) {
+        String text = node.toString();
+        return text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "...";
     }
 
     private static void atOrAfterTheWindowsEnd(String field, Instant instant, int window, Instant windowEnd) {

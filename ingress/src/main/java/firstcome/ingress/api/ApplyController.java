@@ -2,6 +2,8 @@ package firstcome.ingress.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.Eligibility;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.RateLimitedLog;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The public routes: event info, apply, and "my result". With shopper identities on, the applicant
  * is the signed token's shopper, and only they (or the shop's backend) read their result ({@link Shoppers}):
  * a refusal there comes before everything else. An application is then checked against the
- * catalog (known, open, not closed), then the sold-out memory (not inside a draw window), then passes
+ * catalog (known, its eligibility, open, not closed), then the sold-out memory (not inside a draw window), then passes
  * the gate in one Redis step, up to the event's capacity at that instant
  * ({@link EventDefinition#capacityAt}: the draw's cap inside its window, else limit + waitlist), and
  * is answered 202 only from the broker's acknowledgement; it stays pending at the gate
@@ -132,8 +134,12 @@ public final class ApplyController {
     private void apply(Context ctx, String eventId, long started) {
         EventId event = EventId.parse(eventId);
         // Who applies, before anything else is asked: a refusal here counts nothing at the gate.
-        UserId user = shoppers.applicant(ctx);
+        Shoppers.Applicant applicant = shoppers.applicant(ctx);
+        UserId user = applicant.user();
         EventDefinition definition = definition(event);
+        // Whether the event admits this shopper, first of the event's own checks: a refusal that the
+        // opening or closing would not change. What was checked travels with the request.
+        EligibleAs eligibleAs = Shoppers.eligibleAs(applicant, definition);
         // One instant for the checks here and for the record: the streams-processor decides
         // NOT_OPEN / CLOSED from the record timestamp, so both see the same time.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -156,7 +162,7 @@ public final class ApplyController {
         }
         // Made before the gate, which keeps it as pending with the slot: if this process dies
         // before Kafka answers, another ingress finds it there and publishes it (GateReconciler).
-        var request = new CouponRequest(UUID.randomUUID().toString(), event.value(), user.value(), now);
+        var request = CouponRequest.application(UUID.randomUUID().toString(), event.value(), user.value(), now, eligibleAs);
         Gate.Admission admission;
         try {
             admission = gate.admit(event, user, capacity, request);
@@ -353,17 +359,18 @@ public final class ApplyController {
     }
 
     /**
-     * The public event info; {@code waitlist}, {@code couponsValidUntil} and {@code draw} only when the
-     * event has them.
+     * The public event info; {@code waitlist}, {@code couponsValidUntil}, {@code draw} and
+     * {@code eligibility} only when the event has them.
      */
     record EventInfo(String eventId, int limit, Instant opensAt, Instant closesAt, long remaining,
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
-            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility) {
 
         static EventInfo of(EventDefinition definition, long remaining, DrawInfo draw) {
             return new EventInfo(definition.eventId(), definition.limit(), definition.opensAt(), definition.closesAt(), remaining,
-                    definition.waitlist(), definition.couponsValidUntil(), draw);
+                    definition.waitlist(), definition.couponsValidUntil(), draw, definition.eligibility());
         }
 
         /**

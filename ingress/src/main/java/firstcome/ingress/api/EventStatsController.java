@@ -2,6 +2,7 @@ package firstcome.ingress.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import firstcome.contract.Eligibility;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.catalog.EventCatalog;
@@ -24,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * issued and decided by the streams-processor, and this ingress's answers by outcome, which the page
  * turns into requests per second). A source that does not answer shows as null, never as a failure
  * of the whole view. An event with a draw window shows it as the public info does ({@link DrawInfo}: never
- * the seed before the draw), and in the stats with the entrants so far.
+ * the seed before the draw), and in the stats with the entrants so far; an event with an eligibility shows it.
  */
 public final class EventStatsController {
 
@@ -62,7 +63,8 @@ public final class EventStatsController {
                     Long accepted = retiredAt == null ? accepted(event) : null;
                     return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
                             definition.closesAt(), accepted, remaining(definition, accepted), retiredAt,
-                            definition.waitlist(), definition.couponsValidUntil(), DrawInfo.of(definition));
+                            definition.waitlist(), definition.couponsValidUntil(), DrawInfo.of(definition),
+                            definition.eligibility());
                 })
                 .toList();
         ctx.header("Cache-Control", "no-store");
@@ -92,7 +94,7 @@ public final class EventStatsController {
                 tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt,
                 definition.waitlist(), definition.couponsValidUntil(), tally.map(Tally::redeemed).orElse(null),
                 tally.map(Tally::returned).orElse(null), tally.map(Tally::waitlisted).orElse(null),
-                DrawInfo.of(definition, tally.map(Tally::draw).orElse(null), true))).writeTo(ctx)));
+                DrawInfo.of(definition, tally.map(Tally::draw).orElse(null), true), definition.eligibility())).writeTo(ctx)));
     }
 
     private Long accepted(EventId event) {
@@ -114,7 +116,8 @@ public final class EventStatsController {
     record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
-            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -132,6 +135,7 @@ public final class EventStatsController {
      * {@code couponsValidUntil} only when the event has them, as in the public event info. {@code draw}
      * only for an event with a draw window: as in the public info, plus the {@code entrants} so far from
      * the processor's tally before the draw (the tally's own {@code draw} summary shows in {@code decided} too).
+     * {@code eligibility} only for an event with one, as in the public info.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Long issued,
@@ -140,6 +144,7 @@ public final class EventStatsController {
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
             Long redeemed, Long returned, Long waitlisted,
-            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility) {
     }
 }

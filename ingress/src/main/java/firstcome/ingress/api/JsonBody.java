@@ -13,11 +13,14 @@ import java.util.Optional;
 
 /**
  * Reads a request body at the edge, the same way for every route: JSON content type (else 415),
- * at most 4 KiB (else 413, without reading further), one JSON object (else 400).
+ * at most 4 KiB (else 413, without reading further), one JSON object (else 400). The admin route takes
+ * up to {@value #ADMIN_MAX_BYTES} bytes: an event's eligibility may list 100 values of 64 characters.
  */
 final class JsonBody {
 
     static final int MAX_BYTES = 4096;
+    /** The admin route's cap (behind the admin token): room for an eligibility of 100 values of 64 characters. */
+    static final int ADMIN_MAX_BYTES = 16384;
 
     private static final ObjectReader READER = Json.mapper().reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -26,16 +29,21 @@ final class JsonBody {
     }
 
     static JsonNode read(Context ctx) {
+        return read(ctx, MAX_BYTES);
+    }
+
+    /** As {@link #read(Context)}, with a body of at most {@code maxBytes}. */
+    static JsonNode read(Context ctx, int maxBytes) {
         requireJson(ctx.header("Content-Type"));
-        requireSmall(ctx.header("Content-Length"));
+        requireSmall(ctx.header("Content-Length"), maxBytes);
         byte[] bytes;
         try (InputStream in = ctx.bodyInputStream()) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+            bytes = in.readNBytes(maxBytes + 1);
         } catch (IOException e) {
             throw ApiException.invalidRequest("the request body could not be read");
         }
-        if (bytes.length > MAX_BYTES) {
-            throw tooLarge();
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         JsonNode node;
         try {
@@ -90,20 +98,20 @@ final class JsonBody {
         }
     }
 
-    private static void requireSmall(String contentLength) {
+    private static void requireSmall(String contentLength, int maxBytes) {
         if (contentLength == null) {
             return;
         }
         try {
-            if (Long.parseLong(contentLength.strip()) > MAX_BYTES) {
-                throw tooLarge();
+            if (Long.parseLong(contentLength.strip()) > maxBytes) {
+                throw tooLarge(maxBytes);
             }
         } catch (NumberFormatException e) {
             throw ApiException.invalidRequest("Content-Length is not a number");
         }
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(413, Outcome.INVALID_REQUEST, "the body must be at most " + MAX_BYTES + " bytes");
+    private static ApiException tooLarge(int maxBytes) {
+        return new ApiException(413, Outcome.INVALID_REQUEST, "the body must be at most " + maxBytes + " bytes");
     }
 }
