@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import firstcome.contract.Eligibility;
+import firstcome.contract.EventDefinition;
 import firstcome.contract.Json;
 import firstcome.ingress.ApiFixture;
 import firstcome.ingress.identity.ShopperVerifier;
@@ -36,14 +38,18 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * pinned issuer and audience; headers allowed up to 64 KiB so that oversized tokens reach the
  * verifier): random text, a real token with one character changed, {@code alg: none}, expired, another
  * issuer or audience, over 8 KiB, a real token with another user's id in the body, a real token asking
- * for another shopper's result. Each is answered 401 UNAUTHENTICATED or 403 FORBIDDEN, as the contract
- * says, and never changes the gate's count or publishes anything.
+ * for another shopper's result, a real token without the claim the event requires (its eligibility:
+ * {@code tier} gold, docs/identities.md). Each is answered 401 UNAUTHENTICATED, 403 FORBIDDEN or 403
+ * NOT_ELIGIBLE, as the contract says, and never changes the gate's count or publishes anything.
  */
 class ShopperRouteHostileTokensTest {
 
     private static final String EVENT = "guarded";
     private static final String ISSUER = "https://shop.example";
     private static final String AUDIENCE = "firstcome";
+    /** The event's eligibility: the valid tokens carry {@code tier: gold}; "not eligible" ones another tier or none. */
+    private static final String CLAIM = "tier";
+    private static final String ACCEPTED = "gold";
 
     private static ApiFixture api;
     private static Javalin server;
@@ -62,7 +68,8 @@ class ShopperRouteHostileTokensTest {
     @BeforeContainer
     static void startTheIngress() throws Exception {
         api = new ApiFixture();
-        api.defineOpen(EVENT, 1_000_000);
+        api.define(new EventDefinition(EVENT, 1_000_000, NOW.minusSeconds(60), null)
+                .withEligibility(new Eligibility(CLAIM, List.of(ACCEPTED))));
         server = api.app(ApiFixture.config(Map.of("SHOPPER_JWT_SECRET", ApiFixture.SHOPPER_SECRET, "SHOPPER_JWT_ISSUER", ISSUER,
                 "SHOPPER_JWT_AUDIENCE", AUDIENCE, "SHOP_TOKEN", ApiFixture.SHOP_TOKEN, "INGRESS_MAX_HEADER_BYTES", "65536"))).start(0);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -87,13 +94,17 @@ class ShopperRouteHostileTokensTest {
 
         assertThat(response.statusCode()).as("%s: %s", attempt, response.body()).isIn(401, 403);
         JsonNode body = Json.mapper().readTree(response.body());
-        assertThat(body.get("outcome").asText()).isEqualTo(response.statusCode() == 401 ? "UNAUTHENTICATED" : "FORBIDDEN");
+        assertThat(body.get("outcome").asText()).isEqualTo(response.statusCode() == 401 ? "UNAUTHENTICATED"
+                : attempt.kind().equals("not eligible") ? "NOT_ELIGIBLE" : "FORBIDDEN");
         assertThat(body.get("message").asText()).isNotBlank();
         if (response.statusCode() == 401) {
             assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
         }
         if (attempt.kind().equals("other user's body id") || attempt.kind().equals("another shopper's status")) {
             assertThat(response.statusCode()).as("a valid token naming someone else").isEqualTo(403);
+        } else if (attempt.kind().equals("not eligible")) {
+            assertThat(response.statusCode()).as("a valid token without the event's claim").isEqualTo(403);
+            assertThat(body.get("message").asText()).isEqualTo("this event is for shoppers whose tier is gold");
         } else {
             assertThat(response.statusCode()).as("a token that is not valid").isEqualTo(401);
         }
@@ -130,8 +141,16 @@ class ShopperRouteHostileTokensTest {
         Arbitrary<Attempt> otherStatus = Combinators.combine(users, Arbitraries.of("alice", "bob", "carol"), Arbitraries.of(true, false))
                 .filter((shopper, owner, cookie) -> !shopper.equals(owner))
                 .as((shopper, owner, cookie) -> new Attempt("another shopper's status", valid(shopper), cookie, null, owner));
+        Arbitrary<Object> otherTier = Arbitraries.oneOf(List.of(
+                Arbitraries.strings().withCharRange('!', '~').ofMaxLength(20).filter(tier -> !tier.equals(ACCEPTED)).map(tier -> (Object) tier),
+                Arbitraries.of("GOLD", "gold ", " gold").map(tier -> (Object) tier),
+                Arbitraries.integers().map(tier -> (Object) tier),
+                Arbitraries.of("silver", "bronze", "GOLD").list().ofMaxSize(3).map(tiers -> (Object) tiers)));
+        Arbitrary<Attempt> notEligible = Combinators.combine(users, otherTier, Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .as((shopper, tier, cookie, withoutClaim) -> new Attempt("not eligible", ApiFixture.shopperToken(
+                        withoutClaim ? baseClaims(shopper).build() : baseClaims(shopper).claim(CLAIM, tier).build()), cookie, null, null));
         return Arbitraries.frequencyOf(
-                Tuple.of(6, invalid), Tuple.of(1, otherBodyId), Tuple.of(1, otherStatus));
+                Tuple.of(6, invalid), Tuple.of(1, otherBodyId), Tuple.of(1, otherStatus), Tuple.of(1, notEligible));
     }
 
     private static final char[] BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
@@ -167,7 +186,12 @@ class ShopperRouteHostileTokensTest {
         return Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + "." + parts[2];
     }
 
+    /** A shopper's claims as the shop's sign-in issues them, with the claim the event requires. */
     private static JWTClaimsSet.Builder claims(String user) {
+        return baseClaims(user).claim(CLAIM, ACCEPTED);
+    }
+
+    private static JWTClaimsSet.Builder baseClaims(String user) {
         return ApiFixture.shopperClaims(user).issuer(ISSUER).audience(AUDIENCE);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import firstcome.contract.ActionType;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
 import firstcome.ingress.api.EventId;
@@ -121,6 +122,23 @@ abstract class GateContract {
         assertThat(gate.pending(event)).isEmpty();
         assertThat(admit("a", 1)).as("the user may apply again").isEqualTo(Gate.Admission.accepted(1));
         assertThat(admit("later", 1)).as("a new release generation").isEqualTo(Gate.Admission.soldOut(1));
+    }
+
+    @Test
+    void freesThePlaceOfARequestTheProcessorFoundNotEligible() {
+        // The organiser changed the event's rule while the request was on its way (docs/identities.md).
+        CouponRequest refused = CouponRequest.application(UUID.randomUUID().toString(), event.value(), "a", AT,
+                new EligibleAs("tier", "gold"));
+        gate.admit(event, user("a"), 1, refused);
+        assertThat(gate.pending(event)).as("the pending request keeps what was checked").containsExactly(refused);
+
+        Gate.Corrections corrections = gate.follow(event, List.of(decided(refused, IssuingOutcome.NOT_ELIGIBLE)));
+
+        assertThat(corrections).isEqualTo(new Gate.Corrections(false, 1, 1, 0));
+        assertThat(gate.holds(event, user("a"))).isFalse();
+        assertThat(gate.count(event)).isZero();
+        assertThat(gate.pending(event)).isEmpty();
+        assertThat(admit("a", 1)).as("the user may apply again").isEqualTo(Gate.Admission.accepted(1));
     }
 
     @Test

@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.fasterxml.jackson.databind.JsonNode;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.Json;
 import firstcome.ingress.RunningIngress;
 import firstcome.testkit.Infrastructure;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Shopper identities with a JWKS file against real Redis and Kafka (docs/identities.md): the shop's
  * sign-in publishes two keys (RS256 and ES256), tokens of both apply and read their own results; the
  * file is rewritten without the old key and, once the ingress has read it again (at most once a
- * second), the old key's tokens are refused, with nothing counted at the gate or published.
+ * second), the old key's tokens are refused, with nothing counted at the gate or published. An event
+ * for gold or vip members admits only the tokens that carry the claim, and their requests in
+ * coupon-requests carry what was checked.
  */
 @ExtendWith(InfrastructureExtension.class)
 class ShopperIdentityIT {
@@ -100,6 +104,41 @@ class ShopperIdentityIT {
         assertCounted(event, 3);
     }
 
+    @Test
+    void anEventForGoldOrVipMembersAdmitsTheirTokensOnlyAndTheRequestCarriesWhatWasChecked() throws Exception {
+        String event = uniqueEventId("members");
+        HttpResponse<String> defined = ingress.define(event,
+                "{\"limit\": 10, \"eligibility\": {\"claim\": \"tier\", \"anyOf\": [\"gold\", \"vip\"]}}");
+        assertThat(defined.statusCode()).as(defined.body()).isEqualTo(200);
+        JsonNode rule = Json.mapper().readTree("{\"claim\":\"tier\",\"anyOf\":[\"gold\",\"vip\"]}");
+        assertThat(Json.mapper().readTree(ingress.get("/events/" + event).body()).get("eligibility")).isEqualTo(rule);
+
+        HttpResponse<String> gold = apply(event, ShopperTokens.es256(NEW_KEY, claims("gina", Map.of("tier", "gold"))), "{}");
+        // The other test retires the old key: only the new one is used here.
+        HttpResponse<String> vipInAnArray = apply(event,
+                ShopperTokens.es256(NEW_KEY, claims("victor", Map.of("tier", List.of("staff", "vip")))), "{}");
+        HttpResponse<String> bronze = apply(event, ShopperTokens.es256(NEW_KEY, claims("bert", Map.of("tier", "bronze"))), "{}");
+        HttpResponse<String> none = apply(event, ShopperTokens.es256(NEW_KEY, claims("nina")), "{}");
+
+        assertThat(gold.statusCode()).as(gold.body()).isEqualTo(202);
+        assertThat(vipInAnArray.statusCode()).as(vipInAnArray.body()).isEqualTo(202);
+        assertOutcome(bronze, 403, "NOT_ELIGIBLE");
+        assertThat(Json.mapper().readTree(bronze.body()).get("message").asText()).isEqualTo("this event is for shoppers whose tier is gold or vip");
+        assertOutcome(none, 403, "NOT_ELIGIBLE");
+        assertCounted(event, 2);
+        assertThat(requestRecords(bootstrapServers, event)).extracting(record -> record.value().userId() + " " + record.value().eligibleAs())
+                .containsExactlyInAnyOrder("gina " + new EligibleAs("tier", "gold"), "victor " + new EligibleAs("tier", "vip"));
+
+        // The organiser opens the event to everyone: a redefinition without the rule clears it.
+        assertThat(ingress.define(event, "{\"limit\": 10}").statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(ingress.get("/events/" + event).body()).has("eligibility")).isFalse();
+        HttpResponse<String> bertAgain = apply(event, ShopperTokens.es256(NEW_KEY, claims("bert", Map.of("tier", "bronze"))), "{}");
+        assertThat(bertAgain.statusCode()).as(bertAgain.body()).isEqualTo(202);
+        assertCounted(event, 3);
+        assertThat(requestRecords(bootstrapServers, event)).filteredOn(record -> record.value().userId().equals("bert"))
+                .singleElement().satisfies(record -> assertThat(record.value().eligibleAs()).isNull());
+    }
+
     /** The gate counted exactly {@code applicants} (the event's remaining places say so) and published as many requests. */
     private static void assertCounted(String event, int applicants) throws Exception {
         HttpResponse<String> info = ingress.get("/events/" + event);
@@ -116,7 +155,13 @@ class ShopperIdentityIT {
     }
 
     private static JWTClaimsSet claims(String sub) {
+        return claims(sub, Map.of());
+    }
+
+    private static JWTClaimsSet claims(String sub, Map<String, Object> custom) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600))).build();
+        var claims = new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600)));
+        custom.forEach(claims::claim);
+        return claims.build();
     }
 }

@@ -79,6 +79,15 @@ class ProcessorClientTest {
     }
 
     @Test
+    void passesOnARequestTheProcessorFoundNotEligibleAsARejection() {
+        var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"NOT_ELIGIBLE\"}"), gate);
+
+        assertThat(lookup.find(EVENT, new UserId("refused")).join()).contains(ApplicationStatus.rejected(IssuingOutcome.NOT_ELIGIBLE));
+        assertThat(lookup.find(EVENT, USER).join()).as("applied again: a new request undecided at the gate")
+                .contains(ApplicationStatus.pending());
+    }
+
+    @Test
     void answersPendingForARejectedUserWhoAppliedAgainUntilTheNewRequestIsDecided() {
         // the processor still holds the user's earlier refusal; the gate holds their new request, undecided
         var lookup = new ProcessorClient(processorAnswering(200, "{\"outcome\":\"REJECTED\",\"reason\":\"NOT_DRAWN\"}"), gate);
