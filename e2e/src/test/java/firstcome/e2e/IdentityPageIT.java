@@ -37,7 +37,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The event page with shopper identities on (docs/identities.md), in headless Chromium against the
  * three services: the ingress has {@code SHOPPER_JWT_SECRET}, and the shop's site is played by
  * setting the cookie {@code firstcome_token} on the ingress's origin, as a site on the same domain
- * does once a shopper signed in. Screenshots land in {@code e2e/target/screenshots}.
+ * does once a shopper signed in. A members' drop (an event with an eligibility) shows who may apply,
+ * refuses a shopper without the claim in words and gives a member a coupon. Screenshots land in
+ * {@code e2e/target/screenshots}.
  */
 @ExtendWith(InfrastructureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -133,12 +135,43 @@ class IdentityPageIT {
         assertThat(button().isEnabled()).isFalse();
     }
 
+    @Test
+    void aMembersDropTellsWhoMayApplyRefusesOthersAndGivesAMemberACoupon() throws Exception {
+        String event = "members-" + UUID.randomUUID().toString().substring(0, 8);
+        String bert = "bert-" + UUID.randomUUID().toString().substring(0, 6);
+        String gina = "gina-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(shoppers.defineEvent(event, "{\"limit\": 2, \"eligibility\": {\"claim\": \"tier\", \"anyOf\": [\"gold\", \"vip\"]}}")
+                .statusCode()).isEqualTo(200);
+
+        signIn(token(bert, Instant.now().plus(Duration.ofHours(1)), Map.of("tier", "bronze")));
+        open("/e/" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("shopper"), "Signed in as " + bert));
+        wait.until(ExpectedConditions.textToBe(By.id("eligibility"), "For gold or vip members"));
+        button().click();
+        wait.until(ExpectedConditions.textToBe(By.id("outcome"), "This drop is for gold or vip members only."));
+        browser.screenshot("identity-4-not-eligible-360px");
+
+        signIn(token(gina, Instant.now().plus(Duration.ofHours(1)), Map.of("tier", "gold")));
+        open("/e/" + event);
+        wait.until(ExpectedConditions.textToBe(By.id("shopper"), "Signed in as " + gina));
+        wait.until(ExpectedConditions.textToBe(By.id("remaining"), "2 of 2"));
+        button().click();
+        wait.until(ExpectedConditions.textToBe(By.id("outcome"), "You got coupon 1!"));
+        wait.until(ExpectedConditions.textToBe(By.id("remaining"), "1 of 2"));
+    }
+
     /** A token of the shop's sign-in: HS256 with the ingress's secret, sub = the shopper. */
     private static String token(String userId, Instant expires) throws Exception {
+        return token(userId, expires, Map.of());
+    }
+
+    /** As {@link #token(String, Instant)}, with the shop's own claims ({@code tier}, ...). */
+    private static String token(String userId, Instant expires, Map<String, Object> custom) throws Exception {
         Instant issued = expires.minus(Duration.ofHours(1));
+        var claims = new JWTClaimsSet.Builder().subject(userId).issueTime(Date.from(issued)).expirationTime(Date.from(expires));
+        custom.forEach(claims::claim);
         var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
-                new JWTClaimsSet.Builder().subject(userId).issueTime(Date.from(issued)).expirationTime(Date.from(expires))
-                        .build());
+                claims.build());
         jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
         return jwt.serialize();
     }

@@ -152,14 +152,17 @@ class IdentityPageLogicIT {
         signIn("erin");
         open("/e/members");
         wait.until(ExpectedConditions.textToBe(By.id("shopper"), "Signed in as erin"));
+        wait.until(ExpectedConditions.textToBe(By.id("eligibility"), "For gold or vip members"));
+        assertThat(browser.driver.findElement(By.id("eligibility-fact")).isDisplayed()).as("who may apply").isTrue();
         button().click();
         awaitOutcome("This drop is for gold or vip members only.");
 
         // An event whose public info does not show its rule: the refusal's own message.
         open("/e/members-only");
         wait.until(ExpectedConditions.textToBe(By.id("shopper"), "Signed in as erin"));
+        assertThat(browser.driver.findElement(By.id("eligibility-fact")).isDisplayed()).as("no rule to show").isFalse();
         button().click();
-        awaitOutcome("This event is for shoppers with tier gold or vip.");
+        awaitOutcome("This event is for shoppers whose tier is gold or vip.");
     }
 
     @Test
@@ -219,7 +222,7 @@ class IdentityPageLogicIT {
         } else if ((identities && body.has("userId") && !body.path("userId").asText().equals(userId)) || event.equals("forbidden")) {
             send(exchange, 403, "{\"outcome\":\"FORBIDDEN\",\"message\":\"the userId is not the signed-in shopper\"}");
         } else if (event.startsWith("members")) {
-            send(exchange, 403, "{\"outcome\":\"NOT_ELIGIBLE\",\"message\":\"this event is for shoppers with tier gold or vip\"}");
+            send(exchange, 403, "{\"outcome\":\"NOT_ELIGIBLE\",\"message\":\"this event is for shoppers whose tier is gold or vip\"}");
         } else if (!applied.add(event + "/" + userId)) {
             send(exchange, 409, "{\"outcome\":\"ALREADY_APPLIED\"}");
         } else {
