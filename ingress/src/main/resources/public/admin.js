@@ -153,7 +153,7 @@
           + (hasDraw(answer.body.draw) ? ', a ' + answer.body.draw.windowSeconds + ' s draw window'
             + (answer.body.draw.cap ? ' for up to ' + count(answer.body.draw.cap) + ' entrants' : '') : '')
           + (answer.body.couponsValidUntil ? ', coupons valid until ' + new Date(answer.body.couponsValidUntil).toLocaleString() : '')
-          + (answer.body.eligibility ? ', for shoppers whose ' + eligibilityText(answer.body.eligibility) : ', open to every shopper')
+          + (answer.body.eligibility ? ', for shoppers whose ' + eligibilityText(answer.body.eligibility) : '')
           + '.');
         watch(answer.body.eventId);
         await refreshList();

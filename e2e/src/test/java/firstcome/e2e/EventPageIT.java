@@ -162,6 +162,41 @@ class EventPageIT {
     }
 
     @Test
+    void theOrganiserSetsWhoMayApplyAndClearsItAgain() throws Exception {
+        String event = "members-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.viewport(1280, 900);
+
+        open("/admin");
+        browser.driver.findElement(By.id("token")).sendKeys(Pipeline.ADMIN_TOKEN);
+        browser.driver.findElement(By.id("unlock")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("token-status"), "Unlocked."));
+        browser.driver.findElement(By.id("define-id")).sendKeys(event);
+        browser.driver.findElement(By.id("define-limit")).sendKeys("3");
+        browser.driver.findElement(By.id("define-claim")).sendKeys("tier");
+        browser.driver.findElement(By.id("define-any-of")).sendKeys("gold, vip");
+        browser.driver.findElement(By.id("define-submit")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("define-result"),
+                Pattern.compile("^Saved " + event + ": 3 coupons, opens .+, for shoppers whose tier is gold or vip\\.$")));
+        assertThat(info(event).path("eligibility")).isEqualTo(Json.mapper().readTree("{\"claim\":\"tier\",\"anyOf\":[\"gold\",\"vip\"]}"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "tier is gold or vip"));
+        // Identities are off here: nobody can show the claim.
+        assertThat(shoppers.apply(event, "ann").status()).isEqualTo(403);
+        browser.screenshot("23-admin-eligibility-desktop");
+
+        // Saved again with both fields empty: open to every shopper.
+        browser.driver.findElement(By.id("define-claim")).clear();
+        browser.driver.findElement(By.id("define-any-of")).clear();
+        browser.driver.findElement(By.id("define-submit")).click();
+        // The click said "Saving…" at once: the answer matched here is the second one.
+        wait.until(ExpectedConditions.textMatches(By.id("define-result"), Pattern.compile("^Saved " + event + ": 3 coupons, opens .+\\.$")));
+        assertThat(browser.driver.findElement(By.id("define-result")).getText()).doesNotContain("for shoppers");
+        assertThat(info(event).has("eligibility")).isFalse();
+        wait.until(driver -> driver.findElements(By.cssSelector("#events tbody tr")).stream()
+                .anyMatch(row -> row.getText().startsWith(event) && row.getText().contains("everyone")));
+        assertThat(shoppers.apply(event, "ann").status()).isEqualTo(202);
+    }
+
+    @Test
     void anEventNotOpenYetCountsDownAndSaysNotOpenYet() throws Exception {
         String event = "later-" + UUID.randomUUID().toString().substring(0, 8);
         Instant opensAt = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
