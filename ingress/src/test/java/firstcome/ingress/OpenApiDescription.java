@@ -247,7 +247,8 @@ public final class OpenApiDescription {
     }
 
     private static String describe(Error error) {
-        return error.getInstanceLocation() + ": " + error.getMessage() + " (schema " + error.getSchemaLocation() + ")";
+        String at = error.getInstanceLocation().toString();
+        return (at.isEmpty() ? "$" : at) + ": " + error.getMessage() + " (schema " + error.getSchemaLocation() + ")";
     }
 
     private static String abbreviated(String body) {
