@@ -47,6 +47,8 @@ public final class OpenApiDescription {
 
     public final String text;
     public final SwaggerParseResult parsed;
+    /** The document as a tree, for the pointers into it. */
+    private final com.fasterxml.jackson.databind.JsonNode tree;
     private final OpenAPI api;
     private final SchemaRegistry schemas;
     private final Map<String, Schema> loaded = new ConcurrentHashMap<>();
@@ -63,6 +65,11 @@ public final class OpenApiDescription {
         this.api = parsed.getOpenAPI();
         if (api == null) {
             throw new IllegalStateException(RESOURCE + " is not an OpenAPI document: " + parsed.getMessages());
+        }
+        try {
+            this.tree = firstcome.contract.Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(RESOURCE + " is not JSON", e);
         }
         this.schemas = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(), builder -> builder.schemas(Map.of(BASE, text)));
     }
@@ -208,12 +215,34 @@ public final class OpenApiDescription {
         return loaded.computeIfAbsent(pointer, p -> schemas.getSchema(SchemaLocation.of(BASE + "#" + fragment(p))));
     }
 
-    private com.fasterxml.jackson.databind.JsonNode node(String pointer) {
-        try {
-            return firstcome.contract.Json.mapper().readTree(text).at(pointer);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The node at the JSON pointer; a missing node when there is none. */
+    public com.fasterxml.jackson.databind.JsonNode node(String pointer) {
+        return tree.at(pointer);
+    }
+
+    /**
+     * The pointers of every answer's schemas (bodies and headers) of every operation, each loaded by the
+     * schema validator, so that one no test reaches is still known to be a schema the validator takes.
+     */
+    public List<String> loadEveryAnswerSchema() {
+        List<String> loadedPointers = new ArrayList<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
+                operation.getResponses().keySet().forEach(code -> {
+                    String pointer = pointerOf("/paths/" + escape(path) + "/" + method.name().toLowerCase(Locale.ROOT) + "/responses/" + code);
+                    com.fasterxml.jackson.databind.JsonNode answer = node(pointer);
+                    answer.path("content").fieldNames().forEachRemaining(type -> loadedPointers.add(pointer + "/content/" + escape(type) + "/schema"));
+                    answer.path("headers").fieldNames().forEachRemaining(header -> loadedPointers.add(
+                            pointerOf(pointer + "/headers/" + escape(header)) + "/schema"));
+                })));
+        loadedPointers.forEach(pointer -> schema(pointer).validate("null", InputFormat.JSON));
+        return loadedPointers;
+    }
+
+    /** Every local reference ({@code "$ref": "#/..."}) in the document, as its JSON pointer. */
+    public Set<String> references() {
+        Set<String> references = new LinkedHashSet<>();
+        tree.findValues("$ref").forEach(ref -> references.add(ref.asText().startsWith("#") ? ref.asText().substring(1) : ref.asText()));
+        return references;
     }
 
     /** A reference object ({@code $ref} to a component) replaced by its target. */

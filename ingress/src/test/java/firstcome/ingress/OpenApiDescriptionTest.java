@@ -30,6 +30,11 @@ class OpenApiDescriptionTest {
         assertThat(DESCRIPTION.parsed.getMessages()).as("what the parser reports about " + OpenApiDescription.RESOURCE).isEmpty();
         assertThat(DESCRIPTION.api().getOpenapi()).isEqualTo("3.1.0");
         assertThat(DESCRIPTION.api().getSpecVersion()).isEqualTo(SpecVersion.V31);
+        assertThat(DESCRIPTION.references()).as("the document's references").isNotEmpty().allSatisfy(pointer -> {
+            assertThat(pointer).as("a reference inside the document").startsWith("/");
+            assertThat(DESCRIPTION.node(pointer).isMissingNode()).as("the target of $ref #" + pointer + " is missing").isFalse();
+        });
+        assertThat(DESCRIPTION.loadEveryAnswerSchema()).as("the answers' schemas, each taken by the validator").hasSizeGreaterThan(50);
         assertThat(DESCRIPTION.api().getComponents().getSecuritySchemes())
                 .containsOnlyKeys("adminToken", "shopToken", "shopperBearer", "shopperCookie");
     }
