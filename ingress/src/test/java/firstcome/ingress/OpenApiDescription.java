@@ -1,11 +1,13 @@
 package firstcome.ingress;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import firstcome.contract.Json;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -48,7 +50,7 @@ public final class OpenApiDescription {
     public final String text;
     public final SwaggerParseResult parsed;
     /** The document as a tree, for the pointers into it. */
-    private final com.fasterxml.jackson.databind.JsonNode tree;
+    private final JsonNode tree;
     private final OpenAPI api;
     private final SchemaRegistry schemas;
     private final Map<String, Schema> loaded = new ConcurrentHashMap<>();
@@ -67,7 +69,7 @@ public final class OpenApiDescription {
             throw new IllegalStateException(RESOURCE + " is not an OpenAPI document: " + parsed.getMessages());
         }
         try {
-            this.tree = firstcome.contract.Json.mapper().readTree(text);
+            this.tree = Json.mapper().readTree(text);
         } catch (IOException e) {
             throw new IllegalStateException(RESOURCE + " is not JSON", e);
         }
@@ -94,6 +96,14 @@ public final class OpenApiDescription {
         Set<String> all = new LinkedHashSet<>();
         api.getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
                 .forEach(method -> all.add(method.name() + " " + path)));
+        return all;
+    }
+
+    /** Every described answer, as "METHOD /path status". */
+    public Set<String> describedAnswers() {
+        Set<String> all = new LinkedHashSet<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
+                operation.getResponses().keySet().forEach(code -> all.add(method.name() + " " + path + " " + code))));
         return all;
     }
 
@@ -138,12 +148,12 @@ public final class OpenApiDescription {
             return violations;
         }
         answered.add(httpMethod + " " + path + " " + code);
-        com.fasterxml.jackson.databind.JsonNode responseNode = resolved(node(responsePointer));
+        JsonNode responseNode = resolved(node(responsePointer));
         String pointer = pointerOf(responsePointer);
 
-        com.fasterxml.jackson.databind.JsonNode described = responseNode.path("headers");
+        JsonNode described = responseNode.path("headers");
         described.fieldNames().forEachRemaining(name -> {
-            com.fasterxml.jackson.databind.JsonNode header = resolved(described.get(name));
+            JsonNode header = resolved(described.get(name));
             String headerPointer = pointerOf(pointer + "/headers/" + escape(name));
             List<String> values = header(headers, name);
             if (values.isEmpty()) {
@@ -158,7 +168,7 @@ public final class OpenApiDescription {
             }
         });
 
-        com.fasterxml.jackson.databind.JsonNode content = responseNode.path("content");
+        JsonNode content = responseNode.path("content");
         List<String> contentTypes = header(headers, "Content-Type");
         String mediaType = contentTypes.isEmpty() ? null : contentTypes.get(0).split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (content.isMissingNode() || content.isEmpty()) {
@@ -216,7 +226,7 @@ public final class OpenApiDescription {
     }
 
     /** The node at the JSON pointer; a missing node when there is none. */
-    public com.fasterxml.jackson.databind.JsonNode node(String pointer) {
+    public JsonNode node(String pointer) {
         return tree.at(pointer);
     }
 
@@ -229,7 +239,7 @@ public final class OpenApiDescription {
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                 operation.getResponses().keySet().forEach(code -> {
                     String pointer = pointerOf("/paths/" + escape(path) + "/" + method.name().toLowerCase(Locale.ROOT) + "/responses/" + code);
-                    com.fasterxml.jackson.databind.JsonNode answer = node(pointer);
+                    JsonNode answer = node(pointer);
                     answer.path("content").fieldNames().forEachRemaining(type -> loadedPointers.add(pointer + "/content/" + escape(type) + "/schema"));
                     answer.path("headers").fieldNames().forEachRemaining(header -> loadedPointers.add(
                             pointerOf(pointer + "/headers/" + escape(header)) + "/schema"));
@@ -246,13 +256,13 @@ public final class OpenApiDescription {
     }
 
     /** A reference object ({@code $ref} to a component) replaced by its target. */
-    private com.fasterxml.jackson.databind.JsonNode resolved(com.fasterxml.jackson.databind.JsonNode node) {
+    private JsonNode resolved(JsonNode node) {
         return node.has("$ref") ? node(node.get("$ref").asText().substring(1)) : node;
     }
 
     /** The pointer of what {@code pointer} stands for: its component when it holds a reference, else {@code pointer}. */
     private String pointerOf(String pointer) {
-        com.fasterxml.jackson.databind.JsonNode original = node(pointer);
+        JsonNode original = node(pointer);
         return original.has("$ref") ? original.get("$ref").asText().substring(1) : pointer;
     }
 
