@@ -194,6 +194,7 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/admin", pages::adminPage);
             cfg.routes.get("/assets/{file}", pages::asset);
             cfg.routes.get("/featured-event", pages::featuredEvent);
+            cfg.routes.get("/openapi.json", pages::openApi);
             cfg.routes.get("/admin/events", stats::events);
             cfg.routes.get("/admin/events/{eventId}/stats", stats::stats);
             // The probes (README, "Health probes"): live asks nothing; ready leaves Redis out, since an

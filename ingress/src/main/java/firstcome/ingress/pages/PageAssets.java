@@ -14,14 +14,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pages' static files (plain HTML, CSS and JavaScript from {@code /public} on the class path),
+ * The pages' static files (plain HTML, CSS and JavaScript from {@code /public} on the class path, and
+ * the API's OpenAPI description),
  * read once at start and served from memory with a strong ETag, so a page load costs no disk and no
  * I/O beyond the socket. Pages are revalidated on every load ({@code no-cache}, then 304); the
  * files they reference carry their content hash ({@code ?v=}) and are cached for a year.
  */
 final class PageAssets {
 
-    static final List<String> FILES = List.of("firstcome.css", "event.js", "admin.js", "event.html", "admin.html");
+    static final List<String> FILES = List.of("openapi.json", "firstcome.css", "event.js", "admin.js", "event.html", "admin.html");
 
     private static final String REVALIDATE = "no-cache";
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -127,6 +128,9 @@ final class PageAssets {
         }
         if (name.endsWith(".js")) {
             return "text/javascript; charset=utf-8";
+        }
+        if (name.endsWith(".json")) {
+            return "application/json";
         }
         throw new IllegalArgumentException("no content type known for " + name);
     }

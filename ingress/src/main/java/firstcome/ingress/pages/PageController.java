@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The pages: {@code GET /} and {@code GET /e/{eventId}} (the shopper's event page), {@code GET /admin}
- * (the organiser's), their files under {@code /assets/}, and {@code GET /featured-event}, which tells
- * the page at {@code /} which event to show. The pages do the rest through the JSON API.
+ * (the organiser's), their files under {@code /assets/}, {@code GET /featured-event}, which tells
+ * the page at {@code /} which event to show, and {@code GET /openapi.json}, the API's description. The pages do the rest through the JSON API.
  */
 public final class PageController {
 
@@ -39,6 +39,14 @@ public final class PageController {
     /** {@code GET /admin}. */
     public void adminPage(Context ctx) {
         assets.serve(ctx, assets.find("admin.html").orElseThrow());
+    }
+
+    /**
+     * {@code GET /openapi.json}: the OpenAPI 3.1 description of every route ({@code public/openapi.json}),
+     * revalidated with its ETag like the pages.
+     */
+    public void openApi(Context ctx) {
+        assets.serve(ctx, assets.find("openapi.json").orElseThrow());
     }
 
     /** {@code GET /assets/{file}}: only the files the pages reference (never the pages themselves). */
