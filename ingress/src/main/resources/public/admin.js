@@ -195,6 +195,7 @@
       button.textContent = 'Watch';
       button.setAttribute('aria-label', 'Watch ' + row.eventId);
       button.setAttribute('aria-pressed', String(row.eventId === watched));
+      button.dataset.watch = row.eventId;
       button.addEventListener('click', () => watch(row.eventId));
       const td = document.createElement('td');
       td.className = 'actions';
@@ -327,8 +328,8 @@
     showDraw(null);
     $('live-event').textContent = eventId;
     $('live-section').hidden = false;
-    for (const button of document.querySelectorAll('#events button')) {
-      button.setAttribute('aria-pressed', String(button.getAttribute('aria-label') === 'Watch ' + eventId));
+    for (const button of document.querySelectorAll('#events button[data-watch]')) {
+      button.setAttribute('aria-pressed', String(button.dataset.watch === eventId));
     }
     clearTimeout(statsTimer);
     pollStats();

@@ -129,6 +129,10 @@ class AdminPageIT {
         assertThat(shoppers.defineEvent(event, 2).statusCode()).isEqualTo(200);
         browser.viewport(1280, 900);
         unlockAndWatch(event);
+        wait.until(driver -> driver.findElement(By.cssSelector("button[aria-label='Watch " + event + "']"))
+                .getAttribute("aria-pressed").equals("true"));
+        assertThat(browser.driver.findElement(By.cssSelector("button[aria-label='Close " + event + " now']"))
+                .getAttribute("aria-pressed")).as("an action, not a toggle").isNull();
 
         wait.until(driver -> {
             driver.findElement(By.cssSelector("button[aria-label='Close " + event + " now']")).click();
