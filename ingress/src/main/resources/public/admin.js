@@ -200,7 +200,9 @@
       const td = document.createElement('td');
       td.className = 'actions';
       td.appendChild(button);
-      if (!row.retiredAt && !closedAt(row, at)) {
+      // Only while it takes applications: before its opening a closing now would come before it (refused),
+      // and a closed event cannot change.
+      if (!row.retiredAt && Date.parse(row.opensAt) <= at && !closedAt(row, at)) {
         const close = document.createElement('button');
         close.type = 'button';
         close.className = 'secondary';
