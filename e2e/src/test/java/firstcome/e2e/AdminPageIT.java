@@ -124,11 +124,16 @@ class AdminPageIT {
     }
 
     @Test
-    void theOrganiserCancelsClosingAndNothingChanges() throws Exception {
+    void theOrganiserCancelsClosingAndNothingChangesAndAnEventNotOpenYetHasNothingToClose() throws Exception {
         String event = "keep-" + UUID.randomUUID().toString().substring(0, 8);
+        String later = "later-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(shoppers.defineEvent(event, 2).statusCode()).isEqualTo(200);
+        assertThat(shoppers.defineEvent(later, "{\"limit\":2,\"opensAt\":\""
+                + Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS) + "\"}").statusCode()).isEqualTo(200);
         browser.viewport(1280, 900);
         unlockAndWatch(event);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[aria-label='Watch " + later + "']")));
+        assertThat(browser.driver.findElements(By.cssSelector("button[aria-label='Close " + later + " now']"))).isEmpty();
         wait.until(driver -> driver.findElement(By.cssSelector("button[aria-label='Watch " + event + "']"))
                 .getAttribute("aria-pressed").equals("true"));
         assertThat(browser.driver.findElement(By.cssSelector("button[aria-label='Close " + event + " now']"))
