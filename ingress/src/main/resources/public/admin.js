@@ -2,6 +2,8 @@
 // The admin token lives in this closure only: never in storage, a cookie or the address.
 // An event with a draw window (docs/fair-opening.md) also shows its draw: the entrants as they come
 // (the streams-processor's tally), then the outcome and the seed once it is revealed.
+// During a drop: close an event now, change its limit (both send the event's stored definition back
+// with one field changed), and a warning when the gate and the authority disagree (docs/operations.md).
 (() => {
   'use strict';
 
@@ -32,6 +34,8 @@
   let listTimer = null;
   let info = null;           // the watched event's public info (GET /events/{eventId}): its draw as shoppers see it
   let infoAt = 0;            // when it was last asked for
+  let clockOffset = 0;       // the ingress's clock minus this page's, from the list's "at": "now" is the ingress's now
+  let lastStats = null;      // the watched event's latest stats: the coupons held when the limit changes
 
   // --- talking to the ingress ------------------------------------------------------------------
 
@@ -183,6 +187,8 @@
 
   function showEvents(list) {
     const rows = list.events || [];
+    if (list.at) clockOffset = Date.parse(list.at) - Date.now();
+    const at = list.at ? Date.parse(list.at) : Date.now();
     $('events-note').textContent = rows.length === 0 ? 'No event yet: define one above.'
       : (list.total > rows.length ? 'The ' + rows.length + ' most recent of ' + list.total + ' events.' : '');
     const body = document.createElement('tbody');
@@ -203,9 +209,22 @@
       button.textContent = 'Watch';
       button.setAttribute('aria-label', 'Watch ' + row.eventId);
       button.setAttribute('aria-pressed', String(row.eventId === watched));
+      button.dataset.watch = row.eventId;
       button.addEventListener('click', () => watch(row.eventId));
       const td = document.createElement('td');
+      td.className = 'actions';
       td.appendChild(button);
+      // Only while it takes applications: before its opening a closing now would come before it (refused),
+      // and a closed event cannot change.
+      if (!row.retiredAt && Date.parse(row.opensAt) <= at && !closedAt(row, at)) {
+        const close = document.createElement('button');
+        close.type = 'button';
+        close.className = 'secondary';
+        close.textContent = 'Close now';
+        close.setAttribute('aria-label', 'Close ' + row.eventId + ' now');
+        close.addEventListener('click', () => closeNow(row.eventId));
+        td.appendChild(close);
+      }
       tr.appendChild(td);
       body.appendChild(tr);
     }
@@ -220,6 +239,95 @@
     return rule.claim + ' is ' + list;
   }
 
+  /** Whether applications to the listed event have ended at {@code at}: its closing, or its coupons' expiry. */
+  function closedAt(row, at) {
+    return [row.closesAt, row.couponsValidUntil].some((instant) => instant && Date.parse(instant) <= at);
+  }
+
+  // --- during a drop: close now, change the limit ---------------------------------------------
+
+  /**
+   * Sends the event's definition as stored (the list's {@code definition}: every field, since a field
+   * left out takes its default) with {@code change} applied. Asks the list again first, so a change
+   * made meanwhile (another organiser, another tab) is not undone. Resolves to the route's answer, or
+   * to a {@code message} when the event is not listed.
+   */
+  async function redefine(eventId, change) {
+    const list = await call('GET', '/admin/events');
+    if (list.status !== 200) return list;
+    showEvents(list.body);
+    const row = (list.body.events || []).find((r) => r.eventId === eventId);
+    if (!row || !row.definition) {
+      return { status: 0, body: { message: eventId + ' is not among the listed events' } };
+    }
+    const body = Object.assign({}, row.definition);
+    change(body);
+    return call('PUT', path('admin', 'events', eventId), body);
+  }
+
+  const ingressNow = () => new Date(Date.now() + clockOffset);
+
+  async function closeNow(eventId) {
+    if (!window.confirm('Close ' + eventId + ' now?\n\nApplications from now on hear "closed". '
+      + 'The coupons already issued stay, and requests already accepted are still decided. A closed event cannot be reopened.')) {
+      return;
+    }
+    watch(eventId);
+    const result = $('manage-result');
+    say(result, 'info', 'Closing ' + eventId + '…');
+    try {
+      const answer = await redefine(eventId, (body) => { body.closesAt = ingressNow().toISOString(); });
+      if (answer.status === 200) {
+        say(result, 'ok', 'Closed ' + eventId + ' at ' + new Date(answer.body.closesAt).toLocaleTimeString()
+          + ': applications now hear "closed"; the coupons already issued stay.');
+        await refreshList();
+      } else if (answer.status !== 401) {
+        say(result, 'bad', eventId + ' was not closed: ' + (answer.body.message || 'HTTP ' + answer.status) + '.');
+      }
+    } catch (e) {
+      say(result, 'bad', 'No answer from the ingress: ' + eventId + ' may or may not be closed; the list shows its closing.');
+    }
+  }
+
+  async function changeLimit(submitEvent) {
+    submitEvent.preventDefault();
+    const result = $('manage-result');
+    const eventId = watched;
+    const text = $('limit-input').value.trim();
+    const limit = Number(text);
+    if (eventId === null) return;
+    if (text === '' || !Number.isInteger(limit) || limit < 1 || limit > 10000000) {
+      say(result, 'bad', 'The limit must be a whole number from 1 to 10,000,000.');
+      $('limit-input').focus();
+      return;
+    }
+    const button = $('limit-submit');
+    button.disabled = true;
+    say(result, 'info', 'Changing the limit of ' + eventId + '…');
+    try {
+      const answer = await redefine(eventId, (body) => { body.limit = limit; });
+      if (answer.status === 200) {
+        // The processor never takes a coupon back: a limit under the coupons held only stops new ones.
+        const held = lastStats && lastStats.eventId === eventId && lastStats.issued !== null && lastStats.issued !== undefined
+          ? lastStats.issued - (lastStats.returned || 0) : null;
+        say(result, held !== null && held > answer.body.limit ? 'warn' : 'ok', 'The limit of ' + eventId + ' is now '
+          + count(answer.body.limit) + '.' + (held !== null && held > answer.body.limit
+            ? ' That is below the ' + count(held) + ' coupons held now: none is taken back, and nobody gets a new one'
+              + ' until returns bring the coupons held under ' + count(answer.body.limit) + '.'
+            : ''));
+        $('limit-input').value = '';
+        await refreshList();
+        pollStats();
+      } else if (answer.status !== 401) {
+        say(result, 'bad', 'The limit of ' + eventId + ' was not changed: ' + (answer.body.message || 'HTTP ' + answer.status) + '.');
+      }
+    } catch (e) {
+      say(result, 'bad', 'No answer from the ingress: the limit may or may not have changed; the list shows the stored limit.');
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   function cell(tr, text, numeric) {
     const td = document.createElement('td');
     td.textContent = String(text);
@@ -230,15 +338,21 @@
   // --- the live view ---------------------------------------------------------------------------
 
   function watch(eventId) {
-    if (watched !== eventId) samples = [];
+    if (watched !== eventId) {
+      samples = [];
+      lastStats = null;
+      showGate(null);
+      $('limit-input').value = '';
+      if (!$('manage-result').textContent.includes(eventId)) say($('manage-result'), 'info', '');
+    }
     watched = eventId;
     info = null;
     infoAt = 0;
     showDraw(null);
     $('live-event').textContent = eventId;
     $('live-section').hidden = false;
-    for (const button of document.querySelectorAll('#events button')) {
-      button.setAttribute('aria-pressed', String(button.getAttribute('aria-label') === 'Watch ' + eventId));
+    for (const button of document.querySelectorAll('#events button[data-watch]')) {
+      button.setAttribute('aria-pressed', String(button.dataset.watch === eventId));
     }
     clearTimeout(statsTimer);
     pollStats();
@@ -262,6 +376,8 @@
   }
 
   function showStats(stats) {
+    lastStats = stats;
+    showGate(stats.retiredAt ? null : stats.gate);
     $('live-accepted').textContent = stats.accepted ?? '–';
     $('live-issued').textContent = stats.issued ?? '–';
     $('live-remaining').textContent = stats.remaining === null ? '–' : stats.remaining + ' of ' + stats.limit;
@@ -287,6 +403,30 @@
     while (samples.length > 0 && samples[0].t < t - CHART_SECONDS * 1000) samples.shift();
     showRates(stats.answers || {}, previous && t > previous.t ? rates(previous, samples[samples.length - 1]) : {});
     drawChart();
+  }
+
+  // --- the gate against the authority ---------------------------------------------------------
+
+  /**
+   * The ingress says {@code agrees: false} once the gate's count has differed from the authority's
+   * (live coupons, waiting users, entrants not drawn yet) with nothing pending for a few seconds
+   * (docs/operations.md, "The admin page during a drop"); while it agrees, nothing shows.
+   */
+  function showGate(gate) {
+    const warning = $('live-gate-warning');
+    if (!gate || gate.agrees !== false) {
+      if (warning.textContent !== '') warning.textContent = '';
+      return;
+    }
+    const difference = gate.count - gate.authority;
+    const text = 'The gate and the authority disagree since ' + new Date(gate.since).toLocaleTimeString()
+      + ': the gate (Redis) counts ' + count(gate.count) + (gate.count === 1 ? ' place' : ' places')
+      + ', the streams-processor ' + count(gate.authority) + ' (coupons held, users waiting, entrants), and nothing is pending. '
+      + (difference > 0
+        ? 'Shoppers may hear "sold out" while coupons are left. '
+        : 'More shoppers pass the gate than there are coupons; the streams-processor still refuses them. ')
+      + 'Run make audit, which names every difference (docs/operations.md).';
+    if (warning.textContent !== text) warning.textContent = text;
   }
 
   // --- the draw -------------------------------------------------------------------------------
@@ -481,4 +621,5 @@
 
   $('token-form').addEventListener('submit', unlock);
   $('define-form').addEventListener('submit', define);
+  $('limit-form').addEventListener('submit', changeLimit);
 })();

@@ -1,5 +1,6 @@
 package firstcome.ingress.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import firstcome.contract.DrawWindow;
@@ -192,6 +193,25 @@ public final class AdminController {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         log.warn("event {} could not be written to Kafka: {}", definition.eventId(), cause.toString());
         return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
+    }
+
+    /**
+     * The body of this route that repeats {@code stored} as it is: every field a definition takes, since
+     * a field left out takes its default (an {@code opensAt} left out is now, a {@code closesAt} never, a
+     * {@code waitlist} none, a window none). The seed is not in it: the route keeps the stored one while a
+     * window is asked. {@code drawCap} only when the organiser gave one (the default follows the limit).
+     * The organiser's page sends it with one field changed: {@code closesAt} to close now, {@code limit}.
+     */
+    public static Definition asked(EventDefinition stored) {
+        return new Definition(stored.limit(), stored.opensAt(), stored.closesAt(), stored.waitlist(),
+                stored.couponsValidUntil(), stored.draw() == null ? null : stored.draw().windowSeconds(),
+                stored.draw() == null ? null : stored.draw().cap(), stored.eligibility());
+    }
+
+    /** A body of {@code PUT /admin/events/{eventId}} ({@link #asked}); absent fields are left out of the JSON. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Definition(int limit, Instant opensAt, Instant closesAt, int waitlist, Instant couponsValidUntil,
+            Integer drawWindowSeconds, Integer drawCap, Eligibility eligibility) {
     }
 
     /** The latest {@code opensAt}, {@code closesAt} or {@code couponsValidUntil} taken: the end of the year 9999. */

@@ -8,6 +8,7 @@ import firstcome.contract.query.Tally;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.draw.DrawInfo;
 import firstcome.ingress.gate.Gate;
+import firstcome.ingress.gate.GateAgreement;
 import firstcome.ingress.gate.GateUnavailableException;
 import firstcome.ingress.processor.TallyLookup;
 import io.javalin.http.Context;
@@ -26,6 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * turns into requests per second). A source that does not answer shows as null, never as a failure
  * of the whole view. An event with a draw window shows it as the public info does ({@link DrawInfo}: never
  * the seed before the draw), and in the stats with the entrants so far; an event with an eligibility shows it.
+ * Each row of the list carries the
+ * body of {@code PUT /admin/events/{eventId}} that repeats the event as stored ({@link AdminController#asked}),
+ * which the page changes one field of to close an event now or change its limit; the stats say whether the
+ * gate agrees with the authority ({@link GateAgreement}).
  */
 public final class EventStatsController {
 
@@ -38,6 +43,7 @@ public final class EventStatsController {
     private final TallyLookup tallies;
     private final ApplyAnswerCounts answers;
     private final Clock clock;
+    private final GateAgreement agreement = new GateAgreement();
 
     public EventStatsController(BearerToken token, EventCatalog catalog, Gate gate, TallyLookup tallies,
             ApplyAnswerCounts answers, Clock clock) {
@@ -64,7 +70,7 @@ public final class EventStatsController {
                     return new EventRow(definition.eventId(), definition.limit(), definition.opensAt(),
                             definition.closesAt(), accepted, remaining(definition, accepted), retiredAt,
                             definition.waitlist(), definition.couponsValidUntil(), DrawInfo.of(definition),
-                            definition.eligibility());
+                            definition.eligibility(), AdminController.asked(definition));
                 })
                 .toList();
         ctx.header("Cache-Control", "no-store");
@@ -86,6 +92,7 @@ public final class EventStatsController {
         Instant at = clock.instant();
         Instant retiredAt = catalog.retiredAt(event, at).orElse(null);
         Long accepted = retiredAt == null ? accepted(event) : null;
+        Long pending = accepted == null ? null : pending(event);
         ctx.header("Cache-Control", "no-store");
         // A retired event: the gate's keys and the processor's state are gone; only the definition is shown.
         var tallied = retiredAt == null ? tallies.find(event) : CompletableFuture.completedFuture(Optional.<Tally>empty());
@@ -94,7 +101,24 @@ public final class EventStatsController {
                 tally.map(Tally::issued).orElse(null), tally.orElse(null), answers.of(event), at, retiredAt,
                 definition.waitlist(), definition.couponsValidUntil(), tally.map(Tally::redeemed).orElse(null),
                 tally.map(Tally::returned).orElse(null), tally.map(Tally::waitlisted).orElse(null),
-                DrawInfo.of(definition, tally.map(Tally::draw).orElse(null), true), definition.eligibility())).writeTo(ctx)));
+                DrawInfo.of(definition, tally.map(Tally::draw).orElse(null), true), definition.eligibility(),
+                gateSignal(event, accepted, pending, tally.orElse(null), at))).writeTo(ctx)));
+    }
+
+    /** Whether the gate agrees with the processor's tally; null when either does not answer. */
+    private GateAgreement.Signal gateSignal(EventId event, Long accepted, Long pending, Tally tally, Instant at) {
+        if (accepted == null || pending == null || tally == null) {
+            return null;
+        }
+        return agreement.observe(event, accepted, GateAgreement.authority(tally), pending, at);
+    }
+
+    private Long pending(EventId event) {
+        try {
+            return gate.pendingCount(event);
+        } catch (GateUnavailableException e) {
+            return null;
+        }
     }
 
     private Long accepted(EventId event) {
@@ -111,13 +135,15 @@ public final class EventStatsController {
 
     /**
      * One row of the list; {@code accepted} and {@code remaining} are null while Redis does not answer
-     * and for a retired event ({@code retiredAt} set: its gate state is gone).
+     * and for a retired event ({@code retiredAt} set: its gate state is gone). {@code definition}: the body of
+     * {@code PUT /admin/events/{eventId}} that repeats the event as stored (its draw's seed is kept by the route).
      */
     record EventRow(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Instant retiredAt, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int waitlist,
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
             @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility,
+            AdminController.Definition definition) {
     }
 
     record EventList(List<EventRow> events, int total, Instant at) {
@@ -136,6 +162,8 @@ public final class EventStatsController {
      * only for an event with a draw window: as in the public info, plus the {@code entrants} so far from
      * the processor's tally before the draw (the tally's own {@code draw} summary shows in {@code decided} too).
      * {@code eligibility} only for an event with one, as in the public info.
+     * {@code gate}: whether the gate agrees with the authority ({@link GateAgreement.Signal}); absent while Redis
+     * or the processor does not answer and for a retired event.
      */
     record EventStats(String eventId, int limit, Instant opensAt, Instant closesAt, Long accepted, Long remaining,
             Long issued,
@@ -145,6 +173,7 @@ public final class EventStatsController {
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant couponsValidUntil,
             Long redeemed, Long returned, Long waitlisted,
             @JsonInclude(JsonInclude.Include.NON_NULL) DrawInfo draw,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Eligibility eligibility,
+            @JsonInclude(JsonInclude.Include.NON_NULL) GateAgreement.Signal gate) {
     }
 }

@@ -82,6 +82,11 @@ public interface Gate {
     /** The event's requests that passed the gate and were neither decided nor released. */
     List<CouponRequest> pending(EventId event);
 
+    /** How many of {@link #pending} there are, without reading them (the organiser's live view asks every second). */
+    default long pendingCount(EventId event) {
+        return pending(event).size();
+    }
+
     /**
      * Gives the user's place back (the record certainly never reached Kafka), with its pending
      * request. Atomic, and a no-op when the user holds no place, so a repeated release never frees

@@ -306,6 +306,12 @@ public final class RedisGate implements Gate, AutoCloseable {
         }
     }
 
+    /** One HLEN: constant time, whatever a spike left pending. */
+    @Override
+    public long pendingCount(EventId event) {
+        return call(() -> redis.hlen(Keys.of(event).pending()));
+    }
+
     @Override
     public long count(EventId event) {
         String count = call(() -> redis.get(Keys.of(event).count()));

@@ -138,6 +138,59 @@ class EventStatsControllerTest {
     }
 
     @Test
+    void saysTheGateDisagreesOnceItsCountDiffersFromTheTallyWithNothingPendingForLongerThanTheGrace() {
+        api.defineOpen("drop", 5);
+        // The gate holds three places, nothing pending; the processor counts two live coupons.
+        api.gate.restore(new EventId("drop"), java.util.List.of("u-1", "u-2", "u-3"), java.util.List.of());
+        tally = Optional.of(new Tally("drop", 2, 0, 0, 0, 0, 0, 2));
+        test((server, client) -> {
+            JsonNode first = json(get(client, "/admin/events/drop/stats", "Bearer " + TOKEN)).get("gate");
+            api.now = NOW.plusSeconds(3);
+            JsonNode withinTheGrace = json(get(client, "/admin/events/drop/stats", "Bearer " + TOKEN)).get("gate");
+            api.now = NOW.plusSeconds(6);
+            JsonNode past = json(get(client, "/admin/events/drop/stats", "Bearer " + TOKEN)).get("gate");
+
+            assertThat(first).isEqualTo(parse("{\"count\":3,\"authority\":2,\"pending\":0,\"agrees\":true,\"since\":\"" + NOW + "\"}"));
+            assertThat(withinTheGrace.get("agrees").asBoolean()).isTrue();
+            assertThat(past).isEqualTo(parse("{\"count\":3,\"authority\":2,\"pending\":0,\"agrees\":false,\"since\":\"" + NOW + "\"}"));
+
+            tally = Optional.of(new Tally("drop", 3, 0, 0, 0, 0, 0, 3));
+            api.now = NOW.plusSeconds(7);
+            assertThat(json(get(client, "/admin/events/drop/stats", "Bearer " + TOKEN)).get("gate"))
+                    .isEqualTo(parse("{\"count\":3,\"authority\":3,\"pending\":0,\"agrees\":true}"));
+        });
+    }
+
+    @Test
+    void agreesWhileRequestsArePendingAtTheGate() {
+        api.defineOpen("busy", 5);
+        tally = Optional.of(new Tally("busy", 0, 0, 0, 0, 0, 0, 0));
+        test((server, client) -> {
+            ApiFixture.apply(client, "busy", "u-1");
+            ApiFixture.apply(client, "busy", "u-2");
+            get(client, "/admin/events/busy/stats", "Bearer " + TOKEN);
+            api.now = NOW.plusSeconds(60);
+
+            JsonNode gate = json(get(client, "/admin/events/busy/stats", "Bearer " + TOKEN)).get("gate");
+
+            assertThat(gate).isEqualTo(parse("{\"count\":2,\"authority\":0,\"pending\":2,\"agrees\":true}"));
+        });
+    }
+
+    @Test
+    void leavesTheGateSignalOutWhileRedisOrTheProcessorDoesNotAnswer() {
+        api.defineOpen("launch", 2);
+        test((server, client) -> {
+            assertThat(json(get(client, "/admin/events/launch/stats", "Bearer " + TOKEN)).has("gate"))
+                    .as("no tally").isFalse();
+            tally = Optional.of(new Tally("launch", 0, 0, 0, 0, 0, 0, 0));
+            api.gate.down = true;
+            assertThat(json(get(client, "/admin/events/launch/stats", "Bearer " + TOKEN)).has("gate"))
+                    .as("no gate").isFalse();
+        });
+    }
+
+    @Test
     void saysUnknownEventForAnEventNotInTheCatalog() {
         test((server, client) -> assertProblem(get(client, "/admin/events/nope/stats", "Bearer " + TOKEN), 404, "UNKNOWN_EVENT"));
     }

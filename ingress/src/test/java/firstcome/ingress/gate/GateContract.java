@@ -96,6 +96,21 @@ abstract class GateContract {
     }
 
     @Test
+    void countsThePendingRequestsUntilTheirDecisionsComeBack() {
+        CouponRequest first = request("a");
+        CouponRequest second = request("b");
+        gate.admit(event, user("a"), 5, first);
+        gate.admit(event, user("b"), 5, second);
+        gate.admit(event, user("a"), 5, request("a"));
+        assertThat(gate.pendingCount(event)).isEqualTo(2);
+
+        gate.follow(event, List.of(decided(first, IssuingOutcome.ISSUED)));
+
+        assertThat(gate.pendingCount(event)).isEqualTo(1);
+        assertThat(gate.pendingCount(new EventId("never-defined"))).isZero();
+    }
+
+    @Test
     void settlesTheDecidedRequestAndKeepsTheHoldersPlace() {
         CouponRequest first = request("a");
         gate.admit(event, user("a"), 5, first);
