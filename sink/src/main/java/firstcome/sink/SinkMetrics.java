@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * from poll to commit ({@code sink_batch_seconds}), retries by stage ({@code sink_retries_total}),
  * dead letters by reason ({@code sink_dead_letters_total}) and the consumer lag
  * ({@code sink_consumer_lag_records}, and by topic {@code sink_consumer_topic_lag_records{topic}}).
- * {@link #bindJvm} adds the JVM's: memory, GC, threads and CPU ({@code jvm_*}, {@code process_*}, {@code system_*}).
+ * {@link #bindJvm} adds the JVM's: memory, GC and the heap left after it, threads and CPU ({@code jvm_*}, {@code process_*}, {@code system_*}).
  */
 final class SinkMetrics {
 

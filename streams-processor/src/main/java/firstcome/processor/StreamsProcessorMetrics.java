@@ -18,7 +18,9 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The streams-processor's own meters on {@code /metrics} (Prometheus names in brackets), beside Kafka
  * Streams' client metrics ({@code kafka_stream_*}, {@code kafka_consumer_*}, bound by Micrometer's
- * {@code KafkaStreamsMetrics}; the input lag is {@code kafka_consumer_fetch_manager_records_lag_max}):
+ * {@code KafkaStreamsMetrics}: the input lag per partition is {@code kafka_consumer_fetch_manager_records_lag} of the
+ * {@code ...-StreamThread-n-consumer} clients, the records set aside to the dead-letter topic
+ * {@code kafka_stream_task_dropped_records_total}):
  * <ul>
  *   <li>decisions by kind ({@code request}, {@code action}) and outcome
  *       ({@code processor_decisions_total{kind,outcome}}), counted as each decision goes to
@@ -27,7 +29,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *       from its last commit and counted again, while the topic holds each decision once. For a rate
  *       on a dashboard that is close enough; for the exact figures read the topic ({@code make audit});</li>
  *   <li>the client's state ({@code processor_streams_state{state}}: 1 for the state it is in, 0 for every other);</li>
- *   <li>the JVM: memory, GC, threads and CPU ({@code jvm_*}, {@code process_*}, {@code system_*}).</li>
+ *   <li>the JVM: memory, GC and the heap left after it, threads and CPU ({@code jvm_*}, {@code process_*}, {@code system_*}).</li>
  * </ul>
  * Closing it stops the GC and heap-pressure listeners.
  */
@@ -37,7 +39,6 @@ final class StreamsProcessorMetrics implements AutoCloseable {
     private final Map<IssuingOutcome, Counter> actions = new EnumMap<>(IssuingOutcome.class);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
-
     private final MeterRegistry registry;
 
     StreamsProcessorMetrics(MeterRegistry registry) {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code ingress_soldout_shortcut_answers_total}) and slots given back after a failed hand-off
  * ({@code ingress_gate_releases_total{result="released|failed"}}).
  *
- * <p>{@link #bindJvm} adds the JVM's: memory, GC, threads and CPU ({@code jvm_*}, {@code process_*},
+ * <p>{@link #bindJvm} adds the JVM's: memory, GC and the heap left after it, threads and CPU ({@code jvm_*}, {@code process_*},
  * {@code system_*}), once per process.
  *
  * <p>No meter has an event label (routes are their templates, {@code /events/{eventId}/...}), so
