@@ -7,7 +7,7 @@ MVN   ?= mvn -B -ntp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: deps deps-browser compose-check image-check stack-check ## build and run every unit and integration test (what CI runs)
+test: deps deps-browser compose-check image-check stack-check alerts-check ## build and run every unit and integration test (what CI runs)
 	$(MVN) verify
 
 build: ## compile and package without tests
@@ -43,6 +43,13 @@ infra-down: ## stop Kafka, Redis and MySQL/MariaDB if `make up` started them
 compose-check: ## validate docker-compose.yml (needs docker-compose, not a Docker engine)
 	@command -v docker-compose >/dev/null || scripts/deps.sh docker-compose
 	docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: ok"
+
+.PHONY: alerts-check
+alerts-check: ## check ops/prometheus: the scrape config, the alert rules (promtool) and their unit tests; installs promtool when missing
+	@command -v promtool >/dev/null || scripts/deps.sh promtool
+	promtool check rules ops/prometheus/alerts.yml
+	promtool check config ops/prometheus/prometheus.yml
+	promtool test rules ops/prometheus/alerts.test.yml
 
 image-check: ## build the Dockerfile's build stage as docker build would, without a Docker engine; check what compose builds (~2 min)
 	@scripts/image-check.sh

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs and a fresh machine lacks.
-#   scripts/deps.sh [all|tools|redis|mysql|docker-compose|wrk|browser]
+#   scripts/deps.sh [all|tools|redis|mysql|docker-compose|wrk|browser|promtool]
 # tools = Java 17+ and Maven: checked, never installed (they are prerequisites of the build).
 # redis / mysql = the servers (+ clients), installed only when missing.
 # browser = headless Chromium + chromedriver for the browser test (e2e EventPageIT), only when missing.
+# promtool = Prometheus's rule checker for make alerts-check, only when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
@@ -92,6 +93,16 @@ ensure_compose() {
   install_pkgs docker-compose -- docker-compose
 }
 
+# Only for `make alerts-check`: promtool comes with the prometheus package (Debian's and Homebrew's).
+# Its Prometheus server is not wanted: on a systemd host the service the install starts is stopped and
+# disabled at once (Homebrew starts none).
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  install_pkgs --no-install-recommends prometheus -- prometheus
+  command -v promtool >/dev/null 2>&1 || die "promtool still missing after the install"
+  release_distro_units prometheus "apt-get install started it on port 9090; only its promtool is wanted" || true
+}
+
 main() {
   case "${1:-all}" in
     all)   check_tools; ensure_redis; ensure_mysql; say "deps: ok (java, maven, redis, mariadb/mysql)" ;;
@@ -101,7 +112,8 @@ main() {
     docker-compose) ensure_compose ;;
     wrk) command -v wrk >/dev/null 2>&1 || install_pkgs wrk -- wrk ;;
     browser) ensure_browser ;;
-    *) die "usage: $0 [all|tools|redis|mysql|docker-compose|wrk|browser]" ;;
+    promtool) ensure_promtool ;;
+    *) die "usage: $0 [all|tools|redis|mysql|docker-compose|wrk|browser|promtool]" ;;
   esac
 }
 

@@ -214,6 +214,7 @@ distro_units() {
   case "$1" in
     redis) echo "redis-server.service redis.service" ;;
     mysql) echo "mariadb.service mysql.service mysqld.service" ;;
+    prometheus) echo "prometheus.service" ;;
   esac
 }
 

@@ -53,9 +53,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -277,9 +274,7 @@ public final class App implements AutoCloseable {
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             resources.onClose(registry::close);
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
+            resources.onClose(IngressMetrics.bindJvm(registry));
 
             ExecutorService background = Executors.newFixedThreadPool(4, daemonThreads("ingress-background-"));
             resources.onClose(background::shutdown);

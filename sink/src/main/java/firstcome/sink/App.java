@@ -57,6 +57,7 @@ public final class App implements AutoCloseable {
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             resources.onClose(registry::close);
+            resources.onClose(SinkMetrics.bindJvm(registry));
             var database = resources.open(CouponDatabase.connect(config, registry));
             var admin = resources.open(Admin.create(config.kafka().settings(Map.of(
                     AdminClientConfig.CLIENT_ID_CONFIG, "coupon-sink-health"))));

@@ -5,6 +5,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * from poll to commit ({@code sink_batch_seconds}), retries by stage ({@code sink_retries_total}),
  * dead letters by reason ({@code sink_dead_letters_total}) and the consumer lag
  * ({@code sink_consumer_lag_records}, and by topic {@code sink_consumer_topic_lag_records{topic}}).
+ * {@link #bindJvm} adds the JVM's: memory, GC and the heap left after it, threads and CPU ({@code jvm_*}, {@code process_*}, {@code system_*}).
  */
 final class SinkMetrics {
 
@@ -63,6 +69,21 @@ final class SinkMetrics {
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters(reason);
         }
+    }
+
+    /** Binds the JVM's meters to {@code registry}; closing the answer stops the GC listeners. */
+    static AutoCloseable bindJvm(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+        heapPressure.bindTo(registry);
+        return () -> {
+            gc.close();
+            heapPressure.close();
+        };
     }
 
     void batchStored(int records, CouponWriter.Result result, Duration took) {

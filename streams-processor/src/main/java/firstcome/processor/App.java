@@ -54,9 +54,11 @@ public final class App implements AutoCloseable {
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             resources.onClose(registry::close);
-            var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics, config.eventRetention()),
+            var metrics = resources.open(new StreamsProcessorMetrics(registry));
+            var streams = resources.open(new KafkaStreams(IssuingTopology.build(topics, config.eventRetention(), metrics.observer()),
                     StreamsSettings.of(config, topics)));
             resources.open(new KafkaStreamsMetrics(streams)).bindTo(registry);
+            metrics.watch(streams);
             // The streams client stays RUNNING for a while with its broker gone: the health asks the broker itself.
             // The holders query asks it too, for the consumer group's committed offsets.
             var admin = resources.open(Admin.create(config.kafka().settings(Map.of(

@@ -1,9 +1,11 @@
 package firstcome.processor;
 
+import firstcome.contract.CouponDecision;
 import firstcome.contract.Environment;
 import firstcome.contract.JsonSerde;
 import firstcome.contract.Topics;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -71,11 +73,25 @@ public final class IssuingTopology {
      * the live processor's retention, or it decides requests to old events differently.
      */
     public static Topology build(Topics topics, Duration eventRetention) {
-        return build(topics, eventRetention, IssuingProcessor.SWEEP_INTERVAL, IssuingProcessor.KEYS_PER_SWEEP);
+        return build(topics, eventRetention, decision -> { });
+    }
+
+    /**
+     * ... and shows {@code observer} every decision on its way to {@code coupon-decisions} (the
+     * processor's metrics). It sees attempts: under exactly-once a transaction aborted and decided
+     * again shows its decisions again. It must not throw, and changes nothing that is written.
+     */
+    public static Topology build(Topics topics, Duration eventRetention, Consumer<CouponDecision> observer) {
+        return build(topics, eventRetention, IssuingProcessor.SWEEP_INTERVAL, IssuingProcessor.KEYS_PER_SWEEP, observer);
     }
 
     /** With other sweeps of the retired events' state: tests show that no decision depends on them. */
     static Topology build(Topics topics, Duration eventRetention, Duration sweepInterval, long keysPerSweep) {
+        return build(topics, eventRetention, sweepInterval, keysPerSweep, decision -> { });
+    }
+
+    static Topology build(Topics topics, Duration eventRetention, Duration sweepInterval, long keysPerSweep,
+            Consumer<CouponDecision> observer) {
         var builder = new StreamsBuilder();
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -124,6 +140,7 @@ public final class IssuingTopology {
                         Produced.with(topics.changes().keySerde(), topics.changes().valueSerde())
                                 .withName("write-changes"));
         decided.mapValues(Decided::decision, Named.as("decision"))
+                .peek((eventId, decision) -> observer.accept(decision), Named.as("observe-decision"))
                 .to(topics.decisions().name(),
                         Produced.with(topics.decisions().keySerde(), topics.decisions().valueSerde())
                                 .withName("write-decisions"));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,6 +70,17 @@ final class TopologyFixture implements AutoCloseable {
 
     /** ... and each sweep deletes at most {@code keysPerSweep} decisions. */
     TopologyFixture(Path stateDir, Duration retention, Duration sweepInterval, long keysPerSweep) {
+        this(stateDir, retention, sweepInterval, keysPerSweep, decision -> { });
+    }
+
+    /** With the defaults; {@code observer} sees each decision on its way to {@code coupon-decisions}. */
+    TopologyFixture(Path stateDir, Consumer<CouponDecision> observer) {
+        this(stateDir, Environment.DEFAULT_EVENT_RETENTION, IssuingProcessor.SWEEP_INTERVAL, IssuingProcessor.KEYS_PER_SWEEP,
+                observer);
+    }
+
+    private TopologyFixture(Path stateDir, Duration retention, Duration sweepInterval, long keysPerSweep,
+            Consumer<CouponDecision> observer) {
         var config = new ProcessorConfig("unused:9092", "firstcome-processor-test", stateDir, 0, "localhost", 1);
         Properties props = StreamsSettings.of(config, topics);
         // The driver's mock producer never commits the transaction that a dead letter written
@@ -81,7 +93,7 @@ final class TopologyFixture implements AutoCloseable {
         // order the test pipes it. The order across topics is proven against a real broker
         // (CrossTopicOrderIT).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        driver = new TopologyTestDriver(IssuingTopology.build(topics, retention, sweepInterval, keysPerSweep), props);
+        driver = new TopologyTestDriver(IssuingTopology.build(topics, retention, sweepInterval, keysPerSweep, observer), props);
         events = driver.createInputTopic(topics.events().name(),
                 new StringSerializer(), topics.events().valueSerde().serializer());
         requests = driver.createInputTopic(topics.requests().name(),

@@ -3,6 +3,11 @@ package firstcome.ingress.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * and status ({@code ingress_http_requests_seconds}), how often the sold-out short-cut answered
  * ({@code ingress_soldout_shortcut_answers_total}) and slots given back after a failed hand-off
  * ({@code ingress_gate_releases_total{result="released|failed"}}).
+ *
+ * <p>{@link #bindJvm} adds the JVM's: memory, GC and the heap left after it, threads and CPU ({@code jvm_*}, {@code process_*},
+ * {@code system_*}), once per process.
  *
  * <p>No meter has an event label (routes are their templates, {@code /events/{eventId}/...}), so
  * the meters do not grow with the number of events, retired or not.
@@ -53,6 +61,21 @@ public final class IngressMetrics {
                 .description("Slots given back to the gate because Kafka did not take the request")
                 .tag("result", "failed")
                 .register(registry);
+    }
+
+    /** Binds the JVM's meters to {@code registry}; closing the answer stops the GC listeners. */
+    public static AutoCloseable bindJvm(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+        heapPressure.bindTo(registry);
+        return () -> {
+            gc.close();
+            heapPressure.close();
+        };
     }
 
     /** A slot given back after a failed hand-off; {@code false}: Redis failed too, the slot stays taken. */
