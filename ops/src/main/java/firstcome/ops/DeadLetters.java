@@ -349,7 +349,7 @@ final class DeadLetters {
         try {
             return positions.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(topic);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list the topics of Kafka at " + "the brokers: " + e, e);
+            throw new IllegalStateException("cannot list Kafka's topics: " + (e.getCause() == null ? e : e.getCause()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);
