@@ -348,8 +348,11 @@ final class DeadLetters {
     static boolean exists(LogPositions positions, String topic) {
         try {
             return positions.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list Kafka's topics: " + (e.getCause() == null ? e : e.getCause()), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not list its topics within 30 s (is it up, are KAFKA_BOOTSTRAP_SERVERS and"
+                    + " KAFKA_CLIENT_CONFIG right?)", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka refused to list its topics: " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing topics", e);
