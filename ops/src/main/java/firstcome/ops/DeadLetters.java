@@ -16,11 +16,14 @@ import firstcome.sink.CouponWriter;
 import firstcome.sink.SinkConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -188,7 +191,7 @@ final class DeadLetters {
                 case "redrive", "re-drive" -> Mode.REDRIVE;
                 default -> throw new IllegalArgumentException("unknown action '" + args[0] + "' (list or redrive)");
             };
-            rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            rest = Arrays.copyOfRange(args, 1, args.length);
         }
         CommandOptions options = mode == Mode.LIST
                 ? CommandOptions.parse(rest, Set.of("--json", "--fail-if-any"), Set.of("--topic", "--event", "--since"))
@@ -552,7 +555,7 @@ final class DeadLetters {
             }
             var headers = new RecordHeaders(letter.originalHeaders().toArray());
             headers.remove(DeadLetter.REDRIVEN_FROM);
-            headers.add(DeadLetter.REDRIVEN_FROM, letter.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            headers.add(DeadLetter.REDRIVEN_FROM, letter.id().getBytes(StandardCharsets.UTF_8));
             RecordMetadata sent = send(new ProducerRecord<>(source, partition,
                     letter.timestamp() == null ? null : letter.timestamp().toEpochMilli(), letter.key(), letter.value(), headers));
             String into = DeadLetter.id(sent.topic(), sent.partition(), sent.offset());
@@ -644,7 +647,7 @@ final class DeadLetters {
         @Override
         public void close() {
             if (producer != null) {
-                producer.close(java.time.Duration.ofSeconds(10));
+                producer.close(Duration.ofSeconds(10));
             }
             if (database != null) {
                 database.close();

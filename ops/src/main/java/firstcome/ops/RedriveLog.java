@@ -1,9 +1,11 @@
 package firstcome.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import firstcome.contract.Json;
 import firstcome.contract.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ final class RedriveLog {
                     if (entry instanceof ObjectNode object) {
                         redriven.put(id, object);
                     }
-                } catch (java.io.IOException unreadable) {
+                } catch (IOException unreadable) {
                     // Not written by this command: it cannot say anything about a re-drive.
                 }
             }
@@ -86,7 +88,7 @@ final class RedriveLog {
         try {
             producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), Json.mapper().writeValueAsBytes(entry)))
                     .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the re-drive of " + id + " as JSON", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the re-drive of " + id + " happened but could not be recorded in " + topic + ": "
