@@ -100,6 +100,13 @@ rebuild-db: ## write coupon-issued and coupon-changes from the start into an emp
 audit: ## per event: were the coupons given to the first comers, was the lifecycle kept? requests + actions vs decisions vs coupon-issued + coupon-changes vs table vs the Redis gate; non-zero on any discrepancy
 	$(call ops,audit)
 
+# What the sink and the streams-processor set aside (docs/operations.md, "Dead letters"): lists them,
+# exit 0 (ARGS=--fail-if-any: 1 when there are any); ARGS="redrive --dead-letter T/P/O" puts one back
+# once its cause is fixed, at most once (a second re-drive sends nothing unless --force).
+.PHONY: dead-letters
+dead-letters: ## list coupon-requests-dlq and coupon-issued-dlq (why, where from, the original record); ARGS="redrive --dead-letter T/P/O" puts one back, once
+	$(call ops,dead-letters)
+
 # A shopper token for `make up SHOPPER_AUTH=on` (docs/identities.md): HS256 with SHOPPER_JWT_SECRET
 # (default local-shopper-secret), sub = USER, valid one hour, plus CLAIMS' members and iss / aud from
 # SHOPPER_JWT_ISSUER / SHOPPER_JWT_AUDIENCE when set. USER only counts when given on the command line

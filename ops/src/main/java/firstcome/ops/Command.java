@@ -42,6 +42,7 @@ public interface Command {
             case "audit" -> Audit::run;
             case "rebuild-db" -> RebuildDatabase::run;
             case "token" -> Token::run;
+            case "dead-letters" -> DeadLetters::run;
             default -> null;
         };
     }
