@@ -42,7 +42,7 @@ final class Token {
     static final int OK = 0;
     static final int BAD_INPUT = 2;
 
-    private static final String USAGE = """
+    static final String USAGE = """
             usage: token --user ID [--claims JSON]   (make token USER=ID CLAIMS='{"tier":"gold"}')
               --user ID        the shopper: the token's sub (%s)
               --claims JSON    a JSON object whose members are added to the token (e.g. {"tier":"gold"});
@@ -60,8 +60,14 @@ final class Token {
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err, Clock clock) {
+        CommandOptions options;
         try {
-            CommandOptions options = CommandOptions.parse(args, Set.of("--help", "-h"), Set.of("--user", "--claims"));
+            options = CommandOptions.parse(args, Set.of("--help", "-h"), Set.of("--user", "--claims"));
+        } catch (IllegalArgumentException e) {
+            err.println("token: " + e.getMessage() + "\n" + USAGE);
+            return BAD_INPUT;
+        }
+        try {
             if (options.flag("--help") || options.flag("-h")) {
                 out.println(USAGE);
                 return OK;
