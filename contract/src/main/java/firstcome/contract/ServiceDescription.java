@@ -1,9 +1,14 @@
 package firstcome.contract;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -54,6 +59,61 @@ public record ServiceDescription(String name, String summary, List<Setting> sett
         return "the " + name + "'s configuration: " + settings.stream()
                 .map(setting -> setting.name() + "=" + shownValue(setting, environment))
                 .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Where this description and the service's config reader {@code fromEnv} disagree, one line
+     * each: a variable it reads that is not listed, a listed one it never reads ({@code LOG_FORMAT}
+     * aside, which {@link ServiceMain} reads), a default that is not the one it takes (the config
+     * read with the variable set to the listed default differs from the one read without it). The
+     * service's test asserts there is none, so {@code --help} and the start's log stay true.
+     */
+    public List<String> disagreementsWith(Function<Map<String, String>, ?> fromEnv) {
+        Set<String> read = new LinkedHashSet<>();
+        Object defaults = fromEnv.apply(new ReadNames(Map.of(), read));
+        List<String> disagreements = new ArrayList<>();
+        read.stream().filter(name -> !names().contains(name))
+                .forEach(name -> disagreements.add(name + " is read but not listed"));
+        settings.stream().map(Setting::name).filter(name -> !read.contains(name) && !name.equals(LogFormat.VARIABLE))
+                .forEach(name -> disagreements.add(name + " is listed but not read"));
+        for (Setting setting : settings) {
+            setting.fallback().filter(fallback -> read.contains(setting.name())).ifPresent(fallback -> {
+                Object taken = fromEnv.apply(Map.of(setting.name(), fallback));
+                if (!taken.equals(defaults)) {
+                    disagreements.add(setting.name() + "'s default is not " + (setting.secret() ? "the one listed" : fallback));
+                }
+            });
+        }
+        return disagreements;
+    }
+
+    /** The environment {@code values}, noting each name asked for. */
+    private static final class ReadNames extends HashMap<String, String> {
+
+        private final Set<String> read;
+
+        ReadNames(Map<String, String> values, Set<String> read) {
+            super(values);
+            this.read = read;
+        }
+
+        @Override
+        public String get(Object key) {
+            read.add(String.valueOf(key));
+            return super.get(key);
+        }
+
+        @Override
+        public String getOrDefault(Object key, String fallback) {
+            read.add(String.valueOf(key));
+            return super.getOrDefault(key, fallback);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            read.add(String.valueOf(key));
+            return super.containsKey(key);
+        }
     }
 
     private static String shownValue(Setting setting, Environment environment) {

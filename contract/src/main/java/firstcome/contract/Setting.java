@@ -20,7 +20,7 @@ public record Setting(String name, Optional<String> fallback, String meaning, bo
     public static final String REDACTED = "****";
 
     /** {@code scheme://user:password@host}: the password part, up to the last '@' of the authority. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)[^@\\s]*(@)");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)[^/\\s]*(@)");
     /** {@code password=...} in a URL's query or a JDBC property list. */
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)((?:password|pwd|secret|token)=)[^&;,\\s]*");
 
