@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -17,6 +18,8 @@ import org.apache.logging.log4j.core.config.Property;
 public final class CapturedLogs implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Each line's context fields (eventId, userId: LogContext), in the same order as {@link #lines}. */
+    private final List<Map<String, String>> contexts = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
     private final Level firstcomeLevel;
 
@@ -31,6 +34,7 @@ public final class CapturedLogs implements AutoCloseable {
                 for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
                     line.append(" | ").append(t);
                 }
+                contexts.add(Map.copyOf(event.getContextData().toMap()));
                 lines.add(line.toString());
             }
         };
@@ -42,6 +46,17 @@ public final class CapturedLogs implements AutoCloseable {
 
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The context fields of each line containing {@code text}. */
+    public List<Map<String, String>> contextsOf(String text) {
+        List<Map<String, String>> found = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size() && i < contexts.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                found.add(contexts.get(i));
+            }
+        }
+        return found;
     }
 
     @Override

@@ -60,14 +60,8 @@ final class Token {
     }
 
     static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err, Clock clock) {
-        CommandOptions options;
         try {
-            options = CommandOptions.parse(args, Set.of("--help", "-h"), Set.of("--user", "--claims"));
-        } catch (IllegalArgumentException e) {
-            err.println("token: " + e.getMessage() + "\n" + USAGE);
-            return BAD_INPUT;
-        }
-        try {
+            CommandOptions options = CommandOptions.parse(args, Set.of("--help", "-h"), Set.of("--user", "--claims"));
             if (options.flag("--help") || options.flag("-h")) {
                 out.println(USAGE);
                 return OK;

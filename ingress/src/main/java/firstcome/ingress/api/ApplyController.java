@@ -3,6 +3,7 @@ package firstcome.ingress.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.LogContext;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.catalog.EventCatalog;
@@ -121,7 +122,8 @@ public final class ApplyController {
     public void apply(Context ctx) {
         long started = System.nanoTime();
         String eventId = ctx.pathParam("eventId");
-        try {
+        // The log lines of this request on this thread name the event (and the user, once known).
+        try (var context = LogContext.of(eventId, null)) {
             apply(ctx, eventId, started);
         } catch (RuntimeException e) {
             counted(eventId, Failures.answer(e), started);
@@ -133,6 +135,7 @@ public final class ApplyController {
         EventId event = EventId.parse(eventId);
         // Who applies, before anything else is asked: a refusal here counts nothing at the gate.
         UserId user = shoppers.applicant(ctx);
+        LogContext.user(user.value());
         EventDefinition definition = definition(event);
         // One instant for the checks here and for the record: the streams-processor decides
         // NOT_OPEN / CLOSED from the record timestamp, so both see the same time.
@@ -209,6 +212,12 @@ public final class ApplyController {
      * the catalog (410 RETIRED): the processor no longer holds its decisions.
      */
     public void status(Context ctx) {
+        try (var context = LogContext.of(ctx.pathParam("eventId"), ctx.pathParam("userId"))) {
+            statusOf(ctx);
+        }
+    }
+
+    private void statusOf(Context ctx) {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         UserId user = UserId.parse(ctx.pathParam("userId"));
         shoppers.mayRead(ctx, user);
@@ -263,8 +272,10 @@ public final class ApplyController {
      */
     private Answer unconfirmed(CouponRequest request, Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        log.warn("Kafka did not confirm the application of {} to {} ({}); its place is kept until it is decided",
-                request.userId(), request.eventId(), cause.toString());
+        try (var context = LogContext.of(request.eventId(), request.userId())) {
+            log.warn("Kafka did not confirm the application of {} to {} ({}); its place is kept until it is decided",
+                    request.userId(), request.eventId(), cause.toString());
+        }
         return Answer.problem(Outcome.UNCONFIRMED,
                 "we could not confirm your application yet; your place is kept and it will be decided; check your status");
     }
@@ -285,15 +296,19 @@ public final class ApplyController {
         } catch (GateUnavailableException e) {
             // Neither Kafka nor Redis (see README, "failure cases").
             metrics.released(false);
-            log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {};"
-                    + " its place is kept until it is decided", user, event, cause.toString(), e.getMessage());
+            try (var context = LogContext.of(request.eventId(), request.userId())) {
+                log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {};"
+                        + " its place is kept until it is decided", user, event, cause.toString(), e.getMessage());
+            }
             return Answer.problem(Outcome.UNCONFIRMED,
                     "we could not store your application yet; your place is kept and it will be decided; check your status");
         }
         own.forget(request.requestId());
         shortcut.forget(event);
         metrics.released(true);
-        log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
+        try (var context = LogContext.of(request.eventId(), request.userId())) {
+            log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
+        }
         return Answer.problem(Outcome.UNAVAILABLE, "the application could not be stored; nothing was counted, try again");
     }
 
