@@ -17,9 +17,11 @@ import org.apache.logging.log4j.core.config.Property;
  */
 public final class CapturedLogs implements AutoCloseable {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    /** Each line's context fields (eventId, userId: LogContext), in the same order as {@link #lines}. */
-    private final List<Map<String, String>> contexts = new CopyOnWriteArrayList<>();
+    /** A line and its context fields (eventId, userId: LogContext). */
+    public record Entry(String line, Map<String, String> context) {
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
     private final Level firstcomeLevel;
 
@@ -34,8 +36,7 @@ public final class CapturedLogs implements AutoCloseable {
                 for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
                     line.append(" | ").append(t);
                 }
-                contexts.add(Map.copyOf(event.getContextData().toMap()));
-                lines.add(line.toString());
+                entries.add(new Entry(line.toString(), Map.copyOf(event.getContextData().toMap())));
             }
         };
         appender.start();
@@ -45,18 +46,12 @@ public final class CapturedLogs implements AutoCloseable {
     }
 
     public List<String> lines() {
-        return List.copyOf(lines);
+        return entries.stream().map(Entry::line).toList();
     }
 
-    /** The context fields of each line containing {@code text}. */
-    public List<Map<String, String>> contextsOf(String text) {
-        List<Map<String, String>> found = new java.util.ArrayList<>();
-        for (int i = 0; i < lines.size() && i < contexts.size(); i++) {
-            if (lines.get(i).contains(text)) {
-                found.add(contexts.get(i));
-            }
-        }
-        return found;
+    /** Every line containing {@code text}, with its context fields. */
+    public List<Entry> containing(String text) {
+        return entries.stream().filter(entry -> entry.line().contains(text)).toList();
     }
 
     @Override
