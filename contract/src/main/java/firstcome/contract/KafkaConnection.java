@@ -164,6 +164,31 @@ public record KafkaConnection(String bootstrapServers, Optional<Path> clientConf
     }
 
     /**
+     * A client file's settings as a log may show them, sorted by key: a password (a key the clients
+     * define as one, or whose name says password, secret, token, credential or jaas) as
+     * {@value Setting#REDACTED}, passwords inside URLs masked.
+     */
+    static String shownSettings(Map<String, String> settings) {
+        return new TreeMap<>(settings).entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + (isSecret(entry.getKey()) ? Setting.REDACTED : Setting.redacted(entry.getValue())))
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+    }
+
+    private static boolean isSecret(String key) {
+        String name = unprefixed(key);
+        if (name.matches("(?i).*(password|secret|token|credential|jaas).*")) {
+            return true;
+        }
+        for (ConfigDef definition : CLIENT_DEFINITIONS) {
+            ConfigDef.ConfigKey known = definition.configKeys().get(name);
+            if (known != null && known.type == ConfigDef.Type.PASSWORD) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A client's settings: its own {@code settings}, over the file's, with the brokers. Where the
      * client sets a key the file sets too, the client's value stays and a warning names the key.
      */

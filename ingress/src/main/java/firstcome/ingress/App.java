@@ -368,6 +368,6 @@ public final class App implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run("ingress", () -> start(IngressConfig.fromEnv(System.getenv())));
+        ServiceMain.run(args, IngressSettings.DESCRIPTION, IngressConfig::fromEnv, App::start);
     }
 }

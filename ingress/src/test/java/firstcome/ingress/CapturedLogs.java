@@ -1,6 +1,7 @@
 package firstcome.ingress;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -16,7 +17,11 @@ import org.apache.logging.log4j.core.config.Property;
  */
 public final class CapturedLogs implements AutoCloseable {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** A line and its context fields (eventId, userId: LogContext). */
+    public record Entry(String line, Map<String, String> context) {
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
     private final Level firstcomeLevel;
 
@@ -31,7 +36,7 @@ public final class CapturedLogs implements AutoCloseable {
                 for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
                     line.append(" | ").append(t);
                 }
-                lines.add(line.toString());
+                entries.add(new Entry(line.toString(), Map.copyOf(event.getContextData().toMap())));
             }
         };
         appender.start();
@@ -41,7 +46,12 @@ public final class CapturedLogs implements AutoCloseable {
     }
 
     public List<String> lines() {
-        return List.copyOf(lines);
+        return entries.stream().map(Entry::line).toList();
+    }
+
+    /** Every line containing {@code text}, with its context fields. */
+    public List<Entry> containing(String text) {
+        return entries.stream().filter(entry -> entry.line().contains(text)).toList();
     }
 
     @Override

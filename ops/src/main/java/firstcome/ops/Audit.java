@@ -68,8 +68,8 @@ public final class Audit {
     static final int DISCREPANCIES = 1;
     static final int CANNOT_AUDIT = 2;
 
-    private static final String USAGE = """
-            usage: Audit [--event ID]... [--wait SECONDS] [--max-listed N] [--processor-group ID] [--sink-group ID] [--no-gate]
+    static final String USAGE = """
+            usage: audit [--event ID]... [--wait SECONDS] [--max-listed N] [--processor-group ID] [--sink-group ID] [--no-gate]
               --event ID             audit only this event (repeatable; default: every event)
               --max-listed N         discrepancies described per event (default 20; all are counted)
               --wait SECONDS         how long to wait for the processor (requests, actions) and the sink (coupons, changes) to catch up (default 120)

@@ -84,7 +84,7 @@ final class DeadLetters {
 
     static final String REDRIVEN_TOPIC = "coupon-dlq-redriven";
 
-    private static final String USAGE = """
+    static final String USAGE = """
             usage: dead-letters [list] [--topic T]... [--event ID]... [--since INSTANT] [--json] [--fail-if-any]
                    dead-letters redrive (--topic T --partition P --offset O | --dead-letter T/P/O... | --all [--topic T]... [--event ID]... [--since INSTANT]) [--force]
               list                    every record of the dead-letter topics (coupon-requests-dlq, coupon-issued-dlq), why and the original

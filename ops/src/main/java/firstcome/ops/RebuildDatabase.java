@@ -46,8 +46,8 @@ public final class RebuildDatabase {
     static final int DIFFERENT = 1;
     static final int CANNOT_COMPARE = 2;
 
-    private static final String USAGE = """
-            usage: RebuildDatabase [--event ID]... [--wait SECONDS] [--keep] [--max-listed N]
+    static final String USAGE = """
+            usage: rebuild-db [--event ID]... [--wait SECONDS] [--keep] [--max-listed N]
               --event ID        rebuild and compare only this event's coupons (repeatable; default: every event)
               --wait SECONDS    how long to wait for the live sink to catch up (default 120)
               --keep            keep the rebuilt table (its name is printed)

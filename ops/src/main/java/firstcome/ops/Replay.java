@@ -49,8 +49,8 @@ public final class Replay {
     static final int DIFFERENT = 1;
     static final int CANNOT_COMPARE = 2;
 
-    private static final String USAGE = """
-            usage: Replay [--event ID]... [--wait SECONDS] [--keep] [--max-listed N] [--live-group ID] [--state-dir DIR]
+    static final String USAGE = """
+            usage: replay [--event ID]... [--wait SECONDS] [--keep] [--max-listed N] [--live-group ID] [--state-dir DIR]
               --event ID        compare only this event's coupons, changes and decisions (repeatable; default: every event)
               --wait SECONDS    how long to wait for the live processor to catch up (default 120)
               --keep            keep the side topics, the replay's internal topics and its group

@@ -42,7 +42,7 @@ final class Token {
     static final int OK = 0;
     static final int BAD_INPUT = 2;
 
-    private static final String USAGE = """
+    static final String USAGE = """
             usage: token --user ID [--claims JSON]   (make token USER=ID CLAIMS='{"tier":"gold"}')
               --user ID        the shopper: the token's sub (%s)
               --claims JSON    a JSON object whose members are added to the token (e.g. {"tier":"gold"});

@@ -214,6 +214,6 @@ public final class App implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run("sink", () -> start(SinkConfig.fromEnv(System.getenv()), Topics.standard(), () -> System.exit(1)));
+        ServiceMain.run(args, SinkSettings.DESCRIPTION, SinkConfig::fromEnv, config -> start(config, Topics.standard(), () -> System.exit(1)));
     }
 }

@@ -176,6 +176,36 @@ public final class ChildProcess {
         }
     }
 
+    /** What a one-shot command left: its exit status and what it wrote on stdout and on stderr, each as it was. */
+    public record Finished(int exitValue, String out, String err) {
+    }
+
+    /**
+     * Runs a one-shot command (a service jar with {@code --help}, with a setting it refuses) to
+     * completion with {@code env} added to this JVM's environment, its stdout and stderr kept apart
+     * in files under {@code dir}; fails if it still runs after {@code timeout}.
+     */
+    public static Finished run(List<String> command, Map<String, String> env, Path dir, Duration timeout) {
+        try {
+            Files.createDirectories(dir);
+            Path out = Files.createTempFile(dir, "out-", ".txt");
+            Path err = Files.createTempFile(dir, "err-", ".txt");
+            var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            Process p = builder.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + "; see " + out);
+            }
+            return new Finished(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        }
+    }
+
     /**
      * Finds a server binary on the PATH or in the usual install directories, because Debian puts
      * mariadbd in /usr/sbin, which is often not on a normal user's PATH.

@@ -237,9 +237,7 @@ public final class App implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run("streams-processor", () -> {
-            var config = ProcessorConfig.fromEnv(System.getenv());
-            return start(config, Topics.standard().withIssued(config.issuedTopic()).withDecisions(config.decisionsTopic()));
-        });
+        ServiceMain.run(args, ProcessorSettings.DESCRIPTION, ProcessorConfig::fromEnv,
+                config -> start(config, Topics.standard().withIssued(config.issuedTopic()).withDecisions(config.decisionsTopic())));
     }
 }

@@ -1,6 +1,7 @@
 package firstcome.processor;
 
 import firstcome.contract.EventDefinition;
+import firstcome.contract.LogContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,9 +127,11 @@ final class EventRetirement {
             definitions.delete(eventId);
         }
         if (marked || dropped > 0) {
-            log.info("{} event {} (ended at {}, retired at {}): dropped {} keys in {} ms{}",
-                    finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
-                    (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
+            try (var context = LogContext.of(eventId, null)) {
+                log.info("{} event {} (ended at {}, retired at {}): dropped {} keys in {} ms{}",
+                        finished ? "retired" : "retiring", eventId, retirement.closesAt(), retirement.retiredAt(), dropped,
+                        (System.nanoTime() - started) / 1_000_000, finished ? "" : "; the next sweeps drop the rest");
+            }
         }
         return dropped;
     }

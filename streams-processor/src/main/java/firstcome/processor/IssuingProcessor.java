@@ -3,6 +3,7 @@ package firstcome.processor;
 import firstcome.contract.CouponAction;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.LogContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -135,8 +136,10 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
             if (warned.add(eventId)) {
                 RetiredEvent marker = retired.get(eventId);
                 Instant retiredAt = (marker != null ? marker : IssuingRules.retirementOf(current, retention)).retiredAt();
-                log.warn("event {} was retired at {}; its definition at {} is ignored (a retired event id is not reused)",
-                        eventId, retiredAt, Instant.ofEpochMilli(record.timestamp()));
+                try (var context = LogContext.of(eventId, null)) {
+                    log.warn("event {} was retired at {}; its definition at {} is ignored (a retired event id is not reused)",
+                            eventId, retiredAt, Instant.ofEpochMilli(record.timestamp()));
+                }
             }
             return;
         }
@@ -277,9 +280,11 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
             }
         }
         EventTally after = ranking.tally();
-        log.info("drew event {}: {} entrants, {} issued, {} waitlisted, in {} ms", eventId, after.drawState().entrants(),
-                after.issued() - tally.issued(), after.waitlistTail() - tally.waitlistTail(),
-                (System.nanoTime() - started) / 1_000_000);
+        try (var context = LogContext.of(eventId, null)) {
+            log.info("drew event {}: {} entrants, {} issued, {} waitlisted, in {} ms", eventId, after.drawState().entrants(),
+                    after.issued() - tally.issued(), after.waitlistTail() - tally.waitlistTail(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
         return after;
     }
 

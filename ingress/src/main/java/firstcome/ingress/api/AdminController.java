@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import firstcome.contract.DrawWindow;
 import firstcome.contract.Eligibility;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.LogContext;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.draw.DrawInfo;
 import firstcome.ingress.gate.Gate;
@@ -65,6 +66,12 @@ public final class AdminController {
     }
 
     public void define(Context ctx) {
+        try (var context = LogContext.of(ctx.pathParam("eventId"), null)) {
+            defineOn(ctx);
+        }
+    }
+
+    private void defineOn(Context ctx) {
         token.authorize(ctx.header("Authorization"));
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         JsonNode body = JsonBody.read(ctx, JsonBody.ADMIN_MAX_BYTES);
@@ -175,23 +182,29 @@ public final class AdminController {
         try {
             gate.prime(definition, newEvent);
         } catch (GateUnavailableException e) {
-            log.warn("event {} stored, but the gate could not be primed: {}", definition.eventId(), e.getMessage());
+            try (var context = LogContext.of(definition.eventId(), null)) {
+                log.warn("event {} stored, but the gate could not be primed: {}", definition.eventId(), e.getMessage());
+            }
             return Answer.problem(Outcome.UNAVAILABLE,
                     "the event was stored, but Redis did not answer, so applications cannot pass yet; repeat the call");
         }
-        log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}, {}, {}", definition.eventId(),
-                definition.limit(), definition.waitlist(), definition.opensAt(),
-                definition.closesAt() == null ? "never" : definition.closesAt(),
-                definition.couponsValidUntil() == null ? "never expiring" : definition.couponsValidUntil(),
-                DrawInfo.describe(definition),
-                definition.eligibility() == null ? "open to every shopper"
-                        : "for shoppers whose " + definition.eligibility().claim() + " is " + Shoppers.oneOf(definition.eligibility().anyOf()));
+        try (var context = LogContext.of(definition.eventId(), null)) {
+            log.info("event {} defined: limit {}, waitlist {}, opens {}, closes {}, coupons valid until {}, {}, {}", definition.eventId(),
+                    definition.limit(), definition.waitlist(), definition.opensAt(),
+                    definition.closesAt() == null ? "never" : definition.closesAt(),
+                    definition.couponsValidUntil() == null ? "never expiring" : definition.couponsValidUntil(),
+                    DrawInfo.describe(definition),
+                    definition.eligibility() == null ? "open to every shopper"
+                            : "for shoppers whose " + definition.eligibility().claim() + " is " + Shoppers.oneOf(definition.eligibility().anyOf()));
+        }
         return Answer.ok(DrawInfo.storedEvent(definition));
     }
 
     private static Answer notStored(EventDefinition definition, Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        log.warn("event {} could not be written to Kafka: {}", definition.eventId(), cause.toString());
+        try (var context = LogContext.of(definition.eventId(), null)) {
+            log.warn("event {} could not be written to Kafka: {}", definition.eventId(), cause.toString());
+        }
         return Answer.problem(Outcome.UNAVAILABLE, "the event could not be stored in Kafka; nothing changed, repeat the call");
     }
 

@@ -5,6 +5,7 @@ import firstcome.contract.CouponRequest;
 import firstcome.contract.Eligibility;
 import firstcome.contract.EligibleAs;
 import firstcome.contract.EventDefinition;
+import firstcome.contract.LogContext;
 import firstcome.contract.query.Tally;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.catalog.EventCatalog;
@@ -123,7 +124,8 @@ public final class ApplyController {
     public void apply(Context ctx) {
         long started = System.nanoTime();
         String eventId = ctx.pathParam("eventId");
-        try {
+        // The log lines of this request on this thread name the event (and the user, once known).
+        try (var context = LogContext.of(eventId, null)) {
             apply(ctx, eventId, started);
         } catch (RuntimeException e) {
             counted(eventId, Failures.answer(e), started);
@@ -136,6 +138,7 @@ public final class ApplyController {
         // Who applies, before anything else is asked: a refusal here counts nothing at the gate.
         Shoppers.Applicant applicant = shoppers.applicant(ctx);
         UserId user = applicant.user();
+        LogContext.user(user.value());
         EventDefinition definition = definition(event);
         // Whether the event admits this shopper, first of the event's own checks: a refusal that the
         // opening or closing would not change. What was checked travels with the request.
@@ -215,6 +218,12 @@ public final class ApplyController {
      * the catalog (410 RETIRED): the processor no longer holds its decisions.
      */
     public void status(Context ctx) {
+        try (var context = LogContext.of(ctx.pathParam("eventId"), ctx.pathParam("userId"))) {
+            statusOf(ctx);
+        }
+    }
+
+    private void statusOf(Context ctx) {
         EventId event = EventId.parse(ctx.pathParam("eventId"));
         UserId user = UserId.parse(ctx.pathParam("userId"));
         shoppers.mayRead(ctx, user);
@@ -269,8 +278,10 @@ public final class ApplyController {
      */
     private Answer unconfirmed(CouponRequest request, Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        log.warn("Kafka did not confirm the application of {} to {} ({}); its place is kept until it is decided",
-                request.userId(), request.eventId(), cause.toString());
+        try (var context = LogContext.of(request.eventId(), request.userId())) {
+            log.warn("Kafka did not confirm the application of {} to {} ({}); its place is kept until it is decided",
+                    request.userId(), request.eventId(), cause.toString());
+        }
         return Answer.problem(Outcome.UNCONFIRMED,
                 "we could not confirm your application yet; your place is kept and it will be decided; check your status");
     }
@@ -291,15 +302,19 @@ public final class ApplyController {
         } catch (GateUnavailableException e) {
             // Neither Kafka nor Redis (see README, "failure cases").
             metrics.released(false);
-            log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {};"
-                    + " its place is kept until it is decided", user, event, cause.toString(), e.getMessage());
+            try (var context = LogContext.of(request.eventId(), request.userId())) {
+                log.error("Kafka did not take the application of {} to {} ({}), and releasing its slot failed: {};"
+                        + " its place is kept until it is decided", user, event, cause.toString(), e.getMessage());
+            }
             return Answer.problem(Outcome.UNCONFIRMED,
                     "we could not store your application yet; your place is kept and it will be decided; check your status");
         }
         own.forget(request.requestId());
         shortcut.forget(event);
         metrics.released(true);
-        log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
+        try (var context = LogContext.of(request.eventId(), request.userId())) {
+            log.warn("Kafka did not take the application of {} to {} ({}); slot released", user, event, cause.toString());
+        }
         return Answer.problem(Outcome.UNAVAILABLE, "the application could not be stored; nothing was counted, try again");
     }
 

@@ -6,6 +6,7 @@ import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.Ids;
+import firstcome.contract.LogContext;
 import firstcome.ingress.RateLimitedLog;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.kafka.NeverSentException;
@@ -69,6 +70,12 @@ public final class ShopController {
     }
 
     private void act(Context ctx, ActionType type) {
+        try (var context = LogContext.of(ctx.pathParam("eventId"), ctx.pathParam("userId"))) {
+            actOn(ctx, type);
+        }
+    }
+
+    private void actOn(Context ctx, ActionType type) {
         long arrived = System.nanoTime();
         token.authorize(ctx.header("Authorization"));
         EventId event = EventId.parse(ctx.pathParam("eventId"));
@@ -122,20 +129,26 @@ public final class ShopController {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         for (Throwable e = failure; e != null; e = e.getCause()) {
             if (e instanceof NeverSentException) {
-                log.warn("Kafka did not take the {} of {}'s coupon of {} ({}); nothing was done", action.action(), action.userId(),
-                        action.eventId(), cause.toString());
+                try (var context = LogContext.of(action.eventId(), action.userId())) {
+                    log.warn("Kafka did not take the {} of {}'s coupon of {} ({}); nothing was done", action.action(), action.userId(),
+                            action.eventId(), cause.toString());
+                }
                 return Answer.problem(Outcome.UNAVAILABLE, "the action could not be stored in Kafka; nothing was done, repeat the call");
             }
         }
-        log.warn("Kafka did not confirm the {} of {}'s coupon of {} ({})", action.action(), action.userId(), action.eventId(),
-                cause.toString());
+        try (var context = LogContext.of(action.eventId(), action.userId())) {
+            log.warn("Kafka did not confirm the {} of {}'s coupon of {} ({})", action.action(), action.userId(), action.eventId(),
+                    cause.toString());
+        }
         return Answer.problem(Outcome.UNCONFIRMED, "Kafka did not confirm the action in time: if it has it, it will be decided;"
                 + " repeating the call is safe and answers the decision");
     }
 
     private Answer undecided(CouponAction action) {
-        log.warn("no decision of the {} of {}'s coupon of {} within {} ms; it is in Kafka and will be decided", action.action(),
-                action.userId(), action.eventId(), timeout.toMillis());
+        try (var context = LogContext.of(action.eventId(), action.userId())) {
+            log.warn("no decision of the {} of {}'s coupon of {} within {} ms; it is in Kafka and will be decided", action.action(),
+                    action.userId(), action.eventId(), timeout.toMillis());
+        }
         return Answer.problem(Outcome.UNCONFIRMED, "the action is in Kafka and will be decided, but its decision did not come within "
                 + timeout.toMillis() + " ms; repeating the call is safe and answers the decision");
     }
