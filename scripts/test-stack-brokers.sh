@@ -3,8 +3,8 @@
 # three nodes formatted with one cluster id and started, the topics created with the production
 # settings (replication factor 3, min.insync.replicas 2, no unclean leader election), the services'
 # bootstrap servers naming all three, `make status` listing them, a single node refused while they
-# run, `make down` stopping them together, and a second start reusing their data. Redis, MySQL and
-# the services are not started. Run by `make test` (make stack-brokers-check), about a minute.
+# run, `make down` stopping them together, a second start reusing their data; then BROKERS=1 as
+# before (one node, topics with one copy). Redis, MySQL and the services are not started. Run by `make test` (make stack-brokers-check), about a minute.
 #
 #   scripts/test-stack-brokers.sh
 set -euo pipefail
@@ -17,7 +17,7 @@ cd "$ROOT"
 T=$(mktemp -d "${TMPDIR:-/tmp}/firstcome-stack-brokers.XXXXXX")
 cleanup() {
   local f
-  for f in "$T"/local/pids/kafka-*.pid; do
+  for f in "$T"/local/pids/kafka*.pid; do
     [ -f "$f" ] && kill -KILL "$(sed -n 1p "$f")" 2>/dev/null || true
   done
   rm -rf "$T"
@@ -132,5 +132,22 @@ stack 3 'kafka_cluster_start && kafka_cluster_ready && create_topics' >"$T/out" 
 check "no format the second time" bash -c "! grep -q formatting '$T/out'"
 check "the topics are there" said "topics: all 8 present"
 stack 3 'stop_all $(reverse $ALL_KAFKA_NODES)' >"$T/out" 2>&1 || check "down runs" false
+
+# 7. BROKERS=1 as before, on the same ports (its controller moved off the default 9093): one node,
+#    its own data, the topics with one copy (min.insync.replicas 1, no unclean leader election).
+export KAFKA_CONTROLLER_PORT=$((BASE + 3))
+stack 1 'echo "$KAFKA_BOOTSTRAP_SERVERS"; kafka_start && kafka_ready && create_topics' >"$T/out" 2>&1 \
+  || check "the single node starts and its topics are created" false
+check "one node, one address" said "localhost:$BASE"
+check "the single node keeps its data under .local/kafka" test -f "$T/local/kafka/data/meta.properties"
+check "the topics created with one copy" said "(6 partitions, replication factor 1, min.insync.replicas 1)"
+stack 1 "kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:$BASE --describe --topic coupon-requests" \
+  >"$T/out" 2>&1 || check "the single node's topics can be described" false
+check "coupon-requests: one copy, min.insync.replicas 1, no unclean leader election" \
+  bash -c "grep -E '^Topic: coupon-requests	.*ReplicationFactor: 1	' '$T/out' | grep -q 'min.insync.replicas=1' && grep -qE '^Topic: coupon-requests	.*unclean.leader.election.enable=false' '$T/out'"
+if stack 3 'kafka_cluster_start' >"$T/out" 2>&1; then check "the cluster is refused while the single node runs" false; fi
+check "refused naming make down" said "error: kafka: the single-node Kafka of make up runs (pid"
+stack 1 'stop_all $(reverse $ALL_KAFKA_NODES redis mysql)' >"$T/out" 2>&1 || check "down runs" false
+check "kafka: stopped" said "kafka: stopped (pid"
 
 say "test-stack-brokers: ok ($passed checks)"
