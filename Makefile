@@ -57,7 +57,7 @@ image-check: ## build the Dockerfile's build stage as docker build would, withou
 stack-check: ## make up on a systemd host (a fake systemctl): the distribution's Redis/MariaDB on the ports is stopped, anything else refused
 	@scripts/test-stack-systemd.sh
 
-stack-brokers-check: ## make up BROKERS=3's Kafka on free ports in a temporary folder: three nodes, production topics, status, down (~1 min)
+stack-brokers-check: ## make up BROKERS=3's Kafka on free ports in a temporary folder: three nodes, production topics, status, down (1-2 min)
 	@MVN="$(MVN)" scripts/test-stack-brokers.sh
 
 demo: ## against the running stack: limit 100, waitlist 10, 1000 users, 32 at a time, then returns and redemptions; prints what happened

@@ -3,8 +3,9 @@
 # three nodes formatted with one cluster id and started, the topics created with the production
 # settings (replication factor 3, min.insync.replicas 2, no unclean leader election), the services'
 # bootstrap servers naming all three, `make status` listing them, a single node refused while they
-# run, `make down` stopping them together, a second start reusing their data; then BROKERS=1 as
-# before (one node, topics with one copy). Redis, MySQL and the services are not started. Run by `make test` (make stack-brokers-check), about a minute.
+# run, a killed node started again alone, `make down` stopping them together, a second start
+# reusing their data; then BROKERS=1 as
+# before (one node, topics with one copy). Redis, MySQL and the services are not started. Run by `make test` (make stack-brokers-check), 1-2 minutes.
 #
 #   scripts/test-stack-brokers.sh
 set -euo pipefail
@@ -114,6 +115,18 @@ check "status without BROKERS=3 shows the running cluster" bash -c "grep -qE '^ 
 check "status without BROKERS=3 shows no single node" bash -c "! grep -qE '^  kafka +' '$T/out'"
 if stack 1 'kafka_start' >"$T/out" 2>&1; then check "a single node is refused while the cluster runs" false; fi
 check "refused naming make down" said "error: kafka: the three-node cluster of make up BROKERS=3 runs (kafka-1, pid"
+
+# 4b. A node killed (kill -9): make up BROKERS=3 starts that one again, on its data, and leaves the others.
+killed=$(sed -n 1p "$T/local/pids/kafka-2.pid")
+kill -KILL "$killed"
+stack 3 'kafka_cluster_start && kafka_cluster_ready && create_topics' >"$T/out" 2>&1 \
+  || check "the killed node starts again" false
+check "kafka-1 left running" said "kafka-1: already running"
+check "kafka-3 left running" said "kafka-3: already running"
+check "kafka-2 started again" said "kafka-2: started (pid"
+check "kafka-2 not formatted again" bash -c "! grep -q formatting '$T/out'"
+check "kafka-2 ready" said "kafka-2: ready at 127.0.0.1:$((BASE + 1))"
+check "the topics still there" said "topics: all 8 present"
 
 # 5. Down (without BROKERS=3, as people type it): the three nodes stop together.
 pids=$(for n in 1 2 3; do sed -n 1p "$T/local/pids/kafka-$n.pid"; done)
