@@ -4,8 +4,8 @@
 # settings (replication factor 3, min.insync.replicas 2, no unclean leader election), the services'
 # bootstrap servers naming all three, `make status` listing them, a single node refused while they
 # run, a killed node started again alone, `make down` stopping them together, a second start
-# reusing their data; then BROKERS=1 as
-# before (one node, topics with one copy). Redis, MySQL and the services are not started. Run by `make test` (make stack-brokers-check), 1-2 minutes.
+# reusing their data; then BROKERS=1 as before (one node, topics with one copy). Redis, MySQL and
+# the services are not started. Run by `make test` (make stack-brokers-check), 1-2 minutes.
 #
 #   scripts/test-stack-brokers.sh
 set -euo pipefail
