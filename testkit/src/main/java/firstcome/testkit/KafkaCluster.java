@@ -64,6 +64,7 @@ public final class KafkaCluster implements AutoCloseable {
     private final Path dir;
     private final Map<Integer, Member> nodes;
     private final Admin admin;
+    private final Thread shutdownHook;
 
     private record Member(int id, int port, int controllerPort, Path properties, ChildProcess process) {
     }
@@ -75,6 +76,9 @@ public final class KafkaCluster implements AutoCloseable {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_CALL.toMillis()));
+        // Safety net: a test JVM that ends without closing must not leave three brokers running.
+        this.shutdownHook = new Thread(() -> nodes.values().forEach(node -> node.process().kill()), "kafka-cluster-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -300,6 +304,11 @@ public final class KafkaCluster implements AutoCloseable {
     /** Stops every node (SIGTERM, then SIGKILL after 10 s, all at once) and leaves the directories to the caller. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran already
+        }
         admin.close(Duration.ofSeconds(2));
         List<CompletableFuture<Void>> stops = nodes.values().stream()
                 .map(node -> CompletableFuture.runAsync(() -> node.process().stop(Duration.ofSeconds(10))))
