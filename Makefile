@@ -7,7 +7,7 @@ MVN   ?= mvn -B -ntp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: deps deps-browser compose-check image-check stack-check alerts-check ## build and run every unit and integration test (what CI runs)
+test: deps deps-browser compose-check image-check stack-check stack-brokers-check alerts-check ## build and run every unit and integration test (what CI runs)
 	$(MVN) verify
 
 build: ## compile and package without tests
@@ -17,7 +17,7 @@ clean: ## remove build output (keeps .local data)
 	$(MVN) -q clean
 
 # --- local stack (scripts/stack.sh; see docs/local-stack.md) ---------------------------------
-.PHONY: deps deps-browser up down status infra-up infra-down compose-check image-check stack-check demo bench
+.PHONY: deps deps-browser up down status infra-up infra-down compose-check image-check stack-check stack-brokers-check demo bench
 
 deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
 	@MVN="$(MVN)" scripts/stack.sh deps
@@ -25,7 +25,7 @@ deps: ## install what is missing (redis, mariadb); checks Java 17+ and Maven
 deps-browser: ## install headless Chromium + chromedriver when missing (the browser test; make test runs it)
 	@scripts/deps.sh browser
 
-up: build ## build, start Kafka, Redis, MySQL and the three services in the background, wait until healthy
+up: build ## build, start Kafka, Redis, MySQL and the three services in the background, wait until healthy (BROKERS=3: a Kafka cluster of three)
 	@MVN="$(MVN)" scripts/stack.sh up
 
 down: ## stop what `make up` started (data stays under .local/)
@@ -56,6 +56,9 @@ image-check: ## build the Dockerfile's build stage as docker build would, withou
 
 stack-check: ## make up on a systemd host (a fake systemctl): the distribution's Redis/MariaDB on the ports is stopped, anything else refused
 	@scripts/test-stack-systemd.sh
+
+stack-brokers-check: ## make up BROKERS=3's Kafka on free ports in a temporary folder: three nodes, production topics, status, down (1-2 min)
+	@MVN="$(MVN)" scripts/test-stack-brokers.sh
 
 demo: ## against the running stack: limit 100, waitlist 10, 1000 users, 32 at a time, then returns and redemptions; prints what happened
 	@[ -f bench/target/bench.jar ] || $(MVN) -q -pl bench -am -DskipTests package

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The local stack as plain processes (no Docker): a single-node Kafka KRaft broker run from
-# the Maven Central jars, Redis and MariaDB/MySQL. Everything lives under .local/ in the
+# The local stack as plain processes (no Docker): a single-node Kafka KRaft broker (or, with
+# BROKERS=3, a cluster of three) run from the Maven Central jars, Redis and MariaDB/MySQL. Everything lives under .local/ in the
 # repository root: data, logs (.local/logs) and pid files (.local/pids).
 #
 #   scripts/stack.sh deps|up|down|status|infra-up|infra-down|topics
@@ -25,12 +25,35 @@ LOG_DIR=$LOCAL/logs
 PID_DIR=$LOCAL/pids
 
 PARTITIONS=${PARTITIONS:-6}
+# 1: one Kafka node; 3: a cluster of three nodes (client ports KAFKA_PORT and the next two,
+# controller ports KAFKA_CONTROLLER_PORT and the next two, by default 9092-9094 and 9095-9097).
+BROKERS=${BROKERS:-1}
+case "$BROKERS" in 1|3) ;; *) die "BROKERS must be 1 (one Kafka node) or 3 (a cluster of three), got '$BROKERS'" ;; esac
 KAFKA_PORT=${KAFKA_PORT:-9092}
-KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+if [ "$BROKERS" = 1 ]; then
+  KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+else
+  KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 3))}
+fi
+case "$KAFKA_PORT$KAFKA_CONTROLLER_PORT" in *[!0-9]*) die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must be port numbers, got '$KAFKA_PORT' and '$KAFKA_CONTROLLER_PORT'" ;; esac
+# The Kafka components: kafka (one node) or kafka-1 kafka-2 kafka-3 (the cluster's nodes).
+if [ "$BROKERS" = 1 ]; then KAFKA_NODES=kafka; else KAFKA_NODES="kafka-1 kafka-2 kafka-3"; fi
+ALL_KAFKA_NODES="kafka kafka-1 kafka-2 kafka-3"
+kafka_node_port() { # component -> its client port
+  case "$1" in kafka) echo "$KAFKA_PORT" ;; kafka-*) echo $((KAFKA_PORT + ${1#kafka-} - 1)) ;; esac
+}
+kafka_node_controller_port() { # component -> its controller port
+  case "$1" in kafka) echo "$KAFKA_CONTROLLER_PORT" ;; kafka-*) echo $((KAFKA_CONTROLLER_PORT + ${1#kafka-} - 1)) ;; esac
+}
+kafka_bootstrap() { # host -> every node's client address, comma-separated
+  local n out=""
+  for n in $KAFKA_NODES; do out="$out${out:+,}$1:$(kafka_node_port "$n")"; done
+  echo "$out"
+}
 REDIS_PORT=${REDIS_PORT:-6379}
 MYSQL_PORT=${MYSQL_PORT:-3306}
 
-export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-localhost:$KAFKA_PORT}
+export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-$(kafka_bootstrap localhost)}
 export REDIS_URL=${REDIS_URL:-redis://localhost:$REDIS_PORT}
 export MYSQL_URL=${MYSQL_URL:-jdbc:mysql://localhost:$MYSQL_PORT/coupon}
 export MYSQL_USER=${MYSQL_USER:-coupon}
@@ -136,6 +159,11 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
+  write_kafka_log_config
+}
+
+write_kafka_log_config() {
+  mkdir -p "$KAFKA_DIR"
   # Broker: INFO to stdout (appended to the log file). Tools: warnings to stderr, so their
   # stdout stays parseable.
   local target
@@ -170,8 +198,23 @@ format_kafka_storage() {
     || { show_log_tail "$KAFKA_LOG"; die "kafka: formatting the storage failed (log: ${KAFKA_LOG#"$ROOT"/})"; }
 }
 
+# One node or a cluster, never both: they share the client port and the other's topics would be missing.
+refuse_other_kafka() {
+  local c pid
+  for c in $ALL_KAFKA_NODES; do
+    case " $KAFKA_NODES " in *" $c "*) continue ;; esac
+    if pid=$(live_pid "$c"); then
+      if [ "$BROKERS" = 1 ]; then
+        die "kafka: the three-node cluster of make up BROKERS=3 runs ($c, pid $pid): make down first, or make up BROKERS=3"
+      fi
+      die "kafka: the single-node Kafka of make up runs (pid $pid): make down first, then make up BROKERS=3"
+    fi
+  done
+}
+
 kafka_start() {
   local pid
+  refuse_other_kafka
   if pid=$(live_pid kafka); then say "kafka: already running (pid $pid)"; return 0; fi
   if port_open 127.0.0.1 "$KAFKA_PORT"; then
     say "kafka: 127.0.0.1:$KAFKA_PORT already answers (not started by make up), using it"
@@ -200,13 +243,137 @@ kafka_ready() {
   say "kafka: ready at 127.0.0.1:$KAFKA_PORT"
 }
 
+# ===========================================================================================
+# Kafka, BROKERS=3: a cluster of three KRaft nodes, each a broker and a controller (three voters:
+# one node down leaves a working quorum), loopback only. Node N (kafka-N) has its settings and data
+# under .local/kafka-N, its log in .local/logs/kafka-N.log; the jars and log settings are the
+# single node's (.local/kafka).
+# ===========================================================================================
+kafka_node_dir() { echo "$LOCAL/$1"; }
+kafka_node_log() { echo "$LOG_DIR/$1.log"; }
+
+kafka_voters() {
+  local n out=""
+  for n in $KAFKA_NODES; do out="$out${out:+,}${n#kafka-}@127.0.0.1:$(kafka_node_controller_port "$n")"; done
+  echo "$out"
+}
+
+# Regenerated on every start so port changes apply. The settings after num.partitions are declared
+# once in Java (stackkit's cluster-broker.properties: Kafka's internal topics and the default for new
+# topics with three copies, two needed for a write, no unclean leader election); LocalStackFilesTest
+# keeps them in step.
+write_kafka_node_config() { # component
+  local node=$1 dir port controller_port
+  dir=$(kafka_node_dir "$node"); port=$(kafka_node_port "$node"); controller_port=$(kafka_node_controller_port "$node")
+  mkdir -p "$dir/data"
+  cat >"$dir/server.properties" <<EOF
+# generated by scripts/stack.sh on every start: edit the script, not this file
+process.roles=broker,controller
+node.id=${node#kafka-}
+controller.quorum.voters=$(kafka_voters)
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=$PARTITIONS
+# Kafka's internal topics as the contract's: three copies, two needed for a write
+offsets.topic.replication.factor=3
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+share.coordinator.state.topic.replication.factor=3
+share.coordinator.state.topic.min.isr=2
+# topics created without settings of their own (Kafka Streams' changelogs) get the production ones
+default.replication.factor=3
+min.insync.replicas=2
+unclean.leader.election.enable=false
+offsets.topic.num.partitions=6
+transaction.state.log.num.partitions=6
+group.initial.rebalance.delay.ms=0
+# topics come from 'make up' (scripts/stack.sh topics): a typo in a topic name fails loudly
+auto.create.topics.enable=false
+EOF
+}
+
+# Every node formatted once, all with one cluster id: the one a formatted node has, or a new one.
+format_kafka_cluster() {
+  local n id="" meta pids="" failed=""
+  for n in $KAFKA_NODES; do
+    meta=$(kafka_node_dir "$n")/data/meta.properties
+    if [ -z "$id" ] && [ -f "$meta" ]; then id=$(sed -n 's/^cluster\.id=//p' "$meta"); fi
+  done
+  for n in $KAFKA_NODES; do
+    [ ! -f "$(kafka_node_dir "$n")/data/meta.properties" ] || continue
+    if [ -z "$id" ]; then
+      id=$(kafka_tool kafka.tools.StorageTool random-uuid 2>>"$(kafka_node_log kafka-1)") \
+        || { show_log_tail "$(kafka_node_log kafka-1)"; die "kafka: random-uuid failed"; }
+    fi
+    say "$n: formatting .local/$n/data (first start, cluster $id)"
+    kafka_tool kafka.tools.StorageTool format -t "$id" -c "$(kafka_node_dir "$n")/server.properties" \
+      >>"$(kafka_node_log "$n")" 2>&1 &
+    pids="$pids $!:$n"
+  done
+  local p
+  for p in $pids; do wait "${p%%:*}" || failed="$failed ${p#*:}"; done
+  for n in $failed; do show_log_tail "$(kafka_node_log "$n")"; done
+  [ -z "$failed" ] || die "kafka: formatting the storage of$failed failed (logs: .local/logs/kafka-N.log)"
+}
+
+kafka_cluster_start() {
+  local n pid port controller_port starting=""
+  refuse_other_kafka
+  for n in $KAFKA_NODES; do
+    if pid=$(live_pid "$n"); then say "$n: already running (pid $pid)"; continue; fi
+    port=$(kafka_node_port "$n"); controller_port=$(kafka_node_controller_port "$n")
+    ! port_open 127.0.0.1 "$port" \
+      || die "$n: port $port is taken by a process make up did not start: stop it, or move the cluster's ports with KAFKA_PORT (and KAFKA_CONTROLLER_PORT)"
+    ! port_open 127.0.0.1 "$controller_port" \
+      || die "$n: controller port $controller_port is taken by another process: move the cluster's controller ports with KAFKA_CONTROLLER_PORT"
+    starting="$starting $n"
+  done
+  [ -n "$starting" ] || return 0
+  ensure_kafka_lib
+  write_kafka_log_config
+  for n in $KAFKA_NODES; do write_kafka_node_config "$n"; done
+  format_kafka_cluster
+  for n in $starting; do
+    # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of JVM flags
+    pid=$(start_bg "$n" "$(kafka_node_dir "$n")/server.properties" "$(kafka_node_log "$n")" \
+      java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+        -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" \
+        -cp "$KAFKA_LIB/*" kafka.Kafka "$(kafka_node_dir "$n")/server.properties")
+    say "$n: started (pid $pid), log .local/logs/$n.log"
+  done
+}
+
+kafka_cluster_ready() {
+  # A node opens its client listener once it has caught up with the metadata log, which takes a
+  # quorum (two of the three controllers): all three were started before this waits.
+  local n port
+  for n in $KAFKA_NODES; do
+    port=$(kafka_node_port "$n")
+    wait_for "$n" "${KAFKA_WAIT:-90}" "$(recorded_pid "$n")" "$(kafka_node_log "$n")" \
+      "127.0.0.1:$port" port_open 127.0.0.1 "$port"
+    say "$n: ready at 127.0.0.1:$port"
+  done
+}
+
 # name[:cleanup.policy]; all with $PARTITIONS partitions (one event = one partition, so the
 # count bounds the parallelism of the streams processor). Declared in the contract (Topics);
 # LocalStackFilesTest keeps this list and the PARTITIONS default in step with it.
+# Every topic also gets the replication of the contract's Topics.Replication: on three brokers the
+# production one (three copies, two needed for a write), on one node one copy; and never an unclean
+# leader election. LocalStackFilesTest keeps these in step too.
+case "$BROKERS" in
+  1) TOPIC_REPLICATION_FACTOR=1; TOPIC_MIN_INSYNC_REPLICAS=1 ;;
+  3) TOPIC_REPLICATION_FACTOR=3; TOPIC_MIN_INSYNC_REPLICAS=2 ;;
+esac
 TOPICS="coupon-events:compact coupon-requests coupon-actions coupon-issued coupon-changes coupon-decisions coupon-requests-dlq coupon-issued-dlq"
 
 create_topics() {
-  local boot=127.0.0.1:$KAFKA_PORT existing entry name policy missing=""
+  local boot existing entry name policy missing=""
+  boot=$(kafka_bootstrap 127.0.0.1)
   existing=$(kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$boot" --list 2>>"$KAFKA_LOG") \
     || { show_log_tail "$KAFKA_LOG"; die "topics: listing the topics at $boot failed"; }
   for entry in $TOPICS; do
@@ -223,7 +390,8 @@ create_topics() {
     name=${entry%%:*}; policy=""
     case "$entry" in *:*) policy=${entry#*:} ;; esac
     kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$boot" --create --if-not-exists \
-      --topic "$name" --partitions "$PARTITIONS" --replication-factor 1 \
+      --topic "$name" --partitions "$PARTITIONS" --replication-factor "$TOPIC_REPLICATION_FACTOR" \
+      --config "min.insync.replicas=$TOPIC_MIN_INSYNC_REPLICAS" --config unclean.leader.election.enable=false \
       ${policy:+--config "cleanup.policy=$policy"} >"$out/$name.log" 2>&1 &
     pids="$pids $!:$name"
   done
@@ -233,7 +401,7 @@ create_topics() {
   done
   for name in $failed; do show_log_tail "$out/$name.log"; done
   [ -z "$failed" ] || die "topics: could not create:$failed"
-  say "topics: created$(for entry in $missing; do printf ' %s' "${entry%%:*}"; done) ($PARTITIONS partitions)"
+  say "topics: created$(for entry in $missing; do printf ' %s' "${entry%%:*}"; done) ($PARTITIONS partitions, replication factor $TOPIC_REPLICATION_FACTOR, min.insync.replicas $TOPIC_MIN_INSYNC_REPLICAS)"
 }
 
 # ===========================================================================================
@@ -500,12 +668,13 @@ service_ready() { # name port
 # ===========================================================================================
 # commands
 # ===========================================================================================
-INFRA="kafka redis mysql"
+# One Kafka node, or the cluster (whose start and ready steps handle its three nodes together).
+if [ "$BROKERS" = 1 ]; then INFRA="kafka redis mysql"; else INFRA="kafka_cluster redis mysql"; fi
 
 fn_of() { printf '%s' "$1" | tr '-' '_'; }   # streams-processor -> streams_processor
 
 stop_deadline() {
-  case "$1" in kafka) echo "${KAFKA_STOP_WAIT:-60}" ;; mysql) echo "${MYSQL_STOP_WAIT:-60}" ;; *) echo 30 ;; esac
+  case "$1" in kafka|kafka-*) echo "${KAFKA_STOP_WAIT:-60}" ;; mysql) echo "${MYSQL_STOP_WAIT:-60}" ;; *) echo 30 ;; esac
 }
 
 reverse() { local out="" w; for w in "$@"; do out="$w $out"; done; echo $out; }
@@ -527,10 +696,21 @@ services_up() {
 }
 
 stop_all() { # names...
-  local c stopped=no
+  local c n stopped=no nodes_stopped=no
   for c in "$@"; do
     if running_pid "$c" >/dev/null || [ -f "$(pid_file "$c")" ]; then stopped=yes; fi
-    stop_component "$c" "$(stop_deadline "$c")"
+    case "$c" in
+      kafka-[0-9]*)
+        # A cluster's nodes stop together: one at a time, the last would wait for a controller
+        # quorum (two of three voters) that its peers took away.
+        [ "$nodes_stopped" = no ] || continue
+        nodes_stopped=yes
+        for n in "$@"; do
+          case "$n" in kafka-[0-9]*) stop_component "$n" "$(stop_deadline "$n")" & ;; esac
+        done
+        wait ;;
+      *) stop_component "$c" "$(stop_deadline "$c")" ;;
+    esac
   done
   [ "$stopped" = yes ] || say "nothing to stop (no process started by make up is running)"
 }
@@ -563,11 +743,23 @@ summary() {
   say "  logs in .local/logs/, stop with: make down"
 }
 
+# The Kafka components to show: this mode's (BROKERS), or the other mode's when those run.
+kafka_shown() {
+  local c other=""
+  for c in $ALL_KAFKA_NODES; do
+    case " $KAFKA_NODES " in *" $c "*) continue ;; esac
+    if running_pid "$c" >/dev/null; then other="$other $c"; fi
+  done
+  if [ -z "$other" ]; then echo $KAFKA_NODES; return 0; fi
+  for c in $KAFKA_NODES; do if running_pid "$c" >/dev/null; then other="$other $c"; fi; done
+  echo $other
+}
+
 status() {
   local c pid addr
-  for c in $INFRA $SERVICES; do
+  for c in $(kafka_shown) redis mysql $SERVICES; do
     case "$c" in
-      kafka) addr=127.0.0.1:$KAFKA_PORT ;;
+      kafka|kafka-*) addr=127.0.0.1:$(kafka_node_port "$c") ;;
       redis) addr=$REDIS_HOST:$REDIS_PORT ;;
       mysql) addr=$MYSQL_HOST:$MYSQL_PORT ;;
       ingress)           addr=127.0.0.1:$INGRESS_PORT ;;
@@ -599,8 +791,8 @@ main() {
     deps)       scripts/deps.sh all ;;
     infra-up)   infra_up; summary; say "infra-up: done in $((SECONDS - start))s" ;;
     up)         infra_up; services_up; summary; say "up: done in $((SECONDS - start))s" ;;
-    infra-down) stop_all $(reverse $INFRA) ;;
-    down)       stop_all $(reverse $INFRA $SERVICES) ;;
+    infra-down) stop_all $(reverse $ALL_KAFKA_NODES redis mysql) ;;
+    down)       stop_all $(reverse $ALL_KAFKA_NODES redis mysql $SERVICES) ;;
     status)     status ;;
     topics)     create_topics ;;
     *) die "usage: $0 deps|up|down|status|infra-up|infra-down|topics" ;;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +24,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * methods. {@link #createAll} is the one way the stack, the tests and the tools create them;
  * {@code scripts/stack.sh} and {@code docker-compose.yml} repeat the list in shell, and a test
  * keeps them in step with this declaration.
+ *
+ * <p>How many copies of each topic the brokers keep is declared here too ({@link Replication}):
+ * {@link #production()} for a cluster of at least three brokers, {@link Replication#SINGLE_NODE}
+ * for a local broker, both from the same settings.
  */
 public record Topics(
         Topic<EventDefinition> events,
@@ -56,6 +61,59 @@ public record Topics(
     /** Only the latest definition of an event matters, and it must never expire. */
     private static final Map<String, String> COMPACTED =
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    /**
+     * How the brokers keep every topic of the contract: {@code factor} copies of each partition, a
+     * write acknowledged ({@code acks=all}, what every firstcome producer asks for) only once
+     * {@code minInsyncReplicas} of them have it, and never a leader elected from a copy that may
+     * have missed acknowledged writes ({@code unclean.leader.election.enable=false}). Topic-level
+     * settings, so they hold whatever the brokers' defaults are.
+     */
+    public record Replication(short factor, int minInsyncReplicas) {
+
+        /**
+         * Three copies, two of them needed for a write: one broker can be down (a crash, a rolling
+         * restart) and every partition still takes writes, and an acknowledged write is on two
+         * brokers, so losing any one of them loses nothing.
+         */
+        public static final Replication PRODUCTION = new Replication((short) 3, 2);
+
+        /** One local broker: one copy, which must have every write. */
+        public static final Replication SINGLE_NODE = new Replication((short) 1, 1);
+
+        public Replication {
+            if (factor < 1) {
+                throw new IllegalArgumentException("replication factor must be at least 1, got " + factor);
+            }
+            if (minInsyncReplicas < 1 || minInsyncReplicas > factor) {
+                throw new IllegalArgumentException("min.insync.replicas must be between 1 and the replication factor "
+                        + factor + ", got " + minInsyncReplicas);
+            }
+        }
+
+        /**
+         * The production settings on {@code brokers} brokers: {@link #PRODUCTION} on three or more,
+         * {@link #SINGLE_NODE} on one. Two brokers fit neither (with two copies and two needed, one
+         * broker down stops every write), so they are refused.
+         */
+        public static Replication forBrokers(int brokers) {
+            if (brokers == 1) {
+                return SINGLE_NODE;
+            }
+            if (brokers >= PRODUCTION.factor()) {
+                return PRODUCTION;
+            }
+            throw new IllegalArgumentException("brokers must be 1 (a local node) or at least " + PRODUCTION.factor()
+                    + " (replication factor " + PRODUCTION.factor() + "), got " + brokers);
+        }
+
+        /** The topic settings this adds to every topic's own ({@code cleanup.policy}, ...). */
+        public Map<String, String> topicConfigs() {
+            return Map.of(
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas),
+                    TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
+        }
+    }
 
     private static final Duration CREATED_WITHIN = Duration.ofSeconds(60);
     private static final Duration SERVED_WITHIN = Duration.ofSeconds(30);
@@ -123,6 +181,38 @@ public record Topics(
                 newTopic(decisions.name(), decisions.configs(), partitions, replicationFactor),
                 newTopic(requestsDeadLetters, Map.of(), partitions, replicationFactor),
                 newTopic(issuedDeadLetters, Map.of(), partitions, replicationFactor));
+    }
+
+    /**
+     * Every topic with its own settings and those of {@code replication}, {@code partitions} each:
+     * what a deployment creates ({@link #production()}) and a local broker too ({@link Replication#SINGLE_NODE}).
+     */
+    public List<NewTopic> newTopics(int partitions, Replication replication) {
+        Optional<Short> factor = Optional.of(replication.factor());
+        return newTopics(partitions, factor).stream()
+                .map(topic -> {
+                    Map<String, String> configs = new TreeMap<>(topic.configs());
+                    configs.putAll(replication.topicConfigs());
+                    return new NewTopic(topic.name(), Optional.of(partitions), factor).configs(configs);
+                })
+                .toList();
+    }
+
+    /**
+     * The contract's topics as a production cluster must have them: {@link #DEFAULT_PARTITIONS}
+     * partitions, {@link Replication#PRODUCTION} (three copies, two needed for a write, no unclean
+     * leader election), {@code coupon-events} compacted.
+     */
+    public static List<NewTopic> production() {
+        return standard().newTopics(DEFAULT_PARTITIONS, Replication.PRODUCTION);
+    }
+
+    /**
+     * Creates every topic that does not exist yet with {@code replication}, {@code partitions} each,
+     * and returns once the brokers serve them all. Topics that exist are left as they are.
+     */
+    public void createAll(Admin admin, int partitions, Replication replication) {
+        create(admin, newTopics(partitions, replication));
     }
 
     /**

@@ -1,6 +1,9 @@
 package firstcome.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import firstcome.contract.Topics.Replication;
 
 import java.util.Map;
 import java.util.Optional;
@@ -33,5 +36,59 @@ class TopicsTest {
                 "it-coupon-decisions", "it-coupon-requests-dlq", "it-coupon-issued-dlq");
         assertThat(topics.get(0).configs()).isEqualTo(Map.of("cleanup.policy", "compact"));
         assertThat(topics).allSatisfy(topic -> assertThat(topic.replicationFactor()).isEqualTo((short) 1));
+    }
+
+    @Test
+    void declaresTheProductionTopicsWithThreeCopiesTwoNeededAndNoUncleanElection() {
+        var topics = Topics.production();
+
+        assertThat(topics).extracting(NewTopic::name).isEqualTo(Topics.standard().names());
+        assertThat(topics).allSatisfy(topic -> {
+            assertThat(topic.numPartitions()).isEqualTo(Topics.DEFAULT_PARTITIONS);
+            assertThat(topic.replicationFactor()).isEqualTo((short) 3);
+            assertThat(topic.configs())
+                    .containsEntry("min.insync.replicas", "2")
+                    .containsEntry("unclean.leader.election.enable", "false");
+        });
+        assertThat(topics.get(0).configs()).as("coupon-events keeps its cleanup policy")
+                .isEqualTo(Map.of("cleanup.policy", "compact", "min.insync.replicas", "2",
+                        "unclean.leader.election.enable", "false"));
+        assertThat(topics.subList(1, topics.size())).allSatisfy(topic -> assertThat(topic.configs()).hasSize(2));
+    }
+
+    @Test
+    void derivesTheSingleNodeTopicsFromTheSameDeclaration() {
+        var topics = Topics.standard().withPrefix("it-").newTopics(3, Replication.SINGLE_NODE);
+
+        assertThat(topics).extracting(NewTopic::name).isEqualTo(Topics.standard().withPrefix("it-").names());
+        assertThat(topics).allSatisfy(topic -> {
+            assertThat(topic.numPartitions()).isEqualTo(3);
+            assertThat(topic.replicationFactor()).isEqualTo((short) 1);
+            assertThat(topic.configs())
+                    .containsEntry("min.insync.replicas", "1")
+                    .containsEntry("unclean.leader.election.enable", "false");
+        });
+        assertThat(topics.get(0).configs()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void choosesTheReplicationByTheNumberOfBrokers() {
+        assertThat(Replication.forBrokers(1)).isEqualTo(Replication.SINGLE_NODE);
+        assertThat(Replication.forBrokers(3)).isEqualTo(Replication.PRODUCTION);
+        assertThat(Replication.forBrokers(5)).isEqualTo(Replication.PRODUCTION);
+        assertThatThrownBy(() -> Replication.forBrokers(2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 2");
+        assertThatThrownBy(() -> Replication.forBrokers(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
+    }
+
+    @Test
+    void refusesAReplicationThatCannotTakeAWrite() {
+        assertThatThrownBy(() -> new Replication((short) 3, 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("min.insync.replicas must be between 1 and the replication factor 3, got 4");
+        assertThatThrownBy(() -> new Replication((short) 0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replication factor must be at least 1, got 0");
     }
 }

@@ -1,12 +1,6 @@
 package firstcome.stackkit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * The broker settings of a single-node Kafka, declared once in {@code single-node-broker.properties}
@@ -22,17 +16,6 @@ public final class SingleNodeBroker {
 
     /** Setting name to value, sorted by name. */
     public static Map<String, String> settings() {
-        Properties properties = new Properties();
-        try (InputStream in = SingleNodeBroker.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path");
-            }
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
-        }
-        Map<String, String> settings = new TreeMap<>();
-        properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name)));
-        return Collections.unmodifiableMap(settings);
+        return BrokerSettings.load(RESOURCE);
     }
 }

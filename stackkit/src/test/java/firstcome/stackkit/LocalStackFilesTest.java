@@ -3,6 +3,7 @@ package firstcome.stackkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import firstcome.contract.Topics;
+import firstcome.contract.Topics.Replication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code scripts/stack.sh} and {@code docker-compose.yml} cannot call Java, so they spell out the
- * topics (names, cleanup policies, the partitions default) and the single-node broker settings
- * again. These tests fail when either drifts from the one declaration ({@link Topics},
- * {@link SingleNodeBroker}).
+ * topics (names, cleanup policies, the partitions default, the replication) and the single-node and
+ * cluster broker settings again. These tests fail when either drifts from the one declaration
+ * ({@link Topics}, {@link SingleNodeBroker}, {@link ClusterBroker}).
  */
 class LocalStackFilesTest {
 
@@ -56,14 +59,62 @@ class LocalStackFilesTest {
     @Test
     void stackShWritesTheSingleNodeBrokerSettings() {
         String serverProperties = single(STACK_SH, "(?s)cat >\"\\$KAFKA_DIR/server.properties\" <<EOF\n(.*?)\nEOF\n");
-        Map<String, String> written = new LinkedHashMap<>();
-        for (String line : serverProperties.lines().toList()) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                written.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+
+        assertThat(properties(serverProperties)).containsAllEntriesOf(SingleNodeBroker.settings()).containsEntry("num.partitions", "$PARTITIONS");
+    }
+
+    @Test
+    void stackShWritesTheClusterBrokerSettingsForEachNode() {
+        String serverProperties = single(STACK_SH, "(?s)cat >\"\\$dir/server.properties\" <<EOF\n(.*?)\nEOF\n");
+
+        assertThat(properties(serverProperties)).containsAllEntriesOf(ClusterBroker.settings())
+                .containsEntry("num.partitions", "$PARTITIONS")
+                .containsEntry("controller.quorum.voters", "$(kafka_voters)");
+    }
+
+    @Test
+    void clusterBrokerSettingsKeepInternalAndDefaultTopicsAsTheProductionTopics() {
+        Replication production = Replication.PRODUCTION;
+        String factor = Short.toString(production.factor());
+        String minInsync = Integer.toString(production.minInsyncReplicas());
+
+        assertThat(ClusterBroker.NODES).isEqualTo(production.factor());
+        assertThat(ClusterBroker.settings())
+                .containsEntry("default.replication.factor", factor)
+                .containsEntry("min.insync.replicas", minInsync)
+                .containsEntry("unclean.leader.election.enable", "false")
+                .containsEntry("offsets.topic.replication.factor", factor)
+                .containsEntry("transaction.state.log.replication.factor", factor)
+                .containsEntry("transaction.state.log.min.isr", minInsync)
+                .containsEntry("share.coordinator.state.topic.replication.factor", factor)
+                .containsEntry("share.coordinator.state.topic.min.isr", minInsync);
+    }
+
+    @Test
+    void stackShCreatesTheTopicsWithTheDeclaredReplication() {
+        for (int brokers : List.of(1, 3)) {
+            Matcher m = Pattern.compile("(?m)^\\s*" + brokers
+                    + "\\) TOPIC_REPLICATION_FACTOR=(\\d+); TOPIC_MIN_INSYNC_REPLICAS=(\\d+) ;;$").matcher(STACK_SH);
+            assertThat(m.find()).as("the replication for BROKERS=%d in stack.sh", brokers).isTrue();
+            Replication declared = Replication.forBrokers(brokers);
+            assertThat(new Replication(Short.parseShort(m.group(1)), Integer.parseInt(m.group(2))))
+                    .as("BROKERS=%d", brokers).isEqualTo(declared);
+        }
+        String create = single(STACK_SH, "(?s)TopicCommand --bootstrap-server \"\\$boot\" --create (.*?) >");
+        assertThat(create).contains("--replication-factor \"$TOPIC_REPLICATION_FACTOR\"")
+                .contains("--config \"min.insync.replicas=$TOPIC_MIN_INSYNC_REPLICAS\"");
+        Set<String> configs = new TreeSet<>();
+        Matcher config = Pattern.compile("--config \"?([a-z.]+)=([^\"} ]*)").matcher(create);
+        while (config.find()) {
+            configs.add(config.group(1));
+            String value = Replication.PRODUCTION.topicConfigs().get(config.group(1));
+            if (value != null && !config.group(1).equals("min.insync.replicas")) {
+                assertThat(config.group(2)).as(config.group(1)).isEqualTo(value);
             }
         }
-
-        assertThat(written).containsAllEntriesOf(SingleNodeBroker.settings()).containsEntry("num.partitions", "$PARTITIONS");
+        Set<String> declared = new TreeSet<>(Replication.PRODUCTION.topicConfigs().keySet());
+        declared.add("cleanup.policy");
+        assertThat(configs).isEqualTo(declared);
     }
 
     @Test
@@ -74,6 +125,17 @@ class LocalStackFilesTest {
                 expected.put("KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
 
         assertThat(environment(service(COMPOSE, "kafka"))).containsAllEntriesOf(expected);
+    }
+
+    /** The settings of a properties text, comments and blank lines left out. */
+    private static Map<String, String> properties(String text) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String line : text.lines().toList()) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                settings.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        return settings;
     }
 
     /** Topic name to its cleanup policy ("" for the broker's default), in declaration order. */
