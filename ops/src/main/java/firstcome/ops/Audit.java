@@ -380,7 +380,8 @@ public final class Audit {
             return;
         }
         decide(request.eventId(), request.requestId(), record, published, audit -> audit.request(request.userId(),
-                request.requestId(), record.timestamp(), streamTime, record.topic(), record.partition(), record.offset()));
+                request.requestId(), request.eligibleAs(), record.timestamp(), streamTime, record.topic(), record.partition(),
+                record.offset()));
     }
 
     private void decideAction(ConsumerRecord<byte[], byte[]> record, long streamTime, PublishedDecisions published) {

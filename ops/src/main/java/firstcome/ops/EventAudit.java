@@ -5,6 +5,8 @@ import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponState;
 import firstcome.contract.DrawWindow;
+import firstcome.contract.Eligibility;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -62,6 +64,14 @@ import java.util.Set;
  * time ({@code ISSUED}, {@code WAITLISTED}, {@code NOT_DRAWN}, with their rank and the number of
  * entrants, at the window's end), then the held requests first-come at their own times, then the
  * waitlist is served, then the record itself. A tick gets no decision of its own.
+ *
+ * <p>An event with an eligibility (docs/identities.md, "Eligibility", written out here from that page):
+ * a request whose {@code eligibleAs} the rule of the definition in force when it is decided does not
+ * accept (a missing one, another claim, a value not in {@code anyOf}) is {@code NOT_ELIGIBLE}, checked
+ * after the duplicate, not-open and closed checks, where the coupons left would decide; inside the draw
+ * window it is no entrant; a held request is checked when it is decided after the draw; an entrant
+ * ranked by the draw and a waiting user served are not checked again. A difference on such a request
+ * names what the request carried and what the rule then was.
  */
 final class EventAudit {
 
@@ -98,7 +108,11 @@ final class EventAudit {
      * the limit in force when it was made (-1: none): a draw set off by a definition decides under
      * the definition before it, and so is checked.
      */
-    record Expected(CouponDecision decision, String where, long limit) {
+    record Expected(CouponDecision decision, String where, long limit, String eligibility) {
+
+        Expected(CouponDecision decision, String where, long limit) {
+            this(decision, where, limit, null);
+        }
     }
 
     /** A record of coupon-decisions and where it is. */
@@ -123,7 +137,7 @@ final class EventAudit {
     }
 
     /** A request read at or after the window's end before the draw: decided right after it, in log order. */
-    private record Held(String userId, String requestId, long timestamp, String where) {
+    private record Held(String userId, String requestId, long timestamp, String where, EligibleAs eligibleAs) {
     }
 
     /** What the model knows of one user of the event. */
@@ -161,6 +175,7 @@ final class EventAudit {
     private long notOpen;
     private long closed;
     private long soldOut;
+    private long notEligible;
     private long undefined;
     private long redelivered;
     private long waitlisted;
@@ -174,6 +189,8 @@ final class EventAudit {
     private final List<Expected> pending = new ArrayList<>();
     /** Where the request being decided is, when it is not the record at hand (a held request decided after the draw). */
     private String decidingWhere;
+    /** For a request to an event with an eligibility: what it carried and the rule it was judged by, in words (else null). */
+    private String judgedBy;
 
     /** The draw (docs/fair-opening.md): its entrants and the held requests until it is done, then what it decided. */
     private final List<Entrant> entrants = new ArrayList<>();
@@ -328,7 +345,7 @@ final class EventAudit {
     }
 
     private void expect(CouponDecision decision) {
-        pending.add(new Expected(decision, decidingWhere, limitInForce()));
+        pending.add(new Expected(decision, decidingWhere, limitInForce(), judgedBy));
     }
 
     private long limitInForce() {
@@ -397,7 +414,7 @@ final class EventAudit {
         held.clear();
         for (Held request : waiting) {
             decidingWhere = request.where();
-            firstCome(request.userId(), request.requestId(), request.timestamp(), request.where());
+            firstCome(request.userId(), request.requestId(), request.timestamp(), request.where(), request.eligibleAs());
         }
         decidingWhere = null;
         return true;
@@ -424,6 +441,12 @@ final class EventAudit {
 
     /** As above, read when the partition's stream time is {@code streamTime} (at least {@code timestamp}). */
     Verdict request(String userId, String requestId, long timestamp, long streamTime, String topic, int partition, long offset) {
+        return request(userId, requestId, null, timestamp, streamTime, topic, partition, offset);
+    }
+
+    /** As above, a request the ingress checked as {@code eligibleAs} (null: nothing was checked). */
+    Verdict request(String userId, String requestId, EligibleAs eligibleAs, long timestamp, long streamTime, String topic, int partition,
+            long offset) {
         requests++;
         Instant at = Instant.ofEpochMilli(timestamp);
         if (retiredBy(streamTime)) {
@@ -437,20 +460,37 @@ final class EventAudit {
         boolean redelivery = user != null && requestId.equals(user.requestId);
         if (!redelivery && drawPending()) {
             if (definition.inDrawWindowAt(at)) {
-                return enter(userId, requestId, user, at, where);
+                return enter(userId, requestId, eligibleAs, user, at, where);
             }
             if (!at.isBefore(definition.drawEndsAt())) {
                 // At or after the window's end, before the draw: decided right after it, so nobody gets ahead of it.
-                held.add(new Held(userId, requestId, timestamp, where));
+                held.add(new Held(userId, requestId, timestamp, where, eligibleAs));
                 heldRequests++;
                 return null;
             }
         }
-        return firstCome(userId, requestId, timestamp, where);
+        return firstCome(userId, requestId, timestamp, where, eligibleAs);
     }
 
-    /** A request inside the draw window, before the draw: an entrant, unless a duplicate or past the draw's cap. */
-    private Verdict enter(String userId, String requestId, User user, Instant at, String where) {
+    /**
+     * Whether the rule of the definition in force accepts a request that carried {@code eligibleAs}: by
+     * the contract's words, the same claim and one of {@code anyOf}; always without a rule. Notes what
+     * the request is judged by for the decision's difference, if any.
+     */
+    private boolean eligible(EligibleAs eligibleAs) {
+        Eligibility rule = definition.eligibility();
+        if (rule == null) {
+            return true;
+        }
+        boolean accepted = eligibleAs != null && rule.claim().equals(eligibleAs.claim()) && rule.anyOf().contains(eligibleAs.value());
+        judgedBy = "the request carried " + (eligibleAs == null ? "no eligibleAs" : "eligibleAs " + eligibleAs.claim() + "="
+                + eligibleAs.value()) + "; the event's eligibility then: " + rule.claim() + " any of " + rule.anyOf()
+                + (accepted ? ", which accepts it" : ", which does not accept it");
+        return accepted;
+    }
+
+    /** A request inside the draw window, before the draw: an entrant, unless a duplicate, not eligible, or past the draw's cap. */
+    private Verdict enter(String userId, String requestId, EligibleAs eligibleAs, User user, Instant at, String where) {
         if (user != null && (user.couponNo != null || user.waiting || user.inDraw)) {
             duplicates++;
             return decided(requestId, userId, new Verdict(IssuingOutcome.DUPLICATE,
@@ -462,7 +502,10 @@ final class EventAudit {
         }
         user.requestId = requestId;
         user.decidedAt = at;
-        if (entrants.size() >= definition.drawCap()) {
+        if (!eligible(eligibleAs)) {
+            notEligible++;
+            verdict(user, new Verdict(IssuingOutcome.NOT_ELIGIBLE, null));
+        } else if (entrants.size() >= definition.drawCap()) {
             soldOut++;
             pastDrawCap++;
             verdict(user, new Verdict(IssuingOutcome.SOLD_OUT, null));
@@ -471,7 +514,9 @@ final class EventAudit {
             entrants.add(new Entrant(userId, requestId, where));
             verdict(user, new Verdict(IssuingOutcome.IN_DRAW, null));
         }
-        return decided(requestId, userId, user.verdict, at);
+        Verdict verdict = decided(requestId, userId, user.verdict, at);
+        judgedBy = null;
+        return verdict;
     }
 
     /**
@@ -479,7 +524,7 @@ final class EventAudit {
      * event without a draw, or one after its draw (a held request too, and an entrant's request read
      * after the draw).
      */
-    private Verdict firstCome(String userId, String requestId, long timestamp, String where) {
+    private Verdict firstCome(String userId, String requestId, long timestamp, String where, EligibleAs eligibleAs) {
         Instant at = Instant.ofEpochMilli(timestamp);
         User user = users.get(userId);
         if (user != null && requestId.equals(user.requestId)) {
@@ -501,6 +546,9 @@ final class EventAudit {
         } else if (definition.closedAt(at)) {
             closed++;
             outcome = IssuingOutcome.CLOSED;
+        } else if (!eligible(eligibleAs)) {
+            notEligible++;
+            outcome = IssuingOutcome.NOT_ELIGIBLE;
         } else if (live() < definition.limit() && waitlist.isEmpty()) {
             outcome = IssuingOutcome.ISSUED;
         } else if (waitlist.size() < definition.waitlist()) {
@@ -525,7 +573,9 @@ final class EventAudit {
                 waitlist.add(userId);
             }
         }
-        return decided(requestId, userId, user.verdict, at);
+        Verdict verdict = decided(requestId, userId, user.verdict, at);
+        judgedBy = null;
+        return verdict;
     }
 
     private Verdict decided(String requestId, String userId, Verdict verdict, Instant at) {
@@ -660,7 +710,7 @@ final class EventAudit {
                 Expected next = made.get(i++);
                 Published answer = log.takeIfFor(next.decision().requestId());
                 expectDecision(next.decision(), answer == null ? null : answer.decision(), next.where() == null ? where : next.where(),
-                        answer == null ? null : answer.where(), next.limit());
+                        answer == null ? null : answer.where(), next.limit(), next.eligibility());
             }
         }
     }
@@ -736,11 +786,15 @@ final class EventAudit {
      * {@code where} names the record that was decided, {@code decisionWhere} the decision's record.
      */
     void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere) {
-        expectDecision(expected, published, where, decisionWhere, limitInForce());
+        expectDecision(expected, published, where, decisionWhere, limitInForce(), null);
     }
 
-    /** As above, the decision made under {@code limit}. */
-    private void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere, long limit) {
+    /**
+     * As above, the decision made under {@code limit}; {@code eligibility}: what the request carried and
+     * the rule it was judged by, named when either side says {@code NOT_ELIGIBLE} (null: no rule).
+     */
+    private void expectDecision(CouponDecision expected, CouponDecision published, String where, String decisionWhere, long limit,
+            String eligibility) {
         if (published == null) {
             discrepancy(where + ": no decision on coupon-decisions for " + (expected.decidesAction() ? "action " : "request ")
                     + expected.requestId() + " of user " + expected.userId() + " (the audit decides " + show(expected) + ")");
@@ -752,7 +806,8 @@ final class EventAudit {
             discrepancy(decisionWhere + ": decision " + show(published) + " for user " + published.userId() + " at "
                     + published.decidedAt() + ", but the audit decides " + (expected.decidesAction() ? "action " : "request ")
                     + expected.requestId() + " (" + where + ") of user " + expected.userId() + " at " + expected.decidedAt() + " "
-                    + show(expected));
+                    + show(expected) + (eligibility != null && (expected.outcome() == IssuingOutcome.NOT_ELIGIBLE
+                            || published.outcome() == IssuingOutcome.NOT_ELIGIBLE) ? ": " + eligibility : ""));
         }
     }
 
@@ -1170,10 +1225,11 @@ final class EventAudit {
         String lifecycle = actions == 0 && waitlisted == 0 && changeRecords == 0 ? ""
                 : String.format("; %,d waitlisted, %,d served from the waitlist, %,d returned; %,d action(s), coupon-changes %,d record(s)",
                         waitlisted, served, returned, actions, changeRecords);
+        String refused = notEligible == 0 ? "" : String.format(" %,d not eligible (the event's rule),", notEligible);
         return String.format("%s: k = %,d %s; %,d request(s): %,d eligible, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined,"
-                        + " %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)%s%s",
-                eventId, k, why, requests, k - served, duplicates, soldOut, notOpen, closed, undefined, redelivered, records, rows, decisions,
-                lifecycle, drawSummary());
+                        + "%s %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)%s%s",
+                eventId, k, why, requests, k - served, duplicates, soldOut, notOpen, closed, undefined, refused, redelivered, records, rows,
+                decisions, lifecycle, drawSummary());
     }
 
     /** The draw in the summary line: what it decided, or that it is still to come; empty for an event without one. */

@@ -9,6 +9,8 @@ import firstcome.contract.CouponAction;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.DrawWindow;
+import firstcome.contract.Eligibility;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
@@ -74,6 +76,10 @@ import org.apache.kafka.streams.test.TestRecord;
  * window's end plus the grace, entrants stamped inside the window but appended after the draw,
  * re-deliveries before and after it, redefinitions that keep the draw and change the limit).
  *
+ * <p>And for an eligibility (docs/identities.md): event b never has a rule, a and the drawn event may
+ * from their first definition on, and any redefinition adds, changes or removes one, mid-stream,
+ * inside the draw window too; applications carry a matching, another or no {@code eligibleAs}.
+ *
  * <p>Records of two input topics never share a millisecond here (each topic keeps to its own
  * remainder modulo {@link #TICK}): on such a tie the task takes them in its queue order, which the
  * logs do not tell, and the audit in its own (docs/lifecycle.md, "The fields of a decision").
@@ -96,17 +102,26 @@ class AuditAgreesWithProcessorTest {
     private static final List<String> SEEDS = List.of("00".repeat(31) + "2a", "ab".repeat(32));
     /** Milliseconds per tick of the random logs; definitions are stamped at tick + 0, requests + 1, actions + 2. */
     private static final int TICK = 3;
+    private static final Eligibility GOLD = new Eligibility("tier", List.of("gold", "vip"));
+    private static final Eligibility VIP_ONLY = new Eligibility("tier", List.of("vip"));
+    private static final EligibleAs AS_GOLD = new EligibleAs("tier", "gold");
+    private static final EligibleAs AS_VIP = new EligibleAs("tier", "vip");
+    private static final EligibleAs AS_SILVER = new EligibleAs("tier", "silver");
 
     // ---- the random logs ----
 
     sealed interface Step permits Define, Apply, Redeliver, Act, Tick, LateEntrant {
     }
 
-    /** A definition of the event; {@code validAfter}: its coupons' validity in milliseconds after T0 (null: none). */
-    record Define(String eventId, int limit, int waitlist, Integer validAfter) implements Step {
+    /**
+     * A definition of the event; {@code validAfter}: its coupons' validity in milliseconds after T0 (null: none);
+     * {@code eligibility}: its rule of who may apply (null: everyone).
+     */
+    record Define(String eventId, int limit, int waitlist, Integer validAfter, Eligibility eligibility) implements Step {
     }
 
-    record Apply(String eventId, String userId) implements Step {
+    /** An application; {@code eligibleAs}: what the ingress checked (null: nothing). */
+    record Apply(String eventId, String userId, EligibleAs eligibleAs) implements Step {
     }
 
     /** The earlier request number {@code pick} (modulo how many there were) published again, byte for byte, with its own time. */
@@ -121,7 +136,7 @@ class AuditAgreesWithProcessorTest {
     }
 
     /** A request stamped inside the draw window (at {@code tickInWindow}), whenever it is appended: a slower ingress's. */
-    record LateEntrant(String eventId, String userId, int tickInWindow) implements Step {
+    record LateEntrant(String eventId, String userId, int tickInWindow, EligibleAs eligibleAs) implements Step {
     }
 
     /** A step {@code advance} ticks after the one before, stamped {@code lag} ticks earlier than that (a record that comes late). */
@@ -266,6 +281,8 @@ class AuditAgreesWithProcessorTest {
         Statistics.label("an entrant waitlisted by the draw").collect(drawWaitlisted);
         Statistics.label("a late entrant decided first-come").collect(lateEntrant);
         Statistics.label("an entrant past the draw cap").collect(pastCap);
+        Statistics.label("a request in the draw window not eligible").collect(decisions.stream().anyMatch(d -> DRAWN.equals(d.eventId())
+                && d.outcome() == IssuingOutcome.NOT_ELIGIBLE && d.decidedAt().isBefore(DRAW_OPENS.plusSeconds(1))));
     }
 
     /** How often the random logs reach the readings the audit and the processor once differed on. */
@@ -296,6 +313,7 @@ class AuditAgreesWithProcessorTest {
         Statistics.label("an unredeem without a coupon").collect(unredeemWithoutCoupon);
         Statistics.label("a redeem or unredeem of a returned coupon").collect(refusalOfReturned);
         Statistics.label("a served user's request re-delivered").collect(servedRedelivered);
+        Statistics.label("a request not eligible").collect(decisions.stream().anyMatch(d -> d.outcome() == IssuingOutcome.NOT_ELIGIBLE));
     }
 
     @Provide
@@ -320,10 +338,12 @@ class AuditAgreesWithProcessorTest {
         Arbitrary<String> event = Arbitraries.of(events);
         // Few users, so that actions mostly meet coupons that exist and the waitlist fills.
         Arbitrary<String> user = Arbitraries.integers().between(1, 7).map(u -> "u-" + u);
+        Arbitrary<Eligibility> rule = Arbitraries.of(GOLD, VIP_ONLY).injectNull(0.5);
+        Arbitrary<EligibleAs> checked = Arbitraries.of(AS_GOLD, AS_VIP, AS_SILVER).injectNull(0.3);
         Arbitrary<Step> define = Combinators.combine(event, Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 3),
-                        Arbitraries.integers().between(30, 900).injectNull(0.5))
-                .as(Define::new);
-        Arbitrary<Step> apply = Combinators.combine(event, user).as(Apply::new);
+                        Arbitraries.integers().between(30, 900).injectNull(0.5), rule)
+                .as((e, limit, waitlist, valid, r) -> new Define(e, limit, waitlist, valid, e.equals("b") ? null : r));
+        Arbitrary<Step> apply = Combinators.combine(event, user, checked).as(Apply::new);
         Arbitrary<Step> redeliver = Arbitraries.integers().between(0, 1_000).map(Redeliver::new);
         Arbitrary<ActionType> actionType = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(ActionType.REDEEM)),
                 Tuple.of(2, Arbitraries.just(ActionType.UNREDEEM)), Tuple.of(3, Arbitraries.just(ActionType.RETURN)));
@@ -332,13 +352,14 @@ class AuditAgreesWithProcessorTest {
         Arbitrary<Step> step = withDraw
                 ? Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(5, act),
                         Tuple.of(1, event.map(Tick::new)),
-                        Tuple.of(1, Combinators.combine(user, Arbitraries.integers().between(0, 32)).as((u, t) -> new LateEntrant(DRAWN, u, t))))
+                        Tuple.of(1, Combinators.combine(user, Arbitraries.integers().between(0, 32), checked)
+                                .as((u, t, c) -> new LateEntrant(DRAWN, u, t, c))))
                 : Arbitraries.frequencyOf(Tuple.of(1, define), Tuple.of(8, apply), Tuple.of(2, redeliver), Tuple.of(6, act));
         Arbitrary<Integer> lag = Arbitraries.frequencyOf(Tuple.of(17, Arbitraries.just(0)), Tuple.of(3, Arbitraries.integers().between(1, 40)));
         Arbitrary<Timed> timed = Combinators.combine(step, Arbitraries.integers().between(0, withDraw ? 5 : 2), lag).as(Timed::new);
         Arbitrary<Step> first = Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.integers().between(0, 4),
-                        Arbitraries.integers().between(30, 900).injectNull(0.5))
-                .as((limit, waitlist, valid) -> new Define("*", limit, waitlist, valid));
+                        Arbitraries.integers().between(30, 900).injectNull(0.5), rule)
+                .as((limit, waitlist, valid, r) -> new Define("*", limit, waitlist, valid, r));
         Arbitrary<DrawWindow> draw = withDraw
                 ? Combinators.combine(Arbitraries.of(SEEDS), Arbitraries.integers().between(1, 6).injectNull(0.6))
                         .as((seed, cap) -> new DrawWindow(1, cap, seed))
@@ -352,7 +373,8 @@ class AuditAgreesWithProcessorTest {
                     for (int i = 0; i < events.size(); i++) {
                         closesAfter.put(events.get(i), events.get(i).equals(DRAWN) ? drawCloses : closings.get(i));
                         Define d = (Define) initial;
-                        all.add(new Timed(new Define(events.get(i), d.limit(), d.waitlist(), d.validAfter()), 0, 0));
+                        all.add(new Timed(new Define(events.get(i), d.limit(), d.waitlist(), d.validAfter(),
+                                events.get(i).equals("b") ? null : d.eligibility()), 0, 0));
                     }
                     all.addAll(steps);
                     return new Scenario(closesAfter, kept, all, window, tick);
@@ -382,15 +404,16 @@ class AuditAgreesWithProcessorTest {
                 if (d.eventId().equals(DRAWN)) {
                     // Its closing and its coupons' validity lie after the window's end, as the ingress requires.
                     definition = new EventDefinition(d.eventId(), d.limit(), DRAW_OPENS, closes == null ? null : T0.plusMillis(closes),
-                            d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(Math.max(200, d.validAfter()))).withDraw(scenario.draw());
+                            d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(Math.max(200, d.validAfter()))).withDraw(scenario.draw())
+                            .withEligibility(d.eligibility());
                 } else {
                     definition = new EventDefinition(d.eventId(), d.limit(), OPENS, closes == null ? null : T0.plusMillis(closes),
-                            d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(d.validAfter()));
+                            d.waitlist(), d.validAfter() == null ? null : T0.plusMillis(d.validAfter())).withEligibility(d.eligibility());
                 }
                 inputs.add(TOPICS.events(), d.eventId(), definition, T0.plusMillis(ticks * TICK));
             } else if (step instanceof Apply a) {
                 Instant at = T0.plusMillis(ticks * TICK + 1);
-                var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), a.eventId(), a.userId(), at);
+                var request = CouponRequest.application(new UUID(0, sent.size() + 1).toString(), a.eventId(), a.userId(), at, a.eligibleAs());
                 sent.add(request);
                 inputs.add(TOPICS.requests(), a.eventId(), request, at);
             } else if (step instanceof Redeliver r && !sent.isEmpty()) {
@@ -406,7 +429,8 @@ class AuditAgreesWithProcessorTest {
                         new CouponRequest(new UUID(2, ++actions).toString(), t.eventId(), null, at, true), at);
             } else if (step instanceof LateEntrant late) {
                 Instant at = T0.plusMillis(late.tickInWindow() * TICK + 1);
-                var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), late.eventId(), late.userId(), at);
+                var request = CouponRequest.application(new UUID(0, sent.size() + 1).toString(), late.eventId(), late.userId(), at,
+                        late.eligibleAs());
                 sent.add(request);
                 inputs.add(TOPICS.requests(), late.eventId(), request, at);
             }
@@ -634,11 +658,108 @@ class AuditAgreesWithProcessorTest {
                         + " coupon-decisions says ISSUED coupon 1 (rank 1 of 4) (request r-3, coupon-requests partition 0 offset 1)"));
     }
 
+    /**
+     * Event a, limit 1, gold or vip only: u-1's request checked as silver is refused, their next as gold
+     * issued; the rule removed, u-2 applies without anything checked (sold out); the rule back as vip only
+     * with limit 2, u-3's gold is refused and u-4's vip issued.
+     */
+    private static Inputs eligibility() {
+        var inputs = new Inputs();
+        define(inputs, "a", 1, GOLD, 0);
+        request(inputs, "a", "r-1", "u-1", 10, AS_SILVER);
+        request(inputs, "a", "r-2", "u-1", 11, AS_GOLD);
+        define(inputs, "a", 1, null, 12);
+        request(inputs, "a", "r-3", "u-2", 13, null);
+        define(inputs, "a", 2, VIP_ONLY, 14);
+        request(inputs, "a", "r-4", "u-3", 15, AS_GOLD);
+        request(inputs, "a", "r-5", "u-4", 16, AS_VIP);
+        return inputs;
+    }
+
+    @Example
+    void refusesARequestTheRuleInForceDoesNotAcceptAndLetsTheUserApplyAgain() throws IOException {
+        Inputs inputs = eligibility();
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::couponNo)
+                .containsExactly(tuple("r-1", IssuingOutcome.NOT_ELIGIBLE, null), tuple("r-2", IssuingOutcome.ISSUED, 1),
+                        tuple("r-3", IssuingOutcome.SOLD_OUT, null), tuple("r-4", IssuingOutcome.NOT_ELIGIBLE, null),
+                        tuple("r-5", IssuingOutcome.ISSUED, 2));
+        assertConsistent(inputs, outputs);
+    }
+
+    @Example
+    void namesWhatARequestCarriedAndTheRuleItWasJudgedByWhenAnEligibilityDecisionDiffers() throws IOException {
+        Inputs inputs = eligibility();
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        Outputs soldOut = outputs.withDecision(0, d -> new CouponDecision(d.requestId(), d.eventId(), d.userId(), IssuingOutcome.SOLD_OUT,
+                null, d.decidedAt()));
+        Outputs refused = outputs.withDecision(4, d -> new CouponDecision(d.requestId(), d.eventId(), d.userId(),
+                IssuingOutcome.NOT_ELIGIBLE, null, d.decidedAt()));
+
+        assertThat(differencesIn(inputs, soldOut)).singleElement().asString().isEqualTo(
+                "coupon-decisions partition 0 offset 0: decision SOLD_OUT for user u-1 at 2026-11-24T10:00:00.010Z, but the audit decides"
+                        + " request r-1 (coupon-requests partition 0 offset 0) of user u-1 at 2026-11-24T10:00:00.010Z NOT_ELIGIBLE:"
+                        + " the request carried eligibleAs tier=silver; the event's eligibility then: tier any of [gold, vip],"
+                        + " which does not accept it");
+        assertThat(differencesIn(inputs, refused)).anySatisfy(line -> assertThat(line).isEqualTo(
+                "coupon-decisions partition 0 offset 4: decision NOT_ELIGIBLE for user u-4 at 2026-11-24T10:00:00.016Z, but the audit"
+                        + " decides request r-5 (coupon-requests partition 0 offset 4) of user u-4 at 2026-11-24T10:00:00.016Z ISSUED"
+                        + " (coupon 2): the request carried eligibleAs tier=vip; the event's eligibility then: tier any of [vip],"
+                        + " which accepts it"));
+    }
+
+    /**
+     * Event d, limit 1, gold or vip only, with a draw: u-1 (gold) enters, u-2 (silver) is refused and no
+     * entrant; the rule becomes vip only inside the window, so u-3 (gold) is refused; u-4 (vip) and u-5
+     * (gold) apply after the window and are held: after the draw (u-1 issued, still an entrant: not
+     * checked again) u-4 is sold out and u-5 refused by the rule then in force. Waits for the processor's draw.
+     */
+    @Example
+    void aDrawRanksOnlyEntrantsTheRuleAcceptedAndChecksHeldRequestsAfterIt() throws IOException {
+        var inputs = new Inputs();
+        DrawWindow window = new DrawWindow(1, null, SEEDS.get(0));
+        inputs.add(TOPICS.events(), DRAWN, new EventDefinition(DRAWN, 1, DRAW_OPENS, null, 0, null).withDraw(window)
+                .withEligibility(GOLD), T0);
+        request(inputs, DRAWN, "r-1", "u-1", 10, AS_GOLD);
+        request(inputs, DRAWN, "r-2", "u-2", 20, AS_SILVER);
+        inputs.add(TOPICS.events(), DRAWN, new EventDefinition(DRAWN, 1, DRAW_OPENS, null, 0, null).withDraw(window)
+                .withEligibility(VIP_ONLY), T0.plusMillis(24));
+        request(inputs, DRAWN, "r-3", "u-3", 30, AS_GOLD);
+        request(inputs, DRAWN, "r-4", "u-4", 160, AS_VIP);
+        request(inputs, DRAWN, "r-5", "u-5", 170, AS_GOLD);
+        Instant due = T0.plusMillis(350);
+        inputs.add(TOPICS.requests(), DRAWN, CouponRequest.tick(DRAWN, due), due);
+
+        Outputs outputs = topology(Environment.DEFAULT_EVENT_RETENTION, inputs);
+
+        assertThat(outputs.decisionValues()).extracting(CouponDecision::requestId, CouponDecision::outcome, CouponDecision::drawRank)
+                .containsExactly(
+                        tuple("r-1", IssuingOutcome.IN_DRAW, null), tuple("r-2", IssuingOutcome.NOT_ELIGIBLE, null),
+                        tuple("r-3", IssuingOutcome.NOT_ELIGIBLE, null), tuple("r-1", IssuingOutcome.ISSUED, 1),
+                        tuple("r-4", IssuingOutcome.SOLD_OUT, null), tuple("r-5", IssuingOutcome.NOT_ELIGIBLE, null));
+        assertConsistent(inputs, outputs);
+    }
+
     // ---- the processor, the audit ----
 
     private static void define(Inputs inputs, String event, int limit, int waitlist, Integer closesAfter, Integer validAfter, long at) {
         inputs.add(TOPICS.events(), event, new EventDefinition(event, limit, OPENS.minusMillis(6),
                 closesAfter == null ? null : T0.plusMillis(closesAfter), waitlist, validAfter == null ? null : T0.plusMillis(validAfter)),
+                T0.plusMillis(at));
+    }
+
+    /** A definition of {@code event} as {@link #define} makes it, without waitlist, closing or expiry, with {@code rule} (null: none). */
+    private static void define(Inputs inputs, String event, int limit, Eligibility rule, long at) {
+        inputs.add(TOPICS.events(), event, new EventDefinition(event, limit, OPENS.minusMillis(6), null).withEligibility(rule),
+                T0.plusMillis(at));
+    }
+
+    /** An application the ingress checked as {@code eligibleAs} (null: nothing). */
+    private static void request(Inputs inputs, String event, String requestId, String user, long at, EligibleAs eligibleAs) {
+        inputs.add(TOPICS.requests(), event, CouponRequest.application(requestId, event, user, T0.plusMillis(at), eligibleAs),
                 T0.plusMillis(at));
     }
 

@@ -16,11 +16,13 @@ import java.time.Instant;
  *
  * <p>{@code draw} is the state of the event's draw (docs/fair-opening.md), absent (and left out of the
  * stored JSON) for an event without a draw window, so such a tally reads and writes the bytes it did
- * before the draw existed.
+ * before the draw existed. {@code notEligible} counts the requests decided {@code NOT_ELIGIBLE}
+ * (docs/identities.md), left out of the stored JSON while 0, so an event without eligibility keeps its bytes too.
  */
 public record EventTally(long issued, long duplicates, long soldOut, long notOpen, long closed, long unknownEvent,
         long redeemed, long returned, long waitlistHead, long waitlistTail,
-        @JsonInclude(JsonInclude.Include.NON_NULL) DrawState draw) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) DrawState draw,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long notEligible) {
 
     public static final EventTally NONE = new EventTally(0, 0, 0, 0, 0, 0);
 
@@ -68,6 +70,13 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
         }
     }
 
+    /** The counts of an event none of whose requests was decided {@code NOT_ELIGIBLE}. */
+    public EventTally(long issued, long duplicates, long soldOut, long notOpen, long closed, long unknownEvent,
+            long redeemed, long returned, long waitlistHead, long waitlistTail, DrawState draw) {
+        this(issued, duplicates, soldOut, notOpen, closed, unknownEvent, redeemed, returned, waitlistHead, waitlistTail, draw,
+                0);
+    }
+
     /** The counts of an event without a draw. */
     public EventTally(long issued, long duplicates, long soldOut, long notOpen, long closed, long unknownEvent,
             long redeemed, long returned, long waitlistHead, long waitlistTail) {
@@ -97,6 +106,8 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
             case WAITLISTED -> counts(issued, duplicates, soldOut, notOpen, closed, unknownEvent, waitlistHead,
                     waitlistTail + 1);
             case IN_DRAW -> withDraw(drawState().entered());
+            case NOT_ELIGIBLE -> new EventTally(issued, duplicates, soldOut, notOpen, closed, unknownEvent, redeemed, returned,
+                    waitlistHead, waitlistTail, draw, notEligible + 1);
             default -> throw new IllegalArgumentException(outcome + " is not a request's outcome");
         };
     }
@@ -109,7 +120,7 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
     /** {@code redeemedBy} more coupons redeemed now (negative: redemptions cancelled), {@code returnedBy} more returned. */
     public EventTally changed(long redeemedBy, long returnedBy) {
         return new EventTally(issued, duplicates, soldOut, notOpen, closed, unknownEvent, redeemed + redeemedBy,
-                returned + returnedBy, waitlistHead, waitlistTail, draw);
+                returned + returnedBy, waitlistHead, waitlistTail, draw, notEligible);
     }
 
     /**
@@ -119,7 +130,8 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
     public EventTally drawn(Instant at, long issuedNow, long waitlistedNow, long notDrawnNow, String issuedUpTo,
             String waitlistUpTo) {
         return new EventTally(issued + issuedNow, duplicates, soldOut, notOpen, closed, unknownEvent, redeemed, returned,
-                waitlistHead, waitlistTail + waitlistedNow, drawState().drawn(at, issuedUpTo, waitlistUpTo, notDrawnNow));
+                waitlistHead, waitlistTail + waitlistedNow, drawState().drawn(at, issuedUpTo, waitlistUpTo, notDrawnNow),
+                notEligible);
     }
 
     /** One more request held for the draw, under number {@code drawState().heldTail()}. */
@@ -161,11 +173,12 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
 
     /**
      * Every decision of a request: the six counts plus the {@code WAITLISTED} ones (so a waitlisted user
-     * served later counts twice, once waiting and once issued), and for a draw its {@code IN_DRAW} and
-     * {@code NOT_DRAWN} ones (an entrant counts twice too, once in the draw and once for its result).
+     * served later counts twice, once waiting and once issued), the {@code NOT_ELIGIBLE} ones, and for a
+     * draw its {@code IN_DRAW} and {@code NOT_DRAWN} ones (an entrant counts twice too, once in the draw
+     * and once for its result).
      */
     public long decided() {
-        return issued + duplicates + soldOut + notOpen + closed + unknownEvent + waitlistTail
+        return issued + duplicates + soldOut + notOpen + closed + unknownEvent + waitlistTail + notEligible
                 + (draw == null ? 0 : draw.entrants() + draw.notDrawn());
     }
 
@@ -183,11 +196,11 @@ public record EventTally(long issued, long duplicates, long soldOut, long notOpe
     private EventTally counts(long newIssued, long newDuplicates, long newSoldOut, long newNotOpen, long newClosed,
             long newUnknownEvent, long newWaitlistHead, long newWaitlistTail) {
         return new EventTally(newIssued, newDuplicates, newSoldOut, newNotOpen, newClosed, newUnknownEvent, redeemed,
-                returned, newWaitlistHead, newWaitlistTail, draw);
+                returned, newWaitlistHead, newWaitlistTail, draw, notEligible);
     }
 
     private EventTally withDraw(DrawState newDraw) {
         return new EventTally(issued, duplicates, soldOut, notOpen, closed, unknownEvent, redeemed, returned, waitlistHead,
-                waitlistTail, newDraw);
+                waitlistTail, newDraw, notEligible);
     }
 }

@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * decided in the order they were read, first-come at their own record times; then the waitlist is
  * served; then the record itself. From then on the event is first-come.
  *
+ * <p>An event with an eligibility (docs/identities.md): every request is judged by the definition in
+ * store when it is decided, a held one by the definition in force right after the draw (before the record
+ * that set the draw off takes effect); the draw's ranking and the waitlist's serving check nobody again.
+ *
  * <p>It also retires the task's events ({@link EventRetirement}). Whether an event is retired when
  * a record arrives is a function of the task's stream time, the highest record timestamp it has
  * processed (this record included), which a replay reproduces record by record; the wall clock, or

@@ -72,7 +72,10 @@ public final class LifecycleRules {
     /**
      * Decides {@code request} at {@code at}. {@code latest} is the user's stored state ({@code null}: none);
      * a request with its request id was decided already, so it hears the latest decision again and
-     * nothing changes.
+     * nothing changes. The checks, in order: {@code UNKNOWN_EVENT}, {@code DUPLICATE}, {@code NOT_OPEN},
+     * {@code CLOSED}, then, where the event's room would decide, {@code NOT_ELIGIBLE} when the event's
+     * eligibility (as defined at this point of the log) does not accept the request's {@code eligibleAs}
+     * (docs/identities.md), then {@code ISSUED}, {@code WAITLISTED} or {@code SOLD_OUT}.
      */
     public static Ruling request(EventDefinition event, EventTally tally, Decision latest, CouponRequest request,
             Instant at) {
@@ -81,6 +84,11 @@ public final class LifecycleRules {
         }
         boolean takesAPlace = latest != null && latest.takesAPlace();
         IssuingOutcome outcome = IssuingRules.decide(event, tally.live(), takesAPlace, at);
+        if ((outcome == IssuingOutcome.ISSUED || outcome == IssuingOutcome.SOLD_OUT) && !event.admits(request.eligibleAs())) {
+            // Where the event's room would decide: never a holder's or a waiting user's repeat (DUPLICATE
+            // came first), so the place the gate gives back for it is this request's own.
+            outcome = IssuingOutcome.NOT_ELIGIBLE;
+        }
         if (outcome == IssuingOutcome.ISSUED && tally.waiting() > 0) {
             // Room the waitlist could not take (the event closed by stream time): nobody jumps the queue.
             outcome = IssuingOutcome.SOLD_OUT;
@@ -118,7 +126,8 @@ public final class LifecycleRules {
     /**
      * Decides {@code request}, read at {@code at} inside the event's draw window before the draw
      * (docs/fair-opening.md): a re-delivery hears its decision again; a user who holds, held or waits for
-     * a coupon, or is an entrant already, {@code DUPLICATE}; past the event's {@code drawCap} entrants
+     * a coupon, or is an entrant already, {@code DUPLICATE}; a request the event's eligibility does not
+     * accept, {@code NOT_ELIGIBLE} (not an entrant); past the event's {@code drawCap} entrants
      * {@code SOLD_OUT}; anyone else becomes an entrant, {@code IN_DRAW} (stored: it takes a place until the
      * draw decides it again, see {@link DrawRules}).
      */
@@ -133,6 +142,12 @@ public final class LifecycleRules {
             return new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), IssuingOutcome.DUPLICATE,
                     holds ? latest.couponNo() : null, at, null, null, holds ? latest.validUntil() : null),
                     tally.plus(IssuingOutcome.DUPLICATE), null, null, null);
+        }
+        if (!event.admits(request.eligibleAs())) {
+            // Not an entrant: the draw never ranks a request the event's rule refuses at this point of the log.
+            return new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), IssuingOutcome.NOT_ELIGIBLE,
+                    null, at), tally.plus(IssuingOutcome.NOT_ELIGIBLE),
+                    Decision.rejected(IssuingOutcome.NOT_ELIGIBLE, request.requestId(), at), null, null);
         }
         if (tally.drawState().entrants() >= event.drawCap()) {
             return new Ruling(new CouponDecision(request.requestId(), eventId, request.userId(), IssuingOutcome.SOLD_OUT,

@@ -9,6 +9,8 @@ import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.CouponState;
+import firstcome.contract.Eligibility;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
@@ -41,21 +43,30 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Random interleavings of applications (new and repeated users), re-delivered requests, redemptions,
- * cancelled redemptions (of the same and other orders), returns, limit changes and waitlists, through
+ * cancelled redemptions (of the same and other orders), returns, limit changes and waitlists, and an
+ * eligibility that redefinitions add, change and remove (applications carrying a matching, another or
+ * no {@code eligibleAs}), through
  * the pure {@link LifecycleRules} ({@link RulesLedger}) and through the topology: both decide the same,
  * and whatever the order the lifecycle keeps its promises.
  */
 class LifecyclePropertiesTest {
 
     private static final List<String> EVENTS = List.of("a", "b");
+    private static final Eligibility GOLD = new Eligibility("tier", List.of("gold", "vip"));
+    private static final Eligibility VIP_ONLY = new Eligibility("tier", List.of("vip"));
+    private static final EligibleAs AS_GOLD = new EligibleAs("tier", "gold");
+    private static final EligibleAs AS_VIP = new EligibleAs("tier", "vip");
+    private static final EligibleAs AS_SILVER = new EligibleAs("tier", "silver");
 
     sealed interface Step permits Define, Apply, Redeliver, Act {
     }
 
-    record Define(String eventId, int limit, int waitlist) implements Step {
+    /** A definition; {@code eligibility}: its rule of who may apply (null: everyone). */
+    record Define(String eventId, int limit, int waitlist, Eligibility eligibility) implements Step {
     }
 
-    record Apply(String eventId, String userId) implements Step {
+    /** An application; {@code eligibleAs}: what the ingress checked (null: nothing). */
+    record Apply(String eventId, String userId, EligibleAs eligibleAs) implements Step {
     }
 
     /** The earlier application number {@code pick} modulo how many there were, published again byte for byte. */
@@ -90,6 +101,9 @@ class LifecyclePropertiesTest {
         }
 
         Map<String, Integer> limitOf = new HashMap<>();
+        Map<String, EventDefinition> definitionOf = new HashMap<>();
+        Map<String, EligibleAs> checkedOf = new HashMap<>();
+        int applied = 0;
         Map<String, Long> live = new HashMap<>();
         Map<String, Integer> lastNumber = new HashMap<>();
         Map<String, Set<String>> holders = new HashMap<>();
@@ -105,6 +119,9 @@ class LifecyclePropertiesTest {
             Published published = steps.get(s++);
             if (step instanceof Define define) {
                 limitOf.put(define.eventId(), define.limit());
+                definitionOf.put(define.eventId(), definitionOf(define, scenario.windows().get(define.eventId())));
+            } else if (step instanceof Apply apply) {
+                checkedOf.put(new UUID(0, ++applied).toString(), apply.eligibleAs());
             }
             // Every record gets exactly one decision; every other decision serves a waiting user, once.
             if (published.recordId() != null) {
@@ -121,9 +138,20 @@ class LifecyclePropertiesTest {
                     assertThat(decision.outcome()).isEqualTo(latestOf.get(decision.requestId()).outcome());
                     assertThat(published.coupons()).noneMatch(c -> c.requestId().equals(decision.requestId()));
                     assertThat(published.changes()).isEmpty();
-                } else if (decision.outcome() == IssuingOutcome.WAITLISTED) {
-                    waitlistedRequests.add(decision.requestId());
-                    waitlisted.computeIfAbsent(decision.eventId(), e -> new ArrayList<>()).add(decision.userId());
+                } else {
+                    // A request's new decision: NOT_ELIGIBLE exactly when the rule in force refused a request the room would decide.
+                    boolean admitted = decision.decidesAction()
+                            || definitionOf.get(decision.eventId()).admits(checkedOf.get(decision.requestId()));
+                    switch (decision.decidesAction() ? IssuingOutcome.DUPLICATE : decision.outcome()) {
+                        case NOT_ELIGIBLE -> assertThat(admitted).as("refused by the rule: %s", decision).isFalse();
+                        case ISSUED, WAITLISTED, SOLD_OUT -> assertThat(admitted).as("admitted by the rule: %s", decision).isTrue();
+                        default -> {
+                        }
+                    }
+                    if (decision.outcome() == IssuingOutcome.WAITLISTED) {
+                        waitlistedRequests.add(decision.requestId());
+                        waitlisted.computeIfAbsent(decision.eventId(), e -> new ArrayList<>()).add(decision.userId());
+                    }
                 }
                 latestOf.put(decision.requestId(), decision);
             }
@@ -162,6 +190,8 @@ class LifecyclePropertiesTest {
             }
         }
         Statistics.label("a waiting user served").collect(!servedRequests.isEmpty());
+        Statistics.label("a request not eligible").collect(latestOf.values().stream()
+                .anyMatch(d -> d.outcome() == IssuingOutcome.NOT_ELIGIBLE));
         Statistics.label("a coupon returned").collect(lastChange.values().stream().anyMatch(c -> c.state() == CouponState.RETURNED));
         // The waitlist is served in arrival order.
         served.forEach((eventId, users) ->
@@ -190,7 +220,8 @@ class LifecyclePropertiesTest {
                     fixture.define(definition, at);
                     expected = ledger.define(definition, at);
                 } else if (step instanceof Apply apply) {
-                    var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), apply.eventId(), apply.userId(), at);
+                    var request = CouponRequest.application(new UUID(0, sent.size() + 1).toString(), apply.eventId(),
+                            apply.userId(), at, apply.eligibleAs());
                     sent.add(request);
                     fixture.requests.pipeInput(new TestRecord<>(request.eventId(), request, at));
                     expected = ledger.request(request, at);
@@ -276,7 +307,8 @@ class LifecyclePropertiesTest {
                     fixture.define(definitionOf(define, scenario.windows().get(define.eventId())), at);
                     streamTime = at.isAfter(streamTime) ? at : streamTime;
                 } else if (step instanceof Apply apply) {
-                    var request = new CouponRequest(new UUID(0, sent.size() + 1).toString(), apply.eventId(), apply.userId(), at);
+                    var request = CouponRequest.application(new UUID(0, sent.size() + 1).toString(), apply.eventId(),
+                            apply.userId(), at, apply.eligibleAs());
                     sent.add(request);
                     fixture.requests.pipeInput(new TestRecord<>(request.eventId(), request, at));
                     streamTime = at.isAfter(streamTime) ? at : streamTime;
@@ -334,11 +366,13 @@ class LifecyclePropertiesTest {
                         Arbitraries.integers().between(20, 120).injectNull(0.5),
                         Arbitraries.integers().between(10, 120).injectNull(0.5))
                 .as(Window::new);
+        Arbitrary<Eligibility> rule = Arbitraries.of(GOLD, VIP_ONLY).injectNull(0.5);
         Arbitrary<Step> define = Combinators.combine(Arbitraries.of(EVENTS), Arbitraries.integers().between(1, 4),
-                        Arbitraries.integers().between(0, 3))
+                        Arbitraries.integers().between(0, 3), rule)
                 .as(Define::new);
         Arbitrary<String> user = Arbitraries.integers().between(1, 12).map(u -> "u-" + u);
-        Arbitrary<Step> apply = Combinators.combine(Arbitraries.of(EVENTS), user).as(Apply::new);
+        Arbitrary<EligibleAs> checked = Arbitraries.of(AS_GOLD, AS_VIP, AS_SILVER).injectNull(0.3);
+        Arbitrary<Step> apply = Combinators.combine(Arbitraries.of(EVENTS), user, checked).as(Apply::new);
         Arbitrary<Step> redeliver = Arbitraries.integers().between(0, 1_000).map(Redeliver::new);
         // The shop's actions on a coupon (DrawPropertiesTest sends ticks, into coupon-requests).
         Arbitrary<ActionType> shopAction = Arbitraries.of(ActionType.REDEEM, ActionType.UNREDEEM, ActionType.RETURN);
@@ -349,13 +383,14 @@ class LifecyclePropertiesTest {
                         Tuple.of(6, act))
                 .list().ofMinSize(1).ofMaxSize(90);
         return Combinators.combine(window.list().ofSize(EVENTS.size()), steps,
-                        Arbitraries.integers().between(1, 3), Arbitraries.integers().between(0, 3))
-                .as((windows, list, limit, waitlist) -> {
+                        Arbitraries.integers().between(1, 3), Arbitraries.integers().between(0, 3), rule)
+                .as((windows, list, limit, waitlist, firstRule) -> {
                     Map<String, Window> byEvent = new HashMap<>();
                     List<Step> all = new ArrayList<>();
                     for (int i = 0; i < EVENTS.size(); i++) {
                         byEvent.put(EVENTS.get(i), windows.get(i));
-                        all.add(new Define(EVENTS.get(i), limit, waitlist));
+                        // The first event may have a rule from its first definition on, the second starts without.
+                        all.add(new Define(EVENTS.get(i), limit, waitlist, i == 0 ? firstRule : null));
                     }
                     all.addAll(list);
                     return new Scenario(byEvent, all);
@@ -377,6 +412,6 @@ class LifecyclePropertiesTest {
     private static EventDefinition definitionOf(Define define, Window window) {
         return new EventDefinition(define.eventId(), define.limit(), T0,
                 window.closesAfter() == null ? null : T0.plusMillis(window.closesAfter()), define.waitlist(),
-                window.validAfter() == null ? null : T0.plusMillis(window.validAfter()));
+                window.validAfter() == null ? null : T0.plusMillis(window.validAfter())).withEligibility(define.eligibility());
     }
 }

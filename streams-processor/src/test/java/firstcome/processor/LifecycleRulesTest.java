@@ -8,11 +8,14 @@ import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.CouponState;
+import firstcome.contract.Eligibility;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
 import firstcome.contract.IssuingOutcome;
 import firstcome.contract.query.ApplicationStatus;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LifecycleRulesTest {
@@ -94,5 +97,31 @@ class LifecycleRulesTest {
         assertThat(LifecycleRules.status(waiting, EVENT, tally, OPENS)).isEqualTo(ApplicationStatus.waitlisted(2));
         assertThat(LifecycleRules.status(waiting, EVENT, tally, VALID_UNTIL))
                 .isEqualTo(ApplicationStatus.rejected(IssuingOutcome.CLOSED));
+    }
+
+    @Test
+    void refusesARequestTheEventsEligibilityDoesNotAcceptWhereTheRoomWouldDecide() {
+        EventDefinition gold = EVENT.withEligibility(new Eligibility("tier", List.of("gold")));
+        var full = new EventTally(2, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+        var silver = CouponRequest.application("r-3", "e", "u-3", OPENS, new EligibleAs("tier", "silver"));
+
+        var withRoom = LifecycleRules.request(gold, EventTally.NONE, null, silver, OPENS);
+        var whenFull = LifecycleRules.request(gold, full, null, silver, OPENS);
+        var accepted = LifecycleRules.request(gold, EventTally.NONE, null,
+                CouponRequest.application("r-4", "e", "u-4", OPENS, new EligibleAs("tier", "gold")), OPENS);
+        var holdersRepeat = LifecycleRules.request(gold, EventTally.NONE, Decision.issued(1, "r-1", OPENS), silver, OPENS);
+        var closed = LifecycleRules.request(gold, EventTally.NONE, null, silver, CLOSES);
+
+        assertThat(withRoom.decision()).isEqualTo(new CouponDecision("r-3", "e", "u-3", IssuingOutcome.NOT_ELIGIBLE, null, OPENS));
+        assertThat(withRoom.user()).isEqualTo(Decision.rejected(IssuingOutcome.NOT_ELIGIBLE, "r-3", OPENS));
+        assertThat(withRoom.tally().notEligible()).isEqualTo(1);
+        assertThat(withRoom.tally().issued()).isZero();
+        assertThat(whenFull.decision().outcome()).isEqualTo(IssuingOutcome.NOT_ELIGIBLE);
+        assertThat(whenFull.joinsWaitlist()).isFalse();
+        assertThat(accepted.decision().outcome()).isEqualTo(IssuingOutcome.ISSUED);
+        assertThat(holdersRepeat.decision().outcome()).isEqualTo(IssuingOutcome.DUPLICATE);
+        assertThat(closed.decision().outcome()).isEqualTo(IssuingOutcome.CLOSED);
+        assertThat(LifecycleRules.status(withRoom.user(), gold, withRoom.tally(), OPENS))
+                .isEqualTo(ApplicationStatus.rejected(IssuingOutcome.NOT_ELIGIBLE));
     }
 }

@@ -5,6 +5,7 @@ import firstcome.contract.CouponAction;
 import firstcome.contract.CouponChange;
 import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
+import firstcome.contract.EligibleAs;
 import firstcome.contract.Environment;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuedCoupon;
@@ -125,9 +126,14 @@ final class TopologyFixture implements AutoCloseable {
 
     /** One application by {@code userId} at {@code at}; returns its request id. */
     String apply(String eventId, String userId, Instant at) {
+        return apply(eventId, userId, at, null);
+    }
+
+    /** One application by {@code userId} at {@code at} that the ingress checked as {@code eligibleAs} (null: nothing); returns its request id. */
+    String apply(String eventId, String userId, Instant at, EligibleAs eligibleAs) {
         // Deterministic ids: two fixtures fed the same calls see byte-identical input.
         String requestId = new UUID(0, ++requestSequence).toString();
-        var request = new CouponRequest(requestId, eventId, userId, at);
+        var request = CouponRequest.application(requestId, eventId, userId, at, eligibleAs);
         sent.put(requestId, request);
         requests.pipeInput(new TestRecord<>(eventId, request, at));
         return requestId;
