@@ -30,6 +30,7 @@ PARTITIONS=${PARTITIONS:-6}
 BROKERS=${BROKERS:-1}
 case "$BROKERS" in 1|3) ;; *) die "BROKERS must be 1 (one Kafka node) or 3 (a cluster of three), got '$BROKERS'" ;; esac
 KAFKA_PORT=${KAFKA_PORT:-9092}
+case "$KAFKA_PORT" in ''|*[!0-9]*) die "KAFKA_PORT must be a port number, got '$KAFKA_PORT'" ;; esac
 if [ "$BROKERS" = 1 ]; then
   KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 else

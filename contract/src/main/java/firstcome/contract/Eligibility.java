@@ -28,7 +28,7 @@ public record Eligibility(String claim, List<String> anyOf) {
             throw new IllegalArgumentException("eligibility.anyOf must hold 1-" + MAX_VALUES + " values");
         }
         for (String value : anyOf) {
-            if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            if (value == null || value.isEmpty() || value.codePointCount(0, value.length()) > MAX_LENGTH) {
                 throw new IllegalArgumentException("eligibility.anyOf values must be strings of 1-" + MAX_LENGTH + " characters");
             }
         }

@@ -9,10 +9,10 @@ package firstcome.contract;
 public record EligibleAs(String claim, String value) {
 
     public EligibleAs {
-        if (claim == null || claim.isEmpty() || claim.length() > Eligibility.MAX_LENGTH) {
+        if (claim == null || claim.isEmpty() || claim.codePointCount(0, claim.length()) > Eligibility.MAX_LENGTH) {
             throw new IllegalArgumentException("eligibleAs.claim must be 1-" + Eligibility.MAX_LENGTH + " characters");
         }
-        if (value == null || value.isEmpty() || value.length() > Eligibility.MAX_LENGTH) {
+        if (value == null || value.isEmpty() || value.codePointCount(0, value.length()) > Eligibility.MAX_LENGTH) {
             throw new IllegalArgumentException("eligibleAs.value must be 1-" + Eligibility.MAX_LENGTH + " characters");
         }
     }

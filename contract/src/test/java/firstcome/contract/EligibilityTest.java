@@ -79,4 +79,14 @@ class EligibilityTest {
 
         assertThat(rule.admits(Map.of("tier", "gold"))).isTrue();
     }
+
+    @Test
+    void countsCharactersNotUtf16UnitsAsJsonSchemaDoes() {
+        String sixtyFourEmoji = "\uD83C\uDF1F".repeat(64); // 64 characters, 128 UTF-16 units
+
+        assertThat(new Eligibility("tier", List.of(sixtyFourEmoji)).anyOf()).containsExactly(sixtyFourEmoji);
+        assertThat(new EligibleAs("tier", sixtyFourEmoji).value()).isEqualTo(sixtyFourEmoji);
+        assertThatThrownBy(() -> new Eligibility("tier", List.of(sixtyFourEmoji + "x"))).hasMessageContaining("eligibility.anyOf");
+        assertThatThrownBy(() -> new EligibleAs("tier", sixtyFourEmoji + "x")).hasMessageContaining("eligibleAs.value");
+    }
 }

@@ -1226,7 +1226,7 @@ final class EventAudit {
                 : String.format("; %,d waitlisted, %,d served from the waitlist, %,d returned; %,d action(s), coupon-changes %,d record(s)",
                         waitlisted, served, returned, actions, changeRecords);
         String refused = notEligible == 0 ? "" : String.format(" %,d not eligible (the event's rule),", notEligible);
-        return String.format("%s: k = %,d %s; %,d request(s): %,d eligible, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined,"
+        return String.format("%s: k = %,d %s; %,d request(s): %,d first comers, %,d duplicate, %,d sold out, %,d not open, %,d closed, %,d undefined,"
                         + "%s %,d re-delivered; coupon-issued %,d record(s), table %,d row(s), coupon-decisions %,d record(s)%s%s",
                 eventId, k, why, requests, k - served, duplicates, soldOut, notOpen, closed, undefined, refused, redelivered, records, rows,
                 decisions, lifecycle, drawSummary());

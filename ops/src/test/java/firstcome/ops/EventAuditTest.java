@@ -43,7 +43,7 @@ class EventAuditTest {
         assertThat(audit.listedDiscrepancies()).isEmpty();
         assertThat(audit.consistent()).isTrue();
         assertThat(audit.summary()).startsWith("sale: k = 3 = min(limit 3, distinct users who applied while open, at least 3)")
-                .contains("6 request(s): 3 eligible, 1 duplicate, 1 sold out, 1 not open");
+                .contains("6 request(s): 3 first comers, 1 duplicate, 1 sold out, 1 not open");
     }
 
     @Test
@@ -166,7 +166,7 @@ class EventAuditTest {
         assertThat(duplicate).isEqualTo(new EventAudit.Verdict(IssuingOutcome.DUPLICATE, 1));
         assertThat(duplicateAgain).isEqualTo(duplicate);
         assertThat(audit.expectedCoupons()).isEqualTo(1);
-        assertThat(audit.summary()).contains("6 request(s): 1 eligible, 2 duplicate, 1 sold out").contains("2 re-delivered");
+        assertThat(audit.summary()).contains("6 request(s): 1 first comers, 2 duplicate, 1 sold out").contains("2 re-delivered");
     }
 
     @Test

@@ -346,7 +346,8 @@ public final class AdminController {
         List<String> values = new ArrayList<>(anyOf.size());
         for (int i = 0; i < anyOf.size(); i++) {
             JsonNode value = anyOf.get(i);
-            if (!value.isTextual() || value.textValue().isEmpty() || value.textValue().length() > Eligibility.MAX_LENGTH) {
+            if (!value.isTextual() || value.textValue().isEmpty()
+                    || value.textValue().codePointCount(0, value.textValue().length()) > Eligibility.MAX_LENGTH) {
                 throw ApiException.invalidRequest("eligibility.anyOf[" + i + "] must be a string of 1-" + Eligibility.MAX_LENGTH
                         + " characters, was " + shown(value));
             }

@@ -14,13 +14,13 @@ import java.util.Optional;
 /**
  * Reads a request body at the edge, the same way for every route: JSON content type (else 415),
  * at most 4 KiB (else 413, without reading further), one JSON object (else 400). The admin route takes
- * up to {@value #ADMIN_MAX_BYTES} bytes: an event's eligibility may list 100 values of 64 characters.
+ * up to {@value #ADMIN_MAX_BYTES} bytes: an event's eligibility may list 100 values of 64 characters, each up to 4 bytes in UTF-8.
  */
 final class JsonBody {
 
     static final int MAX_BYTES = 4096;
     /** The admin route's cap (behind the admin token): room for an eligibility of 100 values of 64 characters. */
-    static final int ADMIN_MAX_BYTES = 16384;
+    static final int ADMIN_MAX_BYTES = 32768;
 
     private static final ObjectReader READER = Json.mapper().reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

@@ -7,12 +7,14 @@ import static firstcome.ingress.ApiFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import firstcome.contract.LogContext;
 import firstcome.ingress.ApiFixture;
 import firstcome.ingress.CapturedLogs;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
  * The log lines about one application, action or event carry its eventId and userId (LOG_FORMAT=json
@@ -25,6 +27,20 @@ class LogContextTest {
     private static final Duration UNTIL_WRITTEN = Duration.ofSeconds(15);
 
     private final ApiFixture api = new ApiFixture();
+
+    @Test
+    void aScopeOpenedInsideAnotherGivesTheOuterFieldsBackAndTheLastOneClearsThem() {
+        try (var outer = LogContext.of("e1", "alice")) {
+            try (var inner = LogContext.of("e2", "bob")) {
+                assertThat(MDC.get("eventId")).isEqualTo("e2");
+                assertThat(MDC.get("userId")).isEqualTo("bob");
+            }
+            assertThat(MDC.get("eventId")).isEqualTo("e1");
+            assertThat(MDC.get("userId")).isEqualTo("alice");
+        }
+        assertThat(MDC.get("eventId")).isNull();
+        assertThat(MDC.get("userId")).isNull();
+    }
 
     @Test
     void theLineAboutAnApplicationKafkaDidNotTakeNamesItsEventAndUser() {

@@ -144,7 +144,7 @@ class OpenApiConformanceIT {
         assertProblem(send(plain, "PUT", "/admin/events/" + event, admin(), "{\"limit\": "), 400, "INVALID_REQUEST");
         assertProblem(send(plain, "PUT", "/admin/events/bad!id", admin(), "{\"limit\": 1}"), 400, "INVALID_REQUEST");
         assertProblem(send(plain, "PUT", "/admin/events/" + event, admin(), "text/plain", "limit=1"), 415, "INVALID_REQUEST");
-        assertProblem(send(plain, "PUT", "/admin/events/" + event, admin(), "{\"limit\":1,\"pad\":\"" + "x".repeat(20_000) + "\"}"),
+        assertProblem(send(plain, "PUT", "/admin/events/" + event, admin(), "{\"limit\":1,\"pad\":\"" + "x".repeat(40_000) + "\"}"),
                 413, "INVALID_REQUEST");
         String draw = RunningIngress.uniqueEventId("oas-draw");
         JsonNode drawn = assertOk(send(plain, "PUT", "/admin/events/" + draw, admin(),
@@ -259,7 +259,7 @@ class OpenApiConformanceIT {
             assertProblem(send(plain, "POST", coupon + action, Map.of(), body), 401, "UNAUTHORIZED");
             assertProblem(send(plain, "POST", coupon + action, admin(), body), 401, "UNAUTHORIZED");
             assertProblem(send(plain, "POST", coupon + action, shopAuth(), "text/plain", "o-1"), 415, "INVALID_REQUEST");
-            assertProblem(send(plain, "POST", coupon + action, shopAuth(), "{\"orderId\":\"o-1\",\"reason\":\"" + "x".repeat(20_000) + "\"}"),
+            assertProblem(send(plain, "POST", coupon + action, shopAuth(), "{\"orderId\":\"o-1\",\"reason\":\"" + "x".repeat(40_000) + "\"}"),
                     413, "INVALID_REQUEST");
             assertProblem(send(plain, "POST", "/shop/events/" + event + "/coupons/bad!id/" + action, shopAuth(), body), 400, "INVALID_REQUEST");
         }
