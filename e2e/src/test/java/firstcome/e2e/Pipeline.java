@@ -43,6 +43,11 @@ final class Pipeline implements AutoCloseable {
         this(infrastructure, KafkaConnection.plain(bootstrapServers), Map.of(), Map.of());
     }
 
+    /** Over a broker of the test's own, with {@code settings} added to every service's environment. */
+    Pipeline(Infrastructure infrastructure, String bootstrapServers, Map<String, String> settings) throws IOException {
+        this(infrastructure, KafkaConnection.plain(bootstrapServers), settings, Map.of());
+    }
+
     /** With {@code settings} added to every service's environment (e.g. {@code EVENT_RETENTION}). */
     Pipeline(Infrastructure infrastructure, Map<String, String> settings) throws IOException {
         this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()), settings, Map.of());
