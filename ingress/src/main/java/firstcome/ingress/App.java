@@ -219,7 +219,7 @@ public final class App implements ServiceMain.Service {
                 ctx.status("UP".equals(ready.get("status")) ? 200 : 503).json(ready);
             });
             cfg.routes.get("/health", ctx -> {
-                Map<String, Object> health = health(deps.catalog(), redisCheck, kafkaCheck);
+                Map<String, Object> health = health(deps.catalog(), redisCheck, kafkaCheck, stop.stopping());
                 ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
             });
             cfg.events.serverStopped(() -> {
@@ -250,7 +250,8 @@ public final class App implements ServiceMain.Service {
         });
     }
 
-    private static Map<String, Object> health(EventCatalog catalog, BoundedCheck redisCheck, BoundedCheck kafkaCheck) {
+    private static Map<String, Object> health(EventCatalog catalog, BoundedCheck redisCheck, BoundedCheck kafkaCheck,
+            boolean stopping) {
         // Both checks side by side, one deadline: the answer comes within BoundedCheck.HEALTH_BOUND.
         long deadline = BoundedCheck.healthDeadline();
         var redisRun = redisCheck.start();
@@ -259,11 +260,14 @@ public final class App implements ServiceMain.Service {
         boolean kafka = BoundedCheck.passedBy(kafkaRun, deadline);
         boolean loaded = catalog.isLoaded();
         Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", redis && kafka && loaded ? "UP" : "DOWN");
+        health.put("status", redis && kafka && loaded && !stopping ? "UP" : "DOWN");
         health.put("redis", redis ? "UP" : "DOWN");
         health.put("kafka", kafka ? "UP" : "DOWN");
         health.put("catalog", loaded ? "LOADED" : "LOADING");
         health.put("events", catalog.size());
+        if (stopping) {
+            health.put("stopping", true);
+        }
         return health;
     }
 
