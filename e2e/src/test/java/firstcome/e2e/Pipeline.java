@@ -98,6 +98,8 @@ final class Pipeline implements AutoCloseable {
         common.put("SINK_PORT", String.valueOf(sinkPort));
         common.put("INGRESS_PORT", String.valueOf(ingressPort));
         common.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-streams").toString());
+        // No load balancer in front to notice a stop: the ingress closes without the drain unless a test sets one.
+        common.put("INGRESS_SHUTDOWN_DRAIN_MS", "0");
         common.putAll(settings);
         environment = Map.copyOf(common);
 
