@@ -109,15 +109,15 @@ class GracefulShutdownIT {
             // every one of its events' look-ups is answered by the other again.
             Set<String> moved = ProcessorInstances.ownedBy(secondProcessor.url(), events);
             assertThat(moved).as("the second processor holds tasks").isNotEmpty();
-            long signalled = System.nanoTime();
-            CompletableFuture<Integer> processorExit = CompletableFuture.supplyAsync(
-                    () -> secondProcessor.terminate(Duration.ofSeconds(30)));
+            CompletableFuture<long[]> processorExit = ProcessorInstances.signal(() -> secondProcessor.terminate(Duration.ofSeconds(30)));
             await("the other processor answers the moved events").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> moved.stream().allMatch(event ->
                             ProcessorInstances.answered(ProcessorInstances.status(pipeline.processor.url(), event, "nobody", false))));
-            long takenOver = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
-            int processorStatus = processorExit.get(60, TimeUnit.SECONDS);
-            long processorStopped = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            long takenOverAt = System.nanoTime();
+            long[] processorEnded = processorExit.get(60, TimeUnit.SECONDS);
+            int processorStatus = (int) processorEnded[0];
+            long takenOver = TimeUnit.NANOSECONDS.toMillis(takenOverAt - processorEnded[2]);
+            long processorStopped = TimeUnit.NANOSECONDS.toMillis(processorEnded[1] - processorEnded[2]);
             figures.add(String.format("  streams-processor: SIGTERM -> exit %d (bound %s ms); its %d event(s) answered by the other"
                     + " instance %d ms after the signal", processorStatus, BOUNDS.get("PROCESSOR_SHUTDOWN_TIMEOUT_MS"),
                     moved.size(), takenOver));
@@ -144,13 +144,12 @@ class GracefulShutdownIT {
 
     /** SIGTERM to {@code service}, {@code meanwhile} run while it stops; returns its exit status and records the time it took. */
     private int stop(ServiceProcess service, String name, String boundMillis, Runnable meanwhile) throws Exception {
-        long signalled = System.nanoTime();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> service.terminate(Duration.ofSeconds(30)));
+        CompletableFuture<long[]> exit = ProcessorInstances.signal(() -> service.terminate(Duration.ofSeconds(30)));
         meanwhile.run();
-        int status = exit.get(60, TimeUnit.SECONDS);
-        figures.add(String.format("  %s: SIGTERM -> exit %d after %d ms (bound %s ms)", name, status,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled), boundMillis));
-        return status;
+        long[] ended = exit.get(60, TimeUnit.SECONDS);
+        figures.add(String.format("  %s: SIGTERM -> exit %d after %d ms (bound %s ms)", name, ended[0],
+                TimeUnit.NANOSECONDS.toMillis(ended[1] - ended[2]), boundMillis));
+        return (int) ended[0];
     }
 
     private static int readiness(ServiceProcess service) {

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Utils;
 
@@ -51,6 +53,25 @@ final class ProcessorInstances {
         }
         env.putAll(overrides);
         return new ServiceProcess(service, logName, env, port).start();
+    }
+
+    /**
+     * Runs {@code stop} (a SIGTERM or a kill, waiting for the exit) on a thread of its own, so the caller
+     * can watch meanwhile; completes with {exit status, nano time of the exit, nano time of the signal}.
+     */
+    static CompletableFuture<long[]> signal(IntSupplier stop) {
+        CompletableFuture<long[]> ended = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            long signalled = System.nanoTime();
+            try {
+                int status = stop.getAsInt();
+                ended.complete(new long[] {status, System.nanoTime(), signalled});
+            } catch (RuntimeException | Error e) {
+                ended.completeExceptionally(e);
+            }
+        }, "signal");
+        thread.start();
+        return ended;
     }
 
     /** One event id per partition of coupon-requests, so that every task holds one event. */
