@@ -176,8 +176,8 @@ public final class App implements ServiceMain.Service {
             // request data rate, connection caps (ConnectionBounds), per-client rate.
             cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.edge().maxHeaderBytes()));
             cfg.jetty.modifyServer(server -> ConnectionBounds.install(server, config.edge()));
-            // Outermost: counts the requests in flight, which Jetty's stop waits for; the drain is over by then,
-            // and a second of the bound is left for closing the clients.
+            // Counts the requests in flight, which Jetty's stop waits for; the drain is over by then, and a
+            // second of the bound is left for closing the clients.
             cfg.jetty.modifyServer(server -> stop.install(server,
                     config.shutdownTimeout().minus(config.shutdownDrain()).minusSeconds(1)));
             cfg.routes.before(stop::check);

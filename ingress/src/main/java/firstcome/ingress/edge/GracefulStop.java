@@ -3,6 +3,7 @@ package firstcome.ingress.edge;
 import firstcome.ingress.api.ApiException;
 import io.javalin.http.Context;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -20,15 +21,27 @@ public final class GracefulStop {
 
     private volatile Phase phase = Phase.SERVING;
     private volatile GracefulHandler inFlight;
+    private volatile Server server;
+    private volatile Duration stopTimeout = Duration.ZERO;
 
     /**
-     * Puts Jetty's request counter in front of every handler and gives the server {@code stopTimeout}
-     * to wait for the requests in flight when it stops (call before it starts).
+     * Puts Jetty's request counter in front of the routes; once refusing, the server's stop waits up to
+     * {@code stopTimeout} for the requests in flight (call before it starts, after {@link ConnectionBounds}).
+     * A server stopped otherwise (a test's) stops at once, as without it.
+     * Inside the body reader: a request counts once its body has arrived, so a client trickling one
+     * cannot hold the stop up (the connector's close ends it).
      */
     public void install(Server server, Duration stopTimeout) {
-        GracefulHandler handler = new GracefulHandler(server.getHandler());
-        server.setHandler(handler);
-        server.setStopTimeout(stopTimeout.toMillis());
+        GracefulHandler handler = new GracefulHandler();
+        if (server.getHandler() instanceof Handler.Wrapper bodies) {
+            handler.setHandler(bodies.getHandler());
+            bodies.setHandler(handler);
+        } else {
+            handler.setHandler(server.getHandler());
+            server.setHandler(handler);
+        }
+        this.server = server;
+        this.stopTimeout = stopTimeout;
         inFlight = handler;
     }
 
@@ -41,9 +54,13 @@ public final class GracefulStop {
         return true;
     }
 
-    /** From now on, new requests other than the probes and the metrics are refused. */
+    /** From now on, new requests other than the probes and the metrics are refused, and the server's stop is graceful. */
     public void refuse() {
         phase = Phase.REFUSING;
+        Server installed = server;
+        if (installed != null) {
+            installed.setStopTimeout(stopTimeout.toMillis());
+        }
     }
 
     /** Whether the stop has begun: readiness answers 503. */
