@@ -137,6 +137,18 @@ test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush,
 	$(MVN) -pl e2e -am verify -Dit.test=FaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dfailsafe.failIfNoSpecifiedTests=false
 
+# --- scale out ------------------------------------------------------------------------------
+# Two instances of each service over the test servers (e2e GracefulShutdownIT, FailoverIT): each
+# service stopped with SIGTERM mid-stream (exit 0 within its bound, nothing lost), and the
+# failover time of a streams-processor instance stopped or killed, with and without standby
+# replicas. Prints the figures of docs/scaling.md. Several minutes; CI runs it after make test.
+# ARGS=-Dfailover.requests=20000 gives the failover more state.
+.PHONY: test-scale
+
+test-scale: deps ## graceful stops and processor failover over two instances of each service; prints the figures (docs/scaling.md)
+	$(MVN) -pl e2e -am verify -Dit.test='GracefulShutdownIT,FailoverIT' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false $(ARGS)
+
 # --- soak ------------------------------------------------------------------------------------
 # Events come, sell out, close and retire through the three service jars (e2e SoakIT, its own
 # servers on free ports) with EVENT_RETENTION=PT1M (the least the services take), batches pipelined

@@ -1,11 +1,13 @@
 package firstcome.contract;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +17,15 @@ import org.slf4j.LoggerFactory;
  * exit 0 without starting anything; an unknown option, a bad {@code LOG_FORMAT} or a setting the
  * config record refuses ends it with one line on stderr ({@code firstcome ingress: ...}) and exit
  * status {@value #BAD_SETTING}, before anything is opened. Otherwise it logs the configuration it
- * took (secrets redacted), starts the service, closes it from a shutdown hook (SIGTERM, Ctrl-C) in
- * reverse order of opening, and exits {@value #COULD_NOT_START} when it cannot start, so the
- * supervisor sees the failure at once: a {@link StartupFailure} (credentials Kafka refused, a key
- * file it cannot use) as its one line, anything else with its stack trace.
+ * took (secrets redacted), starts the service, stops it gracefully from a shutdown hook (SIGTERM,
+ * Ctrl-C) within the bound the service gives, and exits {@value #COULD_NOT_START} when it cannot
+ * start, so the supervisor sees the failure at once: a {@link StartupFailure} (credentials Kafka
+ * refused, a key file it cannot use) as its one line, anything else with its stack trace.
+ *
+ * <p>The exit status tells a supervisor how the stop went: 0 when the service stopped within its
+ * bound after a signal, 1 when it did not (the hook gives up {@link #STOP_MARGIN} after the bound and
+ * halts) or when the service itself asked to end on a failure ({@link #exitOnFailure}). Without this
+ * a JVM ended by SIGTERM exits 143 whatever happened.
  */
 public final class ServiceMain {
 
@@ -30,16 +37,31 @@ public final class ServiceMain {
     private static final List<String> HELP = List.of("--help", "-h");
     private static final List<String> VERSION = List.of("--version", "-V");
 
+    /** How long past its bound the hook waits for a stop before it gives up and exits 1. */
+    static final Duration STOP_MARGIN = Duration.ofSeconds(2);
+
+    private static volatile boolean failed;
+
     private ServiceMain() {
+    }
+
+    /** A running service: {@link #close} stops it gracefully, taking at most {@link #stopTimeout}. */
+    public interface Service extends AutoCloseable {
+
+        /** The bound on {@link #close}: what its settings allow for the whole stop. */
+        Duration stopTimeout();
+
+        @Override
+        void close();
     }
 
     /**
      * Runs the service: {@code configure} reads its config record from the environment (refusing a
      * setting with an {@link IllegalArgumentException} or a {@link StartupFailure}), {@code start}
-     * opens everything and returns what closes it.
+     * opens everything and returns what stops it.
      */
     public static <C> void run(String[] args, ServiceDescription service, Function<Map<String, String>, C> configure,
-            Function<C, ? extends AutoCloseable> start) {
+            Function<C, ? extends Service> start) {
         Map<String, String> env = System.getenv();
         OptionalInt answered = commandLine(service, args, env, System.out, System.err);
         if (answered.isPresent()) {
@@ -54,7 +76,7 @@ public final class ServiceMain {
         // log4j2.xml selects its layout by LOG_FORMAT itself; a value it would not take as json was refused above.
         Logger log = LoggerFactory.getLogger(ServiceMain.class);
         log.info("{}", service.effectiveConfiguration(env));
-        AutoCloseable running;
+        Service running;
         try {
             running = start.apply(config.get());
         } catch (StartupFailure e) {
@@ -66,13 +88,46 @@ public final class ServiceMain {
             System.exit(COULD_NOT_START);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(stop(service.name(), running)),
+                "shutdown"));
+    }
+
+    /**
+     * Ends the process after a failure the service cannot recover from (a failed stream thread, a dead
+     * poll loop): the shutdown hook still closes what is open, and the exit status is 1 whatever the stop.
+     */
+    public static void exitOnFailure() {
+        failed = true;
+        System.exit(1);
+    }
+
+    /** Stops the service, logging the time it took; returns the exit status. */
+    static int stop(String name, Service service) {
+        Logger log = LoggerFactory.getLogger(ServiceMain.class);
+        Duration bound = service.stopTimeout();
+        log.info("stopping the {} (at most {} ms)", name, bound.toMillis());
+        long started = System.nanoTime();
+        Thread closing = new Thread(() -> {
             try {
-                running.close();
-            } catch (Exception e) {
-                log.warn("the {} did not close cleanly", service.name(), e);
+                service.close();
+            } catch (RuntimeException e) {
+                log.warn("the {} did not close cleanly", name, e);
             }
-        }, "shutdown"));
+        }, "stop-" + name);
+        closing.start();
+        try {
+            closing.join(bound.plus(STOP_MARGIN).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (closing.isAlive()) {
+            log.error("the {} did not stop within {} ms; exiting anyway (nothing uncommitted is lost: Kafka and the"
+                    + " database keep only what was acknowledged)", name, took);
+            return 1;
+        }
+        log.info("the {} stopped in {} ms", name, took);
+        return failed ? 1 : 0;
     }
 
     /**

@@ -43,6 +43,11 @@ final class Pipeline implements AutoCloseable {
         this(infrastructure, KafkaConnection.plain(bootstrapServers), Map.of(), Map.of());
     }
 
+    /** Over a broker of the test's own, with {@code settings} added to every service's environment. */
+    Pipeline(Infrastructure infrastructure, String bootstrapServers, Map<String, String> settings) throws IOException {
+        this(infrastructure, KafkaConnection.plain(bootstrapServers), settings, Map.of());
+    }
+
     /** With {@code settings} added to every service's environment (e.g. {@code EVENT_RETENTION}). */
     Pipeline(Infrastructure infrastructure, Map<String, String> settings) throws IOException {
         this(infrastructure, KafkaConnection.plain(infrastructure.kafkaBootstrapServers()), settings, Map.of());
@@ -93,6 +98,8 @@ final class Pipeline implements AutoCloseable {
         common.put("SINK_PORT", String.valueOf(sinkPort));
         common.put("INGRESS_PORT", String.valueOf(ingressPort));
         common.put("PROCESSOR_STATE_DIR", Files.createTempDirectory("e2e-streams").toString());
+        // No load balancer in front to notice a stop: the ingress closes without the drain unless a test sets one.
+        common.put("INGRESS_SHUTDOWN_DRAIN_MS", "0");
         common.putAll(settings);
         environment = Map.copyOf(common);
 

@@ -116,6 +116,15 @@ final class ServiceProcess implements AutoCloseable {
         process.kill();
     }
 
+    /**
+     * SIGTERM, as a supervisor stops it, and waits for the exit; SIGKILL if it has not ended within
+     * {@code deadline}. Returns its exit status (137 after the SIGKILL).
+     */
+    int terminate(Duration deadline) {
+        process.stop(deadline);
+        return process.exitValue();
+    }
+
     /** SIGTERM, then SIGKILL if it has not ended within 20 s. */
     @Override
     public void close() {

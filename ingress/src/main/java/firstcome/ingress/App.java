@@ -29,6 +29,7 @@ import firstcome.ingress.draw.DrawTicker;
 import firstcome.ingress.draw.Scheduler;
 import firstcome.ingress.edge.ClientRateLimit;
 import firstcome.ingress.edge.ConnectionBounds;
+import firstcome.ingress.edge.GracefulStop;
 import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateRebuild;
@@ -71,10 +72,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingress process: the contract's HTTP API in front of the Redis gate and the Kafka hand-off.
  * {@link #create} builds the (unstarted) HTTP app from its dependencies, so tests run it with
- * fakes; {@link #start} opens the real ones in order and {@link #close} closes them in reverse;
- * {@code main} only calls {@link ServiceMain}.
+ * fakes; {@link #start} opens the real ones in order and {@link #close} stops gracefully (readiness down,
+ * a drain, the requests in flight answered) and closes them in reverse; {@code main} only calls {@link ServiceMain}.
  */
-public final class App implements AutoCloseable {
+public final class App implements ServiceMain.Service {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
     private static final RateLimitedLog outageLog = new RateLimitedLog(log, Duration.ofSeconds(5));
@@ -110,10 +111,14 @@ public final class App implements AutoCloseable {
     private final Javalin http;
     /** Closed in reverse order of opening. */
     private final Resources resources;
+    private final GracefulStop stop;
+    private final IngressConfig config;
 
-    private App(Javalin http, Resources resources) {
+    private App(Javalin http, Resources resources, GracefulStop stop, IngressConfig config) {
         this.http = http;
         this.resources = resources;
+        this.stop = stop;
+        this.config = config;
     }
 
     /** The HTTP app, with the shopper verifier of the configuration (by the dependencies' clock). */
@@ -123,6 +128,12 @@ public final class App implements AutoCloseable {
 
     /** The HTTP app; {@code verifier} present turns shopper identities on (docs/identities.md). */
     public static Javalin create(IngressConfig config, Dependencies deps, Optional<ShopperVerifier> verifier) {
+        return create(config, deps, verifier, new GracefulStop());
+    }
+
+    /** The HTTP app, whose readiness and routes follow {@code stop} (the graceful stop of {@link #close}). */
+    public static Javalin create(IngressConfig config, Dependencies deps, Optional<ShopperVerifier> verifier,
+            GracefulStop stop) {
         var metrics = new IngressMetrics(deps.registry());
         var shortcut = SoldOutShortcut.from(config, deps.gate(), deps.background());
         deps.catalog().onChange(shortcut::forget);
@@ -165,6 +176,11 @@ public final class App implements AutoCloseable {
             // request data rate, connection caps (ConnectionBounds), per-client rate.
             cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.edge().maxHeaderBytes()));
             cfg.jetty.modifyServer(server -> ConnectionBounds.install(server, config.edge()));
+            // Counts the requests in flight, which Jetty's stop waits for; the drain is over by then, and a
+            // second of the bound is left for closing the clients.
+            cfg.jetty.modifyServer(server -> stop.install(server,
+                    config.shutdownTimeout().minus(config.shutdownDrain()).minusSeconds(1)));
+            cfg.routes.before(stop::check);
             if (config.edge().rateLimited()) {
                 cfg.routes.before(ClientRateLimit.of(config.edge())::check);
             }
@@ -199,11 +215,11 @@ public final class App implements AutoCloseable {
             // turns applications away at once with the contract's 503; the summary asks everything.
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             cfg.routes.get("/health/ready", ctx -> {
-                Map<String, Object> ready = ready(deps.catalog(), kafkaCheck);
+                Map<String, Object> ready = ready(deps.catalog(), kafkaCheck, stop.stopping());
                 ctx.status("UP".equals(ready.get("status")) ? 200 : 503).json(ready);
             });
             cfg.routes.get("/health", ctx -> {
-                Map<String, Object> health = health(deps.catalog(), redisCheck, kafkaCheck);
+                Map<String, Object> health = health(deps.catalog(), redisCheck, kafkaCheck, stop.stopping());
                 ctx.status("UP".equals(health.get("status")) ? 200 : 503).json(health);
             });
             cfg.events.serverStopped(() -> {
@@ -234,7 +250,8 @@ public final class App implements AutoCloseable {
         });
     }
 
-    private static Map<String, Object> health(EventCatalog catalog, BoundedCheck redisCheck, BoundedCheck kafkaCheck) {
+    private static Map<String, Object> health(EventCatalog catalog, BoundedCheck redisCheck, BoundedCheck kafkaCheck,
+            boolean stopping) {
         // Both checks side by side, one deadline: the answer comes within BoundedCheck.HEALTH_BOUND.
         long deadline = BoundedCheck.healthDeadline();
         var redisRun = redisCheck.start();
@@ -243,18 +260,27 @@ public final class App implements AutoCloseable {
         boolean kafka = BoundedCheck.passedBy(kafkaRun, deadline);
         boolean loaded = catalog.isLoaded();
         Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", redis && kafka && loaded ? "UP" : "DOWN");
+        health.put("status", redis && kafka && loaded && !stopping ? "UP" : "DOWN");
         health.put("redis", redis ? "UP" : "DOWN");
         health.put("kafka", kafka ? "UP" : "DOWN");
         health.put("catalog", loaded ? "LOADED" : "LOADING");
         health.put("events", catalog.size());
+        if (stopping) {
+            health.put("stopping", true);
+        }
         return health;
     }
 
-    private static Map<String, Object> ready(EventCatalog catalog, BoundedCheck kafkaCheck) {
+    private static Map<String, Object> ready(EventCatalog catalog, BoundedCheck kafkaCheck, boolean stopping) {
+        Map<String, Object> ready = new LinkedHashMap<>();
+        if (stopping) {
+            // A load balancer stops sending; nothing else is asked.
+            ready.put("status", "DOWN");
+            ready.put("stopping", true);
+            return ready;
+        }
         boolean kafka = BoundedCheck.passedBy(kafkaCheck.start(), BoundedCheck.healthDeadline());
         boolean loaded = catalog.isLoaded();
-        Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("status", kafka && loaded ? "UP" : "DOWN");
         ready.put("kafka", kafka ? "UP" : "DOWN");
         ready.put("catalog", loaded ? "LOADED" : "LOADING");
@@ -311,11 +337,13 @@ public final class App implements AutoCloseable {
             ticks.start();
             var deps = new Dependencies(catalog, gate, publisher,
                     processor, probe, registry, Clock.systemUTC(), background, processor, own, rebuild, actions);
-            Javalin http = create(config, deps, verifier);
+            var stop = new GracefulStop();
+            Javalin http = create(config, deps, verifier, stop);
+            // Jetty's graceful stop: no new connection, the requests in flight answered (their sends acknowledged).
             resources.onClose(http::stop);
             http.start();
             log.info("ingress listening on {}:{}", config.httpHost(), http.port());
-            return new App(http, resources);
+            return new App(http, resources, stop, config);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -353,9 +381,31 @@ public final class App implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * The graceful stop (docs/scaling.md, "Graceful shutdown"): readiness down, every route still serving
+     * for {@code INGRESS_SHUTDOWN_DRAIN_MS}; then new requests refused with 503 and {@code Retry-After},
+     * the ones in flight answered (Jetty's graceful stop), and the clients closed, the producer flushing
+     * what it holds. All within {@code INGRESS_SHUTDOWN_TIMEOUT_MS}.
+     */
     @Override
     public void close() {
+        if (stop.drain()) {
+            log.info("stopping: readiness down, serving {} ms more for the load balancer to notice",
+                    config.shutdownDrain().toMillis());
+            try {
+                Thread.sleep(config.shutdownDrain().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.refuse();
+            log.info("refusing new requests (503, Retry-After); answering the {} in flight", Math.max(0, stop.inFlight()));
+        }
         resources.close();
+    }
+
+    @Override
+    public Duration stopTimeout() {
+        return config.shutdownTimeout();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

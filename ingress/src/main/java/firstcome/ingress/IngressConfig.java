@@ -40,6 +40,10 @@ import java.util.Optional;
  *                         for the streams-processor's decision of its action before answering 503 UNCONFIRMED
  * @param shopperIdentity  {@code SHOPPER_JWT_*}: whether and how shoppers prove who they are (docs/identities.md);
  *                         the secret is never logged, never in {@link #toString()}
+ * @param shutdownDrain    {@code INGRESS_SHUTDOWN_DRAIN_MS}: after SIGTERM, how long readiness answers 503 while every
+ *                         route still serves, for a load balancer to stop sending (docs/scaling.md, "Graceful shutdown")
+ * @param shutdownTimeout  {@code INGRESS_SHUTDOWN_TIMEOUT_MS}: the bound on the whole graceful stop, drain included;
+ *                         zero: drain + delivery timeout + max block + 2 s
  */
 public record IngressConfig(
         KafkaConnection kafka,
@@ -63,7 +67,9 @@ public record IngressConfig(
         Duration eventRetention,
         Optional<String> shopToken,
         Duration actionTimeout,
-        ShopperIdentityConfig shopperIdentity) {
+        ShopperIdentityConfig shopperIdentity,
+        Duration shutdownDrain,
+        Duration shutdownTimeout) {
 
     /** The longest {@code INGRESS_ACTION_TIMEOUT_MS} taken: a shop's backend waits no longer for one call. */
     public static final Duration MAX_ACTION_TIMEOUT = Duration.ofMinutes(1);
@@ -102,7 +108,10 @@ public record IngressConfig(
                 settings.eventRetention(),
                 settings.text("SHOP_TOKEN"),
                 settings.millis("INGRESS_ACTION_TIMEOUT_MS", Duration.ofMillis(3000)),
-                ShopperIdentityConfig.fromEnv(settings));
+                ShopperIdentityConfig.fromEnv(settings),
+                settings.millis("INGRESS_SHUTDOWN_DRAIN_MS", Duration.ofMillis(5000)),
+                // 0: derived from the drain and the Kafka timeouts (below)
+                settings.millis("INGRESS_SHUTDOWN_TIMEOUT_MS", Duration.ZERO));
     }
 
     public IngressConfig {
@@ -144,6 +153,19 @@ public record IngressConfig(
             throw new IllegalArgumentException("EVENT_RETENTION must not be negative, was " + eventRetention);
         }
         edge = edge == null ? EdgeLimits.DEFAULT : edge;
+        if (shutdownDrain == null || shutdownDrain.isNegative()) {
+            throw new IllegalArgumentException("INGRESS_SHUTDOWN_DRAIN_MS must be 0 or more, was "
+                    + (shutdownDrain == null ? null : shutdownDrain.toMillis()));
+        }
+        // After the drain, applications in flight need up to delivery timeout + max block to be answered.
+        Duration leastTimeout = shutdownDrain.plus(deliveryTimeout).plus(maxBlock).plusSeconds(1);
+        if (shutdownTimeout == null || shutdownTimeout.isZero()) {
+            shutdownTimeout = leastTimeout.plusSeconds(1);
+        } else if (shutdownTimeout.compareTo(leastTimeout) < 0) {
+            throw new IllegalArgumentException("INGRESS_SHUTDOWN_TIMEOUT_MS must be at least " + leastTimeout.toMillis()
+                    + " (INGRESS_SHUTDOWN_DRAIN_MS + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS + 1 s,"
+                    + " so that applications in flight are answered), was " + (shutdownTimeout == null ? null : shutdownTimeout.toMillis()));
+        }
         shopperIdentity = shopperIdentity == null ? ShopperIdentityConfig.OFF : shopperIdentity;
         // A live ingress hears from Kafka within delivery timeout + max block: a request pending
         // longer than that (plus a margin for settling it) was stranded by a dead one.
@@ -205,7 +227,9 @@ public record IngressConfig(
                 + ", eventRetention=" + eventRetention
                 + ", shopToken=" + (shopToken.isPresent() ? "(set)" : "(unset: shop routes disabled)")
                 + ", actionTimeout=" + actionTimeout.toMillis() + "ms"
-                + ", " + shopperIdentity + "]";
+                + ", " + shopperIdentity
+                + ", shutdownDrain=" + shutdownDrain.toMillis() + "ms"
+                + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms]";
     }
 
     private static URI httpUrl(String name, String value) {

@@ -51,6 +51,10 @@ final class IngressSettings {
                     Setting.optional("SHOPPER_JWT_JWKS", "instead of the secret, a JWKS file of RS256 / ES256 public keys"),
                     Setting.optional("SHOPPER_JWT_ISSUER", "the exact iss a shopper token must carry; unset: not checked"),
                     Setting.optional("SHOPPER_JWT_AUDIENCE", "the aud a shopper token must carry; unset: not checked"),
+                    Setting.of("INGRESS_SHUTDOWN_DRAIN_MS", "5000",
+                            "after SIGTERM: readiness answers 503 while every route still serves, this long"),
+                    Setting.of("INGRESS_SHUTDOWN_TIMEOUT_MS", "0",
+                            "the bound on the whole graceful stop (0: drain + delivery timeout + max block + 2 s)"),
                     Setting.LOG_FORMAT));
 
     private IngressSettings() {

@@ -13,6 +13,7 @@ import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
 import firstcome.ingress.processor.TallyLookup;
 import firstcome.ingress.catalog.EventCatalog;
+import firstcome.ingress.edge.GracefulStop;
 import firstcome.ingress.gate.FakeGate;
 import firstcome.ingress.gate.GateRebuild;
 import firstcome.ingress.gate.OwnRequests;
@@ -78,6 +79,8 @@ public final class ApiFixture {
     public final EventCatalog catalog = new EventCatalog();
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     public volatile boolean kafkaUp = true;
+    /** The graceful stop the app's readiness and routes follow; a test moves it on (drain, refuse). */
+    public final GracefulStop stop = new GracefulStop();
     /** Kafka's health probe hangs until this opens (open unless a test sets one), as with a broker that does not answer. */
     public volatile CountDownLatch kafkaAnswers = new CountDownLatch(0);
     /** The streams-processor's tallies as the live view reads them; none unless a test sets them. */
@@ -171,7 +174,7 @@ public final class ApiFixture {
                 new GateRebuild(gate, own, event -> 0L, event -> 0L,
                         (event, requestsEnd, actionsEnd) -> holders.find(event, requestsEnd, actionsEnd),
                         Duration.ofSeconds(1), Duration.ofSeconds(1), Runnable::run), actions);
-        return App.create(config, deps);
+        return App.create(config, deps, App.shopperVerifier(config, deps.clock()), stop);
     }
 
     private boolean kafkaProbe() {

@@ -34,6 +34,27 @@ class IngressConfigTest {
     }
 
     @Test
+    void boundsTheGracefulStopByTheDrainAndTheLongestSendByDefault() {
+        IngressConfig config = IngressConfig.fromEnv(Map.of());
+
+        assertThat(config.shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
+        // drain 5 s + delivery timeout 3 s + max block 0.25 s + 2 s
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(10_250));
+        assertThat(IngressConfig.fromEnv(Map.of("INGRESS_SHUTDOWN_DRAIN_MS", "0", "INGRESS_SHUTDOWN_TIMEOUT_MS", "8000"))
+                .shutdownTimeout()).isEqualTo(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void refusesAStopBoundThatWouldCutApplicationsInFlight() {
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_SHUTDOWN_TIMEOUT_MS", "6000")))
+                .hasMessage("INGRESS_SHUTDOWN_TIMEOUT_MS must be at least 9250 (INGRESS_SHUTDOWN_DRAIN_MS"
+                        + " + INGRESS_KAFKA_DELIVERY_TIMEOUT_MS + INGRESS_KAFKA_MAX_BLOCK_MS + 1 s, so that applications"
+                        + " in flight are answered), was 6000");
+        assertThatThrownBy(() -> IngressConfig.fromEnv(Map.of("INGRESS_SHUTDOWN_DRAIN_MS", "-1")))
+                .hasMessageContaining("INGRESS_SHUTDOWN_DRAIN_MS must be 0 or more");
+    }
+
+    @Test
     void readsTheRetentionAndTheShortcutsOverallCap() {
         IngressConfig config = IngressConfig.fromEnv(Map.of("EVENT_RETENTION", "PT2M",
                 "INGRESS_SOLD_OUT_SHORTCUT_MAX_USERS", "1000"));

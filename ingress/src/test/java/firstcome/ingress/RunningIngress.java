@@ -69,6 +69,8 @@ public final class RunningIngress implements AutoCloseable {
         env.putIfAbsent("SHOP_TOKEN", SHOP_TOKEN);
         env.putIfAbsent("PROCESSOR_URL", UndecidedProcessor.url());
         env.put("INGRESS_PORT", "0");
+        // No load balancer in front to notice the stop: close without the drain.
+        env.putIfAbsent("INGRESS_SHUTDOWN_DRAIN_MS", "0");
         return IngressConfig.fromEnv(env);
     }
 

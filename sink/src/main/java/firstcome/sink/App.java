@@ -29,20 +29,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The sink process: migrates the schema, then runs {@link IssuedCouponConsumer} on its own thread,
  * and serves {@code /health} (with {@code /health/live} and {@code /health/ready}) and {@code /metrics}. {@link #start} opens everything in order and
- * {@link #close} closes it in reverse; {@code main} only calls {@link ServiceMain}.
+ * {@link #close} stops it gracefully (readiness down, the batch in hand finished, the consumer closed leaving its group,
+ * then the rest in reverse); {@code main} only calls {@link ServiceMain}.
  */
-public final class App implements AutoCloseable {
+public final class App implements ServiceMain.Service {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final Resources resources;
     private final Javalin http;
+    private final AtomicBoolean stopping;
+    private final Duration stopTimeout;
 
-    private App(Resources resources, Javalin http) {
+    private App(Resources resources, Javalin http, AtomicBoolean stopping, Duration stopTimeout) {
         this.resources = resources;
         this.http = http;
+        this.stopping = stopping;
+        this.stopTimeout = stopTimeout;
     }
 
     /**
@@ -77,6 +81,7 @@ public final class App implements AutoCloseable {
 
             SinkMetrics metrics = new SinkMetrics(registry);
             Backoff backoff = new Backoff(config.retryFirst(), config.retryMax());
+            var stopping = new AtomicBoolean();
             var loop = new IssuedCouponConsumer(consumer, topics.issued(), topics.changes(), new CouponWriter(database.dataSource()),
                     new DeadLetters(deadLetterProducer, topics.issuedDeadLetters(), metrics), backoff, metrics);
 
@@ -88,7 +93,7 @@ public final class App implements AutoCloseable {
                 // Ready and the summary ask the same things: the sink's job needs the database, the broker and the loop.
                 cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
                 Handler health = ctx -> {
-                    Map<String, Object> answer = health(databaseCheck, brokerCheck, loop);
+                    Map<String, Object> answer = health(databaseCheck, brokerCheck, loop, stopping.get());
                     ctx.status("UP".equals(answer.get("status")) ? 200 : 503).json(answer);
                 };
                 cfg.routes.get("/health/ready", health);
@@ -110,10 +115,14 @@ public final class App implements AutoCloseable {
                 }
             }, "coupon-sink");
             // Stops consuming first: the batch in hand is finished or abandoned whole, then the rest closes.
-            resources.onClose(() -> stopLoop(loop));
+            // The loop gets the bound but a little for the HTTP server, the producer and the pool.
+            Duration loopBound = config.shutdownTimeout().minus(Duration.ofMillis(Math.min(1_000, config.shutdownTimeout().toMillis() / 4)));
+            resources.onClose(() -> stopLoop(loop, loopBound));
+            // Readiness down first: the loop still finishes its batch while a rollout sees this instance go.
+            resources.onClose(() -> stopping.set(true));
             handedOver.set(true);
             loopThread.start();
-            return new App(resources, http);
+            return new App(resources, http, stopping, config.shutdownTimeout());
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -130,11 +139,20 @@ public final class App implements AutoCloseable {
         resources.close();
     }
 
-    private static void stopLoop(IssuedCouponConsumer loop) throws InterruptedException {
+    @Override
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    private static void stopLoop(IssuedCouponConsumer loop, Duration bound) throws InterruptedException {
+        long started = System.nanoTime();
+        log.info("stopping the poll loop: the batch in hand is written and committed, then the consumer leaves the group"
+                + " (at most {} ms)", bound.toMillis());
         loop.stop();
-        if (!loop.awaitStopped(SHUTDOWN_GRACE)) {
-            log.warn("the poll loop did not stop within {} s; closing anyway (nothing uncommitted is lost)",
-                    SHUTDOWN_GRACE.toSeconds());
+        if (loop.awaitStopped(bound)) {
+            log.info("poll loop stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } else {
+            log.warn("the poll loop did not stop within {} ms; closing anyway (nothing uncommitted is lost)", bound.toMillis());
         }
     }
 
@@ -168,7 +186,7 @@ public final class App implements AutoCloseable {
     }
 
     private static Map<String, Object> health(BoundedCheck databaseCheck, BoundedCheck brokerCheck,
-            IssuedCouponConsumer loop) {
+            IssuedCouponConsumer loop, boolean stopping) {
         // Both checks side by side, one deadline: the answer comes within BoundedCheck.HEALTH_BOUND.
         long deadline = BoundedCheck.healthDeadline();
         var databaseRun = databaseCheck.start();
@@ -176,13 +194,16 @@ public final class App implements AutoCloseable {
         boolean database = BoundedCheck.passedBy(databaseRun, deadline);
         boolean broker = BoundedCheck.passedBy(brokerRun, deadline);
         IssuedCouponConsumer.State consuming = loop.state();
-        boolean up = database && broker
+        boolean up = database && broker && !stopping
                 && (consuming == IssuedCouponConsumer.State.POLLING || consuming == IssuedCouponConsumer.State.RETRYING);
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", up ? "UP" : "DOWN");
         health.put("database", database ? "UP" : "DOWN");
         health.put("broker", broker ? "UP" : "DOWN");
         health.put("consumer", consuming.name());
+        if (stopping) {
+            health.put("stopping", true);
+        }
         return health;
     }
 
@@ -214,6 +235,7 @@ public final class App implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run(args, SinkSettings.DESCRIPTION, SinkConfig::fromEnv, config -> start(config, Topics.standard(), () -> System.exit(1)));
+        ServiceMain.run(args, SinkSettings.DESCRIPTION, SinkConfig::fromEnv,
+                config -> start(config, Topics.standard(), ServiceMain::exitOnFailure));
     }
 }

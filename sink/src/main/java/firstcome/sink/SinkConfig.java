@@ -14,6 +14,8 @@ import java.util.Map;
  * @param retryFirst wait before the first retry of a batch the database or broker refused
  * @param retryMax   cap of the exponential back-off between retries
  * @param httpHost   the address /health and /metrics bind ({@code HTTP_HOST})
+ * @param shutdownTimeout {@code SINK_SHUTDOWN_TIMEOUT_MS}: the bound on a graceful stop (SIGTERM): the batch in hand
+ *                   written and committed, the consumer closed (leaving its group), the pool closed
  */
 public record SinkConfig(
         KafkaConnection kafka,
@@ -25,15 +27,17 @@ public record SinkConfig(
         int batchSize,
         Duration retryFirst,
         Duration retryMax,
-        String httpHost) {
+        String httpHost,
+        Duration shutdownTimeout) {
 
     public static final int MAX_BATCH_SIZE = 10_000;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     /** Listening on all interfaces, the contract's default; the brokers without a client file. */
     public SinkConfig(String bootstrapServers, String mysqlUrl, String mysqlUser, String mysqlPassword, int port,
                       String groupId, int batchSize, Duration retryFirst, Duration retryMax) {
         this(KafkaConnection.plain(bootstrapServers), mysqlUrl, mysqlUser, mysqlPassword, port, groupId, batchSize, retryFirst, retryMax,
-                Environment.ALL_INTERFACES);
+                Environment.ALL_INTERFACES, DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     public static SinkConfig fromEnv(Map<String, String> env) {
@@ -49,7 +53,8 @@ public record SinkConfig(
                 settings.integer("SINK_BATCH_SIZE", 500),
                 settings.millis("SINK_RETRY_FIRST_MS", Duration.ofMillis(100)),
                 settings.millis("SINK_RETRY_MAX_MS", Duration.ofMillis(5_000)),
-                settings.httpHost());
+                settings.httpHost(),
+                settings.millis("SINK_SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
     public SinkConfig {
@@ -76,11 +81,16 @@ public record SinkConfig(
             throw new IllegalArgumentException("SINK_RETRY_MAX_MS must be at least SINK_RETRY_FIRST_MS");
         }
         Environment.requireHost("HTTP_HOST", httpHost);
+        if (shutdownTimeout == null || shutdownTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("SINK_SHUTDOWN_TIMEOUT_MS must be 1 or more, was "
+                    + (shutdownTimeout == null ? null : shutdownTimeout.toMillis()));
+        }
     }
 
     /** The same settings with another consumer group (tests and the benchmark run several sinks). */
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(kafka, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax, httpHost);
+        return new SinkConfig(kafka, mysqlUrl, mysqlUser, mysqlPassword, port, newGroupId, batchSize, retryFirst, retryMax, httpHost,
+                shutdownTimeout);
     }
 
     public String bootstrapServers() {

@@ -25,6 +25,7 @@ final class SinkSettings {
                     Setting.of("SINK_RETRY_FIRST_MS", "100", "wait before the first retry of a refused batch"),
                     Setting.of("SINK_RETRY_MAX_MS", "5000", "cap of the back-off between retries"),
                     Setting.HTTP_HOST,
+                    Setting.of("SINK_SHUTDOWN_TIMEOUT_MS", "10000", "the bound on a graceful stop (SIGTERM): the batch in hand finished or abandoned"),
                     Setting.LOG_FORMAT));
 
     private SinkSettings() {

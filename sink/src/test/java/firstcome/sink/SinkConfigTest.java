@@ -42,6 +42,14 @@ class SinkConfigTest {
     }
 
     @Test
+    void boundsTheGracefulStop() {
+        assertThat(SinkConfig.fromEnv(Map.of()).shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(SinkConfig.fromEnv(Map.of("SINK_SHUTDOWN_TIMEOUT_MS", "2500")).shutdownTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("SINK_SHUTDOWN_TIMEOUT_MS", "0")))
+                .hasMessage("SINK_SHUTDOWN_TIMEOUT_MS must be 1 or more, was 0");
+    }
+
+    @Test
     void bindsTheAddressHttpHostNames() {
         assertThat(SinkConfig.fromEnv(Map.of()).httpHost()).isEqualTo("0.0.0.0");
         assertThat(SinkConfig.fromEnv(Map.of("HTTP_HOST", "127.0.0.1")).httpHost()).isEqualTo("127.0.0.1");

@@ -20,9 +20,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -33,17 +36,24 @@ import org.slf4j.LoggerFactory;
  * The streams-processor process: runs the issuing topology under exactly-once and serves
  * {@code /health} (with {@code /health/live} and {@code /health/ready}), {@code /metrics} and the queries of its state (an application's status, an event's
  * tally, its coupon holders; {@link InteractiveQueries}). {@link #start} opens everything in order and {@link #close}
- * closes it in reverse; {@code main} only calls {@link ServiceMain}.
+ * stops it gracefully (readiness down, the streams client closed leaving its group, then the rest in reverse);
+ * {@code main} only calls {@link ServiceMain}.
  */
-public final class App implements AutoCloseable {
+public final class App implements ServiceMain.Service {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final Resources resources;
+    private final KafkaStreams streams;
+    private final AtomicBoolean stopping;
+    private final Duration stopTimeout;
 
-    private App(Resources resources) {
+    private App(Resources resources, KafkaStreams streams, AtomicBoolean stopping, Duration stopTimeout) {
         this.resources = resources;
+        this.streams = streams;
+        this.stopping = stopping;
+        this.stopTimeout = stopTimeout;
     }
 
     /** Starts the topology and the HTTP server; returns the running process. */
@@ -67,7 +77,8 @@ public final class App implements AutoCloseable {
                     topics.requests().name(), topics.actions().name(), admin, config.applicationId(), Clock.systemUTC(),
                     config.queryToken());
             var brokerCheck = resources.open(new BoundedCheck("broker", () -> BoundedCheck.brokerAnswers(admin, BROKER_CHECK_TIMEOUT)));
-            Javalin http = http(config, streams, brokerCheck, registry, queries);
+            var stopping = new AtomicBoolean();
+            Javalin http = http(config, streams, brokerCheck, registry, queries, stopping);
 
             // An uncaught error means the task's state can no longer be trusted: stop this client
             // and exit non-zero, so the supervisor restarts it and it resumes from the last commit.
@@ -78,11 +89,8 @@ public final class App implements AutoCloseable {
             streams.setStateListener((now, before) -> {
                 log.info("streams state {} -> {}", before, now);
                 if (now == KafkaStreams.State.ERROR) {
-                    Thread exit = new Thread(() -> {
-                        resources.close();
-                        System.exit(1);
-                    }, "exit-on-error");
-                    exit.start();
+                    // The shutdown hook closes what is open; the exit status says it failed.
+                    new Thread(ServiceMain::exitOnFailure, "exit-on-error").start();
                 }
             });
             streams.start();
@@ -93,20 +101,49 @@ public final class App implements AutoCloseable {
                 log.warn("the query routes (status, tally, holders) are open to anyone who reaches port {}: SHOP_TOKEN is unset",
                         http.port());
             }
-            return new App(resources);
+            return new App(resources, streams, stopping, config.shutdownTimeout());
         } catch (RuntimeException e) {
             resources.close();
             throw e;
         }
     }
 
+    /**
+     * The graceful stop: readiness answers 503 at once (a balancer in front of the queries stops
+     * sending), then the streams client commits what it processed and leaves the group, so that the
+     * other instances take its tasks in the rebalance this starts, not after the session timeout
+     * (static membership would otherwise keep them waiting for this instance to come back); then the
+     * HTTP server and the rest close in reverse order. A second call (the shutdown hook after
+     * {@link ServiceMain#exitOnFailure}) closes nothing twice.
+     */
     @Override
     public void close() {
+        if (stopping.compareAndSet(false, true)) {
+            long started = System.nanoTime();
+            // What is left of the bound after the streams client is for the HTTP server and the clients.
+            Duration streamsBound = stopTimeout.minus(Duration.ofMillis(Math.min(1_000, stopTimeout.toMillis() / 4)));
+            log.info("stopping: readiness down, closing the streams client and leaving the group (at most {} ms)",
+                    streamsBound.toMillis());
+            boolean closed = streams.close(CloseOptions.timeout(streamsBound)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            if (closed) {
+                log.info("streams client closed and left the group in {} ms",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            } else {
+                log.warn("the streams client did not close within {} ms; its tasks move after the session timeout",
+                        streamsBound.toMillis());
+            }
+        }
         resources.close();
     }
 
+    @Override
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
     private static Javalin http(ProcessorConfig config, KafkaStreams streams, BoundedCheck brokerCheck,
-            PrometheusMeterRegistry registry, InteractiveQueries queries) {
+            PrometheusMeterRegistry registry, InteractiveQueries queries, AtomicBoolean stopping) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.httpHost();
@@ -116,7 +153,7 @@ public final class App implements AutoCloseable {
             // same things, the processor's job needing both: the streams client and the broker (README, "Health probes").
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             Handler health = ctx -> {
-                Map<String, Object> answer = health(streams, brokerCheck);
+                Map<String, Object> answer = health(streams, brokerCheck, stopping.get());
                 ctx.status("UP".equals(answer.get("status")) ? 200 : 503).json(answer);
             };
             cfg.routes.get("/health/ready", health);
@@ -184,12 +221,15 @@ public final class App implements AutoCloseable {
      * service together on each join or leave, while the queries already answer 503 for what they
      * cannot answer yet.
      */
-    private static Map<String, Object> health(KafkaStreams streams, BoundedCheck brokerCheck) {
+    private static Map<String, Object> health(KafkaStreams streams, BoundedCheck brokerCheck, boolean stopping) {
         boolean broker = BoundedCheck.passedBy(brokerCheck.start(), BoundedCheck.healthDeadline());
         KafkaStreams.State state = streams.state();
         boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
         Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", running && broker ? "UP" : "DOWN");
+        health.put("status", running && broker && !stopping ? "UP" : "DOWN");
+        if (stopping) {
+            health.put("stopping", true);
+        }
         health.put("streams", state.name());
         health.put("broker", broker ? "UP" : "DOWN");
         return health;

@@ -255,7 +255,13 @@ final class InteractiveQueries {
      */
     private <T> Optional<Answer<T>> route(String storeName, String eventId, boolean forwarded, String path,
             Class<T> answer, IntPredicate ready, Function<PartitionStores, T> query) {
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, eventId, EVENT_KEY);
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(storeName, eventId, EVENT_KEY);
+        } catch (IllegalStateException stopping) {
+            // The client is shutting down (a graceful stop): 503, and the caller asks again, by then another instance.
+            return Optional.empty();
+        }
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return Optional.empty();
         }

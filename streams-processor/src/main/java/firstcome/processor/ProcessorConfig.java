@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param shopToken      {@code SHOP_TOKEN}: set, every query route asks for {@code Authorization: Bearer <SHOP_TOKEN>}
  *                       (and a forwarded look-up sends it); empty: the query routes are open (never logged, never in
  *                       {@link #toString()})
+ * @param standbyReplicas {@code PROCESSOR_STANDBY_REPLICAS}: Kafka Streams' {@code num.standby.replicas}, copies of each
+ *                       task's stores kept warm on other instances, so a task moves without replaying its changelogs
+ * @param shutdownTimeout {@code PROCESSOR_SHUTDOWN_TIMEOUT_MS}: the bound on a graceful stop (SIGTERM)
  */
 public record ProcessorConfig(
         KafkaConnection kafka,
@@ -33,7 +36,13 @@ public record ProcessorConfig(
         String decisionsTopic,
         String httpHost,
         Duration eventRetention,
-        Optional<String> shopToken) {
+        Optional<String> shopToken,
+        int standbyReplicas,
+        Duration shutdownTimeout) {
+
+    /** A standby of each task on another instance, when there is one (docs/scaling.md, "Failover"). */
+    public static final int DEFAULT_STANDBY_REPLICAS = 1;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     /** The contract's output topic; tests and the usual runs need nothing else. */
     public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int port,
@@ -52,19 +61,20 @@ public record ProcessorConfig(
     public ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, int port,
                            String advertisedHost, int streamThreads, String issuedTopic, String decisionsTopic) {
         this(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic, decisionsTopic,
-                Environment.ALL_INTERFACES, Environment.DEFAULT_EVENT_RETENTION, Optional.empty());
+                Environment.ALL_INTERFACES, Environment.DEFAULT_EVENT_RETENTION, Optional.empty(), DEFAULT_STANDBY_REPLICAS,
+                DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     /** The same settings with another {@code EVENT_RETENTION}. */
     public ProcessorConfig withEventRetention(Duration retention) {
         return new ProcessorConfig(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
-                decisionsTopic, httpHost, retention, shopToken);
+                decisionsTopic, httpHost, retention, shopToken, standbyReplicas, shutdownTimeout);
     }
 
     /** The same settings with the query routes guarded by {@code token} ({@code SHOP_TOKEN}). */
     public ProcessorConfig withShopToken(String token) {
         return new ProcessorConfig(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
-                decisionsTopic, httpHost, eventRetention, Optional.ofNullable(token));
+                decisionsTopic, httpHost, eventRetention, Optional.ofNullable(token), standbyReplicas, shutdownTimeout);
     }
 
     public static ProcessorConfig fromEnv(Map<String, String> env) {
@@ -81,7 +91,9 @@ public record ProcessorConfig(
                 env.getOrDefault("PROCESSOR_DECISIONS_TOPIC", Topics.DECISIONS),
                 settings.httpHost(),
                 settings.eventRetention(),
-                settings.text("SHOP_TOKEN"));
+                settings.text("SHOP_TOKEN"),
+                settings.integer("PROCESSOR_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS),
+                settings.millis("PROCESSOR_SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
     public ProcessorConfig {
@@ -97,6 +109,19 @@ public record ProcessorConfig(
             throw new IllegalArgumentException("EVENT_RETENTION must be a duration of 0 or more, was " + eventRetention);
         }
         shopToken = shopToken == null ? Optional.empty() : shopToken.map(String::strip).filter(token -> !token.isEmpty());
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("PROCESSOR_STANDBY_REPLICAS must be 0 or more, was " + standbyReplicas);
+        }
+        if (shutdownTimeout == null || shutdownTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("PROCESSOR_SHUTDOWN_TIMEOUT_MS must be 1 or more, was "
+                    + (shutdownTimeout == null ? null : shutdownTimeout.toMillis()));
+        }
+    }
+
+    /** The same settings with {@code replicas} standby replicas of each task. */
+    public ProcessorConfig withStandbyReplicas(int replicas) {
+        return new ProcessorConfig(kafka, applicationId, stateDir, port, advertisedHost, streamThreads, issuedTopic,
+                decisionsTopic, httpHost, eventRetention, shopToken, replicas, shutdownTimeout);
     }
 
     /** The check in front of the query routes. */
@@ -111,6 +136,7 @@ public record ProcessorConfig(
                 + ", port=" + port + ", advertisedHost=" + advertisedHost + ", streamThreads=" + streamThreads
                 + ", issuedTopic=" + issuedTopic + ", decisionsTopic=" + decisionsTopic + ", httpHost=" + httpHost
                 + ", eventRetention=" + eventRetention
+                + ", standbyReplicas=" + standbyReplicas + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
                 + ", shopToken=" + (shopToken.isPresent() ? "(set)" : "(unset: query routes open)") + "]";
     }
 

@@ -28,6 +28,8 @@ final class ProcessorSettings {
                     Setting.HTTP_HOST,
                     Setting.EVENT_RETENTION,
                     Setting.secret("SHOP_TOKEN", "set: the look-up routes ask for Authorization: Bearer <SHOP_TOKEN>; unset: they are open"),
+                    Setting.of("PROCESSOR_STANDBY_REPLICAS", "1", "num.standby.replicas: warm copies of each task's state on other instances"),
+                    Setting.of("PROCESSOR_SHUTDOWN_TIMEOUT_MS", "10000", "the bound on a graceful stop (SIGTERM)"),
                     Setting.LOG_FORMAT));
 
     private ProcessorSettings() {

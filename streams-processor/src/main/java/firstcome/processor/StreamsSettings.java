@@ -51,6 +51,12 @@ public final class StreamsSettings {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 (config.applicationId() + "-" + config.advertisedHost() + "-" + config.port()).replaceAll("[^A-Za-z0-9._-]", "_"));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        // A member hears of a rebalance (another instance left or was expelled) at its next heartbeat:
+        // every second rather than every 3 s, so an instance's tasks move sooner (docs/scaling.md, "Failover").
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
+        // Warm copies of each task's stores on another instance (none while there is no other one): a
+        // task that moves there resumes without replaying its changelogs (docs/scaling.md, "Failover").
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         // The brokers, and the client file's settings under these (KafkaConnection).
         return config.kafka().properties(props);
     }

@@ -24,6 +24,22 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void keepsAStandbyOfEachTaskAndStopsWithinItsBound() {
+        ProcessorConfig defaults = ProcessorConfig.fromEnv(Map.of());
+        assertThat(defaults.standbyReplicas()).isEqualTo(1);
+        assertThat(defaults.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(StreamsSettings.of(defaults, Topics.standard()).get("num.standby.replicas")).isEqualTo(1);
+
+        ProcessorConfig set = ProcessorConfig.fromEnv(Map.of("PROCESSOR_STANDBY_REPLICAS", "0", "PROCESSOR_SHUTDOWN_TIMEOUT_MS", "3000"));
+        assertThat(StreamsSettings.of(set, Topics.standard()).get("num.standby.replicas")).isEqualTo(0);
+        assertThat(set.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_STANDBY_REPLICAS", "-1")))
+                .hasMessage("PROCESSOR_STANDBY_REPLICAS must be 0 or more, was -1");
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_SHUTDOWN_TIMEOUT_MS", "0")))
+                .hasMessage("PROCESSOR_SHUTDOWN_TIMEOUT_MS must be 1 or more, was 0");
+    }
+
+    @Test
     void readsEverySettingFromItsVariable() {
         ProcessorConfig config = ProcessorConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "broker:29092",

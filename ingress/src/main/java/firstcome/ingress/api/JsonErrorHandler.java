@@ -23,6 +23,11 @@ public final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
         response.getHeaders().put(JSON);
+        if (code == 503) {
+            // Jetty's graceful stop refuses a request that arrives meanwhile on an open connection: the client
+            // tries again, as after any 503 of the contract.
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Answer.RETRY_AFTER_SECONDS);
+        }
         response.write(true, body(code), callback);
     }
 
