@@ -5,57 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import firstcome.contract.Json;
-import firstcome.contract.Version;
 import firstcome.stackkit.ChildProcess;
 import firstcome.stackkit.FreePorts;
+import firstcome.testkit.ServiceJarCommandLine;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as an operator runs it: help, version, and the one line a setting it cannot use ends with. */
-class CommandLineIT {
+class CommandLineIT extends ServiceJarCommandLine {
 
-    private static final Path JAR = Path.of("target", "streams-processor.jar");
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @TempDir
-    Path dir;
-
-    @Test
-    void helpListsEveryVariableWithoutStartingAnything() {
-        ChildProcess.Finished help = run(Map.of(), "--help");
-
-        assertThat(help.exitValue()).isZero();
-        assertThat(help.out()).startsWith(Version.line() + " — streams-processor: ");
-        for (String name : ProcessorSettings.DESCRIPTION.names()) {
-            assertThat(help.out()).contains("\n  " + name);
-        }
-        assertThat(help.out()).contains("  PROCESSOR_PORT=8081\n", "  SHOP_TOKEN (secret; unset by default)\n");
-        assertThat(help.err()).isEmpty();
-    }
-
-    @Test
-    void versionPrintsTheProjectVersion() {
-        ChildProcess.Finished version = run(Map.of(), "--version");
-
-        assertThat(version.exitValue()).isZero();
-        assertThat(version.out()).isEqualTo("firstcome " + Version.number() + System.lineSeparator());
-    }
-
-    @Test
-    void anUnknownOptionEndsWithOneLineAndTheUsage() {
-        ChildProcess.Finished unknown = run(Map.of(), "--port", "9000");
-
-        assertThat(unknown.exitValue()).isEqualTo(2);
-        assertThat(unknown.err().lines().findFirst()).hasValue(
-                "firstcome streams-processor: unknown option '--port' (the service takes its settings from the environment)");
-        assertThat(unknown.err()).contains("usage: java -jar streams-processor.jar");
-        assertThat(unknown.out()).isEmpty();
+    CommandLineIT() {
+        super(ProcessorSettings.DESCRIPTION, "  PROCESSOR_PORT=8081", "  SHOP_TOKEN (secret; unset by default)");
     }
 
     @Test
@@ -69,7 +33,7 @@ class CommandLineIT {
 
     @Test
     void jsonLogsAreOneObjectPerLineStartingWithTheConfigurationTakenSecretsRedacted() throws Exception {
-        var processor = new ChildProcess("streams-processor", List.of(ChildProcess.java(), "-jar", JAR.toString()), Map.of(
+        var processor = new ChildProcess("streams-processor", List.of(ChildProcess.java(), "-jar", jar().toString()), Map.of(
                 "LOG_FORMAT", "json",
                 // Nobody listens there: the processor starts, serves HTTP and keeps asking for the broker.
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + FreePorts.next(),
@@ -79,7 +43,7 @@ class CommandLineIT {
                 "SHOP_TOKEN", "query-secret-1"), dir.resolve("processor.log"));
         try {
             processor.start();
-            await("the processor listens").atMost(DEADLINE)
+            await("the processor listens").atMost(deadline())
                     .until(() -> Files.readString(processor.log()).contains("streams-processor listening on"));
         } finally {
             processor.stop(Duration.ofSeconds(30));
@@ -105,19 +69,5 @@ class CommandLineIT {
         assertThat(lines).noneMatch(line -> line.contains("query-secret-1"));
         // No request was about one event: no line carries the fields, rather than carrying them empty.
         assertThat(entries).noneMatch(entry -> entry.has("eventId") || entry.has("userId") || entry.has("exception"));
-    }
-
-    private void assertOneLine(Map<String, String> env, String line) {
-        ChildProcess.Finished refused = run(env);
-
-        assertThat(refused.exitValue()).as("exit status with %s", env).isEqualTo(2);
-        assertThat(refused.err()).as("stderr with %s", env).isEqualTo(line + System.lineSeparator());
-        assertThat(refused.out()).as("stdout with %s", env).isEmpty();
-    }
-
-    private ChildProcess.Finished run(Map<String, String> env, String... args) {
-        var command = new java.util.ArrayList<>(List.of(ChildProcess.java(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return ChildProcess.run(command, env, dir, DEADLINE);
     }
 }
