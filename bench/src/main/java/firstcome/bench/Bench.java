@@ -181,11 +181,14 @@ public final class Bench {
             Replay replay = replay();
             reads.phase("sink");
             List<String> sinkTable = sinkBenchmark();
+            reads.phase("open-model");
+            OpenModelRun.Result openModel = openModel(runId);
             reads.phase("done");
 
             Report report = new Report(s, versions, redisRate, rounds, shop, verification, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
                     elapsedSeconds());
+            report.withOpenModel(openModel);
             String table = report.markdown();
             System.out.println();
             System.out.println(table);
@@ -366,6 +369,19 @@ public final class Bench {
                     .run(event);
         } catch (Exception e) {
             say("draw benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
+    }
+
+    /**
+     * The open model ({@link OpenModelRun}): applications at a fixed rate, 1×, 2× and 4× what a
+     * closed-loop probe sustains; {@code null} (its rows left out) when it fails.
+     */
+    private OpenModelRun.Result openModel(String runId) {
+        try {
+            return new OpenModelRun(settings, this::say).run(runId);
+        } catch (Exception e) {
+            say("open model failed (" + e + "); its rows are left out");
             return null;
         }
     }

@@ -36,6 +36,8 @@ final class Report {
     private final Map<String, Long> rss;
     private final double seconds;
     private final String load;
+    /** The open model's figures, when it ran ({@link #withOpenModel}). */
+    private OpenModelRun.Result openModel;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
            List<ShopBenchmark.Phase> shop, VerificationBenchmark.Result verification, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
@@ -64,6 +66,12 @@ final class Report {
             avg = "?";
         }
         this.load = avg;
+    }
+
+    /** Adds the open model's rows, table and pictures; null leaves them out. */
+    Report withOpenModel(OpenModelRun.Result result) {
+        this.openModel = result;
+        return this;
     }
 
     // --- the table ----------------------------------------------------------------------------
@@ -136,6 +144,9 @@ final class Report {
         }
         if (verification != null) {
             rows.addAll(verificationRows());
+        }
+        if (openModel != null) {
+            rows.addAll(OpenModelReport.rows(openModel));
         }
         return rows;
     }
@@ -232,6 +243,9 @@ final class Report {
                     r.bare().rate(), r.ingress().rate(), r.ratio(), ms(r.ingress().accept().getValueAtPercentile(99) / 1000.0),
                     ms(r.ingress().soldOut().getValueAtPercentile(99) / 1000.0), ms(r.lastAcceptToLastRowMillis()), r.rows()));
         }
+        if (openModel != null) {
+            md.append('\n').append(OpenModelReport.markdown(openModel));
+        }
         if (!sinkTable.isEmpty()) {
             md.append("\nSink benchmark (`SinkBenchmark ").append(settings.sinkRows())
                     .append("` against the stack's MySQL and Kafka, in the same run):\n\n");
@@ -296,6 +310,9 @@ final class Report {
         h.append(chart(List.of(series(in.series(), SpikeLoad.Bucket::p99Millis), series(in.series(), SpikeLoad.Bucket::p50Millis),
                 series(bare.series(), SpikeLoad.Bucket::p99Millis), series(bare.series(), SpikeLoad.Bucket::p50Millis)),
                 List.of("#d62728", "#ff7f0e", "#999", "#ccc"), "ms", lastAccept));
+        if (openModel != null) {
+            h.append(OpenModelReport.html(openModel));
+        }
         h.append("<h2>Every measure, next to its ceiling</h2><table><tr><th>what</th><th>measured</th>")
                 .append("<th>ceiling, same run</th><th>ratio</th></tr>");
         for (String[] row : rows()) {
