@@ -8,21 +8,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
  * An open-model load generator: applications arrive at a fixed rate, each with an intended send
  * time ({@code start + i / rate}), and each is sent at that time whatever happened to the earlier
- * ones (asynchronous HTTP/1.1, the JDK client). Latency runs from the intended send time to the
- * answer, so a stack that falls behind shows it in full (no coordinated omission). Outstanding
- * requests are capped: an application due while the cap is reached is not sent, and is counted as
- * such, never silently dropped from the figures.
+ * ones (asynchronous HTTP/1.1, the JDK client's {@code sendAsync}). One client address may hold only
+ * so many connections at the ingress ({@code INGRESS_MAX_CONNECTIONS_PER_CLIENT}), so at most that
+ * many requests are in flight; an application due while all are busy waits for the next free one,
+ * as behind a proxy's connection pool, and its latency still runs from its intended send time (no
+ * coordinated omission: a stack that falls behind shows it in full). Outstanding applications (in
+ * flight plus waiting) are capped: one due beyond the cap is not sent, and counted as such.
  */
 final class OpenModelLoad implements AutoCloseable {
 
@@ -165,11 +170,26 @@ final class OpenModelLoad implements AutoCloseable {
         }
     }
 
+    /** A closed loop's result: every connection sends its next application once the last is answered. */
+    record Probe(int applications, long accepted, double seconds, Map<Integer, Long> statuses) {
+
+        /** Accepted applications per second. */
+        double rate() {
+            return accepted / seconds;
+        }
+    }
+
+    private final int connections;
     private final int maxOutstanding;
     private final ExecutorService callbacks;
     private final HttpClient http;
 
-    OpenModelLoad(int maxOutstanding) {
+    /**
+     * {@code connections}: how many requests are in flight at most (one HTTP/1.1 connection each,
+     * kept alive); {@code maxOutstanding}: in flight plus waiting for a connection.
+     */
+    OpenModelLoad(int connections, int maxOutstanding) {
+        this.connections = connections;
         this.maxOutstanding = maxOutstanding;
         // Answers are handled on a small pool of their own: the sending thread only schedules.
         this.callbacks = Executors.newFixedThreadPool(2, task -> {
@@ -177,79 +197,161 @@ final class OpenModelLoad implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        // HTTP/1.1: one connection per outstanding request, kept alive and reused once answered.
+        // The client opens a connection whenever none of its pool is idle: the in-flight bound
+        // below keeps it to `connections`.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /**
      * Sends {@code rate × duration} applications to {@code url} for users {@code userPrefix + i},
-     * each at its intended time, then waits for the outstanding ones (at most the request timeout).
+     * each at its intended time, or as soon as a connection is free after it; then waits for the
+     * outstanding ones. An application due while {@code maxOutstanding} are outstanding is not sent.
      */
     Result run(String name, String url, String userPrefix, double rate, Duration duration, SpikeLoad.Progress progress)
             throws InterruptedException {
         int planned = (int) Math.round(rate * duration.toNanos() / 1e9);
-        short[] status = new short[planned];
-        boolean[] retryAfter = new boolean[planned];
-        long[] answeredAt = new long[planned];
-        Map<String, Long> errors = new ConcurrentHashMap<>();
-        Semaphore outstanding = new Semaphore(maxOutstanding);
-        URI uri = URI.create(url);
-        long late = 0;
-        long maxLate = 0;
+        Run run = new Run(URI.create(url), userPrefix, planned);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         long nextProgress = start + TimeUnit.SECONDS.toNanos(2);
+        int sent = 0;
         for (int i = 0; i < planned; i++) {
             long due = start + (long) (i * 1e9 / rate);
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
             }
-            long now = System.nanoTime();
-            if (now - due > LATE_NANOS) {
-                late++;
-            }
-            maxLate = Math.max(maxLate, now - due);
-            if (now >= nextProgress) {
-                progress.say(String.format("%s: %,d/%,d due, %,d outstanding", name, i, planned,
-                        maxOutstanding - outstanding.availablePermits()));
+            if (System.nanoTime() >= nextProgress) {
+                progress.say(String.format("%s: %,d/%,d due, %,d outstanding", name, i, planned, run.outstanding.get()));
                 nextProgress += TimeUnit.SECONDS.toNanos(2);
             }
-            if (!outstanding.tryAcquire()) {
-                status[i] = NOT_SENT;
+            if (run.outstanding.get() >= maxOutstanding) {
+                run.status[i] = NOT_SENT;
                 continue;
             }
-            int index = i;
-            status[i] = NO_ANSWER; // until its answer comes
+            run.outstanding.incrementAndGet();
+            run.status[i] = NO_ANSWER; // until its answer comes
+            run.waiting.add(i);
+            sent++;
+            run.drain();
+        }
+        // Every sent application answered or failed: the queue drains at the stack's pace, each request has its timeout.
+        if (!run.done.tryAcquire(sent, 120, TimeUnit.SECONDS)) {
+            progress.say(name + ": " + run.outstanding.get() + " applications still outstanding after 120 s");
+        }
+        if (!run.errors.isEmpty()) {
+            progress.say(name + ": no answer " + run.errors);
+        }
+        long late = 0;
+        long maxLate = 0;
+        for (int i = 0; i < planned; i++) {
+            if (run.status[i] != NOT_SENT) {
+                long lateBy = run.sentAt[i] - (start + (long) (i * 1e9 / rate));
+                late += lateBy > LATE_NANOS ? 1 : 0;
+                maxLate = Math.max(maxLate, lateBy);
+            }
+        }
+        return new Result(name, rate, duration.toNanos() / 1e9, start, run.status, run.retryAfter, run.answeredAt, late,
+                maxLate / 1e6, maxOutstanding, Map.copyOf(run.errors));
+    }
+
+    /**
+     * {@code applications} of users {@code userPrefix + i} from {@code connections} connections in a
+     * closed loop: what the stack sustains when nobody waits between answers.
+     */
+    Probe probe(String name, String url, String userPrefix, int applications, SpikeLoad.Progress progress)
+            throws InterruptedException {
+        Run run = new Run(URI.create(url), userPrefix, applications);
+        for (int i = 0; i < applications; i++) {
+            run.status[i] = NO_ANSWER;
+            run.waiting.add(i);
+        }
+        long start = System.nanoTime();
+        run.drain();
+        while (!run.done.tryAcquire(applications, 2, TimeUnit.SECONDS)) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            progress.say(String.format("%s: %,d/%,d answered, %.1f s", name, run.done.availablePermits(), applications, elapsed));
+            if (elapsed > 300) {
+                throw new IllegalStateException(name + ": not answered within 300 s");
+            }
+        }
+        long last = start;
+        long accepted = 0;
+        Map<Integer, Long> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < applications; i++) {
+            last = Math.max(last, run.answeredAt[i]);
+            accepted += run.status[i] == 202 ? 1 : 0;
+            statuses.merge((int) run.status[i], 1L, Long::sum);
+        }
+        return new Probe(applications, accepted, (last - start) / 1e9, statuses);
+    }
+
+    /** One run's applications and its bound on connections in flight. */
+    private final class Run {
+        final URI uri;
+        final String userPrefix;
+        final short[] status;
+        final boolean[] retryAfter;
+        final long[] sentAt;
+        final long[] answeredAt;
+        final Map<String, Long> errors = new ConcurrentHashMap<>();
+        /** In flight plus waiting for a connection. */
+        final AtomicInteger outstanding = new AtomicInteger();
+        final Queue<Integer> waiting = new ConcurrentLinkedQueue<>();
+        final AtomicInteger free = new AtomicInteger(connections);
+        /** A permit per application answered or failed; acquiring them publishes their slots. */
+        final Semaphore done = new Semaphore(0);
+
+        Run(URI uri, String userPrefix, int applications) {
+            this.uri = uri;
+            this.userPrefix = userPrefix;
+            this.status = new short[applications];
+            this.retryAfter = new boolean[applications];
+            this.sentAt = new long[applications];
+            this.answeredAt = new long[applications];
+        }
+
+        /** Sends waiting applications while a connection is free. */
+        void drain() {
+            while (true) {
+                if (free.getAndDecrement() <= 0) {
+                    free.incrementAndGet();
+                    return; // every connection busy: the next answer drains
+                }
+                Integer next = waiting.poll();
+                if (next == null) {
+                    free.incrementAndGet();
+                    if (waiting.isEmpty()) {
+                        return;
+                    }
+                    continue; // added meanwhile, while this call held the connection
+                }
+                send(next);
+            }
+        }
+
+        private void send(int i) {
+            sentAt[i] = System.nanoTime();
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userPrefix + i + "\"}", UTF_8))
                     .build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                answeredAt[index] = System.nanoTime();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((response, failure) -> {
+                answeredAt[i] = System.nanoTime();
                 if (response != null) {
-                    status[index] = (short) response.statusCode();
-                    retryAfter[index] = response.headers().firstValue("Retry-After").isPresent();
+                    status[i] = (short) response.statusCode();
+                    retryAfter[i] = response.headers().firstValue("Retry-After").isPresent();
                 } else {
-                    status[index] = NO_ANSWER;
+                    status[i] = NO_ANSWER;
                     Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                    errors.merge(cause.getClass().getSimpleName(), 1L, Long::sum);
+                    errors.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1L, Long::sum);
                 }
-                // The release publishes this answer's slots to whoever acquires every permit below.
-                outstanding.release();
-            });
+                outstanding.decrementAndGet();
+                free.incrementAndGet();
+                done.release();
+                drain();
+            }, callbacks);
         }
-        // Every permit back: every sent application answered or failed.
-        long deadline = REQUEST_TIMEOUT.toMillis() + 5_000;
-        if (!outstanding.tryAcquire(maxOutstanding, deadline, TimeUnit.MILLISECONDS)) {
-            progress.say(name + ": " + (maxOutstanding - outstanding.availablePermits())
-                    + " requests still outstanding past the request timeout");
-        }
-        if (!errors.isEmpty()) {
-            progress.say(name + ": no answer " + errors);
-        }
-        return new Result(name, rate, duration.toNanos() / 1e9, start, status, retryAfter, answeredAt, late,
-                maxLate / 1e6, maxOutstanding, Map.copyOf(errors));
     }
 
     @Override

@@ -22,13 +22,13 @@ final class OpenModelReport {
     /** Rows of the make bench table: one per rate, then where the 503s begin. */
     static List<String[]> rows(OpenModelRun.Result result) {
         String ceiling = String.format(Locale.ROOT, "closed-loop probe, same run: %,.0f accepted/s (%d connections, %,d applications, load %s)",
-                result.sustainableRate(), OpenModelRun.PROBE_CONNECTIONS, result.probe().requests(), result.probeLoad());
+                result.sustainableRate(), result.connections(), result.probe().applications(), result.probeLoad());
         List<String[]> rows = new ArrayList<>();
         for (OpenModelRun.Rate r : result.rates()) {
             OpenModelLoad.Result l = r.load();
             rows.add(new String[] {String.format(Locale.ROOT, "10. open model, %d× the sustainable rate: %,.0f applications/s for %.0f s "
-                            + "(fresh event, distinct users, at most %,d outstanding); latency from the intended send time",
-                    r.multiplier(), l.rate(), l.seconds(), l.maxOutstanding()),
+                            + "(fresh event, distinct users; %d connections, at most %,d outstanding); latency from the intended send time",
+                    r.multiplier(), l.rate(), l.seconds(), result.connections(), l.maxOutstanding()),
                     measured(r), ceiling, ratio(l.answeredRate() / l.offeredRate()) + " answered/offered"});
         }
         rows.add(new String[] {"10. open model: where 503s begin", where503s(result), "—", "—"});
@@ -55,7 +55,7 @@ final class OpenModelReport {
         if (!l.errors().isEmpty()) {
             s.append(' ').append(l.errors());
         }
-        s.append(String.format(Locale.ROOT, ", not sent (%,d outstanding) ×%,d, sent >%d ms late ×%,d", l.maxOutstanding(),
+        s.append(String.format(Locale.ROOT, ", not sent (%,d outstanding) ×%,d, sent >%d ms after its time ×%,d", l.maxOutstanding(),
                 l.notSent(), OpenModelLoad.LATE_NANOS / 1_000_000, l.late()));
         return s.toString();
     }
@@ -86,20 +86,21 @@ final class OpenModelReport {
     static String markdown(OpenModelRun.Result result) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Open model (%.0f s in all): applications at a fixed rate, each sent at its intended time "
-                        + "whatever happened to the earlier ones (Java HttpClient `sendAsync`, HTTP/1.1, at most %,d outstanding: "
-                        + "an application due beyond that is not sent, and counted); latency from the intended send time "
-                        + "(HdrHistogram, every HTTP answer). The rate the stack sustains: a closed-loop probe of %,d applications "
-                        + "from %d connections to a fresh event, %,.0f accepted/s (load %s).%n%n",
-                result.seconds(), OpenModelRun.MAX_OUTSTANDING, result.probe().requests(), OpenModelRun.PROBE_CONNECTIONS,
-                result.sustainableRate(), result.probeLoad()));
-        md.append("| rate | offered/s | answered/s | 202 | 503 (Retry-After) | other | no answer | not sent | sent late | "
+                        + "whatever happened to the earlier ones, or as soon as one of %d keep-alive connections is free after it "
+                        + "(Java HttpClient `sendAsync`, HTTP/1.1; the ingress admits %d per client address); at most %,d outstanding "
+                        + "(in flight and waiting): an application due beyond that is not sent, and counted. Latency from the "
+                        + "intended send time (HdrHistogram, every HTTP answer). The rate the stack sustains: a closed-loop probe "
+                        + "of %,d applications from the same connections to a fresh event, %,.0f accepted/s (load average %s).%n%n",
+                result.seconds(), result.connections(), result.connections() + 4, OpenModelRun.MAX_OUTSTANDING,
+                result.probe().applications(), result.sustainableRate(), result.probeLoad()));
+        md.append("| rate | due/s | offered/s | answered/s | 202 | 503 (Retry-After) | other | no answer | not sent | sent >10 ms late | "
                 + "p50 | p90 | p99 | p99.9 | max | first 503 | rows, settled after | load average before → after |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (OpenModelRun.Rate r : result.rates()) {
             OpenModelLoad.Result l = r.load();
             Histogram h = l.latency();
-            md.append(String.format(Locale.ROOT, "| %d× | %,.0f | %,.0f | %,d | %,d | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %s | %,d, %.1f s | %s → %s |%n",
-                    r.multiplier(), l.offeredRate(), l.answeredRate(), l.count(202), l.unavailable(true), l.other(),
+            md.append(String.format(Locale.ROOT, "| %d× | %,.0f | %,.0f | %,.0f | %,d | %,d | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %s | %,d, %.1f s | %s → %s |%n",
+                    r.multiplier(), l.rate(), l.offeredRate(), l.answeredRate(), l.count(202), l.unavailable(true), l.other(),
                     l.count(OpenModelLoad.NO_ANSWER), l.notSent(), l.late(),
                     ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
                     ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),

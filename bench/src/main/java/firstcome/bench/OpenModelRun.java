@@ -2,6 +2,7 @@ package firstcome.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import firstcome.ingress.edge.EdgeLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +31,6 @@ final class OpenModelRun {
 
     static final int[] MULTIPLIERS = {1, 2, 4};
     static final int MAX_OUTSTANDING = 2_000;
-    static final int PROBE_CONNECTIONS = 64;
     private static final long SETTLE_MILLIS = 60_000;
 
     /** One rate: its load, its event's rows once settled, and the machine's load averages around it. */
@@ -39,7 +39,12 @@ final class OpenModelRun {
     }
 
     /** The probe that set the rate, and each rate's run. */
-    record Result(SpikeLoad.Result probe, double sustainableRate, String probeLoad, List<Rate> rates, double seconds) {
+    record Result(OpenModelLoad.Probe probe, int connections, String probeLoad, List<Rate> rates, double seconds) {
+
+        /** Accepted applications per second of the closed-loop probe. */
+        double sustainableRate() {
+            return probe.rate();
+        }
 
         /** The first rate that heard a 503, or null. */
         Rate first503() {
@@ -53,12 +58,16 @@ final class OpenModelRun {
     }
 
     private final Bench.Settings settings;
+    /** The ingress's bound on one client address's connections, less a few for the bench's other clients. */
+    private final int connections;
     private final Consumer<String> say;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     OpenModelRun(Bench.Settings settings, Consumer<String> say) {
         this.settings = settings;
+        this.connections = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("INGRESS_MAX_CONNECTIONS_PER_CLIENT",
+                Integer.toString(EdgeLimits.DEFAULT.maxConnectionsPerClient()))) - 4);
         this.say = say;
     }
 
@@ -88,32 +97,32 @@ final class OpenModelRun {
         int probeApplications = settings.quick() ? 5_000 : 10_000;
 
         String probeEvent = defineEvent("bench-" + runId + "-open-probe", 2 * probeApplications + 100_000);
-        String probeLoad = loadAverage();
-        say.accept(String.format(Locale.ROOT, "open model: closed-loop probe, %,d applications of distinct users, %d connections",
-                probeApplications, PROBE_CONNECTIONS));
-        SpikeLoad.Result probe = new SpikeLoad(PROBE_CONNECTIONS).run("open model: probe", applyUrl(probeEvent), "p-",
-                probeApplications, 0, null, say::accept);
-        probeLoad += " → " + loadAverage();
-        double sustainable = probe.count(202) / probe.seconds();
-        say.accept(String.format(Locale.ROOT, "open model: the stack sustains %,.0f accepted applications/s (%,d of %,d accepted in %.1f s)",
-                sustainable, probe.count(202), probeApplications, probe.seconds()));
-        if (!(sustainable > 0)) {
-            throw new IllegalStateException("the probe had no 202: " + probe.statuses());
-        }
-
         List<Rate> rates = new ArrayList<>();
-        try (OpenModelLoad load = new OpenModelLoad(MAX_OUTSTANDING);
+        OpenModelLoad.Probe probe;
+        String probeLoad = loadAverage();
+        try (OpenModelLoad load = new OpenModelLoad(connections, MAX_OUTSTANDING);
              Connection db = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword())) {
-            // The generator's own warm-up (its JIT, its connections), on the probe's event: not reported.
+            // The same client (and connections) probes and then offers the load: one client address holds only so many.
+            say.accept(String.format(Locale.ROOT, "open model: closed-loop probe, %,d applications of distinct users, %d connections",
+                    probeApplications, connections));
+            probe = load.probe("open model: probe", applyUrl(probeEvent), "p-", probeApplications, say::accept);
+            probeLoad += " → " + loadAverage();
+            say.accept(String.format(Locale.ROOT, "open model: the stack sustains %,.0f accepted applications/s (%,d of %,d accepted in %.1f s: %s)",
+                    probe.rate(), probe.accepted(), probeApplications, probe.seconds(), probe.statuses()));
+            if (!(probe.rate() > 0)) {
+                throw new IllegalStateException("the probe had no 202: " + probe.statuses());
+            }
+            double sustainable = probe.rate();
+            // The generator's own warm-up (its JIT), on the probe's event: not reported.
             OpenModelLoad.Result warm = load.run("open model: warm-up", applyUrl(probeEvent), "w-", sustainable,
                     Duration.ofSeconds(2), say::accept);
-            settle(db, probeEvent, probe.count(202) + warm.count(202));
+            settle(db, probeEvent, probe.accepted() + warm.count(202));
             for (int multiplier : MULTIPLIERS) {
                 double rate = multiplier * sustainable;
                 int planned = (int) Math.round(rate * perRate.toSeconds());
                 String event = defineEvent("bench-" + runId + "-open-" + multiplier + "x", 2 * planned + 1_000);
-                say.accept(String.format(Locale.ROOT, "open model %d×: %,.0f applications/s for %d s (%,d), at most %,d outstanding",
-                        multiplier, rate, perRate.toSeconds(), planned, MAX_OUTSTANDING));
+                say.accept(String.format(Locale.ROOT, "open model %d×: %,.0f applications/s for %d s (%,d), %d connections, at most %,d outstanding",
+                        multiplier, rate, perRate.toSeconds(), planned, connections, MAX_OUTSTANDING));
                 String before = loadAverage();
                 OpenModelLoad.Result result = load.run("open model " + multiplier + "×", applyUrl(event), "o-", rate, perRate,
                         say::accept);
@@ -126,7 +135,7 @@ final class OpenModelRun {
                 say.accept(OpenModelReport.summary(r));
             }
         }
-        return new Result(probe, sustainable, probeLoad, rates, (System.nanoTime() - started) / 1e9);
+        return new Result(probe, connections, probeLoad, rates, (System.nanoTime() - started) / 1e9);
     }
 
     /** Waits until the event has {@code expected} coupon rows (or a minute passed); the rows seen. */
