@@ -25,9 +25,9 @@ import org.HdrHistogram.Histogram;
  * ones (asynchronous HTTP/1.1, the JDK client's {@code sendAsync}). One client address may hold only
  * so many connections at the ingress ({@code INGRESS_MAX_CONNECTIONS_PER_CLIENT}), so at most that
  * many requests are in flight; an application due while all are busy waits for the next free one,
- * as behind a proxy's connection pool, and its latency still runs from its intended send time (no
- * coordinated omission: a stack that falls behind shows it in full). Outstanding applications (in
- * flight plus waiting) are capped: one due beyond the cap is not sent, and counted as such.
+ * and its latency still runs from its intended send time (no coordinated omission: a stack that
+ * falls behind shows it in full). Outstanding applications (in flight plus waiting) are capped: one
+ * due beyond the cap is not sent, and counted as such.
  */
 final class OpenModelLoad implements AutoCloseable {
 
@@ -211,7 +211,7 @@ final class OpenModelLoad implements AutoCloseable {
     Result run(String name, String url, String userPrefix, double rate, Duration duration, SpikeLoad.Progress progress)
             throws InterruptedException {
         int planned = (int) Math.round(rate * duration.toNanos() / 1e9);
-        Run run = new Run(URI.create(url), userPrefix, planned);
+        Run run = new Run(URI.create(url), userPrefix, planned, connections);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         long nextProgress = start + TimeUnit.SECONDS.toNanos(2);
         int sent = 0;
@@ -255,12 +255,12 @@ final class OpenModelLoad implements AutoCloseable {
     }
 
     /**
-     * {@code applications} of users {@code userPrefix + i} from {@code connections} connections in a
-     * closed loop: what the stack sustains when nobody waits between answers.
+     * {@code applications} of users {@code userPrefix + i} from {@code concurrency} connections (at
+     * most this load's) in a closed loop: what the stack sustains when nobody waits between answers.
      */
-    Probe probe(String name, String url, String userPrefix, int applications, SpikeLoad.Progress progress)
+    Probe probe(String name, String url, String userPrefix, int applications, int concurrency, SpikeLoad.Progress progress)
             throws InterruptedException {
-        Run run = new Run(URI.create(url), userPrefix, applications);
+        Run run = new Run(URI.create(url), userPrefix, applications, Math.min(concurrency, connections));
         for (int i = 0; i < applications; i++) {
             run.status[i] = NO_ANSWER;
             run.waiting.add(i);
@@ -297,12 +297,14 @@ final class OpenModelLoad implements AutoCloseable {
         /** In flight plus waiting for a connection. */
         final AtomicInteger outstanding = new AtomicInteger();
         final Queue<Integer> waiting = new ConcurrentLinkedQueue<>();
-        final AtomicInteger free = new AtomicInteger(connections);
+        /** Connections free for a request; in flight at most the run's bound. */
+        final AtomicInteger free;
         /** A permit per application answered or failed; acquiring them publishes their slots. */
         final Semaphore done = new Semaphore(0);
 
-        Run(URI uri, String userPrefix, int applications) {
+        Run(URI uri, String userPrefix, int applications, int inFlight) {
             this.uri = uri;
+            this.free = new AtomicInteger(inFlight);
             this.userPrefix = userPrefix;
             this.status = new short[applications];
             this.retryAfter = new boolean[applications];

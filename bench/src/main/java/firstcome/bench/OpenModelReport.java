@@ -22,7 +22,8 @@ final class OpenModelReport {
     /** Rows of the make bench table: one per rate, then where the 503s begin. */
     static List<String[]> rows(OpenModelRun.Result result) {
         String ceiling = String.format(Locale.ROOT, "closed-loop probe, same run: %,.0f accepted/s (%d connections, %,d applications, load %s)",
-                result.sustainableRate(), result.connections(), result.probe().applications(), result.probeLoad());
+                result.sustainableRate(), Math.min(OpenModelRun.PROBE_CONNECTIONS, result.connections()), result.probe().applications(),
+                result.probeLoad());
         List<String[]> rows = new ArrayList<>();
         for (OpenModelRun.Rate r : result.rates()) {
             OpenModelLoad.Result l = r.load();
@@ -90,9 +91,10 @@ final class OpenModelReport {
                         + "(Java HttpClient `sendAsync`, HTTP/1.1; the ingress admits %d per client address); at most %,d outstanding "
                         + "(in flight and waiting): an application due beyond that is not sent, and counted. Latency from the "
                         + "intended send time (HdrHistogram, every HTTP answer). The rate the stack sustains: a closed-loop probe "
-                        + "of %,d applications from the same connections to a fresh event, %,.0f accepted/s (load average %s).%n%n",
+                        + "of %,d applications from %d of the same connections to a fresh event, %,.0f accepted/s (load average %s).%n%n",
                 result.seconds(), result.connections(), result.connections() + 4, OpenModelRun.MAX_OUTSTANDING,
-                result.probe().applications(), result.sustainableRate(), result.probeLoad()));
+                result.probe().applications(), Math.min(OpenModelRun.PROBE_CONNECTIONS, result.connections()),
+                result.sustainableRate(), result.probeLoad()));
         md.append("| rate | due/s | offered/s | answered/s | 202 | 503 (Retry-After) | other | no answer | not sent | sent >10 ms late | "
                 + "p50 | p90 | p99 | p99.9 | max | first 503 | rows, settled after | load average before → after |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");

@@ -2,7 +2,6 @@ package firstcome.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import firstcome.ingress.edge.EdgeLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +30,10 @@ final class OpenModelRun {
 
     static final int[] MULTIPLIERS = {1, 2, 4};
     static final int MAX_OUTSTANDING = 2_000;
+    /** The probe's closed loop: row 1's connections. */
+    static final int PROBE_CONNECTIONS = 64;
+    /** What make up gives the ingress (scripts/stack.sh): every client of a loopback stack is 127.0.0.1. */
+    private static final int STACK_CONNECTIONS_PER_CLIENT = 1_000;
     private static final long SETTLE_MILLIS = 60_000;
 
     /** One rate: its load, its event's rows once settled, and the machine's load averages around it. */
@@ -58,7 +61,7 @@ final class OpenModelRun {
     }
 
     private final Bench.Settings settings;
-    /** The ingress's bound on one client address's connections, less a few for the bench's other clients. */
+    /** The ingress's bound on one client address's connections, less a few for the bench's other clients: the most in flight. */
     private final int connections;
     private final Consumer<String> say;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -67,7 +70,7 @@ final class OpenModelRun {
     OpenModelRun(Bench.Settings settings, Consumer<String> say) {
         this.settings = settings;
         this.connections = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("INGRESS_MAX_CONNECTIONS_PER_CLIENT",
-                Integer.toString(EdgeLimits.DEFAULT.maxConnectionsPerClient()))) - 4);
+                Integer.toString(STACK_CONNECTIONS_PER_CLIENT))) - 4);
         this.say = say;
     }
 
@@ -104,8 +107,8 @@ final class OpenModelRun {
              Connection db = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword())) {
             // The same client (and connections) probes and then offers the load: one client address holds only so many.
             say.accept(String.format(Locale.ROOT, "open model: closed-loop probe, %,d applications of distinct users, %d connections",
-                    probeApplications, connections));
-            probe = load.probe("open model: probe", applyUrl(probeEvent), "p-", probeApplications, say::accept);
+                    probeApplications, PROBE_CONNECTIONS));
+            probe = load.probe("open model: probe", applyUrl(probeEvent), "p-", probeApplications, PROBE_CONNECTIONS, say::accept);
             probeLoad += " → " + loadAverage();
             say.accept(String.format(Locale.ROOT, "open model: the stack sustains %,.0f accepted applications/s (%,d of %,d accepted in %.1f s: %s)",
                     probe.rate(), probe.accepted(), probeApplications, probe.seconds(), probe.statuses()));

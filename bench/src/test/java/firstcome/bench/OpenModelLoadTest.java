@@ -82,7 +82,7 @@ class OpenModelLoadTest {
     void probesTheRateOfAcceptedApplicationsInAClosedLoop() throws Exception {
         String url = serve(0, body -> body.contains("\"p-0\"") ? 503 : 202);
         try (OpenModelLoad load = new OpenModelLoad(4, 100)) {
-            OpenModelLoad.Probe probe = load.probe("test", url, "p-", 100, line -> { });
+            OpenModelLoad.Probe probe = load.probe("test", url, "p-", 100, 4, line -> { });
 
             assertThat(probe.accepted()).isEqualTo(99);
             assertThat(probe.statuses()).containsEntry(202, 99L).containsEntry(503, 1L);
