@@ -69,7 +69,7 @@ final class OpenModelReport {
                     top.load().offeredRate());
         }
         OpenModelLoad.Result l = first.load();
-        return String.format(Locale.ROOT, "at %d× (%,.0f/s offered): the first 503 %.1f s into its %.0f s; %,d 503s there (%.1f%% of the due applications)",
+        return String.format(Locale.ROOT, "at %d× (%,.0f/s offered): the first 503 %.1f s into its %.0f s; %,d 503s there (%.2f%% of the due applications)",
                 first.multiplier(), l.offeredRate(), l.first503Seconds(), l.seconds(), l.count(503),
                 100.0 * l.count(503) / l.planned());
     }
@@ -123,7 +123,7 @@ final class OpenModelReport {
                 .append("that time to the answer, so queueing shows in full. The sustainable rate is a closed-loop probe's ")
                 .append("accepted applications per second in this run. Where 503s begin: ").append(esc(where503s(result)))
                 .append(".</p>");
-        h.append("<p>Latency from the intended send time against the offered rate (ms, logarithmic).</p>");
+        h.append("<p>Latency from the intended send time against the offered rate: the applications due per second (ms, logarithmic).</p>");
         String[] names = new String[PERCENTILES.length];
         for (int p = 0; p < PERCENTILES.length; p++) {
             names[p] = "p" + (PERCENTILES[p] == Math.rint(PERCENTILES[p]) ? Integer.toString((int) PERCENTILES[p]) : PERCENTILES[p]);
@@ -164,7 +164,7 @@ final class OpenModelReport {
         double maxX = 0;
         List<Double> values = new ArrayList<>();
         for (OpenModelRun.Rate r : result.rates()) {
-            maxX = Math.max(maxX, r.load().offeredRate());
+            maxX = Math.max(maxX, r.load().rate());
             Histogram h = r.load().latency();
             for (double p : PERCENTILES) {
                 values.add(h.getValueAtPercentile(p) / 1000.0);
@@ -175,15 +175,15 @@ final class OpenModelReport {
         StringBuilder svg = svgStart();
         logAxis(svg, range);
         for (OpenModelRun.Rate r : result.rates()) {
-            double x = LEFT + r.load().offeredRate() * fx;
+            double x = LEFT + r.load().rate() * fx;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"10\" y2=\"%d\" stroke=\"#eee\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d× %,.0f/s</text>",
-                    x, x, H - BOTTOM, x, H - 10, r.multiplier(), r.load().offeredRate()));
+                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d× %,.0f/s due (%,.0f/s sent)</text>",
+                    x, x, H - BOTTOM, x, H - 10, r.multiplier(), r.load().rate(), r.load().offeredRate()));
         }
         for (int p = 0; p < PERCENTILES.length; p++) {
             StringBuilder path = new StringBuilder();
             for (OpenModelRun.Rate r : result.rates()) {
-                double x = LEFT + r.load().offeredRate() * fx;
+                double x = LEFT + r.load().rate() * fx;
                 double y = logY(r.load().latency().getValueAtPercentile(PERCENTILES[p]) / 1000.0, range);
                 path.append(path.length() == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f,%.1f", x, y));
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x, y, PERCENTILE_COLOURS[p]));
@@ -218,8 +218,8 @@ final class OpenModelReport {
                 }
                 x += w;
             }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">503: %.1f%%</text>",
-                    LEFT + 6.0, y + 14, 100.0 * l.count(503) / l.planned()));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">503: %,d (%.2f%%) · not sent: %.1f%%</text>",
+                    LEFT + 6.0, y + 14, l.count(503), 100.0 * l.count(503) / l.planned(), 100.0 * l.notSent() / l.planned()));
         }
         return svg.append("</svg>").toString();
     }
