@@ -111,7 +111,7 @@ scenario() { # name port event round pid
   statuses=$(sed -n 's/^statuses //p' "$file")
   # The server's CPU per answered request (all its threads, whatever the status), in µs.
   requests=$(awk '/ requests in / {print $1}' "$file")
-  cpu=$(awk -v t=$((ticks_after - ticks_before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.0f", n > 0 ? t * us / n : 0 }')
+  cpu=$(awk -v t=$((ticks_after - ticks_before)) -v us="$TICK_US" -v n="$requests" 'BEGIN { printf "%.0f", (n > 0 ? t * us / n : 0) }')
   ROWS+=("| $round | $name | $rps | $p50 | $p99 | $cpu | $statuses | $(cut -d' ' -f1 /proc/loadavg) |")
   # name rps p50 p99 round cpu, latencies in ms, CPU in µs per request, for the summary
   printf '%s %s %s %s %s %s\n' "$name" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" "$round" "$cpu" >>"$OUT/rounds.txt"
