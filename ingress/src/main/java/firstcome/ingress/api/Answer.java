@@ -1,6 +1,11 @@
 package firstcome.ingress.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import firstcome.contract.Json;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -8,6 +13,9 @@ import java.util.Map;
  * Async handlers compute it off the request thread and write it when it is ready.
  */
 public record Answer(int status, Outcome outcome, Object body, Map<String, String> headers) {
+
+    /** The wire mapping, as Javalin's own JSON mapper has it (App), written straight to bytes. */
+    private static final ObjectWriter JSON = Json.mapper().writer();
 
     /** Seconds a client should wait before retrying after a 503. */
     static final String RETRY_AFTER_SECONDS = "1";
@@ -33,8 +41,23 @@ public record Answer(int status, Outcome outcome, Object body, Map<String, Strin
         return new Answer(status, outcome, new ApiException.Problem(outcome.name(), message), headers);
     }
 
+    /**
+     * Sets the status, the headers and the JSON body: the same bytes as {@code ctx.json(body)}, serialised
+     * once into bytes (not into a string that is encoded again).
+     */
     public void writeTo(Context ctx) {
         headers.forEach(ctx::header);
-        ctx.status(status).json(body);
+        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(json());
+    }
+
+    private byte[] json() {
+        if (body instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8); // as Javalin's mapper: a string is the JSON itself
+        }
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an answer's body always serialises", e);
+        }
     }
 }

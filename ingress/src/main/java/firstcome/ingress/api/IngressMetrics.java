@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +35,15 @@ public final class IngressMetrics {
     private final Counter shortcutAnswers;
     private final Counter slotsReleased;
     private final Counter slotsLeaked;
+    /**
+     * The request timers, resolved once per method, route template and status: a registry look-up by
+     * tags costs a builder, tag sorting and a map search on every request. Bounded like the meters: the
+     * routes are templates, and the statuses the few the routes answer.
+     */
+    private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
+
+    private record RequestKey(String method, String route, int status) {
+    }
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -93,12 +103,12 @@ public final class IngressMetrics {
     }
 
     public void request(String method, String route, int status, long nanos) {
-        Timer.builder("ingress.http.requests")
-                .description("HTTP requests by route and status")
-                .tag("method", method)
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
-                .register(registry)
+        requests.computeIfAbsent(new RequestKey(method, route, status), key -> Timer.builder("ingress.http.requests")
+                        .description("HTTP requests by route and status")
+                        .tag("method", key.method())
+                        .tag("route", key.route())
+                        .tag("status", Integer.toString(key.status()))
+                        .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -9,6 +9,7 @@ import firstcome.contract.RedisAddress;
 import firstcome.ingress.IngressConfig;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.UserId;
+import firstcome.ingress.kafka.RequestJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -464,12 +465,9 @@ public final class RedisGate implements Gate, AutoCloseable {
         T run();
     }
 
+    /** The pending request's JSON: the very bytes of its record to coupon-requests ({@link RequestJson}). */
     private static String json(CouponRequest request) {
-        try {
-            return Json.mapper().writeValueAsString(request);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a CouponRequest always serialises", e);
-        }
+        return new String(RequestJson.of(request), StandardCharsets.UTF_8);
     }
 
     private record Keys(String users, String count, String releases, String pending, String returned, String entrants,

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,7 +96,8 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
 
     @Override
     public CompletableFuture<Long> publish(CouponRequest request) {
-        return send(topics.requests(), request.eventId(), request, request.receivedAt());
+        // The bytes the gate keeps as the pending request (serialised once per application).
+        return sendBytes(topics.requests(), request.eventId(), () -> RequestJson.of(request), request.receivedAt());
     }
 
     @Override
@@ -109,13 +111,18 @@ public final class RequestPublisher implements Publisher, AutoCloseable {
     }
 
     private <V> CompletableFuture<Long> send(Topic<V> topic, String key, V value, Instant timestamp) {
+        return sendBytes(topic, key, () -> topic.valueSerde().serializer().serialize(topic.name(), value), timestamp);
+    }
+
+    /** {@code value} is serialised inside the send's guard: a failure there is a record never sent. */
+    private CompletableFuture<Long> sendBytes(Topic<?> topic, String key, Supplier<byte[]> value, Instant timestamp) {
         CompletableFuture<Long> acknowledged = new CompletableFuture<>();
         Thread caller = Thread.currentThread();
         AtomicBoolean returned = new AtomicBoolean();
         try {
             var record = new ProducerRecord<>(topic.name(), null, timestamp.toEpochMilli(),
                     topic.keySerde().serializer().serialize(topic.name(), key),
-                    topic.valueSerde().serializer().serialize(topic.name(), value));
+                    value.get());
             producer.send(record, (metadata, failure) -> {
                 // The producer reports some failures of send() itself (no metadata or buffer space
                 // within max.block.ms) through the callback, on the calling thread, before send()
