@@ -165,6 +165,8 @@ public final class Bench {
                 bare.stop(Duration.ofSeconds(10));
             }
 
+            CostBenchmark.Result cost = costBenchmark("bench-" + runId + "-cost");
+
             say(String.format("shop: %,d applications, then %,d redemptions of their coupons, %d connections",
                     s.limit(), s.limit(), s.connections()));
             List<ShopBenchmark.Phase> shop = new ShopBenchmark(s.ingressUrl(), s.shopToken(), s.jdbcUrl(), s.dbUser(),
@@ -185,7 +187,7 @@ public final class Bench {
 
             Report report = new Report(s, versions, redisRate, rounds, shop, verification, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
-                    elapsedSeconds());
+                    elapsedSeconds()).cost(cost);
             String table = report.markdown();
             System.out.println();
             System.out.println(table);
@@ -228,7 +230,7 @@ public final class Bench {
     // --- ceilings and side measurements ------------------------------------------------------
 
     /** The ingress's gate script, read from its source tree (bench runs from the repository root). */
-    private static final Path ADMIT_SCRIPT = Path.of("ingress", "src", "main", "resources", "firstcome", "ingress", "gate", "admit.lua");
+    static final Path ADMIT_SCRIPT = Path.of("ingress", "src", "main", "resources", "firstcome", "ingress", "gate", "admit.lua");
 
     /**
      * Redis' own rate for the gate's script (the ingress's {@code admit.lua}, with a pending request
@@ -351,6 +353,22 @@ public final class Bench {
         return new Replay(Integer.parseInt(kv.get("records")), Double.parseDouble(kv.get("produceSeconds")),
                 Double.parseDouble(kv.get("readSeconds")), Double.parseDouble(kv.get("streamsSeconds")),
                 Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")));
+    }
+
+    /**
+     * The cost of one coupon end to end and its irreducible parts ({@link CostBenchmark}): an accept
+     * phase of 20,000 applications (10,000 with --quick); {@code null} (its row left out) when it fails.
+     */
+    private CostBenchmark.Result costBenchmark(String event) {
+        try {
+            Path processorJar = stableCopy(serviceJar("streams-processor"), Path.of("bench", "target", "cost-streams-processor.jar"));
+            Path sinkJar = stableCopy(serviceJar("sink"), Path.of("bench", "target", "cost-sink.jar"));
+            return new CostBenchmark(settings, settings.quick() ? 10_000 : 20_000, this::say)
+                    .run(event, benchJar(), processorJar, sinkJar, settings.quick() ? 50_000 : 100_000);
+        } catch (Exception e) {
+            say("cost benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
     }
 
     /**

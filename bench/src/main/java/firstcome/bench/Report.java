@@ -36,6 +36,7 @@ final class Report {
     private final Map<String, Long> rss;
     private final double seconds;
     private final String load;
+    private CostBenchmark.Result cost;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
            List<ShopBenchmark.Phase> shop, VerificationBenchmark.Result verification, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
@@ -66,6 +67,12 @@ final class Report {
         this.load = avg;
     }
 
+    /** The cost of one coupon and its parts (a row after the gate's, a stacked bar); none when it failed. */
+    Report cost(CostBenchmark.Result result) {
+        this.cost = result;
+        return this;
+    }
+
     // --- the table ----------------------------------------------------------------------------
 
     List<String[]> rows() {
@@ -85,6 +92,9 @@ final class Report {
         rows.add(new String[] {"1. gate: the accept phase vs Redis alone",
                 rate(in.acceptPhaseRate()), "redis-benchmark EVALSHA of the gate script " + rate(redisRate),
                 ratio(in.acceptPhaseRate() / redisRate)});
+        if (cost != null) {
+            rows.add(cost.row());
+        }
         double[] persist = rounds.stream().mapToDouble(Bench.Round::lastAcceptToLastRowMillis).sorted().toArray();
         rows.add(new String[] {"2. time to persist: last 202 → last row (median of " + persist.length + ")",
                 ms(persist[persist.length / 2]) + " (rounds: " + join(rounds, r -> r.lastAcceptToLastRowMillis()) + " ms)",
@@ -296,6 +306,9 @@ final class Report {
         h.append(chart(List.of(series(in.series(), SpikeLoad.Bucket::p99Millis), series(in.series(), SpikeLoad.Bucket::p50Millis),
                 series(bare.series(), SpikeLoad.Bucket::p99Millis), series(bare.series(), SpikeLoad.Bucket::p50Millis)),
                 List.of("#d62728", "#ff7f0e", "#999", "#ccc"), "ms", lastAccept));
+        if (cost != null) {
+            h.append(cost.html());
+        }
         h.append("<h2>Every measure, next to its ceiling</h2><table><tr><th>what</th><th>measured</th>")
                 .append("<th>ceiling, same run</th><th>ratio</th></tr>");
         for (String[] row : rows()) {
