@@ -41,7 +41,7 @@ import org.HdrHistogram.Histogram;
  * CPU of an accepted application). Prints a table, writes {@code bench/report.html} and, for a full run, the
  * figures section of {@code BENCHMARKS.md}.
  *
- * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record]}, from the
+ * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record] [--baseline]}, from the
  * repository root, with the stack of {@code make up} running.
  */
 public final class Bench {
@@ -87,16 +87,18 @@ public final class Bench {
     }
 
     private final Settings settings;
+    private final boolean baseline;
     private final long started = System.nanoTime();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Bench(Settings settings) {
+    private Bench(Settings settings, boolean baseline) {
         this.settings = settings;
+        this.baseline = baseline;
     }
 
     public static void main(String[] args) throws Exception {
-        new Bench(Settings.of(List.of(args), System.getenv())).run();
+        new Bench(Settings.of(List.of(args), System.getenv()), List.of(args).contains("--baseline")).run();
     }
 
     private void run() throws Exception {
@@ -183,11 +185,12 @@ public final class Bench {
             Replay replay = replay();
             reads.phase("sink");
             List<String> sinkTable = sinkBenchmark();
+            BaselineComparison.Result versus = baseline ? baselineComparison(runId) : null;
             reads.phase("done");
 
             Report report = new Report(s, versions, redisRate, rounds, shop, verification, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
-                    elapsedSeconds()).cost(cost);
+                    elapsedSeconds()).cost(cost).baseline(versus);
             String table = report.markdown();
             System.out.println();
             System.out.println(table);
@@ -367,6 +370,20 @@ public final class Bench {
                     .run(event, benchJar(), processorJar, sinkJar, settings.quick() ? 50_000 : 100_000);
         } catch (Exception e) {
             say("cost benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
+    }
+
+    /**
+     * With --baseline: the accept phase with the baseline revision's service jars against this
+     * build's ({@link BaselineComparison}), 2 interleaved rounds of 10,000 applications (5,000 with
+     * --quick); {@code null} (its row left out) when it fails.
+     */
+    private BaselineComparison.Result baselineComparison(String runId) {
+        try {
+            return new BaselineComparison(settings, settings.quick() ? 5_000 : 10_000, this::say).run("bench-" + runId + "-vs", 2);
+        } catch (Exception e) {
+            say("baseline comparison failed (" + e + "); its row is left out");
             return null;
         }
     }

@@ -37,8 +37,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Two irreducible parts of an accepted application, each measured alone against the stack's broker,
  * in their own JVM with the streams-processor jar on the class path: the {@code acks=all} produce of
- * a {@code CouponRequest} with the ingress's producer settings (idempotent, linger 2 ms), records sent
- * back to back so they travel in batches; and one decision's store work under exactly-once — a Kafka
+ * a {@code CouponRequest} by an idempotent producer, records sent back to back in batches of up to
+ * 256 KiB (linger 20 ms, as the replay's input is written: the ingress's linger is 2 ms, its batches
+ * as large as the concurrent requests make them); and one decision's store work under exactly-once — a Kafka
  * Streams application with the processor's production {@link StreamsSettings} whose only step does
  * what the processor does with each accepted request's stores (three reads: the definition, the
  * tally, the user's decision; two writes: the decision and the tally), no rules and no output. Each
@@ -59,7 +60,7 @@ public final class KafkaPartsCost {
         KafkaConnection kafka = KafkaConnection.fromEnv(Map.of(KafkaConnection.BOOTSTRAP_SERVERS, args[0],
                 KafkaConnection.CLIENT_CONFIG, System.getenv().getOrDefault(KafkaConnection.CLIENT_CONFIG, "")));
         int records = Integer.parseInt(args[1]);
-        int warm = Math.max(10_000, records / 5);
+        int warm = Math.max(20_000, records / 2);
         String run = "bench-cost-" + System.currentTimeMillis();
         Topics topics = Topics.standard().withPrefix(run + "-");
         String input = topics.requests().name();
@@ -71,7 +72,8 @@ public final class KafkaPartsCost {
                 try (var producer = new KafkaProducer<>(kafka.settings(Map.of(
                         ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                        ProducerConfig.LINGER_MS_CONFIG, 2)), new StringSerializer(), topics.requests().valueSerde().serializer())) {
+                        ProducerConfig.LINGER_MS_CONFIG, 20,
+                        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)), new StringSerializer(), topics.requests().valueSerde().serializer())) {
                     produce(producer, input, 0, warm);
                     double jvm = PartCost.processCpuSeconds();
                     double broker = PartCost.serverCpuSeconds("kafka");
@@ -178,7 +180,7 @@ public final class KafkaPartsCost {
             EventDefinition event = definitions.get(record.key());
             if (event == null) {
                 // Once per event: the processor has it from coupon-events.
-                definitions.put(record.key(), new EventDefinition(record.key(), Integer.MAX_VALUE, at, null));
+                definitions.put(record.key(), new EventDefinition(record.key(), 10_000_000, at, null));
             }
             EventTally tally = tallies.get(record.key());
             String key = Decision.key(record.key(), request.userId());

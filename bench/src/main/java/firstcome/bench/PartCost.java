@@ -1,6 +1,9 @@
 package firstcome.bench;
 
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,10 +55,31 @@ record PartCost(String name, long operations, Map<String, Double> cpuSeconds) {
         return new PartCost(fields[0], operations, cpu);
     }
 
-    /** This JVM's CPU time (every thread, GC and compiler included), in seconds. */
+    /**
+     * This JVM's CPU time in seconds: every thread's (GC included) but the JIT compilers'. The
+     * stack's services are long warm; a part's JVM still compiles during its measured records after
+     * the warm-up ones, on a busy machine for many seconds, and that is not the part's cost.
+     */
     static double processCpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1e9;
+        double seconds = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    seconds += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                } catch (IOException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return seconds;
     }
 
     /** One server of the stack's CPU seconds (utime + stime of the pid in .local/pids), NaN when it is not there. */

@@ -37,6 +37,7 @@ final class Report {
     private final double seconds;
     private final String load;
     private CostBenchmark.Result cost;
+    private BaselineComparison.Result baseline;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
            List<ShopBenchmark.Phase> shop, VerificationBenchmark.Result verification, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
@@ -73,6 +74,12 @@ final class Report {
         return this;
     }
 
+    /** This build's accept phase against the baseline revision's (--baseline); none when not run. */
+    Report baseline(BaselineComparison.Result result) {
+        this.baseline = result;
+        return this;
+    }
+
     // --- the table ----------------------------------------------------------------------------
 
     List<String[]> rows() {
@@ -94,6 +101,9 @@ final class Report {
                 ratio(in.acceptPhaseRate() / redisRate)});
         if (cost != null) {
             rows.add(cost.row());
+        }
+        if (baseline != null) {
+            rows.add(baseline.row());
         }
         double[] persist = rounds.stream().mapToDouble(Bench.Round::lastAcceptToLastRowMillis).sorted().toArray();
         rows.add(new String[] {"2. time to persist: last 202 → last row (median of " + persist.length + ")",
