@@ -80,6 +80,7 @@ final class BaselineComparison {
     private final Consumer<String> say;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private boolean onBaseline;
 
     BaselineComparison(Bench.Settings settings, int applications, Consumer<String> say) {
         this.settings = settings;
@@ -102,7 +103,7 @@ final class BaselineComparison {
                         turns.get(turns.size() - 1).acceptRate() / turns.get(turns.size() - 2).acceptRate()));
             }
         } finally {
-            if (turns.size() % 2 == 1 || turns.isEmpty()) {
+            if (onBaseline) {
                 restart(null); // whatever failed, the stack goes on with this build's jars
             }
         }
@@ -128,7 +129,10 @@ final class BaselineComparison {
 
     private void restart(String jarsDir) throws Exception {
         say.accept("baseline: restarting the services with " + (jarsDir == null ? "this build's jars" : jarsDir));
+        // From the moment the old services stop, the stack may be left half on the baseline's jars.
+        onBaseline = true;
         script(List.of("scripts/stack.sh", "services-restart"), jarsDir == null ? Map.of() : Map.of("JARS_DIR", jarsDir));
+        onBaseline = jarsDir != null;
     }
 
     /** Runs a script from the repository root; its last line of output, or fails with its tail. */
