@@ -64,10 +64,10 @@ demo: ## against the running stack: limit 100, waitlist 10, 1000 users, 32 at a 
 	@[ -f bench/target/bench.jar ] || $(MVN) -q -pl bench -am -DskipTests package
 	@java -jar bench/target/bench.jar
 
-bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~3 min run. Figures: BENCHMARKS.md
+bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~3 min run, ARGS=--baseline to compare with bench/baseline-rev's jars. Figures: BENCHMARKS.md
 	@# run from a copy: a build in the same tree must not swap the jar under a running JVM
 	@cp bench/target/bench.jar bench/target/bench-run.jar
-	@BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
+	@MVN="$(MVN)" BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
 	@# The event page's p99 at rest and while wrk hammers the apply route (~3 min; ~1 with --quick):

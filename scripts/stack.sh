@@ -603,9 +603,13 @@ provision_external_mysql() {
 export PROCESSOR_URL=${PROCESSOR_URL:-http://localhost:$PROCESSOR_PORT}
 export PROCESSOR_STATE_DIR=${PROCESSOR_STATE_DIR:-$LOCAL/streams}
 
-streams_processor_start() { service_start streams-processor streams-processor/target/streams-processor.jar "$PROCESSOR_PORT"; }
+# JARS_DIR: a folder with ingress.jar, streams-processor.jar and sink.jar to run instead of the
+# build's (scripts/baseline.sh builds an earlier revision's; make bench ARGS=--baseline swaps them).
+service_jar() { if [ -n "${JARS_DIR:-}" ]; then echo "$JARS_DIR/$1.jar"; else echo "$1/target/$1.jar"; fi; }
+
+streams_processor_start() { service_start streams-processor "$(service_jar streams-processor)" "$PROCESSOR_PORT"; }
 streams_processor_ready() { service_ready streams-processor "$PROCESSOR_PORT"; }
-sink_start() { service_start sink sink/target/sink.jar "$SINK_PORT"; }
+sink_start() { service_start sink "$(service_jar sink)" "$SINK_PORT"; }
 sink_ready() { service_ready sink "$SINK_PORT"; }
 ingress_start() {
   local settings=()
@@ -619,9 +623,9 @@ ingress_start() {
   if live_pid ingress >/dev/null; then
     [ "$(shopper_auth_running)" = "$SHOPPER_AUTH" ] \
       || warn "ingress: already running with shopper identities $(shopper_auth_running); make down first to start it with SHOPPER_AUTH=$SHOPPER_AUTH"
-    service_start ingress ingress/target/ingress.jar "$INGRESS_PORT"
+    service_start ingress "$(service_jar ingress)" "$INGRESS_PORT"
   else
-    service_start ingress ingress/target/ingress.jar "$INGRESS_PORT" ${settings[@]+"${settings[@]}"}
+    service_start ingress "$(service_jar ingress)" "$INGRESS_PORT" ${settings[@]+"${settings[@]}"}
     echo "$SHOPPER_AUTH" >"$SHOPPER_AUTH_FILE"
   fi
 }
@@ -794,9 +798,11 @@ main() {
     up)         infra_up; services_up; summary; say "up: done in $((SECONDS - start))s" ;;
     infra-down) stop_all $(reverse $ALL_KAFKA_NODES redis mysql) ;;
     down)       stop_all $(reverse $ALL_KAFKA_NODES redis mysql $SERVICES) ;;
+    # The three services only, stopped and started again with the same settings (JARS_DIR: other jars).
+    services-restart) stop_all $(reverse $SERVICES); services_up; say "services-restart: done in $((SECONDS - start))s" ;;
     status)     status ;;
     topics)     create_topics ;;
-    *) die "usage: $0 deps|up|down|status|infra-up|infra-down|topics" ;;
+    *) die "usage: $0 deps|up|down|status|infra-up|infra-down|services-restart|topics" ;;
   esac
 }
 

@@ -41,7 +41,7 @@ import org.HdrHistogram.Histogram;
  * CPU of an accepted application). Prints a table, writes {@code bench/report.html} and, for a full run, the
  * figures section of {@code BENCHMARKS.md}.
  *
- * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record]}, from the
+ * <p>Usage: {@code java -cp bench.jar firstcome.bench.Bench [--quick] [--record] [--baseline]}, from the
  * repository root, with the stack of {@code make up} running.
  */
 public final class Bench {
@@ -87,16 +87,18 @@ public final class Bench {
     }
 
     private final Settings settings;
+    private final boolean baseline;
     private final long started = System.nanoTime();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Bench(Settings settings) {
+    private Bench(Settings settings, boolean baseline) {
         this.settings = settings;
+        this.baseline = baseline;
     }
 
     public static void main(String[] args) throws Exception {
-        new Bench(Settings.of(List.of(args), System.getenv())).run();
+        new Bench(Settings.of(List.of(args), System.getenv()), List.of(args).contains("--baseline")).run();
     }
 
     private void run() throws Exception {
@@ -165,6 +167,8 @@ public final class Bench {
                 bare.stop(Duration.ofSeconds(10));
             }
 
+            CostBenchmark.Result cost = costBenchmark("bench-" + runId + "-cost");
+
             say(String.format("shop: %,d applications, then %,d redemptions of their coupons, %d connections",
                     s.limit(), s.limit(), s.connections()));
             List<ShopBenchmark.Phase> shop = new ShopBenchmark(s.ingressUrl(), s.shopToken(), s.jdbcUrl(), s.dbUser(),
@@ -183,11 +187,12 @@ public final class Bench {
             List<String> sinkTable = sinkBenchmark();
             reads.phase("open-model");
             OpenModelRun.Result openModel = openModel(runId);
+            BaselineComparison.Result versus = baseline ? baselineComparison(runId) : null;
             reads.phase("done");
 
             Report report = new Report(s, versions, redisRate, rounds, shop, verification, draw, replay, sinkTable,
                     reads.histogram("idle"), reads.histogram("bare-spike"), reads.histogram("spike"), rss,
-                    elapsedSeconds());
+                    elapsedSeconds()).cost(cost).baseline(versus);
             report.withOpenModel(openModel);
             String table = report.markdown();
             System.out.println();
@@ -231,7 +236,7 @@ public final class Bench {
     // --- ceilings and side measurements ------------------------------------------------------
 
     /** The ingress's gate script, read from its source tree (bench runs from the repository root). */
-    private static final Path ADMIT_SCRIPT = Path.of("ingress", "src", "main", "resources", "firstcome", "ingress", "gate", "admit.lua");
+    static final Path ADMIT_SCRIPT = Path.of("ingress", "src", "main", "resources", "firstcome", "ingress", "gate", "admit.lua");
 
     /**
      * Redis' own rate for the gate's script (the ingress's {@code admit.lua}, with a pending request
@@ -354,6 +359,36 @@ public final class Bench {
         return new Replay(Integer.parseInt(kv.get("records")), Double.parseDouble(kv.get("produceSeconds")),
                 Double.parseDouble(kv.get("readSeconds")), Double.parseDouble(kv.get("streamsSeconds")),
                 Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")));
+    }
+
+    /**
+     * The cost of one coupon end to end and its irreducible parts ({@link CostBenchmark}): an accept
+     * phase of 20,000 applications (10,000 with --quick); {@code null} (its row left out) when it fails.
+     */
+    private CostBenchmark.Result costBenchmark(String event) {
+        try {
+            Path processorJar = stableCopy(serviceJar("streams-processor"), Path.of("bench", "target", "cost-streams-processor.jar"));
+            Path sinkJar = stableCopy(serviceJar("sink"), Path.of("bench", "target", "cost-sink.jar"));
+            return new CostBenchmark(settings, settings.quick() ? 10_000 : 20_000, this::say)
+                    .run(event, benchJar(), processorJar, sinkJar, settings.quick() ? 50_000 : 100_000);
+        } catch (Exception e) {
+            say("cost benchmark failed (" + e + "); its row is left out");
+            return null;
+        }
+    }
+
+    /**
+     * With --baseline: the accept phase with the baseline revision's service jars against this
+     * build's ({@link BaselineComparison}), 2 interleaved rounds of 10,000 applications (5,000 with
+     * --quick); {@code null} (its row left out) when it fails.
+     */
+    private BaselineComparison.Result baselineComparison(String runId) {
+        try {
+            return new BaselineComparison(settings, settings.quick() ? 5_000 : 10_000, this::say).run("bench-" + runId + "-vs", 2);
+        } catch (Exception e) {
+            say("baseline comparison failed (" + e + "); its row is left out");
+            return null;
+        }
     }
 
     /**

@@ -38,6 +38,8 @@ final class Report {
     private final String load;
     /** The open model's figures, when it ran ({@link #withOpenModel}). */
     private OpenModelRun.Result openModel;
+    private CostBenchmark.Result cost;
+    private BaselineComparison.Result baseline;
 
     Report(Bench.Settings settings, Map<String, String> versions, double redisRate, List<Bench.Round> rounds,
            List<ShopBenchmark.Phase> shop, VerificationBenchmark.Result verification, DrawBenchmark.Result draw, Bench.Replay replay, List<String> sinkTable, Histogram idleReads, Histogram bareSpikeReads,
@@ -74,6 +76,18 @@ final class Report {
         return this;
     }
 
+    /** The cost of one coupon and its parts (a row after the gate's, a stacked bar); none when it failed. */
+    Report cost(CostBenchmark.Result result) {
+        this.cost = result;
+        return this;
+    }
+
+    /** This build's accept phase against the baseline revision's (--baseline); none when not run. */
+    Report baseline(BaselineComparison.Result result) {
+        this.baseline = result;
+        return this;
+    }
+
     // --- the table ----------------------------------------------------------------------------
 
     List<String[]> rows() {
@@ -93,6 +107,12 @@ final class Report {
         rows.add(new String[] {"1. gate: the accept phase vs Redis alone",
                 rate(in.acceptPhaseRate()), "redis-benchmark EVALSHA of the gate script " + rate(redisRate),
                 ratio(in.acceptPhaseRate() / redisRate)});
+        if (cost != null) {
+            rows.add(cost.row());
+        }
+        if (baseline != null) {
+            rows.add(baseline.row());
+        }
         double[] persist = rounds.stream().mapToDouble(Bench.Round::lastAcceptToLastRowMillis).sorted().toArray();
         rows.add(new String[] {"2. time to persist: last 202 → last row (median of " + persist.length + ")",
                 ms(persist[persist.length / 2]) + " (rounds: " + join(rounds, r -> r.lastAcceptToLastRowMillis()) + " ms)",
@@ -310,6 +330,9 @@ final class Report {
         h.append(chart(List.of(series(in.series(), SpikeLoad.Bucket::p99Millis), series(in.series(), SpikeLoad.Bucket::p50Millis),
                 series(bare.series(), SpikeLoad.Bucket::p99Millis), series(bare.series(), SpikeLoad.Bucket::p50Millis)),
                 List.of("#d62728", "#ff7f0e", "#999", "#ccc"), "ms", lastAccept));
+        if (cost != null) {
+            h.append(cost.html());
+        }
         if (openModel != null) {
             h.append(OpenModelReport.html(openModel));
         }

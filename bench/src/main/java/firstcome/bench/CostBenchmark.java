@@ -1,0 +1,321 @@
+package firstcome.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import firstcome.stackkit.ChildProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cost of one coupon end to end (issue 20): the CPU every process of the stack spends per
+ * accepted-and-persisted application during an accept phase long enough to measure, next to the sum
+ * of the irreducible parts measured alone in the same run — one gate script call (Redis), one
+ * {@code acks=all} produce in batches and one decision's store reads and writes under exactly-once
+ * ({@link KafkaPartsCost}), one row of the sink's batched upsert ({@link UpsertCost}).
+ *
+ * <p>The accept phase: a fresh event with limit {@code applications}, that many distinct users from
+ * {@code connections} connections in a closed loop (every one accepted), CPU ({@code /proc/<pid>/stat}
+ * of the pids in {@code .local/pids}, as row 7 reads it) from the first request until the event's
+ * last row is in MySQL. The table is counted only after the last answer, every 100 ms, so the
+ * measuring itself costs MySQL little; the unrelated reads of row 5 (200 a second) run throughout.
+ */
+final class CostBenchmark {
+
+    /** What one run measured. {@code parts} in the order of the path; a part that failed is missing. */
+    record Result(int applications, int accepted, int rows, double acceptSeconds, double persistedSeconds,
+                  Map<String, Double> cpuByProcess, List<PartCost> parts, String load) {
+
+        double microsPerCoupon() {
+            return cpuByProcess.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / rows;
+        }
+
+        double partsMicros() {
+            return parts.stream().mapToDouble(PartCost::microsPerOperation).sum();
+        }
+
+        double acceptRate() {
+            return accepted / acceptSeconds;
+        }
+
+        String[] row() {
+            StringBuilder processes = new StringBuilder();
+            cpuByProcess.forEach((process, seconds) -> processes.append(processes.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.0f", process, seconds * 1e6 / rows)));
+            StringBuilder sum = new StringBuilder();
+            for (PartCost part : parts) {
+                sum.append(sum.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s %.1f (%s; %,d alone)",
+                        part.name(), part.microsPerOperation(), part.sides(), part.operations()));
+            }
+            String ratio = parts.size() < 4 ? "— (parts missing)"
+                    : String.format(Locale.ROOT, "%.2f× (goal ≤ 3×)", microsPerCoupon() / partsMicros());
+            return new String[] {String.format(Locale.ROOT, "1. cost per coupon: CPU of the whole stack per accepted-and-persisted "
+                    + "application, an accept phase of %,d (limit %,d), first request → last row in MySQL", applications, applications),
+                    String.format(Locale.ROOT, "%.0f µs per coupon (%s µs) · %,.0f accepted/s, last row %.1f s after the start · "
+                            + "%,d accepted, %,d rows · load average %s", microsPerCoupon(), processes, acceptRate(),
+                            persistedSeconds, accepted, rows, load),
+                    String.format(Locale.ROOT, "the irreducible parts, each alone in this run: %.1f µs (%s µs)", partsMicros(), sum),
+                    ratio};
+        }
+
+        /** A stacked bar per side: the stack's processes per coupon, and the irreducible parts. */
+        String html() {
+            List<String> colours = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b");
+            Map<String, Double> e2e = new LinkedHashMap<>();
+            cpuByProcess.forEach((process, seconds) -> e2e.put(process, seconds * 1e6 / rows));
+            Map<String, Double> irreducible = new LinkedHashMap<>();
+            parts.forEach(part -> irreducible.put(part.name() + " (" + part.sides() + ")", part.microsPerOperation()));
+            double max = Math.max(microsPerCoupon(), partsMicros());
+            int width = 1000;
+            int left = 170;
+            double scale = (width - left - 20) / Math.max(max, 1e-9);
+            StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"150\" style=\"background:#fff\">", width));
+            bar(svg, "end to end, per coupon", 10, e2e, colours, left, scale);
+            bar(svg, "irreducible parts", 70, irreducible, colours, left, scale);
+            svg.append("</svg>");
+            StringBuilder h = new StringBuilder("<h2>The cost of one coupon (µs of CPU)</h2><p>")
+                    .append(String.format(Locale.ROOT, "Above: every process of the stack per accepted-and-persisted application "
+                                    + "(%,d applications, %,.0f accepted/s, load average %s). Below: the irreducible parts, "
+                                    + "each measured alone in the same run. Ratio %.2f× (goal ≤ 3×).",
+                            applications, acceptRate(), load, microsPerCoupon() / partsMicros()))
+                    .append("</p>").append(svg);
+            for (Map<String, Double> side : List.of(e2e, irreducible)) {
+                h.append("<div class=\"legend\">");
+                int i = 0;
+                for (var segment : side.entrySet()) {
+                    h.append(String.format(Locale.ROOT, "<span><i class=\"sw\" style=\"background:%s;height:10px\"></i>%s %.1f µs</span>",
+                            colours.get(i++ % colours.size()), segment.getKey(), segment.getValue()));
+                }
+                h.append("</div>");
+            }
+            return h.toString();
+        }
+
+        private static void bar(StringBuilder svg, String label, int y, Map<String, Double> segments, List<String> colours,
+                                int left, double scale) {
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>",
+                    left - 8, y + 26, label));
+            double x = left;
+            int i = 0;
+            double total = 0;
+            for (var segment : segments.entrySet()) {
+                double w = segment.getValue() * scale;
+                svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"40\" fill=\"%s\">"
+                                + "<title>%s %.1f µs</title></rect>", x, y, Math.max(0, w), colours.get(i++ % colours.size()),
+                        segment.getKey(), segment.getValue()));
+                if (w > 40) {
+                    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#fff\" "
+                            + "text-anchor=\"middle\">%.0f</text>", x + w / 2, y + 25, segment.getValue()));
+                }
+                x += Math.max(0, w);
+                total += segment.getValue();
+            }
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%.0f µs</text>", x + 6, y + 26, total));
+        }
+    }
+
+    private final Bench.Settings settings;
+    private final int applications;
+    private final Consumer<String> say;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    CostBenchmark(Bench.Settings settings, int applications, Consumer<String> say) {
+        this.settings = settings;
+        this.applications = applications;
+        this.say = say;
+    }
+
+    /**
+     * The accept phase on {@code event} (defined here with limit {@code applications}), then the
+     * parts: the gate here, the others in JVMs of their own with the service jars given.
+     */
+    Result run(String event, String benchJar, Path processorJar, Path sinkJar, int partRecords) throws Exception {
+        define(event);
+        say.accept(String.format("cost: %,d applications from distinct users to %s (limit %,d), %d connections",
+                applications, event, applications, settings.connections()));
+        SpikeLoad load = new SpikeLoad(settings.connections());
+        Map<String, Double> before = ShopBenchmark.stackCpuSeconds();
+        SpikeLoad.Result spike = load.run("cost accept phase", settings.ingressUrl() + "/events/" + event + "/applications",
+                "c-", applications, 0, null, say::accept);
+        int rows = awaitRows(event, applications, spike.startNanos());
+        long persisted = System.nanoTime();
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        ShopBenchmark.stackCpuSeconds().forEach((process, seconds) -> cpu.put(process, seconds - before.getOrDefault(process, 0.0)));
+        String loadAverage = loadAverage();
+        int accepted = (int) spike.count(202);
+        say.accept(String.format("cost: %,d accepted, %,d rows; %s", accepted, rows, cpu));
+
+        List<PartCost> parts = new ArrayList<>();
+        part(parts, "gate", this::gate);
+        part(parts, "produce and store", () -> child(List.of(ChildProcess.java(), "-Xmx1g", "-Dlog4j2.level=WARN", "-cp",
+                processorJar + ":" + benchJar, KafkaPartsCost.class.getName(), settings.bootstrap(), Integer.toString(partRecords)),
+                Map.of()));
+        part(parts, "upsert", () -> child(List.of(ChildProcess.java(), "-Xmx1g",
+                "-Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider", "-Dslf4j.internal.verbosity=WARN",
+                "-Dlog4j2.level=WARN", "-cp", sinkJar + ":" + benchJar, UpsertCost.class.getName(),
+                Integer.toString(Math.max(10_000, applications))),
+                Map.of("MYSQL_URL", settings.jdbcUrl(), "MYSQL_USER", settings.dbUser(), "MYSQL_PASSWORD", settings.dbPassword(),
+                        "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrap())));
+        parts.forEach(p -> say.accept(String.format("cost: part %s: %.1f µs per operation (%s)", p.name(), p.microsPerOperation(), p.sides())));
+        return new Result(applications, accepted, rows, (spike.lastAcceptNanos() - spike.startNanos()) / 1e9,
+                (persisted - spike.startNanos()) / 1e9, cpu, parts, loadAverage);
+    }
+
+    private interface Part {
+        List<PartCost> measure() throws Exception;
+    }
+
+    private void part(List<PartCost> parts, String what, Part part) {
+        try {
+            parts.addAll(part.measure());
+        } catch (Exception e) {
+            say.accept("cost: the " + what + " part failed (" + e + "); left out");
+        }
+    }
+
+    /**
+     * The gate's script alone: redis-benchmark EVALSHA of the ingress's {@code admit.lua}, pipelined
+     * (16 calls a round trip, 4 clients), each call admitting a new user; Redis's CPU and the client's
+     * ({@code times} of the shell that ran it) per call.
+     */
+    private List<PartCost> gate() throws Exception {
+        String admit = Files.readString(Bench.ADMIT_SCRIPT);
+        String[] keys = {"fc-cost:{gate}:users", "fc-cost:{gate}:count", "fc-cost:{gate}:releases", "fc-cost:{gate}:pending"};
+        String host = settings.redisHost();
+        String port = Integer.toString(settings.redisPort());
+        List<String> cli = List.of("redis-cli", "-h", host, "-p", port);
+        String sha = exec(concat(cli, "SCRIPT", "LOAD", admit)).trim();
+        exec(concat(cli, "SET", keys[1], "0"));
+        String request = "{\"requestId\":\"00000000-0000-0000-0000-000000000000\",\"eventId\":\"gate\","
+                + "\"userId\":\"user:000000000000\",\"receivedAt\":\"2026-11-25T00:00:00.000Z\"}";
+        int calls = settings.redisRequests();
+        StringBuilder benchmark = new StringBuilder("redis-benchmark -h ").append(host).append(" -p ").append(port)
+                .append(" -c 4 -P 16 -q -r 100000000 -n ").append(calls).append(" EVALSHA ").append(sha).append(" 4");
+        for (String key : keys) {
+            benchmark.append(' ').append(key);
+        }
+        benchmark.append(" 'user:__rand_int__' 1000000000 '").append(request).append("' >/dev/null && times");
+        double redis = PartCost.serverCpuSeconds("redis");
+        String times = exec(List.of("bash", "-c", benchmark.toString()));
+        double redisSeconds = PartCost.serverCpuSeconds("redis") - redis;
+        List<String> del = concat(cli, "DEL");
+        del.addAll(List.of(keys));
+        exec(del);
+        // `times`: the shell's own user and system time, then its children's.
+        Matcher m = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s").matcher(times);
+        double client = 0;
+        for (int line = 0; m.find(); line++) {
+            if (line == 1) {
+                client = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                        + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+            }
+        }
+        Map<String, Double> sides = new LinkedHashMap<>();
+        sides.put("redis-benchmark", client);
+        sides.put("redis", redisSeconds);
+        return List.of(new PartCost("gate", calls, sides));
+    }
+
+    private List<PartCost> child(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        List<PartCost> parts = new ArrayList<>();
+        List<String> tail = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                PartCost part = PartCost.parse(line);
+                if (part != null) {
+                    parts.add(part);
+                } else if (!line.isBlank() && !line.startsWith("\tat ")) {
+                    tail.add(line);
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || parts.isEmpty()) {
+            tail.subList(0, Math.max(0, tail.size() - 10)).clear();
+            tail.forEach(line -> say.accept("cost: " + line));
+            throw new IllegalStateException(command.get(command.size() - 3) + " exited " + rc);
+        }
+        return parts;
+    }
+
+    /** Rows of {@code event} in MySQL, counted every 100 ms until {@code expected} or 120 s. */
+    private int awaitRows(String event, int expected, long since) throws Exception {
+        try (Connection db = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
+             PreparedStatement count = db.prepareStatement("SELECT COUNT(*) FROM coupon WHERE event_id = ?")) {
+            count.setString(1, event);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            int rows = 0;
+            while (System.nanoTime() < deadline) {
+                try (ResultSet r = count.executeQuery()) {
+                    rows = r.next() ? r.getInt(1) : 0;
+                }
+                if (rows >= expected) {
+                    return rows;
+                }
+                TimeUnit.MILLISECONDS.sleep(100); // polling MySQL: there is no event to wait on
+            }
+            say.accept(String.format("cost: only %,d of %,d rows %.0f s after the start", rows, expected,
+                    (System.nanoTime() - since) / 1e9));
+            return rows;
+        }
+    }
+
+    private void define(String event) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(settings.ingressUrl() + "/admin/events/" + event))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + settings.adminToken())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + applications + "}", UTF_8))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("defining " + event + " failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private static List<String> concat(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static String exec(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(command.get(0) + " failed: " + out);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package firstcome.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One irreducible part of an accepted application's path, measured alone: how many times it ran
+ * and the CPU seconds each side spent on it (the client JVM or program, and the server: Redis,
+ * Kafka, MySQL). The part JVMs print it as one {@code COST} line; {@link CostBenchmark} reads it back.
+ */
+record PartCost(String name, long operations, Map<String, Double> cpuSeconds) {
+
+    private static final String PREFIX = "COST ";
+
+    double microsPerOperation() {
+        return cpuSeconds.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / operations;
+    }
+
+    /** Each side's µs per operation, e.g. "client 3.1 + kafka 4.2". */
+    String sides() {
+        StringBuilder out = new StringBuilder();
+        cpuSeconds.forEach((side, seconds) -> out.append(out.length() == 0 ? "" : " + ")
+                .append(String.format(Locale.ROOT, "%s %.1f", side, seconds * 1e6 / operations)));
+        return out.toString();
+    }
+
+    String line() {
+        StringBuilder out = new StringBuilder(PREFIX).append(name).append(" operations=").append(operations);
+        cpuSeconds.forEach((side, seconds) -> out.append(' ').append(side).append('=')
+                .append(String.format(Locale.ROOT, "%.6f", seconds)));
+        return out.toString();
+    }
+
+    /** The part a {@link #line()} printed, or {@code null} for any other line. */
+    static PartCost parse(String line) {
+        if (!line.startsWith(PREFIX)) {
+            return null;
+        }
+        String[] fields = line.substring(PREFIX.length()).split(" ");
+        long operations = 0;
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (int i = 1; i < fields.length; i++) {
+            String[] kv = fields[i].split("=", 2);
+            if (kv[0].equals("operations")) {
+                operations = Long.parseLong(kv[1]);
+            } else {
+                cpu.put(kv[0], Double.parseDouble(kv[1]));
+            }
+        }
+        return new PartCost(fields[0], operations, cpu);
+    }
+
+    /**
+     * This JVM's CPU time in seconds: every thread's (GC included) but the JIT compilers'. The
+     * stack's services are long warm; a part's JVM still compiles during its measured records after
+     * the warm-up ones, on a busy machine for many seconds, and that is not the part's cost.
+     */
+    static double processCpuSeconds() {
+        double seconds = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    seconds += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                } catch (IOException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return seconds;
+    }
+
+    /** One server of the stack's CPU seconds (utime + stime of the pid in .local/pids), NaN when it is not there. */
+    static double serverCpuSeconds(String name) {
+        return ShopBenchmark.stackCpuSeconds().getOrDefault(name, Double.NaN);
+    }
+}

@@ -1,0 +1,55 @@
+package firstcome.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CostBenchmarkTest {
+
+    @Test
+    void readsBackThePartLineAPartJvmPrints() {
+        PartCost store = new PartCost("store", 100_000, sides("streams-JVM", 3.5, "kafka", 1.25));
+
+        PartCost read = PartCost.parse(store.line());
+
+        assertThat(read).isEqualTo(store);
+        assertThat(read.microsPerOperation()).isCloseTo(47.5, within(1e-9));
+        assertThat(read.sides()).isEqualTo("streams-JVM 35.0 + kafka 12.5");
+        assertThat(PartCost.parse("bench: something else")).isNull();
+    }
+
+    @Test
+    void dividesTheStacksCpuByThePersistedRowsAndComparesItWithTheSumOfTheParts() {
+        CostBenchmark.Result result = new CostBenchmark.Result(10_000, 10_000, 10_000, 5.0, 6.0,
+                sides("ingress", 2.0, "kafka", 1.0),
+                List.of(new PartCost("gate", 1_000, sides("redis", 0.02, "redis-benchmark", 0.01)),
+                        new PartCost("produce", 1_000, sides("producer-JVM", 0.02, "kafka", 0.01)),
+                        new PartCost("store", 1_000, sides("streams-JVM", 0.02, "kafka", 0.01)),
+                        new PartCost("upsert", 1_000, sides("writer-JVM", 0.02, "mysql", 0.01))), "1.00");
+
+        assertThat(result.microsPerCoupon()).isCloseTo(300, within(1e-9));
+        assertThat(result.partsMicros()).isCloseTo(120, within(1e-9));
+        assertThat(result.acceptRate()).isCloseTo(2_000, within(1e-9));
+        assertThat(result.row()[3]).isEqualTo("2.50× (goal ≤ 3×)");
+        assertThat(result.html()).contains("<svg").contains("ingress 200.0 µs").contains("store (streams-JVM 20.0 + kafka 10.0) 30.0 µs");
+    }
+
+    @Test
+    void givesNoRatioWhenAPartIsMissing() {
+        CostBenchmark.Result result = new CostBenchmark.Result(10, 10, 10, 1.0, 1.0, sides("ingress", 1.0, "kafka", 1.0),
+                List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))), "1.00");
+
+        assertThat(result.row()[3]).isEqualTo("— (parts missing)");
+    }
+
+    private static Map<String, Double> sides(String first, double firstSeconds, String second, double secondSeconds) {
+        Map<String, Double> sides = new LinkedHashMap<>();
+        sides.put(first, firstSeconds);
+        sides.put(second, secondSeconds);
+        return sides;
+    }
+}
