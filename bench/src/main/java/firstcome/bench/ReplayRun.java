@@ -29,13 +29,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 
 /**
  * The replay measurement of {@code make bench}, in its own JVM with the streams-processor jar on
  * the class path: fills a scratch topic set ({@code bench-replay-…}) with {@code records} valid
  * applications spread over {@code events} events, reads them once with a plain consumer (the read
- * ceiling), then runs the production topology with the production settings ({@code exactly_once_v2})
- * under a fresh application id from offset 0 until every request is committed. Deletes its topics
+ * ceiling), then runs the production topology with a replay's settings ({@code StreamsSettings.forReplay}:
+ * {@code exactly_once_v2}, as {@code make replay} runs it) under a fresh application id from offset 0
+ * until every request is committed, then {@link ReplayCeiling} (the same store work per request, no rules)
+ * the same way, after the topology, so in a JVM as warm as the topology's or warmer. Deletes its topics
  * and state after. Prints one {@code REPLAY key=value …} line for the harness.
  *
  * <p>Usage: {@code ReplayRun <bootstrap> <records> <events> <limit>} (and {@code KAFKA_CLIENT_CONFIG} from the environment)
@@ -62,11 +65,20 @@ public final class ReplayRun {
                 double readSeconds = readAll(kafka, topics.requests().name(), records);
                 say(String.format("plain consumer read %,d records in %.2f s: %,.0f records/s",
                         records, readSeconds, records / readSeconds));
-                StreamsTiming streams = replay(kafka, topics, run, stateDir, admin, records);
+                StreamsTiming streams = run("the topology", IssuingTopology.build(topics), kafka, topics, run,
+                        stateDir.resolve("topology"), admin, records);
                 long issued = countRecords(kafka, topics.issued().name());
+                Topics ceilingTopics = topics.withIssued(run + "-ceiling-issued").withDecisions(run + "-ceiling-decisions");
+                Topics.create(admin, ceilingTopics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)).stream()
+                        .filter(t -> t.name().startsWith(run + "-ceiling-")).toList());
+                StreamsTiming ceiling = run("the ceiling (store work, no rules)", ReplayCeiling.build(ceilingTopics), kafka,
+                        ceilingTopics, run + "-ceiling", stateDir.resolve("ceiling"), admin, records);
+                long ceilingIssued = countRecords(kafka, ceilingTopics.issued().name());
                 System.out.printf("REPLAY records=%d events=%d produceSeconds=%.3f readSeconds=%.3f "
-                                + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d%n",
-                        records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued);
+                                + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d ceilingSeconds=%.3f "
+                                + "ceilingStartupSeconds=%.3f ceilingIssued=%d streamThreads=%d%n",
+                        records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued,
+                        ceiling.processing, ceiling.startup, ceilingIssued, StreamsSettings.REPLAY_STREAM_THREADS);
             } finally {
                 Set<String> mine = admin.listTopics().names().get().stream()
                         .filter(t -> t.startsWith(run)).collect(Collectors.toSet());
@@ -139,14 +151,15 @@ public final class ReplayRun {
     private record StreamsTiming(double startup, double processing) {
     }
 
-    private static StreamsTiming replay(KafkaConnection kafka, Topics topics, String run, Path stateDir, Admin admin,
-                                        int records) throws Exception {
-        ProcessorConfig config = new ProcessorConfig(kafka, run, stateDir, 18081, "localhost", 1,
+    /** Runs {@code topology} under application id {@code applicationId} until it committed every request. */
+    private static StreamsTiming run(String what, Topology topology, KafkaConnection kafka, Topics topics,
+                                     String applicationId, Path stateDir, Admin admin, int records) throws Exception {
+        ProcessorConfig config = new ProcessorConfig(kafka, applicationId, stateDir, 18081, "localhost", 1,
                 topics.issued().name(), topics.decisions().name());
-        Properties props = StreamsSettings.of(config, topics);
+        Properties props = StreamsSettings.forReplay(config, topics);
         long start = System.nanoTime();
         long running = -1;
-        try (KafkaStreams streams = new KafkaStreams(IssuingTopology.build(topics), props)) {
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             long lastSay = System.nanoTime();
             while (true) {
@@ -156,14 +169,14 @@ public final class ReplayRun {
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException("the topology stopped: " + streams.state());
                 }
-                long committed = committed(admin, run, topics.requests().name());
+                long committed = committed(admin, applicationId, topics.requests().name());
                 if (committed >= records) {
                     break;
                 }
                 if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
                     lastSay = System.nanoTime();
                     double elapsed = (lastSay - start) / 1e9;
-                    say(String.format("replaying through the topology: %,d/%,d committed, %.0f s", committed,
+                    say(String.format("replaying through %s: %,d/%,d committed, %.0f s", what, committed,
                             records, elapsed));
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
@@ -173,8 +186,8 @@ public final class ReplayRun {
                 running = start;
             }
             double processing = (end - running) / 1e9;
-            say(String.format("topology replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s",
-                    records, processing, (running - start) / 1e9, records / processing));
+            say(String.format("%s replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s",
+                    what, records, processing, (running - start) / 1e9, records / processing));
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
             return new StreamsTiming((running - start) / 1e9, processing);

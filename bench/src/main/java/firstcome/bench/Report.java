@@ -97,10 +97,15 @@ final class Report {
         if (replay != null) {
             double streams = replay.records() / replay.streamsSeconds();
             double read = replay.records() / replay.readSeconds();
-            rows.add(new String[] {String.format(Locale.ROOT, "3. replay %,d requests through the topology (EOS, fresh app id)", replay.records()),
+            double ceiling = replay.records() / replay.ceilingSeconds();
+            rows.add(new String[] {String.format(Locale.ROOT, "3. replay %,d requests through the topology (EOS, fresh app id, "
+                            + "%d stream threads)", replay.records(), replay.streamThreads()),
                     String.format(Locale.ROOT, "%,.0f records/s (%.1f s after RUNNING, %.1f s to start; %,d issued)",
                             streams, replay.streamsSeconds(), replay.startupSeconds(), replay.issued()),
-                    "plain consumer " + String.format(Locale.ROOT, "%,.0f records/s", read), ratio(streams / read)});
+                    String.format(Locale.ROOT, "ceiling (the same store work per request, no rules) %,.0f records/s "
+                            + "(%,d issued); plain consumer %,.0f records/s (%s)", ceiling, replay.ceilingIssued(), read,
+                            ratio(streams / read)),
+                    ratio(streams / ceiling)});
         }
         double ceiling = sinkRate("(ceiling)");
         if (!Double.isNaN(ceiling)) {

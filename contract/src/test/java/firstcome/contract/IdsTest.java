@@ -40,4 +40,30 @@ class IdsTest {
         assertThat(request.userId()).isEqualTo("..");
         assertThatThrownBy(() -> Ids.requireLogged("userId", "a/b")).hasMessageContaining("userId must be");
     }
+
+    @Test
+    void checksLoggedIdsExactlyAsThePatternTheyWereWrittenUnder() {
+        var random = new java.util.Random(20);
+        String alphabet = "Az09_.:@-/ é\u00e9\t\u0000~`[]{}";
+        java.util.List<String> ids = new java.util.ArrayList<>(java.util.Arrays.asList(
+                null, "", ".", "..", "u-42", "x".repeat(64), "x".repeat(65), "a/b", "a b", "é", "Z", "z", "0", "9"));
+        for (int i = 0; i < 5_000; i++) {
+            var id = new StringBuilder();
+            int length = random.nextInt(67);
+            for (int c = 0; c < length; c++) {
+                id.append(random.nextInt(4) == 0 ? (char) random.nextInt(128) : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            ids.add(id.toString());
+        }
+
+        for (String id : ids) {
+            boolean accepted;
+            try {
+                accepted = Ids.requireLogged("userId", id) != null;
+            } catch (IllegalArgumentException e) {
+                accepted = false;
+            }
+            assertThat(accepted).as("%s", id).isEqualTo(Ids.matchesLoggedPattern(id));
+        }
+    }
 }
