@@ -84,7 +84,8 @@ public final class Bench {
 
     /** Row 3: the topology's replay, and its ceiling ({@link ReplayCeiling}) over the same records. */
     record Replay(int records, double produceSeconds, double readSeconds, double streamsSeconds, double startupSeconds,
-                  long issued, double ceilingSeconds, long ceilingIssued, int streamThreads) {
+                  long issued, double ceilingSeconds, long ceilingIssued, int streamThreads, double streamsCpuSeconds,
+                  double ceilingCpuSeconds) {
     }
 
     private final Settings settings;
@@ -353,7 +354,8 @@ public final class Bench {
                 Double.parseDouble(kv.get("readSeconds")), Double.parseDouble(kv.get("streamsSeconds")),
                 Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")),
                 Double.parseDouble(kv.get("ceilingSeconds")), Long.parseLong(kv.get("ceilingIssued")),
-                Integer.parseInt(kv.get("streamThreads")));
+                Integer.parseInt(kv.get("streamThreads")), Double.parseDouble(kv.get("streamsCpuSeconds")),
+                Double.parseDouble(kv.get("ceilingCpuSeconds")));
     }
 
     /**

@@ -76,9 +76,11 @@ public final class ReplayRun {
                 long ceilingIssued = countRecords(kafka, ceilingTopics.issued().name());
                 System.out.printf("REPLAY records=%d events=%d produceSeconds=%.3f readSeconds=%.3f "
                                 + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d ceilingSeconds=%.3f "
-                                + "ceilingStartupSeconds=%.3f ceilingIssued=%d streamThreads=%d%n",
+                                + "ceilingStartupSeconds=%.3f ceilingIssued=%d streamThreads=%d streamsCpuSeconds=%.3f "
+                                + "ceilingCpuSeconds=%.3f%n",
                         records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued,
-                        ceiling.processing, ceiling.startup, ceilingIssued, StreamsSettings.REPLAY_STREAM_THREADS);
+                        ceiling.processing, ceiling.startup, ceilingIssued, StreamsSettings.REPLAY_STREAM_THREADS,
+                        streams.cpu, ceiling.cpu);
             } finally {
                 Set<String> mine = admin.listTopics().names().get().stream()
                         .filter(t -> t.startsWith(run)).collect(Collectors.toSet());
@@ -148,7 +150,14 @@ public final class ReplayRun {
         }
     }
 
-    private record StreamsTiming(double startup, double processing) {
+    /** Seconds from start to RUNNING and from RUNNING to the last commit; the process's CPU seconds in between. */
+    private record StreamsTiming(double startup, double processing, double cpu) {
+    }
+
+    /** CPU time of this whole process (every thread: the stream threads, their producers and consumers). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Runs {@code topology} under application id {@code applicationId} until it committed every request. */
@@ -159,12 +168,14 @@ public final class ReplayRun {
         Properties props = StreamsSettings.forReplay(config, topics);
         long start = System.nanoTime();
         long running = -1;
+        long cpuAtRunning = processCpuNanos();
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             long lastSay = System.nanoTime();
             while (true) {
                 if (running < 0 && streams.state() == KafkaStreams.State.RUNNING) {
                     running = System.nanoTime();
+                    cpuAtRunning = processCpuNanos();
                 }
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException("the topology stopped: " + streams.state());
@@ -182,15 +193,17 @@ public final class ReplayRun {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             long end = System.nanoTime();
+            double cpu = (processCpuNanos() - cpuAtRunning) / 1e9;
             if (running < 0) {
                 running = start;
             }
             double processing = (end - running) / 1e9;
-            say(String.format("%s replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s",
-                    what, records, processing, (running - start) / 1e9, records / processing));
+            say(String.format("%s replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s, "
+                            + "%.1f s of CPU (%.2f ms per 1,000 records)",
+                    what, records, processing, (running - start) / 1e9, records / processing, cpu, cpu * 1e6 / records));
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
-            return new StreamsTiming((running - start) / 1e9, processing);
+            return new StreamsTiming((running - start) / 1e9, processing, cpu);
         }
     }
 
