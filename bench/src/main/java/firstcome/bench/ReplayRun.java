@@ -62,6 +62,12 @@ public final class ReplayRun {
             Topics.create(admin, topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)));
             try {
                 double produceSeconds = produce(kafka, topics, records, events, limit);
+                // What the topology must commit: the end of the requests' partitions (a send that failed
+                // under load would otherwise leave a wait for a count that never comes).
+                long end = endOffsets(admin, topics.requests().name());
+                if (end != records) {
+                    throw new IllegalStateException("the requests topic holds " + end + " records, not " + records);
+                }
                 double readSeconds = readAll(kafka, topics.requests().name(), records);
                 say(String.format("plain consumer read %,d records in %.2f s: %,.0f records/s",
                         records, readSeconds, records / readSeconds));
@@ -97,6 +103,7 @@ public final class ReplayRun {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         long start = System.nanoTime();
         Instant opens = Instant.parse("2026-01-01T00:00:00Z");
+        var failed = new java.util.concurrent.atomic.AtomicReference<Exception>();
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), topics.events().valueSerde().serializer());
              var requests = new KafkaProducer<>(props, new StringSerializer(),
                      topics.requests().valueSerde().serializer())) {
@@ -111,13 +118,20 @@ public final class ReplayRun {
                 String event = "replay-" + (i % events);
                 Instant at = opens.plusMillis(1 + i / 10);
                 requests.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event,
-                        new CouponRequest("req-" + i, event, "user-" + i, at)));
+                        new CouponRequest("req-" + i, event, "user-" + i, at)), (metadata, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
                 if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
                     lastSay = System.nanoTime();
                     say(String.format("producing the replay input: %,d/%,d", i, records));
                 }
             }
             requests.flush();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("a request could not be written", failed.get());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         say(String.format("produced %,d requests in %.1f s", records, seconds));
@@ -205,6 +219,14 @@ public final class ReplayRun {
             streams.cleanUp();
             return new StreamsTiming((running - start) / 1e9, processing, cpu);
         }
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(
+                p -> new TopicPartition(topic, p.partition()), p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     private static long committed(Admin admin, String group, String topic) throws Exception {
