@@ -82,8 +82,10 @@ public final class Bench {
         }
     }
 
+    /** Row 3: the topology's replay, and its ceiling ({@link ReplayCeiling}) over the same records. */
     record Replay(int records, double produceSeconds, double readSeconds, double streamsSeconds, double startupSeconds,
-                  long issued) {
+                  long issued, double ceilingSeconds, long ceilingIssued, int streamThreads, double streamsCpuSeconds,
+                  double ceilingCpuSeconds) {
     }
 
     private final Settings settings;
@@ -358,7 +360,10 @@ public final class Bench {
         }
         return new Replay(Integer.parseInt(kv.get("records")), Double.parseDouble(kv.get("produceSeconds")),
                 Double.parseDouble(kv.get("readSeconds")), Double.parseDouble(kv.get("streamsSeconds")),
-                Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")));
+                Double.parseDouble(kv.get("startupSeconds")), Long.parseLong(kv.get("issued")),
+                Double.parseDouble(kv.get("ceilingSeconds")), Long.parseLong(kv.get("ceilingIssued")),
+                Integer.parseInt(kv.get("streamThreads")), Double.parseDouble(kv.get("streamsCpuSeconds")),
+                Double.parseDouble(kv.get("ceilingCpuSeconds")));
     }
 
     /**

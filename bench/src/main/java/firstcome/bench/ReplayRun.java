@@ -29,13 +29,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 
 /**
  * The replay measurement of {@code make bench}, in its own JVM with the streams-processor jar on
  * the class path: fills a scratch topic set ({@code bench-replay-…}) with {@code records} valid
  * applications spread over {@code events} events, reads them once with a plain consumer (the read
- * ceiling), then runs the production topology with the production settings ({@code exactly_once_v2})
- * under a fresh application id from offset 0 until every request is committed. Deletes its topics
+ * ceiling), then runs the production topology with a replay's settings ({@code StreamsSettings.forReplay}:
+ * {@code exactly_once_v2}, as {@code make replay} runs it) under a fresh application id from offset 0
+ * until every request is committed, then {@link ReplayCeiling} (the same store work per request, no rules)
+ * the same way, after the topology, so in a JVM as warm as the topology's or warmer. Deletes its topics
  * and state after. Prints one {@code REPLAY key=value …} line for the harness.
  *
  * <p>Usage: {@code ReplayRun <bootstrap> <records> <events> <limit>} (and {@code KAFKA_CLIENT_CONFIG} from the environment)
@@ -59,14 +62,31 @@ public final class ReplayRun {
             Topics.create(admin, topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)));
             try {
                 double produceSeconds = produce(kafka, topics, records, events, limit);
+                // What the topology must commit: the end of the requests' partitions (a send that failed
+                // under load would otherwise leave a wait for a count that never comes).
+                long end = endOffsets(admin, topics.requests().name());
+                if (end != records) {
+                    throw new IllegalStateException("the requests topic holds " + end + " records, not " + records);
+                }
                 double readSeconds = readAll(kafka, topics.requests().name(), records);
                 say(String.format("plain consumer read %,d records in %.2f s: %,.0f records/s",
                         records, readSeconds, records / readSeconds));
-                StreamsTiming streams = replay(kafka, topics, run, stateDir, admin, records);
+                StreamsTiming streams = run("the topology", IssuingTopology.build(topics), kafka, topics, run,
+                        stateDir.resolve("topology"), admin, records);
                 long issued = countRecords(kafka, topics.issued().name());
+                Topics ceilingTopics = topics.withIssued(run + "-ceiling-issued").withDecisions(run + "-ceiling-decisions");
+                Topics.create(admin, ceilingTopics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)).stream()
+                        .filter(t -> t.name().startsWith(run + "-ceiling-")).toList());
+                StreamsTiming ceiling = run("the ceiling (store work, no rules)", ReplayCeiling.build(ceilingTopics), kafka,
+                        ceilingTopics, run + "-ceiling", stateDir.resolve("ceiling"), admin, records);
+                long ceilingIssued = countRecords(kafka, ceilingTopics.issued().name());
                 System.out.printf("REPLAY records=%d events=%d produceSeconds=%.3f readSeconds=%.3f "
-                                + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d%n",
-                        records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued);
+                                + "streamsSeconds=%.3f startupSeconds=%.3f issued=%d ceilingSeconds=%.3f "
+                                + "ceilingStartupSeconds=%.3f ceilingIssued=%d streamThreads=%d streamsCpuSeconds=%.3f "
+                                + "ceilingCpuSeconds=%.3f%n",
+                        records, events, produceSeconds, readSeconds, streams.processing, streams.startup, issued,
+                        ceiling.processing, ceiling.startup, ceilingIssued, StreamsSettings.REPLAY_STREAM_THREADS,
+                        streams.cpu, ceiling.cpu);
             } finally {
                 Set<String> mine = admin.listTopics().names().get().stream()
                         .filter(t -> t.startsWith(run)).collect(Collectors.toSet());
@@ -83,6 +103,7 @@ public final class ReplayRun {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         long start = System.nanoTime();
         Instant opens = Instant.parse("2026-01-01T00:00:00Z");
+        var failed = new java.util.concurrent.atomic.AtomicReference<Exception>();
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), topics.events().valueSerde().serializer());
              var requests = new KafkaProducer<>(props, new StringSerializer(),
                      topics.requests().valueSerde().serializer())) {
@@ -97,13 +118,20 @@ public final class ReplayRun {
                 String event = "replay-" + (i % events);
                 Instant at = opens.plusMillis(1 + i / 10);
                 requests.send(new ProducerRecord<>(topics.requests().name(), null, at.toEpochMilli(), event,
-                        new CouponRequest("req-" + i, event, "user-" + i, at)));
+                        new CouponRequest("req-" + i, event, "user-" + i, at)), (metadata, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
                 if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
                     lastSay = System.nanoTime();
                     say(String.format("producing the replay input: %,d/%,d", i, records));
                 }
             }
             requests.flush();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("a request could not be written", failed.get());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         say(String.format("produced %,d requests in %.1f s", records, seconds));
@@ -136,49 +164,69 @@ public final class ReplayRun {
         }
     }
 
-    private record StreamsTiming(double startup, double processing) {
+    /** Seconds from start to RUNNING and from RUNNING to the last commit; the process's CPU seconds in between. */
+    private record StreamsTiming(double startup, double processing, double cpu) {
     }
 
-    private static StreamsTiming replay(KafkaConnection kafka, Topics topics, String run, Path stateDir, Admin admin,
-                                        int records) throws Exception {
-        ProcessorConfig config = new ProcessorConfig(kafka, run, stateDir, 18081, "localhost", 1,
+    /** CPU time of this whole process (every thread: the stream threads, their producers and consumers). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Runs {@code topology} under application id {@code applicationId} until it committed every request. */
+    private static StreamsTiming run(String what, Topology topology, KafkaConnection kafka, Topics topics,
+                                     String applicationId, Path stateDir, Admin admin, int records) throws Exception {
+        ProcessorConfig config = new ProcessorConfig(kafka, applicationId, stateDir, 18081, "localhost", 1,
                 topics.issued().name(), topics.decisions().name());
-        Properties props = StreamsSettings.of(config, topics);
+        Properties props = StreamsSettings.forReplay(config, topics);
         long start = System.nanoTime();
         long running = -1;
-        try (KafkaStreams streams = new KafkaStreams(IssuingTopology.build(topics), props)) {
+        long cpuAtRunning = processCpuNanos();
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             long lastSay = System.nanoTime();
             while (true) {
                 if (running < 0 && streams.state() == KafkaStreams.State.RUNNING) {
                     running = System.nanoTime();
+                    cpuAtRunning = processCpuNanos();
                 }
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException("the topology stopped: " + streams.state());
                 }
-                long committed = committed(admin, run, topics.requests().name());
+                long committed = committed(admin, applicationId, topics.requests().name());
                 if (committed >= records) {
                     break;
                 }
                 if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
                     lastSay = System.nanoTime();
                     double elapsed = (lastSay - start) / 1e9;
-                    say(String.format("replaying through the topology: %,d/%,d committed, %.0f s", committed,
+                    say(String.format("replaying through %s: %,d/%,d committed, %.0f s", what, committed,
                             records, elapsed));
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             long end = System.nanoTime();
+            double cpu = (processCpuNanos() - cpuAtRunning) / 1e9;
             if (running < 0) {
                 running = start;
             }
             double processing = (end - running) / 1e9;
-            say(String.format("topology replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s",
-                    records, processing, (running - start) / 1e9, records / processing));
+            say(String.format("%s replayed %,d records in %.2f s after RUNNING (%.1f s to start): %,.0f records/s, "
+                            + "%.1f s of CPU (%.2f ms per 1,000 records)",
+                    what, records, processing, (running - start) / 1e9, records / processing, cpu, cpu * 1e6 / records));
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
-            return new StreamsTiming((running - start) / 1e9, processing);
+            return new StreamsTiming((running - start) / 1e9, processing, cpu);
         }
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(
+                p -> new TopicPartition(topic, p.partition()), p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     private static long committed(Admin admin, String group, String topic) throws Exception {

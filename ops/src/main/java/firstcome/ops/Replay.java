@@ -30,7 +30,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
@@ -224,11 +223,8 @@ public final class Replay {
             Map<TopicPartition, Long> ends, Map<TopicPartition, Long> actionEnds, long requests) {
         var config = new ProcessorConfig(kafka, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
                 side.decisions().name()).withEventRetention(eventRetention);
-        Properties settings = StreamsSettings.of(config, side);
-        // Nobody queries the replay's stores.
-        settings.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        // Fewer, larger transactions: the output is the same, only the commit points move.
-        settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
+        // Fewer, larger transactions and two threads: the output is the same, only the commit points move.
+        Properties settings = StreamsSettings.forReplay(config, side);
         var streams = new KafkaStreams(IssuingTopology.build(side, config.eventRetention()), settings);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {

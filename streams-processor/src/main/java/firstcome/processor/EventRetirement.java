@@ -65,10 +65,15 @@ final class EventRetirement {
      * the sweep has not dropped its state yet.
      */
     boolean isRetired(String eventId, EventDefinition definition, Instant streamTime) {
+        return isRetired(retired.get(eventId), definition, streamTime);
+    }
+
+    /** The same, given the event's marker as read from the retired-events store ({@code null}: none). */
+    boolean isRetired(RetiredEvent marker, EventDefinition definition, Instant streamTime) {
         // The marker first: an event being deleted over several sweeps keeps its definition until the
         // last, and must stay retired even if EVENT_RETENTION was raised since (it lost part of its
         // state). With the retention unchanged both tests agree, so a replay decides the same.
-        if (retired.get(eventId) != null) {
+        if (marker != null) {
             return true;
         }
         return definition != null && IssuingRules.retiredBy(definition, retention, streamTime);

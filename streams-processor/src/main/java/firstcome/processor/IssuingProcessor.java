@@ -88,6 +88,10 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
     private KeyValueStore<String, DrawEntrant> entrants;
     private KeyValueStore<String, HeldRequest> held;
     private EventRetirement retirement;
+    /** The decoded definitions, tallies and retirement markers: each record of an event reads all three. */
+    private ValueCache<EventDefinition> definitionValues;
+    private ValueCache<EventTally> tallyValues;
+    private ValueCache<RetiredEvent> markers;
 
     IssuingProcessor(Duration retention, Duration sweepInterval, long keysPerSweep) {
         this.retention = retention;
@@ -107,8 +111,17 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
         held = context.getStateStore(IssuingTopology.DRAW_HELD_STORE);
         retirement = new EventRetirement(retention, definitions, tallies, decisions, retired,
                 List.of(waitlist, entrants, held));
-        context.schedule(sweepInterval, PunctuationType.STREAM_TIME,
-                time -> retirement.sweep(Instant.ofEpochMilli(time), keysPerSweep));
+        // Initialised again after Kafka Streams rolled the stores back (a task closed dirty): empty caches.
+        definitionValues = new ValueCache<>(definitions);
+        tallyValues = new ValueCache<>(tallies);
+        markers = new ValueCache<>(retired);
+        context.schedule(sweepInterval, PunctuationType.STREAM_TIME, time -> {
+            retirement.sweep(Instant.ofEpochMilli(time), keysPerSweep);
+            // The sweep writes the stores itself.
+            definitionValues.clear();
+            tallyValues.clear();
+            markers.clear();
+        });
     }
 
     @Override
@@ -134,11 +147,11 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
             throw new RejectedRecordException(
                     "key '" + eventId + "' does not match eventId '" + definition.eventId() + "'");
         }
-        EventDefinition current = definitions.get(eventId);
-        if (retirement.isRetired(eventId, current, streamTime())) {
+        EventDefinition current = definitionValues.get(eventId);
+        if (isRetired(eventId, current)) {
             // A retired event stays retired: a definition (or tombstone) that arrives for it later changes nothing.
             if (warned.add(eventId)) {
-                RetiredEvent marker = retired.get(eventId);
+                RetiredEvent marker = markers.get(eventId);
                 Instant retiredAt = (marker != null ? marker : IssuingRules.retirementOf(current, retention)).retiredAt();
                 try (var context = LogContext.of(eventId, null)) {
                     log.warn("event {} was retired at {}; its definition at {} is ignored (a retired event id is not reused)",
@@ -148,13 +161,13 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
             return;
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
-        EventTally stored = tallies.get(eventId);
+        EventTally stored = tallyValues.get(eventId);
         EventTally tally = prepare(record, current, stored == null ? EventTally.NONE : stored, at);
         if (definition == null) {
             // A tombstone removes the event; its tally stays, so defining it again never hands out a number twice.
-            definitions.delete(eventId);
+            definitionValues.delete(eventId);
         } else {
-            definitions.put(eventId, definition);
+            definitionValues.put(eventId, definition);
             tally = serve(record, definition, tally, at);
         }
         keep(eventId, stored, tally);
@@ -172,15 +185,15 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
                     "key '" + eventId + "' does not match eventId '" + request.eventId() + "'");
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
-        EventDefinition event = definitions.get(eventId);
-        if (retirement.isRetired(eventId, event, streamTime())) {
+        EventDefinition event = definitionValues.get(eventId);
+        if (isRetired(eventId, event)) {
             // Its state is gone or about to go: refused as closed, and nothing is stored for it again.
             if (!request.isTick()) {
                 forward(record, new Decided(IssuingRules.retired(request, at), null));
             }
             return;
         }
-        EventTally stored = tallies.get(eventId);
+        EventTally stored = tallyValues.get(eventId);
         EventTally tally = prepare(record, event, stored == null ? EventTally.NONE : stored, at);
         if (request.isTick()) {
             // A tick only moves stream time: whatever was due before it (the draw) is done, nothing else.
@@ -232,13 +245,13 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
                     "key '" + eventId + "' does not match eventId '" + action.eventId() + "'");
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
-        EventDefinition event = definitions.get(eventId);
-        if (retirement.isRetired(eventId, event, streamTime())) {
+        EventDefinition event = definitionValues.get(eventId);
+        if (isRetired(eventId, event)) {
             // Its coupons' state is gone: the event is unknown to the processor now, and nothing is stored.
             forward(record, new Decided(LifecycleRules.retired(action, at), null));
             return;
         }
-        EventTally stored = tallies.get(eventId);
+        EventTally stored = tallyValues.get(eventId);
         EventTally tally = prepare(record, event, stored == null ? EventTally.NONE : stored, at);
         String decisionKey = Decision.key(eventId, action.userId());
         LifecycleRules.Ruling ruling = LifecycleRules.action(event, tally, decisions.get(decisionKey), action, at);
@@ -335,8 +348,12 @@ final class IssuingProcessor implements Processor<String, EventInput, String, De
     /** Stores the event's tally if it changed (a re-delivery, say, changes nothing). */
     private void keep(String eventId, EventTally stored, EventTally tally) {
         if (!tally.equals(stored == null ? EventTally.NONE : stored)) {
-            tallies.put(eventId, tally);
+            tallyValues.put(eventId, tally);
         }
+    }
+
+    private boolean isRetired(String eventId, EventDefinition definition) {
+        return retirement.isRetired(markers.get(eventId), definition, streamTime());
     }
 
     private Instant streamTime() {

@@ -60,4 +60,31 @@ public final class StreamsSettings {
         // The brokers, and the client file's settings under these (KafkaConnection).
         return config.kafka().properties(props);
     }
+
+    /**
+     * A replay's commit interval ({@code make replay}): nobody waits for its decisions, so it commits
+     * ten times less often than the live processor (100 ms under exactly-once), well within the
+     * transaction timeout (10 s).
+     */
+    public static final Duration REPLAY_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** A replay's record cache: ten times the default, for a commit interval ten times as long. */
+    public static final long REPLAY_CACHE_BYTES = 100L * 1024 * 1024;
+    /** A replay's stream threads: the input's partitions decided on two cores (the order within each is the same). */
+    public static final int REPLAY_STREAM_THREADS = 2;
+
+    /**
+     * The settings of a replay of the topology ({@code make replay}, and {@code make bench}'s row 3): the
+     * production ones, with the commit points and threads a replay can afford. The output is the same: a
+     * task decides its partitions' records in the same order whichever thread runs it and wherever the
+     * commits fall.
+     */
+    public static Properties forReplay(ProcessorConfig config, Topics topics) {
+        Properties props = of(config, topics);
+        // Nobody queries the replay's stores.
+        props.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, REPLAY_COMMIT_INTERVAL.toMillis());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, REPLAY_CACHE_BYTES);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.max(config.streamThreads(), REPLAY_STREAM_THREADS));
+        return props;
+    }
 }
