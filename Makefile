@@ -149,7 +149,7 @@ test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush,
 .PHONY: test-scale
 
 test-scale: deps stack-brokers-check ## the scale-out proofs: BROKERS=3, a three-broker cluster losing its leader, graceful stops, processor failover (docs/scaling.md)
-	$(MVN) -pl testkit,e2e -am verify -Dit.test='KafkaClusterIT,GracefulShutdownIT,FailoverIT' -Dtest=none \
+	$(MVN) -pl testkit,e2e -am verify -Dit.test='KafkaClusterIT,GracefulShutdownIT,FailoverIT,ScaleOutIT,IngressSpikeIT' -Dtest=none \
 		-Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false $(ARGS)
 
 # --- soak ------------------------------------------------------------------------------------
