@@ -61,6 +61,7 @@ class ScaleOutIT {
     private TwoOfEach services;
     private Pipeline pipeline;
     private final List<String> figures = new ArrayList<>();
+    private final List<String> crashes = new ArrayList<>();
 
     @BeforeAll
     void startTheClustersAndTwoOfEach(Infrastructure infrastructure) throws Exception {
@@ -181,11 +182,29 @@ class ScaleOutIT {
                 promises.assertExactlyTheLimitOnce(event, limits.get(event));
             }
             promises.assertEveryAcceptedUserIssued(shoppers.acceptedUsers(), ingresses);
+            for (ServiceProcess service : List.of(pipeline.ingress, services.secondIngress, pipeline.processor,
+                    services.secondProcessor, pipeline.sink, services.secondSink)) {
+                if (!service.alive()) {
+                    crashes.add(service.url() + " exited by itself after its roll (see its log)");
+                }
+            }
+            assertThat(crashes).as("instances that exited by themselves").isEmpty();
         }
     }
 
-    /** A graceful stop (SIGTERM, exit 0 asserted), a start with the same settings, and the wait until it is healthy. */
+    /**
+     * A graceful stop (SIGTERM, exit 0 asserted), a start with the same settings, and the wait until
+     * it is healthy. An instance found already exited by itself is started again, as its supervisor
+     * would, and counted in {@link #crashes}: the promises are checked first, then the test fails on it.
+     */
     private void roll(String name, ServiceProcess service) {
+        if (!service.alive()) {
+            int status = service.terminate(Duration.ofSeconds(1));
+            crashes.add(String.format("%s exited by itself with status %d before its roll (see its log)", name, status));
+            figures.add("  " + crashes.get(crashes.size() - 1) + "; started again");
+            service.restart(START);
+            return;
+        }
         long signalled = System.nanoTime();
         int status = service.terminate(Duration.ofSeconds(30));
         long stopped = millisSince(signalled);
