@@ -144,12 +144,16 @@ test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush,
 # instances of each service over the test servers (e2e GracefulShutdownIT, FailoverIT): each
 # service stopped with SIGTERM mid-stream (exit 0 within its bound, nothing lost), and the
 # failover time of a streams-processor instance stopped or killed, with and without standby
-# replicas. Prints the figures of docs/scaling.md. About 10 minutes.
-# ARGS=-Dfailover.requests=20000 gives the failover more state.
+# replicas; the whole scale-out under a spike (e2e ScaleOutIT: three brokers, a Redis Cluster,
+# two of each service, the hot partition's leader killed -9, every service rolled); the same
+# spike behind one ingress and behind two, interleaved (e2e IngressSpikeIT). Prints the figures
+# of docs/scaling.md and BENCHMARKS.md. About 17 minutes.
+# ARGS=-Dfailover.requests=20000 gives the failover more state; ARGS="-Dspike.applications=5000
+# -Dspike.rounds=1" a shorter comparison of the ingresses.
 .PHONY: test-scale
 
-test-scale: deps stack-brokers-check ## the scale-out proofs: BROKERS=3, a three-broker cluster losing its leader, graceful stops, processor failover (docs/scaling.md)
-	$(MVN) -pl testkit,e2e -am verify -Dit.test='KafkaClusterIT,GracefulShutdownIT,FailoverIT' -Dtest=none \
+test-scale: deps stack-brokers-check ## the scale-out proofs: BROKERS=3, a three-broker cluster losing its leader, graceful stops, processor failover, the scale-out under a spike, one vs two ingresses (docs/scaling.md)
+	$(MVN) -pl testkit,e2e -am verify -Dit.test='KafkaClusterIT,GracefulShutdownIT,FailoverIT,ScaleOutIT,IngressSpikeIT' -Dtest=none \
 		-Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false $(ARGS)
 
 # --- soak ------------------------------------------------------------------------------------

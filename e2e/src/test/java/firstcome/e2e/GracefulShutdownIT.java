@@ -3,9 +3,6 @@ package firstcome.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import firstcome.contract.Json;
-import firstcome.loadkit.CouponRow;
 import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import java.io.IOException;
@@ -13,18 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,15 +38,11 @@ class GracefulShutdownIT {
 
     private static final int LIMIT = 100;
     private static final Duration PACE = Duration.ofMillis(6);
-    /** The bounds the stopped instances run with; the drain is short here, there is no real balancer to wait for. */
-    private static final Map<String, String> BOUNDS = Map.of(
-            "INGRESS_SHUTDOWN_DRAIN_MS", "1000",
-            "INGRESS_SHUTDOWN_TIMEOUT_MS", "6000",
-            "PROCESSOR_SHUTDOWN_TIMEOUT_MS", "10000",
-            "SINK_SHUTDOWN_TIMEOUT_MS", "10000");
-    private static final Duration START = Duration.ofSeconds(90);
+    private static final Map<String, String> BOUNDS = TwoOfEach.STOP_BOUNDS;
+    private static final Duration START = TwoOfEach.START;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    private TwoOfEach services;
     private Pipeline pipeline;
     private ServiceProcess secondProcessor;
     private ServiceProcess secondSink;
@@ -62,27 +51,18 @@ class GracefulShutdownIT {
 
     @BeforeAll
     void startTwoOfEach(Infrastructure infrastructure) throws Exception {
-        pipeline = new Pipeline(infrastructure, BOUNDS);
-        secondProcessor = ProcessorInstances.another(pipeline, "streams-processor", "streams-processor-2", Map.of());
-        secondSink = ProcessorInstances.another(pipeline, "sink", "sink-2", Map.of());
-        secondProcessor.awaitHealthy(START);
-        secondSink.awaitHealthy(START);
-        // Each ingress asks its own processor, which forwards a look-up to the event's owner.
-        secondIngress = ProcessorInstances.another(pipeline, "ingress", "ingress-2",
-                Map.of("PROCESSOR_URL", secondProcessor.url()));
-        secondIngress.awaitHealthy(START);
+        services = TwoOfEach.beside(new Pipeline(infrastructure, BOUNDS), "");
+        pipeline = services.pipeline;
+        secondProcessor = services.secondProcessor;
+        secondSink = services.secondSink;
+        secondIngress = services.secondIngress;
     }
 
     @AfterAll
     void stopEverything() {
         figures.forEach(System.out::println);
-        for (ServiceProcess service : new ServiceProcess[] {secondIngress, secondSink, secondProcessor}) {
-            if (service != null) {
-                service.close();
-            }
-        }
-        if (pipeline != null) {
-            pipeline.close();
+        if (services != null) {
+            services.close();
         }
     }
 
@@ -94,7 +74,7 @@ class GracefulShutdownIT {
         }
         ProcessorInstances.awaitShared(pipeline.processor, secondProcessor, events, START);
 
-        try (RoundRobinShoppers shoppers = new RoundRobinShoppers(List.of(pipeline.ingress.url(), secondIngress.url()), 16)
+        try (RoundRobinShoppers shoppers = new RoundRobinShoppers(services.ingressUrls(), 16)
                 .start(applications(events), PACE)) {
             awaitAccepted(shoppers, events.size() * LIMIT / 10);
 
@@ -135,10 +115,12 @@ class GracefulShutdownIT {
                     .allMatch(status -> status < 500 || status == 503);
             assertThat(shoppers.unavailableWithoutRetryAfter()).as("503s without Retry-After").isZero();
 
+            Promises promises = new Promises(pipeline);
             for (String event : events) {
-                assertExactlyTheLimitOnce(event);
+                promises.assertExactlyTheLimitOnce(event, LIMIT);
             }
-            assertEveryAcceptedUserIssued(events, shoppers.acceptedUsers());
+            // Asked through the ingress that still runs.
+            promises.assertEveryAcceptedUserIssued(shoppers.acceptedUsers(), List.of(pipeline.ingress.url()));
         }
     }
 
@@ -166,58 +148,13 @@ class GracefulShutdownIT {
 
     /** 250 users per event, a third of them pressing twice, shuffled over all the events: 2.5 times the demand. */
     private static List<String[]> applications(List<String> events) {
-        List<String[]> applications = new ArrayList<>();
-        Random random = new Random(42);
-        for (String event : events) {
-            for (int i = 1; i <= LIMIT * 5 / 2; i++) {
-                String user = event + "-u" + i;
-                applications.add(new String[] {event, user});
-                if (random.nextInt(3) == 0) {
-                    applications.add(new String[] {event, user});
-                }
-            }
-        }
-        Collections.shuffle(applications, random);
-        return applications;
+        Map<String, Integer> applicants = new HashMap<>();
+        events.forEach(event -> applicants.put(event, LIMIT * 5 / 2));
+        return Crowd.applications(applicants, 42);
     }
 
     private static void awaitAccepted(RoundRobinShoppers shoppers, int count) {
         await("a tenth of the coupons accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> shoppers.acceptedUsers().size() >= count);
-    }
-
-    private void assertExactlyTheLimitOnce(String event) {
-        await("the limit of " + event + " in MySQL").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> rows(event).size() >= LIMIT);
-        pipeline.awaitQuiescence(Duration.ofSeconds(90));
-        List<CouponRow> rows = rows(event);
-        assertThat(rows).extracting(CouponRow::couponNo)
-                .containsExactlyElementsOf(IntStream.rangeClosed(1, LIMIT).boxed().toList());
-        assertThat(rows).extracting(CouponRow::userId).doesNotHaveDuplicates();
-    }
-
-    /** Every user told 202 ends ISSUED (asked through the ingress that still runs), with a row in MySQL. */
-    private void assertEveryAcceptedUserIssued(List<String> events, Set<String> accepted) {
-        Shoppers ingress = pipeline.shoppers();
-        Map<String, Set<String>> holders = new HashMap<>();
-        for (String event : events) {
-            holders.put(event, Set.copyOf(rows(event).stream().map(CouponRow::userId).toList()));
-        }
-        await("every 202 decided").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            for (String user : accepted) {
-                String event = user.substring(0, user.lastIndexOf("-u"));
-                JsonNode status = Json.mapper().readTree(ingress.get("/events/" + event + "/applications/" + user).body());
-                assertThat(status.path("outcome").asText()).as("status of %s: %s", user, status).isEqualTo("ISSUED");
-                assertThat(holders.get(event)).as("%s holds a row in MySQL", user).contains(user);
-            }
-        });
-    }
-
-    private List<CouponRow> rows(String event) {
-        try (var connection = pipeline.database()) {
-            return CouponRow.ofEvent(connection, event);
-        } catch (SQLException e) {
-            return List.of();
-        }
     }
 }

@@ -100,6 +100,11 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** Whether it runs: false once it has exited, by a signal or by itself. */
+    boolean alive() {
+        return process.alive();
+    }
+
     /** The process id, for {@code jcmd}. */
     long pid() {
         return process.pid();

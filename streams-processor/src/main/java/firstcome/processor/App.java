@@ -81,10 +81,17 @@ public final class App implements ServiceMain.Service {
             Javalin http = http(config, streams, brokerCheck, registry, queries, stopping);
 
             // An uncaught error means the task's state can no longer be trusted: stop this client
-            // and exit non-zero, so the supervisor restarts it and it resumes from the last commit.
+            // and exit non-zero, so the supervisor restarts it and it resumes from the last commit;
+            // but a transaction the brokers aborted under a failover costs only the thread.
+            StreamThreadFailures failures = new StreamThreadFailures();
             streams.setUncaughtExceptionHandler(e -> {
-                log.error("stream thread failed; shutting down so that a restart recovers from the last commit", e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                StreamThreadExceptionResponse response = failures.handle(e);
+                if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                    log.warn("stream thread failed on a transaction the brokers aborted; a new thread resumes from the last commit", e);
+                } else {
+                    log.error("stream thread failed; shutting down so that a restart recovers from the last commit", e);
+                }
+                return response;
             });
             streams.setStateListener((now, before) -> {
                 log.info("streams state {} -> {}", before, now);

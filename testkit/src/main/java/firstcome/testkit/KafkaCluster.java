@@ -135,7 +135,7 @@ public final class KafkaCluster implements AutoCloseable {
         KafkaCluster cluster = new KafkaCluster(dir, nodes);
         try {
             nodes.values().forEach(node -> node.process().start());
-            cluster.awaitServing(nodes.keySet());
+            cluster.awaitServing(nodes.keySet(), READY_WITHIN);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -208,8 +208,16 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Starts node {@code id} again on its directory and ports, and returns once it serves clients. */
     public void start(int id) {
+        start(id, READY_WITHIN);
+    }
+
+    /**
+     * The same, waiting at most {@code within}: a node that comes back while the machine is busy with
+     * the rest of a test (its log recovery after a kill, its catching up with the metadata) may need longer.
+     */
+    public void start(int id, Duration within) {
         node(id).process().start();
-        awaitServing(Set.of(id));
+        awaitServing(Set.of(id), within);
     }
 
     /** The id of the node leading {@code topic}'s {@code partition} now; fails while it has none. */
@@ -266,8 +274,8 @@ public final class KafkaCluster implements AutoCloseable {
      * Until each of {@code ids} accepts connections (a node opens its client listener once it has
      * caught up with the metadata) and the cluster's metadata lists it as a broker (unfenced).
      */
-    private void awaitServing(Set<Integer> ids) {
-        await("nodes " + ids + " serve clients (logs under " + dir + ")").atMost(READY_WITHIN)
+    private void awaitServing(Set<Integer> ids, Duration within) {
+        await("nodes " + ids + " serve clients (logs under " + dir + ")").atMost(within)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     for (int id : ids) {
