@@ -73,7 +73,8 @@ final class ClosedLoopSpike {
         long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
             shoppers[c] = new Thread(() -> {
-                for (int i = nextUser.getAndIncrement(); i < applications; i = nextUser.getAndIncrement()) {
+                for (int i = nextUser.getAndIncrement(); i < applications && !Thread.currentThread().isInterrupted();
+                        i = nextUser.getAndIncrement()) {
                     String user = Crowd.user(event, i + 1);
                     int status;
                     do {
@@ -92,16 +93,27 @@ final class ClosedLoopSpike {
                                 lastAccepted[0] = Math.max(lastAccepted[0], answered);
                             }
                         }
-                    } while (ApplyClient.worthRetrying(status));
+                    } while (ApplyClient.worthRetrying(status) && !Thread.currentThread().isInterrupted());
                 }
             }, "spike-" + c);
             shoppers[c].start();
         }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         for (Thread shopper : shoppers) {
-            shopper.join(TimeUnit.MINUTES.toMillis(5));
+            shopper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (shopper.isAlive()) {
+                for (Thread other : shoppers) {
+                    other.interrupt();
+                }
+                throw new IllegalStateException("shoppers still without a final answer 5 minutes into the spike: " + answers.counts());
+            }
         }
         long end = System.nanoTime();
-        int count = Math.min(recorded.get(), answeredAt.length);
+        if (recorded.get() > answeredAt.length) {
+            throw new IllegalStateException(recorded.get() + " answers to " + applications
+                    + " applications: more retries than the latency record holds (" + answeredAt.length + ")");
+        }
+        int count = recorded.get();
         return new Result(answers, start, end, lastAccepted[0], Arrays.copyOf(answeredAt, count), Arrays.copyOf(latency, count));
     }
 }

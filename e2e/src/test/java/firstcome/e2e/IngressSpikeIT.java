@@ -76,7 +76,11 @@ class IngressSpikeIT {
             rounds.add(new Round(round, ingresses.size(), result));
             System.out.printf("spike round %d, %d ingress(es): %s%n", round, ingresses.size(), result.statuses());
 
-            assertThat(result.answers().acceptedUsers()).as("users told 202 in round %d", round).hasSizeLessThanOrEqualTo(LIMIT);
+            assertThat(result.answers().counts().keySet()).as("no 5xx but 503 in round %d: %s", round, result.statuses())
+                    .allMatch(status -> status < 500 || status == 503);
+            // A 202 the shopper never heard (a timeout) is a place all the same: at most the limit heard, and some.
+            assertThat(result.answers().acceptedUsers()).as("users told 202 in round %d", round)
+                    .isNotEmpty().hasSizeLessThanOrEqualTo(LIMIT);
             promises.assertExactlyTheLimitOnce(event, LIMIT);
             promises.assertEveryAcceptedUserIssued(result.answers().acceptedUsers(), ingresses);
         }

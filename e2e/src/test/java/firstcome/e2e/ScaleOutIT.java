@@ -9,6 +9,7 @@ import firstcome.testkit.Infrastructure;
 import firstcome.testkit.InfrastructureExtension;
 import firstcome.testkit.KafkaCluster;
 import firstcome.testkit.RedisCluster;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,6 +206,7 @@ class ScaleOutIT {
             service.restart(START);
             return;
         }
+        noteReplacedThreads(name, service);
         long signalled = System.nanoTime();
         int status = service.terminate(Duration.ofSeconds(30));
         long stopped = millisSince(signalled);
@@ -213,6 +215,22 @@ class ScaleOutIT {
         figures.add(String.format("  %s: SIGTERM -> exit %d after %,d ms; started again, healthy after %,d ms", name, status,
                 stopped, millisSince(starting)));
         assertThat(status).as("%s's exit status after SIGTERM", name).isZero();
+    }
+
+    /**
+     * A processor that met a transaction the brokers aborted (a broker killed or back) replaces its
+     * stream thread instead of exiting (StreamThreadFailures); the test shows how often that happened.
+     */
+    private void noteReplacedThreads(String name, ServiceProcess service) {
+        try {
+            long replaced = service.output().stream()
+                    .filter(line -> line.contains("stream thread failed on a transaction the brokers aborted")).count();
+            if (replaced > 0) {
+                figures.add(String.format("  %s replaced its stream thread %d time(s) after a transaction the brokers aborted", name, replaced));
+            }
+        } catch (IOException e) {
+            figures.add("  " + name + ": its log could not be read (" + e.getMessage() + ")");
+        }
     }
 
     /**

@@ -12,6 +12,12 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
  * Streams counts it fatal all the same; here the thread is replaced, a few times at most in the
  * life of the process. Any other failure, or one too many, shuts the client down, and the process
  * exits non-zero so its supervisor restarts it.
+ *
+ * <p>What a replacement costs: the new thread takes the next thread index, so it joins the group
+ * under a new static member id while the old one's partitions wait out the session timeout (10 s),
+ * and the old transactional id's open transaction, if any, is aborted by the brokers only at the
+ * transaction timeout (10 s): the tasks of that thread pause for about 10 s, about what a restart
+ * by a supervisor costs. The budget is for the life of the process and never resets.
  */
 final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
 

@@ -67,7 +67,11 @@ public final class StreamsSettings {
      * transaction timeout (10 s).
      */
     public static final Duration REPLAY_COMMIT_INTERVAL = Duration.ofSeconds(1);
-    /** A replay's record cache: ten times the default, for a commit interval ten times as long. */
+    /**
+     * A replay's record cache. Only the tallies store caches records (one entry per event), so this is
+     * room to spare rather than a need: a replay of many events keeps each event's tally in memory
+     * between commits whatever their number.
+     */
     public static final long REPLAY_CACHE_BYTES = 100L * 1024 * 1024;
     /** A replay's stream threads: the input's partitions decided on two cores (the order within each is the same). */
     public static final int REPLAY_STREAM_THREADS = 2;
