@@ -67,7 +67,12 @@ demo: ## against the running stack: limit 100, waitlist 10, 1000 users, 32 at a 
 bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~3 min run, ARGS=--baseline to compare with bench/baseline-rev's jars. Figures: BENCHMARKS.md
 	@# run from a copy: a build in the same tree must not swap the jar under a running JVM
 	@cp bench/target/bench.jar bench/target/bench-run.jar
-	@MVN="$(MVN)" BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
+	@# the stack's addresses as make up derives them from the *_PORT shortcuts, unless given in full
+	@MVN="$(MVN)" BENCH_COMMAND="make bench$(if $(ARGS), ARGS=$(ARGS))" \
+		KAFKA_BOOTSTRAP_SERVERS="$${KAFKA_BOOTSTRAP_SERVERS:-localhost:$${KAFKA_PORT:-9092}}" \
+		REDIS_URL="$${REDIS_URL:-redis://localhost:$${REDIS_PORT:-6379}}" \
+		MYSQL_URL="$${MYSQL_URL:-jdbc:mysql://localhost:$${MYSQL_PORT:-3306}/coupon}" \
+		java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
 	@# The event page's p99 at rest and while wrk hammers the apply route (~3 min; ~1 with --quick):
