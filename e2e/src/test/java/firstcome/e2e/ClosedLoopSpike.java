@@ -65,9 +65,9 @@ final class ClosedLoopSpike {
         AtomicInteger nextUser = new AtomicInteger();
         AtomicInteger nextIngress = new AtomicInteger();
         AtomicInteger recorded = new AtomicInteger();
-        // Retries add answers: room for every application to be answered a few times.
-        long[] answeredAt = new long[applications * 4];
-        long[] latency = new long[applications * 4];
+        // Retries add answers: room for every application to be answered several times.
+        long[] answeredAt = new long[applications * 8];
+        long[] latency = new long[applications * 8];
         long[] lastAccepted = {-1};
         Thread[] shoppers = new Thread[connections];
         long start = System.nanoTime();
