@@ -4,10 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -177,19 +174,10 @@ final class BaselineComparison {
     }
 
     private String define(String event) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(settings.ingressUrl() + "/admin/events/" + event))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + settings.adminToken())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + applications + "}", UTF_8))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("defining " + event + " failed: " + r.statusCode() + " " + r.body());
-        }
-        return event;
+        return StackCalls.defineEvent(http, settings, event, applications);
     }
 
     private String applyUrl(String event) {
-        return settings.ingressUrl() + "/events/" + event + "/applications";
+        return StackCalls.applyUrl(settings, event);
     }
 }

@@ -308,9 +308,7 @@ public final class Bench {
     }
 
     private static List<String> concat(List<String> command, String... more) {
-        List<String> all = new ArrayList<>(command);
-        all.addAll(Arrays.asList(more));
-        return all;
+        return StackCalls.concat(command, more);
     }
 
     private ChildProcess startBareServer(int port) throws Exception {
@@ -518,21 +516,11 @@ public final class Bench {
     // --- plumbing -----------------------------------------------------------------------------
 
     private String defineEvent(String eventId) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create(settings.ingressUrl() + "/admin/events/" + eventId))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + settings.adminToken())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + settings.limit() + "}", UTF_8))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("defining " + eventId + " failed: " + r.statusCode() + " " + r.body());
-        }
-        return eventId;
+        return StackCalls.defineEvent(http, settings, eventId, settings.limit());
     }
 
     private String applyUrl(String eventId) {
-        return settings.ingressUrl() + "/events/" + eventId + "/applications";
+        return StackCalls.applyUrl(settings, eventId);
     }
 
     private void requireHealthy(String url, String what) {
@@ -551,12 +539,7 @@ public final class Bench {
     }
 
     private static String exec(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(command.get(0) + " failed: " + out);
-        }
-        return out;
+        return StackCalls.exec(command);
     }
 
     private static int stream(List<String> command, Map<String, String> env, Consumer<String> lines) throws Exception {

@@ -5,10 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import firstcome.stackkit.ChildProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -285,15 +282,7 @@ final class CostBenchmark {
     }
 
     private void define(String event) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(settings.ingressUrl() + "/admin/events/" + event))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + settings.adminToken())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + applications + "}", UTF_8))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("defining " + event + " failed: " + r.statusCode() + " " + r.body());
-        }
+        StackCalls.defineEvent(http, settings, event, applications);
     }
 
     static String loadAverage() {
@@ -305,17 +294,10 @@ final class CostBenchmark {
     }
 
     private static List<String> concat(List<String> command, String... more) {
-        List<String> all = new ArrayList<>(command);
-        all.addAll(List.of(more));
-        return all;
+        return StackCalls.concat(command, more);
     }
 
     private static String exec(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(command.get(0) + " failed: " + out);
-        }
-        return out;
+        return StackCalls.exec(command);
     }
 }

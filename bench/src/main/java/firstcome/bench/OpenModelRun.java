@@ -1,12 +1,8 @@
 package firstcome.bench;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -167,19 +163,10 @@ final class OpenModelRun {
     }
 
     private String defineEvent(String eventId, int limit) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(settings.ingressUrl() + "/admin/events/" + eventId))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + settings.adminToken())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"limit\":" + limit + "}", UTF_8))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("defining " + eventId + " failed: " + r.statusCode() + " " + r.body());
-        }
-        return eventId;
+        return StackCalls.defineEvent(http, settings, eventId, limit);
     }
 
     private String applyUrl(String eventId) {
-        return settings.ingressUrl() + "/events/" + eventId + "/applications";
+        return StackCalls.applyUrl(settings, eventId);
     }
 }
