@@ -152,7 +152,7 @@ test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush,
 # replicas; the whole scale-out under a spike (e2e ScaleOutIT: three brokers, a Redis Cluster,
 # two of each service, the hot partition's leader killed -9, every service rolled); the same
 # spike behind one ingress and behind two, interleaved (e2e IngressSpikeIT). Prints the figures
-# of docs/scaling.md and BENCHMARKS.md. About 17 minutes.
+# of docs/scaling.md and BENCHMARKS.md. About 15 minutes on 2 cores.
 # ARGS=-Dfailover.requests=20000 gives the failover more state; ARGS="-Dspike.applications=5000
 # -Dspike.rounds=1" a shorter comparison of the ingresses.
 .PHONY: test-scale
