@@ -7,7 +7,7 @@ MVN   ?= mvn -B -ntp
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-test: deps deps-browser compose-check image-check stack-check alerts-check ## build and run every unit and integration test (what CI runs)
+test: deps deps-browser compose-check image-check stack-check alerts-check ## build and run every unit and integration test and the pipeline end to end (CI runs it, then test-e2e and test-scale)
 	$(MVN) verify
 
 build: ## compile and package without tests
@@ -128,7 +128,7 @@ token: ## print a shopper token for SHOPPER_AUTH=on: make token USER=alice CLAIM
 # jars): runs the nine faults of docs/faults.md one after another, prints the matrix and writes it
 # into docs/faults.md; exits non-zero if a promise broke. ~4-10 minutes on 2 cores. CHAOS_LIMIT,
 # CHAOS_RATE, CHAOS_FAULTS (e.g. ingress-killed,redis-flushed), CHAOS_OUTAGE_SECONDS tune it.
-.PHONY: chaos test-faults
+.PHONY: chaos
 
 chaos: deps ## kill, flush and cut off each part under a spike; prints the fault matrix (docs/faults.md)
 	@mkdir -p .local/logs
@@ -137,6 +137,19 @@ chaos: deps ## kill, flush and cut off each part under a spike; prints the fault
 	@# a copy: a build elsewhere during the run must not pull classes from under it
 	@cp bench/target/bench.jar .local/chaos-runner.jar
 	java -cp .local/chaos-runner.jar firstcome.bench.Chaos
+
+# --- end-to-end proofs -----------------------------------------------------------------------
+# The end-to-end proofs over the three service jars and the test servers that do not fit in make
+# test's 20 minutes (CI runs them after it, .ci/run): the pages in headless Chromium (event,
+# admin, identity), the dashboard's metrics, the draw, the coupon lifecycle, the faults (kill -9,
+# Redis flush, MySQL stop, a paused broker), replay and audit byte for byte, a SASL_SSL broker.
+# make test keeps the pipeline's own end-to-end test (PipelineIT). About 10 minutes on 2 cores.
+E2E_PROOFS := AdminPageIT,DashboardMetricsIT,DrawIT,EventPageIT,FaultsIT,IdentityPageIT,LifecycleIT,PausedBrokerIT,ReplayAndAuditIT,SecuredKafkaIT
+.PHONY: test-e2e test-faults
+
+test-e2e: deps deps-browser ## the end-to-end proofs too long for make test: pages, draw, lifecycle, faults, replay and audit, SASL_SSL (~10 min)
+	$(MVN) -pl e2e -am verify -Dit.test='$(E2E_PROOFS)' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dfailsafe.failIfNoSpecifiedTests=false $(ARGS)
 
 test-faults: ## the fault ITs over the three service jars (kill -9, Redis flush, MySQL stop); ~2 min
 	$(MVN) -pl e2e -am verify -Dit.test=FaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
