@@ -5,7 +5,7 @@ MVN   ?= mvn -B -ntp
 .PHONY: help test build clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 test: deps deps-browser compose-check image-check stack-check alerts-check ## build and run every unit and integration test and the pipeline end to end (CI runs it, then test-e2e and test-scale)
 	$(MVN) verify
