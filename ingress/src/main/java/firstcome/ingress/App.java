@@ -30,6 +30,7 @@ import firstcome.ingress.draw.Scheduler;
 import firstcome.ingress.edge.ClientRateLimit;
 import firstcome.ingress.edge.ConnectionBounds;
 import firstcome.ingress.edge.GracefulStop;
+import firstcome.ingress.gate.AuthorityProgress;
 import firstcome.ingress.gate.DecisionFollower;
 import firstcome.ingress.gate.Gate;
 import firstcome.ingress.gate.GateRebuild;
@@ -319,9 +320,11 @@ public final class App implements ServiceMain.Service {
             var retirements = resources.open(new RetirementTimer(catalog, Clock.systemUTC(), RETIREMENT_CHECK));
             retirements.start();
             var actions = new ActionWaiters(ActionWaiters.DEFAULT_MAX, background);
+            // How far the authority's decisions have come: the reconciler holds back what they have not reached yet.
+            var progress = new AuthorityProgress(topics.decisions(), System::nanoTime);
             var decisions = resources.open(new DecisionFollower(config.kafka(), topics.decisions(), gate, own,
                     event -> catalog.retiredAt(event, Instant.now()).isPresent(), DECISIONS_LOOKBACK, Clock.systemUTC(), registry,
-                    actions::decided));
+                    actions::decided, progress));
             decisions.start();
             var processor = resources.open(new ProcessorClient(config.processorUrl(), gate, config.shopToken()));
             var requestsEnd = resources.open(new RequestsLogEnd(config.kafka(), topics.requests()));
@@ -329,7 +332,7 @@ public final class App implements ServiceMain.Service {
             var rebuild = new GateRebuild(gate, own, requestsEnd::endOffset, actionsEnd::endOffset, processor,
                     config.deliveryTimeout().plus(config.maxBlock()), REBUILD_HOLDERS_DEADLINE, background);
             var reconciler = resources.open(new GateReconciler(catalog, gate, publisher, own, rebuild::rebuild,
-                    config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC()));
+                    config.reconcileAfter(), registry, System::nanoTime, Clock.systemUTC(), progress));
             reconciler.start();
             // The draws' ticks (docs/fair-opening.md): into coupon-requests at each window's end, until drawn.
             var ticks = resources.open(new DrawTicker(catalog, publisher, processor, Clock.systemUTC(),

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.IsolationLevel;
@@ -69,6 +70,7 @@ public final class DecisionFollower implements AutoCloseable {
     private final FollowerThread follower;
     private final Counter read;
     private final Consumer<CouponDecision> actionDecisions;
+    private final AuthorityProgress progress;
 
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Duration lookback, Clock clock, MeterRegistry registry) {
@@ -88,7 +90,15 @@ public final class DecisionFollower implements AutoCloseable {
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry,
             Consumer<CouponDecision> actionDecisions) {
+        this(kafka, topic, gate, own, retired, lookback, clock, registry, actionDecisions, new AuthorityProgress(topic, System::nanoTime));
+    }
+
+    /** {@code progress} hears how far each partition's decisions came once their batch was applied to the gate (the reconciler reads it). */
+    public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
+            Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry,
+            Consumer<CouponDecision> actionDecisions, AuthorityProgress progress) {
         this.topic = topic;
+        this.progress = progress;
         this.actionDecisions = actionDecisions;
         this.lookback = lookback;
         this.clock = clock;
@@ -124,11 +134,20 @@ public final class DecisionFollower implements AutoCloseable {
                 if (!positioned) {
                     List<TopicPartition> partitions = TopicAssignment.assignAll(consumer, topic.name(), running);
                     seekToLookback(partitions);
+                    progress.following(partitions.size());
                     positioned = true;
                     log.info("following {} ({} partitions) from {} ago", topic.name(), partitions.size(), lookback);
                 }
-                Map<EventId, List<CouponDecision>> batch = decisions(consumer.poll(POLL));
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                Map<EventId, List<CouponDecision>> batch = decisions(records);
                 applier.apply(batch);
+                for (TopicPartition partition : records.partitions()) {
+                    long upTo = Long.MIN_VALUE;
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        upTo = Math.max(upTo, record.timestamp());
+                    }
+                    progress.decided(partition.partition(), upTo);
+                }
                 handOnActions(batch);
                 backoff = FAILURE_BACKOFF_MIN_MS;
             } catch (WakeupException | InterruptException e) {

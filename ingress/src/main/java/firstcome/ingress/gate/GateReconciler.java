@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * decision removes it, each time waiting twice as long as the time before (from {@code after} up
  * to {@value #MAX_BACKOFF} times it), so a streams-processor that is down for long is not sent
  * every undecided request again and again; never while a send of it from this ingress may still be
- * in flight. If an earlier copy did reach Kafka, the streams-processor decides
+ * in flight, nor while the authority's decisions on its partition keep coming but have not passed
+ * its record time yet ({@link AuthorityProgress}: it waits in Kafka behind a backlog). If an earlier copy did reach Kafka, the streams-processor decides
  * the repeat exactly as before and emits that decision again; if not, the place gets the record it
  * was missing, so no place is lost. An entrant of a draw is decided by its {@code IN_DRAW}: it waits
  * for the draw with its place, no longer pending, so it is never published again.
@@ -47,9 +48,13 @@ public final class GateReconciler implements AutoCloseable {
     private final OwnRequests own;
     private final Consumer<EventId> onLost;
     private final long afterNanos;
+    private final Duration after;
     private final LongSupplier nanoTime;
     private final Clock clock;
     private final Counter republished;
+    private final Counter heldBack;
+    /** How far the authority's decisions have come: a request it is still working its way to is not stranded. */
+    private final AuthorityProgress progress;
     /** How far Redis's clock may run ahead of this one: keys gone this close to their retirement are not a loss. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
     /** The longest wait between two publications of one request, in multiples of {@code after}. */
@@ -82,16 +87,31 @@ public final class GateReconciler implements AutoCloseable {
     /** {@code clock} tells which events have retired (never swept again). */
     public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
             Duration after, MeterRegistry registry, LongSupplier nanoTime, Clock clock) {
+        this(catalog, gate, publisher, own, onLost, after, registry, nanoTime, clock, null);
+    }
+
+    /**
+     * {@code progress} is fed by the decision follower: a due request that the authority's decisions
+     * have not passed yet, while they keep coming, waits for them ({@link AuthorityProgress});
+     * null: every due request is published again.
+     */
+    public GateReconciler(EventCatalog catalog, Gate gate, Publisher publisher, OwnRequests own, Consumer<EventId> onLost,
+            Duration after, MeterRegistry registry, LongSupplier nanoTime, Clock clock, AuthorityProgress progress) {
         this.clock = clock;
+        this.progress = progress;
         this.catalog = catalog;
         this.gate = gate;
         this.publisher = publisher;
         this.own = own;
         this.onLost = onLost;
+        this.after = after;
         this.afterNanos = after.toNanos();
         this.nanoTime = nanoTime;
         this.republished = Counter.builder("ingress.gate.republished")
                 .description("Requests still undecided long after they passed the gate, published again")
+                .register(registry);
+        this.heldBack = Counter.builder("ingress.gate.republish.held")
+                .description("Undecided requests found due at a sweep but held back: the authority's decisions were still on their way to them")
                 .register(registry);
     }
 
@@ -145,6 +165,11 @@ public final class GateReconciler implements AutoCloseable {
                 stillPending.add(id);
                 Due at = due.putIfAbsent(id, new Due(now + afterNanos, 0));
                 if (at != null && now - at.at() >= 0 && !own.inFlight(id)) {
+                    if (progress != null && progress.approaching(event, request.receivedAt(), after)) {
+                        // Still in Kafka behind a backlog the processor is deciding: its decision comes.
+                        heldBack.increment();
+                        continue;
+                    }
                     due.put(id, at.published(now, afterNanos));
                     republish(request);
                     count++;

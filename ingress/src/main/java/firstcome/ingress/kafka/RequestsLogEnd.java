@@ -41,7 +41,7 @@ public final class RequestsLogEnd implements AutoCloseable {
     }
 
     /** The default partitioner's choice for a keyed record. */
-    static int partition(byte[] key, int partitions) {
+    public static int partition(byte[] key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 

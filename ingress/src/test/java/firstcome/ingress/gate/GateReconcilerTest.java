@@ -6,6 +6,7 @@ import firstcome.contract.CouponDecision;
 import firstcome.contract.CouponRequest;
 import firstcome.contract.EventDefinition;
 import firstcome.contract.IssuingOutcome;
+import firstcome.contract.Topics;
 import firstcome.ingress.api.EventId;
 import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
@@ -294,6 +295,73 @@ class GateReconcilerTest {
     }
 
     /** What a process killed between the gate and Kafka's answer leaves behind. */
+    @Test
+    void holdsBackARequestWhileTheAuthoritysDecisionsKeepComingBeforeItThenPublishesItOnceTheyPassIt() {
+        // given: the processor works through a backlog: its decisions of the event move forward, stamped before the request
+        AuthorityProgress progress = following(1);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        CouponRequest waiting = passTheGateAndDie("u1");
+        reconciler.sweep();
+
+        // when: due several times over, the decisions still a second behind it and moving each period
+        for (int period = 1; period <= 4; period++) {
+            nanos.addAndGet(AFTER.toNanos());
+            progress.decided(0, NOW.minusSeconds(5 - period).toEpochMilli());
+            assertThat(reconciler.sweep()).as("period %d: behind, and decisions keep coming", period).isZero();
+        }
+
+        // then: decisions stamped a period after it were applied and its own is missing: stranded, published
+        progress.decided(0, NOW.plus(AFTER).minusMillis(1).toEpochMilli());
+        assertThat(reconciler.sweep()).as("a record stamped before it may still come after them").isZero();
+        progress.decided(0, NOW.plus(AFTER).toEpochMilli());
+        assertThat(reconciler.sweep()).isEqualTo(1);
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(waiting);
+    }
+
+    @Test
+    void publishesAHeldBackRequestOnceTheAuthoritysDecisionsStopComing() {
+        AuthorityProgress progress = following(1);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        CouponRequest stranded = passTheGateAndDie("u1");
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+        progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
+        assertThat(reconciler.sweep()).as("decisions just came").isZero();
+
+        // when: nothing newer is decided for a whole period (the processor caught up, or stopped)
+        nanos.addAndGet(AFTER.toNanos() - 1);
+        assertThat(reconciler.sweep()).as("within the period").isZero();
+        nanos.addAndGet(1);
+
+        // then
+        assertThat(reconciler.sweep()).isEqualTo(1);
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
+    }
+
+    @Test
+    void judgesByTheDecisionsOfTheEventsPartitionWhicheverEventTheyDecide() {
+        AuthorityProgress progress = following(1);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        passTheGateAndDie("u1");
+        reconciler.sweep();
+        nanos.addAndGet(AFTER.toNanos());
+
+        // the one partition's decisions are of other events (decided before this one's in log order)
+        progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
+        assertThat(reconciler.sweep()).as("the processor is deciding older records of the partition").isZero();
+        progress.decided(0, NOW.plus(AFTER).toEpochMilli());
+        assertThat(reconciler.sweep()).as("and has passed this one's time by a period").isEqualTo(1);
+    }
+
+    private AuthorityProgress following(int partitions) {
+        AuthorityProgress progress = new AuthorityProgress(Topics.standard().decisions(), nanos::get);
+        progress.following(partitions);
+        return progress;
+    }
+
     private CouponRequest passTheGateAndDie(String user) {
         CouponRequest request = request(user);
         assertThat(gate.admit(EVENT, new UserId(user), 10, request).outcome()).isEqualTo(Outcome.ACCEPTED);
