@@ -24,7 +24,7 @@ if [ "$built" = no ]; then
   git archive "$full" | tar -x -C "$src"
   echo "baseline: building $modules of $short in $src (mvn package, no tests)" >&2
   # shellcheck disable=SC2086  # MVN is a command with its options
-  (cd "$src" && $MVN -q -pl ingress,streams-processor,sink -am package -DskipTests) >&2
+  (cd "$src" && $MVN -q -Dstyle.color=never -pl ingress,streams-processor,sink -am package -DskipTests) >&2
   for m in $modules; do cp "$src/$m/target/$m.jar" "$dir/$m.jar"; done
   rm -rf "$src"
 fi

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 
 /**
@@ -137,7 +138,10 @@ final class BaselineComparison {
         onBaseline = jarsDir != null;
     }
 
-    /** Runs a script from the repository root; its last line of output, or fails with its tail. */
+    /** Colour codes a tool may print even to a pipe (Maven's, before a script's last line). */
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
+
+    /** Runs a script from the repository root; its last line of output (colour codes taken out), or fails with its tail. */
     private String script(List<String> command, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -153,7 +157,7 @@ final class BaselineComparison {
             lines.forEach(line -> say.accept("baseline: " + line));
             throw new IllegalStateException(String.join(" ", command) + " failed");
         }
-        return lines.get(lines.size() - 1).trim();
+        return ANSI.matcher(lines.get(lines.size() - 1)).replaceAll("").trim();
     }
 
     private void awaitRows(String event) throws Exception {
