@@ -5,7 +5,7 @@
 # bootstrap servers naming all three, `make status` listing them, a single node refused while they
 # run, a killed node started again alone, `make down` stopping them together, a second start
 # reusing their data; then BROKERS=1 as before (one node, topics with one copy). Redis, MySQL and
-# the services are not started. Run by `make test` (make stack-brokers-check), 1-2 minutes.
+# the services are not started. Run by `make test-scale` (make stack-brokers-check), 1-2 minutes.
 #
 #   scripts/test-stack-brokers.sh
 set -euo pipefail

@@ -115,7 +115,11 @@ public final class GateReconciler implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Sweeps every half of {@code after}, so a stranded request goes out between 1 and 1.5 times {@code after}. */
+    /**
+     * Sweeps every half of {@code after}, so a stranded request goes out between 1 and 1.5 times
+     * {@code after} (unless held back while the authority's decisions are on their way to it: then at
+     * most {@link #MAX_BACKOFF} times {@code after} after its first sighting or last publication).
+     */
     public void start() {
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), afterNanos / 2);
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -163,10 +167,12 @@ public final class GateReconciler implements AutoCloseable {
             for (CouponRequest request : gate.pending(event)) {
                 String id = request.requestId();
                 stillPending.add(id);
-                Due at = due.putIfAbsent(id, new Due(now + afterNanos, 0));
+                Due at = due.putIfAbsent(id, new Due(now + afterNanos, 0, now));
                 if (at != null && now - at.at() >= 0 && !own.inFlight(id)) {
-                    if (progress != null && progress.approaching(event, request.receivedAt(), after)) {
+                    if (progress != null && now - at.since() < afterNanos * MAX_BACKOFF
+                            && progress.approaching(event, request.receivedAt(), after)) {
                         // Still in Kafka behind a backlog the processor is deciding: its decision comes.
+                        // Held at most as long as the longest backoff, so the republication horizon holds.
                         heldBack.increment();
                         continue;
                     }
@@ -201,7 +207,7 @@ public final class GateReconciler implements AutoCloseable {
         own.send(request, () -> publisher.publish(request)).whenComplete((offset, failure) -> {
             if (failure != null) {
                 // Not published: due again at the next sweep rather than a full period later.
-                due.computeIfPresent(request.requestId(), (id, at) -> new Due(nanoTime.getAsLong(), at.publications() - 1));
+                due.computeIfPresent(request.requestId(), (id, at) -> new Due(nanoTime.getAsLong(), at.publications() - 1, at.since()));
                 outageLog.warn("publishing undecided request {} again failed ({}); next sweep retries",
                         request.requestId(), failure.toString());
                 return;
@@ -210,13 +216,13 @@ public final class GateReconciler implements AutoCloseable {
         });
     }
 
-    /** When a request may be published next, and how many times it was published again so far. */
-    private record Due(long at, int publications) {
+    /** When a request may be published next, how many times it was published again so far, and since when it waits (its first sighting or its last publication). */
+    private record Due(long at, int publications, long since) {
 
         /** Published once more at {@code now}: the next time waits twice as long as this one, up to the cap. */
         Due published(long now, long afterNanos) {
             long factor = 1L << Math.min(publications, Integer.numberOfTrailingZeros(MAX_BACKOFF));
-            return new Due(now + afterNanos * factor, publications + 1);
+            return new Due(now + afterNanos * factor, publications + 1, now);
         }
     }
 

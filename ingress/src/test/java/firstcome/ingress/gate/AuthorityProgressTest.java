@@ -55,13 +55,12 @@ class AuthorityProgressTest {
         progress.following(PARTITIONS);
         progress.decided(partition, AT.plus(AFTER).toEpochMilli());
         assertThat(progress.approaching(EVENT, AT, AFTER)).as("passed by a period").isFalse();
-        nanos.addAndGet(AFTER.toNanos() - 1);
+        nanos.addAndGet(AFTER.toNanos());
+        assertThat(progress.approaching(EVENT, AT.plusSeconds(1), AFTER)).as("quiet for a whole period").isFalse();
         // a repeat's decision, stamped with its first record time: the processor is working, not going back
         progress.decided(partition, AT.minusSeconds(2).toEpochMilli());
         assertThat(progress.approaching(EVENT, AT, AFTER)).as("still passed").isFalse();
-        assertThat(progress.approaching(EVENT, AT.plusSeconds(1), AFTER)).as("a later request: decisions keep coming").isTrue();
-        nanos.addAndGet(AFTER.toNanos());
-        assertThat(progress.approaching(EVENT, AT.plusSeconds(1), AFTER)).as("quiet for a whole period").isFalse();
+        assertThat(progress.approaching(EVENT, AT.plusSeconds(1), AFTER)).as("a later request: decisions came again").isTrue();
     }
 
     @Test

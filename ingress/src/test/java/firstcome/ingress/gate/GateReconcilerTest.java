@@ -12,7 +12,9 @@ import firstcome.ingress.api.Outcome;
 import firstcome.ingress.api.UserId;
 import firstcome.ingress.catalog.EventCatalog;
 import firstcome.ingress.kafka.FakePublisher;
+import firstcome.ingress.kafka.RequestsLogEnd;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -294,7 +296,6 @@ class GateReconcilerTest {
         assertThat(reconciler.sweep()).isEqualTo(1);
     }
 
-    /** What a process killed between the gate and Kafka's answer leaves behind. */
     @Test
     void holdsBackARequestWhileTheAuthoritysDecisionsKeepComingBeforeItThenPublishesItOnceTheyPassIt() {
         // given: the processor works through a backlog: its decisions of the event move forward, stamped before the request
@@ -341,19 +342,47 @@ class GateReconcilerTest {
     }
 
     @Test
-    void judgesByTheDecisionsOfTheEventsPartitionWhicheverEventTheyDecide() {
-        AuthorityProgress progress = following(1);
+    void judgesByTheDecisionsOfTheEventsOwnPartitionOnly() {
+        int partitions = 6;
+        int mine = RequestsLogEnd.partition(EVENT.value().getBytes(StandardCharsets.UTF_8), partitions);
+        AuthorityProgress progress = following(partitions);
         GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
                 new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
         passTheGateAndDie("u1");
         reconciler.sweep();
         nanos.addAndGet(AFTER.toNanos());
 
-        // the one partition's decisions are of other events (decided before this one's in log order)
+        progress.decided((mine + 1) % partitions, NOW.minusSeconds(1).toEpochMilli());
+        assertThat(reconciler.sweep()).as("another partition's backlog says nothing of this request").isEqualTo(1);
+
+        nanos.addAndGet(AFTER.toNanos());
+        progress.decided(mine, NOW.minusSeconds(1).toEpochMilli());
+        assertThat(reconciler.sweep()).as("its own partition is still being decided up to it").isZero();
+    }
+
+    @Test
+    void holdsBackARequestNoLongerThanTheLongestBackoffWhateverTheDecisionsDo() {
+        AuthorityProgress progress = following(1);
+        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        CouponRequest held = passTheGateAndDie("u1");
+        reconciler.sweep();
+
+        // when: decisions keep coming, stamped before it (a skewed clock, a processor far behind), sweep after sweep
+        long step = AFTER.toNanos() / 2;
+        long waited = 0;
+        while (waited + step < AFTER.toNanos() * GateReconciler.MAX_BACKOFF) {
+            nanos.addAndGet(step);
+            waited += step;
+            progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
+            assertThat(reconciler.sweep()).as("held, %d ms after its first sighting", waited / 1_000_000).isZero();
+        }
+
+        // then: the longest backoff after its first sighting, it goes out (the republication horizon counts on it)
+        nanos.addAndGet(AFTER.toNanos() * GateReconciler.MAX_BACKOFF - waited);
         progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
-        assertThat(reconciler.sweep()).as("the processor is deciding older records of the partition").isZero();
-        progress.decided(0, NOW.plus(AFTER).toEpochMilli());
-        assertThat(reconciler.sweep()).as("and has passed this one's time by a period").isEqualTo(1);
+        assertThat(reconciler.sweep()).isEqualTo(1);
+        assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(held);
     }
 
     private AuthorityProgress following(int partitions) {
@@ -362,6 +391,7 @@ class GateReconcilerTest {
         return progress;
     }
 
+    /** What a process killed between the gate and Kafka's answer leaves behind. */
     private CouponRequest passTheGateAndDie(String user) {
         CouponRequest request = request(user);
         assertThat(gate.admit(EVENT, new UserId(user), 10, request).outcome()).isEqualTo(Outcome.ACCEPTED);
