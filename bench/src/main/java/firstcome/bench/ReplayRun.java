@@ -45,6 +45,9 @@ import org.apache.kafka.streams.Topology;
  */
 public final class ReplayRun {
 
+    /** A run whose committed offsets do not move for this long has stalled: it fails rather than wait for ever. */
+    private static final Duration STALL = Duration.ofSeconds(120);
+
     private ReplayRun() {
     }
 
@@ -186,6 +189,8 @@ public final class ReplayRun {
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             long lastSay = System.nanoTime();
+            long lastCommitted = -1;
+            long lastProgress = System.nanoTime();
             while (true) {
                 if (running < 0 && streams.state() == KafkaStreams.State.RUNNING) {
                     running = System.nanoTime();
@@ -197,6 +202,13 @@ public final class ReplayRun {
                 long committed = committed(admin, applicationId, topics.requests().name());
                 if (committed >= records) {
                     break;
+                }
+                if (committed != lastCommitted) {
+                    lastCommitted = committed;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                    throw new IllegalStateException(String.format("%s made no progress for %d s: %,d of %,d committed, "
+                            + "Kafka Streams %s", what, STALL.toSeconds(), committed, records, streams.state()));
                 }
                 if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(3)) {
                     lastSay = System.nanoTime();

@@ -73,12 +73,16 @@ public final class StreamsSettings {
      * between commits whatever their number.
      */
     public static final long REPLAY_CACHE_BYTES = 100L * 1024 * 1024;
-    /** A replay's stream threads: the input's partitions decided on two cores (the order within each is the same). */
-    public static final int REPLAY_STREAM_THREADS = 2;
+    /**
+     * A replay's stream threads (at least the processor's own setting). One: with two, a million-record
+     * replay stopped making progress twice in {@code make bench} (both threads polling, nothing
+     * committed, for minutes; not diagnosed), which a replay that must end cannot afford.
+     */
+    public static final int REPLAY_STREAM_THREADS = 1;
 
     /**
      * The settings of a replay of the topology ({@code make replay}, and {@code make bench}'s row 3): the
-     * production ones, with the commit points and threads a replay can afford. The output is the same: a
+     * production ones, with the commit points and cache a replay can afford. The output is the same: a
      * task decides its partitions' records in the same order whichever thread runs it and wherever the
      * commits fall.
      */
