@@ -74,9 +74,11 @@ public final class StreamsSettings {
      */
     public static final long REPLAY_CACHE_BYTES = 100L * 1024 * 1024;
     /**
-     * A replay's stream threads (at least the processor's own setting). One: with two, a million-record
-     * replay stopped making progress twice in {@code make bench} (both threads polling, nothing
-     * committed, for minutes; not diagnosed), which a replay that must end cannot afford.
+     * A replay's stream threads (at least the processor's own setting). One, as before the last change:
+     * with two, a million-record replay stopped making progress twice in {@code make bench}. A replay
+     * on one thread stopped too, once, its producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER on partitions
+     * of topics created moments before (the replay's scratch outputs and changelogs) for minutes, so the
+     * thread count is not the cause; not fixed yet (see BENCHMARKS.md, "Stalls").
      */
     public static final int REPLAY_STREAM_THREADS = 1;
 

@@ -300,8 +300,7 @@ class GateReconcilerTest {
     void holdsBackARequestWhileTheAuthoritysDecisionsKeepComingBeforeItThenPublishesItOnceTheyPassIt() {
         // given: the processor works through a backlog: its decisions of the event move forward, stamped before the request
         AuthorityProgress progress = following(1);
-        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
-                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        GateReconciler reconciler = reconcilerWith(progress);
         CouponRequest waiting = passTheGateAndDie("u1");
         reconciler.sweep();
 
@@ -323,8 +322,7 @@ class GateReconcilerTest {
     @Test
     void publishesAHeldBackRequestOnceTheAuthoritysDecisionsStopComing() {
         AuthorityProgress progress = following(1);
-        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
-                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        GateReconciler reconciler = reconcilerWith(progress);
         CouponRequest stranded = passTheGateAndDie("u1");
         reconciler.sweep();
         nanos.addAndGet(AFTER.toNanos());
@@ -346,8 +344,7 @@ class GateReconcilerTest {
         int partitions = 6;
         int mine = RequestsLogEnd.partition(EVENT.value().getBytes(StandardCharsets.UTF_8), partitions);
         AuthorityProgress progress = following(partitions);
-        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
-                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        GateReconciler reconciler = reconcilerWith(progress);
         passTheGateAndDie("u1");
         reconciler.sweep();
         nanos.addAndGet(AFTER.toNanos());
@@ -363,8 +360,7 @@ class GateReconcilerTest {
     @Test
     void holdsBackARequestNoLongerThanTheLongestBackoffWhateverTheDecisionsDo() {
         AuthorityProgress progress = following(1);
-        GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
-                new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
+        GateReconciler reconciler = reconcilerWith(progress);
         CouponRequest held = passTheGateAndDie("u1");
         reconciler.sweep();
 
@@ -383,6 +379,11 @@ class GateReconcilerTest {
         progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
         assertThat(reconciler.sweep()).isEqualTo(1);
         assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(held);
+    }
+
+    private GateReconciler reconcilerWith(AuthorityProgress progress) {
+        return new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER, new SimpleMeterRegistry(), nanos::get,
+                Clock.fixed(NOW, ZoneOffset.UTC), progress);
     }
 
     private AuthorityProgress following(int partitions) {
