@@ -42,6 +42,11 @@ class GateReconcilerTest {
     private final List<EventId> lost = new ArrayList<>();
     private final GateReconciler reconciler = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
             new SimpleMeterRegistry(), nanos::get);
+    /** How far the authority's decisions came, as the follower would tell it (one partition unless a test says more). */
+    private final AuthorityProgress progress = following(1);
+    /** A reconciler that asks {@link #progress} before publishing a request again. */
+    private final GateReconciler patient = new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER,
+            new SimpleMeterRegistry(), nanos::get, Clock.fixed(NOW, ZoneOffset.UTC), progress);
 
     @BeforeEach
     void defineTheEvent() {
@@ -299,43 +304,39 @@ class GateReconcilerTest {
     @Test
     void holdsBackARequestWhileTheAuthoritysDecisionsKeepComingBeforeItThenPublishesItOnceTheyPassIt() {
         // given: the processor works through a backlog: its decisions of the event move forward, stamped before the request
-        AuthorityProgress progress = following(1);
-        GateReconciler reconciler = reconcilerWith(progress);
         CouponRequest waiting = passTheGateAndDie("u1");
-        reconciler.sweep();
+        patient.sweep();
 
         // when: due several times over, the decisions still a second behind it and moving each period
         for (int period = 1; period <= 4; period++) {
             nanos.addAndGet(AFTER.toNanos());
             progress.decided(0, NOW.minusSeconds(5 - period).toEpochMilli());
-            assertThat(reconciler.sweep()).as("period %d: behind, and decisions keep coming", period).isZero();
+            assertThat(patient.sweep()).as("period %d: behind, and decisions keep coming", period).isZero();
         }
 
         // then: decisions stamped a period after it were applied and its own is missing: stranded, published
         progress.decided(0, NOW.plus(AFTER).minusMillis(1).toEpochMilli());
-        assertThat(reconciler.sweep()).as("a record stamped before it may still come after them").isZero();
+        assertThat(patient.sweep()).as("a record stamped before it may still come after them").isZero();
         progress.decided(0, NOW.plus(AFTER).toEpochMilli());
-        assertThat(reconciler.sweep()).isEqualTo(1);
+        assertThat(patient.sweep()).isEqualTo(1);
         assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(waiting);
     }
 
     @Test
     void publishesAHeldBackRequestOnceTheAuthoritysDecisionsStopComing() {
-        AuthorityProgress progress = following(1);
-        GateReconciler reconciler = reconcilerWith(progress);
         CouponRequest stranded = passTheGateAndDie("u1");
-        reconciler.sweep();
+        patient.sweep();
         nanos.addAndGet(AFTER.toNanos());
         progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
-        assertThat(reconciler.sweep()).as("decisions just came").isZero();
+        assertThat(patient.sweep()).as("decisions just came").isZero();
 
         // when: nothing newer is decided for a whole period (the processor caught up, or stopped)
         nanos.addAndGet(AFTER.toNanos() - 1);
-        assertThat(reconciler.sweep()).as("within the period").isZero();
+        assertThat(patient.sweep()).as("within the period").isZero();
         nanos.addAndGet(1);
 
         // then
-        assertThat(reconciler.sweep()).isEqualTo(1);
+        assertThat(patient.sweep()).isEqualTo(1);
         assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(stranded);
     }
 
@@ -343,26 +344,23 @@ class GateReconcilerTest {
     void judgesByTheDecisionsOfTheEventsOwnPartitionOnly() {
         int partitions = 6;
         int mine = RequestsLogEnd.partition(EVENT.value().getBytes(StandardCharsets.UTF_8), partitions);
-        AuthorityProgress progress = following(partitions);
-        GateReconciler reconciler = reconcilerWith(progress);
+        progress.following(partitions);
         passTheGateAndDie("u1");
-        reconciler.sweep();
+        patient.sweep();
         nanos.addAndGet(AFTER.toNanos());
 
         progress.decided((mine + 1) % partitions, NOW.minusSeconds(1).toEpochMilli());
-        assertThat(reconciler.sweep()).as("another partition's backlog says nothing of this request").isEqualTo(1);
+        assertThat(patient.sweep()).as("another partition's backlog says nothing of this request").isEqualTo(1);
 
         nanos.addAndGet(AFTER.toNanos());
         progress.decided(mine, NOW.minusSeconds(1).toEpochMilli());
-        assertThat(reconciler.sweep()).as("its own partition is still being decided up to it").isZero();
+        assertThat(patient.sweep()).as("its own partition is still being decided up to it").isZero();
     }
 
     @Test
     void holdsBackARequestNoLongerThanTheLongestBackoffWhateverTheDecisionsDo() {
-        AuthorityProgress progress = following(1);
-        GateReconciler reconciler = reconcilerWith(progress);
         CouponRequest held = passTheGateAndDie("u1");
-        reconciler.sweep();
+        patient.sweep();
 
         // when: decisions keep coming, stamped before it (a skewed clock, a processor far behind), sweep after sweep
         long step = AFTER.toNanos() / 2;
@@ -371,19 +369,14 @@ class GateReconcilerTest {
             nanos.addAndGet(step);
             waited += step;
             progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
-            assertThat(reconciler.sweep()).as("held, %d ms after its first sighting", waited / 1_000_000).isZero();
+            assertThat(patient.sweep()).as("held, %d ms after its first sighting", waited / 1_000_000).isZero();
         }
 
         // then: the longest backoff after its first sighting, it goes out (the republication horizon counts on it)
         nanos.addAndGet(AFTER.toNanos() * GateReconciler.MAX_BACKOFF - waited);
         progress.decided(0, NOW.minusSeconds(1).toEpochMilli());
-        assertThat(reconciler.sweep()).isEqualTo(1);
+        assertThat(patient.sweep()).isEqualTo(1);
         assertThat(publisher.requests).extracting(FakePublisher.Sent::value).containsExactly(held);
-    }
-
-    private GateReconciler reconcilerWith(AuthorityProgress progress) {
-        return new GateReconciler(catalog, gate, publisher, own, lost::add, AFTER, new SimpleMeterRegistry(), nanos::get,
-                Clock.fixed(NOW, ZoneOffset.UTC), progress);
     }
 
     private AuthorityProgress following(int partitions) {
