@@ -90,10 +90,14 @@ public final class DecisionFollower implements AutoCloseable {
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry,
             Consumer<CouponDecision> actionDecisions) {
-        this(kafka, topic, gate, own, retired, lookback, clock, registry, actionDecisions, new AuthorityProgress(topic, System::nanoTime));
+        this(kafka, topic, gate, own, retired, lookback, clock, registry, actionDecisions,
+                new AuthorityProgress(topic, System::nanoTime));
     }
 
-    /** {@code progress} hears how far each partition's decisions came once their batch was applied to the gate (the reconciler reads it). */
+    /**
+     * {@code progress} hears how far each partition's decisions came once their batch was applied to
+     * the gate (the reconciler reads it).
+     */
     public DecisionFollower(KafkaConnection kafka, Topic<CouponDecision> topic, Gate gate, OwnRequests own,
             Predicate<EventId> retired, Duration lookback, Clock clock, MeterRegistry registry,
             Consumer<CouponDecision> actionDecisions, AuthorityProgress progress) {

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * to {@value #MAX_BACKOFF} times it), so a streams-processor that is down for long is not sent
  * every undecided request again and again; never while a send of it from this ingress may still be
  * in flight, nor while the authority's decisions on its partition keep coming but have not passed
- * its record time yet ({@link AuthorityProgress}: it waits in Kafka behind a backlog). If an earlier copy did reach Kafka, the streams-processor decides
- * the repeat exactly as before and emits that decision again; if not, the place gets the record it
+ * its record time yet ({@link AuthorityProgress}: it waits in Kafka behind a backlog). If an
+ * earlier copy did reach Kafka, the streams-processor decides the repeat exactly as before and
+ * emits that decision again; if not, the place gets the record it
  * was missing, so no place is lost. An entrant of a draw is decided by its {@code IN_DRAW}: it waits
  * for the draw with its place, no longer pending, so it is never published again.
  */
@@ -111,7 +112,8 @@ public final class GateReconciler implements AutoCloseable {
                 .description("Requests still undecided long after they passed the gate, published again")
                 .register(registry);
         this.heldBack = Counter.builder("ingress.gate.republish.held")
-                .description("Undecided requests found due at a sweep but held back: the authority's decisions were still on their way to them")
+                .description("Undecided requests found due at a sweep but held back: "
+                        + "the authority's decisions were still on their way to them")
                 .register(registry);
     }
 
@@ -207,7 +209,8 @@ public final class GateReconciler implements AutoCloseable {
         own.send(request, () -> publisher.publish(request)).whenComplete((offset, failure) -> {
             if (failure != null) {
                 // Not published: due again at the next sweep rather than a full period later.
-                due.computeIfPresent(request.requestId(), (id, at) -> new Due(nanoTime.getAsLong(), at.publications() - 1, at.since()));
+                due.computeIfPresent(request.requestId(),
+                        (id, at) -> new Due(nanoTime.getAsLong(), at.publications() - 1, at.since()));
                 outageLog.warn("publishing undecided request {} again failed ({}); next sweep retries",
                         request.requestId(), failure.toString());
                 return;
@@ -216,7 +219,10 @@ public final class GateReconciler implements AutoCloseable {
         });
     }
 
-    /** When a request may be published next, how many times it was published again so far, and since when it waits (its first sighting or its last publication). */
+    /**
+     * When a request may be published next, how many times it was published again so far, and since
+     * when it waits (its first sighting or its last publication).
+     */
     private record Due(long at, int publications, long since) {
 
         /** Published once more at {@code now}: the next time waits twice as long as this one, up to the cap. */
