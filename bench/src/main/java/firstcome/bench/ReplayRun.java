@@ -62,7 +62,8 @@ public final class ReplayRun {
         Topics topics = Topics.standard().withPrefix(run + "-");
         Path stateDir = Files.createTempDirectory(run);
         try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
-            Topics.create(admin, topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)));
+            // Its records are stamped in January 2026: without retention, or the broker deletes them mid-run.
+            Topics.create(admin, Topics.withoutRetention(topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1))));
             try {
                 double produceSeconds = produce(kafka, topics, records, events, limit);
                 // What the topology must commit: the end of the requests' partitions (a send that failed
@@ -78,8 +79,8 @@ public final class ReplayRun {
                         stateDir.resolve("topology"), admin, records);
                 long issued = countRecords(kafka, topics.issued().name());
                 Topics ceilingTopics = topics.withIssued(run + "-ceiling-issued").withDecisions(run + "-ceiling-decisions");
-                Topics.create(admin, ceilingTopics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1)).stream()
-                        .filter(t -> t.name().startsWith(run + "-ceiling-")).toList());
+                Topics.create(admin, Topics.withoutRetention(ceilingTopics.newTopics(Topics.DEFAULT_PARTITIONS,
+                        Optional.of((short) 1)).stream().filter(t -> t.name().startsWith(run + "-ceiling-")).toList()));
                 StreamsTiming ceiling = run("the ceiling (store work, no rules)", ReplayCeiling.build(ceilingTopics), kafka,
                         ceilingTopics, run + "-ceiling", stateDir.resolve("ceiling"), admin, records);
                 long ceilingIssued = countRecords(kafka, ceilingTopics.issued().name());

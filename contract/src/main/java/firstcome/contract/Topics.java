@@ -208,6 +208,25 @@ public record Topics(
     }
 
     /**
+     * {@code topics} with time and size retention off, for side and scratch topics their run deletes
+     * when it is done ({@code make replay}'s, {@code make bench}'s). Their records carry the record
+     * times of what they replay, which may be older than the broker's retention (7 days by default):
+     * kept by it, the broker deletes them at its next retention check (every 5 minutes) while the run
+     * still reads them.
+     */
+    public static List<NewTopic> withoutRetention(Collection<NewTopic> topics) {
+        return topics.stream()
+                .map(topic -> {
+                    Map<String, String> configs = new TreeMap<>(topic.configs() == null ? Map.of() : topic.configs());
+                    configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+                    configs.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+                    // NewTopic answers -1 for "the broker's default", which is what the wire says too.
+                    return new NewTopic(topic.name(), topic.numPartitions(), topic.replicationFactor()).configs(configs);
+                })
+                .toList();
+    }
+
+    /**
      * Creates every topic that does not exist yet with {@code replication}, {@code partitions} each,
      * and returns once the brokers serve them all. Topics that exist are left as they are.
      */

@@ -28,6 +28,21 @@ class TopicsTest {
     }
 
     @Test
+    void scratchTopicsKeepTheirSettingsWithRetentionOff() {
+        var topics = Topics.withoutRetention(Topics.standard().withPrefix("bench-").newTopics(6, Optional.empty()));
+
+        assertThat(topics).extracting(NewTopic::name).containsExactlyElementsOf(
+                Topics.standard().withPrefix("bench-").names());
+        assertThat(topics.get(0).configs()).isEqualTo(
+                Map.of("cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1"));
+        assertThat(topics.subList(1, topics.size())).allSatisfy(topic -> {
+            assertThat(topic.configs()).isEqualTo(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
+            assertThat(topic.numPartitions()).isEqualTo(6);
+            assertThat(topic.replicationFactor()).isEqualTo((short) -1);
+        });
+    }
+
+    @Test
     void keepsTheSettingsOfRenamedTopics() {
         var topics = Topics.standard().withPrefix("it-").withIssued("side").newTopics(3, Optional.of((short) 1));
 

@@ -300,7 +300,7 @@ public final class Replay {
 
     /**
      * The replay's own topics (its coupons, its decisions and its dead letters) with the settings the declaration
-     * gives them, as many partitions as the live ones; the live topics it reads exist already. Side
+     * gives them but no retention (the replay deletes them when done), as many partitions as the live ones; the live topics it reads exist already. Side
      * topics that exist already belong to another replay started in the same second: refused, not shared.
      */
     private static void createSideTopics(LogPositions positions, Topics side, int partitions) {
@@ -318,9 +318,10 @@ public final class Replay {
         if (!taken.isEmpty()) {
             throw new IllegalStateException("cannot create the replay's topics " + own + ": " + taken + " exist already");
         }
-        Topics.create(positions.admin(), side.newTopics(partitions, Optional.empty()).stream()
+        // Their records keep the replayed records' times, which may be older than the broker's retention.
+        Topics.create(positions.admin(), Topics.withoutRetention(side.newTopics(partitions, Optional.empty()).stream()
                 .filter(topic -> own.contains(topic.name()))
-                .toList());
+                .toList()));
     }
 
     /** Deletes what the replay created on the broker: its side topics, internal topics and group. */
