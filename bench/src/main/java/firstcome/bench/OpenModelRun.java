@@ -92,7 +92,7 @@ final class OpenModelRun {
 
     Result run(String runId) throws Exception {
         long started = System.nanoTime();
-        Duration perRate = Duration.ofSeconds(settings.quick() ? 8 : 15);
+        Duration perRate = Duration.ofSeconds(settings.quick() ? 8 : 10);
         int probeApplications = settings.quick() ? 5_000 : 10_000;
 
         String probeEvent = defineEvent("bench-" + runId + "-open-probe", 2 * probeApplications + 100_000);
