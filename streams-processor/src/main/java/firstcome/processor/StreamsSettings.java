@@ -74,11 +74,11 @@ public final class StreamsSettings {
      */
     public static final long REPLAY_CACHE_BYTES = 100L * 1024 * 1024;
     /**
-     * A replay's stream threads (at least the processor's own setting). One, as before the last change:
-     * with two, a million-record replay stopped making progress twice in {@code make bench}. A replay
-     * on one thread stopped too, once, its producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER on partitions
-     * of topics created moments before (the replay's scratch outputs and changelogs) for minutes, so the
-     * thread count is not the cause; not fixed yet (see BENCHMARKS.md, "Stalls").
+     * A replay's stream threads (at least the processor's own setting). One: on 2 cores, with the
+     * broker on the same cores, two threads replayed 300,000 records no faster (12,397 and 13,038
+     * records/s against 11,909–13,035 with one; BENCHMARKS.md). The replays that stopped making
+     * progress in {@code make bench} were the broker's retention deleting the replay's records,
+     * stamped in January, in the middle of the run, whatever the thread count.
      */
     public static final int REPLAY_STREAM_THREADS = 1;
 
