@@ -75,9 +75,9 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 		java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
-	@# The event page's p99 at rest and while wrk hammers the apply route (~1.5 min, 2 rounds; ~1 with --quick):
+	@# The event page's p99 at rest and while wrk hammers the apply route (~2 min, 2 rounds; ~1 with --quick):
 	@command -v wrk >/dev/null || scripts/deps.sh wrk
-	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s,ROUNDS=2) bench/page-bench.sh
+	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s,ROUNDS=$${ROUNDS:-2}) bench/page-bench.sh
 
 # --- replay and audit (docs/operations.md) ---------------------------------------------------
 # Against the running stack (`make up`), configured by the contract's variables with their

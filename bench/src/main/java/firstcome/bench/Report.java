@@ -127,7 +127,7 @@ final class Report {
             double read = replay.records() / replay.readSeconds();
             double ceiling = replay.records() / replay.ceilingSeconds();
             rows.add(new String[] {String.format(Locale.ROOT, "3. replay %,d requests through the topology (EOS, fresh app id, "
-                            + "%d stream threads)", replay.records(), replay.streamThreads()),
+                            + "%d stream thread%s)", replay.records(), replay.streamThreads(), replay.streamThreads() == 1 ? "" : "s"),
                     String.format(Locale.ROOT, "%,.0f records/s (%.1f s after RUNNING, %.1f s to start; %,d issued; "
                                     + "%.2f ms CPU per 1,000 records)", streams, replay.streamsSeconds(), replay.startupSeconds(),
                             replay.issued(), replay.streamsCpuSeconds() * 1e6 / replay.records()),

@@ -220,8 +220,13 @@ public record Topics(
                     Map<String, String> configs = new TreeMap<>(topic.configs() == null ? Map.of() : topic.configs());
                     configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
                     configs.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
-                    // NewTopic answers -1 for "the broker's default", which is what the wire says too.
-                    return new NewTopic(topic.name(), topic.numPartitions(), topic.replicationFactor()).configs(configs);
+                    NewTopic copy = topic.replicasAssignments() != null
+                            ? new NewTopic(topic.name(), topic.replicasAssignments())
+                            // NewTopic answers -1 for "the broker's default": the copy leaves it to the broker too.
+                            : new NewTopic(topic.name(),
+                                    topic.numPartitions() < 0 ? Optional.empty() : Optional.of(topic.numPartitions()),
+                                    topic.replicationFactor() < 0 ? Optional.empty() : Optional.of(topic.replicationFactor()));
+                    return copy.configs(configs);
                 })
                 .toList();
     }

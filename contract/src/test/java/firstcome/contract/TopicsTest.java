@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import firstcome.contract.Topics.Replication;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +41,22 @@ class TopicsTest {
             assertThat(topic.numPartitions()).isEqualTo(6);
             assertThat(topic.replicationFactor()).isEqualTo((short) -1);
         });
+        // The broker's defaults stay the broker's: the same topic as declared, retention aside.
+        assertThat(topics.get(1)).isEqualTo(new NewTopic("bench-coupon-requests", Optional.of(6), Optional.empty())
+                .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+    }
+
+    @Test
+    void scratchTopicsKeepTheirFactorAndAssignments() {
+        var given = new NewTopic("side", Optional.of(3), Optional.of((short) 1));
+        var assigned = new NewTopic("placed", Map.of(0, List.of(1), 1, List.of(2)));
+
+        var topics = Topics.withoutRetention(List.of(given, assigned));
+
+        assertThat(topics.get(0)).isEqualTo(new NewTopic("side", Optional.of(3), Optional.of((short) 1))
+                .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+        assertThat(topics.get(1).replicasAssignments()).isEqualTo(Map.of(0, List.of(1), 1, List.of(2)));
+        assertThat(topics.get(1).configs()).isEqualTo(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
     }
 
     @Test

@@ -177,8 +177,9 @@ public final class Replay {
                 return coupons.identical() && changes.identical() && decisions.identical() ? IDENTICAL : DIFFERENT;
             } finally {
                 if (keep) {
-                    out.printf("replay: kept topics %s, %s and %s, group %s and its internal topics (delete them when done)%n",
-                            side.issued().name(), side.changes().name(), side.decisions().name(), applicationId);
+                    out.printf("replay: kept topics %s, %s, %s and %s, group %s and its internal topics; the side topics have"
+                                    + " no retention: delete them when done%n", side.issued().name(), side.changes().name(),
+                            side.decisions().name(), side.requestsDeadLetters(), applicationId);
                 } else {
                     removeReplay(positions, applicationId, side);
                 }
@@ -223,7 +224,7 @@ public final class Replay {
             Map<TopicPartition, Long> ends, Map<TopicPartition, Long> actionEnds, long requests) {
         var config = new ProcessorConfig(kafka, applicationId, stateDir, 0, "localhost", 1, side.issued().name(),
                 side.decisions().name()).withEventRetention(eventRetention);
-        // Fewer, larger transactions and two threads: the output is the same, only the commit points move.
+        // Fewer, larger transactions (StreamsSettings.forReplay): the output is the same, only the commit points move.
         Properties settings = StreamsSettings.forReplay(config, side);
         var streams = new KafkaStreams(IssuingTopology.build(side, config.eventRetention()), settings);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -299,8 +300,9 @@ public final class Replay {
     }
 
     /**
-     * The replay's own topics (its coupons, its decisions and its dead letters) with the settings the declaration
-     * gives them but no retention (the replay deletes them when done), as many partitions as the live ones; the live topics it reads exist already. Side
+     * The replay's own topics (its coupons, its decisions and its dead letters) with the settings the
+     * declaration gives them but no retention (the replay deletes them when done, unless {@code --keep}),
+     * as many partitions as the live ones; the live topics it reads exist already. Side
      * topics that exist already belong to another replay started in the same second: refused, not shared.
      */
     private static void createSideTopics(LogPositions positions, Topics side, int partitions) {
