@@ -63,11 +63,16 @@ public final class DrawBenchmark {
     /** One run's figures; times in milliseconds, sizes in bytes ({@code -1}: could not be measured). */
     record Result(int entrants, int windowSeconds, int limit, int waitlist, double lastSendAfterEndMillis,
                   double lastInDrawAfterEndMillis, double firstDrawAfterTickMillis, double lastDrawAfterTickMillis,
-                  int drawDecisions, int issued, int waitlisted, int notDrawn, long stateBefore, long stateEntrants,
-                  long stateDrawn, long rocksBefore, long rocksEntrants, long rocksDrawn) {
+                  int drawDecisions, int issued, int waitlisted, int notDrawn, int lateEntrants, long stateBefore,
+                  long stateEntrants, long stateDrawn, long rocksBefore, long rocksEntrants, long rocksDrawn) {
 
+        /**
+         * Every entrant decided: by the draw, or first-come after it when appended after a tick (an
+         * ingress's {@code DrawTicker} ticks at the window's end + the grace whatever this benchmark
+         * still has in flight; docs/fair-opening.md, "Limits").
+         */
         boolean complete() {
-            return drawDecisions == entrants;
+            return drawDecisions + lateEntrants == entrants;
         }
 
         /** Bytes per entrant of the state directory's growth from before the window to all entrants decided. */
@@ -184,11 +189,11 @@ public final class DrawBenchmark {
                     counter.lastInDrawNanos == 0 ? Double.NaN : (counter.lastInDrawNanos - nanosOf(endsAt)) / 1e6,
                     counter.firstDrawNanos == 0 ? Double.NaN : (counter.firstDrawNanos - tickAcknowledged) / 1e6,
                     counter.lastDrawNanos == 0 ? Double.NaN : (counter.lastDrawNanos - tickAcknowledged) / 1e6,
-                    counter.drawnCount, counter.issued, counter.waitlisted, counter.notDrawn,
+                    counter.drawnCount, counter.issued, counter.waitlisted, counter.notDrawn, counter.lateCount,
                     stateBefore, stateEntrants, stateDrawn, rocksBefore, rocksEntrants, rocksDrawn);
-            say.accept(String.format(Locale.ROOT, "draw: %,d of %,d draw decisions (%,d issued, %,d waitlisted, %,d not drawn);"
-                            + " tick → first %.0f ms, → last %.0f ms; state directory %s → %s → %s",
-                    result.drawDecisions(), entrants, result.issued(), result.waitlisted(), result.notDrawn(),
+            say.accept(String.format(Locale.ROOT, "draw: %,d of %,d draw decisions (%,d issued, %,d waitlisted, %,d not drawn),"
+                            + " %,d decided first-come after a tick; tick → first %.0f ms, → last %.0f ms; state directory %s → %s → %s",
+                    result.drawDecisions(), entrants, result.issued(), result.waitlisted(), result.notDrawn(), result.lateEntrants(),
                     result.firstDrawAfterTickMillis(), result.lastDrawAfterTickMillis(), mb(stateBefore), mb(stateEntrants),
                     mb(stateDrawn)));
             return result;
@@ -203,6 +208,8 @@ public final class DrawBenchmark {
         private final Thread reader = new Thread(this, "draw-decisions");
         private final Set<String> inDraw = new HashSet<>();
         private final Set<String> drawn = new HashSet<>();
+        /** Entrants decided neither IN_DRAW nor by the draw: appended after a tick, decided first-come. */
+        private final Set<String> late = new HashSet<>();
         private volatile boolean assigned;
         private volatile boolean stop;
         private volatile long lastInDrawNanos;
@@ -210,6 +217,7 @@ public final class DrawBenchmark {
         private volatile long lastDrawNanos;
         private volatile int inDrawCount;
         private volatile int drawnCount;
+        private volatile int lateCount;
         private int issued;
         private int waitlisted;
         private int notDrawn;
@@ -262,6 +270,8 @@ public final class DrawBenchmark {
                             default -> notDrawn++;
                         }
                         drawnCount = drawn.size();
+                    } else if (!decision.decidesDraw() && !inDraw.contains(decision.requestId()) && late.add(decision.requestId())) {
+                        lateCount = late.size();
                     }
                 }
             }
@@ -275,11 +285,11 @@ public final class DrawBenchmark {
         }
 
         void awaitInDraw(int count, Duration deadline) {
-            waitFor("the entrants' IN_DRAW decisions", deadline, () -> inDrawCount >= count);
+            waitFor("the entrants' IN_DRAW decisions", deadline, () -> inDrawCount + lateCount >= count);
         }
 
         void awaitDrawn(int count, Duration deadline) {
-            waitFor("the draw decisions", deadline, () -> drawnCount >= count);
+            waitFor("the draw decisions", deadline, () -> drawnCount + lateCount >= count);
         }
 
         private void waitFor(String what, Duration deadline, java.util.function.BooleanSupplier done) {
@@ -287,13 +297,14 @@ public final class DrawBenchmark {
             long lastSay = System.nanoTime();
             while (!done.getAsBoolean()) {
                 if (System.nanoTime() > until) {
-                    say.accept(String.format(Locale.ROOT, "draw: gave up waiting for %s after %d s (%,d IN_DRAW, %,d drawn)",
-                            what, deadline.toSeconds(), inDrawCount, drawnCount));
+                    say.accept(String.format(Locale.ROOT, "draw: gave up waiting for %s after %d s (%,d IN_DRAW, %,d drawn, "
+                            + "%,d decided first-come after a tick)", what, deadline.toSeconds(), inDrawCount, drawnCount, lateCount));
                     return;
                 }
                 if (System.nanoTime() - lastSay > TimeUnit.SECONDS.toNanos(5)) {
                     lastSay = System.nanoTime();
-                    say.accept(String.format(Locale.ROOT, "draw: waiting for %s: %,d IN_DRAW, %,d drawn", what, inDrawCount, drawnCount));
+                    say.accept(String.format(Locale.ROOT, "draw: waiting for %s: %,d IN_DRAW, %,d drawn, %,d decided first-come after a"
+                            + " tick", what, inDrawCount, drawnCount, lateCount));
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // polling the reader's counts
             }

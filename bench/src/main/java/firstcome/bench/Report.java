@@ -221,8 +221,10 @@ final class Report {
                         + " · RocksDB's estimates (live SST + memtables, all stores) %s → %s (%s/entrant) → %s",
                 d.entrants(), ms(d.lastDrawAfterTickMillis()), ms(d.firstDrawAfterTickMillis()), drawRate,
                 d.issued(), d.waitlisted(), d.notDrawn(),
-                d.complete() ? "" : " (**only " + String.format(Locale.ROOT, "%,d", d.drawDecisions()) + " of "
-                        + String.format(Locale.ROOT, "%,d", d.entrants()) + " drawn within 180 s**)",
+                (d.lateEntrants() == 0 ? "" : String.format(Locale.ROOT, " · %,d entrants appended after an ingress's tick,"
+                        + " decided first-come (docs/fair-opening.md, Limits)", d.lateEntrants()))
+                        + (d.complete() ? "" : " (**only " + String.format(Locale.ROOT, "%,d", d.drawDecisions() + d.lateEntrants())
+                        + " of " + String.format(Locale.ROOT, "%,d", d.entrants()) + " decided within 180 s**)"),
                 ms(d.lastInDrawAfterEndMillis()), ms(d.lastSendAfterEndMillis()),
                 DrawBenchmark.mb(d.stateBefore()), DrawBenchmark.mb(d.stateEntrants()), bytes(d.stateBytesPerEntrant()),
                 DrawBenchmark.mb(d.stateDrawn()), DrawBenchmark.mb(d.rocksBefore()), DrawBenchmark.mb(d.rocksEntrants()),
