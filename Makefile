@@ -65,6 +65,8 @@ demo: ## against the running stack: limit 100, waitlist 10, 1000 users, 32 at a 
 	@java -jar bench/target/bench.jar
 
 bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~3 min run, ARGS=--baseline to compare with bench/baseline-rev's jars. Figures: BENCHMARKS.md
+	@# wrk: the accept phases' generator (bench/accept-n.lua) and the page benchmark's
+	@command -v wrk >/dev/null || scripts/deps.sh wrk
 	@# run from a copy: a build in the same tree must not swap the jar under a running JVM
 	@cp bench/target/bench.jar bench/target/bench-run.jar
 	@# the stack's addresses as make up derives them from the *_PORT shortcuts, unless given in full
@@ -76,7 +78,6 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
 	@# The event page's p99 at rest and while wrk hammers the apply route (~2 min, 2 rounds; ~1 with --quick):
-	@command -v wrk >/dev/null || scripts/deps.sh wrk
 	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s,ROUNDS=$${ROUNDS:-2}) bench/page-bench.sh
 
 # --- replay and audit (docs/operations.md) ---------------------------------------------------

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * (built once by {@code scripts/baseline.sh} into {@code .local/baseline/<rev>/}) and this build's
  * take turns — {@code scripts/stack.sh services-restart}, with {@code JARS_DIR} for the baseline, the
  * same settings otherwise — and each turn runs a warm-up and then an accept phase: a fresh event with
- * limit {@code applications}, that many distinct users from the spike's connections (every one
- * accepted). Rounds are interleaved (baseline, then this build), so drift on a shared machine falls
+ * limit {@code applications}, that many distinct users from as many connections as the spike's, sent
+ * by wrk ({@link WrkAccept}; every one accepted). Rounds are interleaved (baseline, then this build), so drift on a shared machine falls
  * on both. The stack is left running this build's jars.
  */
 final class BaselineComparison {
@@ -78,6 +78,9 @@ final class BaselineComparison {
         }
     }
 
+    /** Applications of each turn's warm-up, per measured application. */
+    static final int WARM_UP = 3;
+
     private final Bench.Settings settings;
     private final int applications;
     private final Consumer<String> say;
@@ -115,16 +118,18 @@ final class BaselineComparison {
 
     private Turn turn(int round, String name, String jarsDir, String event) throws Exception {
         restart(jarsDir);
-        SpikeLoad load = new SpikeLoad(settings.connections());
+        WrkAccept load = new WrkAccept(settings.connections());
         // Warm-up: the fresh JVMs compile their hot paths, the processor and sink too (not measured).
-        String warm = define(event + "-warm");
-        load.run(name + " warm-up", applyUrl(warm), "w-", applications, 0, null, say::accept);
-        awaitRows(warm);
-        String measured = define(event);
-        SpikeLoad.Result spike = load.run(name + " accept phase", applyUrl(measured), "u-", applications, 0, null, say::accept);
-        int accepted = (int) spike.count(202);
-        double rate = accepted / ((spike.lastAcceptNanos() - spike.startNanos()) / 1e9);
-        awaitRows(measured);
+        // Three times the measured phase: after one, both builds were still getting faster.
+        String warm = event + "-warm";
+        StackCalls.defineEvent(http, settings, warm, WARM_UP * applications);
+        load.run(name + " warm-up", settings.ingressUrl(), warm, "w", WARM_UP * applications, say);
+        awaitRows(warm, WARM_UP * applications);
+        define(event);
+        WrkAccept.Result phase = load.run(name + " accept phase", settings.ingressUrl(), event, "u", applications, say);
+        int accepted = phase.accepted();
+        double rate = accepted / phase.seconds();
+        awaitRows(event, applications);
         Turn turn = new Turn(round, name.startsWith("baseline") ? "baseline" : "current", rate, accepted, CostBenchmark.loadAverage());
         say.accept(String.format(Locale.ROOT, "baseline: %s: %,d accepted at %,.0f/s (load average %s)", name, accepted, rate, turn.load()));
         return turn;
@@ -160,14 +165,14 @@ final class BaselineComparison {
         return ANSI.matcher(lines.get(lines.size() - 1)).replaceAll("").trim();
     }
 
-    private void awaitRows(String event) throws Exception {
+    private void awaitRows(String event, int expected) throws Exception {
         try (Connection db = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
              PreparedStatement count = db.prepareStatement("SELECT COUNT(*) FROM coupon WHERE event_id = ?")) {
             count.setString(1, event);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline) {
                 try (ResultSet r = count.executeQuery()) {
-                    if (r.next() && r.getInt(1) >= applications) {
+                    if (r.next() && r.getInt(1) >= expected) {
                         return;
                     }
                 }
@@ -177,11 +182,7 @@ final class BaselineComparison {
         }
     }
 
-    private String define(String event) throws Exception {
-        return StackCalls.defineEvent(http, settings, event, applications);
-    }
-
-    private String applyUrl(String event) {
-        return StackCalls.applyUrl(settings, event);
+    private void define(String event) throws Exception {
+        StackCalls.defineEvent(http, settings, event, applications);
     }
 }

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * ({@link KafkaPartsCost}), one row of the sink's batched upsert ({@link UpsertCost}).
  *
  * <p>The accept phase: a fresh event with limit {@code applications}, that many distinct users from
- * {@code connections} connections in a closed loop (every one accepted), CPU ({@code /proc/<pid>/stat}
+ * {@code connections} connections of wrk in a closed loop ({@link WrkAccept}; every one accepted), CPU ({@code /proc/<pid>/stat}
  * of the pids in {@code .local/pids}, as row 7 reads it) from the first request until the event's
  * last row is in MySQL. The table is counted only after the last answer, every 100 ms, so the
  * measuring itself costs MySQL little; the unrelated reads of row 5 (200 a second) run throughout.
@@ -40,7 +40,7 @@ final class CostBenchmark {
 
     /** What one run measured. {@code parts} in the order of the path; a part that failed is missing. */
     record Result(int applications, int accepted, int rows, double acceptSeconds, double persistedSeconds,
-                  Map<String, Double> cpuByProcess, List<PartCost> parts, String load) {
+                  Map<String, Double> cpuByProcess, List<PartCost> parts, String load, double generatorMicros) {
 
         double microsPerCoupon() {
             return cpuByProcess.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / rows;
@@ -66,10 +66,11 @@ final class CostBenchmark {
             String ratio = parts.size() < 4 ? "— (parts missing)"
                     : String.format(Locale.ROOT, "%.2f× (goal ≤ 3×)", microsPerCoupon() / partsMicros());
             return new String[] {String.format(Locale.ROOT, "1. cost per coupon: CPU of the whole stack per accepted-and-persisted "
-                    + "application, an accept phase of %,d (limit %,d), first request → last row in MySQL", applications, applications),
+                    + "application, an accept phase of %,d (limit %,d; wrk, 64 connections), first request → last row in MySQL",
+                    applications, applications),
                     String.format(Locale.ROOT, "%.0f µs per coupon (%s µs) · %,.0f accepted/s, last row %.1f s after the start · "
-                            + "%,d accepted, %,d rows · load average %s", microsPerCoupon(), processes, acceptRate(),
-                            persistedSeconds, accepted, rows, load),
+                            + "%,d accepted, %,d rows · load average %s · the generator (wrk, not counted) %.0f µs per application",
+                            microsPerCoupon(), processes, acceptRate(), persistedSeconds, accepted, rows, load, generatorMicros),
                     String.format(Locale.ROOT, "the irreducible parts, each alone in this run: %.1f µs (%s µs)", partsMicros(), sum),
                     ratio};
         }
@@ -131,6 +132,9 @@ final class CostBenchmark {
         }
     }
 
+    /** Applications of the warm-up before the measured phase, per measured application. */
+    static final int WARM_UP = 2;
+
     private final Bench.Settings settings;
     private final int applications;
     private final Consumer<String> say;
@@ -151,16 +155,22 @@ final class CostBenchmark {
         define(event);
         say.accept(String.format("cost: %,d applications from distinct users to %s (limit %,d), %d connections",
                 applications, event, applications, settings.connections()));
-        SpikeLoad load = new SpikeLoad(settings.connections());
+        // Twice as many applications before, not measured: until then the spike's rounds ran the accept
+        // path for only their first 1,000 applications each, and every JVM of the stack is still
+        // compiling it (BENCHMARKS.md, "The cost of one coupon on a warm stack").
+        WrkAccept load = new WrkAccept(settings.connections());
+        String warm = event + "-warm";
+        StackCalls.defineEvent(http, settings, warm, WARM_UP * applications);
+        load.run("cost warm-up", settings.ingressUrl(), warm, "w", WARM_UP * applications, say);
+        awaitRows(warm, WARM_UP * applications, System.nanoTime());
         Map<String, Double> before = ShopBenchmark.stackCpuSeconds();
-        SpikeLoad.Result spike = load.run("cost accept phase", settings.ingressUrl() + "/events/" + event + "/applications",
-                "c-", applications, 0, null, say::accept);
-        int rows = awaitRows(event, applications, spike.startNanos());
+        WrkAccept.Result phase = load.run("cost accept phase", settings.ingressUrl(), event, "c", applications, say);
+        int rows = awaitRows(event, applications, phase.startNanos());
         long persisted = System.nanoTime();
         Map<String, Double> cpu = new LinkedHashMap<>();
         ShopBenchmark.stackCpuSeconds().forEach((process, seconds) -> cpu.put(process, seconds - before.getOrDefault(process, 0.0)));
         String loadAverage = loadAverage();
-        int accepted = (int) spike.count(202);
+        int accepted = phase.accepted();
         say.accept(String.format("cost: %,d accepted, %,d rows; %s", accepted, rows, cpu));
 
         List<PartCost> parts = new ArrayList<>();
@@ -175,8 +185,8 @@ final class CostBenchmark {
                 Map.of("MYSQL_URL", settings.jdbcUrl(), "MYSQL_USER", settings.dbUser(), "MYSQL_PASSWORD", settings.dbPassword(),
                         "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrap())));
         parts.forEach(p -> say.accept(String.format("cost: part %s: %.1f µs per operation (%s)", p.name(), p.microsPerOperation(), p.sides())));
-        return new Result(applications, accepted, rows, (spike.lastAcceptNanos() - spike.startNanos()) / 1e9,
-                (persisted - spike.startNanos()) / 1e9, cpu, parts, loadAverage);
+        return new Result(applications, accepted, rows, phase.seconds(), (persisted - phase.startNanos()) / 1e9, cpu, parts,
+                loadAverage, phase.generatorMicros());
     }
 
     private interface Part {

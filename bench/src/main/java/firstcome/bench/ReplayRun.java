@@ -113,10 +113,16 @@ public final class ReplayRun {
                      topics.requests().valueSerde().serializer())) {
             for (int e = 0; e < events; e++) {
                 String id = "replay-" + e;
+                // A definition lost would be a silent gap: its event's requests rejected, fewer coupons issued.
                 producer.send(new ProducerRecord<>(topics.events().name(), null, opens.toEpochMilli(), id,
-                        new EventDefinition(id, limit, opens, null)));
+                        new EventDefinition(id, limit, opens, null)), (metadata, ex) -> {
+                            if (ex != null) {
+                                failed.compareAndSet(null, ex);
+                            }
+                        });
             }
             producer.flush();
+            say(String.format("produced %,d event definitions in %.1f s", events, (System.nanoTime() - start) / 1e9));
             long lastSay = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 String event = "replay-" + (i % events);

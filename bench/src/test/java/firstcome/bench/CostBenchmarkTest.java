@@ -29,19 +29,21 @@ class CostBenchmarkTest {
                 List.of(new PartCost("gate", 1_000, sides("redis", 0.02, "redis-benchmark", 0.01)),
                         new PartCost("produce", 1_000, sides("producer-JVM", 0.02, "kafka", 0.01)),
                         new PartCost("store", 1_000, sides("streams-JVM", 0.02, "kafka", 0.01)),
-                        new PartCost("upsert", 1_000, sides("writer-JVM", 0.02, "mysql", 0.01))), "1.00");
+                        new PartCost("upsert", 1_000, sides("writer-JVM", 0.02, "mysql", 0.01))), "1.00", 36.4);
 
         assertThat(result.microsPerCoupon()).isCloseTo(300, within(1e-9));
         assertThat(result.partsMicros()).isCloseTo(120, within(1e-9));
         assertThat(result.acceptRate()).isCloseTo(2_000, within(1e-9));
         assertThat(result.row()[3]).isEqualTo("2.50× (goal ≤ 3×)");
+        assertThat(result.row()[1]).contains("300 µs per coupon (ingress 200, kafka 100 µs)")
+                .endsWith("the generator (wrk, not counted) 36 µs per application");
         assertThat(result.html()).contains("<svg").contains("ingress 200.0 µs").contains("store (streams-JVM 20.0 + kafka 10.0) 30.0 µs");
     }
 
     @Test
     void givesNoRatioWhenAPartIsMissing() {
         CostBenchmark.Result result = new CostBenchmark.Result(10, 10, 10, 1.0, 1.0, sides("ingress", 1.0, "kafka", 1.0),
-                List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))), "1.00");
+                List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))), "1.00", 40);
 
         assertThat(result.row()[3]).isEqualTo("— (parts missing)");
     }
