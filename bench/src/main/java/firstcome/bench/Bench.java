@@ -392,12 +392,12 @@ public final class Bench {
 
     /**
      * With --baseline: the accept phase with the baseline revision's service jars against this
-     * build's ({@link BaselineComparison}), 2 interleaved rounds of 10,000 applications (5,000 with
+     * build's ({@link BaselineComparison}), 2 interleaved rounds of 20,000 applications (5,000 with
      * --quick); {@code null} (its row left out) when it fails.
      */
     private BaselineComparison.Result baselineComparison(String runId) {
         try {
-            return new BaselineComparison(settings, settings.quick() ? 5_000 : 10_000, this::say).run("bench-" + runId + "-vs", 2);
+            return new BaselineComparison(settings, settings.quick() ? 5_000 : 20_000, this::say).run("bench-" + runId + "-vs", 2);
         } catch (Exception e) {
             say("baseline comparison failed (" + e + "); its row is left out");
             return null;

@@ -67,7 +67,7 @@ public final class KafkaPartsCost {
         Path stateDir = Files.createTempDirectory(run);
         try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
             // Its records are stamped in January 2026: without retention, or the broker deletes them mid-run.
-            Topics.create(admin, Topics.withoutRetention(topics.newTopics(Topics.DEFAULT_PARTITIONS,
+            ReplayRun.createAndAwaitLogs(admin, Topics.withoutRetention(topics.newTopics(Topics.DEFAULT_PARTITIONS,
                     java.util.Optional.of((short) 1)).stream().filter(t -> t.name().equals(input)).toList()));
             try {
                 try (var producer = new KafkaProducer<>(kafka.settings(Map.of(

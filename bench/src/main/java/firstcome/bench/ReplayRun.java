@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +21,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -63,7 +67,7 @@ public final class ReplayRun {
         Path stateDir = Files.createTempDirectory(run);
         try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
             // Its records are stamped in January 2026: without retention, or the broker deletes them mid-run.
-            Topics.create(admin, Topics.withoutRetention(topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1))));
+            createAndAwaitLogs(admin, Topics.withoutRetention(topics.newTopics(Topics.DEFAULT_PARTITIONS, Optional.of((short) 1))));
             try {
                 double produceSeconds = produce(kafka, topics, records, events, limit);
                 // What the topology must commit: the end of the requests' partitions (a send that failed
@@ -79,7 +83,7 @@ public final class ReplayRun {
                         stateDir.resolve("topology"), admin, records);
                 long issued = countRecords(kafka, topics.issued().name());
                 Topics ceilingTopics = topics.withIssued(run + "-ceiling-issued").withDecisions(run + "-ceiling-decisions");
-                Topics.create(admin, Topics.withoutRetention(ceilingTopics.newTopics(Topics.DEFAULT_PARTITIONS,
+                createAndAwaitLogs(admin, Topics.withoutRetention(ceilingTopics.newTopics(Topics.DEFAULT_PARTITIONS,
                         Optional.of((short) 1)).stream().filter(t -> t.name().startsWith(run + "-ceiling-")).toList()));
                 StreamsTiming ceiling = run("the ceiling (store work, no rules)", ReplayCeiling.build(ceilingTopics), kafka,
                         ceilingTopics, run + "-ceiling", stateDir.resolve("ceiling"), admin, records);
@@ -97,6 +101,35 @@ public final class ReplayRun {
                 admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
                 deleteTree(stateDir);
             }
+        }
+    }
+
+    /**
+     * Creates {@code topics} and returns once the brokers have created the log of each of their
+     * partitions. Seen once in a full {@code make bench} (Kafka 4.3.1): the events topic's first batch
+     * to one partition, sent while the broker was still creating the logs of the run's 48 partitions,
+     * was refused as out of order (sequence 0 against 18) on every retry until the producer's delivery
+     * timeout, 120 s later; its 16 definitions were lost.
+     */
+    static void createAndAwaitLogs(Admin admin, Collection<NewTopic> topics) throws Exception {
+        Topics.create(admin, topics);
+        Set<TopicPartition> wanted = new HashSet<>();
+        admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS)
+                .forEach((name, description) -> description.partitions()
+                        .forEach(p -> wanted.add(new TopicPartition(name, p.partition()))));
+        List<Integer> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Set<TopicPartition> missing = new HashSet<>(wanted);
+            admin.describeLogDirs(brokers).allDescriptions().get(30, TimeUnit.SECONDS).values()
+                    .forEach(dirs -> dirs.values().forEach(dir -> missing.removeAll(dir.replicaInfos().keySet())));
+            if (missing.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no log after 60 s for " + missing);
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling the brokers' log directories: there is no event to wait on
         }
     }
 
