@@ -155,6 +155,9 @@ public final class ReplayRun {
                         });
             }
             producer.flush();
+            if (failed.get() != null) {
+                throw new IllegalStateException("an event definition could not be written", failed.get());
+            }
             say(String.format("produced %,d event definitions in %.1f s", events, (System.nanoTime() - start) / 1e9));
             long lastSay = System.nanoTime();
             for (int i = 0; i < records; i++) {

@@ -25,13 +25,14 @@ import java.util.regex.Pattern;
 final class WrkAccept {
 
     static final Path SCRIPT = Path.of("bench", "accept-n.lua");
-    private static final Pattern ANSWERED = Pattern.compile("answered (\\d+) (.*)");
-    private static final Pattern STATUS = Pattern.compile("(\\d+|other)=(\\d+)");
+    private static final Pattern ANSWERED = Pattern.compile("answered (\\d+)(.*)");
+    private static final Pattern STATUS = Pattern.compile("(\\d+)=(\\d+)");
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
 
     /**
-     * What one phase produced: answers by status ("other" for any status the script does not name),
-     * System.nanoTime() before wrk started and after it exited (its last answer, within a few ms),
+     * What one phase produced: answers by HTTP status,
+     * System.nanoTime() before wrk started and after it exited (its start and the last answer's
+     * interrupt, which wrk notices at its next 100 ms tick, are in it: about 0.1 s of the phase),
      * and wrk's CPU seconds.
      */
     record Result(int applications, int answered, Map<String, Integer> statuses, long startNanos, long endNanos,
@@ -59,8 +60,11 @@ final class WrkAccept {
 
     /**
      * Sends {@code applications} applications (users {@code userPrefix-1} to {@code -applications})
-     * to the event {@code eventId} of the ingress at {@code ingressUrl}; returns when all are
-     * answered, or after {@code applications / 100 + 120} s with what was answered by then.
+     * to the event {@code eventId} of the ingress at {@code ingressUrl} and returns once all are
+     * answered. Fails when wrk does, when fewer were answered within {@code applications / 100 + 120}
+     * s (wrk's {@code --timeout} drops no request: an answer that never comes holds the phase until
+     * then), or when wrk reports a socket error (after one it may send past N: the script's extra
+     * sends repeat user 1, refused as already applied).
      */
     Result run(String name, String ingressUrl, String eventId, String userPrefix, int applications, Consumer<String> say)
             throws Exception {
@@ -72,22 +76,28 @@ final class WrkAccept {
         String wrk = String.join(" ", "wrk", "-t1", "-c" + connections, "-d" + bound + "s", "--timeout", "30s", "-s",
                 SCRIPT.toString(), ingressUrl, "--", eventId, userPrefix, Integer.toString(applications));
         say.accept(String.format("%s: %,d applications from %d connections (%s)", name, applications, connections, wrk));
-        // `times` after wrk: the shell's own CPU, then its children's (wrk's).
+        // `times` after wrk: the shell's own CPU, then its children's (wrk's); in the C locale's digits.
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", wrk + "; rc=$?; times; exit $rc").redirectErrorStream(true);
+        builder.environment().put("LC_ALL", "C");
         long start = System.nanoTime();
         Process p = builder.start();
         List<String> lines = new ArrayList<>();
+        int rc;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lines.add(line);
             }
+            rc = p.waitFor();
+        } finally {
+            p.destroyForcibly(); // gone already, unless this thread was interrupted: then no load is left behind
         }
-        int rc = p.waitFor();
         long end = System.nanoTime();
         Result result = parse(applications, lines, start, end);
-        if (rc != 0 || result == null) {
+        boolean socketErrors = lines.stream().anyMatch(line -> line.trim().startsWith("Socket errors"));
+        if (rc != 0 || result == null || result.answered() != applications || socketErrors) {
             lines.forEach(line -> say.accept(name + ": " + line));
-            throw new IllegalStateException("wrk exited " + rc + (result == null ? " without its answers line" : ""));
+            throw new IllegalStateException("wrk exited " + rc + (result == null ? " without its answers line"
+                    : ", " + result.answered() + " of " + applications + " answered" + (socketErrors ? ", socket errors" : "")));
         }
         say.accept(String.format("%s: %,d answered %s in %.1f s (%,.0f/s); wrk %.0f µs of CPU per application", name,
                 result.answered(), result.statuses(), result.seconds(), result.answered() / result.seconds(), result.generatorMicros()));

@@ -14,7 +14,7 @@ class WrkAcceptTest {
         List<String> output = List.of(
                 "Running 2m test @ http://127.0.0.1:8080",
                 "  5000 requests in 1.64s, 0.94MB read",
-                "answered 5000 202=4990 409=0 410=0 503=10 other=0",
+                "answered 5000 202=4990 503=10",
                 "0m0.007s 0m0.000s",
                 "0m0.075s 0m0.107s");
 
@@ -26,6 +26,15 @@ class WrkAcceptTest {
         assertThat(result.seconds()).isCloseTo(2.0, within(1e-9));
         assertThat(result.generatorCpuSeconds()).isCloseTo(0.182, within(1e-9));
         assertThat(result.generatorMicros()).isCloseTo(36.4, within(1e-9));
+    }
+
+    @Test
+    void readsARunWithNoAnswer() {
+        WrkAccept.Result result = WrkAccept.parse(10, List.of("answered 0"), 0, 1);
+
+        assertThat(result.answered()).isZero();
+        assertThat(result.statuses()).isEmpty();
+        assertThat(result.generatorCpuSeconds()).isZero();
     }
 
     @Test
