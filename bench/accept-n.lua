@@ -37,7 +37,8 @@ end
 function request()
   sent = sent + 1
   -- After a socket error wrk reconnects and sends without asking delay(): such a send past N
-  -- repeats user 1, which the ingress refuses as already applied (409), changing nothing.
+  -- repeats user 1, which the ingress refuses (409 ALREADY_APPLIED, or 410 once sold out),
+  -- changing nothing.
   local user = sent <= n and sent or 1
   return wrk.format("POST", path, headers, '{"userId":"' .. prefix .. user .. '"}')
 end

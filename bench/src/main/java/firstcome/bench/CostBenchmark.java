@@ -20,8 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The cost of one coupon end to end (issue 20): the CPU every process of the stack spends per
@@ -230,15 +228,7 @@ final class CostBenchmark {
         List<String> del = concat(cli, "DEL");
         del.addAll(List.of(keys));
         exec(del);
-        // `times`: the shell's own user and system time, then its children's.
-        Matcher m = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s").matcher(times);
-        double client = 0;
-        for (int line = 0; m.find(); line++) {
-            if (line == 1) {
-                client = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                        + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
-            }
-        }
+        double client = PartCost.childrenCpuSeconds(times.lines().toList());
         Map<String, Double> sides = new LinkedHashMap<>();
         sides.put("redis-benchmark", client);
         sides.put("redis", redisSeconds);

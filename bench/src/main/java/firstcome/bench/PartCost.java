@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One irreducible part of an accepted application's path, measured alone: how many times it ran
@@ -80,6 +83,25 @@ record PartCost(String name, long operations, Map<String, Double> cpuSeconds) {
             throw new UncheckedIOException(e);
         }
         return seconds;
+    }
+
+    private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
+
+    /**
+     * The CPU seconds (user + system) of a bash shell's children, from the output of its {@code times}
+     * builtin among {@code lines}: its first line is the shell's own, its second its children's. 0
+     * when there is no second line.
+     */
+    static double childrenCpuSeconds(List<String> lines) {
+        int timesLine = 0;
+        for (String line : lines) {
+            Matcher t = TIMES.matcher(line.trim());
+            if (t.matches() && timesLine++ == 1) {
+                return Integer.parseInt(t.group(1)) * 60 + Double.parseDouble(t.group(2))
+                        + Integer.parseInt(t.group(3)) * 60 + Double.parseDouble(t.group(4));
+            }
+        }
+        return 0;
     }
 
     /** One server of the stack's CPU seconds (utime + stime of the pid in .local/pids), NaN when it is not there. */

@@ -27,7 +27,6 @@ final class WrkAccept {
     static final Path SCRIPT = Path.of("bench", "accept-n.lua");
     private static final Pattern ANSWERED = Pattern.compile("answered (\\d+)(.*)");
     private static final Pattern STATUS = Pattern.compile("(\\d+)=(\\d+)");
-    private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
 
     /**
      * What one phase produced: answers by HTTP status,
@@ -64,7 +63,7 @@ final class WrkAccept {
      * answered. Fails when wrk does, when fewer were answered within {@code applications / 100 + 120}
      * s (wrk's {@code --timeout} drops no request: an answer that never comes holds the phase until
      * then), or when wrk reports a socket error (after one it may send past N: the script's extra
-     * sends repeat user 1, refused as already applied).
+     * sends repeat user 1, refused as already applied or sold out).
      */
     Result run(String name, String ingressUrl, String eventId, String userPrefix, int applications, Consumer<String> say)
             throws Exception {
@@ -108,8 +107,6 @@ final class WrkAccept {
     static Result parse(int applications, List<String> lines, long start, long end) {
         Integer answered = null;
         Map<String, Integer> statuses = new TreeMap<>();
-        double cpu = 0;
-        int timesLine = 0;
         for (String line : lines) {
             Matcher a = ANSWERED.matcher(line.trim());
             if (a.matches()) {
@@ -120,14 +117,9 @@ final class WrkAccept {
                         statuses.put(s.group(1), Integer.parseInt(s.group(2)));
                     }
                 }
-                continue;
-            }
-            Matcher t = TIMES.matcher(line.trim());
-            if (t.matches() && timesLine++ == 1) {
-                cpu = Integer.parseInt(t.group(1)) * 60 + Double.parseDouble(t.group(2))
-                        + Integer.parseInt(t.group(3)) * 60 + Double.parseDouble(t.group(4));
             }
         }
-        return answered == null ? null : new Result(applications, answered, statuses, start, end, cpu);
+        return answered == null ? null
+                : new Result(applications, answered, statuses, start, end, PartCost.childrenCpuSeconds(lines));
     }
 }
