@@ -25,15 +25,24 @@ import java.util.regex.Pattern;
  * ARGS=--baseline}, issue 20): the three services' jars of the revision in {@code bench/baseline-rev}
  * (built once by {@code scripts/baseline.sh} into {@code .local/baseline/<rev>/}) and this build's
  * take turns — {@code scripts/stack.sh services-restart}, with {@code JARS_DIR} for the baseline, the
- * same settings otherwise — and each turn runs a warm-up and then an accept phase: a fresh event with
+ * same settings otherwise — and each turn runs a warm-up (in chunks, the stack left to go quiet after
+ * each: {@link Quiescence}) and then an accept phase: a fresh event with
  * limit {@code applications}, that many distinct users from as many connections as the spike's, sent
  * by wrk ({@link WrkAccept}; every one accepted). Rounds are interleaved (baseline, then this build), so drift on a shared machine falls
  * on both. The stack is left running this build's jars.
  */
 final class BaselineComparison {
 
-    /** One turn: which jars, the accept phase's applications per second, the load average after it. */
-    record Turn(int round, String jars, double acceptRate, int accepted, String load) {
+    /** One turn: which jars, the accept phase's applications per second, the load average after it, the warm-up chunks' rates. */
+    record Turn(int round, String jars, double acceptRate, int accepted, String load, List<Double> warmRates) {
+
+        String warmUps() {
+            StringBuilder out = new StringBuilder();
+            for (double r : warmRates) {
+                out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", r));
+            }
+            return out + "/s";
+        }
     }
 
     record Result(String revision, int applications, List<Turn> turns, double seconds) {
@@ -64,28 +73,32 @@ final class BaselineComparison {
             StringBuilder baseline = new StringBuilder();
             for (Turn t : turns) {
                 StringBuilder side = t.jars().equals("current") ? current : baseline;
-                side.append(side.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f/s (load %s)", t.acceptRate(), t.load()));
+                side.append(side.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f/s (load %s; warm-ups %s)",
+                        t.acceptRate(), t.load(), t.warmUps()));
             }
             StringBuilder ratios = new StringBuilder();
             for (double r : ratios()) {
                 ratios.append(ratios.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
             }
             return new String[] {String.format(Locale.ROOT, "1. accept phase, this build vs the baseline %s (%,d applications, "
-                            + "every one accepted; %d interleaved rounds, services restarted for each; %.0f s)", revision, applications,
-                    turns.size() / 2, seconds),
+                            + "every one accepted, after %d warm-ups of as many, each followed by the stack going quiet; %d interleaved "
+                            + "rounds, services restarted for each; %.0f s)", revision, applications, WARM_UP, turns.size() / 2, seconds),
                     "this build: " + current, "baseline " + revision + ": " + baseline,
                     String.format(Locale.ROOT, "%.2f× (goal ≥ 2×; median of the rounds: %s)", medianRatio(), ratios)};
         }
     }
 
-    /** Applications of each turn's warm-up, per measured application. */
+    /** Warm-up chunks of each turn, each as large as the measured phase. */
     static final int WARM_UP = 3;
+    /** The longest wait for the stack to go quiet after a warm-up chunk (measured: about 20 s after a restart). */
+    static final int QUIET_MAX_SECONDS = 45;
 
     private final Bench.Settings settings;
     private final int applications;
     private final Consumer<String> say;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Quiescence quiescence = new Quiescence();
     private boolean onBaseline;
 
     BaselineComparison(Bench.Settings settings, int applications, Consumer<String> say) {
@@ -121,18 +134,27 @@ final class BaselineComparison {
         WrkAccept load = new WrkAccept(settings.connections());
         // Warm-up: the fresh JVMs compile their hot paths, the processor and sink too (not measured).
         // Three times the measured phase: after one, both builds were still getting faster (how far the
-        // ratio moves with the warm-up: BENCHMARKS.md, "The cost of one coupon on a warm stack").
-        String warm = event + "-warm";
-        StackCalls.defineEvent(http, settings, warm, WARM_UP * applications);
-        WrkAccept.Result warmed = load.run(name + " warm-up", settings.ingressUrl(), warm, "w", WARM_UP * applications, say);
-        awaitRows(warm, warmed.accepted());
+        // ratio moves with the warm-up: BENCHMARKS.md, "The cost of one coupon on a warm stack"). In
+        // chunks, each followed by the stack going quiet: under load the compiler threads starve, and
+        // the compiled code arrives only once the machine has room for them (Quiescence).
+        List<Double> warmRates = new ArrayList<>();
+        for (int w = 1; w <= WARM_UP; w++) {
+            String warm = event + "-warm" + w;
+            StackCalls.defineEvent(http, settings, warm, applications);
+            WrkAccept.Result warmed = load.run(name + " warm-up " + w, settings.ingressUrl(), warm, "w", applications, say);
+            warmRates.add(warmed.accepted() / warmed.seconds());
+            awaitRows(warm, warmed.accepted());
+            quiescence.await("baseline: " + name + " warm-up " + w, QUIET_MAX_SECONDS, say);
+        }
         define(event);
         WrkAccept.Result phase = load.run(name + " accept phase", settings.ingressUrl(), event, "u", applications, say);
         int accepted = phase.accepted();
         double rate = accepted / phase.seconds();
         awaitRows(event, accepted); // a 503 counted nothing: no row to wait for
-        Turn turn = new Turn(round, name.startsWith("baseline") ? "baseline" : "current", rate, accepted, CostBenchmark.loadAverage());
-        say.accept(String.format(Locale.ROOT, "baseline: %s: %,d accepted at %,.0f/s (load average %s)", name, accepted, rate, turn.load()));
+        Turn turn = new Turn(round, name.startsWith("baseline") ? "baseline" : "current", rate, accepted, CostBenchmark.loadAverage(),
+                warmRates);
+        say.accept(String.format(Locale.ROOT, "baseline: %s: %,d accepted at %,.0f/s (load average %s; warm-ups %s)", name, accepted,
+                rate, turn.load(), turn.warmUps()));
         return turn;
     }
 
