@@ -389,10 +389,6 @@ public final class ApplyController {
         }
 
         /**
-         * An event with a draw window: revealed once {@code drawn}; before that nothing has been handed
-         * out, so {@code remaining} is the limit.
-         */
-        /**
          * The info of an event with a draw window: while the window is open nothing is handed out, so
          * {@code remaining} is the limit (the gate's count holds entrants, who may outnumber the coupons);
          * once it is over the gate's count tells, drawn or not: it holds every entrant until the draw frees
