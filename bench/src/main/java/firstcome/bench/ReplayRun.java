@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -104,33 +102,10 @@ public final class ReplayRun {
         }
     }
 
-    /**
-     * Creates {@code topics} and returns once the brokers have created the log of each of their
-     * partitions. Seen once in a full {@code make bench} (Kafka 4.3.1): the events topic's first batch
-     * to one partition, sent while the broker was still creating the logs of the run's 48 partitions,
-     * was refused as out of order (sequence 0 against 18) on every retry until the producer's delivery
-     * timeout, 120 s later; its 16 definitions were lost.
-     */
+    /** Creates {@code topics} and returns once the brokers have created the log of each of their partitions ({@link TopicLogs}). */
     static void createAndAwaitLogs(Admin admin, Collection<NewTopic> topics) throws Exception {
         Topics.create(admin, topics);
-        Set<TopicPartition> wanted = new HashSet<>();
-        admin.describeTopics(topics.stream().map(NewTopic::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS)
-                .forEach((name, description) -> description.partitions()
-                        .forEach(p -> wanted.add(new TopicPartition(name, p.partition()))));
-        List<Integer> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id).toList();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Set<TopicPartition> missing = new HashSet<>(wanted);
-            admin.describeLogDirs(brokers).allDescriptions().get(30, TimeUnit.SECONDS).values()
-                    .forEach(dirs -> dirs.values().forEach(dir -> missing.removeAll(dir.replicaInfos().keySet())));
-            if (missing.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no log after 60 s for " + missing);
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling the brokers' log directories: there is no event to wait on
-        }
+        TopicLogs.await(admin, topics.stream().map(NewTopic::name).toList());
     }
 
     private static double produce(KafkaConnection kafka, Topics topics, int records, int events, int limit) {

@@ -22,10 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -270,10 +273,26 @@ public final class SinkBenchmark {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5)),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(coupons.size());
             for (IssuedCoupon coupon : coupons) {
-                send(producer, topics, coupon);
+                sent.add(send(producer, topics, coupon));
             }
             producer.flush();
+            // A coupon the broker refused would hold the measurement for its 5 minutes: named at once instead.
+            int lost = 0;
+            Throwable why = null;
+            for (Future<RecordMetadata> send : sent) {
+                try {
+                    send.get();
+                } catch (ExecutionException e) {
+                    lost++;
+                    why = why == null ? e.getCause() : why;
+                }
+            }
+            if (lost > 0) {
+                throw new IllegalStateException(lost + " of " + coupons.size() + " coupons not written to " + topics.issued().name()
+                        + ": " + why);
+            }
         }
         try (App sink = App.start(config, topics, () -> {
             throw new IllegalStateException("the sink died");
@@ -324,9 +343,10 @@ public final class SinkBenchmark {
      * This run's issued topic, 3 partitions, and whichever of the stack's topics are missing; returns
      * once the broker serves them, so the first send does not race the creation.
      */
-    private void createTopics(Topics topics) {
+    private void createTopics(Topics topics) throws Exception {
         try (Admin admin = Admin.create(kafka.settings(Map.of()))) {
             topics.createAll(admin, 3);
+            TopicLogs.await(admin, List.of(topics.issued().name()));
         }
     }
 
@@ -338,8 +358,8 @@ public final class SinkBenchmark {
                 .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, IssuedCoupon coupon) {
-        producer.send(new ProducerRecord<>(topics.issued().name(), coupon.eventId().getBytes(StandardCharsets.UTF_8),
+    private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, Topics topics, IssuedCoupon coupon) {
+        return producer.send(new ProducerRecord<>(topics.issued().name(), coupon.eventId().getBytes(StandardCharsets.UTF_8),
                 topics.issued().valueSerde().serializer().serialize(topics.issued().name(), coupon)));
     }
 
