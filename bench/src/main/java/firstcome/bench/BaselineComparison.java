@@ -90,8 +90,6 @@ final class BaselineComparison {
 
     /** Warm-up chunks of each turn, each as large as the measured phase. */
     static final int WARM_UP = 3;
-    /** The longest wait for the stack to go quiet after a warm-up chunk (measured: about 20 s after a restart). */
-    static final int QUIET_MAX_SECONDS = 45;
 
     private final Bench.Settings settings;
     private final int applications;
@@ -144,7 +142,7 @@ final class BaselineComparison {
             WrkAccept.Result warmed = load.run(name + " warm-up " + w, settings.ingressUrl(), warm, "w", applications, say);
             warmRates.add(warmed.accepted() / warmed.seconds());
             awaitRows(warm, warmed.accepted());
-            quiescence.await("baseline: " + name + " warm-up " + w, QUIET_MAX_SECONDS, say);
+            quiescence.await("baseline: " + name + " warm-up " + w, Quiescence.MAX_WAIT_SECONDS, say);
         }
         define(event);
         WrkAccept.Result phase = load.run(name + " accept phase", settings.ingressUrl(), event, "u", applications, say);

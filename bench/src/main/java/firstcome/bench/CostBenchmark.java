@@ -163,7 +163,7 @@ final class CostBenchmark {
         awaitRows(warm, warmed.accepted(), System.nanoTime());
         // The compiling the warm-up started goes on once it is over, and the processes' CPU counts it:
         // the phase measures a quiet stack (Quiescence).
-        new Quiescence().await("cost", 45, say);
+        new Quiescence().await("cost", Quiescence.MAX_WAIT_SECONDS, say);
         Map<String, Double> before = ShopBenchmark.stackCpuSeconds();
         WrkAccept.Result phase = load.run("cost accept phase", settings.ingressUrl(), event, "c", applications, say);
         // Rows for the 202s: an application refused with a 503 counted nothing and has none.

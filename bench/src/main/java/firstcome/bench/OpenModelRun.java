@@ -96,7 +96,7 @@ final class OpenModelRun {
         int probeApplications = settings.quick() ? 5_000 : 10_000;
 
         // The phase before (the sink's benchmark in make bench) may leave the stack busy: the probe measures a quiet one.
-        new Quiescence().await("open model", 45, say);
+        new Quiescence().await("open model", Quiescence.MAX_WAIT_SECONDS, say);
         String probeEvent = defineEvent("bench-" + runId + "-open-probe", 2 * probeApplications + 100_000);
         List<Rate> rates = new ArrayList<>();
         OpenModelLoad.Probe probe;

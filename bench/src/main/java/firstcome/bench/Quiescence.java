@@ -19,6 +19,8 @@ final class Quiescence {
 
     static final double QUIET_CORES = 0.15;
     static final int QUIET_SECONDS = 3;
+    /** The longest wait a phase gives the stack (measured: about 20 s after a restart's warm-up). */
+    static final int MAX_WAIT_SECONDS = 45;
 
     private final Supplier<Map<String, Double>> cpuSeconds;
 

@@ -28,6 +28,8 @@ class QuiescenceTest {
         double waited = new Quiescence(() -> Map.of("ingress", totals.next())).await("test", 30, said::add);
 
         assertTrue(waited >= 7 && waited < 20, "seven samples of one second: " + waited);
-        assertEquals(List.of("test: the stack quiet after 7 s"), said);
+        // The seconds said are the wall clock's, rounded: on a loaded machine seven samples may say 8.
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).matches("test: the stack quiet after \\d+ s"), said.get(0));
     }
 }
