@@ -77,6 +77,8 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 		java -Xmx1g -cp bench/target/bench-run.jar firstcome.bench.Bench $(ARGS)
 	@# The wrk benchmark of the ingress alone (~4.5 min, its own JVMs) stays a separate script:
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
+	@# A drop right after the services start, under two JIT settings (~6 min, against this stack):
+	@#   bench/jit-bench.sh          (see BENCHMARKS.md)
 	@# The event page's p99 at rest and while wrk hammers the apply route (~2 min, 2 rounds; ~1 with --quick):
 	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s,ROUNDS=$${ROUNDS:-2}) bench/page-bench.sh
 
