@@ -79,6 +79,8 @@ bench: up ## the benchmarks on the local stack (starts it); ARGS=--quick for a ~
 	@#   bench/apply-bench.sh        (see BENCHMARKS.md)
 	@# A drop right after the services start, under two JIT settings (~6 min, against this stack):
 	@#   bench/jit-bench.sh          (see BENCHMARKS.md)
+	@# Where the running JVMs spend their CPU while a command runs (async-profiler, against this stack):
+	@#   bench/profile.sh ingress kafka -- RESTART=no PHASES=1 bench/jit-bench.sh
 	@# The event page's p99 at rest and while wrk hammers the apply route (~2 min, 2 rounds; ~1 with --quick):
 	INGRESS_URL=http://localhost:$${INGRESS_PORT:-8080} $(if $(findstring --quick,$(ARGS)),ROUNDS=1 DURATION=5s WARMUP=5s,ROUNDS=$${ROUNDS:-2}) bench/page-bench.sh
 

@@ -6,12 +6,13 @@
 # applications of distinct users (wrk with bench/accept-n.lua, one thread, 64 keep-alive connections,
 # closed loop), no wait in between: with LIMIT = N every one is accepted, with LIMIT < N it is a drop
 # (LIMIT accepted, then sold out). Per phase: answers per second of wrk's run, and the CPU time (utime +
-# stime, /proc/<pid>/task/<tid>/stat) of ingress, streams-processor, sink, Kafka, Redis and MySQL from
-# the first request until the event's last row is in MySQL, per application; the share of it spent in
-# JIT compiler threads (those alive at the phase's end: a lower bound).
+# stime, /proc/<pid>/stat) of ingress, streams-processor, sink, Kafka, Redis and MySQL from the first
+# request until the event's last row is in MySQL, per application; the share of it spent in JIT
+# compiler threads (/proc/<pid>/task/<tid>/stat of those alive at the phase's end: a lower bound).
 #   bench/jit-bench.sh                      (ROUNDS=2 PHASES=4 N=20000; ~6 min)
 #   LIMIT=1000 N=60000 bench/jit-bench.sh   (a drop: 1,000 coupons, 60,000 applications)
 #   SETTINGS='-Xmx512m|-Xmx512m -XX:TieredStopAtLevel=1' bench/jit-bench.sh
+#   RESTART=no PHASES=1 bench/jit-bench.sh  (the services as they run, not restarted: load for bench/profile.sh)
 # The stack is left on the last setting of the list; the default's last is the shipped one.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +24,7 @@ PHASES=${PHASES:-4}
 N=${N:-20000}
 LIMIT=${LIMIT:-$N}
 SETTINGS=${SETTINGS:--Xmx512m|-Xmx512m -XX:TieredStopAtLevel=1}
+RESTART=${RESTART:-yes}
 INGRESS_URL=${INGRESS_URL:-http://localhost:${INGRESS_PORT:-8080}}
 ADMIN_TOKEN=${ADMIN_TOKEN:-local-admin-token}
 # MySQL as make up configures it: MYSQL_URL, or MYSQL_PORT on this machine.
@@ -37,6 +39,7 @@ OUT=bench/target/jit-bench
 mkdir -p "$OUT"
 
 die() { echo "jit-bench: $*" >&2; exit 1; }
+case "$RESTART" in yes) ;; no) SETTINGS="as they run" ;; *) die "RESTART is yes or no, not '$RESTART'" ;; esac
 [ "$LIMIT" -ge 1 ] && [ "$LIMIT" -le "$N" ] || die "LIMIT ($LIMIT) must be between 1 and N ($N)"
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh wrk)"
 curl -sf -m 5 "$INGRESS_URL/health" >/dev/null || die "no ingress at $INGRESS_URL (make up first)"
@@ -120,9 +123,13 @@ IFS='|' read -r -a options <<<"$SETTINGS"
 echo "jit-bench: $ROUNDS round(s) × ${#options[@]} setting(s) × $PHASES phases of $N applications (limit $LIMIT); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
   for opts in "${options[@]}"; do
-    echo "round $round, SERVICE_JAVA_OPTS=\"$opts\": services restarted"
-    SERVICE_JAVA_OPTS="$opts" scripts/stack.sh services-restart >"$OUT/restart.log" 2>&1 \
-      || { tail -20 "$OUT/restart.log"; die "services-restart failed"; }
+    if [ "$RESTART" = no ]; then
+      echo "round $round, the services as they run (not restarted)"
+    else
+      echo "round $round, SERVICE_JAVA_OPTS=\"$opts\": services restarted"
+      SERVICE_JAVA_OPTS="$opts" scripts/stack.sh services-restart >"$OUT/restart.log" 2>&1 \
+        || { tail -20 "$OUT/restart.log"; die "services-restart failed"; }
+    fi
     for p in $(seq 1 "$PHASES"); do
       phase "  phase $p"
     done
