@@ -12,19 +12,21 @@
 #   bench/jit-bench.sh                      (ROUNDS=2 PHASES=4 N=20000; ~6 min)
 #   LIMIT=1000 N=60000 bench/jit-bench.sh   (a drop: 1,000 coupons, 60,000 applications)
 #   SETTINGS='-Xmx512m|-Xmx512m -XX:TieredStopAtLevel=1' bench/jit-bench.sh
-#   RESTART=no PHASES=1 bench/jit-bench.sh  (the services as they run, not restarted: load for bench/profile.sh)
+#   RESTART=no PHASES=1 bench/jit-bench.sh  (the services as they run, not restarted, ROUNDS=1 unless
+#                                           given, SETTINGS not taken: load for bench/profile.sh)
 # The stack is left on the last setting of the list; the default's last is the shipped one.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
-ROUNDS=${ROUNDS:-2}
+RESTART=${RESTART:-yes}
+if [ "$RESTART" = no ]; then ROUNDS=${ROUNDS:-1}; else ROUNDS=${ROUNDS:-2}; fi
 PHASES=${PHASES:-4}
 N=${N:-20000}
 LIMIT=${LIMIT:-$N}
+[ "$RESTART" = no ] && [ -n "${SETTINGS:-}" ] && { echo "jit-bench: SETTINGS are for restarts, not with RESTART=no" >&2; exit 1; }
 SETTINGS=${SETTINGS:--Xmx512m|-Xmx512m -XX:TieredStopAtLevel=1}
-RESTART=${RESTART:-yes}
 INGRESS_URL=${INGRESS_URL:-http://localhost:${INGRESS_PORT:-8080}}
 ADMIN_TOKEN=${ADMIN_TOKEN:-local-admin-token}
 # MySQL as make up configures it: MYSQL_URL, or MYSQL_PORT on this machine.

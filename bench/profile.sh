@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 VERSION=${ASYNC_PROFILER_VERSION:-3.0}
-FRAMES=${FRAMES:-firstcome|jedis|jackson|javalin|kafka/|rocksdb|mysql|_\[k\]}
+FRAMES=${FRAMES:-'firstcome|jedis|jackson|javalin|kafka/|rocksdb|mysql|_\[k\]'}
 TOP=${TOP:-25}
 OUT=bench/target/profile
 TOOLS=.local/tools/async-profiler-$VERSION
@@ -31,35 +31,42 @@ done
 [ $# -gt 1 ] && [ ${#processes[@]} -gt 0 ] || usage
 shift
 [ "$(uname -sm)" = "Linux x86_64" ] || die "needs Linux on x86_64 (the profiler's library is linux-x64)"
+for tool in jcmd unzip python3; do
+  command -v "$tool" >/dev/null || die "$tool is missing"
+done
 
 lib=$TOOLS/linux-x64/libasyncProfiler.so
 if [ ! -f "$lib" ]; then
   echo "profile: fetching tools.profiler:async-profiler:$VERSION from Maven Central"
   mkdir -p "$TOOLS"
-  ${MVN:-mvn} -B -ntp -q dependency:copy -Dartifact="tools.profiler:async-profiler:$VERSION" -DoutputDirectory="$TOOLS" \
+  ${MVN:-mvn} -B -ntp -q -N dependency:copy -Dartifact="tools.profiler:async-profiler:$VERSION" -DoutputDirectory="$TOOLS" \
     || die "could not fetch tools.profiler:async-profiler:$VERSION"
   (cd "$TOOLS" && unzip -q -o "async-profiler-$VERSION.jar" 'linux-x64/*') || die "no linux-x64 library in the jar"
+  [ -f "$lib" ] || die "no $lib after unpacking the jar"
 fi
 lib=$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")
 
 pid_of() {
   local p
   p=$(head -1 ".local/pids/$1.pid" 2>/dev/null) || die "no .local/pids/$1.pid: profile needs the stack of make up (one broker)"
-  [ -d "/proc/$p" ] || die "$1 (pid $p) is not running"
+  [[ $p =~ ^[0-9]+$ ]] && [ -d "/proc/$p" ] || die "$1 (pid '$p') is not running"
   echo "$p"
 }
 
-# jcmd reads "name=value" words as its own options: the agent's option string goes in quotes.
-agent() { # pid, the profiler's command
-  jcmd "$1" JVMTI.agent_load "$lib" "\"$2\"" | grep -q "return code: 0"
+# jcmd reads "name=value" words as its own options: the library and the agent's options go in quotes.
+agent() { # pid, the profiler's command; prints jcmd's answer when the agent refused
+  local out
+  out=$(jcmd "$1" JVMTI.agent_load "\"$lib\"" "\"$2\"" 2>&1) || true
+  [[ $out == *"return code: 0"* ]] || { echo "$out" >&2; return 1; }
 }
 
 mkdir -p "$OUT"
 started=()
 stop_all() {
-  local p
+  local p pid
   for p in "${started[@]}"; do
-    agent "$(pid_of "$p")" "stop,file=$ROOT/$OUT/$p.collapsed,collapsed" \
+    pid=$(pid_of "$p") || continue
+    agent "$pid" "stop,file=$ROOT/$OUT/$p.collapsed,collapsed" \
       || echo "profile: could not stop the profiler in $p (see .local/logs/$p.log)" >&2
   done
   started=()
@@ -67,13 +74,14 @@ stop_all() {
 trap stop_all EXIT
 for p in "${processes[@]}"; do
   rm -f "$OUT/$p.collapsed"
-  agent "$(pid_of "$p")" "start,event=cpu,interval=1ms,threads" \
+  pid=$(pid_of "$p") || exit 1
+  agent "$pid" "start,event=cpu,interval=1ms,threads" \
     || die "the profiler did not start in $p (its message is in .local/logs/$p.log)"
   started+=("$p")
 done
 echo "profile: sampling ${processes[*]} while: $*"
 rc=0
-"$@" || rc=$?
+env "$@" || rc=$? # env: the command may begin with VAR=value words
 stop_all
 trap - EXIT
 [ "$rc" -eq 0 ] || echo "profile: the command exited $rc; its profile is printed anyway" >&2
@@ -89,8 +97,8 @@ for line in open(path):
     count = int(count)
     parts = stack.split(";")
     total += count
-    # "[name tid=123]": threads of one pool under one name (digits folded)
-    threads[re.sub(r"\d+", "N", re.sub(r" tid=\d+", "", parts[0]))] += count
+    # "[name tid=123]": the threads of one pool under one name (numbers after - and # folded)
+    threads[re.sub(r"([-#])\d+", r"\1N", re.sub(r" tid=\d+", "", parts[0]))] += count
     for frame in set(parts[1:]):
         inclusive[frame] += count
 print(f"\n{name}: {total:,} samples ({total / 1000:.1f} s of CPU at one sample per ms)")

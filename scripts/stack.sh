@@ -636,7 +636,7 @@ SERVICES="streams-processor sink ingress"
 # Redis and MySQL, the JIT compiler threads took about a third of the stack's CPU through the first
 # tens of thousands of applications after a start, so a drop right after a start, the capacity a shop
 # can count on, was answered 1.6-1.7x as fast with C1 only; the two cross over between 40,000 and
-# 100,000 applications, and after that both compilers together are a fifth to a quarter faster
+# 100,000 applications, and after that both compilers together are 1.2-1.4x as fast
 # (bench/jit-bench.sh; BENCHMARKS.md, "A drop right after the services start").
 # SERVICE_JAVA_OPTS=-Xmx512m gives the JVM's default (C2 as well).
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx512m -XX:TieredStopAtLevel=1}
