@@ -46,11 +46,9 @@ case "$RESTART" in yes) ;; no) SETTINGS="as they run" ;; *) die "RESTART is yes 
 command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh wrk)"
 curl -sf -m 5 "$INGRESS_URL/health" >/dev/null || die "no ingress at $INGRESS_URL (make up first)"
 
+PID_DIR=$ROOT/.local/pids
 pid_of() { # process -> its pid, from make up's pid file (one Kafka node, and the Redis and MySQL it started)
-  local p
-  p=$(head -1 ".local/pids/$1.pid" 2>/dev/null) || die "no .local/pids/$1.pid: jit-bench needs the stack of make up (one broker)"
-  [ -d "/proc/$p" ] || die "$1 (pid $p) is not running"
-  echo "$p"
+  running_pid "$1" || die "$1 is not running as make up started it (.local/pids/$1.pid): jit-bench needs the stack of make up (one broker)"
 }
 
 # "<process> <ticks>" for each of the stack's processes: /proc/<pid>/stat counts every thread, the

@@ -11,6 +11,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+PID_DIR=$ROOT/.local/pids
 VERSION=${ASYNC_PROFILER_VERSION:-3.0}
 FRAMES=${FRAMES:-'firstcome|jedis|jackson|javalin|kafka/|rocksdb|mysql|_\[k\]'}
 TOP=${TOP:-25}
@@ -46,11 +49,8 @@ if [ ! -f "$lib" ]; then
 fi
 lib=$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")
 
-pid_of() {
-  local p
-  p=$(head -1 ".local/pids/$1.pid" 2>/dev/null) || die "no .local/pids/$1.pid: profile needs the stack of make up (one broker)"
-  [[ $p =~ ^[0-9]+$ ]] && [ -d "/proc/$p" ] || die "$1 (pid '$p') is not running"
-  echo "$p"
+pid_of() { # process -> its pid, from make up's pid file
+  running_pid "$1" || die "$1 is not running as make up started it (.local/pids/$1.pid): profile needs the stack of make up (one broker)"
 }
 
 # jcmd reads "name=value" words as its own options: the library and the agent's options go in quotes.
