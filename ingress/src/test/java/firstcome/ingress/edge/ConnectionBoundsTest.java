@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import firstcome.ingress.ApiFixture;
 import firstcome.ingress.IngressConfig;
+import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,18 +162,23 @@ class ConnectionBoundsTest {
     void refusesMoreConnectionsFromOneAddressThanItsCapAndServesOthers() throws Exception {
         JavalinTest.test(api.app(ApiFixture.config(Map.of("INGRESS_MAX_CONNECTIONS_PER_CLIENT", "5"))), (server, client) -> {
             InetAddress flooder = InetAddress.getByName("127.0.0.2");
+            ClientConnectionLimit limit = connectionLimitOf(server);
             List<Socket> flood = new ArrayList<>();
             try {
-                for (int i = 0; i < 5; i++) {
-                    Socket open = new Socket(InetAddress.getLoopbackAddress(), server.port(), flooder, 0);
-                    send(open, "GET /hea");
-                    flood.add(open);
+                // Idle connections, each counted before the next opens: Jetty accepts on pool threads, so
+                // sockets opened at once may be counted in any order. (A half-sent request would be cut by
+                // the minimum data rate after its grace, and free its place.)
+                for (int i = 1; i <= 5; i++) {
+                    flood.add(new Socket(InetAddress.getLoopbackAddress(), server.port(), flooder, 0));
+                    int counted = i;
+                    await().atMost(Duration.ofSeconds(20)).until(() -> limit.openFrom(flooder) == counted);
                 }
                 try (Socket oneTooMany = new Socket(InetAddress.getLoopbackAddress(), server.port(), flooder, 0)) {
                     // A deadline, not a speed claim: the refusal is at once, but a loaded 2-core machine was seen taking over 5 s.
                     await().atMost(Duration.ofSeconds(20)).until(() -> closed(oneTooMany));
                 }
                 assertThat(flood).as("the first five stay open").noneMatch(ConnectionBoundsTest::closed);
+                assertThat(limit.openFrom(flooder)).isEqualTo(5);
 
                 assertThat(client.get("/health").code()).as("another address").isEqualTo(200);
                 flood.remove(0).close();
@@ -205,6 +212,10 @@ class ConnectionBoundsTest {
                         .contains("\"outcome\":\"INVALID_REQUEST\"");
             }
         });
+    }
+
+    private static ClientConnectionLimit connectionLimitOf(Javalin server) {
+        return ((AbstractConnector) server.jettyServer().server().getConnectors()[0]).getBean(ClientConnectionLimit.class);
     }
 
     private static IngressConfig config(String idleMillis, String readMillis) {
