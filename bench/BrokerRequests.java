@@ -2,6 +2,7 @@ import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.management.MBeanServerConnection;
@@ -33,7 +34,7 @@ public final class BrokerRequests {
             long cpuBefore = cpuNanos(broker);
             long started = System.nanoTime();
 
-            String[] command = java.util.Arrays.copyOfRange(args, 2, args.length);
+            String[] command = Arrays.copyOfRange(args, 2, args.length);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             try (var out = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
                 out.lines().forEach(System.out::println);
@@ -43,31 +44,35 @@ public final class BrokerRequests {
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Long> after = counts(broker);
             long cpu = cpuNanos(broker) - cpuBefore;
-            long total = 0;
-            var rows = new TreeMap<Long, String>(java.util.Comparator.reverseOrder());
+            Map<String, Long> requests = new TreeMap<>();
             for (var entry : after.entrySet()) {
                 long n = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
                 if (n > 0) {
-                    total += n;
-                    rows.merge(n, entry.getKey(), (a, b) -> a + ", " + b);
+                    requests.put(entry.getKey(), n);
                 }
             }
+            long total = requests.values().stream().mapToLong(Long::longValue).sum();
             System.out.printf("broker-requests: %.1f s, %,d requests (%,.0f/s), broker CPU %.2f s (%.0f µs per request)%n",
                     seconds, total, total / seconds, cpu / 1e9, total == 0 ? 0 : cpu / 1e3 / total);
-            for (var row : rows.entrySet()) {
-                System.out.printf("  %,10d  %5.1f %%  %s%n", row.getKey(), 100.0 * row.getKey() / total, row.getValue());
-            }
+            requests.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(row -> System.out.printf("  %,10d  %5.1f %%  %s%n", row.getValue(), 100.0 * row.getValue() / total,
+                            row.getKey()));
             System.exit(exit);
         }
     }
 
-    /** Each request type's count, summed over its versions. */
+    /**
+     * Each request type's count, summed over its versions. FetchConsumer and FetchFollower are left
+     * out: the broker counts every fetch under Fetch and again under one of them.
+     */
     private static Map<String, Long> counts(MBeanServerConnection broker) throws Exception {
         Map<String, Long> counts = new TreeMap<>();
         for (ObjectName name : broker.queryNames(
                 new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
-            long count = ((Number) broker.getAttribute(name, "Count")).longValue();
-            counts.merge(name.getKeyProperty("request"), count, Long::sum);
+            String request = name.getKeyProperty("request");
+            if (!request.equals("FetchConsumer") && !request.equals("FetchFollower")) {
+                counts.merge(request, ((Number) broker.getAttribute(name, "Count")).longValue(), Long::sum);
+            }
         }
         return counts;
     }
