@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.ContextualSerializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
@@ -152,10 +155,17 @@ final class IsoInstants {
         return value;
     }
 
-    private static final class Writer extends StdSerializer<Instant> {
+    private static final class Writer extends StdSerializer<Instant> implements ContextualSerializer {
 
         Writer() {
             super(Instant.class);
+        }
+
+        /** A property with a format of its own ({@code @JsonFormat}, a config override) gets the module's serializer. */
+        @Override
+        public JsonSerializer<?> createContextual(SerializerProvider provider, BeanProperty property) throws JsonMappingException {
+            JsonSerializer<?> contextual = InstantSerializer.INSTANCE.createContextual(provider, property);
+            return contextual == InstantSerializer.INSTANCE ? this : contextual;
         }
 
         @Override
@@ -181,12 +191,20 @@ final class IsoInstants {
             this.fallback = fallback;
         }
 
+        /**
+         * A property with a format of its own ({@code @JsonFormat}, a config override) gets the module's
+         * deserializer alone: the fast path reads the wire's one shape, not a pattern of the property's.
+         */
         @Override
-        @SuppressWarnings("unchecked")
         public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property)
                 throws JsonMappingException {
             var contextual = ((ContextualDeserializer) fallback).createContextual(ctxt, property);
-            return contextual == fallback ? this : new Reader((JsonDeserializer<Instant>) contextual);
+            return contextual == fallback ? this : contextual;
+        }
+
+        @Override
+        public LogicalType logicalType() {
+            return LogicalType.DateTime;
         }
 
         @Override

@@ -2,7 +2,9 @@ package firstcome.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -78,8 +80,12 @@ class IsoInstantsTest {
     }
 
     private static String outcome(ObjectMapper mapper, String json) {
+        return outcome(mapper, json, Instant.class);
+    }
+
+    private static String outcome(ObjectMapper mapper, String json, Class<?> type) {
         try {
-            return "read " + mapper.readValue(json, Instant.class);
+            return "read " + mapper.readValue(json, type);
         } catch (Exception refused) {
             return refused.getClass().getName() + ": " + refused.getMessage();
         }
@@ -94,5 +100,28 @@ class IsoInstantsTest {
         assertThat(Json.mapper().readValue(json, CouponRequest.class)).isEqualTo(request);
         assertThat(Json.mapper().getSerializerProviderInstance().findValueSerializer(Instant.class).getClass().getName())
                 .isEqualTo(IsoInstants.class.getName() + "$Writer");
+        var reading = ((DefaultDeserializationContext) Json.mapper().getDeserializationContext())
+                .createInstance(Json.mapper().getDeserializationConfig(), null, null);
+        assertThat(reading.findRootValueDeserializer(reading.constructType(Instant.class)).getClass().getName())
+                .isEqualTo(IsoInstants.class.getName() + "$Reader");
+    }
+
+    @Test
+    void leavesAPropertyWithAFormatOfItsOwnToTheJavaTimeModule() throws Exception {
+        var stamped = new Stamped(Instant.parse("2026-11-24T10:00:00.123Z"));
+
+        assertThat(Json.mapper().writeValueAsString(stamped)).isEqualTo("{\"at\":1795514400.123000000}")
+                .isEqualTo(PLAIN.writeValueAsString(stamped));
+        assertThat(Json.mapper().readValue("{\"at\":\"2026-11-24 10:00:00\"}", Patterned.class))
+                .isEqualTo(PLAIN.readValue("{\"at\":\"2026-11-24 10:00:00\"}", Patterned.class));
+        assertThat(outcome(Json.mapper(), "{\"at\":\"2026-11-24T10:00:00Z\"}", Patterned.class))
+                .isEqualTo(outcome(PLAIN, "{\"at\":\"2026-11-24T10:00:00Z\"}", Patterned.class))
+                .startsWith("com.fasterxml.jackson");
+    }
+
+    record Stamped(@JsonFormat(shape = JsonFormat.Shape.NUMBER) Instant at) {
+    }
+
+    record Patterned(@JsonFormat(pattern = "yyyy-MM-dd HH:mm:ss", timezone = "UTC") Instant at) {
     }
 }
