@@ -77,10 +77,10 @@ public final class KafkaPartsCost {
                         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)), new StringSerializer(), topics.requests().valueSerde().serializer())) {
                     produce(producer, input, 0, warm);
                     double jvm = PartCost.processCpuSeconds();
-                    double broker = PartCost.serverCpuSeconds("kafka");
+                    StackCpu broker = StackCpu.read();
                     produce(producer, input, warm, records);
                     print(new PartCost("produce", records, sides("producer JVM", PartCost.processCpuSeconds() - jvm,
-                            PartCost.serverCpuSeconds("kafka") - broker)));
+                            PartCost.serverCpuSecondsSince("kafka", broker))));
                 }
                 print(new PartCost("store", records, decide(kafka, topics, run, stateDir, admin, warm, records)));
             } finally {
@@ -124,14 +124,14 @@ public final class KafkaPartsCost {
                 TimeUnit.MILLISECONDS.sleep(2); // polling a counter the stream thread moves
             }
             double jvm = PartCost.processCpuSeconds();
-            double broker = PartCost.serverCpuSeconds("kafka");
+            StackCpu broker = StackCpu.read();
             long from = processed.get();
             while (committed(admin, run, topics.requests().name()) < warm + records) {
                 check(streams, deadline, "every record's commit");
                 TimeUnit.MILLISECONDS.sleep(20);
             }
             double jvmSeconds = PartCost.processCpuSeconds() - jvm;
-            double brokerSeconds = PartCost.serverCpuSeconds("kafka") - broker;
+            double brokerSeconds = PartCost.serverCpuSecondsSince("kafka", broker);
             long measured = warm + records - from;
             // The few warm-up records decided after the snapshot are counted at the same rate.
             double scale = (double) records / measured;

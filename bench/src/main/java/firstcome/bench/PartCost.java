@@ -104,8 +104,12 @@ record PartCost(String name, long operations, Map<String, Double> cpuSeconds) {
         return 0;
     }
 
-    /** One server of the stack's CPU seconds (utime + stime of the pid in .local/pids), NaN when it is not there. */
-    static double serverCpuSeconds(String name) {
-        return ShopBenchmark.stackCpuSeconds().getOrDefault(name, Double.NaN);
+    /**
+     * One server of the stack's CPU seconds since {@code before} (utime + stime of the pid in
+     * .local/pids), NaN when it is not there; for a JVM (the broker), without its JIT compiler threads'
+     * time, as a part's own JVM is counted ({@link #processCpuSeconds}).
+     */
+    static double serverCpuSecondsSince(String name, StackCpu before) {
+        return StackCpu.read().withoutCompilersSince(before).getOrDefault(name, Double.NaN);
     }
 }

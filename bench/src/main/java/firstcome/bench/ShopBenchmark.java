@@ -64,7 +64,7 @@ final class ShopBenchmark {
     }
 
     private static final List<String> STACK = List.of("ingress", "streams-processor", "sink", "kafka", "redis", "mysql");
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final String ingressUrl;
     private final String shopToken;
@@ -171,7 +171,7 @@ final class ShopBenchmark {
         Map<String, Double> seconds = new LinkedHashMap<>();
         for (String name : STACK) {
             try {
-                String pid = Files.readString(Path.of(".local", "pids", name + ".pid")).trim().split("\\s+")[0];
+                String pid = pidOf(name);
                 String stat = Files.readString(Path.of("/proc", pid, "stat"));
                 // After the command's closing parenthesis: state is field 3, utime 14, stime 15.
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -181,5 +181,14 @@ final class ShopBenchmark {
             }
         }
         return seconds;
+    }
+
+    /** The pid make up wrote for this process of the stack, or null when there is none. */
+    static String pidOf(String name) {
+        try {
+            return Files.readString(Path.of(".local", "pids", name + ".pid")).trim().split("\\s+")[0];
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -50,11 +50,11 @@ public final class UpsertCost {
                 CouponWriter writer = new CouponWriter(database.dataSource(), TABLE);
                 write(writer, coupons(run + "-warm", rows));
                 double jvm = PartCost.processCpuSeconds();
-                double mysql = PartCost.serverCpuSeconds("mysql");
+                StackCpu mysql = StackCpu.read();
                 write(writer, coupons(run, rows));
                 Map<String, Double> sides = new LinkedHashMap<>();
                 sides.put("writer-JVM", PartCost.processCpuSeconds() - jvm);
-                sides.put("mysql", PartCost.serverCpuSeconds("mysql") - mysql);
+                sides.put("mysql", PartCost.serverCpuSecondsSince("mysql", mysql));
                 System.out.println(new PartCost("upsert", rows, sides).line());
             } finally {
                 db.createStatement().execute("DROP TABLE IF EXISTS " + TABLE);

@@ -25,7 +25,7 @@ class CostBenchmarkTest {
     @Test
     void dividesTheStacksCpuByThePersistedRowsAndComparesItWithTheSumOfTheParts() {
         CostBenchmark.Result result = new CostBenchmark.Result(10_000, 10_000, 10_000, 5.0, 6.0,
-                sides("ingress", 2.0, "kafka", 1.0),
+                sides("ingress", 2.0, "kafka", 1.0), sides("ingress", 0.0, "kafka", 0.6),
                 List.of(new PartCost("gate", 1_000, sides("redis", 0.02, "redis-benchmark", 0.01)),
                         new PartCost("produce", 1_000, sides("producer-JVM", 0.02, "kafka", 0.01)),
                         new PartCost("store", 1_000, sides("streams-JVM", 0.02, "kafka", 0.01)),
@@ -34,16 +34,32 @@ class CostBenchmarkTest {
         assertThat(result.microsPerCoupon()).isCloseTo(300, within(1e-9));
         assertThat(result.partsMicros()).isCloseTo(120, within(1e-9));
         assertThat(result.acceptRate()).isCloseTo(2_000, within(1e-9));
-        assertThat(result.row()[3]).isEqualTo("2.50× (goal ≤ 3×)");
-        assertThat(result.row()[1]).contains("300 µs per coupon (ingress 200, kafka 100 µs)")
+        assertThat(result.compilerMicrosPerCoupon()).isCloseTo(60, within(1e-9));
+        assertThat(result.row()[3]).isEqualTo("2.50× (goal ≤ 3×); 2.00× without the stack's JIT compiler threads' time, "
+                + "counted as the parts are (at most: a compiler thread that ended meanwhile is missed)");
+        assertThat(result.row()[1]).contains("300 µs per coupon (ingress 200, kafka 100 µs), of it the JIT compiler threads' at least 60 µs (kafka 60)")
                 .endsWith("the generator (wrk, not counted) 36 µs per application");
         assertThat(result.html()).contains("<svg").contains("ingress 200.0 µs").contains("store (streams-JVM 20.0 + kafka 10.0) 30.0 µs");
     }
 
     @Test
+    void takesTheCompilersTimeOutThreadByThread() {
+        var before = new StackCpu(Map.of("kafka", 10.0, "redis", 5.0),
+                Map.of("kafka", Map.of("11", 300L, "12", 100L), "redis", Map.of()));
+        var after = new StackCpu(Map.of("kafka", 14.0, "redis", 6.0, "sink", 2.0),
+                Map.of("kafka", Map.of("11", 450L, "13", 50L), "redis", Map.of(), "sink", Map.of("21", 100L)));
+
+        // kafka: 4 s in all; its compilers: thread 11 150 ticks more, 13 new with 50, 12 ended (missed).
+        assertThat(after.since(before)).containsEntry("kafka", 4.0).containsEntry("redis", 1.0).containsEntry("sink", 0.0);
+        assertThat(after.compilersSince(before)).containsEntry("kafka", 2.0).containsEntry("redis", 0.0).containsEntry("sink", 0.0);
+        assertThat(after.withoutCompilersSince(before)).containsEntry("kafka", 2.0).containsEntry("redis", 1.0)
+                .containsEntry("sink", 0.0);
+    }
+
+    @Test
     void givesNoRatioWhenAPartIsMissing() {
         CostBenchmark.Result result = new CostBenchmark.Result(10, 10, 10, 1.0, 1.0, sides("ingress", 1.0, "kafka", 1.0),
-                List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))), "1.00", 40);
+                sides("ingress", 0.0, "kafka", 0.0), List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))), "1.00", 40);
 
         assertThat(result.row()[3]).isEqualTo("— (parts missing)");
     }
