@@ -2,7 +2,6 @@ package firstcome.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,25 +63,12 @@ record PartCost(String name, long operations, Map<String, Double> cpuSeconds) {
      * the warm-up ones, on a busy machine for many seconds, and that is not the part's cost.
      */
     static double processCpuSeconds() {
-        double seconds = 0;
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.contains("CompilerThre")) {
-                        continue;
-                    }
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    seconds += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-                } catch (IOException e) {
-                    // a thread that ended meanwhile
-                }
-            }
+        try {
+            return StackCpu.threadTicks(Path.of("/proc/self/task"), false).values().stream().mapToLong(Long::longValue).sum()
+                    / ShopBenchmark.TICKS_PER_SECOND;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return seconds;
     }
 
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");

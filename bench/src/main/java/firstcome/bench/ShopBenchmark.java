@@ -172,10 +172,7 @@ final class ShopBenchmark {
         for (String name : STACK) {
             try {
                 String pid = pidOf(name);
-                String stat = Files.readString(Path.of("/proc", pid, "stat"));
-                // After the command's closing parenthesis: state is field 3, utime 14, stime 15.
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                seconds.put(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
+                seconds.put(name, StackCpu.ticks(Files.readString(Path.of("/proc", pid, "stat"))) / TICKS_PER_SECOND);
             } catch (IOException | RuntimeException e) {
                 // a process that is not there costs nothing; the report names the pids it read
             }

@@ -59,27 +59,42 @@ record StackCpu(Map<String, Double> seconds, Map<String, Map<String, Long>> comp
 
     /** The ticks of each JIT compiler thread ("C1 CompilerThre…", "C2 CompilerThre…") of a process, by thread id. */
     static Map<String, Long> compilerTicks(String pid) {
-        Map<String, Long> ticks = new HashMap<>();
         if (pid == null) {
-            return ticks;
+            return new HashMap<>();
         }
-        try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
-            for (Path task : tasks.toList()) {
+        try {
+            return threadTicks(Path.of("/proc", pid, "task"), true);
+        } catch (IOException e) {
+            return new HashMap<>(); // a process that is not there has no compilers
+        }
+    }
+
+    /**
+     * The ticks of each thread of a process, by thread id, from its {@code /proc/<pid>/task}: its JIT
+     * compiler threads only, or every thread but them. A thread that ends meanwhile is left out.
+     */
+    static Map<String, Long> threadTicks(Path tasks, boolean compilers) throws IOException {
+        Map<String, Long> ticks = new HashMap<>();
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.contains("CompilerThre")) {
-                        // After the name's closing parenthesis: utime is field 14, stime 15.
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks.put(task.getFileName().toString(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    if (name.contains("CompilerThre") == compilers) {
+                        ticks.put(task.getFileName().toString(), ticks(stat));
                     }
                 } catch (IOException | RuntimeException e) {
                     // a thread that ended meanwhile
                 }
             }
-        } catch (IOException e) {
-            // a process that is not there has no compilers
         }
         return ticks;
+    }
+
+    /** utime + stime of a process's or thread's {@code stat} line, in ticks. */
+    static long ticks(String stat) {
+        // After the name's closing parenthesis: state is field 3, utime 14, stime 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

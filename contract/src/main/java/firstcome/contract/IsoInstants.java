@@ -29,8 +29,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * The wire's instants, {@code 2026-11-24T10:00:00.123Z}, written and read without
  * {@link DateTimeFormatter}: every record carries one or more, and the JDK's formatter was a tenth
- * of a replay's stream thread (BENCHMARKS.md, "The wire's instants; what bounds the replay"). Only that one shape is handled here, for the
- * years 1970 to 9999: exactly what {@link DateTimeFormatter#ISO_INSTANT} writes (the fraction in
+ * of a replay's stream thread (BENCHMARKS.md, "The wire's instants; what bounds the replay"). Only
+ * that one shape is handled here, for the years 1970 to 9999: exactly what {@link DateTimeFormatter#ISO_INSTANT} writes (the fraction in
  * groups of three digits, none when zero), and for reading, {@code yyyy-MM-ddTHH:mm:ss}, an optional
  * fraction of 1 to 9 digits, then {@code Z}. Anything else (an offset, a leap second, a date that does
  * not exist, a number, another year) goes to the JavaTimeModule's own serializer and deserializer,
