@@ -114,14 +114,14 @@ public final class ConnectionBounds implements LifeCycle.Listener {
                 if (!(endPoint.getConnection() instanceof HttpConnection connection)) {
                     continue;
                 }
-                HttpParser parser = connection.getParser();
                 long bytes = connection.getBytesIn();
-                if (parser.isStart() || parser.isComplete() || parser.isClosed()) {
+                long begin = midRequestBegin(connection.getParser());
+                if (begin == 0) {
                     next.put(endPoint, bytes);
                     continue;
                 }
                 // Mid-request: since its first byte, has it come fast enough?
-                long elapsed = now - parser.getBeginNanoTime();
+                long elapsed = now - begin;
                 long requestBytes = bytes - bytesBefore.getOrDefault(endPoint, 0L);
                 String tooSlow = tooSlow(elapsed, requestBytes);
                 if (tooSlow != null) {
@@ -133,6 +133,23 @@ public final class ConnectionBounds implements LifeCycle.Listener {
             }
         }
         bytesBefore = next;
+    }
+
+    /**
+     * When the request the parser is in the middle of began (its first byte), or 0 when it is between
+     * requests. The parser is the connection's own thread's, read here without a lock: a request that
+     * ends meanwhile resets it (its begin to 0, its state to the start) between two of these reads,
+     * and a begin of 0 taken for a request's would make it as old as the clock's origin: a healthy
+     * keep-alive connection cut at once, as a benchmark saw twice in one run. So the begin
+     * is read before and after the state, and a change in between counts as between requests: the
+     * next sweep looks again.
+     */
+    static long midRequestBegin(HttpParser parser) {
+        long begin = parser.getBeginNanoTime();
+        if (begin == 0 || parser.isStart() || parser.isComplete() || parser.isClosed()) {
+            return 0;
+        }
+        return parser.getBeginNanoTime() == begin ? begin : 0;
     }
 
     /** Why a request {@code elapsed} ns after its first byte, with {@code bytes} received, is too slow; null if it is not. */

@@ -13,11 +13,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.junit.jupiter.api.Test;
 
@@ -220,6 +224,85 @@ class ConnectionBoundsTest {
 
     private static IngressConfig config(String idleMillis, String readMillis) {
         return ApiFixture.config(Map.of("INGRESS_IDLE_TIMEOUT_MS", idleMillis, "INGRESS_REQUEST_READ_TIMEOUT_MS", readMillis));
+    }
+
+    @Test
+    void seesWhenTheRequestInTheMiddleBeganAndNothingBetweenRequests() {
+        HttpParser parser = new HttpParser(new ParsedNothing());
+        assertThat(ConnectionBounds.midRequestBegin(parser)).isZero();
+
+        parser.parseNext(ascii("POST /events/e1/applications HTTP/1.1\r\nHost: loc"));
+        assertThat(ConnectionBounds.midRequestBegin(parser)).isPositive().isEqualTo(parser.getBeginNanoTime());
+
+        parser.parseNext(ascii("alhost\r\nContent-Length: 0\r\n\r\n"));
+        assertThat(parser.isComplete()).isTrue();
+        assertThat(ConnectionBounds.midRequestBegin(parser)).isZero();
+
+        parser.reset();
+        assertThat(ConnectionBounds.midRequestBegin(parser)).isZero();
+    }
+
+    @Test
+    void takesARequestThatEndsWhileTheSweepReadsItForNoRequest() {
+        // The connection's thread ends the request and resets its parser between the sweep's reads of
+        // the parser's state and of the request's begin, which the reset sets to 0.
+        HttpParser parser = new HttpParser(new ParsedNothing()) {
+            private boolean ended;
+
+            @Override
+            public boolean isClosed() {
+                boolean closed = super.isClosed();
+                if (!ended) {
+                    ended = true;
+                    reset();
+                }
+                return closed;
+            }
+        };
+        parser.parseNext(ascii("POST /events/e1/applications HTTP/1.1\r\nHost: loc"));
+        assertThat(parser.getBeginNanoTime()).isPositive();
+
+        assertThat(ConnectionBounds.midRequestBegin(parser)).isZero();
+        assertThat(parser.isStart()).isTrue();
+    }
+
+    private static ByteBuffer ascii(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A request handler that keeps nothing: the tests read the parser's own state. */
+    private static final class ParsedNothing implements HttpParser.RequestHandler {
+        @Override
+        public void startRequest(String method, String uri, HttpVersion version) {
+        }
+
+        @Override
+        public void parsedHeader(HttpField field) {
+        }
+
+        @Override
+        public boolean headerComplete() {
+            return false;
+        }
+
+        @Override
+        public boolean content(ByteBuffer content) {
+            return false;
+        }
+
+        @Override
+        public boolean contentComplete() {
+            return false;
+        }
+
+        @Override
+        public boolean messageComplete() {
+            return false;
+        }
+
+        @Override
+        public void earlyEOF() {
+        }
     }
 
     private static void send(Socket socket, String text) throws IOException {
