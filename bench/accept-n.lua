@@ -1,5 +1,7 @@
 -- wrk script: exactly N applications from distinct users, then stop (make bench's accept phases).
---   wrk -t1 -c<connections> -d<bound> -s accept-n.lua http://host:port -- <eventId> <userPrefix> <N>
+--   wrk -t1 -c<connections> -d<bound> -s accept-n.lua http://host:port -- <eventId> <userPrefix> <N> [<gap ms>]
+-- With a gap, each connection waits that long before each of its requests (a paced load: about
+-- connections / (gap + latency) a second); without one, a closed loop.
 -- One wrk thread (-t1): the count is the thread's own. wrk asks delay() before every request, the
 -- first of each connection included, so delay() hands out exactly N sends and holds every further
 -- one back; once N answers are in, the script interrupts wrk (SIGINT, as Ctrl-C: it prints its
@@ -19,6 +21,7 @@ function init(args)
   path = "/events/" .. args[1] .. "/applications"
   prefix = args[2] .. "-"
   n = tonumber(args[3])
+  gap = tonumber(args[4] or "0")
   headers = { ["Content-Type"] = "application/json" }
   -- wrk calls request() once before the run to check the script; that call sends nothing
   -- (user 0 is never sent), so the N sent are users 1..N.
@@ -31,7 +34,7 @@ function delay()
     return 3600000
   end
   granted = granted + 1
-  return 0
+  return gap
 end
 
 function request()

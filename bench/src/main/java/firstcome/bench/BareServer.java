@@ -1,6 +1,17 @@
 package firstcome.bench;
 
+import firstcome.stackkit.ChildProcess;
 import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP ceiling of {@code make bench} and of the wrk benchmarks ({@code bench/apply-bench.sh}): a
@@ -15,6 +26,35 @@ public final class BareServer {
     private static final String ACCEPTED = "{\"outcome\":\"ACCEPTED\",\"eventId\":\"bare\",\"userId\":\"u\",\"position\":1}";
 
     private BareServer() {
+    }
+
+    /**
+     * Starts one in a JVM of its own with {@code jvmOptions} (the heap and JIT flags), its output in
+     * {@code log}, and returns once its {@code /health} answers (at most 30 s).
+     */
+    static ChildProcess launch(List<String> jvmOptions, int port, String benchJar, Path log) throws Exception {
+        Files.deleteIfExists(log); // this run's output only
+        List<String> command = new ArrayList<>(List.of(ChildProcess.java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", benchJar, BareServer.class.getName(), Integer.toString(port)));
+        ChildProcess p = new ChildProcess("bare server", command, log).start();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return p;
+                }
+            } catch (Exception e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling for the port, with a deadline
+        }
+        p.stop(Duration.ofSeconds(10));
+        throw new IllegalStateException("the bare server did not start (" + log + ")");
     }
 
     public static void main(String[] args) {

@@ -312,20 +312,9 @@ public final class Bench {
     }
 
     private ChildProcess startBareServer(int port) throws Exception {
-        Path log = Path.of("bench", "target", "bare-server.log");
-        Files.deleteIfExists(log); // this run's output only
-        ChildProcess p = new ChildProcess("bare server", List.of(ChildProcess.java(), "-Xmx512m", "-cp", benchJar(),
-                BareServer.class.getName(), Integer.toString(port)), log).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (healthy("http://127.0.0.1:" + port + "/health")) {
-                say("bare Javalin handler (the HTTP ceiling) on port " + port + ", pid " + p.pid());
-                return p;
-            }
-            TimeUnit.MILLISECONDS.sleep(200); // polling for the port, with a deadline
-        }
-        p.stop(Duration.ofSeconds(10));
-        throw new IllegalStateException("the bare server did not start (bench/target/bare-server.log)");
+        ChildProcess p = BareServer.launch(List.of("-Xmx512m"), port, benchJar(), Path.of("bench", "target", "bare-server.log"));
+        say("bare Javalin handler (the HTTP ceiling) on port " + port + ", pid " + p.pid());
+        return p;
     }
 
     /** The replay's row, or {@code null} (left out, the rest of the run goes on) when it fails or stalls. */

@@ -3,6 +3,7 @@ package firstcome.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import firstcome.stackkit.ChildProcess;
+import firstcome.stackkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpClient;
@@ -33,13 +34,16 @@ import java.util.function.Consumer;
  * of the pids in {@code .local/pids}, as row 7 reads it) from the first request until the event's
  * last row is in MySQL. The table is counted only after the last answer, every 100 ms, so the
  * measuring itself costs MySQL little; the unrelated reads of row 5 (200 a second) run throughout.
+ *
+ * <p>Beside the parts, and not one of them (issue 20 names four): the HTTP request alone at the
+ * phase's own rate ({@link HttpCost}), the one piece of every coupon's path the parts leave out.
  */
 final class CostBenchmark {
 
     /** What one run measured. {@code parts} in the order of the path; a part that failed is missing. */
     record Result(int applications, int accepted, int rows, double acceptSeconds, double persistedSeconds,
                   Map<String, Double> cpuByProcess, Map<String, Double> compilersByProcess, List<PartCost> parts, String load,
-                  double generatorMicros) {
+                  double generatorMicros, HttpCost http) {
 
         double microsPerCoupon() {
             return cpuByProcess.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / rows;
@@ -78,7 +82,11 @@ final class CostBenchmark {
                     : String.format(Locale.ROOT, "%.2f× (goal ≤ 3×); %.2f× without the stack's JIT compiler threads' time, "
                             + "counted as the parts are (at most: a compiler thread that ended meanwhile is missed)",
                             microsPerCoupon() / partsMicros(),
-                            (microsPerCoupon() - compilerMicrosPerCoupon()) / partsMicros());
+                            (microsPerCoupon() - compilerMicrosPerCoupon()) / partsMicros())
+                            + (http == null ? "" : String.format(Locale.ROOT,
+                                    "; %.2f× and %.2f× against the parts and the HTTP request",
+                                    microsPerCoupon() / (partsMicros() + http.microsPerRequest()),
+                                    (microsPerCoupon() - compilerMicrosPerCoupon()) / (partsMicros() + http.microsPerRequest())));
             return new String[] {String.format(Locale.ROOT, "1. cost per coupon: CPU of the whole stack per accepted-and-persisted "
                     + "application, an accept phase of %,d (limit %,d; wrk, 64 connections), first request → last row in MySQL",
                     applications, applications),
@@ -87,7 +95,8 @@ final class CostBenchmark {
                             + "%,d accepted, %,d rows · load average %s · the generator (wrk, not counted) %.0f µs per application",
                             microsPerCoupon(), processes, compilerMicrosPerCoupon(), compiled.length() == 0 ? "none" : compiled,
                             acceptRate(), persistedSeconds, accepted, rows, load, generatorMicros),
-                    String.format(Locale.ROOT, "the irreducible parts, each alone in this run: %.1f µs (%s µs)", partsMicros(), sum),
+                    String.format(Locale.ROOT, "the irreducible parts, each alone in this run: %.1f µs (%s µs)", partsMicros(), sum)
+                            + (http == null ? "" : " · not one of the parts, " + http.describe()),
                     ratio};
         }
 
@@ -98,14 +107,22 @@ final class CostBenchmark {
             cpuByProcess.forEach((process, seconds) -> e2e.put(process, seconds * 1e6 / rows));
             Map<String, Double> irreducible = new LinkedHashMap<>();
             parts.forEach(part -> irreducible.put(part.name() + " (" + part.sides() + ")", part.microsPerOperation()));
-            double max = Math.max(microsPerCoupon(), partsMicros());
+            Map<String, Double> withHttp = new LinkedHashMap<>(irreducible);
+            if (http != null) {
+                withHttp.put("the HTTP request alone (a bare Javalin handler)", http.microsPerRequest());
+            }
+            double max = Math.max(microsPerCoupon(), partsMicros() + (http == null ? 0 : http.microsPerRequest()));
             int width = 1000;
             int left = 170;
             double scale = (width - left - 20) / Math.max(max, 1e-9);
             StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"150\" style=\"background:#fff\">", width));
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" style=\"background:#fff\">", width,
+                    http == null ? 150 : 210));
             bar(svg, "end to end, per coupon", 10, e2e, colours, left, scale);
             bar(svg, "irreducible parts", 70, irreducible, colours, left, scale);
+            if (http != null) {
+                bar(svg, "parts + HTTP request", 130, withHttp, colours, left, scale);
+            }
             svg.append("</svg>");
             StringBuilder h = new StringBuilder("<h2>The cost of one coupon (µs of CPU)</h2><p>")
                     .append(String.format(Locale.ROOT, "Above: every process of the stack per accepted-and-persisted application "
@@ -114,8 +131,11 @@ final class CostBenchmark {
                                     + "were its JIT compiler threads', which the parts leave out: without them at most %.2f×.",
                             applications, acceptRate(), load, microsPerCoupon() / partsMicros(), compilerMicrosPerCoupon(),
                             (microsPerCoupon() - compilerMicrosPerCoupon()) / partsMicros()))
+                    .append(http == null ? "" : String.format(Locale.ROOT, " Last bar: the parts and, not one of them, "
+                                    + "%s: %.2f× against it.", http.describe(),
+                            microsPerCoupon() / (partsMicros() + http.microsPerRequest())))
                     .append("</p>").append(svg);
-            for (Map<String, Double> side : List.of(e2e, irreducible)) {
+            for (Map<String, Double> side : List.of(e2e, http == null ? irreducible : withHttp)) {
                 h.append("<div class=\"legend\">");
                 int i = 0;
                 for (var segment : side.entrySet()) {
@@ -147,6 +167,28 @@ final class CostBenchmark {
                 total += segment.getValue();
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%.0f µs</text>", x + 6, y + 26, total));
+        }
+    }
+
+    /**
+     * The HTTP request alone at the accept phase's rate: a bare Javalin handler ({@link BareServer})
+     * started with the ingress's JVM options, warmed up in a closed loop, then sent {@code requests}
+     * at about the phase's rate (wrk, the phase's connections, each pacing its requests, the pace set
+     * by a first paced run that is not measured); its JVM's CPU
+     * over them, its JIT compiler threads' left out as the parts' are. Every coupon is first such a
+     * request, and what one costs depends on the rate: at a few thousand a second each wakes the
+     * server's threads on its own, where at tens of thousands they share the wake-ups.
+     */
+    record HttpCost(int requests, double rate, double cpuSeconds, List<String> jvmOptions) {
+
+        double microsPerRequest() {
+            return cpuSeconds * 1e6 / requests;
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "the HTTP request alone at this phase's rate: a bare Javalin handler with the "
+                    + "ingress's JVM options (%s) %.1f µs per request (%,d at %,.0f/s, after a warm-up)",
+                    String.join(" ", jvmOptions), microsPerRequest(), requests, rate);
         }
     }
 
@@ -208,8 +250,73 @@ final class CostBenchmark {
                 Map.of("MYSQL_URL", settings.jdbcUrl(), "MYSQL_USER", settings.dbUser(), "MYSQL_PASSWORD", settings.dbPassword(),
                         "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrap())));
         parts.forEach(p -> say.accept(String.format("cost: part %s: %.1f µs per operation (%s)", p.name(), p.microsPerOperation(), p.sides())));
+        HttpCost httpAlone = null;
+        try {
+            httpAlone = http(benchJar, phase.answered() / phase.seconds());
+            say.accept("cost: " + httpAlone.describe());
+        } catch (Exception e) {
+            say.accept("cost: the HTTP request alone failed (" + e + "); left out");
+        }
         return new Result(applications, accepted, rows, phase.seconds(), (persisted - phase.startNanos()) / 1e9, cpu, compilers,
-                parts, loadAverage, phase.generatorMicros());
+                parts, loadAverage, phase.generatorMicros(), httpAlone);
+    }
+
+    /** {@link HttpCost}: as many requests as the phase's applications, at about its rate. */
+    private HttpCost http(String benchJar, double rate) throws Exception {
+        List<String> jvm = jvmOptions(ShopBenchmark.pidOf("ingress"));
+        int port = FreePorts.next();
+        ChildProcess bare = BareServer.launch(jvm, port, benchJar, Path.of("bench", "target", "cost-bare-server.log"));
+        try {
+            String url = "http://127.0.0.1:" + port;
+            WrkAccept load = new WrkAccept(settings.connections());
+            load.run("cost http warm-up", url, "bare", "w", WARM_UP * applications, say);
+            // Each connection waits a gap before each request, so a connection's cycle is the gap and
+            // the answer's latency: a first paced run (not measured) tells the latency at about this
+            // rate, and the measured one's gap leaves it out (wrk counts the gap in whole ms).
+            int connections = settings.connections();
+            long firstGap = Math.max(1, Math.round(connections * 1000.0 / rate));
+            WrkAccept.Result first = load.run("cost http pacing", url, "bare", "p", applications / 2, firstGap, say);
+            double latencyMillis = Math.max(0, connections * 1000.0 / (first.answered() / first.seconds()) - firstGap);
+            long gap = Math.max(1, Math.round(connections * 1000.0 / rate - latencyMillis));
+            Path tasks = Path.of("/proc", Long.toString(bare.pid()), "task");
+            long before = processTicks(bare.pid());
+            Map<String, Long> compilersBefore = StackCpu.threadTicks(tasks, true);
+            WrkAccept.Result paced = load.run("cost http at the phase's rate", url, "bare", "h", applications, gap, say);
+            long ticks = processTicks(bare.pid()) - before;
+            for (var thread : StackCpu.threadTicks(tasks, true).entrySet()) {
+                ticks -= thread.getValue() - compilersBefore.getOrDefault(thread.getKey(), 0L);
+            }
+            return new HttpCost(paced.answered(), paced.answered() / paced.seconds(), ticks / ShopBenchmark.TICKS_PER_SECOND, jvm);
+        } finally {
+            bare.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    private static long processTicks(long pid) throws Exception {
+        return StackCpu.ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /**
+     * The JVM options a running service was started with: its command line's words between the
+     * {@code java} command and {@code -jar}; the services' heap alone when there is no such process.
+     */
+    static List<String> jvmOptions(String pid) {
+        if (pid == null) {
+            return List.of("-Xmx512m");
+        }
+        try {
+            return jvmOptions(List.of(Files.readString(Path.of("/proc", pid, "cmdline")).split("\0")));
+        } catch (Exception e) {
+            return List.of("-Xmx512m");
+        }
+    }
+
+    static List<String> jvmOptions(List<String> commandLine) {
+        int jar = commandLine.indexOf("-jar");
+        if (jar < 1) {
+            return List.of("-Xmx512m");
+        }
+        return List.copyOf(commandLine.subList(1, jar));
     }
 
     private interface Part {

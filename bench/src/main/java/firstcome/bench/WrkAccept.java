@@ -67,13 +67,24 @@ final class WrkAccept {
      */
     Result run(String name, String ingressUrl, String eventId, String userPrefix, int applications, Consumer<String> say)
             throws Exception {
+        return run(name, ingressUrl, eventId, userPrefix, applications, 0, say);
+    }
+
+    /**
+     * As {@link #run(String, String, String, String, int, Consumer)}, each connection waiting
+     * {@code gapMillis} before each of its requests: a paced load of about connections / (gap + latency)
+     * a second instead of a closed loop (none with 0).
+     */
+    Result run(String name, String ingressUrl, String eventId, String userPrefix, int applications, long gapMillis,
+            Consumer<String> say) throws Exception {
         if (applications < connections) {
             throw new IllegalArgumentException("an accept phase needs at least one application per connection: " + applications
                     + " < " + connections);
         }
-        long bound = applications / 100 + 120;
+        long bound = applications / 100 + 120 + applications / connections * gapMillis / 1000;
         String wrk = String.join(" ", "wrk", "-t1", "-c" + connections, "-d" + bound + "s", "--timeout", "30s", "-s",
-                SCRIPT.toString(), ingressUrl, "--", eventId, userPrefix, Integer.toString(applications));
+                SCRIPT.toString(), ingressUrl, "--", eventId, userPrefix, Integer.toString(applications))
+                + (gapMillis > 0 ? " " + gapMillis : "");
         say.accept(String.format("%s: %,d applications from %d connections (%s)", name, applications, connections, wrk));
         // `times` after wrk: the shell's own CPU, then its children's (wrk's); in the C locale's digits.
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", wrk + "; rc=$?; times; exit $rc").redirectErrorStream(true);

@@ -24,12 +24,7 @@ class CostBenchmarkTest {
 
     @Test
     void dividesTheStacksCpuByThePersistedRowsAndComparesItWithTheSumOfTheParts() {
-        CostBenchmark.Result result = new CostBenchmark.Result(10_000, 10_000, 10_000, 5.0, 6.0,
-                sides("ingress", 2.0, "kafka", 1.0), sides("ingress", 0.0, "kafka", 0.6),
-                List.of(new PartCost("gate", 1_000, sides("redis", 0.02, "redis-benchmark", 0.01)),
-                        new PartCost("produce", 1_000, sides("producer-JVM", 0.02, "kafka", 0.01)),
-                        new PartCost("store", 1_000, sides("streams-JVM", 0.02, "kafka", 0.01)),
-                        new PartCost("upsert", 1_000, sides("writer-JVM", 0.02, "mysql", 0.01))), "1.00", 36.4);
+        CostBenchmark.Result result = phaseOf10000(null);
 
         assertThat(result.microsPerCoupon()).isCloseTo(300, within(1e-9));
         assertThat(result.partsMicros()).isCloseTo(120, within(1e-9));
@@ -40,6 +35,31 @@ class CostBenchmarkTest {
         assertThat(result.row()[1]).contains("300 µs per coupon (ingress 200, kafka 100 µs), of it the JIT compiler threads' at least 60 µs (kafka 60)")
                 .endsWith("the generator (wrk, not counted) 36 µs per application");
         assertThat(result.html()).contains("<svg").contains("ingress 200.0 µs").contains("store (streams-JVM 20.0 + kafka 10.0) 30.0 µs");
+    }
+
+    @Test
+    void setsTheHttpRequestAloneBesideThePartsNotAmongThem() {
+        var http = new CostBenchmark.HttpCost(10_000, 1_950, 1.5, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        CostBenchmark.Result result = phaseOf10000(http);
+
+        assertThat(http.microsPerRequest()).isCloseTo(150, within(1e-9));
+        assertThat(result.partsMicros()).isCloseTo(120, within(1e-9));
+        assertThat(result.row()[3]).startsWith("2.50× (goal ≤ 3×); 2.00× without")
+                .endsWith("; 1.11× and 0.89× against the parts and the HTTP request");
+        assertThat(result.row()[2]).endsWith("not one of the parts, the HTTP request alone at this phase's rate: a bare Javalin "
+                + "handler with the ingress's JVM options (-Xmx512m -XX:TieredStopAtLevel=1) 150.0 µs per request "
+                + "(10,000 at 1,950/s, after a warm-up)");
+        assertThat(result.html()).contains("parts + HTTP request")
+                .contains("the HTTP request alone (a bare Javalin handler) 150.0 µs");
+    }
+
+    @Test
+    void takesTheJvmOptionsOfTheServicesCommandLine() {
+        assertThat(CostBenchmark.jvmOptions(List.of("java", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", "ingress.jar")))
+                .containsExactly("-Xmx512m", "-XX:TieredStopAtLevel=1");
+        assertThat(CostBenchmark.jvmOptions(List.of("java", "-jar", "ingress.jar"))).isEmpty();
+        assertThat(CostBenchmark.jvmOptions(List.of("java", "-cp", "x", "Main"))).containsExactly("-Xmx512m");
+        assertThat(CostBenchmark.jvmOptions((String) null)).containsExactly("-Xmx512m");
     }
 
     @Test
@@ -59,9 +79,20 @@ class CostBenchmarkTest {
     @Test
     void givesNoRatioWhenAPartIsMissing() {
         CostBenchmark.Result result = new CostBenchmark.Result(10, 10, 10, 1.0, 1.0, sides("ingress", 1.0, "kafka", 1.0),
-                sides("ingress", 0.0, "kafka", 0.0), List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))), "1.00", 40);
+                sides("ingress", 0.0, "kafka", 0.0), List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))),
+                "1.00", 40, null);
 
         assertThat(result.row()[3]).isEqualTo("— (parts missing)");
+    }
+
+    /** 10,000 coupons for 3 s of CPU (0.6 of it Kafka's compilers), four parts of 30 µs each. */
+    private static CostBenchmark.Result phaseOf10000(CostBenchmark.HttpCost http) {
+        return new CostBenchmark.Result(10_000, 10_000, 10_000, 5.0, 6.0,
+                sides("ingress", 2.0, "kafka", 1.0), sides("ingress", 0.0, "kafka", 0.6),
+                List.of(new PartCost("gate", 1_000, sides("redis", 0.02, "redis-benchmark", 0.01)),
+                        new PartCost("produce", 1_000, sides("producer-JVM", 0.02, "kafka", 0.01)),
+                        new PartCost("store", 1_000, sides("streams-JVM", 0.02, "kafka", 0.01)),
+                        new PartCost("upsert", 1_000, sides("writer-JVM", 0.02, "mysql", 0.01))), "1.00", 36.4, http);
     }
 
     private static Map<String, Double> sides(String first, double firstSeconds, String second, double secondSeconds) {
