@@ -1,7 +1,8 @@
 -- wrk script: exactly N applications from distinct users, then stop (make bench's accept phases).
---   wrk -t1 -c<connections> -d<bound> -s accept-n.lua http://host:port -- <eventId> <userPrefix> <N> [<gap ms>]
+--   wrk -t1 -c<connections> -d<bound> -s accept-n.lua http://host:port -- <eventId> <userPrefix> <N> [<gap ms> <connections>]
 -- With a gap, each connection waits that long before each of its requests (a paced load: about
--- connections / (gap + latency) a second); without one, a closed loop.
+-- connections / (gap + latency) a second), the connections' first requests spread over one gap
+-- rather than all at once; without one, a closed loop.
 -- One wrk thread (-t1): the count is the thread's own. wrk asks delay() before every request, the
 -- first of each connection included, so delay() hands out exactly N sends and holds every further
 -- one back; once N answers are in, the script interrupts wrk (SIGINT, as Ctrl-C: it prints its
@@ -22,6 +23,7 @@ function init(args)
   prefix = args[2] .. "-"
   n = tonumber(args[3])
   gap = tonumber(args[4] or "0")
+  connections = tonumber(args[5] or "1")
   headers = { ["Content-Type"] = "application/json" }
   -- wrk calls request() once before the run to check the script; that call sends nothing
   -- (user 0 is never sent), so the N sent are users 1..N.
@@ -34,6 +36,9 @@ function delay()
     return 3600000
   end
   granted = granted + 1
+  if gap > 0 and granted <= connections then
+    return math.floor(gap * (granted - 1) / connections)
+  end
   return gap
 end
 

@@ -2,6 +2,7 @@ package firstcome.bench;
 
 import firstcome.stackkit.ChildProcess;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +31,8 @@ public final class BareServer {
 
     /**
      * Starts one in a JVM of its own with {@code jvmOptions} (the heap and JIT flags), its output in
-     * {@code log}, and returns once its {@code /health} answers (at most 30 s).
+     * {@code log}, and returns once its {@code /health} answers (at most 30 s); fails at once when the
+     * JVM exits first. A failure or an interrupt stops the JVM before it is thrown.
      */
     static ChildProcess launch(List<String> jvmOptions, int port, String benchJar, Path log) throws Exception {
         Files.deleteIfExists(log); // this run's output only
@@ -38,23 +40,35 @@ public final class BareServer {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", benchJar, BareServer.class.getName(), Integer.toString(port)));
         ChildProcess p = new ChildProcess("bare server", command, log).start();
+        try {
+            awaitHealthy(p, port, log);
+            return p;
+        } catch (Exception | Error e) {
+            p.stop(Duration.ofSeconds(10));
+            throw e;
+        }
+    }
+
+    private static void awaitHealthy(ChildProcess p, int port, Path log) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
+            if (!p.alive()) {
+                throw new IllegalStateException("the bare server exited at its start (" + log + ")");
+            }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return p;
+                    return;
                 }
-            } catch (Exception e) {
+            } catch (IOException e) {
                 // not listening yet
             }
             TimeUnit.MILLISECONDS.sleep(200); // polling for the port, with a deadline
         }
-        p.stop(Duration.ofSeconds(10));
-        throw new IllegalStateException("the bare server did not start (" + log + ")");
+        throw new IllegalStateException("the bare server did not answer within 30 s (" + log + ")");
     }
 
     public static void main(String[] args) {

@@ -84,7 +84,8 @@ final class CostBenchmark {
                             microsPerCoupon() / partsMicros(),
                             (microsPerCoupon() - compilerMicrosPerCoupon()) / partsMicros())
                             + (http == null ? "" : String.format(Locale.ROOT,
-                                    "; %.2f× and %.2f× against the parts and the HTTP request",
+                                    "; against the parts plus the HTTP request: %.2f×, and %.2f× without the stack's JIT "
+                                            + "compiler threads' time",
                                     microsPerCoupon() / (partsMicros() + http.microsPerRequest()),
                                     (microsPerCoupon() - compilerMicrosPerCoupon()) / (partsMicros() + http.microsPerRequest())));
             return new String[] {String.format(Locale.ROOT, "1. cost per coupon: CPU of the whole stack per accepted-and-persisted "
@@ -174,10 +175,11 @@ final class CostBenchmark {
      * The HTTP request alone at the accept phase's rate: a bare Javalin handler ({@link BareServer})
      * started with the ingress's JVM options, warmed up in a closed loop, then sent {@code requests}
      * at about the phase's rate (wrk, the phase's connections, each pacing its requests, the pace set
-     * by a first paced run that is not measured); its JVM's CPU
-     * over them, its JIT compiler threads' left out as the parts' are. Every coupon is first such a
-     * request, and what one costs depends on the rate: at a few thousand a second each wakes the
-     * server's threads on its own, where at tens of thousands they share the wake-ups.
+     * by as long a paced run before, not measured); its JVM's CPU
+     * over them, its JIT compiler threads' left out as the parts' are (a compiler thread that ended
+     * meanwhile is missed: at most). Every coupon is first such a request, and what one costs depends
+     * on the rate: at a few thousand a second requests share fewer of the server's wake-ups than at
+     * tens of thousands.
      */
     record HttpCost(int requests, double rate, double cpuSeconds, List<String> jvmOptions) {
 
@@ -187,7 +189,8 @@ final class CostBenchmark {
 
         String describe() {
             return String.format(Locale.ROOT, "the HTTP request alone at this phase's rate: a bare Javalin handler with the "
-                    + "ingress's JVM options (%s) %.1f µs per request (%,d at %,.0f/s, after a warm-up)",
+                    + "ingress's JVM options (%s) at most %.1f µs per request (%,d at %,.0f/s, after a warm-up; its JIT compiler "
+                    + "threads' time left out as the parts' is)",
                     String.join(" ", jvmOptions), microsPerRequest(), requests, rate);
         }
     }
@@ -275,7 +278,7 @@ final class CostBenchmark {
             // rate, and the measured one's gap leaves it out (wrk counts the gap in whole ms).
             int connections = settings.connections();
             long firstGap = Math.max(1, Math.round(connections * 1000.0 / rate));
-            WrkAccept.Result first = load.run("cost http pacing", url, "bare", "p", applications / 2, firstGap, say);
+            WrkAccept.Result first = load.run("cost http pacing", url, "bare", "p", applications, firstGap, say);
             double latencyMillis = Math.max(0, connections * 1000.0 / (first.answered() / first.seconds()) - firstGap);
             long gap = Math.max(1, Math.round(connections * 1000.0 / rate - latencyMillis));
             Path tasks = Path.of("/proc", Long.toString(bare.pid()), "task");
@@ -297,8 +300,9 @@ final class CostBenchmark {
     }
 
     /**
-     * The JVM options a running service was started with: its command line's words between the
-     * {@code java} command and {@code -jar}; the services' heap alone when there is no such process.
+     * The heap, stack and {@code -XX:} options a running service was started with (its command line's
+     * words between the {@code java} command and {@code -jar}), but none that names a file, a log or a
+     * dump, which the bare handler must not share; the services' heap alone when there is no such process.
      */
     static List<String> jvmOptions(String pid) {
         if (pid == null) {
@@ -316,7 +320,10 @@ final class CostBenchmark {
         if (jar < 1) {
             return List.of("-Xmx512m");
         }
-        return List.copyOf(commandLine.subList(1, jar));
+        return commandLine.subList(1, jar).stream()
+                .filter(option -> option.startsWith("-Xm") || option.startsWith("-Xss") || option.startsWith("-XX:"))
+                .filter(option -> !option.contains("/") && !option.matches("(?i).*(file|path|log|dump|recording).*"))
+                .toList();
     }
 
     private interface Part {

@@ -73,7 +73,7 @@ final class WrkAccept {
     /**
      * As {@link #run(String, String, String, String, int, Consumer)}, each connection waiting
      * {@code gapMillis} before each of its requests: a paced load of about connections / (gap + latency)
-     * a second instead of a closed loop (none with 0).
+     * a second instead of a closed loop (none with 0), the connections' first requests spread over one gap.
      */
     Result run(String name, String ingressUrl, String eventId, String userPrefix, int applications, long gapMillis,
             Consumer<String> say) throws Exception {
@@ -84,7 +84,7 @@ final class WrkAccept {
         long bound = applications / 100 + 120 + applications / connections * gapMillis / 1000;
         String wrk = String.join(" ", "wrk", "-t1", "-c" + connections, "-d" + bound + "s", "--timeout", "30s", "-s",
                 SCRIPT.toString(), ingressUrl, "--", eventId, userPrefix, Integer.toString(applications))
-                + (gapMillis > 0 ? " " + gapMillis : "");
+                + (gapMillis > 0 ? " " + gapMillis + " " + connections : "");
         say.accept(String.format("%s: %,d applications from %d connections (%s)", name, applications, connections, wrk));
         // `times` after wrk: the shell's own CPU, then its children's (wrk's); in the C locale's digits.
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", wrk + "; rc=$?; times; exit $rc").redirectErrorStream(true);

@@ -54,7 +54,8 @@ public final class ConnectionBounds implements LifeCycle.Listener {
     private Map<EndPoint, Long> bytesBefore = new HashMap<>();
     private ScheduledExecutorService timer;
 
-    private ConnectionBounds(Server server, EdgeLimits limits) {
+    /** {@code server} is only read by the sweep. */
+    ConnectionBounds(Server server, EdgeLimits limits) {
         this.server = server;
         this.limits = limits;
         this.graceNanos = Math.min(GRACE.toNanos(), limits.requestReadTimeout().toNanos());
@@ -115,15 +116,13 @@ public final class ConnectionBounds implements LifeCycle.Listener {
                     continue;
                 }
                 long bytes = connection.getBytesIn();
-                long begin = midRequestBegin(connection.getParser());
-                if (begin == 0) {
+                HttpParser parser = connection.getParser();
+                if (midRequestBegin(parser) == 0) {
                     next.put(endPoint, bytes);
                     continue;
                 }
                 // Mid-request: since its first byte, has it come fast enough?
-                long elapsed = now - begin;
-                long requestBytes = bytes - bytesBefore.getOrDefault(endPoint, 0L);
-                String tooSlow = tooSlow(elapsed, requestBytes);
+                String tooSlow = tooSlow(parser, now, bytes - bytesBefore.getOrDefault(endPoint, 0L));
                 if (tooSlow != null) {
                     cutLog.warn("closed a connection from {}: {}", endPoint.getRemoteSocketAddress(), tooSlow);
                     endPoint.close(new TimeoutException(tooSlow));
@@ -150,6 +149,15 @@ public final class ConnectionBounds implements LifeCycle.Listener {
             return 0;
         }
         return parser.getBeginNanoTime() == begin ? begin : 0;
+    }
+
+    /**
+     * Why the request the parser is in the middle of is too slow at {@code now}, {@code bytes} of it
+     * received; null if it is not, or if the parser is between requests ({@link #midRequestBegin}).
+     */
+    String tooSlow(HttpParser parser, long now, long bytes) {
+        long begin = midRequestBegin(parser);
+        return begin == 0 ? null : tooSlow(now - begin, bytes);
     }
 
     /** Why a request {@code elapsed} ns after its first byte, with {@code bytes} received, is too slow; null if it is not. */

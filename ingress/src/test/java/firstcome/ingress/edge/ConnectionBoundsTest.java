@@ -232,7 +232,7 @@ class ConnectionBoundsTest {
         assertThat(ConnectionBounds.midRequestBegin(parser)).isZero();
 
         parser.parseNext(ascii("POST /events/e1/applications HTTP/1.1\r\nHost: loc"));
-        assertThat(ConnectionBounds.midRequestBegin(parser)).isPositive().isEqualTo(parser.getBeginNanoTime());
+        assertThat(ConnectionBounds.midRequestBegin(parser)).isNotZero().isEqualTo(parser.getBeginNanoTime());
 
         parser.parseNext(ascii("alhost\r\nContent-Length: 0\r\n\r\n"));
         assertThat(parser.isComplete()).isTrue();
@@ -243,9 +243,10 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void takesARequestThatEndsWhileTheSweepReadsItForNoRequest() {
-        // The connection's thread ends the request and resets its parser between the sweep's reads of
-        // the parser's state and of the request's begin, which the reset sets to 0.
+    void neverCutsAConnectionWhoseRequestEndsWhileTheSweepReadsIt() {
+        // The connection's thread ends the request and resets its parser (its first-byte time to 0)
+        // between the sweep's reads of the parser's state and of that time.
+        var bounds = new ConnectionBounds(null, config("5000", "10000").edge());
         HttpParser parser = new HttpParser(new ParsedNothing()) {
             private boolean ended;
 
@@ -260,10 +261,22 @@ class ConnectionBoundsTest {
             }
         };
         parser.parseNext(ascii("POST /events/e1/applications HTTP/1.1\r\nHost: loc"));
-        assertThat(parser.getBeginNanoTime()).isPositive();
+        long begin = parser.getBeginNanoTime();
 
-        assertThat(ConnectionBounds.midRequestBegin(parser)).isZero();
+        assertThat(bounds.tooSlow(parser, begin + 1_000_000, 100)).isNull();
         assertThat(parser.isStart()).isTrue();
+    }
+
+    @Test
+    void cutsARequestStillArrivingAfterTheReadTimeout() {
+        var bounds = new ConnectionBounds(null, config("5000", "10000").edge());
+        HttpParser parser = new HttpParser(new ParsedNothing());
+        parser.parseNext(ascii("POST /events/e1/applications HTTP/1.1\r\nHost: loc"));
+        long begin = parser.getBeginNanoTime();
+
+        assertThat(bounds.tooSlow(parser, begin + Duration.ofSeconds(9).toNanos(), 100_000)).isNull();
+        assertThat(bounds.tooSlow(parser, begin + Duration.ofSeconds(10).toNanos(), 100_000))
+                .isEqualTo("one request took over 10000 ms to arrive");
     }
 
     private static ByteBuffer ascii(String text) {
