@@ -281,22 +281,14 @@ final class CostBenchmark {
             WrkAccept.Result first = load.run("cost http pacing", url, "bare", "p", applications, firstGap, say);
             double latencyMillis = Math.max(0, connections * 1000.0 / (first.answered() / first.seconds()) - firstGap);
             long gap = Math.max(1, Math.round(connections * 1000.0 / rate - latencyMillis));
-            Path tasks = Path.of("/proc", Long.toString(bare.pid()), "task");
-            long before = processTicks(bare.pid());
-            Map<String, Long> compilersBefore = StackCpu.threadTicks(tasks, true);
+            Map<String, String> pid = Map.of("bare", Long.toString(bare.pid()));
+            StackCpu before = StackCpu.read(pid);
             WrkAccept.Result paced = load.run("cost http at the phase's rate", url, "bare", "h", applications, gap, say);
-            long ticks = processTicks(bare.pid()) - before;
-            for (var thread : StackCpu.threadTicks(tasks, true).entrySet()) {
-                ticks -= thread.getValue() - compilersBefore.getOrDefault(thread.getKey(), 0L);
-            }
-            return new HttpCost(paced.answered(), paced.answered() / paced.seconds(), ticks / ShopBenchmark.TICKS_PER_SECOND, jvm);
+            double seconds = StackCpu.read(pid).withoutCompilersSince(before).get("bare");
+            return new HttpCost(paced.answered(), paced.answered() / paced.seconds(), seconds, jvm);
         } finally {
             bare.stop(Duration.ofSeconds(10));
         }
-    }
-
-    private static long processTicks(long pid) throws Exception {
-        return StackCpu.ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     }
 
     /**

@@ -24,6 +24,21 @@ record StackCpu(Map<String, Double> seconds, Map<String, Map<String, Long>> comp
         return new StackCpu(seconds, compilers);
     }
 
+    /** One reading of the processes given by name and pid (a JVM of the bench's own); one that is not there is left out. */
+    static StackCpu read(Map<String, String> pids) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> compilers = new LinkedHashMap<>();
+        pids.forEach((process, pid) -> {
+            try {
+                seconds.put(process, ticks(Files.readString(Path.of("/proc", pid, "stat"))) / ShopBenchmark.TICKS_PER_SECOND);
+                compilers.put(process, compilerTicks(pid));
+            } catch (IOException | RuntimeException e) {
+                // not there: it costs nothing
+            }
+        });
+        return new StackCpu(seconds, compilers);
+    }
+
     /** Per process, the CPU seconds from {@code before} to this reading. */
     Map<String, Double> since(StackCpu before) {
         Map<String, Double> spent = new LinkedHashMap<>();

@@ -81,6 +81,18 @@ class CostBenchmarkTest {
     }
 
     @Test
+    void readsTheProcessesItIsGivenAndLeavesOutOneThatIsNotThere() {
+        String self = Long.toString(ProcessHandle.current().pid());
+
+        StackCpu reading = StackCpu.read(Map.of("bench", self, "gone", "999999999"));
+
+        assertThat(reading.seconds()).containsOnlyKeys("bench");
+        assertThat(reading.seconds().get("bench")).isPositive();
+        assertThat(reading.compilerTicks()).containsOnlyKeys("bench");
+        assertThat(reading.withoutCompilersSince(reading)).containsEntry("bench", 0.0);
+    }
+
+    @Test
     void givesNoRatioWhenAPartIsMissing() {
         CostBenchmark.Result result = new CostBenchmark.Result(10, 10, 10, 1.0, 1.0, sides("ingress", 1.0, "kafka", 1.0),
                 sides("ingress", 0.0, "kafka", 0.0), List.of(new PartCost("gate", 10, sides("redis", 0.001, "redis-benchmark", 0.001))),

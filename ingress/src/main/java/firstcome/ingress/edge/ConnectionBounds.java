@@ -4,6 +4,7 @@ import firstcome.ingress.RateLimitedLog;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,13 +117,13 @@ public final class ConnectionBounds implements LifeCycle.Listener {
                     continue;
                 }
                 long bytes = connection.getBytesIn();
-                HttpParser parser = connection.getParser();
-                if (midRequestBegin(parser) == 0) {
+                OptionalLong begin = midRequestBegin(connection.getParser());
+                if (begin.isEmpty()) {
                     next.put(endPoint, bytes);
                     continue;
                 }
                 // Mid-request: since its first byte, has it come fast enough?
-                String tooSlow = tooSlow(parser, now, bytes - bytesBefore.getOrDefault(endPoint, 0L));
+                String tooSlow = tooSlow(now - begin.getAsLong(), bytes - bytesBefore.getOrDefault(endPoint, 0L));
                 if (tooSlow != null) {
                     cutLog.warn("closed a connection from {}: {}", endPoint.getRemoteSocketAddress(), tooSlow);
                     endPoint.close(new TimeoutException(tooSlow));
@@ -135,29 +136,20 @@ public final class ConnectionBounds implements LifeCycle.Listener {
     }
 
     /**
-     * When the request the parser is in the middle of began (its first byte), or 0 when it is between
-     * requests. The parser is the connection's own thread's, read here without a lock: a request that
-     * ends meanwhile resets it (its begin to 0, its state to the start) between two of these reads,
-     * and a begin of 0 taken for a request's would make it as old as the clock's origin: a healthy
-     * keep-alive connection cut at once, as a benchmark saw twice in one run. So the begin
-     * is read before and after the state, and a change in between counts as between requests: the
-     * next sweep looks again.
+     * When the request the parser is in the middle of began (its first byte), or none when it is
+     * between requests. The parser is the connection's own thread's, read here without a lock: a
+     * request that ends meanwhile resets it (its begin to 0, its state to the start) between two of
+     * these reads, and a begin of 0 taken for a request's would make it as old as the clock's origin:
+     * a healthy keep-alive connection cut at once, as a benchmark saw twice in one run. So the begin is
+     * read before and after the state, and a 0 or a change in between counts as between requests (the
+     * next sweep looks again); none, rather than a 0, so that no caller can take it for a time.
      */
-    static long midRequestBegin(HttpParser parser) {
+    static OptionalLong midRequestBegin(HttpParser parser) {
         long begin = parser.getBeginNanoTime();
         if (begin == 0 || parser.isStart() || parser.isComplete() || parser.isClosed()) {
-            return 0;
+            return OptionalLong.empty();
         }
-        return parser.getBeginNanoTime() == begin ? begin : 0;
-    }
-
-    /**
-     * Why the request the parser is in the middle of is too slow at {@code now}, {@code bytes} of it
-     * received; null if it is not, or if the parser is between requests ({@link #midRequestBegin}).
-     */
-    String tooSlow(HttpParser parser, long now, long bytes) {
-        long begin = midRequestBegin(parser);
-        return begin == 0 ? null : tooSlow(now - begin, bytes);
+        return parser.getBeginNanoTime() == begin ? OptionalLong.of(begin) : OptionalLong.empty();
     }
 
     /** Why a request {@code elapsed} ns after its first byte, with {@code bytes} received, is too slow; null if it is not. */
