@@ -108,10 +108,30 @@ running_pid() {
   echo "$pid"
 }
 
+# True while process $1 is being torn down after it was killed or exited: its memory already
+# released (an empty command line; a leader that is a zombie while its other threads still exit),
+# its files and listening sockets perhaps not yet. A process that runs, or a zombie whose threads
+# are all gone, is not.
+tearing_down() {
+  [ -d "/proc/$1" ] || return 1
+  [ -z "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ] || return 1
+  case "$(ps -o stat= -p "$1" 2>/dev/null)" in
+    '') return 1 ;;
+    Z*) [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -gt 1 ] ;;
+  esac
+}
+
 # Like running_pid, but forgets a pid file whose process is gone, so a start step that
-# falls through to "start it" or "use what answers" is never confused by an old file.
+# falls through to "start it" or "use what answers" is never confused by an old file. A
+# process still being torn down (killed a moment ago: kill -9, then make up) is waited for, up
+# to 10 s, so that its port is free when the start step looks at it.
 live_pid() {
   running_pid "$1" && return 0
+  local pid deadline=$((SECONDS + 10))
+  pid=$(sed -n 1p "$(pid_file "$1")" 2>/dev/null) || true
+  case "$pid" in ''|*[!0-9]*) ;; *)
+    while tearing_down "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done ;;
+  esac
   rm -f "$(pid_file "$1")"
   return 1
 }
