@@ -136,6 +136,13 @@ live_pid() {
   return 1
 }
 
+# await_gone PID — waits, up to 10 s, until process PID has exited and let go of its files and
+# ports: gone, or a zombie whose threads have all exited.
+await_gone() {
+  local deadline=$((SECONDS + 10))
+  while { alive "$1" || tearing_down "$1"; } && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+}
+
 # The pid recorded at start, alive or not: a ready step hands it to wait_for, which then
 # notices a process that died before anyone waited for it.
 recorded_pid() {
@@ -212,11 +219,11 @@ stop_component() {
     if [ $((SECONDS - start)) -ge "$deadline" ]; then
       warn "$name: still running ${deadline}s after SIGTERM, sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
       break
     fi
     sleep 0.25
   done
+  await_gone "$pid"
   rm -f "$f"
   say "$name: stopped (pid $pid, $((SECONDS - start))s)"
 }
