@@ -128,7 +128,7 @@ tearing_down() {
 live_pid() {
   running_pid "$1" && return 0
   local pid deadline=$((SECONDS + 10))
-  pid=$(sed -n 1p "$(pid_file "$1")" 2>/dev/null) || true
+  pid=$(recorded_pid "$1")
   case "$pid" in ''|*[!0-9]*) ;; *)
     while tearing_down "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done ;;
   esac
